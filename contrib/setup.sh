@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs what qmachined needs to build, run and test on Debian 12:
+# the toolchain, the libraries configure looks for, and QEMU 7.2 (the
+# reference the differential tests compare against).  Run as root (or it
+# uses sudo).  Safe to run again.
+set -eu
+
+PACKAGES="
+    autoconf automake make gcc libc6-dev pkg-config
+    libjansson-dev libmicrohttpd-dev libvirt-dev check
+    python3 qemu-system-x86 curl
+"
+
+if [ "$(id -u)" -ne 0 ]; then
+    exec sudo "$0" "$@"
+fi
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+        grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing
+fi

@@ -1,0 +1,44 @@
+/*
+ * The one command table: dispatch, argument checking, query-commands and
+ * query-qmp-schema all read it.  Each command is declared here once.
+ */
+#include "commands.h"
+
+static const char *const hmp_features[] = { "savevm-monitor-nodes", NULL };
+
+const QmpCommand qmp_commands[] = {
+    { "qmp_capabilities", &qmp_capabilities_args, NULL,
+      qmp_cmd_qmp_capabilities, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-version", NULL, &version_info_type, qmp_cmd_query_version,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-commands", NULL, &command_info_list, qmp_cmd_query_commands,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-qmp-schema", NULL, &schema_info_list,
+      qmp_cmd_query_qmp_schema, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-name", NULL, &name_info_type, qmp_cmd_query_name,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-status", NULL, &status_info_type, qmp_cmd_query_status,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "stop", NULL, NULL, qmp_cmd_stop, 0, NULL },
+    { "cont", NULL, NULL, qmp_cmd_cont, 0, NULL },
+    { "system_reset", NULL, NULL, qmp_cmd_system_reset, 0, NULL },
+    { "system_powerdown", NULL, NULL, qmp_cmd_system_powerdown, 0, NULL },
+    { "quit", NULL, NULL, qmp_cmd_quit, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "human-monitor-command", &hmp_args, &qapi_str,
+      qmp_cmd_human_monitor_command, 0, hmp_features },
+    { "qom-list", &qom_list_args, &qom_property_info_list,
+      qmp_cmd_qom_list, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "qom-get", &qom_get_args, &qapi_any, qmp_cmd_qom_get,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "qom-set", &qom_set_args, NULL, qmp_cmd_qom_set,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "qom-list-types", &qom_list_types_args, &qom_type_info_list,
+      qmp_cmd_qom_list_types, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "device-list-properties", &device_list_properties_args,
+      &qom_property_info_list, qmp_cmd_device_list_properties,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "qom-list-properties", &qom_list_properties_args,
+      &qom_property_info_list, qmp_cmd_qom_list_properties,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { NULL }
+};

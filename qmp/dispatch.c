@@ -1,0 +1,164 @@
+/*
+ * Request dispatch, in QEMU 7.2's order: input must be an object; its
+ * members are checked (in QEMU's dictionary order, which decides which
+ * error wins); the command is looked up; OOB and argument checks; then
+ * the handler runs.  In negotiation mode only qmp_capabilities exists and
+ * CommandNotFound gets the negotiation hint instead.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-out.h"
+#include "qmp.h"
+#include "src/util.h"
+
+json_t *qmp_error_response(const Error *err)
+{
+    json_t *e = json_object();
+    json_t *rsp = json_object();
+
+    json_object_set_new(e, "class",
+                        json_string(error_class_name(err->cls)));
+    json_object_set_new(e, "desc", json_string(error_get_pretty(err)));
+    json_object_set_new(rsp, "error", e);
+    return rsp;
+}
+
+const QmpCommand *qmp_find_command(const char *name)
+{
+    const QmpCommand *c;
+
+    for (c = qmp_commands; c->name; c++) {
+        if (!strcmp(c->name, name)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Checks the request's members; returns the command name or NULL. */
+static const char *check_members(json_t *req, bool allow_oob, bool *oob,
+                                 Error **errp)
+{
+    const char *exec_key = NULL;
+    const char **keys;
+    size_t i, n;
+    bool ok = true;
+
+    keys = json_out_qdict_order(req, &n);
+    for (i = 0; i < n && ok; i++) {
+        const char *k = keys[i];
+        json_t *v = json_object_get(req, k);
+
+        if (!strcmp(k, "execute") ||
+            (!strcmp(k, "exec-oob") && allow_oob)) {
+            if (!json_is_string(v)) {
+                error_setg(errp, "QMP input member '%s' must be a string", k);
+                ok = false;
+            } else if (exec_key) {
+                error_setg(errp, "QMP input member '%s' clashes with '%s'", k,
+                           exec_key);
+                ok = false;
+            } else {
+                exec_key = k;
+            }
+        } else if (!strcmp(k, "arguments")) {
+            if (!json_is_object(v)) {
+                error_setg(errp,
+                           "QMP input member 'arguments' must be an object");
+                ok = false;
+            }
+        } else if (strcmp(k, "id") != 0) {
+            error_setg(errp, "QMP input member '%s' is unexpected", k);
+            ok = false;
+        }
+    }
+    free(keys);
+    if (!ok) {
+        return NULL;
+    }
+    if (!exec_key) {
+        error_setg(errp, "QMP input lacks member 'execute'");
+        return NULL;
+    }
+    *oob = !strcmp(exec_key, "exec-oob");
+    return json_string_value(json_object_get(req, exec_key));
+}
+
+static json_t *dispatch(QmpSession *s, json_t *req, Error **errp)
+{
+    const QmpCommand *cmd;
+    const char *name;
+    json_t *args, *ret = NULL;
+    bool oob = false;
+
+    if (!json_is_object(req)) {
+        error_setg(errp, "QMP input must be a JSON object");
+        return NULL;
+    }
+    name = check_members(req, s->oob_enabled, &oob, errp);
+    if (!name) {
+        return NULL;
+    }
+    cmd = qmp_find_command(name);
+    if (!s->negotiated && cmd && strcmp(cmd->name, "qmp_capabilities")) {
+        cmd = NULL;
+    }
+    if (!cmd) {
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
+                  "The command %s has not been found", name);
+        return NULL;
+    }
+    if (oob && !(cmd->flags & QMP_CMD_ALLOW_OOB)) {
+        error_setg(errp, "The command %s does not support OOB", name);
+        return NULL;
+    }
+    args = json_object_get(req, "arguments");
+    if (args) {
+        json_incref(args);
+    } else {
+        args = json_object();
+    }
+    if (!qapi_check(cmd->args ? cmd->args : &qapi_empty, args, errp)) {
+        json_decref(args);
+        return NULL;
+    }
+    if (!cmd->fn(s, args, &ret, errp)) {
+        json_decref(args);
+        json_decref(ret);
+        return NULL;
+    }
+    json_decref(args);
+    return ret ? ret : json_object();
+}
+
+void qmp_handle_request(QmpSession *s, json_t *req, Error *err)
+{
+    json_t *rsp = NULL, *ret, *id = NULL;
+    bool negotiating = !s->negotiated;
+
+    if (!err) {
+        if (json_is_object(req)) {
+            id = json_object_get(req, "id");
+        }
+        ret = dispatch(s, req, &err);
+        if (ret) {
+            rsp = json_object();
+            json_object_set_new(rsp, "return", ret);
+        }
+    }
+    if (err) {
+        if (negotiating && err->cls == ERROR_CLASS_COMMAND_NOT_FOUND) {
+            free(err->desc);
+            err->desc = xstrdup("Expecting capabilities negotiation with "
+                                "'qmp_capabilities'");
+        }
+        rsp = qmp_error_response(err);
+        error_free(err);
+    }
+    if (id) {
+        json_object_set(rsp, "id", id);
+    }
+    s->send(s, rsp);
+    json_decref(rsp);
+}

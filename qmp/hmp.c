@@ -1,0 +1,315 @@
+/*
+ * The human monitor, as reached through human-monitor-command: a table of
+ * commands and of "info" subcommands with QEMU's help lines, output with
+ * "\r\n" line ends.  Handlers reuse the QMP-level operations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-out.h"
+#include "commands.h"
+#include "config.h"
+#include "src/i8259.h"
+#include "src/ioapic.h"
+#include "src/runstate.h"
+#include "src/util.h"
+
+typedef void HmpFunc(JsonBuf *out, const char *args);
+
+typedef struct HmpCommand {
+    const char *names;   /* "stop|s" */
+    const char *params;  /* shown in help */
+    const char *help;
+    HmpFunc *fn;
+    bool takes_args;
+} HmpCommand;
+
+static void out_printf(JsonBuf *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void out_printf(JsonBuf *out, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = xvasprintf(fmt, ap);
+    va_end(ap);
+    json_buf_append(out, s, strlen(s));
+    free(s);
+}
+
+static void report_error(JsonBuf *out, Error *err)
+{
+    if (err) {
+        out_printf(out, "Error: %s\n", error_get_pretty(err));
+        error_free(err);
+    }
+}
+
+/* ---- info subcommands -------------------------------------------------- */
+
+static void info_name(JsonBuf *out, const char *args)
+{
+    if (qmp_machine_name()) {
+        out_printf(out, "%s\n", qmp_machine_name());
+    }
+}
+
+static void info_status(JsonBuf *out, const char *args)
+{
+    RunState st = runstate_get();
+
+    out_printf(out, "VM status: %s", runstate_is_running() ? "running"
+                                                           : "paused");
+    if (!runstate_is_running() && st != RUN_STATE_PAUSED) {
+        out_printf(out, " (%s)", runstate_names[st]);
+    }
+    out_printf(out, "\n");
+}
+
+static void info_version(JsonBuf *out, const char *args)
+{
+    out_printf(out, "%d.%d.%d%s\n", QEMU_VERSION_MAJOR, QEMU_VERSION_MINOR,
+               QEMU_VERSION_MICRO, PACKAGE_STRING);
+}
+
+/* Interrupt controllers in the order QEMU 7.2 walks them: IOAPIC, 8259s. */
+static void out_text(JsonBuf *out, char *text)
+{
+    json_buf_append(out, text, strlen(text));
+    free(text);
+}
+
+static void info_pic(JsonBuf *out, const char *args)
+{
+    if (ioapic_get_default()) {
+        out_text(out, ioapic_info_pic(ioapic_get_default()));
+    }
+    if (i8259_get_default()) {
+        out_text(out, i8259_info_pic(i8259_get_default()));
+    }
+}
+
+static void info_irq(JsonBuf *out, const char *args)
+{
+    if (ioapic_get_default()) {
+        out_text(out, ioapic_info_irq(ioapic_get_default()));
+    }
+    if (i8259_get_default()) {
+        out_text(out, i8259_info_irq(i8259_get_default()));
+    }
+}
+
+static const HmpCommand info_commands[] = {
+    { "irq", "", "show the interrupts statistics (if available)", info_irq,
+      false },
+    { "name", "", "show the current VM name", info_name, false },
+    { "pic", "", "show PIC state", info_pic, false },
+    { "status", "", "show the current VM status (running|paused)",
+      info_status, false },
+    { "version", "", "show the version of QEMU", info_version, false },
+    { NULL }
+};
+
+/* ---- commands ---------------------------------------------------------- */
+
+static void hmp_help(JsonBuf *out, const char *args);
+static void hmp_info(JsonBuf *out, const char *args);
+
+static void hmp_cont(JsonBuf *out, const char *args)
+{
+    Error *err = NULL;
+
+    vm_cont(&err);
+    report_error(out, err);
+}
+
+static void hmp_stop(JsonBuf *out, const char *args)
+{
+    vm_stop();
+}
+
+static void hmp_quit(JsonBuf *out, const char *args)
+{
+    vm_shutdown(SHUTDOWN_CAUSE_HOST_QMP_QUIT, false);
+}
+
+static void hmp_system_reset(JsonBuf *out, const char *args)
+{
+    vm_system_reset(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
+}
+
+static void hmp_system_powerdown(JsonBuf *out, const char *args)
+{
+    vm_system_powerdown();
+}
+
+static const HmpCommand hmp_commands[] = {
+    { "cont|c", "", "resume emulation", hmp_cont, false },
+    { "help|?", "[cmd]", "show the help", hmp_help, true },
+    { "info", "[subcommand]",
+      "show various information about the system state", hmp_info, true },
+    { "quit|q", "", "quit the emulator", hmp_quit, false },
+    { "stop|s", "", "stop emulation", hmp_stop, false },
+    { "system_powerdown", "", "send system power down event",
+      hmp_system_powerdown, false },
+    { "system_reset", "", "reset the system", hmp_system_reset, false },
+    { NULL }
+};
+
+/* Does name match one of the '|'-separated names? */
+static bool names_match(const char *names, const char *name, size_t len)
+{
+    const char *p = names;
+
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+
+        if (n == len && !strncmp(p, name, len)) {
+            return true;
+        }
+        if (!bar) {
+            break;
+        }
+        p = bar + 1;
+    }
+    return false;
+}
+
+static const char *skip_spaces(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+        s++;
+    }
+    return s;
+}
+
+static const HmpCommand *lookup(const HmpCommand *table, const char *name,
+                                size_t len)
+{
+    for (; table->names; table++) {
+        if (names_match(table->names, name, len)) {
+            return table;
+        }
+    }
+    return NULL;
+}
+
+static size_t word_len(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n' &&
+           s[n] != '\r') {
+        n++;
+    }
+    return n;
+}
+
+static void help_line(JsonBuf *out, const char *prefix, const HmpCommand *c)
+{
+    out_printf(out, "%s%s %s -- %s\n", prefix, c->names, c->params, c->help);
+}
+
+static void hmp_help(JsonBuf *out, const char *args)
+{
+    const HmpCommand *c;
+    size_t len;
+
+    args = skip_spaces(args);
+    if (!*args) {
+        for (c = hmp_commands; c->names; c++) {
+            help_line(out, "", c);
+        }
+        return;
+    }
+    len = word_len(args);
+    c = lookup(hmp_commands, args, len);
+    if (!c) {
+        out_printf(out, "unknown command: '%.*s'\n", (int)len, args);
+        return;
+    }
+    if (c->fn == hmp_info) {
+        const char *sub = skip_spaces(args + len);
+        size_t sublen = word_len(sub);
+
+        if (!*sub) {
+            for (c = info_commands; c->names; c++) {
+                help_line(out, "info ", c);
+            }
+            return;
+        }
+        c = lookup(info_commands, sub, sublen);
+        if (!c) {
+            out_printf(out, "unknown command: 'info %.*s'\n", (int)sublen,
+                       sub);
+            return;
+        }
+        help_line(out, "info ", c);
+        return;
+    }
+    help_line(out, "", c);
+}
+
+static void run(JsonBuf *out, const HmpCommand *table, const char *prefix,
+                const char *line)
+{
+    const HmpCommand *c;
+    const char *rest;
+    size_t len;
+
+    line = skip_spaces(line);
+    if (!*line) {
+        return;
+    }
+    len = word_len(line);
+    c = lookup(table, line, len);
+    if (!c) {
+        out_printf(out, "unknown command: '%s%.*s'\n", prefix, (int)len,
+                   line);
+        return;
+    }
+    rest = skip_spaces(line + len);
+    if (!c->takes_args && *rest) {
+        out_printf(out, "%s: extraneous characters at the end of line\n",
+                   c->names);
+        out_printf(out, "Try \"help %s%.*s\" for more information\n", prefix,
+                   (int)len, line);
+        return;
+    }
+    c->fn(out, rest);
+}
+
+static void hmp_info(JsonBuf *out, const char *args)
+{
+    const HmpCommand *c;
+
+    if (!*skip_spaces(args)) {
+        for (c = info_commands; c->names; c++) {
+            help_line(out, "info ", c);
+        }
+        return;
+    }
+    run(out, info_commands, "info ", args);
+}
+
+char *hmp_execute(const char *line)
+{
+    JsonBuf out = { 0 }, crlf = { 0 };
+    size_t i;
+
+    run(&out, hmp_commands, "", line);
+    json_buf_append(&crlf, "", 0);
+    for (i = 0; i < out.len; i++) {
+        if (out.data[i] == '\n') {
+            json_buf_append(&crlf, "\r\n", 2);
+        } else {
+            json_buf_append(&crlf, out.data + i, 1);
+        }
+    }
+    json_buf_free(&out);
+    return crlf.data;
+}

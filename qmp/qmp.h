@@ -1,0 +1,77 @@
+/* QMP sessions, the command table and dispatch. */
+#ifndef QMACHINED_QMP_H
+#define QMACHINED_QMP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "qmp/schema.h"
+#include "src/error.h"
+
+#define QEMU_VERSION_MAJOR 7
+#define QEMU_VERSION_MINOR 2
+#define QEMU_VERSION_MICRO 22
+
+typedef struct QmpSession QmpSession;
+
+/*
+ * One client's protocol state.  A transport (monitor socket, REST) owns it
+ * and supplies send(), which writes one message.
+ */
+struct QmpSession {
+    bool negotiated;  /* false: capabilities negotiation mode */
+    bool oob_offered;
+    bool oob_enabled;
+    void (*send)(QmpSession *s, json_t *msg);
+};
+
+/* Command flags, as QEMU's command options. */
+#define QMP_CMD_ALLOW_OOB 0x1u
+#define QMP_CMD_ALLOW_PRECONFIG 0x2u
+
+typedef bool QmpCommandFunc(QmpSession *s, json_t *args, json_t **ret,
+                            Error **errp);
+
+typedef struct QmpCommand {
+    const char *name;
+    const QapiType *args;  /* NULL: takes no arguments */
+    const QapiType *ret;   /* NULL: returns {} */
+    QmpCommandFunc *fn;
+    unsigned flags;
+    const char *const *features;
+} QmpCommand;
+
+/* The one command table (qmp/commands.c). */
+extern const QmpCommand qmp_commands[];
+const QmpCommand *qmp_find_command(const char *name);
+
+/*
+ * Handles one parsed request (or a parse error) for a session and sends
+ * the reply through s->send.  req is borrowed; err is consumed.
+ */
+void qmp_handle_request(QmpSession *s, json_t *req, Error *err);
+
+/* Builds the error reply {"error": {"class", "desc"}} (new reference). */
+json_t *qmp_error_response(const Error *err);
+
+/* The greeting a new monitor client receives (new reference). */
+json_t *qmp_greeting(const QmpSession *s);
+json_t *qmp_version_info(void);
+
+/* Events (qmp/events.c): the one event bus. */
+typedef void QmpEventSink(void *opaque, const char *name, json_t *msg);
+void qmp_event_subscribe(QmpEventSink *fn, void *opaque);
+void qmp_event_unsubscribe(QmpEventSink *fn, void *opaque);
+/* Emits an event; data (stolen, may be NULL) is omitted when NULL. */
+void qmp_event_emit(const char *name, json_t *data);
+
+typedef struct QmpEvent {
+    const char *name;
+    const QapiType *data;
+} QmpEvent;
+extern const QmpEvent qmp_events[];
+
+/* HMP (qmp/hmp.c): runs one human-monitor command line, returns text. */
+char *hmp_execute(const char *line);
+
+#endif

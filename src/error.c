@@ -1,0 +1,99 @@
+#include "error.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void error_vset(Error **errp, ErrorClass cls, const char *fmt, va_list ap)
+{
+    Error *err;
+
+    if (!errp) {
+        return;
+    }
+    assert(*errp == NULL);
+    err = xmalloc(sizeof(*err));
+    err->cls = cls;
+    err->desc = xvasprintf(fmt, ap);
+    *errp = err;
+}
+
+void error_set(Error **errp, ErrorClass cls, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_vset(errp, cls, fmt, ap);
+    va_end(ap);
+}
+
+void error_setg(Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_vset(errp, ERROR_CLASS_GENERIC_ERROR, fmt, ap);
+    va_end(ap);
+}
+
+void error_propagate(Error **dst, Error *src)
+{
+    if (!src) {
+        return;
+    }
+    if (dst && !*dst) {
+        *dst = src;
+    } else {
+        error_free(src);
+    }
+}
+
+void error_prepend(Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+    char *prefix, *desc;
+
+    if (!errp || !*errp) {
+        return;
+    }
+    va_start(ap, fmt);
+    prefix = xvasprintf(fmt, ap);
+    va_end(ap);
+    desc = xasprintf("%s%s", prefix, (*errp)->desc);
+    free(prefix);
+    free((*errp)->desc);
+    (*errp)->desc = desc;
+}
+
+const char *error_class_name(ErrorClass cls)
+{
+    switch (cls) {
+    case ERROR_CLASS_GENERIC_ERROR:
+        return "GenericError";
+    case ERROR_CLASS_COMMAND_NOT_FOUND:
+        return "CommandNotFound";
+    case ERROR_CLASS_DEVICE_NOT_ACTIVE:
+        return "DeviceNotActive";
+    case ERROR_CLASS_DEVICE_NOT_FOUND:
+        return "DeviceNotFound";
+    case ERROR_CLASS_KVM_MISSING_CAP:
+        return "KVMMissingCap";
+    }
+    return "GenericError";
+}
+
+const char *error_get_pretty(const Error *err)
+{
+    return err->desc;
+}
+
+void error_free(Error *err)
+{
+    if (err) {
+        free(err->desc);
+        free(err);
+    }
+}

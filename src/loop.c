@@ -1,0 +1,212 @@
+#include "loop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct LoopWatch {
+    int fd;
+    unsigned events;
+    LoopFdFunc *fn;
+    void *opaque;
+    bool dead;
+    LoopWatch *next_dead;
+};
+
+struct LoopTimer {
+    int64_t deadline;
+    LoopTimerFunc *fn;
+    void *opaque;
+    LoopTimer *next;
+};
+
+static int epfd = -1;
+static bool quit_requested;
+static LoopWatch *dead_watches;
+static LoopTimer *timers; /* sorted by deadline, earliest first */
+
+bool loop_init(void)
+{
+    if (epfd >= 0) {
+        return true;
+    }
+    epfd = epoll_create1(EPOLL_CLOEXEC);
+    return epfd >= 0;
+}
+
+static void free_dead(void)
+{
+    while (dead_watches) {
+        LoopWatch *w = dead_watches;
+
+        dead_watches = w->next_dead;
+        free(w);
+    }
+}
+
+void loop_fini(void)
+{
+    while (timers) {
+        LoopTimer *t = timers;
+
+        timers = t->next;
+        free(t);
+    }
+    free_dead();
+    if (epfd >= 0) {
+        close(epfd);
+        epfd = -1;
+    }
+}
+
+static uint32_t epoll_mask(unsigned events)
+{
+    return (events & LOOP_READ ? EPOLLIN : 0) |
+           (events & LOOP_WRITE ? EPOLLOUT : 0);
+}
+
+LoopWatch *loop_watch_fd(int fd, unsigned events, LoopFdFunc *fn, void *opaque)
+{
+    LoopWatch *w = xzalloc(sizeof(*w));
+    struct epoll_event ev = { .events = epoll_mask(events), .data.ptr = w };
+
+    w->fd = fd;
+    w->events = events;
+    w->fn = fn;
+    w->opaque = opaque;
+    if (!loop_init() || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void loop_watch_set_events(LoopWatch *w, unsigned events)
+{
+    struct epoll_event ev = { .events = epoll_mask(events), .data.ptr = w };
+
+    if (w->dead || w->events == events) {
+        return;
+    }
+    w->events = events;
+    epoll_ctl(epfd, EPOLL_CTL_MOD, w->fd, &ev);
+}
+
+void loop_watch_remove(LoopWatch *w)
+{
+    if (!w || w->dead) {
+        return;
+    }
+    epoll_ctl(epfd, EPOLL_CTL_DEL, w->fd, NULL);
+    w->dead = true;
+    w->next_dead = dead_watches;
+    dead_watches = w;
+}
+
+int64_t loop_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t loop_realtime_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+LoopTimer *loop_timer_add(int64_t delay_ns, LoopTimerFunc *fn, void *opaque)
+{
+    LoopTimer *t = xzalloc(sizeof(*t));
+    LoopTimer **p = &timers;
+
+    t->deadline = loop_now_ns() + (delay_ns > 0 ? delay_ns : 0);
+    t->fn = fn;
+    t->opaque = opaque;
+    while (*p && (*p)->deadline <= t->deadline) {
+        p = &(*p)->next;
+    }
+    t->next = *p;
+    *p = t;
+    return t;
+}
+
+void loop_timer_cancel(LoopTimer *t)
+{
+    LoopTimer **p;
+
+    for (p = &timers; *p; p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            free(t);
+            return;
+        }
+    }
+}
+
+static void run_timers(void)
+{
+    int64_t now = loop_now_ns();
+
+    while (timers && timers->deadline <= now) {
+        LoopTimer *t = timers;
+
+        timers = t->next;
+        t->fn(t->opaque);
+        free(t);
+    }
+}
+
+void loop_iterate(int timeout_ms)
+{
+    struct epoll_event evs[64];
+    int n, i;
+
+    if (timers) {
+        int64_t wait = timers->deadline - loop_now_ns();
+        int ms = wait <= 0 ? 0 : (int)((wait + 999999) / 1000000);
+
+        if (timeout_ms < 0 || ms < timeout_ms) {
+            timeout_ms = ms;
+        }
+    }
+    n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
+    for (i = 0; i < n; i++) {
+        LoopWatch *w = evs[i].data.ptr;
+        unsigned ready = 0;
+
+        if (w->dead) {
+            continue;
+        }
+        if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+            ready |= LOOP_READ;
+        }
+        if (evs[i].events & EPOLLOUT) {
+            ready |= LOOP_WRITE;
+        }
+        w->fn(w->opaque, w->fd, ready & (w->events | LOOP_READ));
+    }
+    run_timers();
+    free_dead();
+}
+
+void loop_run(void)
+{
+    quit_requested = false;
+    while (!quit_requested) {
+        loop_iterate(-1);
+    }
+}
+
+void loop_quit(void)
+{
+    quit_requested = true;
+}

@@ -1,0 +1,1867 @@
+/* qmachined's QEMU-compatible command line; see options.h. */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "keyval.h"
+#include "util.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+#define MIB (1ULL << 20)
+#define DEFAULT_RAM_SIZE (128 * MIB)
+#define RAM_ALIGN 8192ULL
+#define PC_MACHINE "pc-i440fx-7.2"
+#define PC_MAX_CPUS 255
+#define ACPI_MAX_RAM_SLOTS 256
+#define ID_HINT \
+    "Identifiers consist of letters, digits, '-', '.', '_', " \
+    "starting with a letter.\n"
+
+typedef enum OptId {
+    OPT_MACHINE, OPT_M, OPT_SMP, OPT_OBJECT, OPT_NUMA, OPT_DEVICE,
+    OPT_QMP, OPT_QMP_PRETTY, OPT_CHARDEV, OPT_MON, OPT_QTEST,
+    OPT_IGNORED_ARG, OPT_S, OPT_NAME, OPT_UUID, OPT_PIDFILE,
+    OPT_DAEMONIZE, OPT_NODEFAULTS, OPT_DISPLAY, OPT_NOGRAPHIC,
+    OPT_NO_USER_CONFIG, OPT_ACCEL, OPT_ENABLE_KVM, OPT_CPU, OPT_RTC,
+    OPT_NO_SHUTDOWN, OPT_NO_REBOOT, OPT_BOOT, OPT_OVERCOMMIT,
+    OPT_AUDIODEV, OPT_SANDBOX, OPT_MSG, OPT_HELP, OPT_VERSION,
+    OPT_REST, OPT_REST_TOKEN_FILE, OPT_GUEST,
+} OptId;
+
+typedef struct OptDef {
+    const char *name;
+    OptId id;
+    bool has_arg;
+    bool ours;          /* qmachined option: two dashes only */
+} OptDef;
+
+static const OptDef opt_defs[] = {
+    { "machine", OPT_MACHINE, true, false },
+    { "M", OPT_MACHINE, true, false },
+    { "m", OPT_M, true, false },
+    { "smp", OPT_SMP, true, false },
+    { "object", OPT_OBJECT, true, false },
+    { "numa", OPT_NUMA, true, false },
+    { "device", OPT_DEVICE, true, false },
+    { "qmp", OPT_QMP, true, false },
+    { "qmp-pretty", OPT_QMP_PRETTY, true, false },
+    { "chardev", OPT_CHARDEV, true, false },
+    { "mon", OPT_MON, true, false },
+    { "qtest", OPT_QTEST, true, false },
+    { "qtest-log", OPT_IGNORED_ARG, true, false },
+    { "S", OPT_S, false, false },
+    { "name", OPT_NAME, true, false },
+    { "uuid", OPT_UUID, true, false },
+    { "pidfile", OPT_PIDFILE, true, false },
+    { "daemonize", OPT_DAEMONIZE, false, false },
+    { "nodefaults", OPT_NODEFAULTS, false, false },
+    { "display", OPT_DISPLAY, true, false },
+    { "nographic", OPT_NOGRAPHIC, false, false },
+    { "no-user-config", OPT_NO_USER_CONFIG, false, false },
+    { "accel", OPT_ACCEL, true, false },
+    { "enable-kvm", OPT_ENABLE_KVM, false, false },
+    { "cpu", OPT_CPU, true, false },
+    { "rtc", OPT_RTC, true, false },
+    { "no-shutdown", OPT_NO_SHUTDOWN, false, false },
+    { "no-reboot", OPT_NO_REBOOT, false, false },
+    { "boot", OPT_BOOT, true, false },
+    { "overcommit", OPT_OVERCOMMIT, true, false },
+    { "audiodev", OPT_AUDIODEV, true, false },
+    { "sandbox", OPT_SANDBOX, true, false },
+    { "msg", OPT_MSG, true, false },
+    { "global", OPT_IGNORED_ARG, true, false },
+    { "vga", OPT_IGNORED_ARG, true, false },
+    { "serial", OPT_IGNORED_ARG, true, false },
+    { "parallel", OPT_IGNORED_ARG, true, false },
+    { "k", OPT_IGNORED_ARG, true, false },
+    { "L", OPT_IGNORED_ARG, true, false },
+    { "h", OPT_HELP, false, false },
+    { "help", OPT_HELP, false, false },
+    { "version", OPT_VERSION, false, false },
+    { "rest", OPT_REST, true, true },
+    { "rest-token-file", OPT_REST_TOKEN_FILE, true, true },
+    { "guest", OPT_GUEST, true, true },
+};
+
+/* Parameter types of QemuOpts lists. */
+typedef enum { P_STR, P_BOOL, P_NUM, P_SIZE } ParamType;
+
+typedef struct ParamDef {
+    const char *name;
+    ParamType type;
+} ParamDef;
+
+static const ParamDef mem_params[] = {
+    { "size", P_SIZE }, { "slots", P_NUM }, { "maxmem", P_SIZE },
+    { NULL, P_STR },
+};
+static const ParamDef name_params[] = {
+    { "guest", P_STR }, { "process", P_STR }, { "debug-threads", P_BOOL },
+    { NULL, P_STR },
+};
+static const ParamDef rtc_params[] = {
+    { "base", P_STR }, { "clock", P_STR }, { "driftfix", P_STR },
+    { NULL, P_STR },
+};
+static const ParamDef overcommit_params[] = {
+    { "mem-lock", P_BOOL }, { "cpu-pm", P_BOOL }, { NULL, P_STR },
+};
+static const ParamDef msg_params[] = {
+    { "timestamp", P_BOOL }, { "guest-name", P_BOOL }, { NULL, P_STR },
+};
+static const ParamDef sandbox_params[] = {
+    { "enable", P_BOOL }, { "obsolete", P_STR },
+    { "elevateprivileges", P_STR }, { "spawn", P_STR },
+    { "resourcecontrol", P_STR }, { NULL, P_STR },
+};
+static const ParamDef mon_params[] = {
+    { "mode", P_STR }, { "chardev", P_STR }, { "pretty", P_BOOL },
+    { NULL, P_STR },
+};
+static const ParamDef chardev_params[] = {
+    { "backend", P_STR }, { "path", P_STR }, { "host", P_STR },
+    { "port", P_STR }, { "fd", P_STR }, { "local", P_BOOL },
+    { "localaddr", P_STR }, { "localport", P_STR }, { "to", P_NUM },
+    { "ipv4", P_BOOL }, { "ipv6", P_BOOL }, { "wait", P_BOOL },
+    { "server", P_BOOL }, { "delay", P_BOOL }, { "nodelay", P_BOOL },
+    { "reconnect", P_NUM }, { "telnet", P_BOOL }, { "tn3270", P_BOOL },
+    { "websocket", P_BOOL }, { "tls-creds", P_STR }, { "tls-authz", P_STR },
+    { "abstract", P_BOOL }, { "tight", P_BOOL }, { "width", P_NUM },
+    { "height", P_NUM }, { "cols", P_NUM }, { "rows", P_NUM },
+    { "mux", P_BOOL }, { "signal", P_BOOL }, { "name", P_STR },
+    { "debug", P_NUM }, { "size", P_SIZE }, { "chardev", P_STR },
+    { "append", P_BOOL }, { "logfile", P_STR }, { "logappend", P_BOOL },
+    { "mouse", P_BOOL }, { "clipboard", P_BOOL }, { NULL, P_STR },
+};
+static const ParamDef numa_params[] = {
+    { "type", P_STR }, { "nodeid", P_STR }, { "cpus", P_STR },
+    { "mem", P_STR }, { "memdev", P_STR }, { "initiator", P_STR },
+    { "src", P_STR }, { "dst", P_STR }, { "val", P_STR },
+    { "node-id", P_STR }, { "socket-id", P_STR }, { "die-id", P_STR },
+    { "cluster-id", P_STR }, { "core-id", P_STR }, { "thread-id", P_STR },
+    { "target", P_STR }, { "hierarchy", P_STR }, { "data-type", P_STR },
+    { "latency", P_STR }, { "bandwidth", P_STR }, { "size", P_STR },
+    { "level", P_STR }, { "associativity", P_STR }, { "policy", P_STR },
+    { "line", P_STR }, { NULL, P_STR },
+};
+
+static const char *const chardev_backends[] = {
+    "null", "socket", "udp", "msmouse", "wctablet", "memory", "ringbuf",
+    "file", "serial", "tty", "parallel", "parport", "pipe", "pty", "stdio",
+    "braille", "testdev", "vc", "dbus", "qemu-vdagent", "spicevmc",
+    "spiceport",
+};
+
+static const char *const cpu_models[] = {
+    "486", "Broadwell", "Broadwell-IBRS", "Broadwell-noTSX",
+    "Broadwell-noTSX-IBRS", "Cascadelake-Server", "Cascadelake-Server-noTSX",
+    "Conroe", "Cooperlake", "Denverton", "Dhyana", "EPYC", "EPYC-IBPB",
+    "EPYC-Milan", "EPYC-Rome", "Haswell", "Haswell-IBRS", "Haswell-noTSX",
+    "Haswell-noTSX-IBRS", "Icelake-Server", "Icelake-Server-noTSX",
+    "IvyBridge", "IvyBridge-IBRS", "KnightsMill", "Nehalem", "Nehalem-IBRS",
+    "Opteron_G1", "Opteron_G2", "Opteron_G3", "Opteron_G4", "Opteron_G5",
+    "Penryn", "SandyBridge", "SandyBridge-IBRS", "Skylake-Client",
+    "Skylake-Client-IBRS", "Skylake-Client-noTSX-IBRS", "Skylake-Server",
+    "Skylake-Server-IBRS", "Skylake-Server-noTSX-IBRS", "Snowridge",
+    "Westmere", "Westmere-IBRS", "athlon", "core2duo", "coreduo", "kvm32",
+    "kvm64", "n270", "pentium", "pentium2", "pentium3", "phenom", "qemu32",
+    "qemu64", "base", "host", "max",
+};
+
+/* -machine properties and their types (pc-i440fx-7.2 and none). */
+typedef enum { M_STR, M_BOOL, M_ONOFFAUTO, M_SIZE, M_UINT, M_INT } MPropType;
+
+typedef struct MachineProp {
+    const char *name;
+    MPropType type;
+    bool pc_only;
+} MachineProp;
+
+static const MachineProp machine_prop_defs[] = {
+    { "acpi", M_ONOFFAUTO, true }, { "append", M_STR, false },
+    { "bus-lock-ratelimit", M_UINT, true },
+    { "confidential-guest-support", M_STR, false },
+    { "default-bus-bypass-iommu", M_BOOL, true },
+    { "dt-compatible", M_STR, false }, { "dtb", M_STR, false },
+    { "dump-guest-core", M_BOOL, false }, { "dumpdtb", M_STR, false },
+    { "firmware", M_STR, false }, { "graphics", M_BOOL, false },
+    { "hpet", M_BOOL, true }, { "i8042", M_BOOL, true },
+    { "initrd", M_STR, false }, { "kernel", M_STR, false },
+    { "max-fw-size", M_SIZE, true }, { "max-ram-below-4g", M_SIZE, true },
+    { "mem-merge", M_BOOL, false }, { "memory-backend", M_STR, false },
+    { "memory-encryption", M_STR, false }, { "phandle-start", M_INT, false },
+    { "pic", M_ONOFFAUTO, true }, { "pit", M_ONOFFAUTO, true },
+    { "sata", M_BOOL, true }, { "sgx-epc", M_STR, true },
+    { "smbios-entry-point-type", M_STR, true }, { "smbus", M_BOOL, true },
+    { "smm", M_ONOFFAUTO, true }, { "suppress-vmdesc", M_BOOL, false },
+    { "usb", M_BOOL, false }, { "vmport", M_ONOFFAUTO, true },
+    { "x-oem-id", M_STR, true }, { "x-oem-table-id", M_STR, true },
+    /* accelerator properties QEMU forwards from -machine */
+    { "kernel-irqchip", M_STR, false }, { "kvm-shadow-mem", M_STR, false },
+};
+
+/* State of one parse. */
+typedef struct Parser {
+    MachineOptions *opts;
+    json_t *machine;        /* merged -machine keyval */
+    json_t *mem;            /* merged -m */
+    json_t *smp;            /* merged -smp keyval */
+    json_t *boot;           /* merged -boot keyval */
+    json_t *rtc;            /* last -rtc */
+    json_t *accels;         /* [{"loc": ARG, "opts": {...}}] */
+    json_t *chardevs;       /* [{"loc": ARG, "opts": {...}}] */
+    json_t *mons;           /* [{"loc": ARG, "opts": {...}} or {"qmp": ARG}] */
+    json_t *device_ids;     /* ids of keyval -device, for duplicates */
+    const char *qtest;
+    const char *cpu;
+    const char *opt;        /* the option being parsed, as written */
+    const char *arg;
+    bool machine_defining;
+    unsigned compat_monitors;
+} Parser;
+
+void options_report(const char *option, const char *arg, const char *text)
+{
+    size_t len = strlen(text);
+
+    if (option && arg) {
+        fprintf(stderr, "%s: %s %s: ", OPTIONS_PROGNAME, option, arg);
+    } else if (option) {
+        fprintf(stderr, "%s: %s: ", OPTIONS_PROGNAME, option);
+    } else {
+        fprintf(stderr, "%s: ", OPTIONS_PROGNAME);
+    }
+    fputs(text, stderr);
+    if (!len || text[len - 1] != '\n') {
+        fputc('\n', stderr);
+    }
+}
+
+/* Reports err at the current option and frees it; returns false. */
+static bool fail_here(Parser *p, Error *err)
+{
+    options_report(p->opt, p->arg, error_get_pretty(err));
+    error_free(err);
+    return false;
+}
+
+/* Reports a printf-style error with no option location. */
+static bool __attribute__((format(printf, 1, 2)))
+fail_plain(const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+
+    va_start(ap, fmt);
+    text = xvasprintf(fmt, ap);
+    va_end(ap);
+    options_report(NULL, NULL, text);
+    free(text);
+    return false;
+}
+
+/* Reports a printf-style error at the current option. */
+static bool __attribute__((format(printf, 2, 3)))
+fail_at(Parser *p, const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+
+    va_start(ap, fmt);
+    text = xvasprintf(fmt, ap);
+    va_end(ap);
+    options_report(p->opt, p->arg, text);
+    free(text);
+    return false;
+}
+
+static void print_warnings(Parser *p, json_t *warnings)
+{
+    size_t i;
+    json_t *w;
+
+    json_array_foreach(warnings, i, w) {
+        char *text = xasprintf("warning: %s", json_string_value(w));
+
+        options_report(p->opt, p->arg, text);
+        free(text);
+    }
+}
+
+static const ParamDef *find_param(const ParamDef *defs, const char *name)
+{
+    for (; defs->name; defs++) {
+        if (!strcmp(defs->name, name)) {
+            return defs;
+        }
+    }
+    return NULL;
+}
+
+static bool str_in(const char *s, const char *const *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!strcmp(s, list[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Parses the current argument with the QemuOpts grammar, validating each
+ * item in order against defs (NULL: accept anything); "id" is accepted
+ * when allow_id and must be well formed.  Returns the merged dict (later
+ * items win) or NULL after reporting.
+ */
+static json_t *parse_qemuopts(Parser *p, const char *implied,
+                              const ParamDef *defs, bool allow_id)
+{
+    json_t *warnings = json_array();
+    Error *err = NULL;
+    json_t *items;
+    json_t *dict = NULL;
+    json_t *item;
+    size_t i;
+
+    items = keyval_parse_qemuopts(p->arg, implied, warnings, &err);
+    print_warnings(p, warnings);
+    json_decref(warnings);
+    if (!items) {
+        return fail_here(p, err), NULL;
+    }
+    dict = json_object();
+    json_array_foreach(items, i, item) {
+        const char *key = json_string_value(json_array_get(item, 0));
+        const char *val = json_string_value(json_array_get(item, 1));
+        const ParamDef *def = defs ? find_param(defs, key) : NULL;
+        bool ok = true;
+
+        if (!strcmp(key, "id") && allow_id) {
+            if (!keyval_id_wellformed(val)) {
+                fail_at(p, "Parameter 'id' expects an identifier\n" ID_HINT);
+                goto fail;
+            }
+        } else if (defs && !def) {
+            fail_at(p, "Invalid parameter '%s'", key);
+            goto fail;
+        } else if (def && def->type == P_BOOL) {
+            bool b;
+
+            ok = keyval_opt_bool(key, val, &b, &err);
+        } else if (def && def->type == P_NUM) {
+            uint64_t n;
+
+            ok = keyval_opt_number(key, val, &n, &err);
+        } else if (def && def->type == P_SIZE) {
+            uint64_t n;
+            bool hex = false;
+
+            ok = keyval_opt_size(key, val, &n, &err);
+            if (ok && keyval_strtosz(val, &n, &hex) == 0 && hex) {
+                fail_at(p, "warning: Using a multiplier suffix on hex "
+                        "numbers is deprecated: %s", val);
+            }
+        }
+        if (!ok) {
+            fail_here(p, err);
+            goto fail;
+        }
+        json_object_set(dict, key, json_array_get(item, 1));
+    }
+    json_decref(items);
+    return dict;
+
+fail:
+    json_decref(items);
+    json_decref(dict);
+    return NULL;
+}
+
+static json_t *parse_keyval_here(Parser *p, const char *implied)
+{
+    Error *err = NULL;
+    json_t *dict = keyval_parse(p->arg, implied, &err);
+
+    if (!dict) {
+        fail_here(p, err);
+    }
+    return dict;
+}
+
+/* Parses a '{'-argument as one JSON object, QEMU-style errors. */
+static json_t *parse_json_here(Parser *p)
+{
+    json_error_t jerr;
+    json_t *v;
+    size_t len = strlen(p->arg);
+    const char *rest;
+
+    v = json_loadb(p->arg, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK,
+                   &jerr);
+    if (!v) {
+        if ((size_t)jerr.position >= len) {
+            fail_at(p, "JSON parse error, premature EOI");
+        } else {
+            fail_at(p, "JSON parse error, %s", jerr.text);
+        }
+        return NULL;
+    }
+    rest = p->arg + jerr.position;
+    rest += strspn(rest, " \t\r\n");
+    if (*rest) {
+        json_decref(v);
+        fail_at(p, "Expecting at most one JSON value");
+        return NULL;
+    }
+    return v;
+}
+
+static void merge_into(json_t *dst, json_t *src)
+{
+    json_object_update(dst, src);
+}
+
+static bool check_string_member(Parser *p, json_t *dict, const char *key)
+{
+    json_t *v = json_object_get(dict, key);
+
+    if (!v) {
+        return fail_at(p, "Parameter '%s' is missing", key);
+    }
+    if (!json_is_string(v)) {
+        return fail_at(p, "Invalid parameter type for '%s', expected: string",
+                       key);
+    }
+    return true;
+}
+
+static bool handle_object(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    json_t *dict;
+
+    if (p->arg[0] == '{') {
+        dict = parse_json_here(p);
+        if (!dict) {
+            return false;
+        }
+        if (!json_is_object(dict)) {
+            bool ok = fail_at(p, "Invalid parameter type, expected: object");
+
+            json_decref(dict);
+            return ok;
+        }
+        if (!check_string_member(p, dict, "qom-type")) {
+            json_decref(dict);
+            return false;
+        }
+    } else {
+        dict = parse_qemuopts(p, "qom-type", NULL, true);
+        if (!dict) {
+            return false;
+        }
+    }
+    json_array_append_new(o->objects, dict);
+    json_array_append_new(o->object_args, json_string(p->arg));
+    return true;
+}
+
+static bool handle_device(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    json_t *dict;
+
+    if (p->arg[0] == '{') {
+        dict = parse_json_here(p);
+        if (!dict) {
+            return false;
+        }
+        if (!json_is_object(dict)) {
+            bool ok = fail_at(p, "Invalid parameter type, expected: object");
+
+            json_decref(dict);
+            return ok;
+        }
+    } else {
+        json_t *id;
+
+        dict = parse_qemuopts(p, "driver", NULL, true);
+        if (!dict) {
+            return false;
+        }
+        id = json_object_get(dict, "id");
+        if (id) {
+            if (json_object_get(p->device_ids, json_string_value(id))) {
+                bool ok = fail_at(p, "Duplicate ID '%s' for device",
+                               json_string_value(id));
+
+                json_decref(dict);
+                return ok;
+            }
+            json_object_set_new(p->device_ids, json_string_value(id),
+                                json_true());
+        }
+    }
+    json_array_append_new(o->devices, dict);
+    json_array_append_new(o->device_args, json_string(p->arg));
+    return true;
+}
+
+static bool handle_numa(Parser *p)
+{
+    static const char *const types[] = {
+        "node", "dist", "cpu", "hmat-lb", "hmat-cache",
+    };
+    static const char *const uint_keys[] = {
+        "nodeid", "initiator", "src", "dst", "val", "node-id", "socket-id",
+        "die-id", "cluster-id", "core-id", "thread-id",
+    };
+    MachineOptions *o = p->opts;
+    json_t *dict = parse_qemuopts(p, "type", numa_params, false);
+    const char *type;
+    const char *key;
+    json_t *val;
+
+    if (!dict) {
+        return false;
+    }
+    type = json_string_value(json_object_get(dict, "type"));
+    if (!type) {
+        bool ok = fail_at(p, "Parameter 'type' is missing");
+
+        json_decref(dict);
+        return ok;
+    }
+    if (!str_in(type, types, ARRAY_SIZE(types))) {
+        bool ok = fail_at(p, "Parameter 'type' does not accept value '%s'",
+                       type);
+
+        json_decref(dict);
+        return ok;
+    }
+    json_object_foreach(dict, key, val) {
+        uint64_t n;
+
+        if (str_in(key, uint_keys, ARRAY_SIZE(uint_keys)) &&
+            keyval_strtou64(json_string_value(val), 0, &n)) {
+            bool ok = fail_at(p, "Parameter '%s' expects a uint64 value",
+                              key);
+
+            json_decref(dict);
+            return ok;
+        }
+    }
+    if (!strcmp(type, "node") && json_object_get(dict, "mem")) {
+        bool ok = fail_at(p, "Parameter -numa node,mem is not supported by "
+                       "this machine type\nUse -numa node,memdev instead");
+
+        json_decref(dict);
+        return ok;
+    }
+    json_array_append_new(o->numa, dict);
+    json_array_append_new(o->numa_args, json_string(p->arg));
+    return true;
+}
+
+static bool handle_display(Parser *p)
+{
+    static const char *const bools[] = {
+        "full-screen", "window-close", "show-cursor",
+    };
+    static const char *const gl_modes[] = { "off", "on", "core", "es" };
+    json_t *dict = parse_keyval_here(p, "type");
+    const char *key;
+    json_t *val;
+    bool ok = true;
+
+    if (!dict) {
+        return false;
+    }
+    json_object_foreach(dict, key, val) {
+        const char *s = json_string_value(val);
+        bool b;
+
+        if (!strcmp(key, "type")) {
+            if (strcmp(s, "none") != 0) {
+                ok = fail_at(p, "Parameter 'type' does not accept value "
+                             "'%s'", s);
+                break;
+            }
+        } else if (str_in(key, bools, ARRAY_SIZE(bools))) {
+            if (!keyval_str_to_bool(s, &b)) {
+                ok = fail_at(p, "Parameter '%s' expects 'on' or 'off'", key);
+                break;
+            }
+        } else if (!strcmp(key, "gl")) {
+            if (!str_in(s, gl_modes, ARRAY_SIZE(gl_modes))) {
+                ok = fail_at(p, "Parameter 'gl' does not accept value '%s'",
+                             s);
+                break;
+            }
+        } else {
+            ok = fail_at(p, "Parameter '%s' is unexpected", key);
+            break;
+        }
+    }
+    if (ok && !json_object_get(dict, "type")) {
+        ok = fail_at(p, "Parameter 'type' is missing");
+    }
+    json_decref(dict);
+    return ok;
+}
+
+static bool handle_audiodev(Parser *p)
+{
+    json_t *dict;
+    bool ok = true;
+
+    if (p->arg[0] == '{') {
+        dict = parse_json_here(p);
+    } else {
+        dict = parse_keyval_here(p, "driver");
+    }
+    if (!dict) {
+        return false;
+    }
+    if (!json_is_object(dict)) {
+        ok = fail_at(p, "Invalid parameter type, expected: object");
+    } else if (!json_object_get(dict, "id")) {
+        ok = fail_at(p, "Parameter 'id' is missing");
+    } else if (!json_object_get(dict, "driver")) {
+        ok = fail_at(p, "Parameter 'driver' is missing");
+    }
+    json_decref(dict);
+    return ok;
+}
+
+static bool handle_uuid(Parser *p)
+{
+    static const int group[] = { 8, 4, 4, 4, 12 };
+    const char *s = p->arg;
+    char buf[37];
+    size_t i, g;
+    size_t pos = 0;
+
+    if (strlen(s) != 36) {
+        return fail_at(p, "failed to parse UUID string: wrong format");
+    }
+    for (g = 0; g < ARRAY_SIZE(group); g++) {
+        for (i = 0; i < (size_t)group[g]; i++, pos++) {
+            if (!isxdigit((unsigned char)s[pos])) {
+                return fail_at(p, "failed to parse UUID string: wrong "
+                               "format");
+            }
+            buf[pos] = tolower((unsigned char)s[pos]);
+        }
+        if (g + 1 < ARRAY_SIZE(group)) {
+            if (s[pos] != '-') {
+                return fail_at(p, "failed to parse UUID string: wrong "
+                               "format");
+            }
+            buf[pos++] = '-';
+        }
+    }
+    buf[pos] = '\0';
+    free(p->opts->uuid);
+    p->opts->uuid = xstrdup(buf);
+    return true;
+}
+
+/* Splits "HOST:PORT" at the last ':' ("[v6]:port" keeps the brackets). */
+static bool split_host_port(const char *s, char **host, char **port)
+{
+    const char *colon = strrchr(s, ':');
+
+    if (!colon || !colon[1]) {
+        return false;
+    }
+    *host = xstrndup(s, colon - s);
+    *port = xstrdup(colon + 1);
+    return true;
+}
+
+static bool handle_rest(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    ListenAddr a = { .fd = -1, .server = true };
+    const char *s = p->arg;
+
+    if (!strncmp(s, "unix:", 5) && s[5]) {
+        a.kind = LISTEN_UNIX;
+        a.path = xstrdup(s + 5);
+    } else if (!strncmp(s, "tcp:", 4) &&
+               split_host_port(s + 4, &a.host, &a.port)) {
+        a.kind = LISTEN_TCP;
+    } else {
+        return fail_at(p, "expected tcp:HOST:PORT or unix:PATH");
+    }
+    o->rest = xrealloc(o->rest, (o->n_rest + 1) * sizeof(*o->rest));
+    o->rest[o->n_rest++] = a;
+    return true;
+}
+
+static void print_help(void)
+{
+    printf("usage: %s [options]\n"
+           "Models a QEMU 7.2 pc machine (pc-i440fx-7.2) behind QMP, "
+           "qtest and REST.\n\n"
+           "QEMU options (QEMU syntax):\n"
+           "  -machine pc|pc-i440fx-7.2|none[,prop=value...]\n"
+           "  -m [size=]N[,slots=S,maxmem=M]   -smp [cpus=]N[,...]\n"
+           "  -object TYPE,id=ID,...|JSON      -numa node,...\n"
+           "  -device DRIVER[,prop=value...]|JSON\n"
+           "  -qmp unix:PATH,server=on,wait=off | "
+           "tcp:HOST:PORT,server=on,wait=off\n"
+           "  -chardev socket,id=ID,path=P|fd=N,server=on,wait=off\n"
+           "  -mon chardev=ID,mode=control\n"
+           "  -qtest unix:PATH,server=on,wait=off\n"
+           "  -S -name -uuid -pidfile -daemonize -nodefaults -no-shutdown\n"
+           "  accepted and ignored: -display none, -nographic, "
+           "-no-user-config,\n"
+           "    -accel, -cpu, -rtc, -boot, -overcommit, -audiodev, "
+           "-sandbox, -msg\n\n"
+           "qmachined options:\n"
+           "  --rest tcp:HOST:PORT|unix:PATH   serve the REST API "
+           "(repeatable)\n"
+           "  --rest-token-file FILE           bearer token for REST\n"
+           "  --guest POLICY                   simulated guest behaviour\n"
+           "  --help, --version\n", OPTIONS_PROGNAME);
+}
+
+static void print_machines(void)
+{
+    printf("Supported machines are:\n"
+           "%-20s Standard PC (i440FX + PIIX, 1996) (alias of %s)\n"
+           "%-20s Standard PC (i440FX + PIIX, 1996) (default)\n"
+           "%-20s empty machine\n", "pc", PC_MACHINE, PC_MACHINE, "none");
+}
+
+/* Phase 1: one option, in argv order. */
+static bool handle_option(Parser *p, OptId id, bool *exit_now)
+{
+    MachineOptions *o = p->opts;
+    json_t *dict;
+
+    switch (id) {
+    case OPT_MACHINE:
+        if (!strcmp(p->arg, "help") || !strcmp(p->arg, "?")) {
+            print_machines();
+            *exit_now = true;
+            return true;
+        }
+        dict = parse_keyval_here(p, "type");
+        if (!dict) {
+            return false;
+        }
+        merge_into(p->machine, dict);
+        json_decref(dict);
+        p->machine_defining = true;
+        return true;
+    case OPT_M:
+        dict = parse_qemuopts(p, "size", mem_params, false);
+        if (!dict) {
+            return false;
+        }
+        merge_into(p->mem, dict);
+        json_decref(dict);
+        p->machine_defining = true;
+        return true;
+    case OPT_SMP:
+        dict = parse_keyval_here(p, "cpus");
+        if (!dict) {
+            return false;
+        }
+        merge_into(p->smp, dict);
+        json_decref(dict);
+        p->machine_defining = true;
+        return true;
+    case OPT_OBJECT:
+        p->machine_defining = true;
+        return handle_object(p);
+    case OPT_NUMA:
+        p->machine_defining = true;
+        return handle_numa(p);
+    case OPT_DEVICE:
+        p->machine_defining = true;
+        return handle_device(p);
+    case OPT_QMP:
+    case OPT_QMP_PRETTY:
+        json_array_append_new(p->mons, json_pack(
+            "{s:s, s:b}", "qmp", p->arg, "pretty", id == OPT_QMP_PRETTY));
+        return true;
+    case OPT_CHARDEV:
+        dict = parse_qemuopts(p, "backend", chardev_params, true);
+        if (!dict) {
+            return false;
+        }
+        if (json_object_get(dict, "id")) {
+            const char *cid = json_string_value(json_object_get(dict, "id"));
+            size_t i;
+            json_t *c;
+
+            json_array_foreach(p->chardevs, i, c) {
+                json_t *other = json_object_get(c, "opts");
+                const char *oid = json_string_value(
+                    json_object_get(other, "id"));
+
+                if (oid && !strcmp(oid, cid)) {
+                    bool ok = fail_at(p, "Duplicate ID '%s' for chardev",
+                                      cid);
+
+                    json_decref(dict);
+                    return ok;
+                }
+            }
+        }
+        json_array_append_new(p->chardevs, json_pack(
+            "{s:s, s:s, s:o}", "opt", p->opt, "loc", p->arg, "opts", dict));
+        return true;
+    case OPT_MON:
+        dict = parse_qemuopts(p, "chardev", mon_params, true);
+        if (!dict) {
+            return false;
+        }
+        json_array_append_new(p->mons, json_pack(
+            "{s:s, s:s, s:o}", "opt", p->opt, "loc", p->arg, "opts", dict));
+        return true;
+    case OPT_QTEST:
+        p->qtest = p->arg;
+        return true;
+    case OPT_IGNORED_ARG:
+    case OPT_NOGRAPHIC:
+    case OPT_NO_USER_CONFIG:
+        return true;
+    case OPT_S:
+        o->start_paused = true;
+        return true;
+    case OPT_NAME:
+        dict = parse_qemuopts(p, "guest", name_params, false);
+        if (!dict) {
+            return false;
+        }
+        if (json_object_get(dict, "guest")) {
+            free(o->name);
+            o->name = xstrdup(json_string_value(
+                json_object_get(dict, "guest")));
+        }
+        json_decref(dict);
+        return true;
+    case OPT_UUID:
+        return handle_uuid(p);
+    case OPT_PIDFILE:
+        free(o->pidfile);
+        o->pidfile = xstrdup(p->arg);
+        return true;
+    case OPT_DAEMONIZE:
+        o->daemonize = true;
+        return true;
+    case OPT_NODEFAULTS:
+        o->nodefaults = true;
+        return true;
+    case OPT_DISPLAY:
+        return handle_display(p);
+    case OPT_ACCEL:
+        if (!strcmp(p->arg, "help") || !strcmp(p->arg, "?")) {
+            printf("Accelerators supported in QEMU binary:\ntcg\nkvm\n");
+            *exit_now = true;
+            return true;
+        }
+        dict = parse_qemuopts(p, "accel", NULL, false);
+        if (!dict) {
+            return false;
+        }
+        json_array_append_new(p->accels, json_pack(
+            "{s:s, s:s, s:o}", "opt", p->opt, "loc", p->arg, "opts", dict));
+        return true;
+    case OPT_ENABLE_KVM:
+        json_object_set_new(p->machine, "accel", json_string("kvm"));
+        return true;
+    case OPT_CPU:
+        p->cpu = p->arg;
+        return true;
+    case OPT_RTC:
+        dict = parse_qemuopts(p, "base", rtc_params, false);
+        if (!dict) {
+            return false;
+        }
+        json_decref(p->rtc);
+        p->rtc = dict;
+        return true;
+    case OPT_NO_SHUTDOWN:
+        o->no_shutdown = true;
+        return true;
+    case OPT_NO_REBOOT:
+        o->no_reboot = true;
+        return true;
+    case OPT_BOOT:
+        dict = parse_keyval_here(p, "order");
+        if (!dict) {
+            return false;
+        }
+        merge_into(p->boot, dict);
+        json_decref(dict);
+        return true;
+    case OPT_OVERCOMMIT:
+        dict = parse_qemuopts(p, NULL, overcommit_params, false);
+        json_decref(dict);
+        return dict != NULL;
+    case OPT_AUDIODEV:
+        return handle_audiodev(p);
+    case OPT_SANDBOX:
+        dict = parse_qemuopts(p, "enable", sandbox_params, false);
+        json_decref(dict);
+        return dict != NULL;
+    case OPT_MSG:
+        dict = parse_qemuopts(p, NULL, msg_params, false);
+        json_decref(dict);
+        return dict != NULL;
+    case OPT_HELP:
+        print_help();
+        *exit_now = true;
+        return true;
+    case OPT_VERSION:
+        printf("%s version %s (models QEMU 7.2 pc-i440fx-7.2)\n",
+               OPTIONS_PROGNAME, PACKAGE_VERSION);
+        *exit_now = true;
+        return true;
+    case OPT_REST:
+        return handle_rest(p);
+    case OPT_REST_TOKEN_FILE:
+        free(o->rest_token_file);
+        o->rest_token_file = xstrdup(p->arg);
+        return true;
+    case OPT_GUEST:
+        free(o->guest_policy);
+        o->guest_policy = xstrdup(p->arg);
+        return true;
+    }
+    return true;
+}
+
+static bool valid_rtc_date(const char *s)
+{
+    int y, mo, d, h, mi, se, n = -1;
+
+    if (sscanf(s, "%d-%d-%dT%d:%d:%d%n", &y, &mo, &d, &h, &mi, &se, &n) == 6
+        && n >= 0 && !s[n]) {
+        return true;
+    }
+    n = -1;
+    return sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) == 3 && n >= 0 && !s[n];
+}
+
+static bool check_rtc(Parser *p)
+{
+    const char *base, *clock, *drift;
+
+    if (!p->rtc) {
+        return true;
+    }
+    base = json_string_value(json_object_get(p->rtc, "base"));
+    clock = json_string_value(json_object_get(p->rtc, "clock"));
+    drift = json_string_value(json_object_get(p->rtc, "driftfix"));
+    if (base && strcmp(base, "utc") != 0 && strcmp(base, "localtime") != 0
+        && !valid_rtc_date(base)) {
+        return fail_plain("invalid datetime format\nvalid formats: "
+                          "'2006-06-17T16:01:21' or '2006-06-17'");
+    }
+    if (clock && strcmp(clock, "host") != 0 && strcmp(clock, "rt") != 0 &&
+        strcmp(clock, "vm") != 0) {
+        return fail_plain("invalid option value '%s'", clock);
+    }
+    if (drift && strcmp(drift, "none") != 0 && strcmp(drift, "slew") != 0) {
+        return fail_plain("invalid option value '%s'", drift);
+    }
+    return true;
+}
+
+static bool check_machine_props(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    bool pc = !strcmp(o->machine_type, PC_MACHINE);
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(p->machine, key, val) {
+        const char *s = json_string_value(val);
+        const MachineProp *def = NULL;
+        size_t i;
+        bool b;
+        uint64_t u;
+        int64_t n;
+
+        if (!strcmp(key, "type") || !strcmp(key, "accel") ||
+            !strncmp(key, "smp.", 4) || !strncmp(key, "memory.", 7) ||
+            !strncmp(key, "boot.", 5)) {
+            continue;
+        }
+        for (i = 0; i < ARRAY_SIZE(machine_prop_defs); i++) {
+            if (!strcmp(machine_prop_defs[i].name, key) &&
+                (pc || !machine_prop_defs[i].pc_only)) {
+                def = &machine_prop_defs[i];
+            }
+        }
+        if (!def) {
+            return fail_plain("Property '%s-machine.%s' not found",
+                              o->machine_type, key);
+        }
+        switch (def->type) {
+        case M_BOOL:
+            if (!keyval_str_to_bool(s, &b)) {
+                return fail_plain("Parameter '%s' expects 'on' or 'off'",
+                                  key);
+            }
+            break;
+        case M_ONOFFAUTO:
+            if (strcmp(s, "on") && strcmp(s, "off") && strcmp(s, "auto")) {
+                return fail_plain("Parameter '%s' does not accept value "
+                                  "'%s'", key, s);
+            }
+            break;
+        case M_SIZE:
+            if (keyval_strtosz(s, &u, NULL)) {
+                return fail_plain("Parameter '%s' expects size", key);
+            }
+            break;
+        case M_UINT:
+            if (keyval_strtou64(s, 0, &u)) {
+                return fail_plain("Parameter '%s' expects integer", key);
+            }
+            break;
+        case M_INT:
+            if (keyval_strtoi64(s, 0, &n)) {
+                return fail_plain("Parameter '%s' expects integer", key);
+            }
+            break;
+        case M_STR:
+            break;
+        }
+        json_object_set(o->machine_props, key, val);
+    }
+    return true;
+}
+
+static bool apply_memory(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    const char *size = json_string_value(json_object_get(p->mem, "size"));
+    const char *slots = json_string_value(json_object_get(p->mem, "slots"));
+    const char *maxmem = json_string_value(json_object_get(p->mem,
+                                                           "maxmem"));
+    uint64_t sz = 0, n = 0, max = 0;
+    Error *err = NULL;
+
+    if (size) {
+        size_t len = strlen(size);
+        bool hex = false;
+
+        if (len && isdigit((unsigned char)size[len - 1])) {
+            /* Legacy: a number without suffix means MiB. */
+            char *str = xasprintf("%sM", size);
+            int ret = keyval_strtosz(str, &sz, &hex);
+
+            if (ret == 0 && hex) {
+                fail_plain("warning: Using a multiplier suffix on hex "
+                           "numbers is deprecated: %s", str);
+            }
+            free(str);
+            if (ret) {
+                return fail_plain("Parameter 'memory.size' expects size");
+            }
+        } else if (!keyval_visit_size("memory.size", size, &sz, &err)) {
+            options_report(NULL, NULL, error_get_pretty(err));
+            error_free(err);
+            return false;
+        } else if (keyval_strtosz(size, &sz, &hex) == 0 && hex) {
+            fail_plain("warning: Using a multiplier suffix on hex numbers "
+                       "is deprecated: %s", size);
+        }
+    }
+    if (sz == 0) {
+        sz = DEFAULT_RAM_SIZE;
+    }
+    if (sz > UINT64_MAX - (RAM_ALIGN - 1)) {
+        return fail_plain("Parameter 'memory.size' expects size");
+    }
+    sz = (sz + RAM_ALIGN - 1) & ~(RAM_ALIGN - 1);
+    o->ram_size = sz;
+    o->maxmem = sz;
+    if (slots) {
+        keyval_strtou64(slots, 0, &n);
+    }
+    if (maxmem) {
+        keyval_strtosz(maxmem, &max, NULL);
+    }
+    if (slots && !maxmem) {
+        return fail_plain("slots specified but no max-size");
+    }
+    if (maxmem) {
+        if (max < sz) {
+            return fail_plain("invalid value of maxmem: maximum memory size "
+                              "(0x%" PRIx64 ") must be at least the initial "
+                              "memory size (0x%" PRIx64 ")", max, sz);
+        }
+        o->maxmem = max;
+    }
+    if (max > sz && n > ACPI_MAX_RAM_SLOTS &&
+        !strcmp(o->machine_type, PC_MACHINE)) {
+        return fail_plain("unsupported amount of memory slots: %" PRIu64, n);
+    }
+    o->slots = (unsigned)n;
+    return true;
+}
+
+static bool apply_smp(Parser *p)
+{
+    static const char *const keys[] = {
+        "cpus", "sockets", "dies", "clusters", "cores", "threads", "maxcpus",
+    };
+    MachineOptions *o = p->opts;
+    bool pc = !strcmp(o->machine_type, PC_MACHINE);
+    uint64_t v[ARRAY_SIZE(keys)] = { 0 };
+    bool zero = false;
+    unsigned cpus, sockets, dies, clusters, cores, threads, maxcpus;
+    unsigned max_cpus = pc ? PC_MAX_CPUS : 1;
+    const char *key;
+    json_t *val;
+    char *topo;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *s = json_string_value(json_object_get(p->smp, keys[i]));
+        char *name = xasprintf("smp.%s", keys[i]);
+        Error *err = NULL;
+        bool ok = !s || keyval_visit_uint64(name, s, &v[i], &err);
+
+        free(name);
+        if (!ok) {
+            options_report(NULL, NULL, error_get_pretty(err));
+            error_free(err);
+            return false;
+        }
+        if (s && v[i] == 0) {
+            zero = true;
+        }
+    }
+    json_object_foreach(p->smp, key, val) {
+        if (!str_in(key, keys, ARRAY_SIZE(keys))) {
+            return fail_plain("Parameter 'smp.%s' is unexpected", key);
+        }
+    }
+    if (zero) {
+        fail_plain("warning: Deprecated CPU topology (considered invalid): "
+                   "CPU topology parameters must be greater than zero");
+    }
+    cpus = v[0];
+    sockets = v[1];
+    dies = v[2] ? v[2] : 1;
+    clusters = v[3] ? v[3] : 1;
+    cores = v[4];
+    threads = v[5];
+    maxcpus = v[6];
+    if (v[2] > 1 && !pc) {
+        return fail_plain("dies not supported by this machine's CPU "
+                          "topology");
+    }
+    if (v[3] > 1) {
+        return fail_plain("clusters not supported by this machine's CPU "
+                          "topology");
+    }
+    if (cpus == 0 && maxcpus == 0) {
+        sockets = sockets ? sockets : 1;
+        cores = cores ? cores : 1;
+        threads = threads ? threads : 1;
+    } else {
+        maxcpus = maxcpus ? maxcpus : cpus;
+        /* Since 6.2, missing values prefer cores over sockets. */
+        if (cores == 0) {
+            sockets = sockets ? sockets : 1;
+            threads = threads ? threads : 1;
+            cores = maxcpus / (sockets * dies * clusters * threads);
+        } else if (sockets == 0) {
+            threads = threads ? threads : 1;
+            sockets = maxcpus / (dies * clusters * cores * threads);
+        }
+        if (threads == 0) {
+            threads = maxcpus / (sockets * dies * clusters * cores);
+        }
+    }
+    maxcpus = maxcpus ? maxcpus : sockets * dies * clusters * cores * threads;
+    cpus = cpus ? cpus : maxcpus;
+    if (pc) {
+        topo = xasprintf("sockets (%u) * dies (%u) * cores (%u) * "
+                         "threads (%u)", sockets, dies, cores, threads);
+    } else {
+        topo = xasprintf("sockets (%u) * cores (%u) * threads (%u)",
+                         sockets, cores, threads);
+    }
+    if (sockets * dies * clusters * cores * threads != maxcpus) {
+        fail_plain("Invalid CPU topology: product of the hierarchy must "
+                   "match maxcpus: %s != maxcpus (%u)", topo, maxcpus);
+        free(topo);
+        return false;
+    }
+    if (maxcpus < cpus) {
+        fail_plain("Invalid CPU topology: maxcpus must be equal to or "
+                   "greater than smp: %s == maxcpus (%u) < smp_cpus (%u)",
+                   topo, maxcpus, cpus);
+        free(topo);
+        return false;
+    }
+    free(topo);
+    if (maxcpus > max_cpus) {
+        return fail_plain("Invalid SMP CPUs %d. The max CPUs supported by "
+                          "machine '%s' is %d", (int)maxcpus,
+                          o->machine_type, (int)max_cpus);
+    }
+    o->smp_cpus = cpus;
+    o->smp_sockets = sockets;
+    o->smp_dies = dies;
+    o->smp_cores = cores;
+    o->smp_threads = threads;
+    o->smp_maxcpus = maxcpus;
+    return true;
+}
+
+static bool check_boot(Parser *p)
+{
+    static const char *const keys[] = {
+        "order", "once", "menu", "splash", "splash-time", "reboot-timeout",
+        "strict",
+    };
+    const char *key;
+    json_t *val;
+    bool b;
+
+    json_object_foreach(p->boot, key, val) {
+        if (!str_in(key, keys, ARRAY_SIZE(keys))) {
+            return fail_plain("Parameter 'boot.%s' is unexpected", key);
+        }
+        if ((!strcmp(key, "menu") || !strcmp(key, "strict")) &&
+            !keyval_str_to_bool(json_string_value(val), &b)) {
+            return fail_plain("Parameter 'boot.%s' expects 'on' or 'off'",
+                              key);
+        }
+    }
+    return true;
+}
+
+/* Sets p->opt/arg for reports on a stored option. */
+static void relocate(Parser *p, json_t *entry)
+{
+    p->opt = json_string_value(json_object_get(entry, "opt"));
+    p->arg = json_string_value(json_object_get(entry, "loc"));
+}
+
+static bool check_accels(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    const char *m_accel = json_string_value(json_object_get(p->machine,
+                                                            "accel"));
+    char *list = NULL;
+    size_t i;
+    json_t *entry;
+
+    if (json_array_size(p->accels) && m_accel) {
+        return fail_plain("The -accel and \"-machine accel=\" options are "
+                          "incompatible");
+    }
+    if (m_accel) {
+        char *copy = xstrdup(m_accel);
+        char *save = NULL;
+        char *tok;
+        bool ok = true;
+
+        for (tok = strtok_r(copy, ":", &save); tok;
+             tok = strtok_r(NULL, ":", &save)) {
+            if (strcmp(tok, "tcg") != 0 && strcmp(tok, "kvm") != 0) {
+                ok = fail_plain("invalid accelerator %s", tok);
+                break;
+            }
+        }
+        free(copy);
+        if (!ok) {
+            return false;
+        }
+        json_object_set_new(o->machine_props, "accel",
+                            json_string(m_accel));
+        return true;
+    }
+    json_array_foreach(p->accels, i, entry) {
+        json_t *opts = json_object_get(entry, "opts");
+        const char *name = json_string_value(json_object_get(opts, "accel"));
+        const char *key;
+        json_t *val;
+        char *next;
+
+        relocate(p, entry);
+        if (!name) {
+            return fail_at(p, "Parameter 'accel' is missing");
+        }
+        if (strcmp(name, "tcg") != 0 && strcmp(name, "kvm") != 0) {
+            free(list);
+            return fail_at(p, "invalid accelerator %s", name);
+        }
+        json_object_foreach(opts, key, val) {
+            const char *s = json_string_value(val);
+            uint64_t n;
+            bool b;
+
+            if (!strcmp(key, "accel") || strcmp(name, "tcg") != 0) {
+                continue;
+            }
+            if (!strcmp(key, "thread")) {
+                if (strcmp(s, "single") != 0 && strcmp(s, "multi") != 0) {
+                    free(list);
+                    return fail_at(p, "Invalid 'thread' setting %s", s);
+                }
+            } else if (!strcmp(key, "tb-size")) {
+                if (keyval_strtou64(s, 0, &n)) {
+                    free(list);
+                    return fail_at(p, "Parameter 'tb-size' expects integer");
+                }
+            } else if (!strcmp(key, "split-wx")) {
+                if (!keyval_str_to_bool(s, &b)) {
+                    free(list);
+                    return fail_at(p, "Parameter 'split-wx' expects 'on' or "
+                                   "'off'");
+                }
+            } else {
+                free(list);
+                return fail_at(p, "Property 'tcg-accel.%s' not found", key);
+            }
+        }
+        next = list ? xasprintf("%s:%s", list, name) : xstrdup(name);
+        free(list);
+        list = next;
+    }
+    if (list) {
+        json_object_set_new(o->machine_props, "accel", json_string(list));
+        free(list);
+    }
+    return true;
+}
+
+/*
+ * Turns chardev options into a ListenAddr.  Reports at the current
+ * location; returns false on error.  *is_socket tells whether the
+ * chardev is a socket (others are accepted but cannot serve QMP).
+ */
+static bool chardev_to_addr(Parser *p, json_t *c, ListenAddr *a,
+                            bool *is_socket)
+{
+    const char *backend = json_string_value(json_object_get(c, "backend"));
+    const char *path = json_string_value(json_object_get(c, "path"));
+    const char *host = json_string_value(json_object_get(c, "host"));
+    const char *port = json_string_value(json_object_get(c, "port"));
+    const char *fd = json_string_value(json_object_get(c, "fd"));
+    const char *server = json_string_value(json_object_get(c, "server"));
+    const char *wait = json_string_value(json_object_get(c, "wait"));
+    bool b;
+
+    memset(a, 0, sizeof(*a));
+    a->fd = -1;
+    *is_socket = backend && !strcmp(backend, "socket");
+    if (!*is_socket) {
+        return true;
+    }
+    if ((path != NULL) + (host != NULL) + (fd != NULL) > 1) {
+        return fail_at(p, "None or one of 'path', 'fd' or 'host' option "
+                       "required.");
+    }
+    a->server = server && keyval_str_to_bool(server, &b) && b;
+    a->wait = !(wait && keyval_str_to_bool(wait, &b) && !b);
+    if (path) {
+        a->kind = LISTEN_UNIX;
+        a->path = xstrdup(path);
+    } else if (host) {
+        if (!port) {
+            return fail_at(p, "chardev: socket: no port given");
+        }
+        a->kind = LISTEN_TCP;
+        a->host = xstrdup(host);
+        a->port = xstrdup(port);
+    } else {
+        int64_t n;
+        struct stat st;
+
+        if (!fd || keyval_strtoi64(fd, 10, &n) || n < 0 || n > INT32_MAX) {
+            return fail_at(p, "Unable to parse FD number %s", fd ? fd : "");
+        }
+        if (fstat((int)n, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+            return fail_at(p, "File descriptor '%s' is not a socket", fd);
+        }
+        a->kind = LISTEN_FD;
+        a->fd = (int)n;
+    }
+    return true;
+}
+
+static void listen_addr_clear(ListenAddr *a)
+{
+    free(a->path);
+    free(a->host);
+    free(a->port);
+    free(a->chardev_id);
+}
+
+static bool check_chardevs(Parser *p)
+{
+    size_t i;
+    json_t *entry;
+
+    json_array_foreach(p->chardevs, i, entry) {
+        json_t *c = json_object_get(entry, "opts");
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *backend = json_string_value(json_object_get(c,
+                                                                "backend"));
+        ListenAddr a;
+        bool sock;
+        bool ok;
+
+        relocate(p, entry);
+        if (!id) {
+            return fail_at(p, "chardev: no id specified");
+        }
+        if (!backend) {
+            return fail_at(p, "chardev: \"%s\" missing backend", id);
+        }
+        if (!str_in(backend, chardev_backends,
+                    ARRAY_SIZE(chardev_backends))) {
+            return fail_at(p, "'%s' is not a valid char driver name",
+                           backend);
+        }
+        ok = chardev_to_addr(p, c, &a, &sock);
+        listen_addr_clear(&a);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Adds the QemuOpts items of params to the chardev options c, checked
+ * against the chardev parameters; reports and returns false on error.
+ */
+static bool add_chardev_items(Parser *p, json_t *c, const char *params,
+                              const char *implied)
+{
+    json_t *items = keyval_parse_qemuopts(params, implied, NULL, NULL);
+    json_t *item;
+    size_t i;
+    bool ok = true;
+
+    json_array_foreach(items, i, item) {
+        const char *key = json_string_value(json_array_get(item, 0));
+        const char *val = json_string_value(json_array_get(item, 1));
+        const ParamDef *def = find_param(chardev_params, key);
+        Error *err = NULL;
+        bool b;
+
+        if (!def) {
+            ok = fail_at(p, "Invalid parameter '%s'", key);
+            break;
+        }
+        if (def->type == P_BOOL && !keyval_opt_bool(key, val, &b, &err)) {
+            ok = fail_here(p, err);
+            break;
+        }
+        json_object_set(c, key, json_array_get(item, 1));
+    }
+    json_decref(items);
+    return ok;
+}
+
+/*
+ * Parses a QEMU character device string ("unix:PATH,opts",
+ * "tcp:HOST:PORT,opts", "chardev:ID", ...) as -qmp and -qtest take it.
+ * On failure prints QEMU's first message (if any) and returns false.
+ */
+static bool parse_compat_chardev(Parser *p, const char *spec, ListenAddr *a)
+{
+    static const char *const simple[] = {
+        "null", "pty", "msmouse", "wctablet", "braille", "testdev", "stdio",
+    };
+    const char *rest;
+    json_t *c;
+    bool sock;
+    bool ok;
+
+    memset(a, 0, sizeof(*a));
+    a->fd = -1;
+    if (!strncmp(spec, "chardev:", 8)) {
+        size_t i;
+        json_t *entry;
+
+        json_array_foreach(p->chardevs, i, entry) {
+            json_t *copts = json_object_get(entry, "opts");
+            const char *id = json_string_value(json_object_get(copts, "id"));
+
+            if (id && !strcmp(id, spec + 8)) {
+                ok = chardev_to_addr(p, copts, a, &sock);
+                if (ok && !sock) {
+                    return fail_at(p, "chardev \"%s\" is not a socket; "
+                                   "%s serves only sockets", id,
+                                   OPTIONS_PROGNAME);
+                }
+                a->chardev_id = xstrdup(id);
+                return ok;
+            }
+        }
+        return fail_at(p, "chardev \"%s\" not found", spec + 8);
+    }
+    if (!strncmp(spec, "unix:", 5)) {
+        c = json_pack("{s:s}", "backend", "socket");
+        if (!add_chardev_items(p, c, spec + 5, "path")) {
+            json_decref(c);
+            return false;
+        }
+    } else if (!strncmp(spec, "tcp:", 4)) {
+        char host[65], port[33];
+        int pos = 0;
+
+        rest = spec + 4;
+        if (sscanf(rest, "%64[^:]:%32[^,]%n", host, port, &pos) < 2) {
+            host[0] = '\0';
+            if (sscanf(rest, ":%32[^,]%n", port, &pos) < 1) {
+                return false;
+            }
+        }
+        c = json_pack("{s:s, s:s, s:s}", "backend", "socket", "host", host,
+                      "port", port);
+        if (rest[pos] == ',' &&
+            !add_chardev_items(p, c, rest + pos + 1, NULL)) {
+            json_decref(c);
+            return false;
+        }
+    } else if (str_in(spec, simple, ARRAY_SIZE(simple))) {
+        return fail_at(p, "character device '%s' cannot serve here; %s "
+                       "serves only sockets", spec, OPTIONS_PROGNAME);
+    } else {
+        return fail_at(p, "'%s' is not a valid char driver", spec);
+    }
+    ok = chardev_to_addr(p, c, a, &sock);
+    json_decref(c);
+    return ok;
+}
+
+static void add_monitor(MachineOptions *o, const ListenAddr *a)
+{
+    o->monitors = xrealloc(o->monitors,
+                           (o->n_monitors + 1) * sizeof(*o->monitors));
+    o->monitors[o->n_monitors++] = *a;
+}
+
+static bool setup_monitors(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    size_t i;
+    json_t *entry;
+
+    json_array_foreach(p->mons, i, entry) {
+        const char *qmp = json_string_value(json_object_get(entry, "qmp"));
+        json_t *m = json_object_get(entry, "opts");
+        const char *mode, *cid, *pretty;
+        ListenAddr a;
+        bool found = false;
+        bool b;
+        size_t j;
+        json_t *c;
+
+        if (qmp) {
+            p->opt = json_is_true(json_object_get(entry, "pretty")) ?
+                "-qmp-pretty" : "-qmp";
+            p->arg = qmp;
+            if (!parse_compat_chardev(p, qmp, &a)) {
+                listen_addr_clear(&a);
+                return fail_at(p, "parse error: %s", qmp);
+            }
+            if (!a.chardev_id) {
+                a.chardev_id = xasprintf("compat_monitor%u",
+                                         p->compat_monitors++);
+            }
+            a.pretty = json_is_true(json_object_get(entry, "pretty"));
+            add_monitor(o, &a);
+            continue;
+        }
+        relocate(p, entry);
+        mode = json_string_value(json_object_get(m, "mode"));
+        cid = json_string_value(json_object_get(m, "chardev"));
+        pretty = json_string_value(json_object_get(m, "pretty"));
+        if (mode && strcmp(mode, "readline") != 0 &&
+            strcmp(mode, "control") != 0) {
+            return fail_at(p, "Parameter 'mode' does not accept value '%s'",
+                           mode);
+        }
+        if (!cid) {
+            return fail_at(p, "Parameter 'chardev' is missing");
+        }
+        json_array_foreach(p->chardevs, j, c) {
+            json_t *copts = json_object_get(c, "opts");
+            const char *id = json_string_value(json_object_get(copts, "id"));
+            bool sock;
+
+            if (!id || strcmp(id, cid) != 0) {
+                continue;
+            }
+            found = true;
+            if (!mode || strcmp(mode, "control") != 0) {
+                break;      /* HMP monitors are not served */
+            }
+            if (!chardev_to_addr(p, copts, &a, &sock)) {
+                listen_addr_clear(&a);
+                return false;
+            }
+            if (!sock) {
+                return fail_at(p, "chardev \"%s\" is not a socket; %s "
+                               "serves QMP only on sockets", cid,
+                               OPTIONS_PROGNAME);
+            }
+            a.chardev_id = xstrdup(cid);
+            a.pretty = pretty && keyval_str_to_bool(pretty, &b) && b;
+            add_monitor(o, &a);
+            break;
+        }
+        if (!found) {
+            return fail_at(p, "chardev \"%s\" not found", cid);
+        }
+    }
+    return true;
+}
+
+static bool setup_qtest(Parser *p)
+{
+    ListenAddr a;
+
+    if (!p->qtest) {
+        return true;
+    }
+    p->opt = NULL;      /* QEMU reports these without a location */
+    p->arg = NULL;
+    if (!parse_compat_chardev(p, p->qtest, &a)) {
+        listen_addr_clear(&a);
+        return fail_plain("Failed to initialize device for qtest: \"%s\"",
+                          p->qtest);
+    }
+    if (!a.chardev_id) {
+        a.chardev_id = xstrdup("qtest");
+    }
+    p->opts->qtest = xmalloc(sizeof(*p->opts->qtest));
+    *p->opts->qtest = a;
+    return true;
+}
+
+static bool check_cpu(Parser *p)
+{
+    size_t len;
+    char *model;
+
+    if (!p->cpu) {
+        return true;
+    }
+    len = strcspn(p->cpu, ",");
+    model = xstrndup(p->cpu, len);
+    if (!str_in(model, cpu_models, ARRAY_SIZE(cpu_models))) {
+        size_t mlen = strlen(model);
+        bool versioned = mlen > 3 && strstr(model, "-v") &&
+            strspn(strrchr(model, 'v') + 1, "0123456789") ==
+            strlen(strrchr(model, 'v') + 1);
+        char *base = versioned ?
+            xstrndup(model, strrchr(model, '-') - model) : NULL;
+        bool ok = base && str_in(base, cpu_models, ARRAY_SIZE(cpu_models));
+
+        free(base);
+        if (!ok) {
+            fail_plain("unable to find CPU model '%s'", model);
+            free(model);
+            return false;
+        }
+    }
+    free(p->opts->cpu_model);
+    p->opts->cpu_model = model;
+    return true;
+}
+
+/* Phase 2: checks QEMU makes after reading every option, in its order. */
+static bool finish(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    const char *type = json_string_value(json_object_get(p->machine,
+                                                         "type"));
+
+    p->opt = NULL;
+    p->arg = NULL;
+    if (type) {
+        if (!strcmp(type, "pc") || !strcmp(type, PC_MACHINE)) {
+            type = PC_MACHINE;
+        } else if (strcmp(type, "none") != 0) {
+            return fail_plain("unsupported machine type\n"
+                              "Use -machine help to list supported "
+                              "machines");
+        }
+        free(o->machine_type);
+        o->machine_type = xstrdup(type);
+    }
+    if (!check_rtc(p) || !check_machine_props(p) || !apply_memory(p) ||
+        !apply_smp(p) || !check_boot(p) || !check_chardevs(p) ||
+        !check_accels(p) || !check_cpu(p) || !setup_qtest(p) ||
+        !setup_monitors(p)) {
+        return false;
+    }
+    o->defaults_used = !p->machine_defining;
+    return true;
+}
+
+static const OptDef *lookup_option(const char *arg)
+{
+    bool two = arg[1] == '-';
+    const char *name = arg + (two ? 2 : 1);
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(opt_defs); i++) {
+        if (!strcmp(opt_defs[i].name, name) && (two || !opt_defs[i].ours)) {
+            return &opt_defs[i];
+        }
+    }
+    return NULL;
+}
+
+static void options_init(MachineOptions *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->machine_type = xstrdup(PC_MACHINE);
+    o->machine_props = json_object();
+    o->ram_size = DEFAULT_RAM_SIZE;
+    o->maxmem = DEFAULT_RAM_SIZE;
+    o->smp_cpus = o->smp_sockets = o->smp_cores = o->smp_threads = 1;
+    o->smp_dies = o->smp_maxcpus = 1;
+    o->objects = json_array();
+    o->object_args = json_array();
+    o->numa = json_array();
+    o->numa_args = json_array();
+    o->devices = json_array();
+    o->device_args = json_array();
+    o->cpu_model = xstrdup("qemu64");
+}
+
+bool options_parse(MachineOptions *opts, int argc, char **argv,
+                   bool *exit_now)
+{
+    Parser p = {
+        .opts = opts,
+        .machine = json_object(),
+        .mem = json_object(),
+        .smp = json_object(),
+        .boot = json_object(),
+        .accels = json_array(),
+        .chardevs = json_array(),
+        .mons = json_array(),
+        .device_ids = json_object(),
+    };
+    bool ok = true;
+    int i = 1;
+
+    options_init(opts);
+    *exit_now = false;
+    while (ok && i < argc && !*exit_now) {
+        const char *a = argv[i++];
+        const OptDef *def;
+
+        if (a[0] != '-' || !a[1]) {
+            /* QEMU would open it as a disk image; none are modelled. */
+            struct stat st;
+
+            p.opt = a;
+            p.arg = NULL;
+            if (stat(a, &st) < 0) {
+                ok = fail_at(&p, "Could not open '%s': %s", a,
+                             strerror(errno));
+            } else {
+                ok = fail_at(&p, "disk images are not supported by %s",
+                             OPTIONS_PROGNAME);
+            }
+            break;
+        }
+        def = lookup_option(a);
+        p.opt = a;
+        p.arg = NULL;
+        if (!def) {
+            ok = fail_at(&p, "invalid option");
+            break;
+        }
+        if (def->has_arg) {
+            if (i >= argc) {
+                ok = fail_at(&p, "requires an argument");
+                break;
+            }
+            p.arg = argv[i++];
+        }
+        ok = handle_option(&p, def->id, exit_now);
+    }
+    if (ok && !*exit_now) {
+        ok = finish(&p);
+    }
+    json_decref(p.machine);
+    json_decref(p.mem);
+    json_decref(p.smp);
+    json_decref(p.boot);
+    json_decref(p.rtc);
+    json_decref(p.accels);
+    json_decref(p.chardevs);
+    json_decref(p.mons);
+    json_decref(p.device_ids);
+    return ok;
+}
+
+void options_free(MachineOptions *opts)
+{
+    size_t i;
+
+    if (!opts) {
+        return;
+    }
+    free(opts->machine_type);
+    json_decref(opts->machine_props);
+    json_decref(opts->objects);
+    json_decref(opts->object_args);
+    json_decref(opts->numa);
+    json_decref(opts->numa_args);
+    json_decref(opts->devices);
+    json_decref(opts->device_args);
+    for (i = 0; i < opts->n_monitors; i++) {
+        listen_addr_clear(&opts->monitors[i]);
+    }
+    free(opts->monitors);
+    if (opts->qtest) {
+        listen_addr_clear(opts->qtest);
+        free(opts->qtest);
+    }
+    for (i = 0; i < opts->n_rest; i++) {
+        listen_addr_clear(&opts->rest[i]);
+    }
+    free(opts->rest);
+    free(opts->rest_token_file);
+    free(opts->guest_policy);
+    free(opts->name);
+    free(opts->uuid);
+    free(opts->pidfile);
+    free(opts->cpu_model);
+    memset(opts, 0, sizeof(*opts));
+}

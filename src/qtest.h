@@ -1,0 +1,11 @@
+/* QEMU's qtest text protocol, served for the modelled hardware. */
+#ifndef QMACHINED_QTEST_H
+#define QMACHINED_QTEST_H
+
+#include "error.h"
+#include "options.h"
+
+bool qtest_listen(const ListenAddr *addr, Error **errp);
+void qtest_cleanup(void);
+
+#endif

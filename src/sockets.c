@@ -1,0 +1,136 @@
+#include "sockets.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int socket_set_nonblock(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0) {
+        return -1;
+    }
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+static int listen_unix(const char *path, Error **errp)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        error_setg(errp, "UNIX socket path '%s' is too long", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        error_setg(errp, "Failed to create Unix socket: %s", strerror(errno));
+        return -1;
+    }
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        error_setg(errp, "Failed to bind socket to %s: %s", path,
+                   strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (listen(fd, 64) < 0) {
+        error_setg(errp, "Failed to listen on socket: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int listen_tcp(const char *host, const char *port, Error **errp)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_PASSIVE };
+    struct addrinfo *res, *ai;
+    int fd = -1, rc, one = 1, saved = 0;
+
+    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
+    if (rc != 0) {
+        error_setg(errp, "address resolution failed for %s:%s: %s",
+                   host ? host : "", port, gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family,
+                    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+            listen(fd, 128) == 0) {
+            break;
+        }
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg(errp, "Failed to bind socket: %s", strerror(saved));
+    }
+    return fd;
+}
+
+int socket_listen(const ListenAddr *addr, Error **errp)
+{
+    switch (addr->kind) {
+    case LISTEN_UNIX:
+        return listen_unix(addr->path, errp);
+    case LISTEN_TCP:
+        return listen_tcp(addr->host, addr->port, errp);
+    case LISTEN_FD:
+        if (socket_set_nonblock(addr->fd) < 0) {
+            error_setg(errp, "File descriptor '%d' is not valid", addr->fd);
+            return -1;
+        }
+        fcntl(addr->fd, F_SETFD, FD_CLOEXEC);
+        return addr->fd;
+    }
+    return -1;
+}
+
+char *socket_addr_str(const ListenAddr *addr)
+{
+    switch (addr->kind) {
+    case LISTEN_UNIX:
+        return xasprintf("unix:%s", addr->path);
+    case LISTEN_TCP:
+        return xasprintf("tcp:%s:%s", addr->host ? addr->host : "",
+                         addr->port);
+    case LISTEN_FD:
+        return xasprintf("fd:%d", addr->fd);
+    }
+    return xstrdup("?");
+}
+
+int socket_accept(int listen_fd)
+{
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int one = 1;
+
+    if (fd >= 0) {
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    return fd;
+}

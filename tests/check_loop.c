@@ -1,0 +1,88 @@
+/* Unit tests: the event loop (descriptors, timers, removal in handlers). */
+#include <check.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "src/loop.h"
+
+static int fired[4];
+static LoopWatch *self_watch;
+
+static void on_timer(void *opaque)
+{
+    int *order = opaque;
+
+    fired[0]++;
+    fired[fired[0]] = *order;
+}
+
+START_TEST(test_timer_order)
+{
+    int a = 1, b = 2, c = 3;
+    LoopTimer *tc;
+
+    ck_assert(loop_init());
+    fired[0] = 0;
+    loop_timer_add(2000000, on_timer, &b);
+    loop_timer_add(1000000, on_timer, &a);
+    tc = loop_timer_add(3000000, on_timer, &c);
+    loop_timer_cancel(tc);
+    while (fired[0] < 2) {
+        loop_iterate(50);
+    }
+    ck_assert_int_eq(fired[1], 1);
+    ck_assert_int_eq(fired[2], 2);
+    loop_iterate(10);
+    ck_assert_int_eq(fired[0], 2);
+    loop_fini();
+}
+END_TEST
+
+static void on_read_remove_self(void *opaque, int fd, unsigned ev)
+{
+    char buf[8];
+    int *count = opaque;
+
+    (*count)++;
+    if (read(fd, buf, sizeof(buf)) < 0) {
+        return;
+    }
+    loop_watch_remove(self_watch);
+}
+
+START_TEST(test_remove_in_handler)
+{
+    int p[2], count = 0;
+
+    ck_assert(loop_init());
+    ck_assert_int_eq(pipe(p), 0);
+    self_watch = loop_watch_fd(p[0], LOOP_READ, on_read_remove_self, &count);
+    ck_assert_ptr_nonnull(self_watch);
+    ck_assert_int_eq(write(p[1], "x", 1), 1);
+    loop_iterate(100);
+    ck_assert_int_eq(count, 1);
+    ck_assert_int_eq(write(p[1], "y", 1), 1);
+    loop_iterate(20);
+    ck_assert_int_eq(count, 1);
+    close(p[0]);
+    close(p[1]);
+    loop_fini();
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("loop");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_timer_order);
+    tcase_add_test(tc, test_remove_in_handler);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,444 @@
+/*
+ * Unit tests: types, properties (and their QEMU iteration order), paths,
+ * devices with hotplug handlers, DEVICE_DELETED.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qmp/qmp.h"
+#include "src/qdev.h"
+#include "src/util.h"
+
+/* ---- Test types ---- */
+
+#define TYPE_TEST_HANDLER "test-handler"
+#define TYPE_TEST_BUS "test-bus"
+#define TYPE_TEST_DEV "test-dev"
+#define TYPE_TEST_SUBDEV "test-subdev"
+
+typedef struct TestHandler {
+    DeviceState parent_obj;
+    bool refuse_pre_plug;
+    bool async;
+    int plugged;
+} TestHandler;
+
+typedef struct TestDev {
+    DeviceState parent_obj;
+    uint32_t node;
+    int32_t slot;
+    bool flag;
+    char *label;
+    int realize_calls;
+    bool fail_realize;
+} TestDev;
+
+static int order_log[8];
+static int order_n;
+
+static bool th_pre_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    TestHandler *th = (TestHandler *)h;
+
+    order_log[order_n++] = 1;
+    if (th->refuse_pre_plug) {
+        error_setg(errp, "refused");
+        return false;
+    }
+    return true;
+}
+
+static bool th_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    order_log[order_n++] = 3;
+    ((TestHandler *)h)->plugged++;
+    return true;
+}
+
+static bool th_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    ((TestHandler *)h)->plugged--;
+    qdev_unrealize(dev);
+    return true;
+}
+
+static void th_class_init(ObjectClass *k, void *data)
+{
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(k);
+
+    hc->pre_plug = th_pre_plug;
+    hc->plug = th_plug;
+    hc->unplug = th_unplug;
+}
+
+static bool td_realize(DeviceState *dev, Error **errp)
+{
+    TestDev *t = (TestDev *)dev;
+
+    order_log[order_n++] = 2;
+    t->realize_calls++;
+    if (t->fail_realize) {
+        error_setg(errp, "realize failed");
+        return false;
+    }
+    return true;
+}
+
+static Property td_props[] = {
+    DEFINE_PROP_UINT32("node", TestDev, node, 0),
+    DEFINE_PROP_INT32("slot", TestDev, slot, -1),
+    DEFINE_PROP_BOOL("flag", TestDev, flag, true),
+    DEFINE_PROP_STRING("label", TestDev, label),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void td_class_init(ObjectClass *k, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(k);
+
+    dc->realize = td_realize;
+    dc->bus_type = TYPE_TEST_BUS;
+    device_class_set_props(dc, td_props);
+}
+
+static DeviceRealize *sub_parent_realize;
+
+static bool sub_realize(DeviceState *dev, Error **errp)
+{
+    if (!sub_parent_realize(dev, errp)) {
+        return false;
+    }
+    ((TestDev *)dev)->realize_calls += 10;
+    return true;
+}
+
+static void sub_class_init(ObjectClass *k, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(k);
+
+    sub_parent_realize = dc->realize;
+    dc->realize = sub_realize;
+}
+
+static const TypeInfo test_types[] = {
+    { .name = TYPE_TEST_HANDLER, .parent = TYPE_DEVICE,
+      .instance_size = sizeof(TestHandler), .class_init = th_class_init,
+      .interfaces = (const InterfaceInfo[]) {
+          { TYPE_HOTPLUG_HANDLER }, { NULL } } },
+    { .name = TYPE_TEST_BUS, .parent = TYPE_BUS },
+    { .name = TYPE_TEST_DEV, .parent = TYPE_DEVICE,
+      .instance_size = sizeof(TestDev), .class_init = td_class_init },
+    { .name = TYPE_TEST_SUBDEV, .parent = TYPE_TEST_DEV,
+      .class_init = sub_class_init },
+};
+
+static json_t *events;
+
+static void on_event(void *opaque, const char *name, json_t *msg)
+{
+    json_array_append(events, msg);
+}
+
+static void setup(void)
+{
+    static bool done;
+    Error *err = NULL;
+
+    if (!done) {
+        done = true;
+        object_register_all_types();
+        type_register_static_array(test_types, ARRAY_SIZE(test_types));
+        ck_assert(qdev_machine_init("pc-i440fx-7.2-machine", &err));
+        events = json_array();
+        qmp_event_subscribe(on_event, NULL);
+    }
+    json_array_clear(events);
+    order_n = 0;
+}
+
+/* Names in iteration order, comma-separated. */
+static char *iter_names(ObjectPropertyIterator *it)
+{
+    char *s = xstrdup("");
+    ObjectProperty *p;
+
+    while ((p = object_property_iter_next(it))) {
+        char *t = xasprintf("%s%s%s", s, *s ? "," : "", p->name);
+
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* ---- Tests ---- */
+
+START_TEST(test_glib_order)
+{
+    ObjectPropertyIterator it;
+    char *names;
+
+    setup();
+    /* QEMU 7.2: qom-list-properties device lists these reversed. */
+    object_class_property_iter_init(&it, object_class_by_name(TYPE_DEVICE));
+    names = iter_names(&it);
+    ck_assert_str_eq(names, "hotpluggable,hotplugged,realized,parent_bus,"
+                     "type");
+    free(names);
+    /* qom-list / is type, objects, machine, chardevs. */
+    object_property_iter_init(&it, object_get_root());
+    names = iter_names(&it);
+    ck_assert_str_eq(names, "chardevs,machine,objects,type");
+    free(names);
+}
+END_TEST
+
+START_TEST(test_paths)
+{
+    bool amb = false;
+    char *path;
+    Object *o;
+
+    setup();
+    o = object_resolve_path("/machine/peripheral", NULL);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(object_get_typename(o), TYPE_CONTAINER);
+    ck_assert_ptr_eq(object_resolve_path("peripheral", &amb), o);
+    ck_assert(!amb);
+    ck_assert_ptr_eq(object_resolve_path("//machine//peripheral/", NULL),
+                     o);
+    ck_assert_ptr_null(object_resolve_path("", &amb));
+    ck_assert(amb);
+    ck_assert_ptr_null(object_resolve_path("/nosuch", &amb));
+    ck_assert(!amb);
+    path = object_get_canonical_path(o);
+    ck_assert_str_eq(path, "/machine/peripheral");
+    free(path);
+    path = object_get_canonical_path(object_get_root());
+    ck_assert_str_eq(path, "/");
+    free(path);
+    ck_assert_ptr_eq(object_resolve_path("/", NULL), object_get_root());
+}
+END_TEST
+
+START_TEST(test_property_errors)
+{
+    Error *err = NULL;
+    json_t *v;
+    Object *m;
+
+    setup();
+    m = qdev_get_machine();
+    v = object_property_get(m, "nosuch", &err);
+    ck_assert_ptr_null(v);
+    ck_assert_str_eq(error_get_pretty(err),
+                     "Property 'pc-i440fx-7.2-machine.nosuch' not found");
+    error_free(err);
+    err = NULL;
+    ck_assert(!object_property_set_str(m, "type", "x", &err));
+    ck_assert_str_eq(error_get_pretty(err),
+                     "Property 'pc-i440fx-7.2-machine.type' is not writable");
+    error_free(err);
+    err = NULL;
+    v = object_property_get(m, "peripheral", &err);
+    ck_assert_str_eq(json_string_value(v), "/machine/peripheral");
+    json_decref(v);
+    /* Duplicate children, "[*]" names. */
+    {
+        Object *c = object_new(TYPE_CONTAINER);
+        ObjectProperty *p;
+
+        p = object_property_try_add_child(m, "peripheral", c, &err);
+        ck_assert_ptr_null(p);
+        ck_assert_str_eq(error_get_pretty(err),
+                         "attempt to add duplicate property 'peripheral' to "
+                         "object (type 'pc-i440fx-7.2-machine')");
+        error_free(err);
+        err = NULL;
+        p = object_property_add_child(m, "x[*]", c);
+        ck_assert_str_eq(p->name, "x[0]");
+        object_unparent(c);
+        object_unref(c);
+    }
+}
+END_TEST
+
+START_TEST(test_casts_and_classes)
+{
+    ObjectClass *k;
+    DeviceClass *dc;
+
+    setup();
+    k = object_class_by_name(TYPE_TEST_SUBDEV);
+    ck_assert_ptr_nonnull(object_class_dynamic_cast(k, TYPE_DEVICE));
+    ck_assert_ptr_null(object_class_dynamic_cast(k, TYPE_BUS));
+    ck_assert_ptr_null(object_class_dynamic_cast(k, TYPE_HOTPLUG_HANDLER));
+    dc = DEVICE_CLASS(k);
+    ck_assert_ptr_eq(dc->bus_type, TYPE_TEST_BUS);  /* copied from parent */
+    ck_assert(dc->hotpluggable && dc->user_creatable);
+    k = object_class_by_name(TYPE_TEST_HANDLER);
+    ck_assert_ptr_nonnull(object_class_dynamic_cast(k,
+                                                    TYPE_HOTPLUG_HANDLER));
+    ck_assert_ptr_eq(HOTPLUG_HANDLER_CLASS(k)->plug, th_plug);
+    ck_assert_ptr_nonnull(object_class_dynamic_cast(
+        object_class_by_name("generic-pc-machine"), TYPE_HOTPLUG_HANDLER));
+    ck_assert_ptr_nonnull(object_class_dynamic_cast(
+        object_class_by_name("pc-i440fx-7.2-machine"),
+        TYPE_HOTPLUG_HANDLER));
+}
+END_TEST
+
+START_TEST(test_static_props)
+{
+    DeviceState *dev;
+    Error *err = NULL;
+
+    setup();
+    dev = qdev_new(TYPE_TEST_DEV);
+    ck_assert_int_eq(((TestDev *)dev)->slot, -1);
+    ck_assert(((TestDev *)dev)->flag);
+    ck_assert(!object_property_set_int(OBJECT(dev), "node", -1, &err));
+    ck_assert_str_eq(error_get_pretty(err),
+                     "Parameter 'node' expects uint32");
+    error_free(err);
+    err = NULL;
+    ck_assert(!object_property_set_str(OBJECT(dev), "flag", "on", &err));
+    ck_assert_str_eq(error_get_pretty(err),
+                     "Invalid parameter type for 'flag', expected: boolean");
+    error_free(err);
+    err = NULL;
+    ck_assert(object_property_set_str(OBJECT(dev), "label", "x", NULL));
+    ck_assert_str_eq(((TestDev *)dev)->label, "x");
+    ck_assert_ptr_nonnull(object_property_find(OBJECT(dev), "slot")->defval);
+    object_unref(dev);
+}
+END_TEST
+
+START_TEST(test_realize_and_unplug)
+{
+    TestHandler *h;
+    BusState *bus;
+    DeviceState *dev, *sub;
+    Error *err = NULL;
+    json_t *data;
+
+    setup();
+    h = (TestHandler *)qdev_new(TYPE_TEST_HANDLER);
+    ck_assert(qdev_realize(DEVICE(h), NULL, &err));
+    bus = qbus_new(TYPE_TEST_BUS, DEVICE(h), "tb.0");
+    qbus_set_hotplug_handler(bus, OBJECT(h));
+    ck_assert(qbus_is_hotpluggable(bus));
+
+    /* pre_plug refuses: no trace left. */
+    h->refuse_pre_plug = true;
+    dev = qdev_new(TYPE_TEST_DEV);
+    ck_assert_str_eq(qdev_set_id(dev, xstrdup("d0"), &err), "d0");
+    ck_assert(!qdev_realize(dev, bus, &err));
+    ck_assert_str_eq(error_get_pretty(err), "refused");
+    error_free(err);
+    err = NULL;
+    ck_assert_int_eq(bus->num_children, 0);
+    ck_assert_ptr_null(dev->parent_bus);
+    ck_assert(!dev->realized);
+
+    /* Success: pre_plug, realize, plug in that order. */
+    h->refuse_pre_plug = false;
+    order_n = 0;
+    ck_assert(qdev_realize(dev, bus, &err));
+    ck_assert_int_eq(order_n, 3);
+    ck_assert_int_eq(order_log[0], 1);
+    ck_assert_int_eq(order_log[1], 2);
+    ck_assert_int_eq(order_log[2], 3);
+    ck_assert_int_eq(h->plugged, 1);
+    ck_assert_ptr_eq(object_resolve_path("d0", NULL), OBJECT(dev));
+    ck_assert(!object_property_set_int(OBJECT(dev), "node", 1, &err));
+    ck_assert_str_eq(error_get_pretty(err),
+                     "Attempt to set property 'node' on device 'd0' "
+                     "(type 'test-dev') after it was realized");
+    error_free(err);
+    err = NULL;
+    /* Duplicate id. */
+    sub = qdev_new(TYPE_TEST_SUBDEV);
+    ck_assert_ptr_null(qdev_set_id(sub, xstrdup("d0"), &err));
+    ck_assert_str_eq(error_get_pretty(err), "Duplicate device ID 'd0'");
+    error_free(err);
+    err = NULL;
+    /* Anonymous, with a chained realize. */
+    ck_assert_ptr_nonnull(qdev_set_id(sub, NULL, &err));
+    ck_assert(qdev_realize(sub, bus, &err));
+    ck_assert_int_eq(((TestDev *)sub)->realize_calls, 11);
+    object_unref(sub);
+    object_unref(dev);
+
+    /* Synchronous unplug: DEVICE_DELETED {device, path}. */
+    ck_assert(qdev_unplug(dev, &err));
+    ck_assert_int_eq(json_array_size(events), 1);
+    data = json_object_get(json_array_get(events, 0), "data");
+    ck_assert_str_eq(json_string_value(json_object_get(data, "device")),
+                     "d0");
+    ck_assert_str_eq(json_string_value(json_object_get(data, "path")),
+                     "/machine/peripheral/d0");
+    ck_assert_ptr_null(object_resolve_path("d0", NULL));
+    ck_assert_int_eq(h->plugged, 1);
+
+    /* Unparenting the handler takes its bus and the anonymous device. */
+    json_array_clear(events);
+    object_unparent(OBJECT(h));
+    object_unref(h);
+    ck_assert_int_eq(json_array_size(events), 2);
+    data = json_object_get(json_array_get(events, 0), "data");
+    ck_assert_ptr_null(json_object_get(data, "device"));
+    ck_assert_str_eq(json_string_value(json_object_get(data, "path")),
+                     "/machine/peripheral-anon/device[0]");
+}
+END_TEST
+
+START_TEST(test_realize_failure_unattached)
+{
+    DeviceState *dev;
+    Error *err = NULL;
+    Object *un;
+
+    setup();
+    un = object_resolve_path("/machine/unattached", NULL);
+    dev = qdev_new(TYPE_TEST_HANDLER);
+    ck_assert(qdev_realize(dev, NULL, &err));
+    ck_assert_ptr_eq(OBJECT(dev)->parent, un);
+    ck_assert_str_eq(object_get_canonical_path_component(OBJECT(dev)),
+                     "device[1]");
+    object_unparent(OBJECT(dev));
+    object_unref(dev);
+    dev = qdev_new(TYPE_TEST_DEV);
+    ((TestDev *)dev)->fail_realize = true;
+    ck_assert(!qdev_realize(dev, NULL, &err));
+    ck_assert_str_eq(error_get_pretty(err), "realize failed");
+    error_free(err);
+    ck_assert_ptr_null(OBJECT(dev)->parent);
+    object_unref(dev);
+    ck_assert_int_eq(json_array_size(events), 1);  /* only the handler */
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("object");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_glib_order);
+    tcase_add_test(tc, test_paths);
+    tcase_add_test(tc, test_property_errors);
+    tcase_add_test(tc, test_casts_and_classes);
+    tcase_add_test(tc, test_static_props);
+    tcase_add_test(tc, test_realize_and_unplug);
+    tcase_add_test(tc, test_realize_failure_unattached);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
