@@ -19,6 +19,7 @@ const QmpCommand qmp_commands[] = {
       QMP_CMD_ALLOW_PRECONFIG, NULL },
     { "query-status", NULL, &status_info_type, qmp_cmd_query_status,
       QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-pci", NULL, &pci_info_list, qmp_cmd_query_pci, 0, NULL },
     { "stop", NULL, NULL, qmp_cmd_stop, 0, NULL },
     { "cont", NULL, NULL, qmp_cmd_cont, 0, NULL },
     { "system_reset", NULL, NULL, qmp_cmd_system_reset, 0, NULL },

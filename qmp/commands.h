@@ -32,4 +32,10 @@ QmpCommandFunc qmp_cmd_qom_list, qmp_cmd_qom_get, qmp_cmd_qom_set,
     qmp_cmd_qom_list_types, qmp_cmd_device_list_properties,
     qmp_cmd_qom_list_properties;
 
+/* commands-pci.c */
+extern const QapiType pci_info_list;
+QmpCommandFunc qmp_cmd_query_pci;
+/* "info pci" text (malloc'd). */
+char *qmp_pci_info_text(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "src/i8259.h"
 #include "src/ioapic.h"
+#include "src/memory.h"
 #include "src/runstate.h"
 #include "src/util.h"
 
@@ -57,6 +58,34 @@ static void info_name(JsonBuf *out, const char *args)
     }
 }
 
+static void info_mtree(JsonBuf *out, const char *args)
+{
+    bool flat = false, disabled = false, owner = false;
+    char *text;
+
+    for (; *args; args++) {
+        if (*args == '-') {
+            continue;
+        }
+        switch (*args) {
+        case 'f':
+            flat = true;
+            break;
+        case 'D':
+            disabled = true;
+            break;
+        case 'o':
+            owner = true;
+            break;
+        default:
+            break;
+        }
+    }
+    text = memory_info_mtree_full(flat, disabled, owner);
+    out_printf(out, "%s", text);
+    free(text);
+}
+
 static void info_status(JsonBuf *out, const char *args)
 {
     RunState st = runstate_get();
@@ -82,6 +111,11 @@ static void out_text(JsonBuf *out, char *text)
     free(text);
 }
 
+static void info_pci(JsonBuf *out, const char *args)
+{
+    out_text(out, qmp_pci_info_text());
+}
+
 static void info_pic(JsonBuf *out, const char *args)
 {
     if (ioapic_get_default()) {
@@ -105,7 +139,13 @@ static void info_irq(JsonBuf *out, const char *args)
 static const HmpCommand info_commands[] = {
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
+    { "mtree", "[-f][-d][-o][-D]",
+      "show memory tree (-f: dump flat view for address spaces;-d: dump "
+      "dispatch tree, valid with -f only);-o: dump region owners/parents;"
+      "-D: dump disabled regions",
+      info_mtree, true },
     { "name", "", "show the current VM name", info_name, false },
+    { "pci", "", "show PCI info", info_pci, false },
     { "pic", "", "show PIC state", info_pic, false },
     { "status", "", "show the current VM status (running|paused)",
       info_status, false },

@@ -25,6 +25,11 @@ typedef struct JsonStream JsonStream;
  * callee (value: a new reference; err: free with error_free).  Every err
  * is a GenericError whose text is valid UTF-8.  The callback must not
  * free the stream.
+ *
+ * Values: strings are valid UTF-8 but may hold NUL bytes (from "\u0000",
+ * use json_string_length()); integers within int64 are json_integer;
+ * integers in (INT64_MAX, UINT64_MAX] (uint64 in QEMU) and all other
+ * numbers are json_real.
  */
 typedef void JsonStreamEmit(void *opaque, json_t *value, Error *err);
 

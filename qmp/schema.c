@@ -519,8 +519,17 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
         return s->masked;
     }
     if (t->kind == QAPI_KIND_ARRAY) {
+        char *masked;
+
         elem = qapi_schema_type(b, t->element);
-        s = add_seen(b, t, xasprintf("[%s]", elem));
+        masked = xasprintf("[%s]", elem);
+        /* Another array of the same element type: the same entry. */
+        s = find_seen(b, NULL, masked);
+        if (s) {
+            free(masked);
+            return s->masked;
+        }
+        s = add_seen(b, t, masked);
         e = json_object();
         json_object_set_new(e, "name", json_string(s->masked));
         json_object_set_new(e, "element-type", json_string(elem));

@@ -16,9 +16,11 @@
 #include "config.h"
 #include "loop.h"
 #include "options.h"
+#include "pc.h"
 #include "qmp/commands.h"
 #include "qmp/monitor.h"
 #include "qmp/qmp.h"
+#include "qdev.h"
 #include "qtest.h"
 #include "runstate.h"
 #include "sockets.h"
@@ -131,6 +133,7 @@ int main(int argc, char **argv)
     bool exit_now = false;
     Error *err = NULL;
     LoopWatch *sigw;
+    PCMachine *machine;
     int sigfd;
     size_t i;
 
@@ -168,6 +171,18 @@ int main(int argc, char **argv)
     sigw = loop_watch_fd(sigfd, LOOP_READ, on_signal, NULL);
 
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
+    if (!qdev_machine_init("pc-i440fx-7.2-machine", &err)) {
+        fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+        error_free(err);
+        return 1;
+    }
+
+    machine = pc_machine_create(&opts, &err);
+    if (!machine) {
+        fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+        error_free(err);
+        return 1;
+    }
 
     for (i = 0; i < opts.n_monitors; i++) {
         if (!monitor_listen(&opts.monitors[i], &err)) {
@@ -214,6 +229,7 @@ int main(int argc, char **argv)
     if (opts.pidfile) {
         unlink(opts.pidfile);
     }
+    pc_machine_free(machine);
     options_free(&opts);
     loop_fini();
     return 0;

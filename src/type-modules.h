@@ -4,3 +4,10 @@
  * (object_register_all_types).  Order does not matter.
  */
 QM_TYPE_MODULE(qdev)
+QM_TYPE_MODULE(pci)
+QM_TYPE_MODULE(i440fx)
+QM_TYPE_MODULE(piix3)
+QM_TYPE_MODULE(piix_ide)
+QM_TYPE_MODULE(sysbus)
+QM_TYPE_MODULE(ioapic)
+QM_TYPE_MODULE(i8259)

@@ -46,6 +46,8 @@ are ignored; leading and trailing white space of a line is dropped):
   qtest: LINE        send LINE plus "\\n" on the qtest socket, read until a
                      line starting with OK, FAIL or ERR arrives
   event: NAME        read QMP messages until the event NAME arrives
+  flatview: AS       HMP `info mtree -f`, comparing only the FlatView of
+                     address space AS (root line and ranges)
   reconnect          close the QMP connection, open a new one and compare
                      the new greeting
   eof                read QMP messages until the server closes the connection
@@ -202,6 +204,13 @@ def parse_script(path):
             except ValueError:
                 fail("sleep: needs milliseconds")
             steps.append(Step(lineno, text, "sleep", ms))
+        elif head == "flatview":
+            if not rest:
+                fail("flatview: needs an address-space name")
+            cmd = json.dumps({"execute": "human-monitor-command",
+                              "arguments": {"command-line": "info mtree -f"}})
+            steps.append(Step(lineno, text, "flatview",
+                              (rest, cmd.encode("utf-8") + b"\n"), 1))
         elif head == "ignore-keys":
             steps.append(Step(lineno, text, "ignore-keys", rest.split()))
         else:
@@ -321,6 +330,25 @@ class Record:
         if self.kind == "exit":
             return "<exited with status %s>" % self.value
         return "<%s>" % self.kind
+
+
+def extract_flatview(text, as_name):
+    """The FlatView of one address space from `info mtree -f` text: its
+    root line and ranges.  QEMU numbers FlatViews and lists the address
+    spaces sharing one in an order that varies from run to run, so only
+    the rendered ranges are compared."""
+    blocks, cur = [], None
+    for line in text.split("\r\n"):
+        if line.startswith("FlatView #"):
+            cur = []
+            blocks.append(cur)
+        elif cur is not None and line:
+            cur.append(line)
+    marker = ' AS "%s", root: ' % as_name
+    for b in blocks:
+        if any(line.startswith(marker) for line in b):
+            return [line for line in b if not line.startswith(' AS "')]
+    return None
 
 
 def fatal_record(records):
@@ -472,6 +500,16 @@ class Side:
             self.qmp.send(step.arg)
             return self.collect_replies(step.count,
                                         now + self.reply_timeout)
+        if step.kind == "flatview":
+            name, data = step.arg
+            self.qmp.send(data)
+            records = self.collect_replies(step.count,
+                                           now + self.reply_timeout)
+            for r in records:
+                if r.is_reply() and isinstance(r.value.get("return"), str):
+                    r.value = {"flatview": extract_flatview(
+                        r.value["return"], name)}
+            return records
         if step.kind == "event":
             return self.collect_event(step.arg, now + EVENT_TIMEOUT)
         if step.kind == "qtest":

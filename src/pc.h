@@ -1,0 +1,23 @@
+/* The pc machine (pc-i440fx-7.2): memory map, devices and their wiring. */
+#ifndef QMACHINED_PC_H
+#define QMACHINED_PC_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "options.h"
+
+typedef struct PCMachine PCMachine;
+
+/* Builds the machine described by opts (after options_parse). */
+PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp);
+void pc_machine_free(PCMachine *pcm);
+
+/* Layout facts, as QEMU computes them. */
+uint64_t pc_below_4g_mem_size(const PCMachine *pcm);
+uint64_t pc_above_4g_mem_size(const PCMachine *pcm);
+/* device-memory base and size; size 0 when there is none. */
+uint64_t pc_device_memory_base(const PCMachine *pcm);
+uint64_t pc_device_memory_size(const PCMachine *pcm);
+
+#endif
