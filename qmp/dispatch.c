@@ -132,6 +132,22 @@ static json_t *dispatch(QmpSession *s, json_t *req, Error **errp)
     return ret ? ret : json_object();
 }
 
+bool qmp_execute(QmpSession *s, const char *name, json_t *args,
+                 json_t **ret, Error **errp)
+{
+    json_t *req = json_object();
+    bool ok;
+
+    json_object_set_new(req, "execute", json_string(name));
+    if (args) {
+        json_object_set(req, "arguments", args);
+    }
+    *ret = dispatch(s, req, errp);
+    ok = *ret != NULL;
+    json_decref(req);
+    return ok;
+}
+
 void qmp_handle_request(QmpSession *s, json_t *req, Error *err)
 {
     json_t *rsp = NULL, *ret, *id = NULL;

@@ -51,6 +51,15 @@ const QmpCommand *qmp_find_command(const char *name);
  */
 void qmp_handle_request(QmpSession *s, json_t *req, Error *err);
 
+/*
+ * Runs one command for a session exactly as a QMP request would run
+ * (argument checks, handler): the entry point other front ends (REST)
+ * use, so no operation is implemented twice.  args is borrowed (NULL:
+ * no arguments); *ret gets a new reference on success.
+ */
+bool qmp_execute(QmpSession *s, const char *name, json_t *args,
+                 json_t **ret, Error **errp);
+
 /* Builds the error reply {"error": {"class", "desc"}} (new reference). */
 json_t *qmp_error_response(const Error *err);
 

@@ -248,6 +248,7 @@ static void pc_reset(void *opaque)
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
     hpet_reset(pcm->hpet);
+    pci_bus_reset(pcm->pci_bus);
 }
 
 static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
@@ -318,6 +319,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     qemu_irq_raise(gsi_get_irqs(pcm->gsi)[0]);
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
+    pci_bus_reset(pcm->pci_bus);
     runstate_add_reset_hook(pc_reset, pcm);
     return pcm;
 }
