@@ -495,6 +495,26 @@ char *i8259_info_irq(const I8259State *s)
     return out;
 }
 
+void i8259_get_regs(const I8259State *s, int chip, I8259Regs *r)
+{
+    const I8259Chip *c = &s->chip[chip ? 1 : 0];
+
+    r->irr = c->irr;
+    r->imr = c->imr;
+    r->isr = c->isr;
+    r->elcr = c->elcr;
+    r->irq_base = c->irq_base;
+    r->priority_add = c->priority_add;
+    r->ready = c->init_state == 0;
+}
+
+void i8259_get_irq_stats(const I8259State *s, int irq, int *level,
+                         uint64_t *count)
+{
+    *level = s->irq_level[irq];
+    *count = s->irq_count[irq];
+}
+
 /* ---- QOM type: each chip of the pair is an "isa-i8259" device ---------- */
 
 static const TypeInfo i8259_types[] = {

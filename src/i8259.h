@@ -96,4 +96,14 @@ int i8259_get_output(I8259State *s);
 char *i8259_info_pic(const I8259State *s);
 char *i8259_info_irq(const I8259State *s);
 
+/* Register snapshot of one chip (0: master, 1: slave), for REST. */
+typedef struct I8259Regs {
+    uint8_t irr, imr, isr, elcr, irq_base, priority_add;
+    bool ready;                /* initialization sequence complete */
+} I8259Regs;
+void i8259_get_regs(const I8259State *s, int chip, I8259Regs *r);
+/* Input level and raise count of ISA IRQ irq (0-15). */
+void i8259_get_irq_stats(const I8259State *s, int irq, int *level,
+                         uint64_t *count);
+
 #endif

@@ -456,3 +456,22 @@ void ioapic_register_types(void)
 {
     type_register_static_array(ioapic_types, ARRAY_SIZE(ioapic_types));
 }
+
+void ioapic_get_regs(const IOAPICState *s, uint8_t *id, uint32_t *irr,
+                     uint64_t ioredtbl[IOAPIC_NUM_PINS])
+{
+    int i;
+
+    *id = s->id;
+    *irr = s->irr;
+    for (i = 0; i < IOAPIC_NUM_PINS; i++) {
+        ioredtbl[i] = s->ioredtbl[i];
+    }
+}
+
+void ioapic_get_irq_stats(const IOAPICState *s, int n, int *level,
+                          uint64_t *count)
+{
+    *level = s->irq_level[n];
+    *count = s->irq_count[n];
+}

@@ -79,4 +79,11 @@ void ioapic_eoi_broadcast(IOAPICState *s, int vector);
 char *ioapic_info_pic(const IOAPICState *s);
 char *ioapic_info_irq(const IOAPICState *s);
 
+/* Register snapshot, for REST: redirection entries are the raw 64 bits. */
+void ioapic_get_regs(const IOAPICState *s, uint8_t *id, uint32_t *irr,
+                     uint64_t ioredtbl[IOAPIC_NUM_PINS]);
+/* Level and raise count of input n (input 0 goes to pin 2). */
+void ioapic_get_irq_stats(const IOAPICState *s, int n, int *level,
+                          uint64_t *count);
+
 #endif

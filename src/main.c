@@ -22,6 +22,7 @@
 #include "qmp/qmp.h"
 #include "qdev.h"
 #include "qtest.h"
+#include "rest/rest.h"
 #include "runstate.h"
 #include "sockets.h"
 #include "util.h"
@@ -204,6 +205,25 @@ int main(int argc, char **argv)
                DEFAULT_QMP_HOST, DEFAULT_QMP_PORT);
         fflush(stdout);
     }
+    for (i = 0; i < opts.n_rest; i++) {
+        if (!rest_listen(&opts.rest[i], opts.rest_token_file, &err)) {
+            fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+            error_free(err);
+            return 1;
+        }
+    }
+    if (opts.defaults_used && opts.n_rest == 0) {
+        /* The default machine serves REST on tcp:127.0.0.1:8080. */
+        ListenAddr dflt_rest = { .kind = LISTEN_TCP, .fd = -1,
+                                 .host = REST_DEFAULT_HOST,
+                                 .port = REST_DEFAULT_PORT };
+
+        if (!rest_listen(&dflt_rest, opts.rest_token_file, &err)) {
+            fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+            error_free(err);
+            return 1;
+        }
+    }
     if (opts.qtest && !qtest_listen(opts.qtest, &err)) {
         fprintf(stderr, "qmachined: -qtest: %s\n", error_get_pretty(err));
         error_free(err);
@@ -222,6 +242,7 @@ int main(int argc, char **argv)
     monitor_flush_all();
     monitor_cleanup();
     qtest_cleanup();
+    rest_cleanup();
     loop_watch_remove(sigw);
     if (sigfd >= 0) {
         close(sigfd);

@@ -1727,3 +1727,26 @@ char *memory_info_mtree(bool flatview)
 {
     return memory_info_mtree_full(flatview, false, false);
 }
+
+void address_space_flatview_foreach(AddressSpace *as, FlatRangeFunc *fn,
+                                    void *opaque)
+{
+    const FlatView *view = as->current_map;
+    unsigned i;
+
+    for (i = 0; view && i < view->nr; i++) {
+        const FlatRange *fr = &view->ranges[i];
+        FlatRangeInfo info = {
+            .start = (uint64_t)fr->start,
+            .size = (MemSize)fr->size,
+            .name = memory_region_name(fr->mr),
+            .type = fr->readonly ? "rom" : region_type(fr->mr),
+            .owner = memory_region_owner(fr->mr),
+            .offset_in_region = fr->offset_in_region,
+            .priority = fr->mr->priority,
+            .readonly = fr->readonly,
+        };
+
+        fn(opaque, &info);
+    }
+}

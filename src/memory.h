@@ -224,6 +224,22 @@ void address_space_st(AddressSpace *as, uint64_t addr, uint64_t val,
 bool address_space_translate(AddressSpace *as, uint64_t addr,
                              MemoryRegionSection *section);
 
+/* One range of an address space's current FlatView (REST). */
+typedef struct FlatRangeInfo {
+    uint64_t start;
+    MemSize size;
+    const char *name;          /* the region's name */
+    const char *type;          /* "ram", "rom", "romd" or "i/o" */
+    const char *owner;         /* may be NULL */
+    uint64_t offset_in_region;
+    int32_t priority;
+    bool readonly;
+} FlatRangeInfo;
+typedef void FlatRangeFunc(void *opaque, const FlatRangeInfo *info);
+/* Calls fn for each range of as's current FlatView, by address. */
+void address_space_flatview_foreach(AddressSpace *as, FlatRangeFunc *fn,
+                                    void *opaque);
+
 /*
  * The machine's global spaces.  memory_init() creates "system" (a 2^64
  * container) in address space "memory" and "io" (a 64 KiB I/O region whose

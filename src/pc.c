@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "acpi/piix4.h"
 #include "gsi.h"
 #include "hpet.h"
 #include "i440fx.h"
@@ -82,6 +83,7 @@ struct PCMachine {
     HPETState *hpet;
     PCIBus *pci_bus;
     PIIX3State *piix3;
+    PIIX4PMState *pm;
 };
 
 uint64_t pc_below_4g_mem_size(const PCMachine *pcm)
@@ -311,6 +313,9 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->piix3 = piix3_create(pcm->pci_bus, PIIX3_DEVFN,
                               gsi_get_irqs(pcm->gsi));
     piix3_ide_create(pcm->pci_bus, PIIX3_IDE_DEVFN);
+    pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,
+                            PIIX4_SMB_IO_BASE_DEFAULT,
+                            gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, 1);
     memory_region_transaction_commit();
 
     address_space_init(&pcm->cpu_as, get_system_memory(), "cpu-memory-0");
@@ -320,6 +325,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
     pci_bus_reset(pcm->pci_bus);
+    piix4_pm_machine_ready(pcm->pm);
     runstate_add_reset_hook(pc_reset, pcm);
     return pcm;
 }

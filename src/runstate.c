@@ -154,6 +154,15 @@ void vm_shutdown(ShutdownCause cause, bool guest)
     loop_quit();
 }
 
+void vm_suspend(void)
+{
+    if (state != RUN_STATE_RUNNING) {
+        return;
+    }
+    state = RUN_STATE_SUSPENDED;
+    qmp_event_emit("SUSPEND", NULL);
+}
+
 bool vm_quit_requested(void)
 {
     return quit_requested;

@@ -64,6 +64,12 @@ void vm_system_reset(ShutdownCause cause);
 void vm_system_powerdown(void);
 /* Shutdown: emits SHUTDOWN; quits the daemon unless -no-shutdown applies. */
 void vm_shutdown(ShutdownCause cause, bool guest);
+/*
+ * Guest S3 request: SUSPEND and state "suspended" when running (nothing if
+ * already suspended).  QEMU 7.2 aborts on the invalid transition when the
+ * guest is not running (e.g. prelaunch); qmachined ignores the request.
+ */
+void vm_suspend(void);
 /* True once the daemon should exit (after flushing replies). */
 bool vm_quit_requested(void);
 

@@ -46,8 +46,9 @@ are ignored; leading and trailing white space of a line is dropped):
   qtest: LINE        send LINE plus "\\n" on the qtest socket, read until a
                      line starting with OK, FAIL or ERR arrives
   event: NAME        read QMP messages until the event NAME arrives
-  flatview: AS       HMP `info mtree -f`, comparing only the FlatView of
-                     address space AS (root line and ranges)
+  flatview: AS [P..] HMP `info mtree -f`, comparing only the FlatView of
+                     address space AS (root line and ranges); with
+                     prefixes P, only ranges of regions named P...
   reconnect          close the QMP connection, open a new one and compare
                      the new greeting
   eof                read QMP messages until the server closes the connection
@@ -209,8 +210,10 @@ def parse_script(path):
                 fail("flatview: needs an address-space name")
             cmd = json.dumps({"execute": "human-monitor-command",
                               "arguments": {"command-line": "info mtree -f"}})
+            words = shlex.split(rest)
             steps.append(Step(lineno, text, "flatview",
-                              (rest, cmd.encode("utf-8") + b"\n"), 1))
+                              (words[0], words[1:],
+                               cmd.encode("utf-8") + b"\n"), 1))
         elif head == "ignore-keys":
             steps.append(Step(lineno, text, "ignore-keys", rest.split()))
         else:
@@ -332,11 +335,12 @@ class Record:
         return "<%s>" % self.kind
 
 
-def extract_flatview(text, as_name):
+def extract_flatview(text, as_name, only=()):
     """The FlatView of one address space from `info mtree -f` text: its
     root line and ranges.  QEMU numbers FlatViews and lists the address
     spaces sharing one in an order that varies from run to run, so only
-    the rendered ranges are compared."""
+    the rendered ranges are compared.  With `only`, just the ranges of
+    regions whose names start with one of those prefixes."""
     blocks, cur = [], None
     for line in text.split("\r\n"):
         if line.startswith("FlatView #"):
@@ -347,7 +351,11 @@ def extract_flatview(text, as_name):
     marker = ' AS "%s", root: ' % as_name
     for b in blocks:
         if any(line.startswith(marker) for line in b):
-            return [line for line in b if not line.startswith(' AS "')]
+            lines = [line for line in b if not line.startswith(' AS "')]
+            if only:
+                lines = [line for line in lines if "): " in line and
+                         line.split("): ", 1)[1].startswith(tuple(only))]
+            return lines
     return None
 
 
@@ -501,14 +509,14 @@ class Side:
             return self.collect_replies(step.count,
                                         now + self.reply_timeout)
         if step.kind == "flatview":
-            name, data = step.arg
+            name, only, data = step.arg
             self.qmp.send(data)
             records = self.collect_replies(step.count,
                                            now + self.reply_timeout)
             for r in records:
                 if r.is_reply() and isinstance(r.value.get("return"), str):
                     r.value = {"flatview": extract_flatview(
-                        r.value["return"], name)}
+                        r.value["return"], name, only)}
             return records
         if step.kind == "event":
             return self.collect_event(step.arg, now + EVENT_TIMEOUT)

@@ -1,0 +1,72 @@
+/*
+ * PIIX4 power management function (00:01.3, QOM type "PIIX4_PM") as QEMU
+ * 7.2's pc machine has it: the PCI function itself, the "piix4-pm" PM
+ * I/O block at PMBA (config 0x40, enabled by config 0x80 bit 0), the
+ * SMBus host block at config 0x90 (enabled by 0xd2 bit 0), APM control and
+ * status at 0xb2/0xb3, the GPE0 block at 0xafe0 and the legacy CPU
+ * hotplug block at 0xaf00.  The SCI is a level on the qemu_irq given at
+ * creation (GSI 9 on pc).
+ */
+#ifndef QMACHINED_ACPI_PIIX4_H
+#define QMACHINED_ACPI_PIIX4_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "acpi/core.h"
+#include "src/irq.h"
+#include "src/pci.h"
+
+#define TYPE_PIIX4_PM "PIIX4_PM"
+
+#define PIIX4_PM_DEVICE_ID 0x7113   /* 82371AB PIIX4 ACPI */
+#define PIIX4_PM_REVISION 0x03
+#define PIIX4_SMB_IO_BASE_DEFAULT 0xb100
+#define PIIX4_SCI_INT 9
+
+/* Fixed I/O blocks. */
+#define PIIX4_GPE0_BASE 0xafe0
+#define PIIX4_GPE0_LEN 4
+#define PIIX4_CPU_HOTPLUG_IO_BASE 0xaf00
+#define PIIX4_APM_CNT_IOPORT 0xb2
+
+/* GPE0 status bits the hotplug models raise. */
+#define PIIX4_GPE_PCI_HOTPLUG 0x02
+#define PIIX4_GPE_CPU_HOTPLUG 0x04
+#define PIIX4_GPE_MEM_HOTPLUG 0x08
+
+typedef struct PIIX4PMState PIIX4PMState;
+
+/*
+ * Creates and realizes PIIX4_PM at devfn on bus: config bytes as QEMU
+ * after reset, the I/O blocks mapped into the bus's I/O space, the
+ * power-button hook registered.  smb_io_base: 0xb100 on pc.  sci_irq: the
+ * SCI line (GSI 9).  smi_irq: raised on APM commands other than 0xf0/0xf1
+ * while config 0x5b bit 1 is set (may be NULL).  smm_enabled: the
+ * machine's SMM (true under TCG unless smm=off).  ncpus: CPUs present
+ * (bits of the CPU hotplug status bitmap).  The device starts reset.
+ */
+PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, uint32_t smb_io_base,
+                            qemu_irq sci_irq, qemu_irq smi_irq,
+                            bool smm_enabled, unsigned ncpus);
+
+/*
+ * Once every board device exists (QEMU's machine-done notifier): fills
+ * config 0x5f/0x63/0x67 from the ISA parallel/serial ports present.
+ */
+void piix4_pm_machine_ready(PIIX4PMState *s);
+
+/* GPE injection for the hotplug models: GPE0 status |= bits, SCI update. */
+void piix4_send_gpe(PIIX4PMState *s, uint8_t bits);
+/* The power button (system_powerdown runs it through the hook). */
+void piix4_pm_power_button(PIIX4PMState *s);
+
+PCIDevice *piix4_pm_pci_device(PIIX4PMState *s);
+AcpiRegs *piix4_pm_acpi_regs(PIIX4PMState *s);
+/* The current PM I/O base (config 0x40 & 0xffc0). */
+uint32_t piix4_pm_io_base(const PIIX4PMState *s);
+bool piix4_pm_cpu_hotplug_legacy(const PIIX4PMState *s);
+
+void piix4_pm_register_types(void);
+
+#endif

@@ -1,0 +1,47 @@
+/* Internal interface between rest/server.c (HTTP) and rest/routes.c. */
+#ifndef QMACHINED_REST_INT_H
+#define QMACHINED_REST_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "src/error.h"
+
+#define REST_PREFIX "/api/v1"
+#define REST_BODY_LIMIT (1u << 20)
+
+typedef struct RestRoute RestRoute;
+
+/* What a route answers; filled by routes.c, sent by server.c. */
+typedef struct RestReply {
+    unsigned status;
+    json_t *body;             /* JSON body (owned), or NULL */
+    const char *raw;          /* static body sent as is (when body NULL) */
+    size_t raw_len;
+    const char *content_type; /* for raw */
+    char *location;           /* Location header (owned) or NULL */
+    char *allow;              /* Allow header (owned) or NULL */
+    bool event_stream;        /* start a Server-Sent Events stream */
+} RestReply;
+
+/*
+ * Finds the route for method and url (the full path).  On failure fills
+ * rep with the 404 or 405 (with Allow) answer and returns NULL.  *param
+ * gets the {id}/{action} path segment (owned) or NULL.
+ */
+const RestRoute *rest_route_match(const char *method, const char *url,
+                                  char **param, RestReply *rep);
+/* True when the route takes a JSON request body. */
+bool rest_route_has_body(const RestRoute *r);
+/* Runs the route; body is the parsed request body (or NULL). */
+void rest_route_run(const RestRoute *r, const char *param, json_t *body,
+                    RestReply *rep);
+
+/* The one place errors become HTTP answers. */
+void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
+                      const char *desc);
+void rest_reply_qmp_error(RestReply *rep, const Error *err);
+void rest_reply_clear(RestReply *rep);
+
+#endif

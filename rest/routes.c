@@ -1,0 +1,812 @@
+/*
+ * The REST routes under /api/v1.  Each one runs QMP commands through
+ * qmp_execute() (the same table, argument checks and handlers a QMP
+ * monitor uses) and shapes the result as a resource.  rest/openapi.json
+ * describes exactly this table (tests/e2e/rest.py keeps them in step).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qmp/json-out.h"
+#include "qmp/qmp.h"
+#include "rest/rest-int.h"
+#include "src/i8259.h"
+#include "src/ioapic.h"
+#include "src/memory.h"
+#include "src/util.h"
+
+/* Generated from rest/openapi.json at build time (rest/openapi-data.c). */
+extern const char rest_openapi_json[];
+
+typedef void RouteFunc(const char *param, json_t *body, RestReply *rep);
+
+struct RestRoute {
+    const char *method;
+    const char *pattern;    /* below /api/v1; "{...}" is one segment */
+    bool has_body;
+    RouteFunc *fn;
+};
+
+/* ---- Errors: the one place a failure becomes a status -------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static unsigned error_status(const Error *err)
+{
+    const char *d = error_get_pretty(err);
+
+    switch (err->cls) {
+    case ERROR_CLASS_DEVICE_NOT_FOUND:
+        return 404;
+    case ERROR_CLASS_COMMAND_NOT_FOUND:
+        return 501;     /* this build lacks the command the route needs */
+    case ERROR_CLASS_DEVICE_NOT_ACTIVE:
+        return 409;
+    default:
+        break;
+    }
+    if (strstr(d, "Duplicate device ID") ||
+        strstr(d, "attempt to add duplicate property") ||
+        strstr(d, "is in use") ||
+        strstr(d, "already in the process of unplug") ||
+        strstr(d, "busy")) {
+        return 409;
+    }
+    if (!strncmp(d, "object '", 8) && ends_with(d, "' not found")) {
+        return 404;     /* object-del of an unknown id */
+    }
+    return 400;
+}
+
+void rest_reply_clear(RestReply *rep)
+{
+    json_decref(rep->body);
+    free(rep->location);
+    free(rep->allow);
+    memset(rep, 0, sizeof(*rep));
+}
+
+void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
+                      const char *desc)
+{
+    json_t *e = json_object();
+
+    rest_reply_clear(rep);
+    json_object_set_new(e, "class", json_string(cls));
+    json_object_set_new(e, "desc", json_string(desc));
+    rep->status = status;
+    rep->body = json_object();
+    json_object_set_new(rep->body, "error", e);
+}
+
+void rest_reply_qmp_error(RestReply *rep, const Error *err)
+{
+    rest_reply_error(rep, error_status(err), error_class_name(err->cls),
+                     error_get_pretty(err));
+}
+
+static void reply_json(RestReply *rep, unsigned status, json_t *body)
+{
+    rest_reply_clear(rep);
+    rep->status = status;
+    rep->body = body;
+}
+
+/* ---- Running commands --------------------------------------------- */
+
+static void never_send(QmpSession *s, json_t *msg)
+{
+    (void)s;
+    (void)msg;
+}
+
+static QmpSession session = { .negotiated = true, .send = never_send };
+
+/* Runs a command; on failure fills rep with the mapped error. */
+static bool run(const char *cmd, json_t *args, json_t **ret, RestReply *rep)
+{
+    Error *err = NULL;
+
+    if (qmp_execute(&session, cmd, args, ret, &err)) {
+        return true;
+    }
+    if (rep) {
+        rest_reply_qmp_error(rep, err);
+    }
+    error_free(err);
+    return false;
+}
+
+/* Runs a command whose failure only means "not available": NULL then. */
+static json_t *try_run(const char *cmd, json_t *args)
+{
+    json_t *ret = NULL;
+
+    return run(cmd, args, &ret, NULL) ? ret : NULL;
+}
+
+static json_t *qom_call(const char *cmd, const char *path,
+                        const char *property)
+{
+    json_t *args = json_object(), *ret;
+
+    json_object_set_new(args, "path", json_string(path));
+    if (property) {
+        json_object_set_new(args, "property", json_string(property));
+    }
+    ret = try_run(cmd, args);
+    json_decref(args);
+    return ret;
+}
+
+static bool body_is_object(json_t *body, RestReply *rep)
+{
+    if (json_is_object(body)) {
+        return true;
+    }
+    rest_reply_error(rep, 400, "GenericError",
+                     "The request body must be a JSON object");
+    return false;
+}
+
+/* ---- Machine ------------------------------------------------------- */
+
+static json_t *or_null(json_t *v)
+{
+    return v ? v : json_null();
+}
+
+static json_t *machine_resource(void)
+{
+    json_t *m = json_object(), *mem = json_object();
+    json_t *type, *sum, *cfg, *policy;
+
+    type = qom_call("qom-get", "/machine", "type");
+    if (json_is_string(type) && ends_with(json_string_value(type),
+                                          "-machine")) {
+        const char *t = json_string_value(type);
+
+        json_object_set_new(m, "type", json_stringn(t, strlen(t) - 8));
+    } else {
+        json_object_set_new(m, "type", json_string("pc-i440fx-7.2"));
+    }
+    json_decref(type);
+    json_object_set_new(m, "status", or_null(try_run("query-status", NULL)));
+
+    sum = try_run("query-memory-size-summary", NULL);
+    cfg = qom_call("qom-get", "/machine", "memory");
+    json_object_set(mem, "base", or_null(json_object_get(sum,
+                                                         "base-memory")));
+    json_object_set(mem, "plugged", or_null(json_object_get(
+                                        sum, "plugged-memory")));
+    json_object_set(mem, "slots", or_null(json_object_get(cfg, "slots")));
+    json_object_set(mem, "maxmem", or_null(json_object_get(cfg,
+                                                           "max-size")));
+    json_decref(sum);
+    json_decref(cfg);
+    json_object_set_new(m, "memory", mem);
+
+    policy = try_run("__org.qmachined_query-guest-policy", NULL);
+    json_object_set(m, "guest-policy",
+                    or_null(json_object_get(policy, "policy")));
+    json_decref(policy);
+    return m;
+}
+
+static void get_machine(const char *param, json_t *body, RestReply *rep)
+{
+    reply_json(rep, 200, machine_resource());
+}
+
+static void post_action(const char *action, json_t *body, RestReply *rep)
+{
+    static const char *const actions[] = {
+        "stop", "cont", "system_reset", "system_powerdown",
+    };
+    json_t *ret;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(actions); i++) {
+        if (!strcmp(action, actions[i])) {
+            break;
+        }
+    }
+    if (i == ARRAY_SIZE(actions)) {
+        char *desc = xasprintf("Unknown machine action '%s' (expected "
+                               "stop, cont, system_reset or "
+                               "system_powerdown)", action);
+
+        rest_reply_error(rep, 404, "GenericError", desc);
+        free(desc);
+        return;
+    }
+    if (run(actions[i], NULL, &ret, rep)) {
+        json_decref(ret);
+        reply_json(rep, 200, machine_resource());
+    }
+}
+
+static void get_guest(const char *param, json_t *body, RestReply *rep)
+{
+    json_t *ret;
+
+    if (run("__org.qmachined_query-guest-policy", NULL, &ret, rep)) {
+        reply_json(rep, 200, ret);
+    }
+}
+
+static void put_guest(const char *param, json_t *body, RestReply *rep)
+{
+    json_t *ret;
+
+    if (!body_is_object(body, rep) ||
+        !run("__org.qmachined_set-guest-policy", body, &ret, rep)) {
+        return;
+    }
+    json_decref(ret);
+    get_guest(param, NULL, rep);
+}
+
+/* ---- Devices and objects (QOM children of a container) ------------ */
+
+/* "child<pc-dimm>" -> "pc-dimm" (new string), NULL if not a child. */
+static char *child_type(const char *type)
+{
+    size_t n = strlen(type);
+
+    if (strncmp(type, "child<", 6) || n < 7 || type[n - 1] != '>') {
+        return NULL;
+    }
+    return xstrndup(type + 6, n - 7);
+}
+
+typedef enum { KIND_DEVICE, KIND_OBJECT } ResKind;
+
+static json_t *child_entry(ResKind kind, const char *container,
+                           const char *name, const char *type, bool anon)
+{
+    json_t *o = json_object();
+    char *path = xasprintf("%s/%s", container, name);
+
+    if (kind == KIND_DEVICE) {
+        json_object_set_new(o, "id", anon ? json_null() : json_string(name));
+        json_object_set_new(o, "name", json_string(name));
+        json_object_set_new(o, "driver", json_string(type));
+    } else {
+        json_object_set_new(o, "id", json_string(name));
+        json_object_set_new(o, "qom-type", json_string(type));
+    }
+    json_object_set_new(o, "path", json_string(path));
+    free(path);
+    return o;
+}
+
+/* Appends the children of container to list; or finds one (want). */
+static json_t *list_children(ResKind kind, const char *container, bool anon,
+                             json_t *list, const char *want)
+{
+    json_t *props = qom_call("qom-list", container, NULL), *p;
+    json_t *found = NULL;
+    size_t i;
+
+    json_array_foreach(props, i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *t = json_string_value(json_object_get(p, "type"));
+        char *type = t ? child_type(t) : NULL;
+
+        if (name && type && (!want || !strcmp(name, want))) {
+            json_t *e = child_entry(kind, container, name, type, anon);
+
+            if (want) {
+                found = e;
+            } else {
+                json_array_append_new(list, e);
+            }
+        }
+        free(type);
+        if (found) {
+            break;
+        }
+    }
+    json_decref(props);
+    return found;
+}
+
+static const char *const device_containers[] = {
+    "/machine/peripheral", "/machine/peripheral-anon",
+};
+
+static json_t *find_device(const char *id)
+{
+    json_t *e = NULL;
+    size_t i;
+
+    for (i = 0; !e && i < ARRAY_SIZE(device_containers); i++) {
+        e = list_children(KIND_DEVICE, device_containers[i], i == 1, NULL,
+                          id);
+    }
+    return e;
+}
+
+static json_t *find_object(const char *id)
+{
+    return list_children(KIND_OBJECT, "/objects", false, NULL, id);
+}
+
+/* Adds "properties": every readable non-child property's value. */
+static void add_properties(json_t *res)
+{
+    const char *path = json_string_value(json_object_get(res, "path"));
+    json_t *props = qom_call("qom-list", path, NULL), *p;
+    json_t *vals = json_object();
+    size_t i;
+
+    json_array_foreach(props, i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *type = json_string_value(json_object_get(p, "type"));
+        json_t *v;
+
+        if (!name || !type || !strncmp(type, "child<", 6)) {
+            continue;
+        }
+        v = qom_call("qom-get", path, name);
+        if (v) {
+            json_object_set_new(vals, name, v);
+        }
+    }
+    json_decref(props);
+    json_object_set_new(res, "properties", vals);
+}
+
+static void not_found(RestReply *rep, const char *what, const char *id)
+{
+    char *desc = xasprintf("%s '%s' not found", what, id);
+
+    rest_reply_error(rep, 404, "DeviceNotFound", desc);
+    free(desc);
+}
+
+static void get_devices(const char *param, json_t *body, RestReply *rep)
+{
+    json_t *list = json_array();
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(device_containers); i++) {
+        list_children(KIND_DEVICE, device_containers[i], i == 1, list,
+                      NULL);
+    }
+    reply_json(rep, 200, list);
+}
+
+static void get_device(const char *id, json_t *body, RestReply *rep)
+{
+    json_t *e = find_device(id);
+
+    if (!e) {
+        not_found(rep, "Device", id);
+        return;
+    }
+    add_properties(e);
+    reply_json(rep, 200, e);
+}
+
+/* 201 with Location for a resource just created under collection. */
+static void created(RestReply *rep, const char *collection, json_t *res,
+                    const char *id)
+{
+    reply_json(rep, 201, res ? res : json_object());
+    if (id) {
+        rep->location = xasprintf(REST_PREFIX "/%s/%s", collection, id);
+    }
+}
+
+static void post_device(const char *param, json_t *body, RestReply *rep)
+{
+    const char *id;
+    json_t *ret;
+
+    if (!body_is_object(body, rep) || !run("device_add", body, &ret, rep)) {
+        return;
+    }
+    json_decref(ret);
+    id = json_string_value(json_object_get(body, "id"));
+    created(rep, "devices", id ? find_device(id) : NULL, id);
+}
+
+static void delete_device(const char *id, json_t *body, RestReply *rep)
+{
+    json_t *args = json_object(), *ret, *e;
+    bool ok;
+
+    json_object_set_new(args, "id", json_string(id));
+    ok = run("device_del", args, &ret, rep);
+    json_decref(args);
+    if (!ok) {
+        return;
+    }
+    json_decref(ret);
+    e = find_device(id);
+    if (e) {
+        /* The unplug request went to the guest; DEVICE_DELETED follows. */
+        json_object_set_new(e, "unplug", json_string("requested"));
+        reply_json(rep, 202, e);
+    } else {
+        reply_json(rep, 204, NULL);
+    }
+}
+
+static void get_objects(const char *param, json_t *body, RestReply *rep)
+{
+    json_t *list = json_array();
+
+    list_children(KIND_OBJECT, "/objects", false, list, NULL);
+    reply_json(rep, 200, list);
+}
+
+static void get_object(const char *id, json_t *body, RestReply *rep)
+{
+    json_t *e = find_object(id);
+
+    if (!e) {
+        not_found(rep, "Object", id);
+        return;
+    }
+    add_properties(e);
+    reply_json(rep, 200, e);
+}
+
+static void post_object(const char *param, json_t *body, RestReply *rep)
+{
+    const char *id;
+    json_t *ret;
+
+    if (!body_is_object(body, rep) || !run("object-add", body, &ret, rep)) {
+        return;
+    }
+    json_decref(ret);
+    id = json_string_value(json_object_get(body, "id"));
+    created(rep, "objects", id ? find_object(id) : NULL, id);
+}
+
+static void delete_object(const char *id, json_t *body, RestReply *rep)
+{
+    json_t *args = json_object(), *ret;
+
+    json_object_set_new(args, "id", json_string(id));
+    if (run("object-del", args, &ret, rep)) {
+        json_decref(ret);
+        reply_json(rep, 204, NULL);
+    }
+    json_decref(args);
+}
+
+/* ---- Read-only views ----------------------------------------------- */
+
+static void reply_command(const char *cmd, RestReply *rep)
+{
+    json_t *ret;
+
+    if (run(cmd, NULL, &ret, rep)) {
+        reply_json(rep, 200, ret);
+    }
+}
+
+static void get_memory_devices(const char *param, json_t *body,
+                               RestReply *rep)
+{
+    reply_command("query-memory-devices", rep);
+}
+
+static void get_pci(const char *param, json_t *body, RestReply *rep)
+{
+    reply_command("query-pci", rep);
+}
+
+static void get_ospm(const char *param, json_t *body, RestReply *rep)
+{
+    reply_command("query-acpi-ospm-status", rep);
+}
+
+static void add_range(void *opaque, const FlatRangeInfo *fr)
+{
+    json_t *r = json_object();
+    uint64_t size = fr->size > UINT64_MAX ? UINT64_MAX : (uint64_t)fr->size;
+
+    json_object_set_new(r, "start", json_uint64(fr->start));
+    json_object_set_new(r, "end", json_uint64(fr->start + (fr->size ?
+                                               (uint64_t)(fr->size - 1)
+                                               : 0)));
+    json_object_set_new(r, "size", json_uint64(size));
+    json_object_set_new(r, "type", json_string(fr->type));
+    json_object_set_new(r, "region", json_string(fr->name));
+    json_object_set_new(r, "owner", fr->owner ? json_string(fr->owner)
+                                              : json_null());
+    json_object_set_new(r, "offset", json_uint64(fr->offset_in_region));
+    json_object_set_new(r, "priority", json_integer(fr->priority));
+    json_object_set_new(r, "readonly", json_boolean(fr->readonly));
+    json_array_append_new(opaque, r);
+}
+
+static void get_memory_map(const char *param, json_t *body, RestReply *rep)
+{
+    json_t *map = json_object(), *ranges = json_array();
+
+    address_space_flatview_foreach(&address_space_memory, add_range, ranges);
+    json_object_set_new(map, "address-space",
+                        json_string(address_space_name(
+                            &address_space_memory)));
+    json_object_set_new(map, "ranges", ranges);
+    reply_json(rep, 200, map);
+}
+
+static json_t *pic_json(I8259State *pic)
+{
+    static const char *const names[] = { "master", "slave" };
+    json_t *chips = json_array();
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        json_t *c = json_object();
+        I8259Regs r;
+
+        i8259_get_regs(pic, i, &r);
+        json_object_set_new(c, "chip", json_string(names[i]));
+        json_object_set_new(c, "irr", json_integer(r.irr));
+        json_object_set_new(c, "imr", json_integer(r.imr));
+        json_object_set_new(c, "isr", json_integer(r.isr));
+        json_object_set_new(c, "elcr", json_integer(r.elcr));
+        json_object_set_new(c, "irq-base", json_integer(r.irq_base));
+        json_object_set_new(c, "priority-add",
+                            json_integer(r.priority_add));
+        json_object_set_new(c, "initialized", json_boolean(r.ready));
+        json_array_append_new(chips, c);
+    }
+    return chips;
+}
+
+static json_t *ioapic_json(IOAPICState *ioapic)
+{
+    static const char *const modes[8] = {
+        "fixed", "lowest-priority", "smi", "reserved", "nmi", "init",
+        "reserved", "extint",
+    };
+    uint64_t rte[IOAPIC_NUM_PINS];
+    json_t *o = json_object(), *pins = json_array();
+    uint32_t irr;
+    uint8_t id;
+    int i;
+
+    ioapic_get_regs(ioapic, &id, &irr, rte);
+    json_object_set_new(o, "id", json_integer(id));
+    json_object_set_new(o, "irr", json_integer(irr));
+    for (i = 0; i < IOAPIC_NUM_PINS; i++) {
+        json_t *p = json_object();
+        uint64_t e = rte[i];
+
+        json_object_set_new(p, "pin", json_integer(i));
+        json_object_set_new(p, "vector", json_integer(e & 0xff));
+        json_object_set_new(p, "delivery-mode",
+                            json_string(modes[(e >> 8) & 7]));
+        json_object_set_new(p, "dest-mode", json_string(
+                                (e >> 11) & 1 ? "logical" : "physical"));
+        json_object_set_new(p, "polarity", json_string(
+                                (e >> 13) & 1 ? "active-low"
+                                              : "active-high"));
+        json_object_set_new(p, "remote-irr", json_boolean((e >> 14) & 1));
+        json_object_set_new(p, "trigger", json_string(
+                                (e >> 15) & 1 ? "level" : "edge"));
+        json_object_set_new(p, "masked", json_boolean((e >> 16) & 1));
+        json_object_set_new(p, "dest", json_integer(e >> 56));
+        json_object_set_new(p, "entry", json_uint64(e));
+        json_array_append_new(pins, p);
+    }
+    json_object_set_new(o, "pins", pins);
+    return o;
+}
+
+/* GSI n: ISA IRQ n of the 8259 (n < 16) and IOAPIC input n (pin 2 for 0). */
+static json_t *gsi_json(I8259State *pic, IOAPICState *ioapic)
+{
+    json_t *list = json_array();
+    int n;
+
+    for (n = 0; n < IOAPIC_NUM_PINS; n++) {
+        json_t *g = json_object();
+        uint64_t count = 0, pic_count = 0;
+        int level = 0, pic_level = 0;
+
+        if (ioapic) {
+            ioapic_get_irq_stats(ioapic, n, &level, &count);
+        }
+        json_object_set_new(g, "gsi", json_integer(n));
+        json_object_set_new(g, "level", json_integer(level));
+        json_object_set_new(g, "count", json_uint64(count));
+        json_object_set_new(g, "ioapic-pin", json_integer(n ? n : 2));
+        if (n < I8259_NUM_IRQS && pic) {
+            i8259_get_irq_stats(pic, n, &pic_level, &pic_count);
+            json_object_set_new(g, "isa-irq", json_integer(n));
+            json_object_set_new(g, "pic-level", json_integer(pic_level));
+            json_object_set_new(g, "pic-count", json_uint64(pic_count));
+        } else {
+            json_object_set_new(g, "isa-irq", json_null());
+        }
+        json_array_append_new(list, g);
+    }
+    return list;
+}
+
+static void get_interrupts(const char *param, json_t *body, RestReply *rep)
+{
+    I8259State *pic = i8259_get_default();
+    IOAPICState *ioapic = ioapic_get_default();
+    json_t *o = json_object();
+
+    json_object_set_new(o, "pic", pic ? pic_json(pic) : json_null());
+    json_object_set_new(o, "ioapic", ioapic ? ioapic_json(ioapic)
+                                            : json_null());
+    json_object_set_new(o, "gsi", gsi_json(pic, ioapic));
+    reply_json(rep, 200, o);
+}
+
+/* ---- Events, the QMP tunnel, the description ----------------------- */
+
+static void get_events(const char *param, json_t *body, RestReply *rep)
+{
+    rest_reply_clear(rep);
+    rep->status = 200;
+    rep->event_stream = true;
+}
+
+static json_t *tunnel_reply;
+
+static void tunnel_send(QmpSession *s, json_t *msg)
+{
+    json_decref(tunnel_reply);
+    tunnel_reply = json_incref(msg);
+}
+
+static QmpSession tunnel = { .negotiated = true, .send = tunnel_send };
+
+/* The QMP reply object, as a monitor would get it, always with 200. */
+static void post_qmp(const char *param, json_t *body, RestReply *rep)
+{
+    if (!body_is_object(body, rep)) {
+        return;
+    }
+    tunnel_reply = NULL;
+    qmp_handle_request(&tunnel, body, NULL);
+    if (!tunnel_reply) {
+        rest_reply_error(rep, 400, "GenericError",
+                         "The command produced no reply");
+        return;
+    }
+    reply_json(rep, 200, tunnel_reply);
+    tunnel_reply = NULL;
+}
+
+static void get_openapi(const char *param, json_t *body, RestReply *rep)
+{
+    rest_reply_clear(rep);
+    rep->status = 200;
+    rep->raw = rest_openapi_json;
+    rep->raw_len = strlen(rest_openapi_json);
+    rep->content_type = "application/json";
+}
+
+/* ---- The table ------------------------------------------------------ */
+
+static const RestRoute routes[] = {
+    { "GET", "/machine", false, get_machine },
+    { "POST", "/machine/actions/{action}", false, post_action },
+    { "GET", "/machine/guest", false, get_guest },
+    { "PUT", "/machine/guest", true, put_guest },
+    { "GET", "/devices", false, get_devices },
+    { "POST", "/devices", true, post_device },
+    { "GET", "/devices/{id}", false, get_device },
+    { "DELETE", "/devices/{id}", false, delete_device },
+    { "GET", "/objects", false, get_objects },
+    { "POST", "/objects", true, post_object },
+    { "GET", "/objects/{id}", false, get_object },
+    { "DELETE", "/objects/{id}", false, delete_object },
+    { "GET", "/memory-devices", false, get_memory_devices },
+    { "GET", "/memory/map", false, get_memory_map },
+    { "GET", "/pci", false, get_pci },
+    { "GET", "/acpi/ospm", false, get_ospm },
+    { "GET", "/interrupts", false, get_interrupts },
+    { "GET", "/events", false, get_events },
+    { "POST", "/qmp", true, post_qmp },
+    { "GET", "/openapi.json", false, get_openapi },
+};
+
+/* Matches path against pattern; *param gets the {...} segment. */
+static bool pattern_match(const char *pattern, const char *path,
+                          char **param)
+{
+    *param = NULL;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            size_t n = strcspn(path, "/");
+
+            if (n == 0) {
+                break;
+            }
+            free(*param);
+            *param = xstrndup(path, n);
+            path += n;
+            pattern = strchr(pattern, '}') + 1;
+        } else if (*pattern == *path) {
+            pattern++;
+            path++;
+        } else {
+            break;
+        }
+    }
+    if (*pattern || *path) {
+        free(*param);
+        *param = NULL;
+        return false;
+    }
+    return true;
+}
+
+const RestRoute *rest_route_match(const char *method, const char *url,
+                                  char **param, RestReply *rep)
+{
+    size_t plen = strlen(REST_PREFIX), i;
+    char *allow = NULL, *p;
+    const char *path;
+
+    *param = NULL;
+    if (strncmp(url, REST_PREFIX, plen) || url[plen] != '/') {
+        rest_reply_error(rep, 404, "GenericError", "No such resource");
+        return NULL;
+    }
+    path = url + plen;
+    for (i = 0; i < ARRAY_SIZE(routes); i++) {
+        if (!pattern_match(routes[i].pattern, path, &p)) {
+            continue;
+        }
+        if (!strcmp(routes[i].method, method)) {
+            free(allow);
+            *param = p;
+            return &routes[i];
+        }
+        free(p);
+        if (allow) {
+            char *a = xasprintf("%s, %s", allow, routes[i].method);
+
+            free(allow);
+            allow = a;
+        } else {
+            allow = xstrdup(routes[i].method);
+        }
+    }
+    if (!allow) {
+        rest_reply_error(rep, 404, "GenericError", "No such resource");
+        return NULL;
+    }
+    p = xasprintf("Method %s is not allowed here (allowed: %s)", method,
+                  allow);
+    rest_reply_error(rep, 405, "GenericError", p);
+    free(p);
+    rep->allow = allow;
+    return NULL;
+}
+
+bool rest_route_has_body(const RestRoute *r)
+{
+    return r->has_body;
+}
+
+void rest_route_run(const RestRoute *r, const char *param, json_t *body,
+                    RestReply *rep)
+{
+    r->fn(param, body, rep);
+}

@@ -1,0 +1,638 @@
+/*
+ * The REST front end's HTTP side: one libmicrohttpd daemon per --rest
+ * address, in "external epoll" mode (no MHD threads).  MHD's epoll
+ * descriptor is watched by the event loop, MHD_run() runs when it is
+ * readable, and MHD_get_timeout() becomes a loop timer.
+ *
+ * Requests: bearer-token check (401), route lookup (404/405), body limit
+ * (413), Content-Type and JSON parse (415), then the route (routes.c).
+ *
+ * Server-Sent Events (GET /api/v1/events): every QMP event is appended to
+ * each stream's buffer; a stream with nothing to send suspends its
+ * connection (MHD_ALLOW_SUSPEND_RESUME) and is resumed when data arrives.
+ * A heartbeat comment every 15 s keeps proxies happy and finds clients
+ * that went away (the write fails and MHD frees the stream).
+ */
+#include "rest/rest.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "qmp/json-out.h"
+#include "qmp/json-stream.h"
+#include "qmp/qmp.h"
+#include "rest/rest-int.h"
+#include "src/loop.h"
+#include "src/sockets.h"
+#include "src/util.h"
+
+#define SSE_HEARTBEAT_MS 15000
+#define SSE_BUFFER_LIMIT (4u << 20)   /* a stream this far behind is cut */
+#define TOKEN_MAX 4096
+
+typedef struct RestServer RestServer;
+struct RestServer {
+    struct MHD_Daemon *mhd;
+    LoopWatch *watch;
+    LoopTimer *timer;
+    bool in_run;
+    bool kicked;          /* run again as soon as possible */
+    char *unix_path;
+    char *token;          /* NULL: no authentication */
+    RestServer *next;
+};
+
+typedef struct SseClient SseClient;
+struct SseClient {
+    RestServer *srv;
+    struct MHD_Connection *conn;
+    JsonBuf buf;          /* unsent bytes start at off */
+    size_t off;
+    bool suspended;
+    bool closing;
+    SseClient *next;
+};
+
+/* Per-request state (MHD's con_cls). */
+typedef struct RestConn {
+    const RestRoute *route;
+    char *param;
+    JsonBuf body;
+    bool too_large;
+    bool answered;
+} RestConn;
+
+static RestServer *servers;
+static SseClient *sse_clients;
+static LoopTimer *heartbeat;
+static int64_t heartbeat_ms = SSE_HEARTBEAT_MS;
+
+/* ---- Driving MHD from the loop ------------------------------------- */
+
+static void server_run(RestServer *srv);
+
+static void on_timer(void *opaque)
+{
+    RestServer *srv = opaque;
+
+    srv->timer = NULL;
+    server_run(srv);
+}
+
+static void server_schedule(RestServer *srv)
+{
+    MHD_UNSIGNED_LONG_LONG ms = 0;
+    int64_t delay;
+
+    loop_timer_cancel(srv->timer);
+    srv->timer = NULL;
+    if (srv->kicked) {
+        delay = 0;
+    } else if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
+        delay = (int64_t)ms * 1000000;
+    } else {
+        return;
+    }
+    srv->timer = loop_timer_add(delay, on_timer, srv);
+}
+
+static void server_run(RestServer *srv)
+{
+    srv->in_run = true;
+    srv->kicked = false;
+    MHD_run(srv->mhd);
+    srv->in_run = false;
+    server_schedule(srv);
+}
+
+/* Something changed outside MHD_run (a resumed stream): run soon. */
+static void server_kick(RestServer *srv)
+{
+    srv->kicked = true;
+    if (!srv->in_run) {
+        server_schedule(srv);
+    }
+}
+
+static void on_epoll(void *opaque, int fd, unsigned events)
+{
+    server_run(opaque);
+}
+
+/* ---- Server-Sent Events -------------------------------------------- */
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    SseClient *c = cls;
+    size_t n = c->buf.len - c->off;
+
+    if (c->closing) {
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    if (n == 0) {
+        c->buf.len = c->off = 0;
+        MHD_suspend_connection(c->conn);
+        c->suspended = true;
+        return 0;
+    }
+    if (n > max) {
+        n = max;
+    }
+    memcpy(buf, c->buf.data + c->off, n);
+    c->off += n;
+    if (c->off == c->buf.len) {
+        c->buf.len = c->off = 0;
+    }
+    return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+    SseClient *c = cls, **pp;
+
+    for (pp = &sse_clients; *pp; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    }
+    json_buf_free(&c->buf);
+    free(c);
+}
+
+static void sse_wake(SseClient *c)
+{
+    if (c->suspended) {
+        c->suspended = false;
+        MHD_resume_connection(c->conn);
+        server_kick(c->srv);
+    }
+}
+
+static void sse_push(const char *text, size_t len)
+{
+    SseClient *c;
+
+    for (c = sse_clients; c; c = c->next) {
+        if (c->closing) {
+            continue;
+        }
+        if (c->buf.len - c->off + len > SSE_BUFFER_LIMIT) {
+            c->closing = true;      /* too slow: cut it off */
+        } else {
+            json_buf_append(&c->buf, text, len);
+        }
+        sse_wake(c);
+    }
+}
+
+static void on_event(void *opaque, const char *name, json_t *msg)
+{
+    char *json, *text;
+
+    if (!sse_clients) {
+        return;
+    }
+    json = json_out_dumps(msg);
+    text = xasprintf("event: %s\ndata: %s\n\n", name, json);
+    sse_push(text, strlen(text));
+    free(text);
+    free(json);
+}
+
+static void on_heartbeat(void *opaque)
+{
+    static const char beat[] = ": heartbeat\n\n";
+
+    sse_push(beat, sizeof(beat) - 1);
+    heartbeat = loop_timer_add(heartbeat_ms * 1000000, on_heartbeat, NULL);
+}
+
+static enum MHD_Result start_stream(RestServer *srv,
+                                    struct MHD_Connection *conn)
+{
+    static const char hello[] = ": qmachined event stream\n\n";
+    SseClient *c = xzalloc(sizeof(*c));
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    c->srv = srv;
+    c->conn = conn;
+    json_buf_append(&c->buf, hello, sizeof(hello) - 1);
+    c->next = sse_clients;
+    sse_clients = c;
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read,
+                                          c, sse_free);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            "text/event-stream");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);    /* frees c if it was not queued */
+    return ret;
+}
+
+/* ---- Requests ------------------------------------------------------- */
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn,
+                                  RestReply *rep)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    if (rep->body) {
+        char *json = json_out_dumps(rep->body);
+        char *text = xasprintf("%s\n", json);
+
+        free(json);
+        r = MHD_create_response_from_buffer(strlen(text), text,
+                                            MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json");
+    } else if (rep->raw) {
+        r = MHD_create_response_from_buffer(rep->raw_len, (void *)rep->raw,
+                                            MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                rep->content_type);
+    } else {
+        r = MHD_create_response_from_buffer(0, (void *)"",
+                                            MHD_RESPMEM_PERSISTENT);
+    }
+    if (rep->location) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rep->location);
+    }
+    if (rep->allow) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rep->allow);
+    }
+    if (rep->status == MHD_HTTP_UNAUTHORIZED) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"qmachined\"");
+    }
+    ret = MHD_queue_response(conn, rep->status, r);
+    MHD_destroy_response(r);
+    rest_reply_clear(rep);
+    return ret;
+}
+
+static bool token_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b), i;
+    unsigned char diff = n != m;
+
+    for (i = 0; i < m; i++) {
+        diff |= (unsigned char)(i < n ? a[i] : 0) ^ (unsigned char)b[i];
+    }
+    return diff == 0;
+}
+
+static bool authorized(RestServer *srv, struct MHD_Connection *conn)
+{
+    const char *h;
+
+    if (!srv->token) {
+        return true;
+    }
+    h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7)) {
+        return false;
+    }
+    h += 7;
+    h += strspn(h, " ");
+    return token_equal(h, srv->token);
+}
+
+static bool is_json_type(const char *ct)
+{
+    size_t n = strlen("application/json");
+
+    return ct && !strncasecmp(ct, "application/json", n) &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+typedef struct ParseResult {
+    json_t *value;
+    Error *err;
+    unsigned count;
+} ParseResult;
+
+static void parse_emit(void *opaque, json_t *value, Error *err)
+{
+    ParseResult *p = opaque;
+
+    p->count++;
+    if (p->count == 1) {
+        p->value = value;
+        p->err = err;
+    } else {
+        json_decref(value);
+        error_free(err);
+    }
+}
+
+/* Parses a body with the QMP parser (QEMU's number rules included). */
+static json_t *parse_body(const char *data, size_t len, RestReply *rep)
+{
+    ParseResult p = { NULL, NULL, 0 };
+    JsonStream *js = json_stream_new(parse_emit, &p);
+    char *desc;
+
+    json_stream_feed(js, data, len);
+    json_stream_flush(js);
+    json_stream_free(js);
+    if (p.value && p.count == 1) {
+        return p.value;
+    }
+    desc = xasprintf("The request body is not a JSON value: %s",
+                     p.err ? error_get_pretty(p.err)
+                           : p.count ? "trailing data after the value"
+                                     : "empty");
+    rest_reply_error(rep, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "GenericError",
+                     desc);
+    free(desc);
+    json_decref(p.value);
+    error_free(p.err);
+    return NULL;
+}
+
+static enum MHD_Result too_large(struct MHD_Connection *conn,
+                                 RestReply *rep)
+{
+    char *desc = xasprintf("The request body exceeds %u bytes",
+                           REST_BODY_LIMIT);
+
+    rest_reply_error(rep, 413, "GenericError", desc);
+    free(desc);
+    return send_reply(conn, rep);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version,
+                                  const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    RestServer *srv = cls;
+    RestConn *rc = *con_cls;
+    RestReply rep = { 0 };
+    json_t *body = NULL;
+    const char *h;
+
+    if (!rc) {
+        /* Headers are in: answer early what needs no body. */
+        rc = xzalloc(sizeof(*rc));
+        *con_cls = rc;
+        if (!authorized(srv, conn)) {
+            rc->answered = true;
+            rest_reply_error(&rep, MHD_HTTP_UNAUTHORIZED, "GenericError",
+                             "Authentication required: send "
+                             "'Authorization: Bearer <token>'");
+            return send_reply(conn, &rep);
+        }
+        rc->route = rest_route_match(method, url, &rc->param, &rep);
+        if (!rc->route) {
+            rc->answered = true;
+            return send_reply(conn, &rep);
+        }
+        h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (h && strtoull(h, NULL, 10) > REST_BODY_LIMIT) {
+            rc->answered = true;
+            return too_large(conn, &rep);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!rc->answered && !rc->too_large) {
+            if (rc->body.len + *upload_data_size > REST_BODY_LIMIT) {
+                rc->too_large = true;
+                json_buf_free(&rc->body);
+            } else {
+                json_buf_append(&rc->body, upload_data, *upload_data_size);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (rc->answered) {
+        return MHD_YES;
+    }
+    rc->answered = true;
+    if (rc->too_large) {
+        return too_large(conn, &rep);
+    }
+    if (rest_route_has_body(rc->route) && rc->body.len) {
+        h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!is_json_type(h)) {
+            rest_reply_error(&rep, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                             "GenericError",
+                             "The request body must be JSON "
+                             "(Content-Type: application/json)");
+            return send_reply(conn, &rep);
+        }
+        body = parse_body(rc->body.data, rc->body.len, &rep);
+        if (!body) {
+            return send_reply(conn, &rep);
+        }
+    }
+    rest_route_run(rc->route, rc->param, body, &rep);
+    json_decref(body);
+    if (rep.event_stream) {
+        rest_reply_clear(&rep);
+        return start_stream(srv, conn);
+    }
+    return send_reply(conn, &rep);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    RestConn *rc = *con_cls;
+
+    if (rc) {
+        free(rc->param);
+        json_buf_free(&rc->body);
+        free(rc);
+        *con_cls = NULL;
+    }
+}
+
+/* ---- Listening ------------------------------------------------------ */
+
+/* True when every address host resolves to is a loopback address. */
+static bool host_is_loopback(const char *host)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res, *ai;
+    bool loopback = true;
+
+    if (!host || !*host || getaddrinfo(host, NULL, &hints, &res) != 0) {
+        return false;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET) {
+            const struct sockaddr_in *sin = (void *)ai->ai_addr;
+
+            loopback &= (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+        } else if (ai->ai_family == AF_INET6) {
+            const struct sockaddr_in6 *sin6 = (void *)ai->ai_addr;
+
+            loopback &= IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+        } else {
+            loopback = false;
+        }
+    }
+    freeaddrinfo(res);
+    return loopback;
+}
+
+static char *read_token(const char *path, Error **errp)
+{
+    char buf[TOKEN_MAX + 1];
+    size_t n;
+    FILE *f = fopen(path, "r");
+
+    if (!f) {
+        error_setg(errp, "--rest-token-file %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    n = fread(buf, 1, TOKEN_MAX + 1, f);
+    fclose(f);
+    while (n > 0 && strchr(" \t\r\n", buf[n - 1])) {
+        n--;
+    }
+    if (n == 0 || n > TOKEN_MAX || memchr(buf, '\0', n) ||
+        memchr(buf, '\n', n)) {
+        error_setg(errp, "--rest-token-file %s: the file must hold one "
+                   "token of 1 to %d bytes on one line", path, TOKEN_MAX);
+        return NULL;
+    }
+    return xstrndup(buf, n);
+}
+
+static void server_free(RestServer *srv)
+{
+    loop_timer_cancel(srv->timer);
+    loop_watch_remove(srv->watch);
+    if (srv->mhd) {
+        MHD_stop_daemon(srv->mhd);   /* closes the listening socket */
+    }
+    if (srv->unix_path) {
+        unlink(srv->unix_path);
+        free(srv->unix_path);
+    }
+    free(srv->token);
+    free(srv);
+}
+
+bool rest_listen(const ListenAddr *addr, const char *token_file,
+                 Error **errp)
+{
+    const union MHD_DaemonInfo *info;
+    RestServer *srv;
+    char *where;
+    int fd;
+
+    where = socket_addr_str(addr);
+    if (addr->kind == LISTEN_TCP && !token_file &&
+        !host_is_loopback(addr->host)) {
+        error_setg(errp, "--rest %s: refusing to serve the REST API on a "
+                   "non-loopback address without --rest-token-file", where);
+        free(where);
+        return false;
+    }
+    srv = xzalloc(sizeof(*srv));
+    if (token_file && !(srv->token = read_token(token_file, errp))) {
+        goto fail;
+    }
+    fd = socket_listen(addr, errp);
+    if (fd < 0) {
+        error_prepend(errp, "--rest %s: ", where);
+        goto fail;
+    }
+    if (addr->kind == LISTEN_UNIX) {
+        srv->unix_path = xstrdup(addr->path);
+        if (chmod(addr->path, 0600) < 0) {
+            error_setg(errp, "--rest %s: chmod: %s", where, strerror(errno));
+            close(fd);
+            goto fail;
+        }
+    }
+    srv->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+                                0, NULL, NULL, on_request, srv,
+                                MHD_OPTION_LISTEN_SOCKET, fd,
+                                MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+                                srv,
+                                MHD_OPTION_CONNECTION_TIMEOUT,
+                                (unsigned int)120,
+                                MHD_OPTION_END);
+    if (!srv->mhd) {
+        error_setg(errp, "--rest %s: cannot start the HTTP server", where);
+        close(fd);
+        goto fail;
+    }
+    info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+    if (!info || info->epoll_fd < 0) {
+        error_setg(errp, "--rest %s: HTTP server has no epoll descriptor",
+                   where);
+        goto fail;
+    }
+    srv->watch = loop_watch_fd(info->epoll_fd, LOOP_READ, on_epoll, srv);
+    if (!servers) {
+        const char *ms = getenv("QMACHINED_REST_HEARTBEAT_MS");
+
+        if (ms && atoll(ms) > 0) {
+            heartbeat_ms = atoll(ms);
+        }
+        qmp_event_subscribe(on_event, NULL);
+        heartbeat = loop_timer_add(heartbeat_ms * 1000000, on_heartbeat,
+                                   NULL);
+    }
+    srv->next = servers;
+    servers = srv;
+    server_schedule(srv);
+    free(where);
+    return true;
+
+fail:
+    server_free(srv);
+    free(where);
+    return false;
+}
+
+void rest_cleanup(void)
+{
+    SseClient *c;
+    RestServer *srv;
+
+    if (!servers) {
+        return;
+    }
+    /* Suspended streams must be resumed before MHD can stop. */
+    for (c = sse_clients; c; c = c->next) {
+        c->closing = true;
+        sse_wake(c);
+    }
+    for (srv = servers; srv; srv = srv->next) {
+        MHD_run(srv->mhd);
+    }
+    while ((srv = servers)) {
+        servers = srv->next;
+        server_free(srv);
+    }
+    qmp_event_unsubscribe(on_event, NULL);
+    loop_timer_cancel(heartbeat);
+    heartbeat = NULL;
+}
