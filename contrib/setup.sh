@@ -9,6 +9,7 @@ PACKAGES="
     autoconf automake make gcc libc6-dev pkg-config
     libjansson-dev libmicrohttpd-dev libvirt-dev check
     python3 qemu-system-x86 curl
+    wrk nginx
 "
 
 if [ "$(id -u)" -ne 0 ]; then

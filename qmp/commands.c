@@ -5,6 +5,8 @@
 #include "commands.h"
 
 static const char *const hmp_features[] = { "savevm-monitor-nodes", NULL };
+static const char *const device_add_features[] = { "json-cli",
+                                                   "json-cli-hotplug", NULL };
 
 const QmpCommand qmp_commands[] = {
     { "qmp_capabilities", &qmp_capabilities_args, NULL,
@@ -41,5 +43,18 @@ const QmpCommand qmp_commands[] = {
     { "qom-list-properties", &qom_list_properties_args,
       &qom_property_info_list, qmp_cmd_qom_list_properties,
       QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "object-add", &object_add_args, NULL, qmp_cmd_object_add,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "object-del", &object_del_args, NULL, qmp_cmd_object_del,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "device_add", &device_add_args, NULL, qmp_cmd_device_add, 0,
+      device_add_features },
+    { "device_del", &device_del_args, NULL, qmp_cmd_device_del, 0, NULL },
+    { "query-memdev", NULL, &memdev_list, qmp_cmd_query_memdev,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-memory-devices", NULL, &memory_device_info_list,
+      qmp_cmd_query_memory_devices, 0, NULL },
+    { "query-memory-size-summary", NULL, &memory_size_summary_type,
+      qmp_cmd_query_memory_size_summary, 0, NULL },
     { NULL }
 };

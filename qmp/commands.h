@@ -38,4 +38,27 @@ QmpCommandFunc qmp_cmd_query_pci;
 /* "info pci" text (malloc'd). */
 char *qmp_pci_info_text(void);
 
+/* commands-object.c */
+extern const QapiType object_add_args, object_del_args, memdev_list,
+    host_mem_policy_type;
+QmpCommandFunc qmp_cmd_object_add, qmp_cmd_object_del, qmp_cmd_query_memdev;
+/* -object: dict as parsed (keyval: string values); errors unprefixed. */
+bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp);
+/* "info memdev" text (malloc'd). */
+char *qmp_memdev_info_text(void);
+
+/* commands-device.c */
+extern const QapiType device_add_args, device_del_args;
+QmpCommandFunc qmp_cmd_device_add, qmp_cmd_device_del;
+/* device_add / -device / HMP device_add with a QemuOpts-style dict. */
+bool qmp_device_add_dict(json_t *args, Error **errp);
+bool qmp_device_del_id(const char *id, Error **errp);
+
+/* commands-memory.c */
+extern const QapiType memory_device_info_list, memory_size_summary_type;
+QmpCommandFunc qmp_cmd_query_memory_devices,
+    qmp_cmd_query_memory_size_summary;
+/* "info memory-devices" text (malloc'd). */
+char *qmp_memory_devices_info_text(void);
+
 #endif

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "src/i8259.h"
 #include "src/ioapic.h"
+#include "src/keyval.h"
 #include "src/memory.h"
 #include "src/runstate.h"
 #include "src/util.h"
@@ -136,9 +137,40 @@ static void info_irq(JsonBuf *out, const char *args)
     }
 }
 
+static void info_memdev(JsonBuf *out, const char *args)
+{
+    out_text(out, qmp_memdev_info_text());
+}
+
+static void info_memory_devices(JsonBuf *out, const char *args)
+{
+    out_text(out, qmp_memory_devices_info_text());
+}
+
+static void info_memory_size_summary(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+    uint64_t base = 0, plugged = 0;
+
+    if (qmp_cmd_query_memory_size_summary(NULL, NULL, &ret, NULL)) {
+        json_get_uint64(json_object_get(ret, "base-memory"), &base);
+        json_get_uint64(json_object_get(ret, "plugged-memory"), &plugged);
+        out_printf(out, "base memory: %llu\nplugged memory: %llu\n",
+                   (unsigned long long)base, (unsigned long long)plugged);
+    }
+    json_decref(ret);
+}
+
 static const HmpCommand info_commands[] = {
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
+    { "memdev", "", "show memory backends", info_memdev, false },
+    { "memory-devices", "", "show memory devices", info_memory_devices,
+      false },
+    { "memory_size_summary", "",
+      "show the amount of initially allocated and present hotpluggable (if "
+      "enabled) memory in bytes.",
+      info_memory_size_summary, false },
     { "mtree", "[-f][-d][-o][-D]",
       "show memory tree (-f: dump flat view for address spaces;-d: dump "
       "dispatch tree, valid with -f only);-o: dump region owners/parents;"
@@ -186,8 +218,31 @@ static void hmp_system_powerdown(JsonBuf *out, const char *args)
     vm_system_powerdown();
 }
 
+static void hmp_device_add(JsonBuf *out, const char *args)
+{
+    Error *err = NULL;
+    json_t *dict = keyval_parse_qemuopts_dict(args, "driver", NULL, &err);
+
+    if (dict) {
+        qmp_device_add_dict(dict, &err);
+        json_decref(dict);
+    }
+    report_error(out, err);
+}
+
+static void hmp_device_del(JsonBuf *out, const char *args)
+{
+    Error *err = NULL;
+
+    qmp_device_del_id(args, &err);
+    report_error(out, err);
+}
+
 static const HmpCommand hmp_commands[] = {
     { "cont|c", "", "resume emulation", hmp_cont, false },
+    { "device_add", "driver[,prop=value][,...]",
+      "add device, like -device on the command line", hmp_device_add, true },
+    { "device_del", "device", "remove device", hmp_device_del, true },
     { "help|?", "[cmd]", "show the help", hmp_help, true },
     { "info", "[subcommand]",
       "show various information about the system state", hmp_info, true },

@@ -59,6 +59,11 @@ struct QapiType {
     const QapiType *const *alternatives; /* alternate: NULL-terminated */
     const char *tag;               /* flat union: the tag member's name */
     const QapiVariant *variants;   /* flat union: terminated by { NULL } */
+    /*
+     * Object: the members are for introspection only and any object is
+     * accepted; the handler checks (QEMU's 'gen': false, e.g. device_add).
+     */
+    bool open_members;
 };
 
 extern const QapiType qapi_str, qapi_int, qapi_int8, qapi_int16, qapi_int32,

@@ -36,6 +36,29 @@
 
 static int daemonize_pipe = -1;
 
+typedef enum FrontEnd { FRONT_QMP, FRONT_REST } FrontEnd;
+
+/* Opens one listening front end; prints QEMU-style on failure. */
+static bool listen_or_report(FrontEnd which, const ListenAddr *addr,
+                             const MachineOptions *opts)
+{
+    Error *err = NULL;
+    bool ok = which == FRONT_QMP
+                  ? monitor_listen(addr, &err)
+                  : rest_listen(addr, opts->rest_token_file, &err);
+
+    if (!ok) {
+        char *where = socket_addr_str(addr);
+
+        fprintf(stderr, "qmachined: %s %s: %s\n",
+                which == FRONT_QMP ? "-qmp" : "--rest", where,
+                error_get_pretty(err));
+        free(where);
+        error_free(err);
+    }
+    return ok;
+}
+
 static void on_signal(void *opaque, int fd, unsigned events)
 {
     struct signalfd_siginfo si;
@@ -186,43 +209,36 @@ int main(int argc, char **argv)
     }
 
     for (i = 0; i < opts.n_monitors; i++) {
-        if (!monitor_listen(&opts.monitors[i], &err)) {
-            fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
-            error_free(err);
+        if (!listen_or_report(FRONT_QMP, &opts.monitors[i], &opts)) {
             return 1;
         }
-    }
-    if (opts.defaults_used && opts.n_monitors == 0) {
-        if (!monitor_listen(&dflt_qmp, &err)) {
-            fprintf(stderr, "qmachined: -qmp tcp:%s:%s: %s\n",
-                    DEFAULT_QMP_HOST, DEFAULT_QMP_PORT,
-                    error_get_pretty(err));
-            error_free(err);
-            return 1;
-        }
-        printf("qmachined %s: default machine %s, QMP on tcp:%s:%s\n",
-               PACKAGE_VERSION, opts.machine_type ? opts.machine_type : "pc",
-               DEFAULT_QMP_HOST, DEFAULT_QMP_PORT);
-        fflush(stdout);
     }
     for (i = 0; i < opts.n_rest; i++) {
-        if (!rest_listen(&opts.rest[i], opts.rest_token_file, &err)) {
-            fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
-            error_free(err);
+        if (!listen_or_report(FRONT_REST, &opts.rest[i], &opts)) {
             return 1;
         }
     }
-    if (opts.defaults_used && opts.n_rest == 0) {
-        /* The default machine serves REST on tcp:127.0.0.1:8080. */
+    if (opts.defaults_used) {
+        /* The default machine's front ends (README "Default machine"). */
         ListenAddr dflt_rest = { .kind = LISTEN_TCP, .fd = -1,
                                  .host = REST_DEFAULT_HOST,
                                  .port = REST_DEFAULT_PORT };
 
-        if (!rest_listen(&dflt_rest, opts.rest_token_file, &err)) {
-            fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
-            error_free(err);
+        if ((opts.n_monitors == 0 &&
+             !listen_or_report(FRONT_QMP, &dflt_qmp, &opts)) ||
+            (opts.n_rest == 0 &&
+             !listen_or_report(FRONT_REST, &dflt_rest, &opts))) {
             return 1;
         }
+        printf("qmachined %s: default machine pc-i440fx-7.2, %llu MiB, "
+               "%u slots, maxmem %llu MiB\n", PACKAGE_VERSION,
+               (unsigned long long)(opts.ram_size >> 20), opts.slots,
+               (unsigned long long)(opts.maxmem >> 20));
+        printf("  QMP:  %s\n  REST: http://%s:%s/api/v1/machine\n",
+               opts.n_monitors ? "(as given)" : "tcp:" DEFAULT_QMP_HOST
+                                                ":" DEFAULT_QMP_PORT,
+               REST_DEFAULT_HOST, REST_DEFAULT_PORT);
+        fflush(stdout);
     }
     if (opts.qtest && !qtest_listen(opts.qtest, &err)) {
         fprintf(stderr, "qmachined: -qtest: %s\n", error_get_pretty(err));
@@ -250,7 +266,6 @@ int main(int argc, char **argv)
     if (opts.pidfile) {
         unlink(opts.pidfile);
     }
-    pc_machine_free(machine);
     options_free(&opts);
     loop_fini();
     return 0;

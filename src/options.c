@@ -451,31 +451,41 @@ static bool check_string_member(Parser *p, json_t *dict, const char *key)
     return true;
 }
 
+/*
+ * -object and -device take either JSON ("{...}", which must be an object)
+ * or QemuOpts text with an implied first key.  Returns the dict, or NULL
+ * after reporting.  *is_json tells which form it was.
+ */
+static json_t *parse_json_or_opts(Parser *p, const char *implied,
+                                  bool *is_json)
+{
+    json_t *dict;
+
+    *is_json = p->arg[0] == '{';
+    if (!*is_json) {
+        return parse_qemuopts(p, implied, NULL, true);
+    }
+    dict = parse_json_here(p);
+    if (dict && !json_is_object(dict)) {
+        fail_at(p, "Invalid parameter type, expected: object");
+        json_decref(dict);
+        return NULL;
+    }
+    return dict;
+}
+
 static bool handle_object(Parser *p)
 {
     MachineOptions *o = p->opts;
-    json_t *dict;
+    bool is_json;
+    json_t *dict = parse_json_or_opts(p, "qom-type", &is_json);
 
-    if (p->arg[0] == '{') {
-        dict = parse_json_here(p);
-        if (!dict) {
-            return false;
-        }
-        if (!json_is_object(dict)) {
-            bool ok = fail_at(p, "Invalid parameter type, expected: object");
-
-            json_decref(dict);
-            return ok;
-        }
-        if (!check_string_member(p, dict, "qom-type")) {
-            json_decref(dict);
-            return false;
-        }
-    } else {
-        dict = parse_qemuopts(p, "qom-type", NULL, true);
-        if (!dict) {
-            return false;
-        }
+    if (!dict) {
+        return false;
+    }
+    if (is_json && !check_string_member(p, dict, "qom-type")) {
+        json_decref(dict);
+        return false;
     }
     json_array_append_new(o->objects, dict);
     json_array_append_new(o->object_args, json_string(p->arg));
@@ -485,38 +495,23 @@ static bool handle_object(Parser *p)
 static bool handle_device(Parser *p)
 {
     MachineOptions *o = p->opts;
-    json_t *dict;
+    bool is_json;
+    json_t *dict = parse_json_or_opts(p, "driver", &is_json), *id;
 
-    if (p->arg[0] == '{') {
-        dict = parse_json_here(p);
-        if (!dict) {
-            return false;
-        }
-        if (!json_is_object(dict)) {
-            bool ok = fail_at(p, "Invalid parameter type, expected: object");
+    if (!dict) {
+        return false;
+    }
+    id = is_json ? NULL : json_object_get(dict, "id");
+    if (id) {
+        if (json_object_get(p->device_ids, json_string_value(id))) {
+            bool ok = fail_at(p, "Duplicate ID '%s' for device",
+                              json_string_value(id));
 
             json_decref(dict);
             return ok;
         }
-    } else {
-        json_t *id;
-
-        dict = parse_qemuopts(p, "driver", NULL, true);
-        if (!dict) {
-            return false;
-        }
-        id = json_object_get(dict, "id");
-        if (id) {
-            if (json_object_get(p->device_ids, json_string_value(id))) {
-                bool ok = fail_at(p, "Duplicate ID '%s' for device",
-                               json_string_value(id));
-
-                json_decref(dict);
-                return ok;
-            }
-            json_object_set_new(p->device_ids, json_string_value(id),
-                                json_true());
-        }
+        json_object_set_new(p->device_ids, json_string_value(id),
+                            json_true());
     }
     json_array_append_new(o->devices, dict);
     json_array_append_new(o->device_args, json_string(p->arg));

@@ -33,6 +33,7 @@
 #include "ioapic.h"
 #include "irq.h"
 #include "memory.h"
+#include "pc-hotplug.h"
 #include "object.h"
 #include "piix.h"
 #include "qdev.h"
@@ -70,7 +71,8 @@ struct PCMachine {
     uint64_t below_4g, above_4g;
     uint64_t devmem_base, devmem_size;
 
-    MemoryRegion ram;          /* pc.ram */
+    MemoryRegion ram;          /* pc.ram container (NUMA memdevs) */
+    MemoryRegion *ram_mr;      /* pc.ram: a backend's region or &ram */
     MemoryRegion ram_below_4g, ram_above_4g;
     MemoryRegion bios, isa_bios, rom;
     MemoryRegion apic_msi;
@@ -189,13 +191,12 @@ static void build_memory(PCMachine *pcm)
     MemoryRegion *sysmem = get_system_memory();
     MemoryRegion *pci = i440fx_pci_memory();
 
-    memory_region_init_ram(&pcm->ram, NULL, "pc.ram", pcm->ram_size);
     memory_region_init_alias(&pcm->ram_below_4g, NULL, "ram-below-4g",
-                             &pcm->ram, 0, pcm->below_4g);
+                             pcm->ram_mr, 0, pcm->below_4g);
     memory_region_add_subregion(sysmem, 0, &pcm->ram_below_4g);
     if (pcm->above_4g) {
         memory_region_init_alias(&pcm->ram_above_4g, NULL, "ram-above-4g",
-                                 &pcm->ram, pcm->below_4g, pcm->above_4g);
+                                 pcm->ram_mr, pcm->below_4g, pcm->above_4g);
         memory_region_add_subregion(sysmem, 4 * GiB, &pcm->ram_above_4g);
     }
 
@@ -301,10 +302,19 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     compute_layout(pcm);
 
     memory_init();
+    if (!pc_create_objects(opts, errp)) {
+        free(pcm);
+        return NULL;
+    }
+    pcm->ram_mr = pc_ram_init(opts, pcm->ram_size, &pcm->ram, errp);
+    if (!pcm->ram_mr) {
+        free(pcm);
+        return NULL;
+    }
     memory_region_transaction_begin();
     build_memory(pcm);
     pcm->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
-                               i440fx_pci_memory(), &pcm->ram,
+                               i440fx_pci_memory(), pcm->ram_mr,
                                pcm->below_4g, pcm->above_4g, &i440fx_dev);
     if (!build_interrupts_and_platform(pcm, errp)) {
         memory_region_transaction_commit();
@@ -327,10 +337,29 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pci_bus_reset(pcm->pci_bus);
     piix4_pm_machine_ready(pcm->pm);
     runstate_add_reset_hook(pc_reset, pcm);
+
+    pc_memory_hotplug_init(pcm->ram_size, pcm->maxmem, pcm->slots,
+                           pcm->devmem_base, pcm->devmem_size,
+                           pcm->devmem_size ? &pcm->device_memory : NULL,
+                           !json_is_string(json_object_get(
+                               opts->machine_props, "acpi")) ||
+                           strcmp(json_string_value(json_object_get(
+                                      opts->machine_props, "acpi")),
+                                  "off"));
+    if (!pc_create_devices(opts, errp)) {
+        return NULL;
+    }
     return pcm;
 }
 
-void pc_machine_free(PCMachine *pcm)
+/*
+ * The machine lives as long as the process (as QEMU's current_machine):
+ * its regions stay linked into the global address spaces until exit, so
+ * it is kept reachable here rather than torn down piecemeal.
+ */
+static PCMachine *current_machine;
+
+PCMachine *pc_current_machine(void)
 {
-    free(pcm);
+    return current_machine;
 }

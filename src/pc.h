@@ -11,7 +11,8 @@ typedef struct PCMachine PCMachine;
 
 /* Builds the machine described by opts (after options_parse). */
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp);
-void pc_machine_free(PCMachine *pcm);
+/* The machine built by pc_machine_create (NULL before). */
+PCMachine *pc_current_machine(void);
 
 /* Layout facts, as QEMU computes them. */
 uint64_t pc_below_4g_mem_size(const PCMachine *pcm);

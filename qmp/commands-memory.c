@@ -1,0 +1,178 @@
+/* query-memory-devices, query-memory-size-summary and their HMP forms. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json-out.h"
+#include "src/dimm.h"
+#include "src/pc-hotplug.h"
+#include "src/util.h"
+
+static const char *const memory_device_kinds[] = {
+    "dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc", NULL
+};
+static const QapiType memory_device_kind = { .name = "MemoryDeviceInfoKind",
+                                             .kind = QAPI_KIND_ENUM,
+                                             .values = memory_device_kinds };
+static const QapiMember dimm_info_members[] = {
+    { "id", &qapi_str, true },
+    { "addr", &qapi_int, false },
+    { "size", &qapi_int, false },
+    { "slot", &qapi_int, false },
+    { "node", &qapi_int, false },
+    { "memdev", &qapi_str, false },
+    { "hotplugged", &qapi_bool, false },
+    { "hotpluggable", &qapi_bool, false },
+    { NULL }
+};
+static const QapiType dimm_info = { .name = "PCDIMMDeviceInfo",
+                                    .kind = QAPI_KIND_OBJECT,
+                                    .members = dimm_info_members };
+static const QapiMember dimm_wrapper_members[] = {
+    { "data", &dimm_info, false },
+    { NULL }
+};
+static const QapiType dimm_wrapper = { .name = "PCDIMMDeviceInfoWrapper",
+                                       .kind = QAPI_KIND_OBJECT,
+                                       .members = dimm_wrapper_members };
+static const QapiMember pmem_info_members[] = {
+    { "id", &qapi_str, true },
+    { "memaddr", &qapi_size, false },
+    { "size", &qapi_size, false },
+    { "memdev", &qapi_str, false },
+    { NULL }
+};
+static const QapiType pmem_info = { .name = "VirtioPMEMDeviceInfo",
+                                    .kind = QAPI_KIND_OBJECT,
+                                    .members = pmem_info_members };
+static const QapiMember pmem_wrapper_members[] = {
+    { "data", &pmem_info, false },
+    { NULL }
+};
+static const QapiType pmem_wrapper = { .name = "VirtioPMEMDeviceInfoWrapper",
+                                       .kind = QAPI_KIND_OBJECT,
+                                       .members = pmem_wrapper_members };
+static const QapiMember vmem_info_members[] = {
+    { "id", &qapi_str, true },
+    { "memaddr", &qapi_size, false },
+    { "requested-size", &qapi_size, false },
+    { "size", &qapi_size, false },
+    { "max-size", &qapi_size, false },
+    { "block-size", &qapi_size, false },
+    { "node", &qapi_int, false },
+    { "memdev", &qapi_str, false },
+    { NULL }
+};
+static const QapiType vmem_info = { .name = "VirtioMEMDeviceInfo",
+                                    .kind = QAPI_KIND_OBJECT,
+                                    .members = vmem_info_members };
+static const QapiMember vmem_wrapper_members[] = {
+    { "data", &vmem_info, false },
+    { NULL }
+};
+static const QapiType vmem_wrapper = { .name = "VirtioMEMDeviceInfoWrapper",
+                                       .kind = QAPI_KIND_OBJECT,
+                                       .members = vmem_wrapper_members };
+static const QapiMember epc_info_members[] = {
+    { "id", &qapi_str, true },
+    { "memaddr", &qapi_size, false },
+    { "size", &qapi_size, false },
+    { "node", &qapi_int, false },
+    { "memdev", &qapi_str, false },
+    { NULL }
+};
+static const QapiType epc_info = { .name = "SgxEPCDeviceInfo",
+                                   .kind = QAPI_KIND_OBJECT,
+                                   .members = epc_info_members };
+static const QapiMember epc_wrapper_members[] = {
+    { "data", &epc_info, false },
+    { NULL }
+};
+static const QapiType epc_wrapper = { .name = "SgxEPCDeviceInfoWrapper",
+                                      .kind = QAPI_KIND_OBJECT,
+                                      .members = epc_wrapper_members };
+static const QapiVariant memory_device_variants[] = {
+    { "dimm", &dimm_wrapper },
+    { "nvdimm", &dimm_wrapper },
+    { "virtio-pmem", &pmem_wrapper },
+    { "virtio-mem", &vmem_wrapper },
+    { "sgx-epc", &epc_wrapper },
+    { NULL }
+};
+static const QapiMember memory_device_members[] = {
+    { "type", &memory_device_kind, false },
+    { NULL }
+};
+static const QapiType memory_device_info = {
+    .name = "MemoryDeviceInfo", .kind = QAPI_KIND_OBJECT,
+    .members = memory_device_members, .tag = "type",
+    .variants = memory_device_variants
+};
+QAPI_ARRAY_OF(memory_device_info_list, memory_device_info);
+
+static const QapiMember size_summary_members[] = {
+    { "base-memory", &qapi_size, false },
+    { "plugged-memory", &qapi_size, true },
+    { NULL }
+};
+const QapiType memory_size_summary_type = {
+    .name = "MemoryInfo", .kind = QAPI_KIND_OBJECT,
+    .members = size_summary_members
+};
+
+bool qmp_cmd_query_memory_devices(QmpSession *s, json_t *args, json_t **ret,
+                                  Error **errp)
+{
+    PCDIMMDevice **v;
+    size_t n, i;
+
+    v = dimm_list(&n);
+    *ret = json_array();
+    for (i = 0; i < n; i++) {
+        json_array_append_new(*ret, dimm_device_info(v[i]));
+    }
+    free(v);
+    return true;
+}
+
+bool qmp_cmd_query_memory_size_summary(QmpSession *s, json_t *args,
+                                       json_t **ret, Error **errp)
+{
+    *ret = json_object();
+    json_object_set_new(*ret, "base-memory",
+                        json_uint64(pc_base_memory_size()));
+    json_object_set_new(*ret, "plugged-memory",
+                        json_uint64(dimm_plugged_size()));
+    return true;
+}
+
+char *qmp_memory_devices_info_text(void)
+{
+    PCDIMMDevice **v;
+    JsonBuf out = { 0 };
+    size_t n, i;
+
+    json_buf_append(&out, "", 0);
+    v = dimm_list(&n);
+    for (i = 0; i < n; i++) {
+        DeviceState *dev = DEVICE(v[i]);
+        char *memdev = v[i]->hostmem
+                           ? object_get_canonical_path(v[i]->hostmem)
+                           : xstrdup("");
+        char *s = xasprintf(
+            "Memory device [dimm]: \"%s\"\n  addr: 0x%" PRIx64 "\n"
+            "  slot: %d\n  node: %u\n  size: %" PRIu64 "\n  memdev: %s\n"
+            "  hotplugged: %s\n  hotpluggable: %s\n",
+            dev->id ? dev->id : "", v[i]->addr, (int)v[i]->slot,
+            (unsigned)v[i]->node, dimm_size(v[i]), memdev,
+            dev->hotplugged ? "true" : "false",
+            DEVICE_GET_CLASS(dev)->hotpluggable ? "true" : "false");
+
+        json_buf_append(&out, s, strlen(s));
+        free(s);
+        free(memdev);
+    }
+    free(v);
+    return out.data;
+}

@@ -1,0 +1,347 @@
+/*
+ * object-add, object-del, query-memdev and -object at start-up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json-out.h"
+#include "src/backend.h"
+#include "src/keyval.h"
+#include "src/util.h"
+
+/* ---- Argument types (QEMU 7.2's ObjectOptions, flat union) ---- */
+
+static const char *const object_type_names[] = {
+    "authz-list", "authz-listfile", "authz-pam", "authz-simple", "can-bus",
+    "can-host-socketcan", "colo-compare", "cryptodev-backend",
+    "cryptodev-backend-builtin", "cryptodev-backend-lkcf",
+    "cryptodev-vhost-user", "dbus-vmstate", "filter-buffer", "filter-dump",
+    "filter-mirror", "filter-redirector", "filter-replay",
+    "filter-rewriter", "input-barrier", "input-linux", "iothread",
+    "main-loop", "memory-backend-epc", "memory-backend-file",
+    "memory-backend-memfd", "memory-backend-ram", "pef-guest",
+    "pr-manager-helper", "qtest", "rng-builtin", "rng-egd", "rng-random",
+    "secret", "secret_keyring", "sev-guest", "thread-context",
+    "s390-pv-guest", "throttle-group", "tls-creds-anon", "tls-creds-psk",
+    "tls-creds-x509", "tls-cipher-suites", "x-remote-object",
+    "x-vfio-user-server", NULL
+};
+static const QapiType object_type_enum = { .name = "ObjectType",
+                                           .kind = QAPI_KIND_ENUM,
+                                           .values = object_type_names };
+const QapiType host_mem_policy_type = { .name = "HostMemPolicy",
+                                        .kind = QAPI_KIND_ENUM,
+                                        .values = backend_policy_names };
+static QAPI_ARRAY_OF(uint16_list, qapi_uint16);
+
+#define BACKEND_COMMON_MEMBERS                                               \
+    { "dump", &qapi_bool, true },                                            \
+    { "host-nodes", &uint16_list, true },                                    \
+    { "merge", &qapi_bool, true },                                           \
+    { "policy", &host_mem_policy_type, true },                               \
+    { "prealloc", &qapi_bool, true },                                        \
+    { "prealloc-threads", &qapi_uint32, true },                              \
+    { "prealloc-context", &qapi_str, true },                                 \
+    { "share", &qapi_bool, true },                                           \
+    { "reserve", &qapi_bool, true },                                         \
+    { "size", &qapi_size, false },                                           \
+    { "x-use-canonical-path-for-ramblock-id", &qapi_bool, true }
+
+static const QapiMember backend_ram_members[] = {
+    BACKEND_COMMON_MEMBERS,
+    { NULL }
+};
+static const QapiType backend_ram_props = {
+    .name = "MemoryBackendProperties", .kind = QAPI_KIND_OBJECT,
+    .members = backend_ram_members
+};
+static const QapiMember backend_file_members[] = {
+    BACKEND_COMMON_MEMBERS,
+    { "align", &qapi_size, true },
+    { "discard-data", &qapi_bool, true },
+    { "mem-path", &qapi_str, false },
+    { "pmem", &qapi_bool, true },
+    { "readonly", &qapi_bool, true },
+    { NULL }
+};
+static const QapiType backend_file_props = {
+    .name = "MemoryBackendFileProperties", .kind = QAPI_KIND_OBJECT,
+    .members = backend_file_members
+};
+static const QapiVariant object_variants[] = {
+    { "memory-backend-file", &backend_file_props },
+    { "memory-backend-ram", &backend_ram_props },
+    { "can-bus", &qapi_empty },
+    { "pef-guest", &qapi_empty },
+    { "s390-pv-guest", &qapi_empty },
+    { NULL }
+};
+static const QapiMember object_options_members[] = {
+    { "qom-type", &object_type_enum, false },
+    { "id", &qapi_str, false },
+    { NULL }
+};
+const QapiType object_add_args = {
+    .name = "ObjectOptions", .kind = QAPI_KIND_OBJECT,
+    .members = object_options_members, .tag = "qom-type",
+    .variants = object_variants
+};
+
+static const QapiMember object_del_members[] = {
+    { "id", &qapi_str, false },
+    { NULL }
+};
+const QapiType object_del_args = { .name = "q_obj_object-del-arg",
+                                   .kind = QAPI_KIND_OBJECT,
+                                   .members = object_del_members };
+
+static const QapiMember memdev_members[] = {
+    { "id", &qapi_str, true },
+    { "size", &qapi_size, false },
+    { "merge", &qapi_bool, false },
+    { "dump", &qapi_bool, false },
+    { "prealloc", &qapi_bool, false },
+    { "share", &qapi_bool, false },
+    { "reserve", &qapi_bool, true },
+    { "host-nodes", &uint16_list, false },
+    { "policy", &host_mem_policy_type, false },
+    { NULL }
+};
+static const QapiType memdev_type = { .name = "Memdev",
+                                      .kind = QAPI_KIND_OBJECT,
+                                      .members = memdev_members };
+QAPI_ARRAY_OF(memdev_list, memdev_type);
+
+/* ---- object-add ---- */
+
+/* The variant type for a qom-type, or NULL (not modelled here). */
+static const QapiType *variant_of(const char *qom_type)
+{
+    const QapiVariant *v;
+
+    for (v = object_variants; v->value; v++) {
+        if (!strcmp(v->value, qom_type)) {
+            return v->type;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Creates the object from already checked arguments, as QEMU's
+ * user_creatable_add_type: properties, then /objects/ID, then complete.
+ */
+static bool object_create(json_t *args, Error **errp)
+{
+    const char *type = json_string_value(json_object_get(args, "qom-type"));
+    const char *id = json_string_value(json_object_get(args, "id"));
+    ObjectClass *k = object_class_by_name(type);
+    const char **keys;
+    size_t n, i;
+    Object *obj;
+    bool ok = true;
+
+    if (!keyval_id_wellformed(id)) {
+        error_setg(errp, "Parameter 'id' expects an identifier");
+        return false;
+    }
+    if (!k || !object_class_dynamic_cast(k, TYPE_USER_CREATABLE)) {
+        error_setg(errp, "invalid object type: %s", type);
+        return false;
+    }
+    if (object_class_is_abstract(k)) {
+        error_setg(errp, "object type '%s' is abstract", type);
+        return false;
+    }
+    obj = object_new(type);
+    keys = json_out_qdict_order(args, &n);
+    for (i = 0; i < n && ok; i++) {
+        if (!strcmp(keys[i], "qom-type") || !strcmp(keys[i], "id")) {
+            continue;
+        }
+        ok = object_property_set(obj, keys[i], json_object_get(args, keys[i]),
+                                 errp);
+    }
+    free(keys);
+    if (ok) {
+        ok = object_property_try_add_child(object_get_objects_root(), id,
+                                           obj, errp) != NULL;
+        if (ok && !user_creatable_complete(obj, errp)) {
+            object_unparent(obj);
+            ok = false;
+        }
+    }
+    object_unref(obj);
+    return ok;
+}
+
+bool qmp_cmd_object_add(QmpSession *s, json_t *args, json_t **ret,
+                        Error **errp)
+{
+    return object_create(args, errp);
+}
+
+bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret,
+                        Error **errp)
+{
+    const char *id = qapi_arg_str(args, "id", "");
+    Object *obj = object_resolve_path_component(object_get_objects_root(),
+                                                id);
+
+    if (!obj) {
+        error_setg(errp, "object '%s' not found", id);
+        return false;
+    }
+    if (!user_creatable_can_be_deleted(obj)) {
+        error_setg(errp, "object '%s' is in use, can not be deleted", id);
+        return false;
+    }
+    object_unparent(obj);
+    return true;
+}
+
+/* ---- query-memdev, info memdev ---- */
+
+static int add_memdev(Object *obj, void *opaque)
+{
+    if (object_dynamic_cast(obj, TYPE_MEMORY_BACKEND)) {
+        /* QEMU builds the list by prepending. */
+        json_array_insert_new(opaque, 0,
+                              backend_memdev_info(MEMORY_BACKEND(obj)));
+    }
+    return 0;
+}
+
+bool qmp_cmd_query_memdev(QmpSession *s, json_t *args, json_t **ret,
+                          Error **errp)
+{
+    *ret = json_array();
+    object_child_foreach(object_get_objects_root(), add_memdev, *ret);
+    return true;
+}
+
+char *qmp_memdev_info_text(void)
+{
+    json_t *list = json_array(), *m;
+    JsonBuf out = { 0 };
+    size_t i, j;
+
+    object_child_foreach(object_get_objects_root(), add_memdev, list);
+    json_buf_append(&out, "", 0);
+    json_array_foreach(list, i, m) {
+        json_t *nodes = json_object_get(m, "host-nodes");
+        uint64_t size = 0;
+        char *s;
+
+        json_get_uint64(json_object_get(m, "size"), &size);
+        s = xasprintf(
+            "memory backend: %s\n  size:  %llu\n  merge: %s\n  dump: %s\n"
+            "  prealloc: %s\n  share: %s\n  reserve: %s\n  policy: %s\n"
+            "  host nodes: ",
+            json_string_value(json_object_get(m, "id")),
+            (unsigned long long)size,
+            json_is_true(json_object_get(m, "merge")) ? "true" : "false",
+            json_is_true(json_object_get(m, "dump")) ? "true" : "false",
+            json_is_true(json_object_get(m, "prealloc")) ? "true" : "false",
+            json_is_true(json_object_get(m, "share")) ? "true" : "false",
+            json_is_true(json_object_get(m, "reserve")) ? "true" : "false",
+            json_string_value(json_object_get(m, "policy")));
+
+        json_buf_append(&out, s, strlen(s));
+        free(s);
+        for (j = 0; j < json_array_size(nodes); j++) {
+            s = xasprintf("%s%lld", j ? "," : "",
+                          (long long)json_integer_value(
+                              json_array_get(nodes, j)));
+            json_buf_append(&out, s, strlen(s));
+            free(s);
+        }
+        json_buf_append(&out, "\n", 1);
+    }
+    json_buf_append(&out, "\n", 1);
+    json_decref(list);
+    return out.data;
+}
+
+/* ---- -object at start-up ---- */
+
+/*
+ * keyval form: every value is a string; convert the members the type
+ * declares as QEMU's keyval input visitor would.
+ */
+static bool keyval_convert(const QapiType *variant, json_t *dict,
+                           Error **errp)
+{
+    const QapiMember *m;
+
+    for (m = variant ? variant->members : NULL; m && m->name; m++) {
+        json_t *v = json_object_get(dict, m->name);
+        const char *str = json_string_value(v);
+        uint64_t u;
+        bool b;
+
+        if (!str) {
+            continue;
+        }
+        if (m->type == &qapi_size) {
+            if (!keyval_visit_size(m->name, str, &u, errp)) {
+                return false;
+            }
+            json_object_set_new(dict, m->name, json_uint64(u));
+        } else if (m->type == &qapi_bool) {
+            if (!keyval_visit_bool(m->name, str, &b, errp)) {
+                return false;
+            }
+            json_object_set_new(dict, m->name, json_boolean(b));
+        } else if (m->type == &qapi_uint32) {
+            if (!keyval_visit_uint64(m->name, str, &u, errp)) {
+                return false;
+            }
+            json_object_set_new(dict, m->name, json_uint64(u));
+        }
+    }
+    return true;
+}
+
+bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
+{
+    json_t *args = json_deep_copy(dict);
+    const char *type = json_string_value(json_object_get(args, "qom-type"));
+    const QapiType *variant = type ? variant_of(type) : NULL;
+    const char *key;
+    json_t *v;
+    bool ok = false;
+
+    if (keyval) {
+        json_object_foreach(args, key, v) {
+            if (variant && strcmp(key, "qom-type") && strcmp(key, "id")) {
+                const QapiMember *m = variant->members;
+
+                while (m->name && strcmp(m->name, key)) {
+                    m++;
+                }
+                if (!m->name) {
+                    error_setg(errp, "Invalid parameter '%s'", key);
+                    goto out;
+                }
+            }
+        }
+        if (!keyval_convert(variant, args, errp)) {
+            goto out;
+        }
+        if (json_is_string(json_object_get(args, "id")) &&
+            object_resolve_path_component(
+                object_get_objects_root(),
+                json_string_value(json_object_get(args, "id")))) {
+            error_setg(errp, "Duplicate ID '%s' for object",
+                       json_string_value(json_object_get(args, "id")));
+            goto out;
+        }
+    }
+    ok = qapi_check(&object_add_args, args, errp) &&
+         object_create(args, errp);
+out:
+    json_decref(args);
+    return ok;
+}

@@ -1,0 +1,45 @@
+/*
+ * The pc machine's memory side beyond the fixed map: memory backends
+ * from -object, pc.ram (one backend, or a container of the -numa node
+ * memdevs), the machine's hotplug handler for pc-dimm, and -device at
+ * start-up.  Called from pc_machine_create().
+ */
+#ifndef QMACHINED_PC_HOTPLUG_H
+#define QMACHINED_PC_HOTPLUG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dimm.h"
+#include "error.h"
+#include "memory.h"
+#include "options.h"
+
+/* -object, in command-line order.  Errors name the option. */
+bool pc_create_objects(const MachineOptions *opts, Error **errp);
+
+/*
+ * The region guest RAM aliases: the backend "pc.ram" (/objects/pc.ram),
+ * or, with -numa node,memdev=..., the container "pc.ram" (initialised in
+ * *container) holding each node's backend region in node order.
+ */
+MemoryRegion *pc_ram_init(const MachineOptions *opts, uint64_t ram_size,
+                          MemoryRegion *container, Error **errp);
+
+/*
+ * Hooks the machine's hotplug handler (pc-dimm) with the memory layout.
+ * devmem may be NULL (no device-memory).  acpi: ACPI enabled.
+ */
+void pc_memory_hotplug_init(uint64_t ram_size, uint64_t maxmem,
+                            unsigned slots, uint64_t devmem_base,
+                            uint64_t devmem_size, MemoryRegion *devmem,
+                            bool acpi);
+
+/* -device, in order (cold plug), then switches to the hotplug phase. */
+bool pc_create_devices(const MachineOptions *opts, Error **errp);
+
+/* The layout DIMMs are placed in (for ACPI memory hotplug and queries). */
+const DimmLayout *pc_dimm_layout(void);
+uint64_t pc_base_memory_size(void);
+
+#endif
