@@ -339,9 +339,53 @@ bool acpi_sci_level(AcpiRegs *ar)
     return pm1 || gpe;
 }
 
+/* Watchers of a high SCI level (the simulated guest). */
+#define ACPI_SCI_NOTIFIERS_MAX 4
+static struct {
+    AcpiSciNotifyFn *fn;
+    void *opaque;
+} sci_notifiers[ACPI_SCI_NOTIFIERS_MAX];
+
+bool acpi_sci_add_notifier(AcpiSciNotifyFn *fn, void *opaque)
+{
+    size_t i;
+
+    for (i = 0; i < ACPI_SCI_NOTIFIERS_MAX; i++) {
+        if (!sci_notifiers[i].fn) {
+            sci_notifiers[i].fn = fn;
+            sci_notifiers[i].opaque = opaque;
+            return true;
+        }
+    }
+    return false;
+}
+
+void acpi_sci_remove_notifier(AcpiSciNotifyFn *fn, void *opaque)
+{
+    size_t i;
+
+    for (i = 0; i < ACPI_SCI_NOTIFIERS_MAX; i++) {
+        if (sci_notifiers[i].fn == fn && sci_notifiers[i].opaque == opaque) {
+            sci_notifiers[i].fn = NULL;
+            sci_notifiers[i].opaque = NULL;
+        }
+    }
+}
+
 void acpi_update_sci(AcpiRegs *ar, qemu_irq irq)
 {
-    qemu_set_irq(irq, acpi_sci_level(ar));
+    bool level = acpi_sci_level(ar);
+    size_t i;
+
+    qemu_set_irq(irq, level);
+    if (!level) {
+        return;
+    }
+    for (i = 0; i < ACPI_SCI_NOTIFIERS_MAX; i++) {
+        if (sci_notifiers[i].fn) {
+            sci_notifiers[i].fn(sci_notifiers[i].opaque);
+        }
+    }
 }
 
 void acpi_send_gpe_event(AcpiRegs *ar, qemu_irq irq, uint8_t bits)

@@ -138,8 +138,16 @@ uint32_t acpi_gpe_ioport_readb(AcpiRegs *ar, uint32_t addr);
 
 /* Current SCI level (reads the PM1 status as acpi_pm1_evt_get_sts). */
 bool acpi_sci_level(AcpiRegs *ar);
-/* Drives irq with the SCI level. */
+/* Drives irq with the SCI level; a high level also runs the notifiers. */
 void acpi_update_sci(AcpiRegs *ar, qemu_irq irq);
+
+/*
+ * SCI notifiers (at most 4): fn(opaque) runs after every SCI update that
+ * leaves the level high, synchronously, so it must only schedule work.
+ */
+typedef void AcpiSciNotifyFn(void *opaque);
+bool acpi_sci_add_notifier(AcpiSciNotifyFn *fn, void *opaque);
+void acpi_sci_remove_notifier(AcpiSciNotifyFn *fn, void *opaque);
 /* Event injection: GPE status byte 0 |= bits, then the SCI update. */
 void acpi_send_gpe_event(AcpiRegs *ar, qemu_irq irq, uint8_t bits);
 

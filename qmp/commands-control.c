@@ -311,6 +311,9 @@ static json_t *build_schema(void)
         json_object_set_new(e, "name", json_string(ev->name));
         json_object_set_new(e, "meta-type", json_string("event"));
         json_object_set_new(e, "arg-type", json_string(arg));
+        if (ev->features) {
+            json_object_set_new(e, "features", features_json(ev->features));
+        }
         qapi_schema_add(b, e);
     }
     return qapi_schema_finish(b);

@@ -290,7 +290,8 @@ bool qmp_device_add_dict(json_t *args, Error **errp)
             free(str);
             goto fail_unparent;
         }
-        v = opt_to_value(name, prop->type, str, errp);
+        v = prop->parses_string ? json_string(str)
+                                : opt_to_value(name, prop->type, str, errp);
         free(str);
         if (!v) {
             goto fail_unparent;

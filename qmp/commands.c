@@ -4,6 +4,10 @@
  */
 #include "commands.h"
 
+#include "acpi/memhp.h"
+#include "acpi/ospm.h"
+
+static const char *const unstable_features[] = { "unstable", NULL };
 static const char *const hmp_features[] = { "savevm-monitor-nodes", NULL };
 static const char *const device_add_features[] = { "json-cli",
                                                    "json-cli-hotplug", NULL };
@@ -56,5 +60,19 @@ const QmpCommand qmp_commands[] = {
       qmp_cmd_query_memory_devices, 0, NULL },
     { "query-memory-size-summary", NULL, &memory_size_summary_type,
       qmp_cmd_query_memory_size_summary, 0, NULL },
+    { "query-acpi-ospm-status", NULL, &acpi_ost_info_list,
+      qmp_cmd_query_acpi_ospm_status, 0, NULL },
+    { "balloon", &balloon_args, NULL, qmp_cmd_balloon, 0, NULL },
+    { "query-balloon", NULL, &balloon_info_type, qmp_cmd_query_balloon, 0,
+      NULL },
+    { "x-query-virtio", NULL, &virtio_info_list, qmp_cmd_x_query_virtio, 0,
+      unstable_features },
+    { "x-query-virtio-status", &x_query_virtio_status_args,
+      &virtio_status_type, qmp_cmd_x_query_virtio_status, 0,
+      unstable_features },
+    { "__org.qmachined_set-guest-policy", &ospm_set_policy_args, NULL,
+      qmp_cmd_ospm_set_guest_policy, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "__org.qmachined_query-guest-policy", NULL, &ospm_policy_info_type,
+      qmp_cmd_ospm_query_guest_policy, QMP_CMD_ALLOW_PRECONFIG, NULL },
     { NULL }
 };

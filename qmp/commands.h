@@ -61,4 +61,10 @@ QmpCommandFunc qmp_cmd_query_memory_devices,
 /* "info memory-devices" text (malloc'd). */
 char *qmp_memory_devices_info_text(void);
 
+/* commands-virtio.c */
+extern const QapiType balloon_args, balloon_info_type, virtio_info_list,
+    x_query_virtio_status_args, virtio_status_type;
+QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
+    qmp_cmd_x_query_virtio_status;
+
 #endif

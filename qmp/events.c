@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 
+#include "acpi/memhp.h"
 #include "qmp.h"
 #include "src/loop.h"
 #include "src/util.h"
@@ -30,12 +31,38 @@ static const QapiType reset_data = { .name = "q_obj_RESET-arg",
                                      .kind = QAPI_KIND_OBJECT,
                                      .members = shutdown_members };
 
+static const QapiMember balloon_change_members[] = {
+    { "actual", &qapi_int, false },
+    { NULL }
+};
+static const QapiType balloon_change_data = {
+    .name = "q_obj_BALLOON_CHANGE-arg", .kind = QAPI_KIND_OBJECT,
+    .members = balloon_change_members };
+
+static const QapiMember device_deleted_members[] = {
+    { "device", &qapi_str, true },
+    { "path", &qapi_str, false },
+    { NULL }
+};
+static const QapiType device_deleted_data = {
+    .name = "q_obj_DEVICE_DELETED-arg", .kind = QAPI_KIND_OBJECT,
+    .members = device_deleted_members };
+
+static const char *const deprecated_feature[] = { "deprecated", NULL };
+
 const QmpEvent qmp_events[] = {
     { "SHUTDOWN", &shutdown_data },
     { "POWERDOWN", NULL },
     { "RESET", &reset_data },
     { "STOP", NULL },
     { "RESUME", NULL },
+    { "BALLOON_CHANGE", &balloon_change_data },
+    { "DEVICE_DELETED", &device_deleted_data },
+    { "ACPI_DEVICE_OST", &acpi_device_ost_event_data },
+    { "MEM_UNPLUG_ERROR", &acpi_mem_unplug_error_event_data,
+      deprecated_feature },
+    { "DEVICE_UNPLUG_GUEST_ERROR",
+      &acpi_device_unplug_guest_error_event_data },
     { NULL }
 };
 

@@ -77,6 +77,7 @@ void qmp_event_emit(const char *name, json_t *data);
 typedef struct QmpEvent {
     const char *name;
     const QapiType *data;
+    const char *const *features;  /* NULL-terminated, may be NULL */
 } QmpEvent;
 extern const QmpEvent qmp_events[];
 

@@ -22,6 +22,7 @@
 #include "qmp/qmp.h"
 #include "qdev.h"
 #include "qtest.h"
+#include "acpi/ospm.h"
 #include "rest/rest.h"
 #include "runstate.h"
 #include "sockets.h"
@@ -204,6 +205,11 @@ int main(int argc, char **argv)
     machine = pc_machine_create(&opts, &err);
     if (!machine) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+        error_free(err);
+        return 1;
+    }
+    if (!ospm_init(&opts, &err)) {
+        options_report("--guest", opts.guest_policy, error_get_pretty(err));
         error_free(err);
         return 1;
     }

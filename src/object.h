@@ -55,6 +55,12 @@ struct ObjectProperty {
     ObjectPropertyInit *init;
     void *opaque;
     json_t *defval;           /* default value shown by *-list-properties */
+    /*
+     * The setter takes the text of a -device/device_add option as a JSON
+     * string and parses it itself (QEMU's properties that try a string
+     * first, such as a PCI "addr" of "slot.fn").
+     */
+    bool parses_string;
 };
 
 /* ---- Classes and instances ---- */

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "acpi/memhp.h"
 #include "acpi/piix4.h"
 #include "gsi.h"
 #include "hpet.h"
@@ -326,6 +327,9 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,
                             PIIX4_SMB_IO_BASE_DEFAULT,
                             gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, 1);
+    /* The PM function's memory hotplug block (acpi/memhp.h). */
+    acpi_memhp_machine_init(pcm->pm, pcm->slots,
+                            opts->smp_maxcpus ? opts->smp_maxcpus : 1);
     memory_region_transaction_commit();
 
     address_space_init(&pcm->cpu_as, get_system_memory(), "cpu-memory-0");

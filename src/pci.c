@@ -1045,6 +1045,7 @@ static const PropertyInfo pci_prop_devfn = {
     .set = devfn_set,
     .defval = devfn_defval,
     .print = devfn_print,
+    .parses_string = true,
 };
 
 static Property pci_props[] = {

@@ -606,6 +606,7 @@ void device_class_set_props(DeviceClass *dc, Property *props)
                 op->defval = info->defval(prop);
                 op->init = static_init;
             }
+            op->parses_string = info->parses_string;
         }
         if (prop->description || info->description) {
             op->description = xstrdup(prop->description ? prop->description

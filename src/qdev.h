@@ -72,6 +72,8 @@ typedef struct PropertyInfo {
      * get a "legacy-NAME" property as in QEMU.
      */
     char *(*print)(Object *obj, Property *prop);
+    /* set() accepts option text as a JSON string (ObjectProperty). */
+    bool parses_string;
 } PropertyInfo;
 
 extern const PropertyInfo qdev_prop_bool, qdev_prop_uint8, qdev_prop_uint16,

@@ -77,7 +77,7 @@ static void isa_irq_handler(void *opaque, int n, int level)
 
 static void setup(void)
 {
-    qemu_irq *lines;
+    qemu_irq *isa_lines;
     Error *err = NULL;
 
     memory_init();
@@ -87,8 +87,9 @@ static void setup(void)
     memory_region_add_subregion(get_system_memory(), 0, &ram);
     bus = i440fx_init(get_system_memory(), get_system_io(),
                       i440fx_pci_memory(), &ram, 128 << 20, 0, NULL);
-    lines = qemu_allocate_irqs(isa_irq_handler, NULL, PIIX_NUM_PIC_IRQS);
-    piix3_create(bus, -1, lines);
+    isa_lines = qemu_allocate_irqs(isa_irq_handler, NULL, PIIX_NUM_PIC_IRQS);
+    piix3_create(bus, -1, isa_lines);
+    free(isa_lines); /* the PIIX3 copies the lines, not the array */
     piix3_ide_create(bus, PCI_DEVFN(1, 1));
     pci_bus_reset(bus);
 }
@@ -246,6 +247,8 @@ START_TEST(test_64bit_bar_and_caps)
     ck_assert_int_lt(pci_add_capability(d, PCI_CAP_ID_MSI, 0x44, 4, &err),
                      0);
     ck_assert_ptr_nonnull(err);
+    error_free(err);
+    err = NULL;
     /* Capability bytes are read-only. */
     cfg_write(0x18, 0x40, 0xffffffff, 4);
     ck_assert_uint_eq(cfg_read(0x18, 0x40, 1), PCI_CAP_ID_VNDR);

@@ -1,0 +1,477 @@
+/*
+ * ACPI memory hotplug registers and OSPM status (see acpi/memhp.h).
+ * Behaviour and messages are those of QEMU 7.2's pc machine, checked with
+ * the guest played through qtest.
+ */
+#include "acpi/memhp.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/dimm.h"
+#include "src/object.h"
+#include "src/pci.h"
+#include "src/util.h"
+
+/* What a read returns at an offset that is no register. */
+#define MEMHP_UNDEFINED_READ 0xffffffffu
+
+typedef struct MemhpSlot {
+    DeviceState *dev;       /* borrowed; NULL: empty */
+    uint64_t addr;
+    uint64_t size;
+    uint32_t node;
+    bool enabled;
+    bool inserting;
+    bool removing;
+    uint32_t ost_event;
+    uint32_t ost_status;
+} MemhpSlot;
+
+struct MemHotplugState {
+    unsigned count;
+    MemhpSlot *slots;
+    uint32_t selector;
+    bool mapped;
+    MemoryRegion io;
+    AcpiMemhpNotifyFn *notify;
+    AcpiMemhpEjectFn *eject;
+    void *opaque;
+};
+
+/* ---- QAPI types ---- */
+
+static const char *const acpi_slot_type_values[] = { "DIMM", "CPU", NULL };
+static const QapiType acpi_slot_type = { .name = "ACPISlotType",
+                                         .kind = QAPI_KIND_ENUM,
+                                         .values = acpi_slot_type_values };
+static const QapiMember acpi_ost_info_members[] = {
+    { "device", &qapi_str, true },
+    { "slot", &qapi_str, false },
+    { "slot-type", &acpi_slot_type, false },
+    { "source", &qapi_int, false },
+    { "status", &qapi_int, false },
+    { NULL }
+};
+static const QapiType acpi_ost_info = { .name = "ACPIOSTInfo",
+                                        .kind = QAPI_KIND_OBJECT,
+                                        .members = acpi_ost_info_members };
+QAPI_ARRAY_OF(acpi_ost_info_list, acpi_ost_info);
+
+static const QapiMember acpi_device_ost_members[] = {
+    { "info", &acpi_ost_info, false },
+    { NULL }
+};
+const QapiType acpi_device_ost_event_data = {
+    .name = "q_obj_ACPI_DEVICE_OST-arg", .kind = QAPI_KIND_OBJECT,
+    .members = acpi_device_ost_members };
+
+static const QapiMember mem_unplug_error_members[] = {
+    { "device", &qapi_str, false },
+    { "msg", &qapi_str, false },
+    { NULL }
+};
+const QapiType acpi_mem_unplug_error_event_data = {
+    .name = "q_obj_MEM_UNPLUG_ERROR-arg", .kind = QAPI_KIND_OBJECT,
+    .members = mem_unplug_error_members };
+
+static const QapiMember device_unplug_guest_error_members[] = {
+    { "device", &qapi_str, true },
+    { "path", &qapi_str, false },
+    { NULL }
+};
+const QapiType acpi_device_unplug_guest_error_event_data = {
+    .name = "q_obj_DEVICE_UNPLUG_GUEST_ERROR-arg", .kind = QAPI_KIND_OBJECT,
+    .members = device_unplug_guest_error_members };
+
+/* One ACPIOSTInfo, members in schema order (new reference). */
+static json_t *ost_info(const char *slot_type, unsigned index,
+                        const char *device, uint32_t source,
+                        uint32_t status)
+{
+    json_t *info = json_object();
+    char slot[16];
+
+    snprintf(slot, sizeof(slot), "%u", index);
+    if (device) {
+        json_object_set_new(info, "device", json_string(device));
+    }
+    json_object_set_new(info, "slot", json_string(slot));
+    json_object_set_new(info, "slot-type", json_string(slot_type));
+    json_object_set_new(info, "source", json_integer(source));
+    json_object_set_new(info, "status", json_integer(status));
+    return info;
+}
+
+static json_t *slot_info(const MemHotplugState *ms, unsigned i)
+{
+    const MemhpSlot *sl = &ms->slots[i];
+
+    return ost_info("DIMM", i, sl->dev ? sl->dev->id : NULL, sl->ost_event,
+                    sl->ost_status);
+}
+
+/* ---- Registers ---- */
+
+static uint64_t memhp_read(void *opaque, uint64_t addr, unsigned size)
+{
+    MemHotplugState *ms = opaque;
+    const MemhpSlot *sl;
+
+    (void)size;
+    if (ms->selector >= ms->count) {
+        return 0;
+    }
+    sl = &ms->slots[ms->selector];
+    switch (addr) {
+    case ACPI_MEMHP_ADDR_LO:
+        return sl->dev ? (uint32_t)sl->addr : 0;
+    case ACPI_MEMHP_ADDR_HI:
+        return sl->dev ? (uint32_t)(sl->addr >> 32) : 0;
+    case ACPI_MEMHP_SIZE_LO:
+        return sl->dev ? (uint32_t)sl->size : 0;
+    case ACPI_MEMHP_SIZE_HI:
+        return sl->dev ? (uint32_t)(sl->size >> 32) : 0;
+    case ACPI_MEMHP_PXM:
+        return sl->dev ? sl->node : 0;
+    case ACPI_MEMHP_FLAGS:
+        return (sl->enabled ? ACPI_MEMHP_FLAG_ENABLED : 0) |
+               (sl->inserting ? ACPI_MEMHP_FLAG_INSERTING : 0) |
+               (sl->removing ? ACPI_MEMHP_FLAG_REMOVING : 0);
+    default:
+        return MEMHP_UNDEFINED_READ;
+    }
+}
+
+/* The guest's _OST report: ACPI_DEVICE_OST with the slot's record. */
+static void emit_ost(const MemHotplugState *ms, unsigned slot)
+{
+    json_t *data = json_object();
+
+    json_object_set_new(data, "info", slot_info(ms, slot));
+    qmp_event_emit("ACPI_DEVICE_OST", data);
+}
+
+/* The guest's eject of the selected slot (control bit 3). */
+static void memhp_eject(MemHotplugState *ms, MemhpSlot *sl)
+{
+    DeviceState *dev = sl->dev;
+    Error *err = NULL;
+    json_t *data;
+
+    if (!sl->enabled || !dev) {
+        return;
+    }
+    if (ms->eject && ms->eject(ms->opaque, dev, &err)) {
+        return;
+    }
+    if (!err) {
+        error_setg(&err, "memory eject is not supported");
+    }
+    /* QEMU reports a refused eject both ways (MEM_UNPLUG_ERROR is old). */
+    data = json_object();
+    json_object_set_new(data, "device", json_string(dev->id ? dev->id : ""));
+    json_object_set_new(data, "msg", json_string(error_get_pretty(err)));
+    qmp_event_emit("MEM_UNPLUG_ERROR", data);
+    data = json_object();
+    if (dev->id) {
+        json_object_set_new(data, "device", json_string(dev->id));
+    }
+    if (dev->canonical_path) {
+        json_object_set_new(data, "path", json_string(dev->canonical_path));
+    } else {
+        char *path = object_get_canonical_path(OBJECT(dev));
+
+        json_object_set_new(data, "path", json_string(path ? path : ""));
+        free(path);
+    }
+    qmp_event_emit("DEVICE_UNPLUG_GUEST_ERROR", data);
+    error_free(err);
+}
+
+static void memhp_write(void *opaque, uint64_t addr, uint64_t val,
+                        unsigned size)
+{
+    MemHotplugState *ms = opaque;
+    MemhpSlot *sl;
+
+    (void)size;
+    if (!ms->count) {
+        return;
+    }
+    if (addr == ACPI_MEMHP_SELECTOR) {
+        ms->selector = (uint32_t)val;
+        return;
+    }
+    if (ms->selector >= ms->count) {
+        return;
+    }
+    sl = &ms->slots[ms->selector];
+    switch (addr) {
+    case ACPI_MEMHP_OST_EVENT:
+        sl->ost_event = (uint32_t)val;
+        break;
+    case ACPI_MEMHP_OST_STATUS:
+        sl->ost_status = (uint32_t)val;
+        emit_ost(ms, ms->selector);
+        break;
+    case ACPI_MEMHP_CONTROL:
+        if (val & ACPI_MEMHP_CTRL_CLEAR_INSERT) {
+            sl->inserting = false;
+        } else if (val & ACPI_MEMHP_CTRL_CLEAR_REMOVE) {
+            sl->removing = false;
+        } else if (val & ACPI_MEMHP_CTRL_EJECT) {
+            memhp_eject(ms, sl);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static const MemoryRegionOps memhp_ops = {
+    .read = memhp_read,
+    .write = memhp_write,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+/* ---- State ---- */
+
+MemHotplugState *acpi_memhp_new(MemoryRegion *io_as, const char *owner,
+                                unsigned slots, AcpiMemhpNotifyFn *notify,
+                                AcpiMemhpEjectFn *eject, void *opaque)
+{
+    MemHotplugState *ms = xzalloc(sizeof(*ms));
+
+    ms->count = slots;
+    ms->notify = notify;
+    ms->eject = eject;
+    ms->opaque = opaque;
+    if (!slots) {
+        return ms;
+    }
+    ms->slots = xzalloc(sizeof(*ms->slots) * slots);
+    memory_region_init_io(&ms->io, owner, &memhp_ops, ms, "acpi-mem-hotplug",
+                          ACPI_MEMHP_IO_LEN);
+    if (io_as) {
+        memory_region_add_subregion(io_as, ACPI_MEMHP_IO_BASE, &ms->io);
+    }
+    ms->mapped = true;
+    return ms;
+}
+
+void acpi_memhp_free(MemHotplugState *ms)
+{
+    MemoryRegion *container;
+
+    if (!ms) {
+        return;
+    }
+    if (ms->mapped) {
+        container = memory_region_get_container(&ms->io);
+        if (container) {
+            memory_region_del_subregion(container, &ms->io);
+        }
+        memory_region_finalize(&ms->io);
+    }
+    free(ms->slots);
+    free(ms);
+}
+
+/* The slot record of dev, or NULL with QEMU's error. */
+static MemhpSlot *slot_of(MemHotplugState *ms, DeviceState *dev, int slot,
+                          Error **errp)
+{
+    char *path;
+
+    if (slot >= 0 && (unsigned)slot < ms->count) {
+        return &ms->slots[slot];
+    }
+    path = object_get_canonical_path(OBJECT(dev));
+    error_setg(errp, "acpi_memory_slot_status: device [%s] returned invalid "
+               "memory slot[%d]", path ? path : "", slot);
+    free(path);
+    return NULL;
+}
+
+bool acpi_memhp_plug(MemHotplugState *ms, DeviceState *dev, int slot,
+                     uint64_t addr, uint64_t size, uint32_t node,
+                     bool hotplugged, Error **errp)
+{
+    MemhpSlot *sl = slot_of(ms, dev, slot, errp);
+
+    if (!sl) {
+        return false;
+    }
+    sl->dev = dev;
+    sl->addr = addr;
+    sl->size = size;
+    sl->node = node;
+    sl->enabled = true;
+    if (hotplugged) {
+        sl->inserting = true;
+        if (ms->notify) {
+            ms->notify(ms->opaque);
+        }
+    }
+    return true;
+}
+
+bool acpi_memhp_unplug_request(MemHotplugState *ms, DeviceState *dev,
+                               int slot, Error **errp)
+{
+    MemhpSlot *sl = slot_of(ms, dev, slot, errp);
+
+    if (!sl) {
+        return false;
+    }
+    sl->removing = true;
+    if (ms->notify) {
+        ms->notify(ms->opaque);
+    }
+    return true;
+}
+
+bool acpi_memhp_unplug(MemHotplugState *ms, DeviceState *dev, int slot,
+                       Error **errp)
+{
+    MemhpSlot *sl = slot_of(ms, dev, slot, errp);
+
+    if (!sl) {
+        return false;
+    }
+    sl->enabled = false;
+    sl->dev = NULL;
+    return true;
+}
+
+unsigned acpi_memhp_slots(const MemHotplugState *ms)
+{
+    return ms ? ms->count : 0;
+}
+
+uint32_t acpi_memhp_slot_flags(const MemHotplugState *ms, unsigned slot)
+{
+    const MemhpSlot *sl;
+
+    if (!ms || slot >= ms->count) {
+        return 0;
+    }
+    sl = &ms->slots[slot];
+    return (sl->enabled ? ACPI_MEMHP_FLAG_ENABLED : 0) |
+           (sl->inserting ? ACPI_MEMHP_FLAG_INSERTING : 0) |
+           (sl->removing ? ACPI_MEMHP_FLAG_REMOVING : 0);
+}
+
+void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list)
+{
+    unsigned i;
+
+    for (i = 0; ms && i < ms->count; i++) {
+        json_array_append_new(list, slot_info(ms, i));
+    }
+}
+
+/* ---- The machine's ACPI device ---- */
+
+static struct {
+    PIIX4PMState *pm;
+    MemHotplugState *ms;
+    unsigned possible_cpus;
+} machine_acpi;
+
+static void machine_notify(void *opaque)
+{
+    piix4_send_gpe(opaque, PIIX4_GPE_MEM_HOTPLUG);
+}
+
+static bool machine_eject(void *opaque, DeviceState *dev, Error **errp)
+{
+    (void)opaque;
+    return dimm_eject(PC_DIMM(dev), errp);
+}
+
+static void hook_plug(void *opaque, PCDIMMDevice *dimm, bool hotplugged)
+{
+    DeviceState *dev = DEVICE(dimm);
+
+    /* Only hotpluggable devices get a slot (pc-dimm always is one). */
+    if (!DEVICE_GET_CLASS(dev)->hotpluggable) {
+        return;
+    }
+    acpi_memhp_plug(opaque, dev, dimm->slot, dimm->addr, dimm_size(dimm),
+                    dimm->node, hotplugged, NULL);
+}
+
+static bool hook_unplug_request(void *opaque, PCDIMMDevice *dimm,
+                                Error **errp)
+{
+    return acpi_memhp_unplug_request(opaque, DEVICE(dimm), dimm->slot, errp);
+}
+
+static void hook_unplug(void *opaque, PCDIMMDevice *dimm)
+{
+    acpi_memhp_unplug(opaque, DEVICE(dimm), dimm->slot, NULL);
+}
+
+static const DimmHotplugOps memhp_dimm_ops = {
+    .plug = hook_plug,
+    .unplug_request = hook_unplug_request,
+    .unplug = hook_unplug,
+};
+
+MemHotplugState *acpi_memhp_machine_init(PIIX4PMState *pm, unsigned slots,
+                                         unsigned possible_cpus)
+{
+    PCIDevice *d = piix4_pm_pci_device(pm);
+    char *owner = pci_mr_owner(d);
+    MemHotplugState *ms;
+
+    acpi_memhp_machine_fini();
+    ms = acpi_memhp_new(pci_get_bus(d)->address_space_io, owner, slots,
+                        machine_notify, machine_eject, pm);
+    free(owner);
+    machine_acpi.pm = pm;
+    machine_acpi.ms = ms;
+    machine_acpi.possible_cpus = possible_cpus;
+    dimm_set_hotplug_ops(&memhp_dimm_ops, ms);
+    return ms;
+}
+
+void acpi_memhp_machine_fini(void)
+{
+    void *opaque;
+
+    if (!machine_acpi.ms) {
+        return;
+    }
+    if (dimm_get_hotplug_ops(&opaque) == &memhp_dimm_ops &&
+        opaque == machine_acpi.ms) {
+        dimm_set_hotplug_ops(NULL, NULL);
+    }
+    acpi_memhp_free(machine_acpi.ms);
+    memset(&machine_acpi, 0, sizeof(machine_acpi));
+}
+
+bool qmp_cmd_query_acpi_ospm_status(QmpSession *s, json_t *args,
+                                    json_t **ret, Error **errp)
+{
+    unsigned i;
+
+    (void)s;
+    (void)args;
+    if (!machine_acpi.pm) {
+        error_setg(errp, "command is not supported, missing ACPI device");
+        return false;
+    }
+    *ret = json_array();
+    acpi_memhp_ospm_status(machine_acpi.ms, *ret);
+    /* The modern CPU hotplug interface reports every possible CPU. */
+    if (!piix4_pm_cpu_hotplug_legacy(machine_acpi.pm)) {
+        for (i = 0; i < machine_acpi.possible_cpus; i++) {
+            json_array_append_new(*ret, ost_info("CPU", i, NULL, 0, 0));
+        }
+    }
+    return true;
+}

@@ -1,0 +1,1239 @@
+/* virtio-pci proxy: see virtio-pci.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/pc.h"
+#include "src/util.h"
+#include "src/virtio-pci.h"
+
+/* Legacy I/O header (BAR0). */
+#define VIRTIO_PCI_HOST_FEATURES 0
+#define VIRTIO_PCI_GUEST_FEATURES 4
+#define VIRTIO_PCI_QUEUE_PFN 8
+#define VIRTIO_PCI_QUEUE_NUM 12
+#define VIRTIO_PCI_QUEUE_SEL 14
+#define VIRTIO_PCI_QUEUE_NOTIFY 16
+#define VIRTIO_PCI_STATUS 18
+#define VIRTIO_PCI_ISR 19
+#define VIRTIO_MSI_CONFIG_VECTOR 20
+#define VIRTIO_MSI_QUEUE_VECTOR 22
+#define VIRTIO_PCI_HDR_SIZE 20
+#define VIRTIO_PCI_HDR_SIZE_MSIX 24
+#define VIRTIO_PCI_QUEUE_ADDR_SHIFT 12
+
+/* Modern common configuration (cfg_type 1). */
+#define VIRTIO_PCI_COMMON_DFSELECT 0x00
+#define VIRTIO_PCI_COMMON_DF 0x04
+#define VIRTIO_PCI_COMMON_GFSELECT 0x08
+#define VIRTIO_PCI_COMMON_GF 0x0c
+#define VIRTIO_PCI_COMMON_MSIX 0x10
+#define VIRTIO_PCI_COMMON_NUMQ 0x12
+#define VIRTIO_PCI_COMMON_STATUS 0x14
+#define VIRTIO_PCI_COMMON_CFGGENERATION 0x15
+#define VIRTIO_PCI_COMMON_Q_SELECT 0x16
+#define VIRTIO_PCI_COMMON_Q_SIZE 0x18
+#define VIRTIO_PCI_COMMON_Q_MSIX 0x1a
+#define VIRTIO_PCI_COMMON_Q_ENABLE 0x1c
+#define VIRTIO_PCI_COMMON_Q_NOFF 0x1e
+#define VIRTIO_PCI_COMMON_Q_DESCLO 0x20
+#define VIRTIO_PCI_COMMON_Q_DESCHI 0x24
+#define VIRTIO_PCI_COMMON_Q_AVAILLO 0x28
+#define VIRTIO_PCI_COMMON_Q_AVAILHI 0x2c
+#define VIRTIO_PCI_COMMON_Q_USEDLO 0x30
+#define VIRTIO_PCI_COMMON_Q_USEDHI 0x34
+#define VIRTIO_PCI_COMMON_Q_RESET 0x3a
+
+/* Vendor capability (struct virtio_pci_cap and extensions). */
+#define VIRTIO_PCI_CAP_COMMON_CFG 1
+#define VIRTIO_PCI_CAP_NOTIFY_CFG 2
+#define VIRTIO_PCI_CAP_ISR_CFG 3
+#define VIRTIO_PCI_CAP_DEVICE_CFG 4
+#define VIRTIO_PCI_CAP_PCI_CFG 5
+#define VCAP_LEN 2
+#define VCAP_CFG_TYPE 3
+#define VCAP_BAR 4
+#define VCAP_OFFSET 8
+#define VCAP_LENGTH 12
+#define VCAP_NOTIFY_MULT 16
+#define VCAP_PCI_CFG_DATA 16
+#define VCAP_SIZE 16
+#define VCAP_NOTIFY_SIZE 20
+#define VCAP_PCI_CFG_SIZE 20
+
+/* BAR indices. */
+#define VIRTIO_LEGACY_IO_BAR 0
+#define VIRTIO_MSIX_BAR 1
+#define VIRTIO_MODERN_MEM_BAR 4
+
+/* MSI-X capability and table. */
+#define PCI_MSIX_FLAGS 2
+#define  PCI_MSIX_FLAGS_QSIZE 0x07ff
+#define  PCI_MSIX_FLAGS_MASKALL 0x4000
+#define  PCI_MSIX_FLAGS_ENABLE 0x8000
+#define PCI_MSIX_TABLE 4
+#define PCI_MSIX_PBA 8
+#define MSIX_CAP_LENGTH 12
+#define PCI_MSIX_ENTRY_SIZE 16
+#define PCI_MSIX_ENTRY_VECTOR_CTRL 12
+#define  PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
+#define MSIX_EXCLUSIVE_BAR_SIZE 4096
+#define MSIX_EXCLUSIVE_PBA_OFFSET 2048
+#define MSIX_MAX_VECTORS 2048
+
+static uint64_t pow2ceil64(uint64_t v)
+{
+    uint64_t p = 1;
+
+    while (p < v) {
+        p <<= 1;
+    }
+    return p;
+}
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
+}
+
+/* ---- OnOffAuto property ---- */
+
+static const char *const on_off_auto_names[] = { "auto", "on", "off" };
+
+static json_t *ooa_get(Object *obj, Property *prop, Error **errp)
+{
+    int32_t v = *(int32_t *)((char *)obj + prop->offset);
+
+    (void)errp;
+    if (v < 0 || v > 2) {
+        v = 0;
+    }
+    return json_string(on_off_auto_names[v]);
+}
+
+static bool ooa_set(Object *obj, Property *prop, json_t *value,
+                    Error **errp)
+{
+    int32_t *p = (int32_t *)((char *)obj + prop->offset);
+    const char *s;
+    int i;
+
+    if (!json_is_string(value)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: "
+                   "string", prop->name);
+        return false;
+    }
+    s = json_string_value(value);
+    for (i = 0; i < 3; i++) {
+        if (strcmp(s, on_off_auto_names[i]) == 0) {
+            *p = i;
+            return true;
+        }
+    }
+    error_setg(errp, "Parameter '%s' does not accept value '%s'",
+               prop->name, s);
+    return false;
+}
+
+static json_t *ooa_defval(const Property *prop)
+{
+    int64_t v = prop->defval.i;
+
+    return json_string(on_off_auto_names[v >= 0 && v <= 2 ? v : 0]);
+}
+
+const PropertyInfo virtio_prop_on_off_auto = {
+    .name = "OnOffAuto",
+    .description = "on/off/auto",
+    .get = ooa_get, .set = ooa_set, .defval = ooa_defval,
+};
+
+/* ---- MAC addresses ---- */
+
+static const uint8_t mac_prefix[5] = { 0x52, 0x54, 0x00, 0x12, 0x34 };
+#define MAC_FIRST_DEFAULT 0x56
+static unsigned mac_table[256];
+
+static bool mac_is_default_range(const uint8_t mac[6])
+{
+    return memcmp(mac, mac_prefix, sizeof(mac_prefix)) == 0;
+}
+
+void net_macaddr_default_if_unset(uint8_t mac[6])
+{
+    static const uint8_t zero[6];
+    int i;
+
+    if (memcmp(mac, zero, 6) != 0) {
+        if (mac_is_default_range(mac)) {
+            mac_table[mac[5]]++;
+        }
+        return;
+    }
+    for (i = MAC_FIRST_DEFAULT; i < 0xff; i++) {
+        if (mac_table[i] == 0) {
+            break;
+        }
+    }
+    if (i >= 0xff) {
+        i = 0xff;
+    }
+    memcpy(mac, mac_prefix, sizeof(mac_prefix));
+    mac[5] = (uint8_t)i;
+    mac_table[i]++;
+}
+
+void net_macaddr_release(const uint8_t mac[6])
+{
+    if (mac_is_default_range(mac) && mac_table[mac[5]]) {
+        mac_table[mac[5]]--;
+    }
+}
+
+static json_t *mac_get(Object *obj, Property *prop, Error **errp)
+{
+    const uint8_t *m = (const uint8_t *)obj + prop->offset;
+    char buf[18];
+
+    (void)errp;
+    snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
+             m[0], m[1], m[2], m[3], m[4], m[5]);
+    return json_string(buf);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+static bool mac_set(Object *obj, Property *prop, json_t *value,
+                    Error **errp)
+{
+    uint8_t *m = (uint8_t *)obj + prop->offset;
+    uint8_t tmp[6];
+    const char *s;
+    int i;
+
+    if (!json_is_string(value)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: "
+                   "string", prop->name);
+        return false;
+    }
+    s = json_string_value(value);
+    for (i = 0; i < 6; i++) {
+        int hi = hexval(s[0]), lo;
+
+        if (hi < 0) {
+            goto inval;
+        }
+        lo = hexval(s[1]);
+        if (lo < 0) {
+            /* A single hex digit per byte is accepted. */
+            tmp[i] = (uint8_t)hi;
+            s += 1;
+        } else {
+            tmp[i] = (uint8_t)(hi * 16 + lo);
+            s += 2;
+        }
+        if (i < 5) {
+            if (*s != ':' && *s != '-') {
+                goto inval;
+            }
+            s++;
+        }
+    }
+    if (*s) {
+        goto inval;
+    }
+    memcpy(m, tmp, 6);
+    return true;
+inval:
+    error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
+               object_get_typename(obj), prop->name,
+               json_string_value(value));
+    return false;
+}
+
+const PropertyInfo net_prop_macaddr = {
+    .name = "str",
+    .description = "Ethernet 6-byte MAC Address, example: "
+                   "52:54:00:12:34:56",
+    .get = mac_get, .set = mac_set,
+};
+
+uint64_t virtio_machine_ram_size(void)
+{
+    PCMachine *pcm = pc_current_machine();
+
+    if (!pcm) {
+        return 128ULL << 20;
+    }
+    return pc_below_4g_mem_size(pcm) + pc_above_4g_mem_size(pcm);
+}
+
+/* ---- MSI-X ---- */
+
+static uint32_t msix_nr_vectors(VirtIOPCIProxy *p)
+{
+    return p->msix_ready ? p->nvectors : 0;
+}
+
+bool virtio_pci_msix_enabled(VirtIOPCIProxy *p)
+{
+    return p->msix_ready &&
+           (pci_get_word(p->pci_dev.config + p->msix_cap + PCI_MSIX_FLAGS) &
+            PCI_MSIX_FLAGS_ENABLE);
+}
+
+static bool msix_vector_masked(VirtIOPCIProxy *p, unsigned v)
+{
+    uint16_t flags = pci_get_word(p->pci_dev.config + p->msix_cap +
+                                  PCI_MSIX_FLAGS);
+
+    return (flags & PCI_MSIX_FLAGS_MASKALL) ||
+           (p->msix_table[v * PCI_MSIX_ENTRY_SIZE +
+                          PCI_MSIX_ENTRY_VECTOR_CTRL] &
+            PCI_MSIX_ENTRY_CTRL_MASKBIT);
+}
+
+static void msix_notify(VirtIOPCIProxy *p, unsigned v)
+{
+    if (v >= msix_nr_vectors(p)) {
+        return;
+    }
+    if (msix_vector_masked(p, v)) {
+        p->msix_pba[v / 8] |= (uint8_t)(1u << (v % 8));
+        return;
+    }
+    /* Delivery to the local APIC is not modelled (no CPU). */
+}
+
+static uint64_t msix_table_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    uint64_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        if (addr + i < (uint64_t)p->nvectors * PCI_MSIX_ENTRY_SIZE) {
+            v |= (uint64_t)p->msix_table[addr + i] << (8 * i);
+        }
+    }
+    return v;
+}
+
+static void msix_table_write(void *opaque, uint64_t addr, uint64_t val,
+                             unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        if (addr + i < (uint64_t)p->nvectors * PCI_MSIX_ENTRY_SIZE) {
+            p->msix_table[addr + i] = (uint8_t)(val >> (8 * i));
+        }
+    }
+}
+
+static const MemoryRegionOps msix_table_ops = {
+    .read = msix_table_read,
+    .write = msix_table_write,
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+static uint64_t msix_pba_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    uint32_t pba_size = ((p->nvectors + 63) / 64) * 8;
+    uint64_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        if (addr + i < pba_size) {
+            v |= (uint64_t)p->msix_pba[addr + i] << (8 * i);
+        }
+    }
+    return v;
+}
+
+static void msix_pba_write(void *opaque, uint64_t addr, uint64_t val,
+                           unsigned size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)val;
+    (void)size;
+}
+
+static const MemoryRegionOps msix_pba_ops = {
+    .read = msix_pba_read,
+    .write = msix_pba_write,
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+static void msix_reset_table(VirtIOPCIProxy *p)
+{
+    uint32_t i;
+
+    memset(p->msix_table, 0, (size_t)p->nvectors * PCI_MSIX_ENTRY_SIZE);
+    memset(p->msix_pba, 0, ((p->nvectors + 63) / 64) * 8);
+    for (i = 0; i < p->nvectors; i++) {
+        p->msix_table[i * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL] =
+            PCI_MSIX_ENTRY_CTRL_MASKBIT;
+    }
+}
+
+static bool msix_init_exclusive(VirtIOPCIProxy *p, Error **errp)
+{
+    PCIDevice *d = &p->pci_dev;
+    uint32_t table_size = p->nvectors * PCI_MSIX_ENTRY_SIZE;
+    uint32_t pba_size = ((p->nvectors + 63) / 64) * 8;
+    uint32_t pba_off = table_size, bar_size;
+    char *owner = pci_mr_owner(d);
+    char *name;
+    int cap;
+
+    if (p->nvectors > MSIX_MAX_VECTORS) {
+        error_setg(errp, "Invalid vector count %u", p->nvectors);
+        free(owner);
+        return false;
+    }
+    bar_size = table_size + pba_size;
+    if (bar_size <= MSIX_EXCLUSIVE_BAR_SIZE / 2) {
+        pba_off = MSIX_EXCLUSIVE_PBA_OFFSET;
+        bar_size = MSIX_EXCLUSIVE_BAR_SIZE;
+    } else {
+        bar_size = (uint32_t)pow2ceil64(bar_size);
+    }
+    cap = pci_add_capability(d, PCI_CAP_ID_MSIX, 0, MSIX_CAP_LENGTH, errp);
+    if (cap < 0) {
+        free(owner);
+        return false;
+    }
+    p->msix_cap = (uint8_t)cap;
+    p->msix_table = xzalloc(table_size ? table_size : 1);
+    p->msix_pba = xzalloc(pba_size ? pba_size : 1);
+    pci_set_word(d->config + cap + PCI_MSIX_FLAGS,
+                 (uint16_t)(p->nvectors - 1));
+    pci_set_long(d->config + cap + PCI_MSIX_TABLE, VIRTIO_MSIX_BAR);
+    pci_set_long(d->config + cap + PCI_MSIX_PBA, pba_off | VIRTIO_MSIX_BAR);
+    d->wmask[cap + PCI_MSIX_FLAGS + 1] |=
+        (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL) >> 8;
+    msix_reset_table(p);
+
+    name = xasprintf("%s-msix", d->name);
+    memory_region_init(&p->msix_bar, owner, name, bar_size);
+    free(name);
+    memory_region_init_io(&p->msix_table_mr, owner, &msix_table_ops, p,
+                          "msix-table", table_size);
+    memory_region_init_io(&p->msix_pba_mr, owner, &msix_pba_ops, p,
+                          "msix-pba", pba_size);
+    memory_region_add_subregion(&p->msix_bar, 0, &p->msix_table_mr);
+    memory_region_add_subregion(&p->msix_bar, pba_off, &p->msix_pba_mr);
+    pci_register_bar(d, VIRTIO_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY,
+                     &p->msix_bar);
+    p->msix_ready = true;
+    free(owner);
+    return true;
+}
+
+static void msix_fini(VirtIOPCIProxy *p)
+{
+    if (!p->msix_ready) {
+        return;
+    }
+    memory_region_del_subregion(&p->msix_bar, &p->msix_table_mr);
+    memory_region_del_subregion(&p->msix_bar, &p->msix_pba_mr);
+    memory_region_finalize(&p->msix_table_mr);
+    memory_region_finalize(&p->msix_pba_mr);
+    memory_region_finalize(&p->msix_bar);
+    pci_del_capability(&p->pci_dev, PCI_CAP_ID_MSIX, MSIX_CAP_LENGTH);
+    free(p->msix_table);
+    free(p->msix_pba);
+    p->msix_table = NULL;
+    p->msix_pba = NULL;
+    p->msix_ready = false;
+}
+
+/* A vector the driver assigns is kept only when it exists. */
+static uint16_t msix_checked_vector(VirtIOPCIProxy *p, uint64_t val)
+{
+    val &= 0xffff;
+    return val < msix_nr_vectors(p) ? (uint16_t)val : VIRTIO_NO_VECTOR;
+}
+
+/* ---- Interrupts ---- */
+
+static void virtio_pci_notify(void *opaque, uint16_t vector)
+{
+    VirtIOPCIProxy *p = opaque;
+
+    if (virtio_pci_msix_enabled(p)) {
+        if (vector != VIRTIO_NO_VECTOR) {
+            msix_notify(p, vector);
+        }
+    } else {
+        pci_set_irq(&p->pci_dev, p->vdev.isr & 1);
+    }
+}
+
+static const VirtIOTransportOps virtio_pci_transport = {
+    .notify = virtio_pci_notify,
+};
+
+/* ---- Reset ---- */
+
+static void virtio_pci_proxy_reset(VirtIOPCIProxy *p)
+{
+    int i;
+
+    if (!p->vdev_ready) {
+        return;
+    }
+    virtio_reset(&p->vdev);
+    pci_set_irq(&p->pci_dev, 0);
+    for (i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        memset(&p->vqs[i], 0, sizeof(p->vqs[i]));
+    }
+}
+
+static void virtio_pci_qdev_reset(DeviceState *dev)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(dev);
+
+    virtio_pci_proxy_reset(p);
+    if (p->msix_ready) {
+        uint8_t *flags = p->pci_dev.config + p->msix_cap + PCI_MSIX_FLAGS;
+
+        pci_set_word(flags, pci_get_word(flags) &
+                     (uint16_t)~(PCI_MSIX_FLAGS_ENABLE |
+                                 PCI_MSIX_FLAGS_MASKALL));
+        msix_reset_table(p);
+    }
+}
+
+static void virtio_pci_write_status(VirtIOPCIProxy *p, uint8_t val)
+{
+    virtio_set_status(&p->vdev, val);
+    if (p->vdev.status == 0) {
+        virtio_pci_proxy_reset(p);
+    }
+}
+
+/* ---- Legacy BAR0 ---- */
+
+static uint32_t legacy_hdr_size(VirtIOPCIProxy *p)
+{
+    return virtio_pci_msix_enabled(p) ? VIRTIO_PCI_HDR_SIZE_MSIX
+                                      : VIRTIO_PCI_HDR_SIZE;
+}
+
+static uint32_t legacy_ioport_read(VirtIOPCIProxy *p, uint32_t addr)
+{
+    VirtIODevice *vdev = &p->vdev;
+    uint32_t ret = UINT32_MAX;
+
+    switch (addr) {
+    case VIRTIO_PCI_HOST_FEATURES:
+        ret = (uint32_t)vdev->host_features;
+        break;
+    case VIRTIO_PCI_GUEST_FEATURES:
+        ret = (uint32_t)vdev->guest_features;
+        break;
+    case VIRTIO_PCI_QUEUE_PFN:
+        ret = (uint32_t)(virtio_queue_get_addr(vdev, vdev->queue_sel) >>
+                         VIRTIO_PCI_QUEUE_ADDR_SHIFT);
+        break;
+    case VIRTIO_PCI_QUEUE_NUM:
+        ret = virtio_queue_get_num(vdev, vdev->queue_sel);
+        break;
+    case VIRTIO_PCI_QUEUE_SEL:
+        ret = vdev->queue_sel;
+        break;
+    case VIRTIO_PCI_STATUS:
+        ret = vdev->status;
+        break;
+    case VIRTIO_PCI_ISR:
+        ret = vdev->isr;
+        vdev->isr = 0;
+        pci_set_irq(&p->pci_dev, 0);
+        break;
+    case VIRTIO_MSI_CONFIG_VECTOR:
+        ret = vdev->config_vector;
+        break;
+    case VIRTIO_MSI_QUEUE_VECTOR:
+        ret = virtio_queue_vector(vdev, vdev->queue_sel);
+        break;
+    default:
+        break;
+    }
+    return ret;
+}
+
+static void legacy_ioport_write(VirtIOPCIProxy *p, uint32_t addr,
+                                uint32_t val)
+{
+    VirtIODevice *vdev = &p->vdev;
+    uint64_t pa;
+
+    switch (addr) {
+    case VIRTIO_PCI_GUEST_FEATURES:
+        if (val & (1u << VIRTIO_F_BAD_FEATURE)) {
+            /* The driver did not negotiate: assume nothing. */
+            val = 0;
+        }
+        virtio_set_features(vdev, val);
+        break;
+    case VIRTIO_PCI_QUEUE_PFN:
+        pa = (uint64_t)val << VIRTIO_PCI_QUEUE_ADDR_SHIFT;
+        if (pa == 0) {
+            virtio_pci_proxy_reset(p);
+        } else {
+            virtio_queue_set_addr(vdev, vdev->queue_sel, pa);
+        }
+        break;
+    case VIRTIO_PCI_QUEUE_SEL:
+        if (val < VIRTIO_QUEUE_MAX) {
+            vdev->queue_sel = (uint16_t)val;
+        }
+        break;
+    case VIRTIO_PCI_QUEUE_NOTIFY:
+        if (val < VIRTIO_QUEUE_MAX) {
+            virtio_queue_notify(vdev, val);
+        }
+        break;
+    case VIRTIO_PCI_STATUS:
+        virtio_pci_write_status(p, (uint8_t)val);
+        /* Old drivers forget bus mastering: enable it for them. */
+        if (val == (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER)) {
+            pci_default_write_config(&p->pci_dev, PCI_COMMAND,
+                                     p->pci_dev.config[PCI_COMMAND] |
+                                     PCI_COMMAND_MASTER, 1);
+        }
+        break;
+    case VIRTIO_MSI_CONFIG_VECTOR:
+        vdev->config_vector = msix_checked_vector(p, val);
+        break;
+    case VIRTIO_MSI_QUEUE_VECTOR:
+        virtio_queue_set_vector(vdev, vdev->queue_sel,
+                                msix_checked_vector(p, val));
+        break;
+    default:
+        break;
+    }
+}
+
+static uint64_t legacy_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    uint32_t hdr = legacy_hdr_size(p);
+
+    if (addr < hdr) {
+        return legacy_ioport_read(p, (uint32_t)addr) & size_mask(size);
+    }
+    return virtio_config_read(&p->vdev, (uint32_t)(addr - hdr), size) &
+           size_mask(size);
+}
+
+static void legacy_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    uint32_t hdr = legacy_hdr_size(p);
+
+    if (addr < hdr) {
+        legacy_ioport_write(p, (uint32_t)addr, (uint32_t)val);
+        return;
+    }
+    virtio_config_write(&p->vdev, (uint32_t)(addr - hdr), (uint32_t)val,
+                        size);
+}
+
+static const MemoryRegionOps virtio_pci_legacy_ops = {
+    .read = legacy_read,
+    .write = legacy_write,
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+/* ---- Modern common configuration ---- */
+
+static uint64_t common_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    VirtIODevice *vdev = &p->vdev;
+    VirtIOPCIQueue *q = &p->vqs[vdev->queue_sel];
+    uint32_t val = 0;
+
+    switch (addr) {
+    case VIRTIO_PCI_COMMON_DFSELECT:
+        val = p->dfselect;
+        break;
+    case VIRTIO_PCI_COMMON_DF:
+        if (p->dfselect <= 1) {
+            val = (uint32_t)((vdev->host_features & ~vdev->legacy_features) >>
+                             (32 * p->dfselect));
+        }
+        break;
+    case VIRTIO_PCI_COMMON_GFSELECT:
+        val = p->gfselect;
+        break;
+    case VIRTIO_PCI_COMMON_GF:
+        if (p->gfselect < 2) {
+            val = p->guest_features[p->gfselect];
+        }
+        break;
+    case VIRTIO_PCI_COMMON_MSIX:
+        val = vdev->config_vector;
+        break;
+    case VIRTIO_PCI_COMMON_NUMQ:
+        val = (uint32_t)virtio_get_num_queues(vdev);
+        break;
+    case VIRTIO_PCI_COMMON_STATUS:
+        val = vdev->status;
+        break;
+    case VIRTIO_PCI_COMMON_CFGGENERATION:
+        val = vdev->generation;
+        break;
+    case VIRTIO_PCI_COMMON_Q_SELECT:
+        val = vdev->queue_sel;
+        break;
+    case VIRTIO_PCI_COMMON_Q_SIZE:
+        val = virtio_queue_get_num(vdev, vdev->queue_sel);
+        break;
+    case VIRTIO_PCI_COMMON_Q_MSIX:
+        val = virtio_queue_vector(vdev, vdev->queue_sel);
+        break;
+    case VIRTIO_PCI_COMMON_Q_ENABLE:
+        val = q->enabled;
+        break;
+    case VIRTIO_PCI_COMMON_Q_NOFF:
+        val = vdev->queue_sel;
+        break;
+    case VIRTIO_PCI_COMMON_Q_DESCLO:
+        val = q->desc[0];
+        break;
+    case VIRTIO_PCI_COMMON_Q_DESCHI:
+        val = q->desc[1];
+        break;
+    case VIRTIO_PCI_COMMON_Q_AVAILLO:
+        val = q->avail[0];
+        break;
+    case VIRTIO_PCI_COMMON_Q_AVAILHI:
+        val = q->avail[1];
+        break;
+    case VIRTIO_PCI_COMMON_Q_USEDLO:
+        val = q->used[0];
+        break;
+    case VIRTIO_PCI_COMMON_Q_USEDHI:
+        val = q->used[1];
+        break;
+    default:
+        break;
+    }
+    return val & size_mask(size);
+}
+
+static uint64_t join64(const uint32_t v[2])
+{
+    return ((uint64_t)v[1] << 32) | v[0];
+}
+
+static void common_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    VirtIODevice *vdev = &p->vdev;
+    VirtIOPCIQueue *q = &p->vqs[vdev->queue_sel];
+    uint32_t v = (uint32_t)val;
+
+    (void)size;
+    switch (addr) {
+    case VIRTIO_PCI_COMMON_DFSELECT:
+        p->dfselect = v;
+        break;
+    case VIRTIO_PCI_COMMON_GFSELECT:
+        p->gfselect = v;
+        break;
+    case VIRTIO_PCI_COMMON_GF:
+        if (p->gfselect < 2) {
+            p->guest_features[p->gfselect] = v;
+            virtio_set_features(vdev, join64(p->guest_features));
+        }
+        break;
+    case VIRTIO_PCI_COMMON_MSIX:
+        vdev->config_vector = msix_checked_vector(p, v);
+        break;
+    case VIRTIO_PCI_COMMON_STATUS:
+        virtio_pci_write_status(p, (uint8_t)v);
+        break;
+    case VIRTIO_PCI_COMMON_Q_SELECT:
+        if (v < VIRTIO_QUEUE_MAX) {
+            vdev->queue_sel = (uint16_t)v;
+        }
+        break;
+    case VIRTIO_PCI_COMMON_Q_SIZE:
+        q->num = (uint16_t)v;
+        break;
+    case VIRTIO_PCI_COMMON_Q_MSIX:
+        virtio_queue_set_vector(vdev, vdev->queue_sel,
+                                msix_checked_vector(p, v));
+        break;
+    case VIRTIO_PCI_COMMON_Q_ENABLE:
+        if (v == 1) {
+            virtio_queue_set_num(vdev, vdev->queue_sel, q->num);
+            virtio_queue_set_rings(vdev, vdev->queue_sel, join64(q->desc),
+                                   join64(q->avail), join64(q->used));
+            q->enabled = true;
+        }
+        break;
+    case VIRTIO_PCI_COMMON_Q_DESCLO:
+        q->desc[0] = v;
+        break;
+    case VIRTIO_PCI_COMMON_Q_DESCHI:
+        q->desc[1] = v;
+        break;
+    case VIRTIO_PCI_COMMON_Q_AVAILLO:
+        q->avail[0] = v;
+        break;
+    case VIRTIO_PCI_COMMON_Q_AVAILHI:
+        q->avail[1] = v;
+        break;
+    case VIRTIO_PCI_COMMON_Q_USEDLO:
+        q->used[0] = v;
+        break;
+    case VIRTIO_PCI_COMMON_Q_USEDHI:
+        q->used[1] = v;
+        break;
+    default:
+        break;
+    }
+}
+
+static const MemoryRegionOps virtio_pci_common_ops = {
+    .read = common_read,
+    .write = common_write,
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+static uint64_t isr_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    uint64_t v = p->vdev.isr;
+
+    (void)addr;
+    (void)size;
+    p->vdev.isr = 0;
+    pci_set_irq(&p->pci_dev, 0);
+    return v;
+}
+
+static void ignore_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)val;
+    (void)size;
+}
+
+static const MemoryRegionOps virtio_pci_isr_ops = {
+    .read = isr_read,
+    .write = ignore_write,
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+static uint64_t device_read(void *opaque, uint64_t addr, unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+
+    return virtio_config_read(&p->vdev, (uint32_t)addr, size) &
+           size_mask(size);
+}
+
+static void device_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+
+    virtio_config_write(&p->vdev, (uint32_t)addr, (uint32_t)val, size);
+}
+
+static const MemoryRegionOps virtio_pci_device_ops = {
+    .read = device_read,
+    .write = device_write,
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+static uint64_t notify_read(void *opaque, uint64_t addr, unsigned size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    return 0;
+}
+
+static void notify_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+    uint64_t queue = addr / VIRTIO_PCI_QUEUE_MEM_MULT;
+
+    (void)val;
+    (void)size;
+    if (queue < VIRTIO_QUEUE_MAX) {
+        virtio_queue_notify(&p->vdev, (unsigned)queue);
+    }
+}
+
+static const MemoryRegionOps virtio_pci_notify_ops = {
+    .read = notify_read,
+    .write = notify_write,
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+/* ---- PCI configuration space ---- */
+
+/* The BAR4 region an access of len bytes at off (pci-cfg window) hits. */
+static MemoryRegion *modern_lookup(VirtIOPCIProxy *p, uint32_t *off,
+                                   uint32_t len)
+{
+    MemoryRegion *regs[4] = { &p->common, &p->isr, &p->device, &p->notify };
+    uint32_t i;
+
+    for (i = 0; i < 4; i++) {
+        uint32_t base = i * VIRTIO_PCI_REGION_STRIDE;
+
+        if (*off >= base &&
+            (uint64_t)*off + len <= (uint64_t)base +
+                                    VIRTIO_PCI_REGION_STRIDE) {
+            *off -= base;
+            return regs[i];
+        }
+    }
+    return NULL;
+}
+
+static bool cfg_window_hit(VirtIOPCIProxy *p, uint32_t addr, int len)
+{
+    uint32_t start = p->config_cap + VCAP_PCI_CFG_DATA;
+
+    return p->config_cap && addr < start + 4 && addr + (uint32_t)len > start;
+}
+
+static uint32_t virtio_pci_read_config(PCIDevice *d, uint32_t addr, int len)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(d);
+
+    if (cfg_window_hit(p, addr, len)) {
+        uint8_t *cap = d->config + p->config_cap;
+        uint32_t off = pci_get_long(cap + VCAP_OFFSET);
+        uint32_t wlen = pci_get_long(cap + VCAP_LENGTH);
+
+        if (wlen == 1 || wlen == 2 || wlen == 4) {
+            MemoryRegion *mr;
+            uint64_t v = 0;
+
+            off &= ~(wlen - 1);
+            mr = modern_lookup(p, &off, wlen);
+            if (mr) {
+                memory_region_dispatch_read(mr, off, &v, wlen);
+                switch (wlen) {
+                case 1:
+                    pci_set_byte(cap + VCAP_PCI_CFG_DATA, (uint8_t)v);
+                    break;
+                case 2:
+                    pci_set_word(cap + VCAP_PCI_CFG_DATA, (uint16_t)v);
+                    break;
+                default:
+                    pci_set_long(cap + VCAP_PCI_CFG_DATA, (uint32_t)v);
+                    break;
+                }
+            }
+        }
+    }
+    return pci_default_read_config(d, addr, len);
+}
+
+static void virtio_pci_write_config(PCIDevice *d, uint32_t addr,
+                                    uint32_t val, int len)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(d);
+
+    pci_default_write_config(d, addr, val, len);
+    if (addr <= PCI_COMMAND && addr + (uint32_t)len > PCI_COMMAND &&
+        !(d->config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
+        virtio_set_status(&p->vdev,
+                          p->vdev.status & ~VIRTIO_CONFIG_S_DRIVER_OK);
+    }
+    if (cfg_window_hit(p, addr, len)) {
+        uint8_t *cap = d->config + p->config_cap;
+        uint32_t off = pci_get_long(cap + VCAP_OFFSET);
+        uint32_t wlen = pci_get_long(cap + VCAP_LENGTH);
+
+        if (wlen == 1 || wlen == 2 || wlen == 4) {
+            MemoryRegion *mr;
+            uint64_t v;
+
+            off &= ~(wlen - 1);
+            mr = modern_lookup(p, &off, wlen);
+            if (mr) {
+                v = wlen == 1 ? pci_get_byte(cap + VCAP_PCI_CFG_DATA)
+                    : wlen == 2 ? pci_get_word(cap + VCAP_PCI_CFG_DATA)
+                    : pci_get_long(cap + VCAP_PCI_CFG_DATA);
+                memory_region_dispatch_write(mr, off, v, wlen);
+            }
+        }
+    }
+}
+
+/* ---- Realize ---- */
+
+static int add_vendor_cap(PCIDevice *d, uint8_t len, uint8_t cfg_type,
+                          uint32_t offset, uint32_t length)
+{
+    int pos = pci_add_capability(d, PCI_CAP_ID_VNDR, 0, len, NULL);
+
+    if (pos < 0) {
+        return pos;
+    }
+    d->config[pos + VCAP_LEN] = len;
+    d->config[pos + VCAP_CFG_TYPE] = cfg_type;
+    d->config[pos + VCAP_BAR] = VIRTIO_MODERN_MEM_BAR;
+    pci_set_long(d->config + pos + VCAP_OFFSET, offset);
+    pci_set_long(d->config + pos + VCAP_LENGTH, length);
+    return pos;
+}
+
+static void modern_regions_fini(VirtIOPCIProxy *p)
+{
+    MemoryRegion *regs[4] = { &p->common, &p->isr, &p->device, &p->notify };
+    int i;
+
+    if (!p->modern_mapped) {
+        return;
+    }
+    for (i = 0; i < 4; i++) {
+        memory_region_del_subregion(&p->modern_bar, regs[i]);
+        memory_region_finalize(regs[i]);
+    }
+    memory_region_finalize(&p->modern_bar);
+    p->modern_mapped = false;
+}
+
+static void modern_init(VirtIOPCIProxy *p, const char *owner)
+{
+    static const struct {
+        const char *name;
+        uint8_t cfg_type;
+        const MemoryRegionOps *ops;
+    } parts[4] = {
+        { "virtio-pci-common", VIRTIO_PCI_CAP_COMMON_CFG,
+          &virtio_pci_common_ops },
+        { "virtio-pci-isr", VIRTIO_PCI_CAP_ISR_CFG, &virtio_pci_isr_ops },
+        { "virtio-pci-device", VIRTIO_PCI_CAP_DEVICE_CFG,
+          &virtio_pci_device_ops },
+        { "virtio-pci-notify", VIRTIO_PCI_CAP_NOTIFY_CFG,
+          &virtio_pci_notify_ops },
+    };
+    MemoryRegion *regs[4] = { &p->common, &p->isr, &p->device, &p->notify };
+    PCIDevice *d = &p->pci_dev;
+    int i, pos;
+
+    memory_region_init(&p->modern_bar, owner, "virtio-pci",
+                       VIRTIO_PCI_MODERN_BAR_SIZE);
+    for (i = 0; i < 4; i++) {
+        uint32_t off = (uint32_t)i * VIRTIO_PCI_REGION_STRIDE;
+
+        memory_region_init_io(regs[i], owner, parts[i].ops, p,
+                              parts[i].name, VIRTIO_PCI_REGION_STRIDE);
+        memory_region_add_subregion(&p->modern_bar, off, regs[i]);
+        pos = add_vendor_cap(d, i == 3 ? VCAP_NOTIFY_SIZE : VCAP_SIZE,
+                             parts[i].cfg_type, off,
+                             VIRTIO_PCI_REGION_STRIDE);
+        if (i == 3 && pos > 0) {
+            pci_set_long(d->config + pos + VCAP_NOTIFY_MULT,
+                         VIRTIO_PCI_QUEUE_MEM_MULT);
+        }
+    }
+    p->modern_mapped = true;
+    pci_register_bar(d, VIRTIO_MODERN_MEM_BAR,
+                     PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_PREFETCH |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &p->modern_bar);
+
+    /* The pci-cfg window: bar, offset, length and data are writable. */
+    pos = add_vendor_cap(d, VCAP_PCI_CFG_SIZE, VIRTIO_PCI_CAP_PCI_CFG, 0, 0);
+    d->config[pos + VCAP_BAR] = 0;
+    p->config_cap = (uint8_t)pos;
+    d->wmask[pos + VCAP_BAR] = 0xff;
+    pci_set_long(d->wmask + pos + VCAP_OFFSET, UINT32_MAX);
+    pci_set_long(d->wmask + pos + VCAP_LENGTH, UINT32_MAX);
+    pci_set_long(d->wmask + pos + VCAP_PCI_CFG_DATA, UINT32_MAX);
+}
+
+static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
+{
+    VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
+
+    if (p->registered) {
+        virtio_unregister_device(&p->vdev);
+        p->registered = false;
+    }
+    msix_fini(p);
+    if (p->config_cap) {
+        pci_del_capability(&p->pci_dev, PCI_CAP_ID_VNDR, VCAP_PCI_CFG_SIZE);
+        p->config_cap = 0;
+    }
+    modern_regions_fini(p);
+    if (p->legacy && p->bar.name) {
+        memory_region_finalize(&p->bar);
+        memset(&p->bar, 0, sizeof(p->bar));
+    }
+    if (p->vdev_ready) {
+        if (k->device_unrealize) {
+            k->device_unrealize(p);
+        }
+        virtio_cleanup(&p->vdev);
+        p->vdev_ready = false;
+    }
+    free(p->vqs);
+    p->vqs = NULL;
+}
+
+static bool virtio_pci_realize(PCIDevice *d, Error **errp)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(d);
+    VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
+    uint8_t *config = d->config;
+    char *owner, *path;
+    uint64_t size;
+
+    /* On pc's conventional root bus "auto" keeps the legacy interface. */
+    p->legacy = p->disable_legacy != VIRTIO_ON_OFF_AUTO_ON;
+    p->modern = !p->disable_modern;
+    if (!p->modern && !p->legacy) {
+        error_setg(errp, "device cannot work as neither modern nor legacy "
+                   "mode is enabled");
+        return false;
+    }
+    p->vqs = xzalloc(sizeof(VirtIOPCIQueue) * VIRTIO_QUEUE_MAX);
+
+    if (!k->device_realize || !k->device_realize(p, errp)) {
+        free(p->vqs);
+        p->vqs = NULL;
+        return false;
+    }
+    p->vdev_ready = true;
+    p->vdev.transport = &virtio_pci_transport;
+    p->vdev.transport_opaque = p;
+    p->vdev.host_features |= virtio_common_host_features();
+    if (p->modern) {
+        virtio_add_feature(&p->vdev.host_features, VIRTIO_F_VERSION_1);
+    }
+    virtio_add_feature(&p->vdev.host_features, VIRTIO_F_BAD_FEATURE);
+
+    if (p->class_code) {
+        pci_set_word(config + PCI_CLASS_DEVICE, p->class_code);
+    }
+    if (p->legacy) {
+        pci_set_word(config + PCI_SUBSYSTEM_ID, p->vdev.ops->device_id);
+    } else {
+        pci_set_word(config + PCI_VENDOR_ID, PCI_VENDOR_ID_REDHAT_QUMRANET);
+        pci_set_word(config + PCI_DEVICE_ID,
+                     (uint16_t)(0x1040 + p->vdev.ops->device_id));
+        config[PCI_REVISION_ID] = 1;
+    }
+    config[PCI_INTERRUPT_PIN] = 1;
+
+    owner = pci_mr_owner(d);
+    if (p->modern) {
+        modern_init(p, owner);
+    }
+    if (p->nvectors) {
+        Error *merr = NULL;
+
+        if (!msix_init_exclusive(p, &merr)) {
+            error_free(merr);
+            p->nvectors = 0;
+        }
+    }
+    if (p->legacy) {
+        size = VIRTIO_PCI_HDR_SIZE + (p->msix_ready ? 4 : 0) +
+               p->vdev.config_len;
+        memory_region_init_io(&p->bar, owner, &virtio_pci_legacy_ops, p,
+                              "virtio-pci", pow2ceil64(size));
+        pci_register_bar(d, VIRTIO_LEGACY_IO_BAR, PCI_BASE_ADDRESS_SPACE_IO,
+                         &p->bar);
+    }
+    free(owner);
+
+    path = object_get_canonical_path(OBJECT(d));
+    if (path) {
+        char *full = xasprintf("%s/virtio-backend", path);
+        const char *bus = "";
+        char *busname = NULL;
+
+        if (p->vdev.ops->device_id == VIRTIO_ID_CONSOLE) {
+            busname = xasprintf("%s.0", DEVICE(d)->id ? DEVICE(d)->id
+                                                      : "virtio-serial-bus");
+            bus = busname;
+        }
+        virtio_register_device(&p->vdev, full, bus);
+        p->registered = true;
+        free(busname);
+        free(full);
+        free(path);
+    }
+    return true;
+}
+
+static void virtio_pci_exit(PCIDevice *d)
+{
+    virtio_pci_unplug_all(VIRTIO_PCI(d));
+}
+
+static void virtio_pci_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    (void)data;
+    k->realize = virtio_pci_realize;
+    k->exit = virtio_pci_exit;
+    k->config_read = virtio_pci_read_config;
+    k->config_write = virtio_pci_write_config;
+    k->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
+    k->revision = 0;
+    dc->reset = virtio_pci_qdev_reset;
+}
+
+static const InterfaceInfo virtio_pci_interfaces[] = {
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
+    { INTERFACE_PCIE_DEVICE },
+    { NULL }
+};
+
+static const TypeInfo virtio_pci_info = {
+    .name = TYPE_VIRTIO_PCI,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(VirtIOPCIProxy),
+    .abstract = true,
+    .class_size = sizeof(VirtIOPCIClass),
+    .class_init = virtio_pci_class_init,
+    .interfaces = virtio_pci_interfaces,
+};
+
+void virtio_pci_register_types(void)
+{
+    type_register_static(&virtio_pci_info);
+}

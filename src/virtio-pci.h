@@ -1,0 +1,124 @@
+/*
+ * virtio-pci proxy (transitional, conventional PCI), modelled on QEMU
+ * 7.2's hw/virtio/virtio-pci.c: BAR0 legacy I/O header + device config,
+ * BAR1 MSI-X table/PBA (vectors > 0), BAR4 64-bit prefetchable 16 KiB
+ * modern BAR (common 0x0000, isr 0x1000, device 0x2000, notify 0x3000)
+ * and the vendor capabilities.
+ *
+ * A concrete device ("virtio-balloon-pci", ...) derives from
+ * TYPE_VIRTIO_PCI, embeds VirtIOPCIProxy first and sets in its class
+ * init the PCIDeviceClass IDs (device_id = transitional ID, class_id) and
+ * VirtIOPCIClass.device_realize, which calls virtio_init() on
+ * proxy->vdev, adds queues and sets the device's host features.
+ */
+#ifndef QMACHINED_VIRTIO_PCI_H
+#define QMACHINED_VIRTIO_PCI_H
+
+#include "src/pci.h"
+#include "src/virtio.h"
+
+#define TYPE_VIRTIO_PCI "virtio-pci"
+
+/* "vectors" not given: the device picks its default. */
+#define DEV_NVECTORS_UNSPECIFIED UINT32_MAX
+
+/* OnOffAuto property values, as QEMU's enum. */
+#define VIRTIO_ON_OFF_AUTO_AUTO 0
+#define VIRTIO_ON_OFF_AUTO_ON 1
+#define VIRTIO_ON_OFF_AUTO_OFF 2
+extern const PropertyInfo virtio_prop_on_off_auto;
+
+/* Modern BAR layout. */
+#define VIRTIO_PCI_MODERN_BAR_SIZE 0x4000
+#define VIRTIO_PCI_REGION_STRIDE 0x1000
+#define VIRTIO_PCI_QUEUE_MEM_MULT 4
+
+typedef struct VirtIOPCIProxy VirtIOPCIProxy;
+
+typedef struct VirtIOPCIQueue {
+    uint16_t num;
+    bool enabled;
+    uint32_t desc[2];
+    uint32_t avail[2];
+    uint32_t used[2];
+} VirtIOPCIQueue;
+
+struct VirtIOPCIProxy {
+    PCIDevice pci_dev;
+    VirtIODevice vdev;
+    bool vdev_ready;        /* virtio_init ran */
+    bool registered;        /* in the virtio registry */
+
+    /* Properties. */
+    uint32_t nvectors;
+    int32_t disable_legacy; /* VIRTIO_ON_OFF_AUTO_* */
+    bool disable_modern;
+    bool ioeventfd;
+
+    uint16_t class_code;
+    bool legacy;
+    bool modern;
+    uint32_t dfselect;
+    uint32_t gfselect;
+    uint32_t guest_features[2];
+    VirtIOPCIQueue *vqs;    /* VIRTIO_QUEUE_MAX */
+    uint8_t config_cap;
+
+    MemoryRegion bar;       /* legacy "virtio-pci" I/O */
+    MemoryRegion modern_bar;
+    MemoryRegion common, isr, device, notify;
+    bool modern_mapped;
+
+    /* MSI-X (exclusive BAR 1). */
+    uint8_t msix_cap;
+    uint8_t *msix_table;
+    uint8_t *msix_pba;
+    MemoryRegion msix_bar, msix_table_mr, msix_pba_mr;
+    bool msix_ready;
+};
+
+typedef struct VirtIOPCIClass {
+    PCIDeviceClass parent_class;
+    /* Creates the virtio device in proxy->vdev (virtio_init, queues,
+     * host features, default vectors). */
+    bool (*device_realize)(VirtIOPCIProxy *proxy, Error **errp);
+    void (*device_unrealize)(VirtIOPCIProxy *proxy);
+} VirtIOPCIClass;
+
+OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
+                     TYPE_VIRTIO_PCI)
+
+/* Standard proxy properties (disable-legacy, disable-modern, ioeventfd);
+ * a device appends its own after these via its own Property table. */
+#define DEFINE_VIRTIO_PCI_PROPS()                                            \
+    DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,            \
+                virtio_prop_on_off_auto, int32_t, .set_default = true,       \
+                .defval.i = VIRTIO_ON_OFF_AUTO_AUTO),                        \
+    DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern,       \
+                     false),                                                 \
+    DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
+
+/* MSI-X state (tests). */
+bool virtio_pci_msix_enabled(VirtIOPCIProxy *proxy);
+
+/* The machine's RAM size (balloon), 128 MiB without a machine. */
+uint64_t virtio_machine_ram_size(void);
+
+/*
+ * Default MACs 52:54:00:12:34:XX (XX from 0x56 up, first free), as
+ * QEMU's qemu_macaddr_default_if_unset: fills mac when it is all zero,
+ * else marks it used.  Release frees it again.
+ */
+void net_macaddr_default_if_unset(uint8_t mac[6]);
+void net_macaddr_release(const uint8_t mac[6]);
+/* "macaddr" property type (6 bytes "52:54:00:12:34:56"). */
+extern const PropertyInfo net_prop_macaddr;
+
+void virtio_pci_register_types(void);
+void virtio_devices_register_types(void);
+/* Balloon (virtio-devices.c): QMP balloon / query-balloon. */
+bool virtio_balloon_set_target(int64_t target, Error **errp);
+bool virtio_balloon_query(uint64_t *actual, Error **errp);
+void e1000_register_types(void);
+
+#endif
