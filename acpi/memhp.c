@@ -159,6 +159,7 @@ static void memhp_eject(MemHotplugState *ms, MemhpSlot *sl)
     DeviceState *dev = sl->dev;
     Error *err = NULL;
     json_t *data;
+    char *path;
 
     if (!sl->enabled || !dev) {
         return;
@@ -178,14 +179,10 @@ static void memhp_eject(MemHotplugState *ms, MemhpSlot *sl)
     if (dev->id) {
         json_object_set_new(data, "device", json_string(dev->id));
     }
-    if (dev->canonical_path) {
-        json_object_set_new(data, "path", json_string(dev->canonical_path));
-    } else {
-        char *path = object_get_canonical_path(OBJECT(dev));
-
-        json_object_set_new(data, "path", json_string(path ? path : ""));
-        free(path);
-    }
+    path = dev->canonical_path ? xstrdup(dev->canonical_path)
+                               : object_get_canonical_path(OBJECT(dev));
+    json_object_set_new(data, "path", json_string(path ? path : ""));
+    free(path);
     qmp_event_emit("DEVICE_UNPLUG_GUEST_ERROR", data);
     error_free(err);
 }
@@ -288,7 +285,9 @@ static MemhpSlot *slot_of(MemHotplugState *ms, DeviceState *dev, int slot,
     if (slot >= 0 && (unsigned)slot < ms->count) {
         return &ms->slots[slot];
     }
-    path = object_get_canonical_path(OBJECT(dev));
+    /* A realized device has its canonical path cached. */
+    path = dev->canonical_path ? xstrdup(dev->canonical_path)
+                               : object_get_canonical_path(OBJECT(dev));
     error_setg(errp, "acpi_memory_slot_status: device [%s] returned invalid "
                "memory slot[%d]", path ? path : "", slot);
     free(path);

@@ -199,6 +199,7 @@ static struct {
     bool active;
     OspmPolicy policy;
     LoopTimer *timer;
+    LoopTimer *reboot_timer;
     bool in_run;
     bool rerun;
     bool booted;
@@ -1134,7 +1135,7 @@ static void ospm_start(void *opaque)
 static void ospm_reboot(void *opaque)
 {
     (void)opaque;
-    ospm.timer = NULL;
+    ospm.reboot_timer = NULL;
     if (ospm.active && !ospm.booted && runstate_is_running()) {
         boot();
     }
@@ -1150,8 +1151,8 @@ static void ospm_reset(void *opaque)
     ospm.booted = false;
     memset(ospm.fns, 0, sizeof(ospm.fns));
     /* A running machine reboots: firmware and OS run again afterwards. */
-    if (runstate_is_running()) {
-        ospm.timer = loop_timer_add(0, ospm_reboot, NULL);
+    if (runstate_is_running() && !ospm.reboot_timer) {
+        ospm.reboot_timer = loop_timer_add(0, ospm_reboot, NULL);
     }
 }
 
@@ -1198,6 +1199,8 @@ bool ospm_init(const MachineOptions *opts, Error **errp)
 void ospm_fini(void)
 {
     cancel_run();
+    loop_timer_cancel(ospm.reboot_timer);
+    ospm.reboot_timer = NULL;
     acpi_sci_remove_notifier(ospm_sci, NULL);
     ospm.active = false;
     ospm.booted = false;

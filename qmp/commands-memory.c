@@ -7,6 +7,7 @@
 #include "json-out.h"
 #include "src/dimm.h"
 #include "src/pc-hotplug.h"
+#include "src/pc.h"
 #include "src/util.h"
 
 static const char *const memory_device_kinds[] = {
@@ -175,4 +176,29 @@ char *qmp_memory_devices_info_text(void)
     }
     free(v);
     return out.data;
+}
+
+/* ---- __org.qmachined_query-memslots: the KVM-style memslot table ---- */
+
+static const QapiMember memslot_members[] = {
+    { "slot", &qapi_int, false },
+    { "guest-phys-addr", &qapi_uint64, false },
+    { "memory-size", &qapi_uint64, false },
+    { "userspace-addr", &qapi_uint64, false },
+    { "flags", &qapi_uint32, false },
+    { "readonly", &qapi_bool, false },
+    { "region", &qapi_str, false },
+    { "region-offset", &qapi_uint64, false },
+    { NULL }
+};
+static const QapiType memslot_type = { .name = "QmachinedMemSlot",
+                                       .kind = QAPI_KIND_OBJECT,
+                                       .members = memslot_members };
+const QAPI_ARRAY_OF(memslot_list_type, memslot_type);
+
+bool qmp_cmd_query_memslots(QmpSession *s, json_t *args, json_t **ret,
+                            Error **errp)
+{
+    *ret = pc_memslots_json();
+    return true;
 }

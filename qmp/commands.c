@@ -70,6 +70,8 @@ const QmpCommand qmp_commands[] = {
     { "x-query-virtio-status", &x_query_virtio_status_args,
       &virtio_status_type, qmp_cmd_x_query_virtio_status, 0,
       unstable_features },
+    { "__org.qmachined_query-memslots", NULL, &memslot_list_type,
+      qmp_cmd_query_memslots, QMP_CMD_ALLOW_PRECONFIG, NULL },
     { "__org.qmachined_set-guest-policy", &ospm_set_policy_args, NULL,
       qmp_cmd_ospm_set_guest_policy, QMP_CMD_ALLOW_PRECONFIG, NULL },
     { "__org.qmachined_query-guest-policy", NULL, &ospm_policy_info_type,

@@ -67,4 +67,8 @@ extern const QapiType balloon_args, balloon_info_type, virtio_info_list,
 QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
     qmp_cmd_x_query_virtio_status;
 
+/* commands-memory.c: qmachined's memslot table (a KVM view of the map) */
+extern const QapiType memslot_list_type;
+QmpCommandFunc qmp_cmd_query_memslots;
+
 #endif

@@ -504,6 +504,12 @@ static void get_memory_devices(const char *param, json_t *body,
     reply_command("query-memory-devices", rep);
 }
 
+static void get_memory_slots(const char *param, json_t *body,
+                             RestReply *rep)
+{
+    reply_command("__org.qmachined_query-memslots", rep);
+}
+
 static void get_pci(const char *param, json_t *body, RestReply *rep)
 {
     reply_command("query-pci", rep);
@@ -717,6 +723,7 @@ static const RestRoute routes[] = {
     { "DELETE", "/objects/{id}", false, delete_object },
     { "GET", "/memory-devices", false, get_memory_devices },
     { "GET", "/memory/map", false, get_memory_map },
+    { "GET", "/memory/slots", false, get_memory_slots },
     { "GET", "/pci", false, get_pci },
     { "GET", "/acpi/ospm", false, get_ospm },
     { "GET", "/interrupts", false, get_interrupts },

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "acpi/memhp.h"
+#include "acpi/pcihp.h"
 #include "acpi/piix4.h"
 #include "gsi.h"
 #include "hpet.h"
@@ -34,6 +35,7 @@
 #include "ioapic.h"
 #include "irq.h"
 #include "memory.h"
+#include "memslots.h"
 #include "pc-hotplug.h"
 #include "object.h"
 #include "piix.h"
@@ -58,6 +60,8 @@
 #define PIIX3_IDE_DEVFN 0x09
 #define PIIX4_PM_DEVFN 0x0b
 #define SCI_GSI 9
+/* KVM_CAP_NR_MEMSLOTS of current x86-64 Linux kernels. */
+#define PC_KVM_MEMSLOTS 32764
 
 /* Where QEMU's Debian build finds SeaBIOS. */
 static const char *const bios_paths[] = {
@@ -87,7 +91,15 @@ struct PCMachine {
     PCIBus *pci_bus;
     PIIX3State *piix3;
     PIIX4PMState *pm;
+    MemSlots *memslots;
 };
+
+/*
+ * The machine lives as long as the process (as QEMU's current_machine):
+ * its regions stay linked into the global address spaces until exit, so
+ * it is kept reachable here rather than torn down piecemeal.
+ */
+static PCMachine *current_machine;
 
 uint64_t pc_below_4g_mem_size(const PCMachine *pcm)
 {
@@ -291,8 +303,18 @@ static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
     return true;
 }
 
+/* -machine acpi=on|off|auto: only "off" removes the PIIX4 PM function. */
+static bool machine_acpi_enabled(const MachineOptions *opts)
+{
+    const char *v = json_string_value(json_object_get(opts->machine_props,
+                                                      "acpi"));
+
+    return !v || strcmp(v, "off") != 0;
+}
+
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 {
+    bool acpi;
     PCMachine *pcm = xzalloc(sizeof(*pcm));
     PCIDevice *i440fx_dev = NULL;
 
@@ -307,6 +329,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         free(pcm);
         return NULL;
     }
+    acpi = machine_acpi_enabled(opts);
     pcm->ram_mr = pc_ram_init(opts, pcm->ram_size, &pcm->ram, errp);
     if (!pcm->ram_mr) {
         free(pcm);
@@ -324,46 +347,56 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->piix3 = piix3_create(pcm->pci_bus, PIIX3_DEVFN,
                               gsi_get_irqs(pcm->gsi));
     piix3_ide_create(pcm->pci_bus, PIIX3_IDE_DEVFN);
-    pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,
-                            PIIX4_SMB_IO_BASE_DEFAULT,
-                            gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, 1);
-    /* The PM function's memory hotplug block (acpi/memhp.h). */
-    acpi_memhp_machine_init(pcm->pm, pcm->slots,
-                            opts->smp_maxcpus ? opts->smp_maxcpus : 1);
+    if (acpi) {
+        /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
+        pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,
+                                PIIX4_SMB_IO_BASE_DEFAULT,
+                                gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true,
+                                1);
+        /* The PM function's memory hotplug block (acpi/memhp.h). */
+        acpi_memhp_machine_init(pcm->pm, pcm->slots,
+                                opts->smp_maxcpus ? opts->smp_maxcpus : 1);
+        /* ACPI PCI hotplug at 0xae00 and the bus's hotplug handler. */
+        piix4_pcihp_init(pcm->pm);
+    }
     memory_region_transaction_commit();
 
     address_space_init(&pcm->cpu_as, get_system_memory(), "cpu-memory-0");
+    /* The memslot table a KVM-backed QEMU would keep for this map. */
+    pcm->memslots = memslots_new(&address_space_memory, PC_KVM_MEMSLOTS);
 
     /* Power-on: the PIT raises GSI 0, then the board resets. */
     qemu_irq_raise(gsi_get_irqs(pcm->gsi)[0]);
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
     pci_bus_reset(pcm->pci_bus);
-    piix4_pm_machine_ready(pcm->pm);
+    if (pcm->pm) {
+        piix4_pm_machine_ready(pcm->pm);
+    }
     runstate_add_reset_hook(pc_reset, pcm);
+    current_machine = pcm;
 
     pc_memory_hotplug_init(pcm->ram_size, pcm->maxmem, pcm->slots,
                            pcm->devmem_base, pcm->devmem_size,
                            pcm->devmem_size ? &pcm->device_memory : NULL,
-                           !json_is_string(json_object_get(
-                               opts->machine_props, "acpi")) ||
-                           strcmp(json_string_value(json_object_get(
-                                      opts->machine_props, "acpi")),
-                                  "off"));
+                           acpi);
     if (!pc_create_devices(opts, errp)) {
         return NULL;
+    }
+    /* QEMU's power-on reset comes after -device: RMV sees those too. */
+    if (pcm->pm && piix4_pcihp_get(pcm->pm)) {
+        acpi_pcihp_reset(piix4_pcihp_get(pcm->pm));
     }
     return pcm;
 }
 
-/*
- * The machine lives as long as the process (as QEMU's current_machine):
- * its regions stay linked into the global address spaces until exit, so
- * it is kept reachable here rather than torn down piecemeal.
- */
-static PCMachine *current_machine;
-
 PCMachine *pc_current_machine(void)
 {
     return current_machine;
+}
+
+json_t *pc_memslots_json(void)
+{
+    return current_machine ? memslots_to_json(current_machine->memslots)
+                           : json_array();
 }

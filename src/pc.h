@@ -2,6 +2,7 @@
 #ifndef QMACHINED_PC_H
 #define QMACHINED_PC_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -11,6 +12,9 @@ typedef struct PCMachine PCMachine;
 
 /* Builds the machine described by opts (after options_parse). */
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp);
+/* The KVM-style memslot table kept for the memory address space. */
+json_t *pc_memslots_json(void);
+
 /* The machine built by pc_machine_create (NULL before). */
 PCMachine *pc_current_machine(void);
 

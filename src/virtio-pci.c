@@ -1081,6 +1081,30 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
     pci_set_long(d->wmask + pos + VCAP_PCI_CFG_DATA, UINT32_MAX);
 }
 
+/* Types of the backend child objects: "virtio-balloon-device", ... */
+static const char *const backend_types[] = {
+    "virtio-balloon-device", "virtio-rng-device", "virtio-net-device",
+    "virtio-serial-device",
+};
+
+static void add_backend(VirtIOPCIProxy *p)
+{
+    char *type = xasprintf("%s-device", p->vdev.ops->name);
+    DeviceState *be = qdev_try_new(type);
+
+    free(type);
+    if (!be) {
+        return;
+    }
+    object_property_add_child(OBJECT(p), "virtio-backend", OBJECT(be));
+    if (qdev_realize(be, NULL, NULL)) {
+        p->backend = be;
+    } else {
+        object_unparent(OBJECT(be));
+    }
+    object_unref(be);
+}
+
 static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
 {
     VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
@@ -1088,6 +1112,12 @@ static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
     if (p->registered) {
         virtio_unregister_device(&p->vdev);
         p->registered = false;
+    }
+    if (p->backend) {
+        /* Unrealized now; removed (and announced) with the proxy. */
+        object_property_set_bool(OBJECT(p->backend), "realized", false,
+                                 NULL);
+        p->backend = NULL;
     }
     msix_fini(p);
     if (p->config_cap) {
@@ -1190,6 +1220,7 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
         }
         virtio_register_device(&p->vdev, full, bus);
         p->registered = true;
+        add_backend(p);
         free(busname);
         free(full);
         free(path);
@@ -1235,5 +1266,22 @@ static const TypeInfo virtio_pci_info = {
 
 void virtio_pci_register_types(void)
 {
+    static TypeInfo backend_infos[ARRAY_SIZE(backend_types) + 1];
+    size_t i;
+
+    backend_infos[0] = (TypeInfo){ .name = "virtio-device",
+                                   .parent = TYPE_DEVICE,
+                                   .instance_size = sizeof(DeviceState),
+                                   .class_size = sizeof(DeviceClass),
+                                   .abstract = true };
+    for (i = 0; i < ARRAY_SIZE(backend_types); i++) {
+        backend_infos[i + 1] = (TypeInfo){
+            .name = backend_types[i],
+            .parent = "virtio-device",
+            .instance_size = sizeof(DeviceState),
+            .class_size = sizeof(DeviceClass),
+        };
+    }
+    type_register_static_array(backend_infos, ARRAY_SIZE(backend_infos));
     type_register_static(&virtio_pci_info);
 }

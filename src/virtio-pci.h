@@ -46,6 +46,12 @@ typedef struct VirtIOPCIQueue {
 struct VirtIOPCIProxy {
     PCIDevice pci_dev;
     VirtIODevice vdev;
+    /*
+     * The QOM child "virtio-backend" (a "<name>-device") standing for the
+     * device on the proxy's virtio bus, as in QEMU: it goes first when the
+     * proxy is removed, with its own DEVICE_DELETED.
+     */
+    DeviceState *backend;
     bool vdev_ready;        /* virtio_init ran */
     bool registered;        /* in the virtio registry */
 
