@@ -303,6 +303,22 @@ static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
     return true;
 }
 
+/* The machine's "memory" property (QEMU's MemorySizeConfiguration). */
+static json_t *machine_memory_get(Object *obj, ObjectProperty *prop,
+                                  Error **errp)
+{
+    PCMachine *pcm = prop->opaque;
+    json_t *v = json_object();
+
+    json_object_set_new(v, "size", json_integer((json_int_t)pcm->ram_size));
+    if (pcm->slots) { /* QEMU shows max-size and slots only with slots */
+        json_object_set_new(v, "max-size",
+                            json_integer((json_int_t)pcm->maxmem));
+        json_object_set_new(v, "slots", json_integer(pcm->slots));
+    }
+    return v;
+}
+
 /* -machine acpi=on|off|auto: only "off" removes the PIIX4 PM function. */
 static bool machine_acpi_enabled(const MachineOptions *opts)
 {
@@ -375,6 +391,9 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     runstate_add_reset_hook(pc_reset, pcm);
     current_machine = pcm;
+    object_property_add(qdev_get_machine(), "memory",
+                        "MemorySizeConfiguration", machine_memory_get, NULL,
+                        NULL, pcm);
 
     pc_memory_hotplug_init(pcm->ram_size, pcm->maxmem, pcm->slots,
                            pcm->devmem_base, pcm->devmem_size,
