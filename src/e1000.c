@@ -124,7 +124,8 @@ static bool e1000_realize(PCIDevice *d, Error **errp)
     char *owner = pci_mr_owner(d);
 
     (void)errp;
-    d->config[PCI_CACHE_LINE_SIZE] = 0;
+    /* QEMU sets 0x10 here; a bus reset (cold plug) clears it again. */
+    d->config[PCI_CACHE_LINE_SIZE] = 0x10;
     d->config[PCI_INTERRUPT_PIN] = 1;
     net_macaddr_default_if_unset(s->mac);
     s->mac_taken = true;

@@ -158,7 +158,8 @@ int main(int argc, char **argv)
     bool exit_now = false;
     Error *err = NULL;
     LoopWatch *sigw;
-    PCMachine *machine;
+    PCMachine *machine = NULL;
+    int status = 1;
     int sigfd;
     size_t i;
 
@@ -190,38 +191,35 @@ int main(int argc, char **argv)
     }
     if (!loop_init()) {
         fprintf(stderr, "qmachined: cannot create event loop\n");
+        options_free(&opts);
         return 1;
     }
     sigfd = setup_signals();
     sigw = loop_watch_fd(sigfd, LOOP_READ, on_signal, NULL);
 
+    /* From here on, failures leave through "out" so nothing leaks. */
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
-    if (!qdev_machine_init("pc-i440fx-7.2-machine", &err)) {
+    if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
+        !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);
-        return 1;
+        goto out;
     }
-
-    machine = pc_machine_create(&opts, &err);
-    if (!machine) {
-        fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
-        error_free(err);
-        return 1;
-    }
+    (void)machine;
     if (!ospm_init(&opts, &err)) {
         options_report("--guest", opts.guest_policy, error_get_pretty(err));
         error_free(err);
-        return 1;
+        goto out;
     }
 
     for (i = 0; i < opts.n_monitors; i++) {
         if (!listen_or_report(FRONT_QMP, &opts.monitors[i], &opts)) {
-            return 1;
+            goto out;
         }
     }
     for (i = 0; i < opts.n_rest; i++) {
         if (!listen_or_report(FRONT_REST, &opts.rest[i], &opts)) {
-            return 1;
+            goto out;
         }
     }
     if (opts.defaults_used) {
@@ -234,7 +232,7 @@ int main(int argc, char **argv)
              !listen_or_report(FRONT_QMP, &dflt_qmp, &opts)) ||
             (opts.n_rest == 0 &&
              !listen_or_report(FRONT_REST, &dflt_rest, &opts))) {
-            return 1;
+            goto out;
         }
         printf("qmachined %s: default machine pc-i440fx-7.2, %llu MiB, "
                "%u slots, maxmem %llu MiB\n", PACKAGE_VERSION,
@@ -249,10 +247,10 @@ int main(int argc, char **argv)
     if (opts.qtest && !qtest_listen(opts.qtest, &err)) {
         fprintf(stderr, "qmachined: -qtest: %s\n", error_get_pretty(err));
         error_free(err);
-        return 1;
+        goto out;
     }
     if (opts.pidfile && !write_pidfile(opts.pidfile)) {
-        return 1;
+        goto out;
     }
 
     rc.no_shutdown = opts.no_shutdown;
@@ -260,8 +258,13 @@ int main(int argc, char **argv)
     daemonize_finish();
 
     loop_run();
+    status = 0;
 
     monitor_flush_all();
+    if (opts.pidfile) {
+        unlink(opts.pidfile);
+    }
+out:
     monitor_cleanup();
     qtest_cleanup();
     rest_cleanup();
@@ -269,10 +272,7 @@ int main(int argc, char **argv)
     if (sigfd >= 0) {
         close(sigfd);
     }
-    if (opts.pidfile) {
-        unlink(opts.pidfile);
-    }
     options_free(&opts);
     loop_fini();
-    return 0;
+    return status;
 }

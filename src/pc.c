@@ -385,7 +385,6 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     qemu_irq_raise(gsi_get_irqs(pcm->gsi)[0]);
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
-    pci_bus_reset(pcm->pci_bus);
     if (pcm->pm) {
         piix4_pm_machine_ready(pcm->pm);
     }
@@ -402,7 +401,12 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     if (!pc_create_devices(opts, errp)) {
         return NULL;
     }
-    /* QEMU's power-on reset comes after -device: RMV sees those too. */
+    /*
+     * QEMU's power-on reset comes after -device: the PCI bus reset covers
+     * those devices (e1000's cache line size goes back to 0), and RMV
+     * sees them too.
+     */
+    pci_bus_reset(pcm->pci_bus);
     if (pcm->pm && piix4_pcihp_get(pcm->pm)) {
         acpi_pcihp_reset(piix4_pcihp_get(pcm->pm));
     }

@@ -133,10 +133,23 @@ static const VirtIOFeatureName balloon_feature_names[] = {
     { -1, NULL }
 };
 
+/*
+ * Inflate (0) and deflate (1): each page list is returned after use with
+ * its own interrupt, as QEMU does; the pages themselves change nothing
+ * here.  The statistics queue (2) is left alone.
+ */
+static void balloon_handle_notify(VirtIODevice *vdev, unsigned n)
+{
+    if (n < 2) {
+        virtio_queue_complete_each(vdev, n);
+    }
+}
+
 static const VirtIODeviceOps balloon_ops = {
     .name = "virtio-balloon",
     .device_id = VIRTIO_ID_BALLOON,
     .get_config = balloon_get_config,
+    .handle_notify = balloon_handle_notify,
     .set_config = balloon_set_config,
     .feature_names = balloon_feature_names,
 };
@@ -482,6 +495,8 @@ static void net_class_init(ObjectClass *klass, void *data)
 #define SERIAL_CONFIG_SIZE 12
 #define SERIAL_QUEUE_SIZE 128
 #define SERIAL_MAX_PORTS_LIMIT 511
+#define SERIAL_QUEUE_CTRL_IN 2
+#define SERIAL_QUEUE_CTRL_OUT 3
 
 typedef struct VirtIOSerialPCI {
     VirtIOPCIProxy proxy;
@@ -509,10 +524,29 @@ static const VirtIOFeatureName serial_feature_names[] = {
     { -1, NULL }
 };
 
+/*
+ * Queue layout: port 0 receive/transmit (0, 1), control receive/transmit
+ * (2, 3), then a receive/transmit pair per further port.  No port
+ * devices are modelled, so as in QEMU without a port: data the driver
+ * transmits is returned unused with one interrupt, control messages
+ * (which all name absent ports, or DEVICE_READY with none to announce)
+ * are returned one by one, receive queues wait for data that never
+ * comes.
+ */
+static void serial_handle_notify(VirtIODevice *vdev, unsigned n)
+{
+    if (n == SERIAL_QUEUE_CTRL_OUT) {
+        virtio_queue_complete_each(vdev, n);
+    } else if (n != SERIAL_QUEUE_CTRL_IN && (n & 1)) {
+        virtio_queue_discard(vdev, n);
+    }
+}
+
 static const VirtIODeviceOps serial_ops = {
     .name = "virtio-serial",
     .device_id = VIRTIO_ID_CONSOLE,
     .get_config = serial_get_config,
+    .handle_notify = serial_handle_notify,
     .feature_names = serial_feature_names,
 };
 

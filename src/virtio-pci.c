@@ -256,6 +256,21 @@ static bool mac_set(Object *obj, Property *prop, json_t *value,
     memcpy(m, tmp, 6);
     return true;
 inval:
+    /*
+     * On a virtio-pci proxy the property is QEMU's alias of the backend's
+     * ("virtio-net-pci" -> "virtio-net-device"), which names the error.
+     */
+    if (object_dynamic_cast(obj, TYPE_VIRTIO_PCI)) {
+        const char *tn = object_get_typename(obj);
+        size_t n = strlen(tn);
+
+        if (n > 4 && strcmp(tn + n - 4, "-pci") == 0) {
+            error_setg(errp, "Property '%.*s-device.%s' doesn't take value "
+                       "'%s'", (int)(n - 4), tn, prop->name,
+                       json_string_value(value));
+            return false;
+        }
+    }
     error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
                object_get_typename(obj), prop->name,
                json_string_value(value));
@@ -500,6 +515,7 @@ static void virtio_pci_proxy_reset(VirtIOPCIProxy *p)
     if (!p->vdev_ready) {
         return;
     }
+    p->ioeventfd_started = false;
     virtio_reset(&p->vdev);
     pci_set_irq(&p->pci_dev, 0);
     for (i = 0; i < VIRTIO_QUEUE_MAX; i++) {
@@ -524,7 +540,19 @@ static void virtio_pci_qdev_reset(DeviceState *dev)
 
 static void virtio_pci_write_status(VirtIOPCIProxy *p, uint8_t val)
 {
+    if (!(val & VIRTIO_CONFIG_S_DRIVER_OK)) {
+        p->ioeventfd_started = false;
+    }
     virtio_set_status(&p->vdev, val);
+    /*
+     * QEMU starts its ioeventfds at DRIVER_OK and kicks every queue once
+     * to pick up buffers the driver made available before.
+     */
+    if ((val & VIRTIO_CONFIG_S_DRIVER_OK) && p->ioeventfd &&
+        !p->ioeventfd_started) {
+        p->ioeventfd_started = true;
+        virtio_queue_kick_all(&p->vdev);
+    }
     if (p->vdev.status == 0) {
         virtio_pci_proxy_reset(p);
     }
@@ -972,6 +1000,7 @@ static void virtio_pci_write_config(PCIDevice *d, uint32_t addr,
     pci_default_write_config(d, addr, val, len);
     if (addr <= PCI_COMMAND && addr + (uint32_t)len > PCI_COMMAND &&
         !(d->config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
+        p->ioeventfd_started = false;
         virtio_set_status(&p->vdev,
                           p->vdev.status & ~VIRTIO_CONFIG_S_DRIVER_OK);
     }
@@ -1166,6 +1195,7 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     p->vdev_ready = true;
     p->vdev.transport = &virtio_pci_transport;
     p->vdev.transport_opaque = p;
+    p->vdev.dma_as = &d->bus_master_as;
     p->vdev.host_features |= virtio_common_host_features();
     if (p->modern) {
         virtio_add_feature(&p->vdev.host_features, VIRTIO_F_VERSION_1);

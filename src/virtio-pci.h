@@ -60,6 +60,7 @@ struct VirtIOPCIProxy {
     int32_t disable_legacy; /* VIRTIO_ON_OFF_AUTO_* */
     bool disable_modern;
     bool ioeventfd;
+    bool ioeventfd_started; /* kicks go through "ioeventfd" (DRIVER_OK) */
 
     uint16_t class_code;
     bool legacy;

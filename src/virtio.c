@@ -2,12 +2,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/memory.h"
 #include "src/virtio.h"
 
 /* Legacy ring layout sizes. */
 #define VRING_DESC_SIZE 16
 #define VRING_AVAIL_HDR 4
 #define VRING_AVAIL_ELEM 2
+
+/* Split ring field offsets. */
+#define VRING_AVAIL_FLAGS 0
+#define VRING_AVAIL_IDX 2
+#define VRING_AVAIL_RING 4
+#define VRING_USED_IDX 2
+#define VRING_USED_RING 4
+#define VRING_USED_ELEM 8
+#define VRING_AVAIL_F_NO_INTERRUPT 1
 
 const VirtIOFeatureName virtio_transport_feature_names[] = {
     { VIRTIO_F_NOTIFY_ON_EMPTY, "VIRTIO_F_NOTIFY_ON_EMPTY: Notify when "
@@ -125,6 +135,11 @@ void virtio_reset(VirtIODevice *vdev)
         vq->vector = VIRTIO_NO_VECTOR;
         vq->num = vq->num_default;
         vq->notifications = 0;
+        vq->last_avail_idx = 0;
+        vq->used_idx = 0;
+        vq->signalled_used = 0;
+        vq->signalled_used_valid = false;
+        vq->inuse = 0;
     }
 }
 
@@ -221,6 +236,135 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
     }
 }
 
+void virtio_queue_kick_all(VirtIODevice *vdev)
+{
+    unsigned n;
+
+    for (n = 0; n < VIRTIO_QUEUE_MAX; n++) {
+        if (vdev->broken) {
+            return;
+        }
+        if (vdev->vq[n].num && vdev->vq[n].desc &&
+            vdev->ops->handle_notify) {
+            vdev->ops->handle_notify(vdev, n);
+        }
+    }
+}
+
+/* ---- Split ring access ---- */
+
+static uint16_t vring_ld16(const VirtIODevice *vdev, uint64_t addr)
+{
+    if (!vdev->dma_as) {
+        return 0;
+    }
+    return (uint16_t)address_space_ld(vdev->dma_as, addr, 2);
+}
+
+static void vring_st(const VirtIODevice *vdev, uint64_t addr, uint32_t val,
+                     unsigned size)
+{
+    if (vdev->dma_as) {
+        address_space_st(vdev->dma_as, addr, val, size);
+    }
+}
+
+static bool vdev_has_feature(const VirtIODevice *vdev, unsigned bit)
+{
+    return virtio_has_feature(vdev->guest_features, bit);
+}
+
+bool virtio_queue_ready(const VirtIODevice *vdev, unsigned n)
+{
+    return n < VIRTIO_QUEUE_MAX && vdev->vq[n].avail != 0;
+}
+
+static bool virtio_queue_empty(const VirtIODevice *vdev, const VirtQueue *vq)
+{
+    if (!vq->avail) {
+        return true;
+    }
+    return vring_ld16(vdev, vq->avail + VRING_AVAIL_IDX) == vq->last_avail_idx;
+}
+
+void virtio_error(VirtIODevice *vdev)
+{
+    if (vdev_has_feature(vdev, VIRTIO_F_VERSION_1)) {
+        vdev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+        virtio_notify_config(vdev);
+    }
+    vdev->broken = true;
+}
+
+bool virtio_queue_pop_push(VirtIODevice *vdev, unsigned n)
+{
+    VirtQueue *vq;
+    uint16_t avail_idx, head, old;
+
+    if (n >= VIRTIO_QUEUE_MAX || vdev->broken) {
+        return false;
+    }
+    vq = &vdev->vq[n];
+    if (!vq->num || virtio_queue_empty(vdev, vq)) {
+        return false;
+    }
+    avail_idx = vring_ld16(vdev, vq->avail + VRING_AVAIL_IDX);
+    if ((uint16_t)(avail_idx - vq->last_avail_idx) > vq->num ||
+        vq->inuse >= vq->num) {
+        /* "Guest moved used index" / "Virtqueue size exceeded". */
+        virtio_error(vdev);
+        return false;
+    }
+    head = vring_ld16(vdev, vq->avail + VRING_AVAIL_RING +
+                      (uint64_t)(vq->last_avail_idx % vq->num) *
+                      VRING_AVAIL_ELEM);
+    vq->last_avail_idx++;
+    if (head >= vq->num) {
+        /* "Guest says index %u is available". */
+        virtio_error(vdev);
+        return false;
+    }
+    if (vdev_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX)) {
+        /* avail_event follows the used ring. */
+        vring_st(vdev, vq->used + VRING_USED_RING +
+                 (uint64_t)vq->num * VRING_USED_ELEM, vq->last_avail_idx, 2);
+    }
+    vq->inuse++;
+
+    /* Return it: used element { id, len = 0 }, then the used index. */
+    old = vq->used_idx;
+    vring_st(vdev, vq->used + VRING_USED_RING +
+             (uint64_t)(old % vq->num) * VRING_USED_ELEM, head, 4);
+    vring_st(vdev, vq->used + VRING_USED_RING +
+             (uint64_t)(old % vq->num) * VRING_USED_ELEM + 4, 0, 4);
+    vq->used_idx = (uint16_t)(old + 1);
+    vring_st(vdev, vq->used + VRING_USED_IDX, vq->used_idx, 2);
+    vq->inuse--;
+    if ((int16_t)(vq->used_idx - vq->signalled_used) <
+        (uint16_t)(vq->used_idx - old)) {
+        vq->signalled_used_valid = false;
+    }
+    return true;
+}
+
+void virtio_queue_discard(VirtIODevice *vdev, unsigned n)
+{
+    if (!virtio_queue_ready(vdev, n)) {
+        return;
+    }
+    while (virtio_queue_pop_push(vdev, n)) {
+        continue;
+    }
+    virtio_notify(vdev, n);
+}
+
+void virtio_queue_complete_each(VirtIODevice *vdev, unsigned n)
+{
+    while (virtio_queue_pop_push(vdev, n)) {
+        virtio_notify(vdev, n);
+    }
+}
+
 uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr,
                             unsigned size)
 {
@@ -263,6 +407,9 @@ void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint32_t val,
 
 static void virtio_irq(VirtIODevice *vdev, uint16_t vector)
 {
+    if (vdev->broken) {
+        return;
+    }
     if (vdev->transport && vdev->transport->notify) {
         vdev->transport->notify(vdev->transport_opaque, vector);
     }
@@ -279,9 +426,38 @@ void virtio_notify_config(VirtIODevice *vdev)
     virtio_irq(vdev, vdev->config_vector);
 }
 
+/* QEMU 7.2's split-ring interrupt suppression. */
+static bool virtio_should_notify(VirtIODevice *vdev, VirtQueue *vq)
+{
+    uint16_t old, new, event;
+    bool valid;
+
+    if (vdev_has_feature(vdev, VIRTIO_F_NOTIFY_ON_EMPTY) && !vq->inuse &&
+        virtio_queue_empty(vdev, vq)) {
+        return true;
+    }
+    if (!vdev_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX)) {
+        return !vq->avail ||
+               !(vring_ld16(vdev, vq->avail + VRING_AVAIL_FLAGS) &
+                 VRING_AVAIL_F_NO_INTERRUPT);
+    }
+    valid = vq->signalled_used_valid;
+    vq->signalled_used_valid = true;
+    old = vq->signalled_used;
+    new = vq->signalled_used = vq->used_idx;
+    if (!valid) {
+        return true;
+    }
+    /* used_event follows the available ring. */
+    event = vq->avail ? vring_ld16(vdev, vq->avail + VRING_AVAIL_RING +
+                                   (uint64_t)vq->num * VRING_AVAIL_ELEM)
+                      : 0;
+    return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
 void virtio_notify(VirtIODevice *vdev, unsigned n)
 {
-    if (n >= VIRTIO_QUEUE_MAX) {
+    if (n >= VIRTIO_QUEUE_MAX || !virtio_should_notify(vdev, &vdev->vq[n])) {
         return;
     }
     vdev->isr |= VIRTIO_ISR_QUEUE;

@@ -2,8 +2,11 @@
  * Virtio device core, modelled on QEMU 7.2's hw/virtio/virtio.c: device
  * status, feature negotiation, virtqueue registers (size, rings, MSI-X
  * vector), the device configuration space with its generation counter,
- * the ISR and reset.  No ring processing: queues only hold what the
- * driver programs.
+ * the ISR and reset.  Split rings are processed only as far as QEMU's
+ * devices do without a backend: elements are taken off the available
+ * ring and returned unused, and notifications follow QEMU 7.2's
+ * suppression rules (VRING_AVAIL_F_NO_INTERRUPT, EVENT_IDX,
+ * NOTIFY_ON_EMPTY).
  *
  * A VirtIODevice is embedded in its transport (virtio-pci proxy); the
  * device model (balloon, net, ...) supplies a VirtIODeviceOps table and
@@ -65,6 +68,11 @@ typedef struct VirtQueue {
     uint64_t avail;
     uint64_t used;
     uint32_t notifications; /* driver kicks seen (tests) */
+    uint16_t last_avail_idx; /* next available entry to take */
+    uint16_t used_idx;       /* next used entry to write */
+    uint16_t signalled_used; /* used_idx at the last interrupt */
+    bool signalled_used_valid;
+    unsigned inuse;          /* taken, not yet returned */
 } VirtQueue;
 
 /* Text names of feature bits, for x-query-virtio-status. */
@@ -110,6 +118,9 @@ struct VirtIODevice {
     uint64_t legacy_features;      /* hidden from modern drivers */
     bool started;
     bool broken;
+
+    /* Guest memory as the device sees it (bus master); NULL: none. */
+    struct AddressSpace *dma_as;
 
     size_t config_len;
     uint8_t *config;
@@ -158,6 +169,27 @@ uint16_t virtio_queue_vector(const VirtIODevice *vdev, unsigned n);
 void virtio_queue_set_vector(VirtIODevice *vdev, unsigned n,
                              uint16_t vector);
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n);
+/*
+ * The transport started listening for kicks (QEMU's ioeventfd start at
+ * DRIVER_OK): every queue with rings is processed once, as QEMU kicks
+ * them all to pick up buffers made available before.
+ */
+void virtio_queue_kick_all(VirtIODevice *vdev);
+
+/* Device side ring processing. */
+bool virtio_queue_ready(const VirtIODevice *vdev, unsigned n);
+/*
+ * Takes the next available element off queue n and returns it used with
+ * 0 bytes written.  False when the queue is empty (or the device broke
+ * on a bad index, as QEMU's virtio_error does).
+ */
+bool virtio_queue_pop_push(VirtIODevice *vdev, unsigned n);
+/* Returns every available element unused, then notifies once. */
+void virtio_queue_discard(VirtIODevice *vdev, unsigned n);
+/* Returns every available element unused, notifying after each. */
+void virtio_queue_complete_each(VirtIODevice *vdev, unsigned n);
+/* The device failed: NEEDS_RESET (modern), config interrupt, broken. */
+void virtio_error(VirtIODevice *vdev);
 
 /* Device config space accesses (little-endian on pc). */
 uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr,
@@ -167,7 +199,10 @@ void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint32_t val,
 
 /* Device side: config changed (generation, ISR bit 1, interrupt). */
 void virtio_notify_config(VirtIODevice *vdev);
-/* Device side: used buffers on queue n (ISR bit 0, interrupt). */
+/*
+ * Device side: used buffers on queue n (ISR bit 0, interrupt) unless
+ * the driver suppressed the notification.
+ */
 void virtio_notify(VirtIODevice *vdev, unsigned n);
 
 /* Feature-bit texts of the transport bits (x-query-virtio-status). */

@@ -2,8 +2,9 @@
 """End-to-end checks of the simulated guest (acpi/ospm.c) against what a
 real Linux 6.1 guest did under QEMU 7.2 (docs/GUEST.md): the state left
 after the first cont, libvirt's DIMM sequence with policies linux,
-reject, passive and delay:MS, a paused machine, and virtio-balloon-pci
-add/del.  Parts whose hotplug registers are not in the model yet are
+reject, passive and delay:MS, a paused machine, and PCI add/del of
+virtio-balloon-pci, virtio-rng-pci, virtio-net-pci, virtio-serial-pci
+and e1000 (DRIVER_OK in between for the virtio ones).  Parts whose hotplug registers are not in the model yet are
 reported as skipped.
 
 Run: QMACHINED=src/qmachined python3 tests/e2e/guest.py
@@ -326,6 +327,37 @@ def pci_tests(qmp, qt):
     check([e["data"].get("path") for e in ev] ==
           ["/machine/peripheral/bal0/virtio-backend",
            "/machine/peripheral/bal0"], "balloon DEVICE_DELETED order: %r" % ev)
+    qmp.take()
+    for driver in ("virtio-balloon-pci", "virtio-rng-pci", "virtio-net-pci",
+                   "virtio-serial-pci", "e1000"):
+        pci_add_del(qmp, driver)
+
+
+def pci_add_del(qmp, driver):
+    """device_add, the guest's DRIVER_OK (virtio), device_del, eject."""
+    dev = driver.replace("-", "")
+    r = qmp.cmd("device_add", driver=driver, id=dev)
+    check("return" in r, "device_add %s: %r" % (driver, r))
+    qmp.wait_events(1, 0.1)
+    virtio = driver.startswith("virtio-")
+    if virtio:
+        vs = qmp.cmd("x-query-virtio-status",
+                     path="/machine/peripheral/%s/virtio-backend" % dev)
+        st = vs.get("return", {}).get("status", {}).get("statuses", [])
+        check(any(x.startswith("VIRTIO_CONFIG_S_DRIVER_OK") for x in st),
+              "%s DRIVER_OK after hotplug: %r" % (driver, vs))
+    qmp.take()
+    check("return" in qmp.cmd("device_del", id=dev), "device_del " + dev)
+    want = ["/machine/peripheral/%s/virtio-backend" % dev] if virtio else []
+    want.append("/machine/peripheral/" + dev)
+    ev = qmp.wait_events(len(want), 2, ["DEVICE_DELETED"])
+    check([e["data"].get("path") for e in ev] == want,
+          "%s DEVICE_DELETED: %r" % (driver, ev))
+    check(ev[-1:] and ev[-1]["data"].get("device") == dev,
+          "%s DEVICE_DELETED names the device" % driver)
+    gone = [d for d in qmp.cmd("query-pci")["return"][0]["devices"]
+            if d["qdev_id"] == dev]
+    check(not gone, "%s gone from query-pci" % driver)
     qmp.take()
 
 
