@@ -25,34 +25,51 @@ int socket_set_nonblock(int fd)
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+/*
+ * The socket is bound under a temporary name and renamed into place once
+ * it listens, so a client that sees the path can always connect.
+ */
 static int listen_unix(const char *path, Error **errp)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char *tmp;
     int fd;
 
-    if (strlen(path) >= sizeof(sa.sun_path)) {
+    if (strlen(path) + 16 >= sizeof(sa.sun_path)) {
         error_setg(errp, "UNIX socket path '%s' is too long", path);
         return -1;
     }
-    strcpy(sa.sun_path, path);
+    tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+    strcpy(sa.sun_path, tmp);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         error_setg(errp, "Failed to create Unix socket: %s", strerror(errno));
+        free(tmp);
         return -1;
     }
-    unlink(path);
+    unlink(tmp);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         error_setg(errp, "Failed to bind socket to %s: %s", path,
                    strerror(errno));
-        close(fd);
-        return -1;
+        goto fail;
     }
     if (listen(fd, 64) < 0) {
         error_setg(errp, "Failed to listen on socket: %s", strerror(errno));
-        close(fd);
-        return -1;
+        goto fail;
     }
+    if (rename(tmp, path) < 0) {
+        error_setg(errp, "Failed to bind socket to %s: %s", path,
+                   strerror(errno));
+        goto fail;
+    }
+    free(tmp);
     return fd;
+
+fail:
+    unlink(tmp);
+    free(tmp);
+    close(fd);
+    return -1;
 }
 
 static int listen_tcp(const char *host, const char *port, Error **errp)

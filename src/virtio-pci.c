@@ -380,8 +380,9 @@ static uint64_t msix_pba_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
-static void msix_pba_write(void *opaque, uint64_t addr, uint64_t val,
-                           unsigned size)
+/* Writes to read-only blocks (MSI-X PBA, ISR) are dropped. */
+static void ignore_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
 {
     (void)opaque;
     (void)addr;
@@ -391,7 +392,7 @@ static void msix_pba_write(void *opaque, uint64_t addr, uint64_t val,
 
 static const MemoryRegionOps msix_pba_ops = {
     .read = msix_pba_read,
-    .write = msix_pba_write,
+    .write = ignore_write,
     .valid = { .min_access_size = 4, .max_access_size = 8 },
     .impl = { .min_access_size = 4, .max_access_size = 4 },
 };
@@ -865,14 +866,6 @@ static uint64_t isr_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
-static void ignore_write(void *opaque, uint64_t addr, uint64_t val,
-                         unsigned size)
-{
-    (void)opaque;
-    (void)addr;
-    (void)val;
-    (void)size;
-}
 
 static const MemoryRegionOps virtio_pci_isr_ops = {
     .read = isr_read,
