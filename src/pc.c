@@ -37,6 +37,7 @@
 #include "memory.h"
 #include "memslots.h"
 #include "pc-hotplug.h"
+#include "pc-isa.h"
 #include "object.h"
 #include "piix.h"
 #include "qdev.h"
@@ -92,6 +93,7 @@ struct PCMachine {
     PIIX3State *piix3;
     PIIX4PMState *pm;
     MemSlots *memslots;
+    PCISA *isa;            /* the legacy ISA devices (pc-isa.c) */
 };
 
 /*
@@ -257,26 +259,51 @@ static DeviceState *board_device(const char *type, Object *parent,
 static void pc_reset(void *opaque)
 {
     PCMachine *pcm = opaque;
-    qemu_irq *gsi = gsi_get_irqs(pcm->gsi);
 
-    qemu_irq_lower(gsi[0]);
-    qemu_irq_raise(gsi[0]);
+    pc_isa_reset(pcm->isa); /* the PIT re-drives GSI 0 first */
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
     hpet_reset(pcm->hpet);
     pci_bus_reset(pcm->pci_bus);
 }
 
-static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
+/*
+ * FW_CFG_MAX_CPUS: the highest APIC ID + 1.  APIC IDs pack threads, cores
+ * and dies into bit fields each rounded up to a power of two.
+ */
+static unsigned apic_width(unsigned n)
 {
-    MemoryRegion *sysmem = get_system_memory();
-    Object *host = object_resolve_path("/machine/i440fx", NULL);
+    unsigned w = 0;
+
+    while ((1u << w) < n) {
+        w++;
+    }
+    return w;
+}
+
+static unsigned pc_apic_id_limit(const MachineOptions *opts)
+{
+    unsigned max = opts->smp_maxcpus ? opts->smp_maxcpus : 1;
+    unsigned threads = opts->smp_threads ? opts->smp_threads : 1;
+    unsigned cores = opts->smp_cores ? opts->smp_cores : 1;
+    unsigned dies = opts->smp_dies ? opts->smp_dies : 1;
+    unsigned last = max - 1;
+    unsigned tw = apic_width(threads), cw = apic_width(cores);
+    unsigned dw = apic_width(dies);
+    unsigned id;
+
+    id = (last % threads) | (((last / threads) % cores) << tw) |
+         (((last / threads / cores) % dies) << (tw + cw)) |
+         ((last / threads / cores / dies) << (tw + cw + dw));
+    return id + 1;
+}
+
+/* The i8259 pair's QOM objects (after the DMA pair's, as in QEMU). */
+static bool create_pic_objects(PCMachine *pcm, Error **errp)
+{
     DeviceState *dev;
     int i;
 
-    pcm->gsi = gsi_init();
-    pcm->pic = i8259_init(get_system_io(), NULL);
-    gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
     for (i = 0; i < 2; i++) {
         dev = board_device(TYPE_ISA_I8259, NULL, NULL, errp);
         if (!dev) {
@@ -285,6 +312,18 @@ static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
         irq_register_gpio_in(dev, pcm->pic->chip[i].in, 8);
         irq_register_gpio_out(dev, pcm->pic->chip[i].int_out, 1);
     }
+    return true;
+}
+
+static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
+{
+    MemoryRegion *sysmem = get_system_memory();
+    Object *host = object_resolve_path("/machine/i440fx", NULL);
+    DeviceState *dev;
+
+    pcm->gsi = gsi_init();
+    pcm->pic = i8259_init(get_system_io(), NULL);
+    gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
     pcm->ioapic = ioapic_init(sysmem);
     gsi_connect_ioapic(pcm->gsi, ioapic_get_irqs(pcm->ioapic));
     ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq,
@@ -353,6 +392,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     memory_region_transaction_begin();
     build_memory(pcm);
+    pc_isa_create_objects(PC_ISA_OBJ_VAPIC);
     pcm->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
                                i440fx_pci_memory(), pcm->ram_mr,
                                pcm->below_4g, pcm->above_4g, &i440fx_dev);
@@ -362,6 +402,22 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     pcm->piix3 = piix3_create(pcm->pci_bus, PIIX3_DEVFN,
                               gsi_get_irqs(pcm->gsi));
+    pc_isa_create_objects(PC_ISA_OBJ_DMA);
+    if (!create_pic_objects(pcm, errp)) {
+        memory_region_transaction_commit();
+        return NULL;
+    }
+    pc_isa_create_objects(PC_ISA_OBJ_RTC);
+    pc_isa_create_objects(PC_ISA_OBJ_REST);
+    pcm->isa = pc_isa_init(get_system_io(), gsi_get_irqs(pcm->gsi),
+                           &(PCISAConfig){
+                               .ram_size = pcm->ram_size,
+                               .below_4g = pcm->below_4g,
+                               .above_4g = pcm->above_4g,
+                               .cpus = opts->smp_cpus ? opts->smp_cpus : 1,
+                               .apic_id_limit = pc_apic_id_limit(opts),
+                           });
+    pc_isa_create_objects(PC_ISA_OBJ_FW_CFG);
     piix3_ide_create(pcm->pci_bus, PIIX3_IDE_DEVFN);
     if (acpi) {
         /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
@@ -382,7 +438,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->memslots = memslots_new(&address_space_memory, PC_KVM_MEMSLOTS);
 
     /* Power-on: the PIT raises GSI 0, then the board resets. */
-    qemu_irq_raise(gsi_get_irqs(pcm->gsi)[0]);
+    pit_update_irq(pcm->isa->pit);
     i8259_reset(pcm->pic);
     ioapic_reset(pcm->ioapic);
     if (pcm->pm) {

@@ -1,0 +1,63 @@
+/*
+ * PC speaker control at port 0x61 ("pcspk"): bit 0 gates PIT channel 2,
+ * bit 1 enables the speaker data; reads add channel 2's output (bit 5) and
+ * the refresh-clock bit 4, which QEMU toggles on every read.
+ */
+#include "isa.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+#define SPK_GATE 0x01
+#define SPK_DATA_ON 0x02
+#define SPK_REFRESH 0x10
+#define SPK_OUT_SHIFT 5
+#define PIT_SPEAKER_CHANNEL 2
+
+struct PCSpkState {
+    PITState *pit;
+    uint8_t data_on;
+    uint8_t refresh;
+    MemoryRegion io;
+};
+
+static uint64_t pcspk_read(void *opaque, uint64_t addr, unsigned size)
+{
+    PCSpkState *s = opaque;
+    int gate, mode, out;
+
+    (void)addr;
+    (void)size;
+    pit_get_channel_info(s->pit, PIT_SPEAKER_CHANNEL, &gate, &mode, &out);
+    s->refresh ^= SPK_REFRESH;
+    return (uint64_t)(gate | (s->data_on << 1) | s->refresh |
+                      (out << SPK_OUT_SHIFT));
+}
+
+static void pcspk_write(void *opaque, uint64_t addr, uint64_t val,
+                        unsigned size)
+{
+    PCSpkState *s = opaque;
+
+    (void)addr;
+    (void)size;
+    s->data_on = (val & SPK_DATA_ON) ? 1 : 0;
+    pit_set_gate(s->pit, PIT_SPEAKER_CHANNEL, (val & SPK_GATE) ? 1 : 0);
+}
+
+static const MemoryRegionOps pcspk_ops = {
+    .read = pcspk_read,
+    .write = pcspk_write,
+    .impl = { .min_access_size = 1, .max_access_size = 1 },
+};
+
+PCSpkState *pcspk_init(MemoryRegion *io, uint16_t port, PITState *pit)
+{
+    PCSpkState *s = xzalloc(sizeof(*s));
+
+    s->pit = pit;
+    memory_region_init_io(&s->io, NULL, &pcspk_ops, s, "pcspk", 1);
+    memory_region_add_subregion(io, port, &s->io);
+    return s;
+}

@@ -1,0 +1,60 @@
+/*
+ * System control port A at 0x92 ("port92"): bit 1 is the fast A20 gate,
+ * setting bit 0 requests a system reset.  The register reads back what
+ * was written; reset clears bit 0.
+ */
+#include "isa.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+#define PORT92_RESET 0x01
+
+struct Port92State {
+    uint8_t outport;
+    MemoryRegion io;
+};
+
+static uint64_t port92_read(void *opaque, uint64_t addr, unsigned size)
+{
+    Port92State *s = opaque;
+
+    (void)addr;
+    (void)size;
+    return s->outport;
+}
+
+static void port92_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size)
+{
+    Port92State *s = opaque;
+    uint8_t old = s->outport;
+
+    (void)addr;
+    (void)size;
+    s->outport = (uint8_t)val;
+    if ((val & PORT92_RESET) && !(old & PORT92_RESET)) {
+        isa_request_system_reset();
+    }
+}
+
+static const MemoryRegionOps port92_ops = {
+    .read = port92_read,
+    .write = port92_write,
+    .impl = { .min_access_size = 1, .max_access_size = 1 },
+};
+
+void port92_reset(Port92State *s)
+{
+    s->outport &= ~PORT92_RESET;
+}
+
+Port92State *port92_init(MemoryRegion *io, uint16_t port)
+{
+    Port92State *s = xzalloc(sizeof(*s));
+
+    memory_region_init_io(&s->io, NULL, &port92_ops, s, "port92", 1);
+    memory_region_add_subregion(io, port, &s->io);
+    return s;
+}
