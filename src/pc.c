@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "acpi/memhp.h"
@@ -342,11 +343,14 @@ static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
     return true;
 }
 
+/* The machine being built (current_machine is set once it is complete). */
+static PCMachine *mach_pcm;
+
 /* The machine's "memory" property (QEMU's MemorySizeConfiguration). */
 static json_t *machine_memory_get(Object *obj, ObjectProperty *prop,
                                   Error **errp)
 {
-    PCMachine *pcm = prop->opaque;
+    PCMachine *pcm = mach_pcm;
     json_t *v = json_object();
 
     json_object_set_new(v, "size", json_integer((json_int_t)pcm->ram_size));
@@ -367,6 +371,483 @@ static bool machine_acpi_enabled(const MachineOptions *opts)
     return !v || strcmp(v, "off") != 0;
 }
 
+/* ---- The machine's own QOM properties (QEMU 7.2 pc-i440fx-7.2) ---- */
+
+typedef enum {
+    MP_STR, MP_BOOL, MP_INT, MP_U64, MP_ONOFFAUTO, MP_STRUCT, MP_ARRAY,
+    MP_LINK, MP_RO, MP_SPECIAL
+} MachPropKind;
+
+typedef struct MachProp {
+    const char *name;
+    const char *type;
+    const char *desc;
+    MachPropKind kind;
+} MachProp;
+
+/* Per class, in QEMU's class_init order (the table layout depends on it). */
+static const MachProp machine_class_props[] = {
+    { "kernel", "string", "Linux kernel image file", MP_STR },
+    { "initrd", "string", "Linux initial ramdisk file", MP_STR },
+    { "append", "string", "Linux kernel command line", MP_STR },
+    { "dtb", "string", "Linux kernel device tree file", MP_STR },
+    { "dumpdtb", "string", "Dump current dtb to a file and quit", MP_STR },
+    { "phandle-start", "int",
+      "The first phandle ID we may generate dynamically", MP_INT },
+    { "dt-compatible", "string",
+      "Overrides the \"compatible\" property of the dt root node", MP_STR },
+    { "dump-guest-core", "bool", "Include guest memory in a core dump",
+      MP_BOOL },
+    { "mem-merge", "bool", "Enable/disable memory merge support", MP_BOOL },
+    { "usb", "bool", "Set on/off to enable/disable usb", MP_BOOL },
+    { "graphics", "bool", "Set on/off to enable/disable graphics emulation",
+      MP_BOOL },
+    { "firmware", "string", "Firmware image", MP_STR },
+    { "suppress-vmdesc", "bool", "Set on to disable self-describing migration",
+      MP_BOOL },
+    { "confidential-guest-support", "link<confidential-guest-support>",
+      "Set confidential guest scheme to support", MP_LINK },
+    { "memory-encryption", "string", "Set memory encryption object to use",
+      MP_SPECIAL },
+    { "memory-backend", "link<memory-backend>",
+      "Set RAM backendValid value is ID of hostmem based backend", MP_LINK },
+    { "smp", "SMPConfiguration", "CPU topology", MP_STRUCT },
+    { "boot", "BootConfiguration", "Boot configuration", MP_STRUCT },
+    { "memory", "MemorySizeConfiguration", "Memory size configuration",
+      MP_STRUCT },
+    { NULL, NULL, NULL, 0 }
+};
+
+static const MachProp x86_class_props[] = {
+    { "smm", "OnOffAuto", "Enable SMM", MP_ONOFFAUTO },
+    { "acpi", "OnOffAuto", "Enable ACPI", MP_ONOFFAUTO },
+    { "pit", "OnOffAuto", "Enable i8254 PIT", MP_ONOFFAUTO },
+    { "pic", "OnOffAuto", "Enable i8259 PIC", MP_ONOFFAUTO },
+    { "x-oem-id", "string",
+      "Override the default value of field OEMID in ACPI table header."
+      "The string may be up to 6 bytes in size", MP_STR },
+    { "x-oem-table-id", "string",
+      "Override the default value of field OEM Table ID in ACPI table "
+      "header.The string may be up to 8 bytes in size", MP_STR },
+    { "bus-lock-ratelimit", "uint64_t",
+      "Set the ratelimit for the bus locks acquired in VMs", MP_U64 },
+    { "sgx-epc", "SgxEPC", "SGX EPC device", MP_ARRAY },
+    { NULL, NULL, NULL, 0 }
+};
+
+static const MachProp pc_class_props[] = {
+    { "device-memory-region-size", "int", NULL, MP_RO },
+    { "max-ram-below-4g", "size",
+      "Maximum ram below the 4G boundary (32bit boundary)", MP_U64 },
+    { "vmport", "OnOffAuto", "Enable vmport (pc & q35)", MP_ONOFFAUTO },
+    { "smbus", "bool", "Enable/disable system management bus", MP_BOOL },
+    { "sata", "bool", "Enable/disable Serial ATA bus", MP_BOOL },
+    { "hpet", "bool", "Enable/disable high precision event timer emulation",
+      MP_BOOL },
+    { "i8042", "bool", NULL, MP_BOOL },
+    { "default-bus-bypass-iommu", "bool", NULL, MP_BOOL },
+    { "max-fw-size", "size", "Maximum combined firmware size", MP_U64 },
+    { "smbios-entry-point-type", "str", "SMBIOS Entry Point type [32, 64]",
+      MP_SPECIAL },
+    { NULL, NULL, NULL, 0 }
+};
+
+/*
+ * Instance properties, in the order QEMU adds them (machine_initfn, then
+ * the pc machine's instance init).
+ */
+static const MachProp machine_inst_props[] = {
+    { "nvdimm", "bool", "Set on/off to enable/disable NVDIMM instantiation",
+      MP_BOOL },
+    { "nvdimm-persistence", "string",
+      "Set NVDIMM persistenceValid values are cpu, mem-ctrl", MP_SPECIAL },
+    { "hmat", "bool",
+      "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
+      "Table (HMAT)", MP_BOOL },
+    { "pcspk-audiodev", "str", "ID of an audiodev to use as a backend",
+      MP_SPECIAL },
+    { "cxl", "bool", "Set on/off to enable/disable CXL instantiation",
+      MP_BOOL },
+    { "cxl-fmw", "CXLFixedMemoryWindow", "CXL Fixed Memory Windows (array)",
+      MP_ARRAY },
+    { NULL, NULL, NULL, 0 }
+};
+
+/* Current values of the plain (stored) properties, by name. */
+static json_t *mach_values;
+
+static json_t *mach_default(const char *name)
+{
+    static const char *const defaults =
+        "{\"kernel\": \"\", \"initrd\": \"\", \"append\": \"\","
+        " \"dtb\": \"\", \"dumpdtb\": \"\", \"phandle-start\": 0,"
+        " \"dt-compatible\": \"\", \"dump-guest-core\": true,"
+        " \"mem-merge\": true, \"usb\": false, \"graphics\": true,"
+        " \"firmware\": \"bios-256k.bin\", \"suppress-vmdesc\": false,"
+        " \"memory-encryption\": \"\", \"boot\": {\"order\": \"cad\"},"
+        " \"smm\": \"auto\", \"acpi\": \"auto\", \"pit\": \"auto\","
+        " \"pic\": \"auto\", \"x-oem-id\": \"BOCHS \","
+        " \"x-oem-table-id\": \"BXPC    \", \"bus-lock-ratelimit\": 0,"
+        " \"sgx-epc\": [], \"max-ram-below-4g\": 3758096384,"
+        " \"vmport\": \"on\", \"smbus\": true, \"sata\": true,"
+        " \"hpet\": true, \"i8042\": true,"
+        " \"default-bus-bypass-iommu\": false, \"max-fw-size\": 8388608,"
+        " \"smbios-entry-point-type\": \"32\", \"nvdimm\": false,"
+        " \"nvdimm-persistence\": \"\", \"cxl\": false, \"cxl-fmw\": [],"
+        " \"hmat\": false, \"pcspk-audiodev\": \"\"}";
+    static json_t *table;
+
+    if (!table) {
+        table = json_loads(defaults, 0, NULL);
+    }
+    return json_object_get(table, name);
+}
+
+static const char *mach_qtype_name(MachPropKind kind)
+{
+    switch (kind) {
+    case MP_BOOL:
+        return "boolean";
+    case MP_INT:
+        return "integer";
+    case MP_STRUCT:
+        return "object";
+    case MP_ARRAY:
+        return "array";
+    default:
+        return "string";
+    }
+}
+
+static json_t *mach_prop_get(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    const MachProp *mp = prop->opaque;
+    PCMachine *pcm = mach_pcm;
+    json_t *v;
+
+    if (!strcmp(mp->name, "device-memory-region-size")) {
+        return json_integer(pcm ? (json_int_t)pcm->devmem_size : 0);
+    }
+    if (!strcmp(mp->name, "memory") && pcm) {
+        return machine_memory_get(obj, prop, errp);
+    }
+    if (!strcmp(mp->name, "smp")) {
+        return json_deep_copy(json_object_get(mach_values, "smp"));
+    }
+    if (mp->kind == MP_LINK) {
+        v = json_object_get(mach_values, mp->name);
+        return json_string(v ? json_string_value(v) : "");
+    }
+    v = json_object_get(mach_values, mp->name);
+    return json_deep_copy(v ? v : mach_default(mp->name));
+}
+
+static bool mach_prop_set(Object *obj, ObjectProperty *prop, json_t *value,
+                          Error **errp)
+{
+    const MachProp *mp = prop->opaque;
+    MachPropKind kind = mp->kind;
+    const char *s;
+    bool ok;
+
+    switch (kind) {
+    case MP_BOOL:
+        ok = json_is_boolean(value);
+        break;
+    case MP_INT:
+        ok = json_is_integer(value);
+        break;
+    case MP_U64:
+        if (!json_is_integer(value) || json_integer_value(value) < 0) {
+            error_setg(errp, "Parameter '%s' expects uint64", mp->name);
+            return false;
+        }
+        ok = true;
+        break;
+    case MP_STRUCT:
+        ok = json_is_object(value);
+        break;
+    case MP_ARRAY:
+        ok = json_is_array(value);
+        break;
+    default:
+        ok = json_is_string(value);
+        break;
+    }
+    if (!ok) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+                   mp->name, mach_qtype_name(kind));
+        return false;
+    }
+    s = json_string_value(value);
+    if (kind == MP_ONOFFAUTO && strcmp(s, "on") && strcmp(s, "off") &&
+        strcmp(s, "auto")) {
+        error_setg(errp, "Parameter '%s' does not accept value '%s'",
+                   mp->name, s);
+        return false;
+    }
+    if (kind == MP_LINK) {
+        bool ambiguous = false;
+
+        if (*s && !object_resolve_path(s, &ambiguous)) {
+            error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                      "Device '%s' not found", s);
+            return false;
+        }
+        return true;
+    }
+    if (kind == MP_STRUCT || kind == MP_ARRAY) {
+        return true;
+    }
+    if (!strcmp(mp->name, "memory-encryption")) {
+        error_setg(errp, "No such memory encryption object '%s'", s);
+        return false;
+    }
+    if (!strcmp(mp->name, "nvdimm-persistence") && strcmp(s, "cpu") &&
+        strcmp(s, "mem-ctrl")) {
+        error_setg(errp, "-machine nvdimm-persistence=%s: unsupported option",
+                   s);
+        return false;
+    }
+    if (!strcmp(mp->name, "smbios-entry-point-type") && strcmp(s, "32") &&
+        strcmp(s, "64")) {
+        error_setg(errp, "Parameter '%s' does not accept value '%s'",
+                   mp->name, s);
+        return false;
+    }
+    if (!strcmp(mp->name, "pcspk-audiodev")) {
+        error_setg(errp, "Attempt to set property 'audiodev' on anonymous "
+                   "device (type 'isa-pcspk') after it was realized");
+        return false;
+    }
+    json_object_set(mach_values, mp->name, value);
+    return true;
+}
+
+static void mach_add_class_props(const char *typename, const MachProp *mps)
+{
+    ObjectClass *k = object_class_by_name(typename);
+
+    if (!k || object_class_property_find(k, mps[0].name)) {
+        return;
+    }
+    for (; mps->name; mps++) {
+        object_class_property_add(k, mps->name, mps->type, mach_prop_get,
+                                  mps->kind == MP_RO ? NULL : mach_prop_set,
+                                  NULL, (void *)mps);
+        if (mps->desc) {
+            object_class_property_set_description(k, mps->name, mps->desc);
+        }
+    }
+}
+
+/* Stores the -machine option value (a string) of a plain property. */
+static void mach_take_option(const MachProp *mp, const char *s)
+{
+    json_t *v;
+
+    switch (mp->kind) {
+    case MP_BOOL:
+        v = json_boolean(!strcmp(s, "on") || !strcmp(s, "yes") ||
+                         !strcmp(s, "true"));
+        break;
+    case MP_INT:
+    case MP_U64:
+        v = json_integer((json_int_t)strtoull(s, NULL, 0));
+        break;
+    case MP_STR:
+    case MP_ONOFFAUTO:
+        v = json_string(s);
+        break;
+    default:
+        return;
+    }
+    json_object_set_new(mach_values, mp->name, v);
+}
+
+static void mach_take_options(const MachineOptions *opts,
+                              const MachProp *mps)
+{
+    for (; mps->name; mps++) {
+        const char *s = json_string_value(json_object_get(opts->machine_props,
+                                                          mps->name));
+
+        if (s) {
+            mach_take_option(mps, s);
+        }
+    }
+}
+
+static json_t *mach_rtc_time_get(Object *obj, ObjectProperty *prop,
+                                 Error **errp)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "tm_year", tm.tm_year,
+                     "tm_sec", tm.tm_sec, "tm_hour", tm.tm_hour,
+                     "tm_min", tm.tm_min, "tm_mon", tm.tm_mon,
+                     "tm_mday", tm.tm_mday);
+}
+
+static bool mach_rtc_time_set(Object *obj, ObjectProperty *prop,
+                              json_t *value, Error **errp)
+{
+    error_setg(errp, "Property 'mc146818rtc.date' is not writable");
+    return false;
+}
+
+/* A link<> shown as the canonical path of the only object of a type. */
+static json_t *mach_type_link_get(Object *obj, ObjectProperty *prop,
+                                  Error **errp)
+{
+    Object *o = object_resolve_path_type("", prop->opaque, NULL);
+    char *path = o ? object_get_canonical_path(o) : NULL;
+    json_t *v = json_string(path ? path : "");
+
+    free(path);
+    return v;
+}
+
+static bool mach_type_link_set(Object *obj, ObjectProperty *prop,
+                               json_t *value, Error **errp)
+{
+    const char *s = json_string_value(value);
+
+    if (!s) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: string",
+                   prop->name);
+        return false;
+    }
+    if (*s && !object_resolve_path(s, NULL)) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  s);
+        return false;
+    }
+    return true;
+}
+
+/* Only the names matter (placement); not child<>, as they hold nothing. */
+static const MachProp mach_flash_props[] = {
+    { "system.flash0", "str", NULL, MP_RO },
+    { "pflash0", "str", NULL, MP_RO },
+    { "system.flash1", "str", NULL, MP_RO },
+    { "pflash1", "str", NULL, MP_RO },
+    { NULL, NULL, NULL, 0 }
+};
+
+static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
+{
+    Object *m = qdev_get_machine();
+    const MachProp *mp;
+    json_t *smp;
+    unsigned cpus = opts->smp_cpus ? opts->smp_cpus : 1;
+    unsigned maxcpus = opts->smp_maxcpus ? opts->smp_maxcpus : cpus;
+    unsigned threads = opts->smp_threads ? opts->smp_threads : 1;
+    unsigned cores = opts->smp_cores ? opts->smp_cores : 1;
+    unsigned dies = opts->smp_dies ? opts->smp_dies : 1;
+    unsigned sockets = opts->smp_sockets ? opts->smp_sockets
+                                         : maxcpus / (threads * cores * dies);
+    const char *backend;
+
+    json_decref(mach_values);
+    mach_values = json_object();
+    mach_add_class_props("machine", machine_class_props);
+    mach_add_class_props("x86-machine", x86_class_props);
+    mach_add_class_props("generic-pc-machine", pc_class_props);
+    mach_take_options(opts, machine_class_props);
+    mach_take_options(opts, x86_class_props);
+    mach_take_options(opts, pc_class_props);
+    mach_take_options(opts, machine_inst_props);
+    if (!machine_acpi_enabled(opts)) {
+        json_object_set_new(mach_values, "acpi", json_string("off"));
+    }
+    smp = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+                    "cpus", (json_int_t)cpus, "maxcpus", (json_int_t)maxcpus,
+                    "threads", (json_int_t)threads, "cores", (json_int_t)cores,
+                    "dies", (json_int_t)dies,
+                    "sockets", (json_int_t)(sockets ? sockets : 1),
+                    "clusters", 1);
+    json_object_set_new(mach_values, "smp", smp);
+    backend = json_string_value(json_object_get(opts->machine_props,
+                                                "memory-backend"));
+    if (backend) {
+        json_object_set_new(mach_values, "memory-backend",
+                            json_sprintf("/objects/%s", backend));
+    } else {
+        json_object_set_new(mach_values, "memory-backend",
+                            json_string("/objects/pc.ram"));
+    }
+    for (mp = machine_inst_props; mp->name; mp++) {
+        object_property_add(m, mp->name, mp->type, mach_prop_get,
+                            mach_prop_set, NULL, (void *)mp);
+        object_property_set_description(m, mp->name, mp->desc);
+    }
+    /*
+     * QEMU creates the two flash devices and their aliases, then drops
+     * the unused ones (machine_props_board): their places stay behind in
+     * the table.
+     */
+    for (mp = mach_flash_props; mp->name; mp++) {
+        object_property_add(m, mp->name, mp->type, NULL, NULL, NULL, NULL);
+    }
+    if (opts->qtest) {
+        /*
+         * QEMU's qtest server object: an empty stand-in (no "qtest" type
+         * here), listed with QEMU's type.
+         */
+        Object *qt = object_new(TYPE_CONTAINER);
+        ObjectProperty *p = object_property_add_child(m, "qtest", qt);
+
+        object_unref(qt);
+        free(p->type);
+        p->type = xstrdup("child<qtest>");
+    }
+    mach_pcm = pcm;
+}
+
+static json_t *mach_smram_get(Object *obj, ObjectProperty *prop,
+                              Error **errp)
+{
+    Object *o = object_resolve_path_type("", "i440FX", NULL);
+    char *path = o ? object_get_canonical_path(o) : NULL;
+    json_t *v = path ? json_sprintf("%s/smram[0]", path) : json_string("");
+
+    free(path);
+    return v;
+}
+
+/*
+ * Instance properties the board adds while it is built: 0 after the host
+ * bridge, 1 after the RTC, 2 after the PM function (not with acpi=off).
+ */
+static void machine_props_board(int step)
+{
+    Object *m = qdev_get_machine();
+
+    if (step == 0) {
+        const MachProp *mp;
+
+        object_property_add(m, "smram", "link<memory-region>",
+                            mach_smram_get, NULL, NULL, NULL);
+        /* The unused flash devices go once the host bridge exists. */
+        for (mp = mach_flash_props; mp->name; mp++) {
+            object_property_del(m, mp->name);
+        }
+    } else if (step == 1) {
+        object_property_add(m, "rtc_state", "link<isa-device>",
+                            mach_type_link_get, mach_type_link_set, NULL,
+                            "mc146818rtc");
+        object_property_add(m, "rtc-time", "struct tm", mach_rtc_time_get,
+                            mach_rtc_time_set, NULL, NULL);
+    } else {
+        object_property_add(m, "acpi-device", "link<hotplug-handler>",
+                            mach_type_link_get, mach_type_link_set, NULL,
+                            "PIIX4_PM");
+    }
+}
+
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 {
     bool acpi;
@@ -385,6 +866,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         return NULL;
     }
     acpi = machine_acpi_enabled(opts);
+    machine_props_init(opts, pcm);
     pcm->ram_mr = pc_ram_init(opts, pcm->ram_size, &pcm->ram, errp);
     if (!pcm->ram_mr) {
         free(pcm);
@@ -396,6 +878,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
                                i440fx_pci_memory(), pcm->ram_mr,
                                pcm->below_4g, pcm->above_4g, &i440fx_dev);
+    machine_props_board(0);
     if (!build_interrupts_and_platform(pcm, errp)) {
         memory_region_transaction_commit();
         return NULL;
@@ -408,6 +891,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         return NULL;
     }
     pc_isa_create_objects(PC_ISA_OBJ_RTC);
+    machine_props_board(1);
     pc_isa_create_objects(PC_ISA_OBJ_REST);
     pcm->isa = pc_isa_init(get_system_io(), gsi_get_irqs(pcm->gsi),
                            &(PCISAConfig){
@@ -430,6 +914,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
                                 opts->smp_maxcpus ? opts->smp_maxcpus : 1);
         /* ACPI PCI hotplug at 0xae00 and the bus's hotplug handler. */
         piix4_pcihp_init(pcm->pm);
+        machine_props_board(2);
     }
     memory_region_transaction_commit();
 
@@ -446,9 +931,6 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     runstate_add_reset_hook(pc_reset, pcm);
     current_machine = pcm;
-    object_property_add(qdev_get_machine(), "memory",
-                        "MemorySizeConfiguration", machine_memory_get, NULL,
-                        NULL, pcm);
 
     pc_memory_hotplug_init(pcm->ram_size, pcm->maxmem, pcm->slots,
                            pcm->devmem_base, pcm->devmem_size,
