@@ -213,22 +213,22 @@ static struct {
 
 static uint32_t io_in(uint16_t port, unsigned size)
 {
-    return (uint32_t)address_space_ld(&address_space_io, port, size);
+    return (uint32_t)address_space_read_le(&address_space_io, port, size);
 }
 
 static void io_out(uint16_t port, uint32_t val, unsigned size)
 {
-    address_space_st(&address_space_io, port, val, size);
+    address_space_write_le(&address_space_io, port, val, size);
 }
 
 static uint64_t mem_ld(uint64_t addr, unsigned size)
 {
-    return address_space_ld(&address_space_memory, addr, size);
+    return address_space_read_le(&address_space_memory, addr, size);
 }
 
 static void mem_st(uint64_t addr, uint64_t val, unsigned size)
 {
-    address_space_st(&address_space_memory, addr, val, size);
+    address_space_write_le(&address_space_memory, addr, val, size);
 }
 
 static void cfg_select(uint8_t devfn, uint8_t off)

@@ -1334,6 +1334,32 @@ MemTxResult address_space_write(AddressSpace *as, uint64_t addr,
     return as_rw(as, addr, (uint8_t *)buf, len, true);
 }
 
+uint64_t address_space_read_le(AddressSpace *as, uint64_t addr,
+                               unsigned size)
+{
+    uint8_t buf[8] = { 0 };
+    uint64_t v = 0;
+    unsigned i;
+
+    address_space_read(as, addr, buf, size);
+    for (i = 0; i < size; i++) {
+        v |= (uint64_t)buf[i] << (8 * i);
+    }
+    return v;
+}
+
+void address_space_write_le(AddressSpace *as, uint64_t addr, uint64_t val,
+                            unsigned size)
+{
+    uint8_t buf[8];
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        buf[i] = (uint8_t)(val >> (8 * i));
+    }
+    address_space_write(as, addr, buf, size);
+}
+
 uint64_t address_space_ld(AddressSpace *as, uint64_t addr, unsigned size)
 {
     const FlatRange *fr = as->current_map

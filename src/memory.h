@@ -215,6 +215,17 @@ MemTxResult address_space_read(AddressSpace *as, uint64_t addr, void *buf,
                                uint64_t len);
 MemTxResult address_space_write(AddressSpace *as, uint64_t addr,
                                 const void *buf, uint64_t len);
+/*
+ * A CPU-style 1/2/4/8-byte access: split across regions and access sizes
+ * exactly as address_space_read/write do; the value is little-endian.
+ * qtest's in/out/read/write and the simulated guest use these, so both
+ * reach the hardware by the same path.
+ */
+uint64_t address_space_read_le(AddressSpace *as, uint64_t addr,
+                               unsigned size);
+void address_space_write_le(AddressSpace *as, uint64_t addr, uint64_t val,
+                            unsigned size);
+
 /* Single 1/2/4/8-byte access, as QEMU's address_space_ldl/stl and friends. */
 uint64_t address_space_ld(AddressSpace *as, uint64_t addr, unsigned size);
 void address_space_st(AddressSpace *as, uint64_t addr, uint64_t val,

@@ -215,36 +215,6 @@ static bool b64_decode(const char *s, uint8_t **data, size_t *len)
     return true;
 }
 
-/*
- * Register accesses go through address_space_read/write, as QEMU's qtest
- * does: wide or unaligned accesses are split across regions and access
- * sizes the same way a CPU access would be.  Values are little-endian.
- */
-static uint64_t as_load(AddressSpace *as, uint64_t addr, unsigned size)
-{
-    uint8_t buf[8] = { 0 };
-    uint64_t v = 0;
-    unsigned i;
-
-    address_space_read(as, addr, buf, size);
-    for (i = 0; i < size; i++) {
-        v |= (uint64_t)buf[i] << (8 * i);
-    }
-    return v;
-}
-
-static void as_store(AddressSpace *as, uint64_t addr, uint64_t val,
-                     unsigned size)
-{
-    uint8_t buf[8];
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        buf[i] = (uint8_t)(val >> (8 * i));
-    }
-    address_space_write(as, addr, buf, size);
-}
-
 /* Largest buffer a read/write/memset may ask for. */
 #define QTEST_MAX_BUF (16u << 20)
 
@@ -257,7 +227,7 @@ static void cmd_in(QtestClient *c, unsigned size, char **w, int n)
         return;
     }
     reply(c, "OK 0x%04" PRIx64 "\n",
-          as_load(&address_space_io, port, size));
+          address_space_read_le(&address_space_io, port, size));
 }
 
 static void cmd_out(QtestClient *c, unsigned size, char **w, int n)
@@ -269,7 +239,7 @@ static void cmd_out(QtestClient *c, unsigned size, char **w, int n)
         reply(c, "FAIL invalid arguments\n");
         return;
     }
-    as_store(&address_space_io, port, val, size);
+    address_space_write_le(&address_space_io, port, val, size);
     reply(c, "OK\n");
 }
 
@@ -282,7 +252,7 @@ static void cmd_read(QtestClient *c, unsigned size, char **w, int n)
         return;
     }
     reply(c, "OK 0x%016" PRIx64 "\n",
-          as_load(&address_space_memory, addr, size));
+          address_space_read_le(&address_space_memory, addr, size));
 }
 
 static void cmd_write(QtestClient *c, unsigned size, char **w, int n)
@@ -293,7 +263,7 @@ static void cmd_write(QtestClient *c, unsigned size, char **w, int n)
         reply(c, "FAIL invalid arguments\n");
         return;
     }
-    as_store(&address_space_memory, addr, val, size);
+    address_space_write_le(&address_space_memory, addr, val, size);
     reply(c, "OK\n");
 }
 

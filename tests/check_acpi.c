@@ -30,29 +30,15 @@ static void sci_handler(void *opaque, int n, int level)
     sci_level = level;
 }
 
-/* Port accesses as qtest's in/out: split the way the memory core does. */
+/* Port accesses as qtest's in/out. */
 static uint32_t in(uint16_t port, unsigned size)
 {
-    uint8_t b[4] = { 0 };
-    uint32_t v = 0;
-    unsigned i;
-
-    address_space_read(&address_space_io, port, b, size);
-    for (i = 0; i < size; i++) {
-        v |= (uint32_t)b[i] << (8 * i);
-    }
-    return v;
+    return (uint32_t)address_space_read_le(&address_space_io, port, size);
 }
 
 static void out(uint16_t port, uint32_t val, unsigned size)
 {
-    uint8_t b[4];
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        b[i] = (uint8_t)(val >> (8 * i));
-    }
-    address_space_write(&address_space_io, port, b, size);
+    address_space_write_le(&address_space_io, port, val, size);
 }
 
 /* ---- Core registers on their own ---- */
