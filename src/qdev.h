@@ -271,7 +271,7 @@ struct BusState {
     bool realized;
     bool full;
     int num_children;
-    BusChild *children;        /* in order of insertion */
+    BusChild *children;        /* newest first, as QEMU */
 };
 
 OBJECT_DECLARE_CASTS(BusState, BusClass, BUS, TYPE_BUS)

@@ -6,54 +6,19 @@ memory listener that sees the device-memory commit.
 
 Run: QMACHINED=src/qmachined python3 tests/e2e/memslots.py
 """
-import json
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 
-QMACHINED = os.environ.get("QMACHINED", "src/qmachined")
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resthttp import Checker, Daemon  # noqa: E402
 
 
 def main():
-    tmp = tempfile.mkdtemp()
-    sock = os.path.join(tmp, "qmp.sock")
-    proc = subprocess.Popen([QMACHINED, "-machine", "pc", "-nodefaults", "-S",
-                             "-m", "4G,slots=2,maxmem=8G",
-                             "-qmp", "unix:%s,server=on,wait=off" % sock])
+    check = Checker()
+    d = Daemon(extra=["-m", "4G,slots=2,maxmem=8G"])
     try:
-        for _ in range(200):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.025)
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(10)
-        s.connect(sock)
-        f = s.makefile("rb")
-        f.readline()
-
-        def cmd(name, **args):
-            s.sendall(json.dumps({"execute": name,
-                                  "arguments": args}).encode())
-            while True:
-                r = json.loads(f.readline())
-                if "event" not in r:
-                    return r
-
-        cmd("qmp_capabilities")
-        before = cmd("__org.qmachined_query-memslots")["return"]
+        qmp = d.qmp()
+        before = qmp.cmd("__org.qmachined_query-memslots")["return"]
         by_gpa = {m["guest-phys-addr"]: m for m in before}
         check(by_gpa.get(0, {}).get("region") == "pc.ram" and
               by_gpa[0]["memory-size"] == 0xc0000, "low RAM up to 0xc0000")
@@ -66,24 +31,20 @@ def main():
         check(all(m["guest-phys-addr"] % 4096 == 0 and
                   m["memory-size"] % 4096 == 0 for m in before),
               "slots are page-aligned")
-        cmd("object-add", **{"qom-type": "memory-backend-ram", "id": "m1",
-                             "size": 1 << 30})
-        r = cmd("device_add", driver="pc-dimm", id="d1", memdev="m1")
+        qmp.cmd("object-add", **{"qom-type": "memory-backend-ram",
+                                 "id": "m1", "size": 1 << 30})
+        r = qmp.cmd("device_add", driver="pc-dimm", id="d1", memdev="m1")
         check(r == {"return": {}}, "DIMM plugged")
-        after = cmd("__org.qmachined_query-memslots")["return"]
+        after = qmp.cmd("__org.qmachined_query-memslots")["return"]
         new = [m for m in after if m not in before]
         check(len(after) == len(before) + 1 and len(new) == 1,
               "one new slot")
         check(new and new[0]["guest-phys-addr"] == 0x140000000 and
               new[0]["memory-size"] == 1 << 30 and new[0]["region"] == "m1",
               "the DIMM's slot at device-memory's base")
-        cmd("quit")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        d.stop()
+    return check.finish()
 
 
 if __name__ == "__main__":
