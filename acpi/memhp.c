@@ -95,10 +95,10 @@ static json_t *ost_info(const char *slot_type, unsigned index,
 
     snprintf(slot, sizeof(slot), "%u", index);
     if (device) {
-        json_object_set_new(info, "device", json_string(device));
+        json_object_set_new(info, "device", json_text(device));
     }
-    json_object_set_new(info, "slot", json_string(slot));
-    json_object_set_new(info, "slot-type", json_string(slot_type));
+    json_object_set_new(info, "slot", json_text(slot));
+    json_object_set_new(info, "slot-type", json_text(slot_type));
     json_object_set_new(info, "source", json_integer(source));
     json_object_set_new(info, "status", json_integer(status));
     return info;
@@ -172,16 +172,16 @@ static void memhp_eject(MemHotplugState *ms, MemhpSlot *sl)
     }
     /* QEMU reports a refused eject both ways (MEM_UNPLUG_ERROR is old). */
     data = json_object();
-    json_object_set_new(data, "device", json_string(dev->id ? dev->id : ""));
-    json_object_set_new(data, "msg", json_string(error_get_pretty(err)));
+    json_object_set_new(data, "device", json_text(dev->id ? dev->id : ""));
+    json_object_set_new(data, "msg", json_text(error_get_pretty(err)));
     qmp_event_emit("MEM_UNPLUG_ERROR", data);
     data = json_object();
     if (dev->id) {
-        json_object_set_new(data, "device", json_string(dev->id));
+        json_object_set_new(data, "device", json_text(dev->id));
     }
     path = dev->canonical_path ? xstrdup(dev->canonical_path)
                                : object_get_canonical_path(OBJECT(dev));
-    json_object_set_new(data, "path", json_string(path ? path : ""));
+    json_object_set_new(data, "path", json_text(path ? path : ""));
     free(path);
     qmp_event_emit("DEVICE_UNPLUG_GUEST_ERROR", data);
     error_free(err);

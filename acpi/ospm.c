@@ -17,6 +17,7 @@
 #include "src/memory.h"
 #include "src/pc.h"
 #include "src/runstate.h"
+#include "src/util.h"
 
 /* ---- Fixed I/O ports ---------------------------------------------- */
 
@@ -1263,7 +1264,7 @@ bool qmp_cmd_ospm_query_guest_policy(QmpSession *s, json_t *args,
     (void)args;
     (void)errp;
     json_object_set_new(r, "policy",
-                        json_string(ospm_policy_format(&ospm.policy, buf,
+                        json_text(ospm_policy_format(&ospm.policy, buf,
                                                        sizeof(buf))));
     *ret = r;
     return true;

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "src/util.h"
 
 static const char *const qmp_capability_values[] = { "oob", NULL };
 static const QapiType qmp_capability = { .name = "QMPCapability",
@@ -228,7 +229,7 @@ json_t *qmp_version_info(void)
     json_object_set_new(q, "minor", json_integer(QEMU_VERSION_MINOR));
     json_object_set_new(q, "micro", json_integer(QEMU_VERSION_MICRO));
     json_object_set_new(v, "qemu", q);
-    json_object_set_new(v, "package", json_string(PACKAGE_STRING));
+    json_object_set_new(v, "package", json_text(PACKAGE_STRING));
     return v;
 }
 
@@ -263,7 +264,7 @@ bool qmp_cmd_query_commands(QmpSession *s, json_t *args, json_t **ret,
     for (c = qmp_commands; c->name; c++) {
         json_t *e = json_object();
 
-        json_object_set_new(e, "name", json_string(c->name));
+        json_object_set_new(e, "name", json_text(c->name));
         json_array_append_new(list, e);
     }
     *ret = list;
@@ -275,7 +276,7 @@ static json_t *features_json(const char *const *features)
     json_t *arr = json_array();
 
     for (; features && *features; features++) {
-        json_array_append_new(arr, json_string(*features));
+        json_array_append_new(arr, json_text(*features));
     }
     return arr;
 }
@@ -291,10 +292,10 @@ static json_t *build_schema(void)
         const char *arg = qapi_schema_type(b, c->args ? c->args : &qapi_empty);
         const char *rt = qapi_schema_type(b, c->ret ? c->ret : &qapi_empty);
 
-        json_object_set_new(e, "name", json_string(c->name));
+        json_object_set_new(e, "name", json_text(c->name));
         json_object_set_new(e, "meta-type", json_string("command"));
-        json_object_set_new(e, "arg-type", json_string(arg));
-        json_object_set_new(e, "ret-type", json_string(rt));
+        json_object_set_new(e, "arg-type", json_text(arg));
+        json_object_set_new(e, "ret-type", json_text(rt));
         if (c->flags & QMP_CMD_ALLOW_OOB) {
             json_object_set_new(e, "allow-oob", json_true());
         }
@@ -308,9 +309,9 @@ static json_t *build_schema(void)
         const char *arg = qapi_schema_type(b, ev->data ? ev->data
                                                        : &qapi_empty);
 
-        json_object_set_new(e, "name", json_string(ev->name));
+        json_object_set_new(e, "name", json_text(ev->name));
         json_object_set_new(e, "meta-type", json_string("event"));
-        json_object_set_new(e, "arg-type", json_string(arg));
+        json_object_set_new(e, "arg-type", json_text(arg));
         if (ev->features) {
             json_object_set_new(e, "features", features_json(ev->features));
         }

@@ -144,7 +144,7 @@ static json_t *opt_to_value(const char *name, const char *type,
         }
         return json_uint64(u);
     }
-    return json_string(str);
+    return json_text(str);
 }
 
 /* ---- buses ---- */
@@ -290,7 +290,7 @@ bool qmp_device_add_dict(json_t *args, Error **errp)
             free(str);
             goto fail_unparent;
         }
-        v = prop->parses_string ? json_string(str)
+        v = prop->parses_string ? json_text(str)
                                 : opt_to_value(name, prop->type, str, errp);
         free(str);
         if (!v) {

@@ -58,7 +58,7 @@ bool qmp_cmd_query_name(QmpSession *s, json_t *args, json_t **ret,
     json_t *r = json_object();
 
     if (machine_name) {
-        json_object_set_new(r, "name", json_string(machine_name));
+        json_object_set_new(r, "name", json_text(machine_name));
     }
     *ret = r;
     return true;
@@ -72,7 +72,7 @@ bool qmp_cmd_query_status(QmpSession *s, json_t *args, json_t **ret,
     json_object_set_new(r, "running", json_boolean(runstate_is_running()));
     json_object_set_new(r, "singlestep", json_false());
     json_object_set_new(r, "status",
-                        json_string(runstate_names[runstate_get()]));
+                        json_text(runstate_names[runstate_get()]));
     *ret = r;
     return true;
 }
@@ -121,7 +121,7 @@ bool qmp_cmd_human_monitor_command(QmpSession *s, json_t *args, json_t **ret,
     }
     out = hmp_execute(json_string_value(json_object_get(args,
                                                         "command-line")));
-    *ret = json_string(out);
+    *ret = json_text(out);
     free(out);
     return true;
 }

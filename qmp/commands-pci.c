@@ -200,7 +200,7 @@ static json_t *pci_device_json(PCIBus *bus, PCIDevice *d)
     json_object_set_new(o, "slot", json_integer(PCI_SLOT(d->devfn)));
     json_object_set_new(o, "function", json_integer(PCI_FUNC(d->devfn)));
     if (desc) {
-        json_object_set_new(cls, "desc", json_string(desc));
+        json_object_set_new(cls, "desc", json_text(desc));
     }
     json_object_set_new(cls, "class", json_integer(class_id));
     json_object_set_new(o, "class_info", cls);
@@ -226,7 +226,7 @@ static json_t *pci_device_json(PCIBus *bus, PCIDevice *d)
     json_object_set_new(o, "irq_pin",
                         json_integer(d->config[PCI_INTERRUPT_PIN]));
     json_object_set_new(o, "qdev_id",
-                        json_string(d->qdev.id ? d->qdev.id : ""));
+                        json_text(d->qdev.id ? d->qdev.id : ""));
     json_object_set_new(o, "regions", pci_regions_json(d));
     return o;
 }

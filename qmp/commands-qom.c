@@ -93,10 +93,10 @@ static void prepend_info(json_t *list, const ObjectProperty *p,
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "name", json_string(p->name));
-    json_object_set_new(o, "type", json_string(p->type));
+    json_object_set_new(o, "name", json_text(p->name));
+    json_object_set_new(o, "type", json_text(p->type));
     if (with_description && p->description) {
-        json_object_set_new(o, "description", json_string(p->description));
+        json_object_set_new(o, "description", json_text(p->description));
     }
     if (with_default && p->defval) {
         json_object_set(o, "default-value", p->defval);
@@ -173,13 +173,13 @@ static void list_types_one(ObjectClass *k, void *opaque)
     json_t *o = json_object();
     ObjectClass *parent = object_class_get_parent(k);
 
-    json_object_set_new(o, "name", json_string(object_class_get_name(k)));
+    json_object_set_new(o, "name", json_text(object_class_get_name(k)));
     if (object_class_is_abstract(k)) {
         json_object_set_new(o, "abstract", json_true());
     }
     if (parent) {
         json_object_set_new(o, "parent",
-                            json_string(object_class_get_name(parent)));
+                            json_text(object_class_get_name(parent)));
     }
     json_array_insert_new(list, 0, o);
 }

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "src/runstate.h"
 #include "src/virtio-pci.h"
+#include "src/util.h"
 
 /* ---- balloon / query-balloon ---- */
 
@@ -193,7 +194,7 @@ static uint64_t decode_bits(json_t *list, uint64_t bits,
         uint64_t b = 1ULL << table->bit;
 
         if (bits & b) {
-            json_array_insert_new(list, 0, json_string(table->text));
+            json_array_insert_new(list, 0, json_text(table->text));
             used |= b;
         }
     }
@@ -233,7 +234,7 @@ bool qmp_cmd_x_query_virtio_status(QmpSession *s, json_t *args,
         return false;
     }
     r = json_object();
-    json_object_set_new(r, "name", json_string(vdev->ops->name));
+    json_object_set_new(r, "name", json_text(vdev->ops->name));
     json_object_set_new(r, "device-id", json_integer(vdev->ops->device_id));
     json_object_set_new(r, "vhost-started", json_false());
     json_object_set_new(r, "device-endian", json_string("little"));
@@ -250,7 +251,7 @@ bool qmp_cmd_x_query_virtio_status(QmpSession *s, json_t *args,
     rest = vdev->status;
     for (i = 0; i < sizeof(status_names) / sizeof(status_names[0]); i++) {
         if (vdev->status & status_names[i].bit) {
-            json_array_insert_new(sl, 0, json_string(status_names[i].text));
+            json_array_insert_new(sl, 0, json_text(status_names[i].text));
             rest &= (uint8_t)~status_names[i].bit;
         }
     }
@@ -268,7 +269,7 @@ bool qmp_cmd_x_query_virtio_status(QmpSession *s, json_t *args,
     json_object_set_new(r, "started", json_boolean(vdev->started));
     json_object_set_new(r, "start-on-kick", json_false());
     json_object_set_new(r, "disable-legacy-check", json_false());
-    json_object_set_new(r, "bus-name", json_string(bus));
+    json_object_set_new(r, "bus-name", json_text(bus));
     json_object_set_new(r, "use-guest-notifier-mask", json_true());
     *ret = r;
     return true;

@@ -18,8 +18,8 @@ json_t *qmp_error_response(const Error *err)
     json_t *rsp = json_object();
 
     json_object_set_new(e, "class",
-                        json_string(error_class_name(err->cls)));
-    json_object_set_new(e, "desc", json_string(error_get_pretty(err)));
+                        json_text(error_class_name(err->cls)));
+    json_object_set_new(e, "desc", json_text(error_get_pretty(err)));
     json_object_set_new(rsp, "error", e);
     return rsp;
 }
@@ -138,7 +138,7 @@ bool qmp_execute(QmpSession *s, const char *name, json_t *args,
     json_t *req = json_object();
     bool ok;
 
-    json_object_set_new(req, "execute", json_string(name));
+    json_object_set_new(req, "execute", json_text(name));
     if (args) {
         json_object_set(req, "arguments", args);
     }

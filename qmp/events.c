@@ -107,7 +107,7 @@ void qmp_event_emit(const char *name, json_t *data)
     json_t *ts = json_object();
     size_t i;
 
-    json_object_set_new(msg, "event", json_string(name));
+    json_object_set_new(msg, "event", json_text(name));
     if (data) {
         json_object_set_new(msg, "data", data);
     }

@@ -59,32 +59,49 @@ static void info_name(JsonBuf *out, const char *args)
     }
 }
 
+/*
+ * "info mtree" takes the flags -f, -d, -o and -D, each at most once and in
+ * that order (QEMU's HMP option arguments); a flag's letter ends it, so
+ * anything glued on after it is left over as extraneous text.
+ */
 static void info_mtree(JsonBuf *out, const char *args)
 {
-    bool flat = false, disabled = false, owner = false;
-    char *text;
+    static const char flags[] = "fdoD";
+    bool set[sizeof(flags) - 1] = { false };
+    const char *p = args;
+    size_t i;
 
-    for (; *args; args++) {
-        if (*args == '-') {
+    for (i = 0; flags[i]; i++) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            p++;
+        }
+        if (*p != '-') {
             continue;
         }
-        switch (*args) {
-        case 'f':
-            flat = true;
-            break;
-        case 'D':
-            disabled = true;
-            break;
-        case 'o':
-            owner = true;
-            break;
-        default:
-            break;
+        if (p[1] == flags[i]) {
+            set[i] = true;
+            p += 2;
+        } else if (!p[1] || !strchr(flags + i + 1, p[1])) {
+            out_printf(out, "mtree: unsupported option -%c\n", p[1]);
+            goto fail;
         }
     }
-    text = memory_info_mtree_full(flat, disabled, owner);
-    out_printf(out, "%s", text);
-    free(text);
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+        p++;
+    }
+    if (*p) {
+        out_printf(out, "mtree: extraneous characters at the end of line\n");
+        goto fail;
+    }
+    {
+        char *text = memory_info_mtree_full(set[0], set[3], set[2]);
+
+        out_printf(out, "%s", text);
+        free(text);
+    }
+    return;
+fail:
+    out_printf(out, "Try \"help info mtree\" for more information\n");
 }
 
 static void info_status(JsonBuf *out, const char *args)
@@ -222,7 +239,14 @@ static void hmp_device_add(JsonBuf *out, const char *args)
 {
     Error *err = NULL;
     json_t *dict = keyval_parse_qemuopts_dict(args, "driver", NULL, &err);
+    json_t *id = dict ? json_object_get(dict, "id") : NULL;
 
+    if (id && !keyval_id_wellformed(json_string_value(id))) {
+        /* QEMU fails this while parsing the line: only the hint shows */
+        json_decref(dict);
+        out_printf(out, "Try \"help device_add\" for more information\n");
+        return;
+    }
     if (dict) {
         qmp_device_add_dict(dict, &err);
         json_decref(dict);

@@ -1,6 +1,8 @@
 #include "json-out.h"
 
+#include <float.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,66 +40,129 @@ void json_buf_free(JsonBuf *b)
 }
 
 
-/* ---- exact unsigned 64-bit integers ----------------------------------- */
+/* ---- numbers jansson cannot hold -------------------------------------- */
 
-typedef struct U64Entry {
-    json_t *value; /* holds a reference */
+/*
+ * Integers above INT64_MAX (exact uint64 in QEMU) and infinities (QEMU's
+ * parser makes them of 1e999) are json_reals recorded in a side table,
+ * an open-addressing hash keyed by the json_t pointer.  The table holds a
+ * reference to each value; entries only it still references are swept
+ * out when it fills, so it stays about twice the size of the live set.
+ */
+typedef enum NumKind { NUM_UINT64, NUM_POS_INF, NUM_NEG_INF } NumKind;
+
+typedef struct NumEntry {
+    json_t *value; /* holds a reference; NULL: free slot */
     uint64_t exact;
-} U64Entry;
+    NumKind kind;
+} NumEntry;
 
-static U64Entry *u64_table;
-static size_t u64_count, u64_cap, u64_sweep_at = 64;
+static NumEntry *num_table;
+static size_t num_count, num_cap; /* num_cap: 0 or a power of two */
 
-static void u64_sweep(void)
+static size_t num_hash(const json_t *v, size_t cap)
 {
-    size_t i, live = 0;
+    uint64_t h = (uint64_t)(uintptr_t)v * 0x9E3779B97F4A7C15ull;
 
-    /* Drop entries nobody but the table still references. */
-    for (i = 0; i < u64_count; i++) {
-        if (u64_table[i].value->refcount == 1) {
-            json_decref(u64_table[i].value);
-        } else {
-            u64_table[live++] = u64_table[i];
+    return (size_t)(h >> 32) & (cap - 1);
+}
+
+static void num_place(NumEntry *table, size_t cap, const NumEntry *e)
+{
+    size_t i = num_hash(e->value, cap);
+
+    while (table[i].value) {
+        i = (i + 1) & (cap - 1);
+    }
+    table[i] = *e;
+}
+
+/* Rebuilds the table with room for one more, dropping dead entries. */
+static void num_rebuild(void)
+{
+    size_t i, live = 0, cap;
+    NumEntry *table;
+
+    for (i = 0; i < num_cap; i++) {
+        json_t *v = num_table[i].value;
+
+        if (v && v->refcount == 1) {
+            json_decref(v);
+            num_table[i].value = NULL;
+        } else if (v) {
+            live++;
         }
     }
-    u64_count = live;
-    u64_sweep_at = live * 2 > 64 ? live * 2 : 64;
+    cap = num_cap ? num_cap : 64;
+    while ((live + 1) * 2 > cap) {
+        cap *= 2;
+    }
+    while (cap > 64 && (live + 1) * 8 < cap) {
+        cap /= 2;
+    }
+    table = xzalloc(sizeof(*table) * cap);
+    for (i = 0; i < num_cap; i++) {
+        if (num_table[i].value) {
+            num_place(table, cap, &num_table[i]);
+        }
+    }
+    free(num_table);
+    num_table = table;
+    num_cap = cap;
+    num_count = live;
+}
+
+static json_t *num_record(double d, NumKind kind, uint64_t exact)
+{
+    NumEntry e = { json_real(d), exact, kind };
+
+    if ((num_count + 1) * 2 > num_cap) {
+        num_rebuild();
+    }
+    num_place(num_table, num_cap, &e);
+    num_count++;
+    json_incref(e.value);
+    return e.value;
+}
+
+static const NumEntry *num_find(json_t *v)
+{
+    size_t i;
+
+    if (!json_is_real(v) || !num_cap) {
+        return NULL;
+    }
+    for (i = num_hash(v, num_cap); num_table[i].value;
+         i = (i + 1) & (num_cap - 1)) {
+        if (num_table[i].value == v) {
+            return &num_table[i];
+        }
+    }
+    return NULL;
 }
 
 json_t *json_uint64(uint64_t v)
 {
-    json_t *r;
-
     if (v <= INT64_MAX) {
         return json_integer((json_int_t)v);
     }
-    if (u64_count >= u64_sweep_at) {
-        u64_sweep();
-    }
-    if (u64_count == u64_cap) {
-        u64_cap = u64_cap ? u64_cap * 2 : 64;
-        u64_table = xrealloc(u64_table, sizeof(*u64_table) * u64_cap);
-    }
-    r = json_real((double)v);
-    u64_table[u64_count].value = json_incref(r);
-    u64_table[u64_count].exact = v;
-    u64_count++;
-    return r;
+    return num_record((double)v, NUM_UINT64, v);
 }
 
-static const U64Entry *u64_find(json_t *v)
+json_t *json_number(double d)
 {
-    size_t i;
+    if (isinf(d)) {
+        return num_record(copysign(DBL_MAX, d),
+                          d > 0 ? NUM_POS_INF : NUM_NEG_INF, 0);
+    }
+    return json_real(d);
+}
 
-    if (!json_is_real(v)) {
-        return NULL;
-    }
-    for (i = u64_count; i-- > 0;) {
-        if (u64_table[i].value == v) {
-            return &u64_table[i];
-        }
-    }
-    return NULL;
+static const NumEntry *u64_find(json_t *v)
+{
+    const NumEntry *e = num_find(v);
+
+    return e && e->kind == NUM_UINT64 ? e : NULL;
 }
 
 bool json_is_uint64_exact(json_t *v)
@@ -107,7 +172,7 @@ bool json_is_uint64_exact(json_t *v)
 
 bool json_get_uint64(json_t *v, uint64_t *out)
 {
-    const U64Entry *e;
+    const NumEntry *e;
 
     if (json_is_integer(v) && json_integer_value(v) >= 0) {
         *out = (uint64_t)json_integer_value(v);
@@ -122,9 +187,15 @@ bool json_get_uint64(json_t *v, uint64_t *out)
 }
 
 /* The bucket QEMU's QDict puts a key in (the TDB string hash). */
+/* The length of a key returned by iterating over a jansson object. */
+static size_t key_len(const char *key)
+{
+    return json_object_iter_key_len(json_object_key_to_iter(key));
+}
+
 static unsigned qdict_bucket(const char *key)
 {
-    size_t len = strlen(key);
+    size_t len = key_len(key);
     uint32_t v = 0x238F13AFu * (uint32_t)len;
     size_t i;
 
@@ -205,7 +276,10 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, long *cp)
         }
         c = (c << 6) | (s[i] & 0x3f);
     }
-    if (c < min_for_len[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+    if (c == 0 && len == 2) {
+        *cp = 0;        /* C0 80: U+0000 as QEMU (and json-stream.c) store it */
+    } else if (c < min_for_len[len] || c > 0x10ffff ||
+               (c >= 0xd800 && c <= 0xdfff)) {
         *cp = -1;
     } else {
         *cp = c;
@@ -289,10 +363,14 @@ void json_out_append(JsonBuf *b, json_t *v)
         buf_puts(b, num);
         break;
     case JSON_REAL: {
-        const U64Entry *e = u64_find(v);
+        const NumEntry *e = num_find(v);
 
-        if (e) {
+        if (e && e->kind == NUM_UINT64) {
             snprintf(num, sizeof(num), "%" PRIu64, e->exact);
+        } else if (e) {
+            /* QEMU's "%.17g" of an infinity */
+            snprintf(num, sizeof(num), "%s",
+                     e->kind == NUM_POS_INF ? "inf" : "-inf");
         } else {
             snprintf(num, sizeof(num), "%.17g", json_real_value(v));
         }
@@ -320,9 +398,10 @@ void json_out_append(JsonBuf *b, json_t *v)
             if (i) {
                 buf_puts(b, ", ");
             }
-            append_string(b, keys[i], strlen(keys[i]));
+            append_string(b, keys[i], key_len(keys[i]));
             buf_puts(b, ": ");
-            json_out_append(b, json_object_get(v, keys[i]));
+            json_out_append(
+                b, json_object_iter_value(json_object_key_to_iter(keys[i])));
         }
         buf_puts(b, "}");
         free(keys);

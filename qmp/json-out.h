@@ -39,3 +39,9 @@ json_t *json_uint64(uint64_t v);
 /* True (and *out set) for integers >= 0 and exact uint64 values. */
 bool json_get_uint64(json_t *v, uint64_t *out);
 bool json_is_uint64_exact(json_t *v);
+/*
+ * A number of any double value.  Infinities, which jansson refuses, are
+ * +/-DBL_MAX in value (and for type checks) and written "inf"/"-inf" as
+ * QEMU writes them (not JSON, but what QEMU sends).
+ */
+json_t *json_number(double d);

@@ -42,14 +42,17 @@
  * 1023 bytes as QEMU does).  Strings: escapes \" \' \\ \/ \b \f \n \r \t
  * and \uXXXX with surrogate pairs; lone surrogates, noncharacters
  * (U+FDD0..U+FDEF, U+xxFFFE/F) and malformed, overlong or surrogate
- * UTF-8 are errors.  QEMU stores U+0000 (written "\u0000" or as the
- * modified-UTF-8 pair C0 80) as C0 80; here it becomes an embedded NUL
- * byte in the jansson string (json_string_length() tells).  Integers
+ * UTF-8 are errors.  U+0000 (written "\u0000" or as the modified-UTF-8
+ * pair C0 80) is stored as C0 80, as QEMU stores it: a string from the
+ * wire never holds a NUL byte, so no C string function can cut it short,
+ * and a name with U+0000 in it is simply a different name (not found,
+ * "expects an identifier", ...) exactly as in QEMU.  The writer
+ * (json-out.c) shows C0 80 as \u0000 again.  Integers
  * fitting int64 become json_integer; larger non-negative ones up to
  * UINT64_MAX are uint64 in QEMU, which jansson lacks: json_uint64()
  * keeps them exact (a json_real with a side record); anything else becomes a double
- * like strtod().  A double overflowing to infinity (QEMU keeps inf) is
- * clamped to +/-DBL_MAX because jansson has no infinities.
+ * like strtod().  A double overflowing to infinity is kept as one, as QEMU
+ * keeps it (json_number(): +/-DBL_MAX to jansson, "inf" on output).
  *
  * Error texts are made valid UTF-8 the way QEMU's JSON writer shows
  * them: each invalid sequence in a stray token becomes U+FFFD.
@@ -262,13 +265,13 @@ static long utf8_decode(const unsigned char *s, const unsigned char **end)
     return cp;
 }
 
-/* Appends cp (valid) as UTF-8; U+0000 becomes a NUL byte. */
+/* Appends cp (valid) as UTF-8; U+0000 becomes the pair C0 80. */
 static void utf8_append(Buf *b, long cp)
 {
     char out[4];
     size_t n;
 
-    if (cp < 0x80) {
+    if (cp > 0 && cp < 0x80) {
         out[0] = (char)cp;
         n = 1;
     } else if (cp < 0x800) {
@@ -408,11 +411,8 @@ static json_t *parse_string(Parser *p, const Token *t)
                 parse_error(p, "invalid UTF-8 sequence in string");
                 goto fail;
             }
-            if (cp == 0) {
-                buf_putc(&out, '\0');
-            } else {
-                buf_append(&out, ptr, (const char *)next - ptr);
-            }
+            /* C0 80 (U+0000) is kept as it is, like any other sequence */
+            buf_append(&out, ptr, (const char *)next - ptr);
             ptr = (const char *)next;
             continue;
         }
@@ -509,10 +509,7 @@ static json_t *parse_number(Parser *p, const Token *t)
         }
     }
     d = strtod(str, NULL);
-    if (isinf(d)) {
-        d = copysign(DBL_MAX, d);
-    }
-    return json_real(d);
+    return json_number(d);
 }
 
 static json_t *parse_keyword(Parser *p, const Token *t)

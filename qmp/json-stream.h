@@ -26,8 +26,10 @@ typedef struct JsonStream JsonStream;
  * is a GenericError whose text is valid UTF-8.  The callback must not
  * free the stream.
  *
- * Values: strings are valid UTF-8 but may hold NUL bytes (from "\u0000",
- * use json_string_length()); integers within int64 are json_integer;
+ * Values: strings are valid UTF-8 except that U+0000 is stored as the
+ * modified-UTF-8 pair C0 80 (as QEMU stores it), so they never hold a NUL
+ * byte; make jansson strings of them with json_stringn_nocheck() (see
+ * json_text() in json-out.h).  Integers within int64 are json_integer;
  * integers in (INT64_MAX, UINT64_MAX] (uint64 in QEMU) and all other
  * numbers are json_real.
  */

@@ -510,10 +510,10 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
         }
         s = add_seen(b, t, xstrdup(name));
         e = json_object();
-        json_object_set_new(e, "name", json_string(name));
+        json_object_set_new(e, "name", json_text(name));
         json_object_set_new(e, "meta-type", json_string("builtin"));
         json_object_set_new(e, "json-type",
-                            json_string(json_type_of_scalar(t->scalar)));
+                            json_text(json_type_of_scalar(t->scalar)));
         qapi_schema_add(b, e);
         return s->masked;
     }
@@ -534,8 +534,8 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
         }
         s = add_seen(b, t, masked);
         e = json_object();
-        json_object_set_new(e, "name", json_string(s->masked));
-        json_object_set_new(e, "element-type", json_string(elem));
+        json_object_set_new(e, "name", json_text(s->masked));
+        json_object_set_new(e, "element-type", json_text(elem));
         json_object_set_new(e, "meta-type", json_string("array"));
         qapi_schema_add(b, e);
         return s->masked;
@@ -546,21 +546,21 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
         char *masked = xstrdup(s->masked);
 
         e = json_object();
-        json_object_set_new(e, "name", json_string(masked));
+        json_object_set_new(e, "name", json_text(masked));
         switch (t->kind) {
         case QAPI_KIND_ENUM:
             arr = json_array();
             for (i = 0; t->values[i]; i++) {
                 json_t *m = json_object();
 
-                json_object_set_new(m, "name", json_string(t->values[i]));
+                json_object_set_new(m, "name", json_text(t->values[i]));
                 json_array_append_new(arr, m);
             }
             json_object_set_new(e, "members", arr);
             json_object_set_new(e, "meta-type", json_string("enum"));
             arr = json_array();
             for (i = 0; t->values[i]; i++) {
-                json_array_append_new(arr, json_string(t->values[i]));
+                json_array_append_new(arr, json_text(t->values[i]));
             }
             json_object_set_new(e, "values", arr);
             break;
@@ -570,13 +570,13 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
                 json_t *m = json_object();
 
                 json_object_set_new(m, "name",
-                                    json_string(t->members[i].name));
+                                    json_text(t->members[i].name));
                 if (t->members[i].optional) {
                     json_object_set_new(m, "default", json_null());
                 }
                 json_object_set_new(
                     m, "type",
-                    json_string(qapi_schema_type(b, t->members[i].type)));
+                    json_text(qapi_schema_type(b, t->members[i].type)));
                 json_array_append_new(arr, m);
             }
             json_object_set_new(e, "members", arr);
@@ -587,14 +587,14 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
                     json_t *m = json_object();
 
                     json_object_set_new(m, "case",
-                                        json_string(t->variants[i].value));
+                                        json_text(t->variants[i].value));
                     json_object_set_new(
                         m, "type",
-                        json_string(qapi_schema_type(b,
+                        json_text(qapi_schema_type(b,
                                                      t->variants[i].type)));
                     json_array_append_new(arr, m);
                 }
-                json_object_set_new(e, "tag", json_string(t->tag));
+                json_object_set_new(e, "tag", json_text(t->tag));
                 json_object_set_new(e, "variants", arr);
             }
             break;
@@ -605,7 +605,7 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
 
                 json_object_set_new(
                     m, "type",
-                    json_string(qapi_schema_type(b, t->alternatives[i])));
+                    json_text(qapi_schema_type(b, t->alternatives[i])));
                 json_array_append_new(arr, m);
             }
             json_object_set_new(e, "members", arr);

@@ -178,7 +178,7 @@ static bool set_threads(Object *obj, ObjectProperty *prop, json_t *v,
 
 static json_t *get_policy(Object *obj, ObjectProperty *prop, Error **errp)
 {
-    return json_string(backend_policy_names[BE(obj)->policy]);
+    return json_text(backend_policy_names[BE(obj)->policy]);
 }
 
 static bool set_policy(Object *obj, ObjectProperty *prop, json_t *v,
@@ -544,7 +544,7 @@ static json_t *get_mem_path(Object *obj, ObjectProperty *prop, Error **errp)
 {
     const char *p = BE(obj)->mem_path;
 
-    return json_string(p ? p : "");
+    return json_text(p ? p : "");
 }
 
 static bool set_mem_path(Object *obj, ObjectProperty *prop, json_t *v,
@@ -636,7 +636,7 @@ json_t *backend_memdev_info(HostMemoryBackend *be)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "id", json_string(backend_id(be)));
+    json_object_set_new(o, "id", json_text(backend_id(be)));
     json_object_set_new(o, "size", json_uint64(be->size));
     json_object_set_new(o, "merge", json_boolean(be->merge));
     json_object_set_new(o, "dump", json_boolean(be->dump));
@@ -645,7 +645,7 @@ json_t *backend_memdev_info(HostMemoryBackend *be)
     json_object_set_new(o, "reserve", json_boolean(be->reserve));
     json_object_set_new(o, "host-nodes", host_nodes_list(be));
     json_object_set_new(o, "policy",
-                        json_string(backend_policy_names[be->policy]));
+                        json_text(backend_policy_names[be->policy]));
     return o;
 }
 

@@ -241,13 +241,13 @@ json_t *dimm_device_info(PCDIMMDevice *dimm)
                                  : xstrdup("");
 
     if (dev->id) {
-        json_object_set_new(data, "id", json_string(dev->id));
+        json_object_set_new(data, "id", json_text(dev->id));
     }
     json_object_set_new(data, "addr", json_uint64(dimm->addr));
     json_object_set_new(data, "size", json_uint64(dimm_size(dimm)));
     json_object_set_new(data, "slot", json_integer(dimm->slot));
     json_object_set_new(data, "node", json_integer(dimm->node));
-    json_object_set_new(data, "memdev", json_string(memdev));
+    json_object_set_new(data, "memdev", json_text(memdev));
     json_object_set_new(data, "hotplugged", json_boolean(dev->hotplugged));
     json_object_set_new(data, "hotpluggable",
                         json_boolean(DEVICE_GET_CLASS(dev)->hotpluggable));

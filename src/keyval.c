@@ -50,6 +50,7 @@ json_t *keyval_parse_qemuopts(const char *params, const char *implied_key,
         size_t len = strcspn(p, "=,");
         char *key;
         char *value;
+        json_t *item;
 
         if (p[len] != '=') {
             if (first && implied_key) {
@@ -65,9 +66,12 @@ json_t *keyval_parse_qemuopts(const char *params, const char *implied_key,
                 p += len;
                 if (warnings && strcmp(raw, "help") != 0 &&
                     strcmp(raw, "?") != 0) {
-                    json_array_append_new(warnings, json_sprintf(
+                    char *w = xasprintf(
                         "short-form boolean option '%s' deprecated\n"
-                        "Please use %s=%s instead", raw, key, value));
+                        "Please use %s=%s instead", raw, key, value);
+
+                    json_array_append_new(warnings, json_text(w));
+                    free(w);
                 }
                 free(raw);
             }
@@ -75,7 +79,10 @@ json_t *keyval_parse_qemuopts(const char *params, const char *implied_key,
             key = xstrndup(p, len);
             value = qemuopts_value(p + len + 1, &p);
         }
-        json_array_append_new(items, json_pack("[s, s]", key, value));
+        item = json_array();
+        json_array_append_new(item, json_text(key));
+        json_array_append_new(item, json_text(value));
+        json_array_append_new(items, item);
         free(key);
         free(value);
         if (*p == ',') {
@@ -102,8 +109,9 @@ json_t *keyval_parse_qemuopts_dict(const char *params,
     }
     dict = json_object();
     json_array_foreach(items, i, item) {
-        json_object_set(dict, json_string_value(json_array_get(item, 0)),
-                        json_array_get(item, 1));
+        json_object_set_nocheck(dict,
+                                json_string_value(json_array_get(item, 0)),
+                                json_array_get(item, 1));
     }
     json_decref(items);
     return dict;
@@ -219,7 +227,7 @@ json_t *keyval_parse(const char *params, const char *implied_key,
             }
             value[n] = '\0';
         }
-        json_object_set_new(dict, key, json_string(value));
+        json_object_set_new_nocheck(dict, key, json_text(value));
         free(key);
         free(value);
         if (*p == ',') {

@@ -921,7 +921,7 @@ static bool set_stolen(Object *obj, const char *name, json_t *v,
 bool object_property_set_str(Object *obj, const char *name,
                              const char *value, Error **errp)
 {
-    return set_stolen(obj, name, json_string(value), errp);
+    return set_stolen(obj, name, json_text(value), errp);
 }
 
 bool object_property_set_bool(Object *obj, const char *name, bool value,
@@ -946,7 +946,7 @@ bool object_property_set_link(Object *obj, const char *name, Object *value,
                               Error **errp)
 {
     char *path = value ? object_get_canonical_path(value) : xstrdup("");
-    bool ok = set_stolen(obj, name, json_string(path), errp);
+    bool ok = set_stolen(obj, name, json_text(path), errp);
 
     free(path);
     return ok;
@@ -1058,7 +1058,7 @@ static json_t *str_get(Object *obj, ObjectProperty *prop, Error **errp)
     if (!s) {
         return NULL;
     }
-    v = json_string(s);
+    v = json_text(s);
     free(s);
     return v;
 }
@@ -1226,7 +1226,7 @@ ObjectProperty *object_property_add_uint64_ptr(Object *obj,
 static json_t *const_str_get(Object *obj, ObjectProperty *prop,
                              Error **errp)
 {
-    return json_string(prop->opaque);
+    return json_text(prop->opaque);
 }
 
 ObjectProperty *object_property_add_const_str(Object *obj, const char *name,
@@ -1385,7 +1385,7 @@ static bool prop_is_child(const ObjectProperty *p)
 static json_t *child_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     char *path = object_get_canonical_path(prop->opaque);
-    json_t *v = json_string(path ? path : "");
+    json_t *v = json_text(path ? path : "");
 
     free(path);
     return v;
@@ -1465,7 +1465,7 @@ static json_t *link_get(Object *obj, ObjectProperty *prop, Error **errp)
         return json_string("");
     }
     path = object_get_canonical_path(t);
-    v = json_string(path ? path : "");
+    v = json_text(path ? path : "");
     free(path);
     return v;
 }

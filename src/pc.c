@@ -536,7 +536,7 @@ static json_t *mach_prop_get(Object *obj, ObjectProperty *prop, Error **errp)
     }
     if (mp->kind == MP_LINK) {
         v = json_object_get(mach_values, mp->name);
-        return json_string(v ? json_string_value(v) : "");
+        return json_text(v ? json_string_value(v) : "");
     }
     v = json_object_get(mach_values, mp->name);
     return json_deep_copy(v ? v : mach_default(mp->name));
@@ -657,7 +657,7 @@ static void mach_take_option(const MachProp *mp, const char *s)
         break;
     case MP_STR:
     case MP_ONOFFAUTO:
-        v = json_string(s);
+        v = json_text(s);
         break;
     default:
         return;
@@ -704,7 +704,7 @@ static json_t *mach_type_link_get(Object *obj, ObjectProperty *prop,
 {
     Object *o = object_resolve_path_type("", prop->opaque, NULL);
     char *path = o ? object_get_canonical_path(o) : NULL;
-    json_t *v = json_string(path ? path : "");
+    json_t *v = json_text(path ? path : "");
 
     free(path);
     return v;

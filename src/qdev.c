@@ -453,7 +453,7 @@ static json_t *get_str(Object *obj, Property *prop, Error **errp)
 {
     char *s = *(char **)field_ptr(obj, prop);
 
-    return json_string(s ? s : "");
+    return json_text(s ? s : "");
 }
 
 static bool set_str(Object *obj, Property *prop, json_t *v, Error **errp)
@@ -550,7 +550,7 @@ static json_t *legacy_get(Object *obj, ObjectProperty *op, Error **errp)
 {
     Property *prop = op->opaque;
     char *s = prop->info->print(obj, prop);
-    json_t *v = json_string(s);
+    json_t *v = json_text(s);
 
     free(s);
     return v;
@@ -902,9 +902,9 @@ static void device_finalize(Object *obj)
         json_t *data = json_object();
 
         if (dev->id) {
-            json_object_set_new(data, "device", json_string(dev->id));
+            json_object_set_new(data, "device", json_text(dev->id));
         }
-        json_object_set_new(data, "path", json_string(dev->canonical_path));
+        json_object_set_new(data, "path", json_text(dev->canonical_path));
         qmp_event_emit("DEVICE_DELETED", data);
     }
     free(dev->canonical_path);

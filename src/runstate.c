@@ -118,7 +118,7 @@ static json_t *cause_data(ShutdownCause cause, bool guest)
     json_t *d = json_object();
 
     json_object_set_new(d, "guest", json_boolean(guest));
-    json_object_set_new(d, "reason", json_string(cause_names[cause]));
+    json_object_set_new(d, "reason", json_text(cause_names[cause]));
     return d;
 }
 

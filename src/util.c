@@ -58,3 +58,8 @@ char *xasprintf(const char *fmt, ...)
     va_end(ap);
     return s;
 }
+
+json_t *json_text(const char *s)
+{
+    return s ? json_stringn_nocheck(s, strlen(s)) : NULL;
+}

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 void *xmalloc(size_t size);
@@ -15,5 +17,13 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
+
+/*
+ * A jansson string of s, byte for byte (NULL for NULL).  Text that came
+ * from a client may hold bytes that are not UTF-8 (U+0000 is kept as
+ * C0 80, see qmp/json-stream.h), which json_string() would refuse with
+ * NULL; the JSON writer shows such bytes as QEMU does.
+ */
+json_t *json_text(const char *s);
 
 #endif

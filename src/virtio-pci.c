@@ -107,7 +107,7 @@ static json_t *ooa_get(Object *obj, Property *prop, Error **errp)
     if (v < 0 || v > 2) {
         v = 0;
     }
-    return json_string(on_off_auto_names[v]);
+    return json_text(on_off_auto_names[v]);
 }
 
 static bool ooa_set(Object *obj, Property *prop, json_t *value,
@@ -138,7 +138,7 @@ static json_t *ooa_defval(const Property *prop)
 {
     int64_t v = prop->defval.i;
 
-    return json_string(on_off_auto_names[v >= 0 && v <= 2 ? v : 0]);
+    return json_text(on_off_auto_names[v >= 0 && v <= 2 ? v : 0]);
 }
 
 const PropertyInfo virtio_prop_on_off_auto = {
@@ -197,7 +197,7 @@ static json_t *mac_get(Object *obj, Property *prop, Error **errp)
     (void)errp;
     snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
              m[0], m[1], m[2], m[3], m[4], m[5]);
-    return json_string(buf);
+    return json_text(buf);
 }
 
 static int hexval(char c)

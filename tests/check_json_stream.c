@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qmp/json-stream.h"
+#include "qmp/json-out.h"
 #include "src/util.h"
 
 typedef struct Out {
@@ -261,13 +262,78 @@ START_TEST(test_values)
     CASE("{\"a\":[1,{\"b\":null}],\"c\":\"d\"}",
          "V:{\"a\":[1,{\"b\":null}],\"c\":\"d\"}\n");
     CASE("{\"a\":1}\t{}", "V:{\"a\":1}\nV:{}\n");
-    /* U+0000 becomes an embedded NUL byte */
-    CASE("\"a\\u0000b\" \"a\xc0\x80" "b\" ",
-         "V:\"a\\u0000b\"\nV:\"a\\u0000b\"\n");
-    CASE("{\"a\\u0000\":1,\"a\":2}", "V:{\"a\":2,\"a\\u0000\":1}\n");
     CASE("{{{}}", "");
     CASE("[1,2 ", "");
     CASE("  \t\r\n ", "");
+}
+END_TEST
+
+/* Collects values only, for tests that look at them directly. */
+static void keep_value(void *opaque, json_t *value, Error *err)
+{
+    json_t *list = opaque;
+
+    ck_assert_ptr_null(err);
+    json_array_append_new(list, value);
+}
+
+static json_t *parse_all(const char *in, size_t len)
+{
+    json_t *list = json_array();
+    JsonStream *s = json_stream_new(keep_value, list);
+
+    json_stream_feed(s, in, len);
+    json_stream_flush(s);
+    json_stream_free(s);
+    return list;
+}
+
+/*
+ * U+0000, written \u0000 or as the pair C0 80, is stored as C0 80 (as
+ * QEMU stores it), in strings and in keys, so no NUL byte ever reaches a
+ * C string; the writer shows it as \u0000 again.
+ */
+START_TEST(test_nul_kept_as_c0_80)
+{
+    static const char in[] = "\"a\\u0000b\" \"a\xc0\x80" "b\" "
+                             "{\"a\\u0000\":1,\"a\":2} ";
+    json_t *list = parse_all(in, sizeof(in) - 1);
+    json_t *obj;
+    char *out;
+    int i;
+
+    ck_assert_uint_eq(json_array_size(list), 3);
+    for (i = 0; i < 2; i++) {
+        json_t *str = json_array_get(list, i);
+
+        ck_assert_uint_eq(json_string_length(str), 4);
+        ck_assert_mem_eq(json_string_value(str), "a\xc0\x80" "b", 4);
+        out = json_out_dumps(str);
+        ck_assert_str_eq(out, "\"a\\u0000b\"");
+        free(out);
+    }
+    obj = json_array_get(list, 2);
+    ck_assert_uint_eq(json_object_size(obj), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(obj, "a\xc0\x80")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(obj, "a")), 2);
+    out = json_out_dumps(obj);
+    ck_assert_str_eq(out, "{\"a\": 2, \"a\\u0000\": 1}");
+    free(out);
+    json_decref(list);
+}
+END_TEST
+
+/* Keys and strings holding a real NUL byte (built by hand) are written whole. */
+START_TEST(test_out_nul_bytes)
+{
+    json_t *obj = json_object();
+    char *out;
+
+    json_object_setn_new(obj, "k\0x", 3, json_stringn("v\0w", 3));
+    out = json_out_dumps(obj);
+    ck_assert_str_eq(out, "{\"k\\u0000x\": \"v\\u0000w\"}");
+    free(out);
+    json_decref(obj);
 }
 END_TEST
 
@@ -473,6 +539,8 @@ static Suite *json_stream_suite(void)
     tcase_add_test(tc, test_lexical_errors);
     tcase_add_test(tc, test_recovery);
     tcase_add_test(tc, test_values);
+    tcase_add_test(tc, test_nul_kept_as_c0_80);
+    tcase_add_test(tc, test_out_nul_bytes);
     tcase_add_test(tc, test_flush);
     tcase_add_test(tc, test_reuse_after_flush_and_reset);
     suite_add_tcase(s, tc);
