@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,10 +22,18 @@
 #include "src/util.h"
 
 #define OUTPUT_BACKLOG_LIMIT (4u << 20)
+/*
+ * Input is parsed this many bytes at a time, so one read full of
+ * commands stops once their replies pass the backlog limit; the rest
+ * waits (bounded by one read) until the client has taken its replies.
+ */
+#define FEED_PIECE 512
+/* Events still go to a client that stops reading, up to this much. */
+#define OUTPUT_HARD_LIMIT (16u << 20)
+#define READ_SIZE 65536
 
 typedef struct MonitorServer {
-    int fd;
-    LoopWatch *watch;
+    SocketListener listener;
     struct MonitorServer *next;
 } MonitorServer;
 
@@ -35,6 +44,8 @@ typedef struct MonitorClient {
     JsonStream *stream;
     JsonBuf out;
     size_t out_pos;
+    char *unfed;        /* read but not parsed yet (at most READ_SIZE) */
+    size_t unfed_len, unfed_pos;
     bool closing;
     bool in_feed;
     struct MonitorClient *next;
@@ -49,11 +60,13 @@ static void client_update_watch(MonitorClient *c)
 {
     unsigned ev = 0;
     size_t pending = c->out.len - c->out_pos;
+    bool unfed = c->unfed_pos < c->unfed_len;
 
-    if (pending < OUTPUT_BACKLOG_LIMIT) {
+    if (pending < OUTPUT_BACKLOG_LIMIT && !unfed) {
         ev |= LOOP_READ;
     }
-    if (pending) {
+    /* unparsed input is taken up again once the output drains */
+    if (pending || unfed) {
         ev |= LOOP_WRITE;
     }
     loop_watch_set_events(c->watch, ev);
@@ -74,16 +87,8 @@ static void client_free(MonitorClient *c)
     close(c->fd);
     json_stream_free(c->stream);
     json_buf_free(&c->out);
+    free(c->unfed);
     free(c);
-}
-
-/* Marks the client for closing; freed once no callback is running. */
-static void client_close(MonitorClient *c)
-{
-    c->closing = true;
-    if (!c->in_feed) {
-        client_free(c);
-    }
 }
 
 static void client_try_write(MonitorClient *c)
@@ -124,9 +129,24 @@ static void client_send(QmpSession *s, json_t *msg)
     json_out_append(&c->out, msg);
     json_buf_append(&c->out, "\r\n", 2);
     client_try_write(c);
-    if (!c->closing) {
-        client_update_watch(c);
+    if (c->out.len - c->out_pos > OUTPUT_HARD_LIMIT) {
+        static bool said;
+
+        if (!said) {
+            fprintf(stderr, "qmachined: QMP client not reading, "
+                            "disconnected (more than %u MiB waiting)\n",
+                    OUTPUT_HARD_LIMIT >> 20);
+            said = true;
+        }
+        c->closing = true;
     }
+    if (c->closing) {
+        if (!c->in_feed) {
+            client_free(c);
+        }
+        return;
+    }
+    client_update_watch(c);
 }
 
 static void client_event(void *opaque, const char *name, json_t *msg)
@@ -151,17 +171,42 @@ static void client_request(void *opaque, json_t *value, Error *err)
     json_decref(value);
 }
 
+/* Parses unfed input while the replies so far fit the backlog. */
+static void client_feed(MonitorClient *c)
+{
+    c->in_feed = true;
+    while (!c->closing && c->unfed_pos < c->unfed_len &&
+           c->out.len - c->out_pos < OUTPUT_BACKLOG_LIMIT) {
+        size_t n = c->unfed_len - c->unfed_pos;
+
+        if (n > FEED_PIECE) {
+            n = FEED_PIECE;
+        }
+        json_stream_feed(c->stream, c->unfed + c->unfed_pos, n);
+        c->unfed_pos += n;
+    }
+    c->in_feed = false;
+    if (c->unfed_pos == c->unfed_len) {
+        c->unfed_pos = c->unfed_len = 0;
+        free(c->unfed);
+        c->unfed = NULL;
+    }
+}
+
 static void client_io(void *opaque, int fd, unsigned events)
 {
     MonitorClient *c = opaque;
-    char buf[65536];
     ssize_t n;
 
     if (events & LOOP_WRITE) {
         client_try_write(c);
+        client_feed(c);
     }
-    if (!c->closing && (events & LOOP_READ)) {
-        n = read(fd, buf, sizeof(buf));
+    if (!c->closing && (events & LOOP_READ) && !c->unfed_len) {
+        if (!c->unfed) {
+            c->unfed = xmalloc(READ_SIZE);
+        }
+        n = read(fd, c->unfed, READ_SIZE);
         if (n == 0) {
             c->closing = true;
         } else if (n < 0) {
@@ -169,9 +214,9 @@ static void client_io(void *opaque, int fd, unsigned events)
                 c->closing = true;
             }
         } else {
-            c->in_feed = true;
-            json_stream_feed(c->stream, buf, (size_t)n);
-            c->in_feed = false;
+            c->unfed_len = (size_t)n;
+            c->unfed_pos = 0;
+            client_feed(c);
         }
     }
     if (c->closing) {
@@ -183,9 +228,10 @@ static void client_io(void *opaque, int fd, unsigned events)
 
 static void server_accept(void *opaque, int fd, unsigned events)
 {
+    MonitorServer *srv = opaque;
     MonitorClient *c;
     json_t *greeting;
-    int cfd = socket_accept(fd);
+    int cfd = socket_accept_listener(&srv->listener);
 
     if (cfd < 0) {
         return;
@@ -206,11 +252,8 @@ static void server_accept(void *opaque, int fd, unsigned events)
     clients = c;
     qmp_event_subscribe(client_event, c);
     greeting = qmp_greeting(&c->session);
-    client_send(&c->session, greeting);
+    client_send(&c->session, greeting); /* frees c if the write fails */
     json_decref(greeting);
-    if (c->closing) {
-        client_close(c);
-    }
 }
 
 bool monitor_listen(const ListenAddr *addr, Error **errp)
@@ -222,8 +265,8 @@ bool monitor_listen(const ListenAddr *addr, Error **errp)
         return false;
     }
     srv = xzalloc(sizeof(*srv));
-    srv->fd = fd;
-    srv->watch = loop_watch_fd(fd, LOOP_READ, server_accept, srv);
+    srv->listener.fd = fd;
+    srv->listener.watch = loop_watch_fd(fd, LOOP_READ, server_accept, srv);
     srv->next = servers;
     servers = srv;
     return true;
@@ -254,8 +297,9 @@ void monitor_cleanup(void)
         MonitorServer *s = servers;
 
         servers = s->next;
-        loop_watch_remove(s->watch);
-        close(s->fd);
+        socket_listener_cancel_backoff(&s->listener);
+        loop_watch_remove(s->listener.watch);
+        close(s->listener.fd);
         free(s);
     }
 }

@@ -22,6 +22,18 @@
 #include "util.h"
 
 #define QTEST_MAX_LINE (1u << 20)
+/*
+ * Output limits, as for QMP: no further command is read while this much
+ * output waits for the client; asynchronous IRQ lines still go out, but a
+ * client that lets QTEST_HARD_LIMIT pile up is disconnected.
+ */
+#define QTEST_BACKLOG_LIMIT (4u << 20)
+#define QTEST_HARD_LIMIT (16u << 20)
+/* A big read reply is encoded this many bytes of memory at a time
+ * (a multiple of 3, so base64 pieces join up). */
+#define QTEST_CHUNK (3u * 10240)
+/* Lines handled per wake-up before other clients get their turn. */
+#define QTEST_LINES_PER_TURN 64
 
 typedef struct QtestClient {
     int fd;
@@ -29,11 +41,15 @@ typedef struct QtestClient {
     JsonBuf in;
     JsonBuf out;
     size_t out_pos;
+    /* a "read"/"b64read" reply being written out a chunk at a time */
+    uint8_t *big;
+    size_t big_len, big_pos;
+    bool big_b64;
+    JsonBuf later; /* IRQ lines that arrived during a big reply */
     struct QtestClient *next;
 } QtestClient;
 
-static int server_fd = -1;
-static LoopWatch *server_watch;
+static SocketListener server = { .fd = -1 };
 static QtestClient *clients;
 
 static void client_free(QtestClient *c)
@@ -50,7 +66,14 @@ static void client_free(QtestClient *c)
     close(c->fd);
     json_buf_free(&c->in);
     json_buf_free(&c->out);
+    json_buf_free(&c->later);
+    free(c->big);
     free(c);
+}
+
+static size_t pending(const QtestClient *c)
+{
+    return c->out.len - c->out_pos;
 }
 
 static void reply(QtestClient *c, const char *fmt, ...)
@@ -77,13 +100,16 @@ static bool irq_levels[QTEST_MAX_IRQ];
 static qemu_irq *intercept_out_lines;
 static int intercept_out_n;
 
+static void client_update_watch(QtestClient *c);
+
 static void broadcast(const char *line)
 {
     QtestClient *c;
 
     for (c = clients; c; c = c->next) {
-        json_buf_append(&c->out, line, strlen(line));
-        loop_watch_set_events(c->watch, LOOP_READ | LOOP_WRITE);
+        /* never in the middle of a reply */
+        json_buf_append(c->big ? &c->later : &c->out, line, strlen(line));
+        client_update_watch(c);
     }
 }
 
@@ -267,7 +293,12 @@ static void cmd_write(QtestClient *c, unsigned size, char **w, int n)
     reply(c, "OK\n");
 }
 
-static void handle_line(QtestClient *c, char *line)
+/*
+ * Runs one command line of line_len bytes (NUL-terminated there).  A NUL byte
+ * inside the line belongs to the word it is in: such a word is never a
+ * command, number or path (QEMU's own qtest stops reading at one).
+ */
+static void handle_line(QtestClient *c, char *line, size_t line_len)
 {
     static const struct {
         const char *name;
@@ -289,6 +320,12 @@ static void handle_line(QtestClient *c, char *line)
     uint8_t *buf;
     size_t i;
 
+    char *nulbyte;
+
+    /* a NUL byte becomes 0x01 (a byte no command, number or path has) */
+    while ((nulbyte = memchr(line, '\0', line_len)) != NULL) {
+        *nulbyte = '\x01';
+    }
     for (w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         if (n == (int)ARRAY_SIZE(words)) {
             reply(c, "FAIL too many arguments\n");
@@ -297,6 +334,10 @@ static void handle_line(QtestClient *c, char *line)
         words[n++] = w;
     }
     if (n == 0) {
+        return;
+    }
+    if (strchr(words[0], '\x01')) {
+        reply(c, "FAIL Unknown command\n");
         return;
     }
     for (i = 0; i < ARRAY_SIZE(simple); i++) {
@@ -311,27 +352,15 @@ static void handle_line(QtestClient *c, char *line)
             reply(c, "FAIL invalid arguments\n");
             return;
         }
-        buf = xzalloc(len);
+        /* memory as it is now, written out as the client reads it */
+        buf = xzalloc(len ? len : 1);
         address_space_read(&address_space_memory, addr, buf, len);
-        if (words[0][0] == 'b') {
-            char *enc = b64_encode(buf, len);
-
-            reply(c, "OK %s\n", enc);
-            free(enc);
-        } else {
-            JsonBuf hex = { 0 };
-            char two[3];
-
-            json_buf_append(&hex, "OK 0x", 5);
-            for (i = 0; i < len; i++) {
-                snprintf(two, sizeof(two), "%02x", buf[i]);
-                json_buf_append(&hex, two, 2);
-            }
-            json_buf_append(&hex, "\n", 1);
-            json_buf_append(&c->out, hex.data, hex.len);
-            json_buf_free(&hex);
-        }
-        free(buf);
+        c->big = buf;
+        c->big_len = len;
+        c->big_pos = 0;
+        c->big_b64 = words[0][0] == 'b';
+        json_buf_append(&c->out, c->big_b64 ? "OK " : "OK 0x",
+                        c->big_b64 ? 3 : 5);
     } else if (!strcmp(words[0], "write")) {
         size_t dlen;
 
@@ -397,6 +426,43 @@ static void handle_line(QtestClient *c, char *line)
     }
 }
 
+/* Encodes the next piece of a big read reply into the output. */
+static void big_reply_step(QtestClient *c)
+{
+    static const char hexdigits[] = "0123456789abcdef";
+    size_t n = c->big_len - c->big_pos, i, o;
+    const uint8_t *p = c->big + c->big_pos;
+    char *enc;
+
+    if (n > QTEST_CHUNK) {
+        n = QTEST_CHUNK;    /* a multiple of 3: base64 stays aligned */
+    }
+    if (c->big_b64) {
+        enc = b64_encode(p, n);
+        json_buf_append(&c->out, enc, strlen(enc));
+        free(enc);
+    } else {
+        enc = xmalloc(2 * n + 1);
+        for (i = o = 0; i < n; i++) {
+            enc[o++] = hexdigits[p[i] >> 4];
+            enc[o++] = hexdigits[p[i] & 15];
+        }
+        json_buf_append(&c->out, enc, o);
+        free(enc);
+    }
+    c->big_pos += n;
+    if (c->big_pos == c->big_len) {
+        json_buf_append(&c->out, "\n", 1);
+        free(c->big);
+        c->big = NULL;
+        if (c->later.len) {
+            json_buf_append(&c->out, c->later.data, c->later.len);
+            json_buf_free(&c->later);
+        }
+    }
+}
+
+/* Writes what the socket takes; false on a dead connection. */
 static bool flush(QtestClient *c)
 {
     while (c->out_pos < c->out.len) {
@@ -407,12 +473,77 @@ static bool flush(QtestClient *c)
             if (errno == EINTR) {
                 continue;
             }
-            return errno == EAGAIN;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break;
+            }
+            return false;
         }
         c->out_pos += (size_t)r;
     }
-    c->out.len = c->out_pos = 0;
+    if (c->out_pos == c->out.len) {
+        c->out.len = c->out_pos = 0;
+    } else if (c->out_pos > QTEST_CHUNK && c->out_pos * 2 > c->out.len) {
+        memmove(c->out.data, c->out.data + c->out_pos, pending(c));
+        c->out.len -= c->out_pos;
+        c->out_pos = 0;
+    }
     return true;
+}
+
+/* Is there a whole line waiting, and may it run now? */
+static bool line_ready(const QtestClient *c)
+{
+    return !c->big && pending(c) < QTEST_BACKLOG_LIMIT && c->in.len &&
+           memchr(c->in.data, '\n', c->in.len);
+}
+
+static void run_one_line(QtestClient *c)
+{
+    char *nl = memchr(c->in.data, '\n', c->in.len);
+    size_t len = (size_t)(nl - c->in.data);
+    char *line = xmalloc(len + 1);
+
+    memcpy(line, c->in.data, len);
+    line[len] = '\0';
+    if (len && line[len - 1] == '\r') {
+        line[--len] = '\0';
+    }
+    memmove(c->in.data, nl + 1, c->in.len - (size_t)(nl - c->in.data) - 1);
+    c->in.len -= (size_t)(nl - c->in.data) + 1;
+    handle_line(c, line, len);
+    free(line);
+}
+
+/*
+ * Reads when the client may send more, runs waiting lines and encodes big
+ * replies while the output is small, and arms the watch for what is left.
+ * Waiting work (lines, a big reply) keeps LOOP_WRITE armed, so the loop
+ * comes back to it after serving everyone else.
+ */
+static void client_update_watch(QtestClient *c)
+{
+    unsigned ev = 0;
+
+    if (pending(c) > QTEST_HARD_LIMIT) {
+        static bool said;
+
+        if (!said) {
+            fprintf(stderr, "qmachined: qtest client not reading, "
+                            "disconnected (more than %u MiB waiting)\n",
+                    QTEST_HARD_LIMIT >> 20);
+            said = true;
+        }
+        client_free(c);
+        return;
+    }
+    if (!c->big && pending(c) < QTEST_BACKLOG_LIMIT &&
+        !(c->in.len && memchr(c->in.data, '\n', c->in.len))) {
+        ev |= LOOP_READ;
+    }
+    if (pending(c) || c->big || line_ready(c)) {
+        ev |= LOOP_WRITE;
+    }
+    loop_watch_set_events(c->watch, ev);
 }
 
 static void client_io(void *opaque, int fd, unsigned events)
@@ -420,7 +551,7 @@ static void client_io(void *opaque, int fd, unsigned events)
     QtestClient *c = opaque;
     char buf[4096];
     ssize_t r;
-    char *nl;
+    int lines = 0;
 
     if (events & LOOP_READ) {
         r = read(fd, buf, sizeof(buf));
@@ -431,35 +562,33 @@ static void client_io(void *opaque, int fd, unsigned events)
         if (r > 0) {
             json_buf_append(&c->in, buf, (size_t)r);
         }
-        while (c->in.len && (nl = memchr(c->in.data, '\n', c->in.len))) {
-            size_t len = (size_t)(nl - c->in.data);
-            char *line = xstrndup(c->in.data, len);
-
-            if (len && line[len - 1] == '\r') {
-                line[len - 1] = '\0';
-            }
-            memmove(c->in.data, nl + 1, c->in.len - len - 1);
-            c->in.len -= len + 1;
-            handle_line(c, line);
-            free(line);
-        }
-        if (c->in.len > QTEST_MAX_LINE) {
+        if (c->in.len > QTEST_MAX_LINE &&
+            !memchr(c->in.data, '\n', c->in.len)) {
             client_free(c);
             return;
         }
     }
-    if (!flush(c)) {
-        client_free(c);
-        return;
+    for (;;) {
+        if (!flush(c)) {
+            client_free(c);
+            return;
+        }
+        if (c->big && pending(c) < QTEST_CHUNK) {
+            big_reply_step(c);
+        } else if (line_ready(c) && lines < QTEST_LINES_PER_TURN) {
+            run_one_line(c);
+            lines++;
+        } else {
+            break;
+        }
     }
-    loop_watch_set_events(c->watch, LOOP_READ |
-                          (c->out.len > c->out_pos ? LOOP_WRITE : 0));
+    client_update_watch(c);
 }
 
 static void server_accept(void *opaque, int fd, unsigned events)
 {
     QtestClient *c;
-    int cfd = socket_accept(fd);
+    int cfd = socket_accept_listener(&server);
 
     if (cfd < 0) {
         return;
@@ -473,11 +602,11 @@ static void server_accept(void *opaque, int fd, unsigned events)
 
 bool qtest_listen(const ListenAddr *addr, Error **errp)
 {
-    server_fd = socket_listen(addr, errp);
-    if (server_fd < 0) {
+    server.fd = socket_listen(addr, errp);
+    if (server.fd < 0) {
         return false;
     }
-    server_watch = loop_watch_fd(server_fd, LOOP_READ, server_accept, NULL);
+    server.watch = loop_watch_fd(server.fd, LOOP_READ, server_accept, NULL);
     return true;
 }
 
@@ -495,10 +624,11 @@ void qtest_cleanup(void)
     while (clients) {
         client_free(clients);
     }
-    loop_watch_remove(server_watch);
-    server_watch = NULL;
-    if (server_fd >= 0) {
-        close(server_fd);
-        server_fd = -1;
+    socket_listener_cancel_backoff(&server);
+    loop_watch_remove(server.watch);
+    server.watch = NULL;
+    if (server.fd >= 0) {
+        close(server.fd);
+        server.fd = -1;
     }
 }

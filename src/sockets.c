@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "util.h"
 
 int socket_set_nonblock(int fd)
@@ -150,4 +151,41 @@ int socket_accept(int listen_fd)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
     return fd;
+}
+
+static void listener_rearm(void *opaque)
+{
+    SocketListener *l = opaque;
+
+    l->backoff = NULL;
+    loop_watch_set_events(l->watch, LOOP_READ);
+}
+
+int socket_accept_listener(SocketListener *l)
+{
+    static bool said;
+    int fd = socket_accept(l->fd);
+
+    if (fd >= 0 || l->backoff) {
+        return fd;
+    }
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+        errno == ENOMEM) {
+        if (!said) {
+            fprintf(stderr, "qmachined: cannot accept connections: %s; "
+                            "retrying every %d ms\n",
+                    strerror(errno), ACCEPT_BACKOFF_MS);
+            said = true;
+        }
+        loop_watch_set_events(l->watch, 0);
+        l->backoff = loop_timer_add((int64_t)ACCEPT_BACKOFF_MS * 1000000,
+                                    listener_rearm, l);
+    }
+    return -1;
+}
+
+void socket_listener_cancel_backoff(SocketListener *l)
+{
+    loop_timer_cancel(l->backoff);
+    l->backoff = NULL;
 }

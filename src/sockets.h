@@ -11,6 +11,26 @@ int socket_listen(const ListenAddr *addr, Error **errp);
 char *socket_addr_str(const ListenAddr *addr);
 /* Accepts one client as non-blocking, close-on-exec; -1 if none. */
 int socket_accept(int listen_fd);
+
+/*
+ * A listener's watch and its back-off.  At the process's or the system's
+ * file limit accept() fails while the listener stays readable, which would
+ * spin the loop: socket_accept_listener() then stops watching the
+ * listener for ACCEPT_BACKOFF_MS, says so once on stderr, and re-arms it.
+ */
+typedef struct LoopWatch LoopWatch;
+typedef struct LoopTimer LoopTimer;
+typedef struct SocketListener {
+    int fd;
+    LoopWatch *watch;
+    LoopTimer *backoff;
+} SocketListener;
+
+#define ACCEPT_BACKOFF_MS 100
+
+int socket_accept_listener(SocketListener *l);
+/* Cancels a pending back-off; call before removing l->watch. */
+void socket_listener_cancel_backoff(SocketListener *l);
 int socket_set_nonblock(int fd);
 
 #endif
