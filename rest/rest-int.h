@@ -26,17 +26,21 @@ typedef struct RestReply {
 } RestReply;
 
 /*
- * Finds the route for method and url (the full path).  On failure fills
- * rep with the 404 or 405 (with Allow) answer and returns NULL.  *param
- * gets the {id}/{action} path segment (owned) or NULL.
+ * Finds the route for method and url (the full path, still
+ * percent-encoded: each segment is decoded here, keeping any NUL it
+ * holds).  On failure fills rep with the 400 (malformed escape, a
+ * parameter that is not UTF-8), 404 or 405 (with Allow) answer and
+ * returns NULL.  *param gets the decoded {id}/{action} segment (owned,
+ * NUL-terminated, *param_len bytes, valid UTF-8) or NULL.
  */
 const RestRoute *rest_route_match(const char *method, const char *url,
-                                  char **param, RestReply *rep);
+                                  char **param, size_t *param_len,
+                                  RestReply *rep);
 /* True when the route takes a JSON request body. */
 bool rest_route_has_body(const RestRoute *r);
 /* Runs the route; body is the parsed request body (or NULL). */
-void rest_route_run(const RestRoute *r, const char *param, json_t *body,
-                    RestReply *rep);
+void rest_route_run(const RestRoute *r, const char *param, size_t param_len,
+                    json_t *body, RestReply *rep);
 
 /* The one place errors become HTTP answers. */
 void rest_reply_error(RestReply *rep, unsigned status, const char *cls,

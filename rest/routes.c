@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,9 @@
 /* Generated from rest/openapi.json at build time (rest/openapi-data.c). */
 extern const char rest_openapi_json[];
 
-typedef void RouteFunc(const char *param, json_t *body, RestReply *rep);
+/* param: the decoded path parameter, param_len bytes (may hold NULs). */
+typedef void RouteFunc(const char *param, size_t param_len, json_t *body,
+                       RestReply *rep);
 
 struct RestRoute {
     const char *method;
@@ -30,6 +33,13 @@ struct RestRoute {
 };
 
 /* ---- Errors: the one place a failure becomes a status -------------- */
+
+/* The JSON string v is exactly the n bytes at s. */
+static bool json_string_is(json_t *v, const char *s, size_t n)
+{
+    return json_is_string(v) && json_string_length(v) == n &&
+           !memcmp(json_string_value(v), s, n);
+}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -73,23 +83,50 @@ void rest_reply_clear(RestReply *rep)
     memset(rep, 0, sizeof(*rep));
 }
 
-void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
-                      const char *desc)
+/* desc: a JSON string (stolen). */
+static void reply_error_json(RestReply *rep, unsigned status,
+                             const char *cls, json_t *desc)
 {
     json_t *e = json_object();
 
     rest_reply_clear(rep);
     json_object_set_new(e, "class", json_string(cls));
-    json_object_set_new(e, "desc", json_string(desc));
+    json_object_set_new(e, "desc", desc ? desc : json_string(""));
     rep->status = status;
     rep->body = json_object();
     json_object_set_new(rep->body, "error", e);
 }
 
+void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
+                      const char *desc)
+{
+    reply_error_json(rep, status, cls, json_string(desc));
+}
+
+/* "<pre>'<param>'<post>": the parameter keeps its length and NULs. */
+static void reply_error_param(RestReply *rep, unsigned status,
+                              const char *cls, const char *pre,
+                              const char *param, size_t n, const char *post)
+{
+    JsonBuf b = { 0 };
+
+    json_buf_append(&b, pre, strlen(pre));
+    json_buf_append(&b, "'", 1);
+    json_buf_append(&b, param, n);
+    json_buf_append(&b, "'", 1);
+    json_buf_append(&b, post, strlen(post));
+    reply_error_json(rep, status, cls, json_stringn(b.data, b.len));
+    json_buf_free(&b);
+}
+
+/* The body is the QMP error object exactly as a monitor gets it. */
 void rest_reply_qmp_error(RestReply *rep, const Error *err)
 {
-    rest_reply_error(rep, error_status(err), error_class_name(err->cls),
-                     error_get_pretty(err));
+    unsigned status = error_status(err);
+
+    rest_reply_clear(rep);
+    rep->status = status;
+    rep->body = qmp_error_response(err);
 }
 
 static void reply_json(RestReply *rep, unsigned status, json_t *body)
@@ -200,12 +237,14 @@ static json_t *machine_resource(void)
     return m;
 }
 
-static void get_machine(const char *param, json_t *body, RestReply *rep)
+static void get_machine(const char *param, size_t n, json_t *body,
+                        RestReply *rep)
 {
     reply_json(rep, 200, machine_resource());
 }
 
-static void post_action(const char *action, json_t *body, RestReply *rep)
+static void post_action(const char *action, size_t action_len, json_t *body,
+                        RestReply *rep)
 {
     static const char *const actions[] = {
         "stop", "cont", "system_reset", "system_powerdown",
@@ -214,17 +253,15 @@ static void post_action(const char *action, json_t *body, RestReply *rep)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(actions); i++) {
-        if (!strcmp(action, actions[i])) {
+        if (action_len == strlen(actions[i]) &&
+            !memcmp(action, actions[i], action_len)) {
             break;
         }
     }
     if (i == ARRAY_SIZE(actions)) {
-        char *desc = xasprintf("Unknown machine action '%s' (expected "
-                               "stop, cont, system_reset or "
-                               "system_powerdown)", action);
-
-        rest_reply_error(rep, 404, "GenericError", desc);
-        free(desc);
+        reply_error_param(rep, 404, "GenericError", "Unknown machine action ",
+                          action, action_len, " (expected stop, cont, "
+                          "system_reset or system_powerdown)");
         return;
     }
     if (run(actions[i], NULL, &ret, rep)) {
@@ -233,7 +270,8 @@ static void post_action(const char *action, json_t *body, RestReply *rep)
     }
 }
 
-static void get_guest(const char *param, json_t *body, RestReply *rep)
+static void get_guest(const char *param, size_t n, json_t *body,
+                      RestReply *rep)
 {
     json_t *ret;
 
@@ -242,7 +280,8 @@ static void get_guest(const char *param, json_t *body, RestReply *rep)
     }
 }
 
-static void put_guest(const char *param, json_t *body, RestReply *rep)
+static void put_guest(const char *param, size_t n, json_t *body,
+                      RestReply *rep)
 {
     json_t *ret;
 
@@ -251,7 +290,7 @@ static void put_guest(const char *param, json_t *body, RestReply *rep)
         return;
     }
     json_decref(ret);
-    get_guest(param, NULL, rep);
+    get_guest(param, n, NULL, rep);
 }
 
 /* ---- Devices and objects (QOM children of a container) ------------ */
@@ -288,20 +327,23 @@ static json_t *child_entry(ResKind kind, const char *container,
     return o;
 }
 
-/* Appends the children of container to list; or finds one (want). */
+/* Appends the children of container to list; or finds one (want, of
+ * want_len bytes). */
 static json_t *list_children(ResKind kind, const char *container, bool anon,
-                             json_t *list, const char *want)
+                             json_t *list, const char *want, size_t want_len)
 {
     json_t *props = qom_call("qom-list", container, NULL), *p;
     json_t *found = NULL;
     size_t i;
 
     json_array_foreach(props, i, p) {
-        const char *name = json_string_value(json_object_get(p, "name"));
+        json_t *jname = json_object_get(p, "name");
+        const char *name = json_string_value(jname);
         const char *t = json_string_value(json_object_get(p, "type"));
         char *type = t ? child_type(t) : NULL;
 
-        if (name && type && (!want || !strcmp(name, want))) {
+        if (name && type &&
+            (!want || json_string_is(jname, want, want_len))) {
             json_t *e = child_entry(kind, container, name, type, anon);
 
             if (want) {
@@ -323,21 +365,21 @@ static const char *const device_containers[] = {
     "/machine/peripheral", "/machine/peripheral-anon",
 };
 
-static json_t *find_device(const char *id)
+static json_t *find_device(const char *id, size_t n)
 {
     json_t *e = NULL;
     size_t i;
 
     for (i = 0; !e && i < ARRAY_SIZE(device_containers); i++) {
         e = list_children(KIND_DEVICE, device_containers[i], i == 1, NULL,
-                          id);
+                          id, n);
     }
     return e;
 }
 
-static json_t *find_object(const char *id)
+static json_t *find_object(const char *id, size_t n)
 {
-    return list_children(KIND_OBJECT, "/objects", false, NULL, id);
+    return list_children(KIND_OBJECT, "/objects", false, NULL, id, n);
 }
 
 /* Adds "properties": every readable non-child property's value. */
@@ -365,74 +407,112 @@ static void add_properties(json_t *res)
     json_object_set_new(res, "properties", vals);
 }
 
-static void not_found(RestReply *rep, const char *what, const char *id)
+static void not_found(RestReply *rep, const char *what, const char *id,
+                      size_t n)
 {
-    char *desc = xasprintf("%s '%s' not found", what, id);
-
-    rest_reply_error(rep, 404, "DeviceNotFound", desc);
-    free(desc);
+    reply_error_param(rep, 404, "DeviceNotFound", what, id, n, " not found");
 }
 
-static void get_devices(const char *param, json_t *body, RestReply *rep)
+static void get_devices(const char *param, size_t n, json_t *body,
+                        RestReply *rep)
 {
     json_t *list = json_array();
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(device_containers); i++) {
         list_children(KIND_DEVICE, device_containers[i], i == 1, list,
-                      NULL);
+                      NULL, 0);
     }
     reply_json(rep, 200, list);
 }
 
-static void get_device(const char *id, json_t *body, RestReply *rep)
+static void get_device(const char *id, size_t id_len, json_t *body,
+                       RestReply *rep)
 {
-    json_t *e = find_device(id);
+    json_t *e = find_device(id, id_len);
 
     if (!e) {
-        not_found(rep, "Device", id);
+        not_found(rep, "Device ", id, id_len);
         return;
     }
     add_properties(e);
     reply_json(rep, 200, e);
 }
 
-/* 201 with Location for a resource just created under collection. */
-static void created(RestReply *rep, const char *collection, json_t *res,
-                    const char *id)
+/* RFC 3986 unreserved: the bytes a path segment carries unescaped. */
+static bool unreserved(unsigned char c)
 {
-    reply_json(rep, 201, res ? res : json_object());
-    if (id) {
-        rep->location = xasprintf(REST_PREFIX "/%s/%s", collection, id);
-    }
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || (c && strchr("-._~", c));
 }
 
-static void post_device(const char *param, json_t *body, RestReply *rep)
+/* 201 with Location for a resource just created under collection; jid
+ * is the body's "id" member (or NULL), percent-encoded in the URL. */
+static void created(RestReply *rep, const char *collection, json_t *res,
+                    json_t *jid)
 {
-    const char *id;
-    json_t *ret;
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *id = (const void *)json_string_value(jid);
+    size_t n = json_string_length(jid), i;
+    JsonBuf b = { 0 };
+
+    reply_json(rep, 201, res ? res : json_object());
+    if (!id) {
+        return;
+    }
+    json_buf_append(&b, REST_PREFIX "/", strlen(REST_PREFIX "/"));
+    json_buf_append(&b, collection, strlen(collection));
+    json_buf_append(&b, "/", 1);
+    for (i = 0; i < n; i++) {
+        char esc[3] = { '%', hex[id[i] >> 4], hex[id[i] & 15] };
+
+        if (unreserved(id[i])) {
+            json_buf_append(&b, (const char *)id + i, 1);
+        } else {
+            json_buf_append(&b, esc, 3);
+        }
+    }
+    rep->location = xstrndup(b.data, b.len);
+    json_buf_free(&b);
+}
+
+/* The resource named by the body's "id" (a JSON string), or NULL. */
+static json_t *body_id(json_t *body)
+{
+    json_t *id = json_object_get(body, "id");
+
+    return json_is_string(id) ? id : NULL;
+}
+
+static void post_device(const char *param, size_t n, json_t *body,
+                        RestReply *rep)
+{
+    json_t *ret, *id;
 
     if (!body_is_object(body, rep) || !run("device_add", body, &ret, rep)) {
         return;
     }
     json_decref(ret);
-    id = json_string_value(json_object_get(body, "id"));
-    created(rep, "devices", id ? find_device(id) : NULL, id);
+    id = body_id(body);
+    created(rep, "devices", id ? find_device(json_string_value(id),
+                                             json_string_length(id))
+                               : NULL, id);
 }
 
-static void delete_device(const char *id, json_t *body, RestReply *rep)
+static void delete_device(const char *id, size_t id_len, json_t *body,
+                          RestReply *rep)
 {
     json_t *args = json_object(), *ret, *e;
     bool ok;
 
-    json_object_set_new(args, "id", json_string(id));
+    json_object_set_new(args, "id", json_stringn(id, id_len));
     ok = run("device_del", args, &ret, rep);
     json_decref(args);
     if (!ok) {
         return;
     }
     json_decref(ret);
-    e = find_device(id);
+    e = find_device(id, id_len);
     if (e) {
         /* The unplug request went to the guest; DEVICE_DELETED follows. */
         json_object_set_new(e, "unplug", json_string("requested"));
@@ -442,44 +522,49 @@ static void delete_device(const char *id, json_t *body, RestReply *rep)
     }
 }
 
-static void get_objects(const char *param, json_t *body, RestReply *rep)
+static void get_objects(const char *param, size_t n, json_t *body,
+                        RestReply *rep)
 {
     json_t *list = json_array();
 
-    list_children(KIND_OBJECT, "/objects", false, list, NULL);
+    list_children(KIND_OBJECT, "/objects", false, list, NULL, 0);
     reply_json(rep, 200, list);
 }
 
-static void get_object(const char *id, json_t *body, RestReply *rep)
+static void get_object(const char *id, size_t id_len, json_t *body,
+                       RestReply *rep)
 {
-    json_t *e = find_object(id);
+    json_t *e = find_object(id, id_len);
 
     if (!e) {
-        not_found(rep, "Object", id);
+        not_found(rep, "Object ", id, id_len);
         return;
     }
     add_properties(e);
     reply_json(rep, 200, e);
 }
 
-static void post_object(const char *param, json_t *body, RestReply *rep)
+static void post_object(const char *param, size_t n, json_t *body,
+                        RestReply *rep)
 {
-    const char *id;
-    json_t *ret;
+    json_t *ret, *id;
 
     if (!body_is_object(body, rep) || !run("object-add", body, &ret, rep)) {
         return;
     }
     json_decref(ret);
-    id = json_string_value(json_object_get(body, "id"));
-    created(rep, "objects", id ? find_object(id) : NULL, id);
+    id = body_id(body);
+    created(rep, "objects", id ? find_object(json_string_value(id),
+                                             json_string_length(id))
+                               : NULL, id);
 }
 
-static void delete_object(const char *id, json_t *body, RestReply *rep)
+static void delete_object(const char *id, size_t id_len, json_t *body,
+                          RestReply *rep)
 {
     json_t *args = json_object(), *ret;
 
-    json_object_set_new(args, "id", json_string(id));
+    json_object_set_new(args, "id", json_stringn(id, id_len));
     if (run("object-del", args, &ret, rep)) {
         json_decref(ret);
         reply_json(rep, 204, NULL);
@@ -498,24 +583,26 @@ static void reply_command(const char *cmd, RestReply *rep)
     }
 }
 
-static void get_memory_devices(const char *param, json_t *body,
-                               RestReply *rep)
+static void get_memory_devices(const char *param, size_t n,
+                               json_t *body, RestReply *rep)
 {
     reply_command("query-memory-devices", rep);
 }
 
-static void get_memory_slots(const char *param, json_t *body,
-                             RestReply *rep)
+static void get_memory_slots(const char *param, size_t n,
+                             json_t *body, RestReply *rep)
 {
     reply_command("__org.qmachined_query-memslots", rep);
 }
 
-static void get_pci(const char *param, json_t *body, RestReply *rep)
+static void get_pci(const char *param, size_t n, json_t *body,
+                    RestReply *rep)
 {
     reply_command("query-pci", rep);
 }
 
-static void get_ospm(const char *param, json_t *body, RestReply *rep)
+static void get_ospm(const char *param, size_t n, json_t *body,
+                     RestReply *rep)
 {
     reply_command("query-acpi-ospm-status", rep);
 }
@@ -540,7 +627,8 @@ static void add_range(void *opaque, const FlatRangeInfo *fr)
     json_array_append_new(opaque, r);
 }
 
-static void get_memory_map(const char *param, json_t *body, RestReply *rep)
+static void get_memory_map(const char *param, size_t n, json_t *body,
+                           RestReply *rep)
 {
     json_t *map = json_object(), *ranges = json_array();
 
@@ -648,7 +736,8 @@ static json_t *gsi_json(I8259State *pic, IOAPICState *ioapic)
     return list;
 }
 
-static void get_interrupts(const char *param, json_t *body, RestReply *rep)
+static void get_interrupts(const char *param, size_t n, json_t *body,
+                           RestReply *rep)
 {
     I8259State *pic = i8259_get_default();
     IOAPICState *ioapic = ioapic_get_default();
@@ -663,7 +752,8 @@ static void get_interrupts(const char *param, json_t *body, RestReply *rep)
 
 /* ---- Events, the QMP tunnel, the description ----------------------- */
 
-static void get_events(const char *param, json_t *body, RestReply *rep)
+static void get_events(const char *param, size_t n, json_t *body,
+                       RestReply *rep)
 {
     rest_reply_clear(rep);
     rep->status = 200;
@@ -681,7 +771,8 @@ static void tunnel_send(QmpSession *s, json_t *msg)
 static QmpSession tunnel = { .negotiated = true, .send = tunnel_send };
 
 /* The QMP reply object, as a monitor would get it, always with 200. */
-static void post_qmp(const char *param, json_t *body, RestReply *rep)
+static void post_qmp(const char *param, size_t n, json_t *body,
+                     RestReply *rep)
 {
     if (!body_is_object(body, rep)) {
         return;
@@ -697,7 +788,8 @@ static void post_qmp(const char *param, json_t *body, RestReply *rep)
     tunnel_reply = NULL;
 }
 
-static void get_openapi(const char *param, json_t *body, RestReply *rep)
+static void get_openapi(const char *param, size_t n, json_t *body,
+                        RestReply *rep)
 {
     rest_reply_clear(rep);
     rep->status = 200;
@@ -732,57 +824,134 @@ static const RestRoute routes[] = {
     { "GET", "/openapi.json", false, get_openapi },
 };
 
-/* Matches path against pattern; *param gets the {...} segment. */
-static bool pattern_match(const char *pattern, const char *path,
-                          char **param)
+static int hex_value(char c)
 {
-    *param = NULL;
-    while (*pattern && *path) {
-        if (*pattern == '{') {
-            size_t n = strcspn(path, "/");
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
-            if (n == 0) {
-                break;
+/*
+ * Decodes the n percent-encoded bytes at s into out (room for n + 1);
+ * returns the decoded length ("%00" is a NUL byte, kept), or -1 for a
+ * malformed escape.
+ */
+static ssize_t segment_decode(const char *s, size_t n, char *out)
+{
+    size_t i, len = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi, lo;
+
+            if (n - i < 3) {
+                return -1;
             }
-            free(*param);
-            *param = xstrndup(path, n);
-            path += n;
-            pattern = strchr(pattern, '}') + 1;
-        } else if (*pattern == *path) {
-            pattern++;
-            path++;
+            hi = hex_value(s[i + 1]);
+            lo = hex_value(s[i + 2]);
+            if (hi < 0 || lo < 0) {
+                return -1;
+            }
+            out[len++] = (char)(hi << 4 | lo);
+            i += 2;
         } else {
-            break;
+            out[len++] = s[i];
         }
     }
-    if (*pattern || *path) {
+    out[len] = '\0';
+    return (ssize_t)len;
+}
+
+/*
+ * Matches path (percent-encoded, starting with '/') against pattern
+ * segment by segment, comparing decoded segments; *param gets the {...}
+ * segment decoded.  Returns 1 on a match, 0 on none, -1 for a malformed
+ * escape.
+ */
+static int pattern_match(const char *pattern, const char *path,
+                         char **param, size_t *param_len)
+{
+    char *seg = xmalloc(strlen(path) + 1);
+    int result = 0;
+
+    *param = NULL;
+    *param_len = 0;
+    while (*pattern == '/' && *path == '/') {
+        size_t pn = strcspn(pattern + 1, "/"), n = strcspn(path + 1, "/");
+        ssize_t len = segment_decode(path + 1, n, seg);
+
+        if (len < 0) {
+            result = -1;
+            goto out;
+        }
+        if (pattern[1] == '{') {
+            if (len == 0) {
+                goto out;
+            }
+            free(*param);
+            *param = xmalloc((size_t)len + 1);
+            memcpy(*param, seg, (size_t)len + 1);
+            *param_len = (size_t)len;
+        } else if ((size_t)len != pn || memcmp(seg, pattern + 1, pn)) {
+            goto out;
+        }
+        pattern += 1 + pn;
+        path += 1 + n;
+    }
+    result = !*pattern && !*path;
+out:
+    free(seg);
+    if (result != 1) {
         free(*param);
         *param = NULL;
-        return false;
+        *param_len = 0;
     }
-    return true;
+    return result;
 }
 
 const RestRoute *rest_route_match(const char *method, const char *url,
-                                  char **param, RestReply *rep)
+                                  char **param, size_t *param_len,
+                                  RestReply *rep)
 {
-    size_t plen = strlen(REST_PREFIX), i;
+    size_t plen = strlen(REST_PREFIX), i, n;
     char *allow = NULL, *p;
     const char *path;
+    json_t *utf8;
+    int m;
 
     *param = NULL;
+    *param_len = 0;
     if (strncmp(url, REST_PREFIX, plen) || url[plen] != '/') {
         rest_reply_error(rep, 404, "GenericError", "No such resource");
         return NULL;
     }
     path = url + plen;
     for (i = 0; i < ARRAY_SIZE(routes); i++) {
-        if (!pattern_match(routes[i].pattern, path, &p)) {
+        m = pattern_match(routes[i].pattern, path, &p, &n);
+        if (m < 0) {
+            free(allow);
+            rest_reply_error(rep, 400, "GenericError",
+                             "Malformed percent-encoding in the URL path");
+            return NULL;
+        }
+        if (!m) {
             continue;
         }
         if (!strcmp(routes[i].method, method)) {
             free(allow);
+            /* QMP carries only UTF-8: a name that is not can name nothing. */
+            utf8 = p ? json_stringn(p, n) : NULL;
+            if (p && !utf8) {
+                free(p);
+                rest_reply_error(rep, 400, "GenericError",
+                                 "The URL path segment is not valid UTF-8");
+                return NULL;
+            }
+            json_decref(utf8);
             *param = p;
+            *param_len = n;
             return &routes[i];
         }
         free(p);
@@ -812,8 +981,8 @@ bool rest_route_has_body(const RestRoute *r)
     return r->has_body;
 }
 
-void rest_route_run(const RestRoute *r, const char *param, json_t *body,
-                    RestReply *rep)
+void rest_route_run(const RestRoute *r, const char *param, size_t param_len,
+                    json_t *body, RestReply *rep)
 {
-    r->fn(param, body, rep);
+    r->fn(param, param_len, body, rep);
 }

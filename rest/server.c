@@ -4,8 +4,23 @@
  * descriptor is watched by the event loop, MHD_run() runs when it is
  * readable, and MHD_get_timeout() becomes a loop timer.
  *
- * Requests: bearer-token check (401), route lookup (404/405), body limit
- * (413), Content-Type and JSON parse (415), then the route (routes.c).
+ * Connections: the listening socket is ours (MHD_USE_NO_LISTEN_SOCKET);
+ * the loop accepts and hands each connection to MHD_add_connection(), so
+ * the limit is ours too.  Past it (or when accept() meets the descriptor
+ * limit) a client gets a fixed 503 with Retry-After and is closed; accept
+ * never spins.  A connection with no activity for REST_IDLE_TIMEOUT_S is
+ * closed by MHD.  MHD watches its sockets edge-triggered and, after a
+ * short read, waits for the next edge: a client whose request and FIN
+ * arrive together would sit in CLOSE-WAIT until the timeout.  So every
+ * connection is also in a private epoll set for EPOLLRDHUP; a hang-up
+ * found there is passed on (shutdown(SHUT_RD) makes a new edge, MHD reads
+ * the EOF and closes), and a hung-up event stream is ended at once.
+ *
+ * Requests: bearer-token check (401), route lookup (404/405; 400 for a
+ * malformed path), body limit (413), Content-Type (415 unless the body is
+ * declared JSON), JSON parse (400), then the route (routes.c).  The URL
+ * reaches routes.c still percent-encoded (an identity unescape callback),
+ * so a decoded %00 keeps its place and length.
  *
  * Server-Sent Events (GET /api/v1/events): every QMP event is appended to
  * each stream's buffer; a stream with nothing to send suspends its
@@ -24,6 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,11 +59,22 @@
 #define SSE_BUFFER_LIMIT (4u << 20)   /* a stream this far behind is cut */
 #define TOKEN_MAX 4096
 
+#define REST_IDLE_TIMEOUT_S 30        /* no bytes either way for this long */
+#define REST_MAX_CONNECTIONS 512      /* default, all --rest addresses */
+#define REST_MAX_CONNECTIONS_CAP 65536
+#define REST_FD_RESERVE 64            /* descriptors kept for the rest */
+#define ACCEPT_BATCH 64               /* accept()s per wake-up */
+#define ACCEPT_RETRY_MS 100           /* pause after EMFILE with no spare */
+#define REFUSE_DRAIN_MAX 65536        /* request bytes read before closing */
+
 typedef struct RestServer RestServer;
 struct RestServer {
     struct MHD_Daemon *mhd;
     LoopWatch *watch;
     LoopTimer *timer;
+    int listen_fd;
+    LoopWatch *listen_watch;  /* NULL while accepting is paused */
+    LoopTimer *accept_timer;  /* resumes accepting */
     bool in_run;
     bool kicked;          /* run again as soon as possible */
     char *unix_path;
@@ -55,9 +83,19 @@ struct RestServer {
 };
 
 typedef struct SseClient SseClient;
+
+/* One accepted connection (MHD's socket context). */
+typedef struct RestSock {
+    RestServer *srv;
+    int fd;
+    bool hung_up;
+    SseClient *sse;       /* its event stream, if any */
+} RestSock;
+
 struct SseClient {
     RestServer *srv;
     struct MHD_Connection *conn;
+    RestSock *sock;
     JsonBuf buf;          /* unsent bytes start at off */
     size_t off;
     bool suspended;
@@ -69,6 +107,7 @@ struct SseClient {
 typedef struct RestConn {
     const RestRoute *route;
     char *param;
+    size_t param_len;
     JsonBuf body;
     bool too_large;
     bool answered;
@@ -78,6 +117,14 @@ static RestServer *servers;
 static SseClient *sse_clients;
 static LoopTimer *heartbeat;
 static int64_t heartbeat_ms = SSE_HEARTBEAT_MS;
+
+static unsigned conn_limit;       /* over every --rest address */
+static unsigned conn_count;
+static char *busy_reply;          /* the whole 503 answer */
+static size_t busy_reply_len;
+static int hup_epfd = -1;         /* EPOLLRDHUP of every connection */
+static LoopWatch *hup_watch;
+static int spare_fd = -1;         /* given up to answer at EMFILE */
 
 /* ---- Driving MHD from the loop ------------------------------------- */
 
@@ -168,6 +215,9 @@ static void sse_free(void *cls)
             break;
         }
     }
+    if (c->sock) {
+        c->sock->sse = NULL;
+    }
     json_buf_free(&c->buf);
     free(c);
 }
@@ -192,6 +242,13 @@ static void sse_push(const char *text, size_t len)
         if (c->buf.len - c->off + len > SSE_BUFFER_LIMIT) {
             c->closing = true;      /* too slow: cut it off */
         } else {
+            /* Drop what was sent, so the buffer holds the backlog only. */
+            if (c->off && (c->off >= 65536 || c->off * 2 >= c->buf.len)) {
+                memmove(c->buf.data, c->buf.data + c->off,
+                        c->buf.len - c->off);
+                c->buf.len -= c->off;
+                c->off = 0;
+            }
             json_buf_append(&c->buf, text, len);
         }
         sse_wake(c);
@@ -227,9 +284,22 @@ static enum MHD_Result start_stream(RestServer *srv,
     SseClient *c = xzalloc(sizeof(*c));
     struct MHD_Response *r;
     enum MHD_Result ret;
+    const union MHD_ConnectionInfo *info;
+    unsigned timeout;
 
     c->srv = srv;
     c->conn = conn;
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info && info->socket_context) {
+        c->sock = info->socket_context;
+        c->sock->sse = c;
+    }
+    /* Heartbeats are the activity that keeps a healthy stream open. */
+    timeout = (unsigned)(heartbeat_ms / 1000) * 2 + 1;
+    if (timeout < REST_IDLE_TIMEOUT_S) {
+        timeout = REST_IDLE_TIMEOUT_S;
+    }
+    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout);
     json_buf_append(&c->buf, hello, sizeof(hello) - 1);
     c->next = sse_clients;
     sse_clients = c;
@@ -358,8 +428,8 @@ static json_t *parse_body(const char *data, size_t len, RestReply *rep)
                      p.err ? error_get_pretty(p.err)
                            : p.count ? "trailing data after the value"
                                      : "empty");
-    rest_reply_error(rep, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "GenericError",
-                     desc);
+    /* Declared JSON but not JSON: a bad request, not a bad media type. */
+    rest_reply_error(rep, MHD_HTTP_BAD_REQUEST, "GenericError", desc);
     free(desc);
     json_decref(p.value);
     error_free(p.err);
@@ -400,7 +470,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                              "'Authorization: Bearer <token>'");
             return send_reply(conn, &rep);
         }
-        rc->route = rest_route_match(method, url, &rc->param, &rep);
+        rc->route = rest_route_match(method, url, &rc->param,
+                                     &rc->param_len, &rep);
         if (!rc->route) {
             rc->answered = true;
             return send_reply(conn, &rep);
@@ -447,7 +518,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             return send_reply(conn, &rep);
         }
     }
-    rest_route_run(rc->route, rc->param, body, &rep);
+    rest_route_run(rc->route, rc->param, rc->param_len, body, &rep);
     json_decref(body);
     if (rep.event_stream) {
         rest_reply_clear(&rep);
@@ -467,6 +538,235 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         free(rc);
         *con_cls = NULL;
     }
+}
+
+/* ---- Connections: limit, hang-ups, accepting ------------------------ */
+
+/* MHD gets the URL as sent; routes.c decodes each path segment itself. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return strlen(s);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    RestSock *sock = *socket_context;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct epoll_event ev = { .events = EPOLLRDHUP | EPOLLET };
+
+        sock = xzalloc(sizeof(*sock));
+        sock->srv = cls;
+        sock->fd = info ? info->connect_fd : -1;
+        ev.data.ptr = sock;
+        if (sock->fd >= 0 && hup_epfd >= 0) {
+            epoll_ctl(hup_epfd, EPOLL_CTL_ADD, sock->fd, &ev);
+        }
+        *socket_context = sock;
+        conn_count++;
+        return;
+    }
+    if (!sock) {
+        return;
+    }
+    /* Closed: MHD closes the descriptor after this returns. */
+    if (!sock->hung_up && sock->fd >= 0 && hup_epfd >= 0) {
+        epoll_ctl(hup_epfd, EPOLL_CTL_DEL, sock->fd, NULL);
+    }
+    if (sock->sse) {
+        sock->sse->sock = NULL;
+    }
+    free(sock);
+    *socket_context = NULL;
+    conn_count--;
+}
+
+/* Peers that sent FIN (or reset): make MHD see it now. */
+static void on_hangups(void *opaque, int fd, unsigned events)
+{
+    struct epoll_event evs[64];
+    int n, i;
+
+    n = epoll_wait(hup_epfd, evs, ARRAY_SIZE(evs), 0);
+    for (i = 0; i < n; i++) {
+        RestSock *sock = evs[i].data.ptr;
+
+        if (sock->hung_up) {
+            continue;
+        }
+        sock->hung_up = true;
+        /* Once is enough (and our own shutdown would report again). */
+        epoll_ctl(hup_epfd, EPOLL_CTL_DEL, sock->fd, NULL);
+        /* No bytes go out; MHD's next read returns 0 and it closes. */
+        shutdown(sock->fd, SHUT_RD);
+        if (sock->sse) {
+            sock->sse->closing = true;    /* suspended: MHD reads nothing */
+            sse_wake(sock->sse);
+        }
+        server_kick(sock->srv);
+    }
+}
+
+/* Answers 503 without MHD and closes (past the limit, or at EMFILE). */
+static void refuse(int fd)
+{
+    char buf[4096];
+    size_t drained = 0;
+    ssize_t n;
+
+    /* Read what already came, so closing sends FIN, not RST. */
+    while (drained < REFUSE_DRAIN_MAX &&
+           (n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+        drained += (size_t)n;
+    }
+    n = send(fd, busy_reply, busy_reply_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    (void)n;
+    shutdown(fd, SHUT_WR);
+    close(fd);
+}
+
+static void on_accept(void *opaque, int fd, unsigned events);
+
+static void accept_resume(void *opaque)
+{
+    RestServer *srv = opaque;
+
+    srv->accept_timer = NULL;
+    if (!srv->listen_watch) {
+        srv->listen_watch = loop_watch_fd(srv->listen_fd, LOOP_READ,
+                                          on_accept, srv);
+    }
+}
+
+static void accept_pause(RestServer *srv)
+{
+    loop_watch_remove(srv->listen_watch);
+    srv->listen_watch = NULL;
+    if (!srv->accept_timer) {
+        srv->accept_timer = loop_timer_add(ACCEPT_RETRY_MS * 1000000LL,
+                                           accept_resume, srv);
+    }
+}
+
+/*
+ * Out of descriptors: give up the spare one to take the next client off
+ * the backlog and answer it 503.  1: one refused; 0: the backlog is
+ * empty; -1: no spare to give (accepting must pause).
+ */
+static int refuse_with_spare(RestServer *srv)
+{
+    int fd, err;
+
+    if (spare_fd < 0) {
+        spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        return -1;
+    }
+    close(spare_fd);
+    fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    err = errno;
+    if (fd >= 0) {
+        refuse(fd);
+    }
+    spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return err == EAGAIN || err == EWOULDBLOCK ? 0 : -1;
+    }
+    return spare_fd >= 0 ? 1 : -1;
+}
+
+static void on_accept(void *opaque, int lfd, unsigned events)
+{
+    RestServer *srv = opaque;
+    int i, r;
+
+    for (i = 0; i < ACCEPT_BATCH; i++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &len,
+                         SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) {
+                continue;
+            }
+            if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
+                errno != ENOMEM) {
+                break;                 /* EAGAIN: the backlog is empty */
+            }
+            r = refuse_with_spare(srv);
+            if (r < 0) {
+                accept_pause(srv);     /* never spin on a full table */
+            }
+            if (r <= 0) {
+                break;
+            }
+            continue;
+        }
+        if (conn_count >= conn_limit) {
+            refuse(fd);
+            continue;
+        }
+        /* MHD closes fd itself when it cannot take it. */
+        if (MHD_add_connection(srv->mhd, fd, (struct sockaddr *)&ss, len) ==
+            MHD_YES) {
+            server_kick(srv);
+        }
+    }
+}
+
+/* The connection limit (QMACHINED_REST_MAX_CONNECTIONS or the default,
+ * kept below the descriptor limit) and the 503 answer past it. */
+static void limits_init(void)
+{
+    const char *env = getenv("QMACHINED_REST_MAX_CONNECTIONS");
+    struct rlimit rl;
+    RestReply rep = { 0 };
+    char *desc, *json;
+
+    if (conn_limit) {
+        return;
+    }
+    conn_limit = REST_MAX_CONNECTIONS;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        rlim_t room = rl.rlim_cur > 2 * REST_FD_RESERVE
+                          ? (rl.rlim_cur - REST_FD_RESERVE) / 2 : 1;
+
+        if (room < conn_limit) {
+            conn_limit = (unsigned)room;
+        }
+    }
+    if (env && atoll(env) > 0) {
+        long long v = atoll(env);
+
+        conn_limit = v > REST_MAX_CONNECTIONS_CAP ? REST_MAX_CONNECTIONS_CAP
+                                                  : (unsigned)v;
+    }
+    desc = xasprintf("Too many REST connections (the limit is %u); "
+                     "retry later", conn_limit);
+    rest_reply_error(&rep, MHD_HTTP_SERVICE_UNAVAILABLE, "GenericError",
+                     desc);
+    json = json_out_dumps(rep.body);
+    busy_reply = xasprintf("HTTP/1.1 503 Service Unavailable\r\n"
+                           "Content-Type: application/json\r\n"
+                           "Content-Length: %zu\r\n"
+                           "Retry-After: 1\r\n"
+                           "Connection: close\r\n\r\n%s\n",
+                           strlen(json) + 1, json);
+    busy_reply_len = strlen(busy_reply);
+    free(json);
+    free(desc);
+    rest_reply_clear(&rep);
+    hup_epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (hup_epfd >= 0) {
+        hup_watch = loop_watch_fd(hup_epfd, LOOP_READ, on_hangups, NULL);
+    }
+    spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 /* ---- Listening ------------------------------------------------------ */
@@ -525,9 +825,14 @@ static char *read_token(const char *path, Error **errp)
 static void server_free(RestServer *srv)
 {
     loop_timer_cancel(srv->timer);
+    loop_timer_cancel(srv->accept_timer);
     loop_watch_remove(srv->watch);
+    loop_watch_remove(srv->listen_watch);
     if (srv->mhd) {
-        MHD_stop_daemon(srv->mhd);   /* closes the listening socket */
+        MHD_stop_daemon(srv->mhd);   /* closes its connections */
+    }
+    if (srv->listen_fd >= 0) {
+        close(srv->listen_fd);
     }
     if (srv->unix_path) {
         unlink(srv->unix_path);
@@ -553,7 +858,9 @@ bool rest_listen(const ListenAddr *addr, const char *token_file,
         free(where);
         return false;
     }
+    limits_init();
     srv = xzalloc(sizeof(*srv));
+    srv->listen_fd = -1;
     if (token_file && !(srv->token = read_token(token_file, errp))) {
         goto fail;
     }
@@ -570,17 +877,24 @@ bool rest_listen(const ListenAddr *addr, const char *token_file,
             goto fail;
         }
     }
-    srv->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+    srv->listen_fd = fd;
+    srv->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                                MHD_USE_NO_LISTEN_SOCKET,
                                 0, NULL, NULL, on_request, srv,
-                                MHD_OPTION_LISTEN_SOCKET, fd,
                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed,
                                 srv,
+                                MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+                                srv,
+                                MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped,
+                                NULL,
+                                /* Ours counts every address; this one
+                                 * only backs it up. */
+                                MHD_OPTION_CONNECTION_LIMIT, conn_limit,
                                 MHD_OPTION_CONNECTION_TIMEOUT,
-                                (unsigned int)120,
+                                (unsigned int)REST_IDLE_TIMEOUT_S,
                                 MHD_OPTION_END);
     if (!srv->mhd) {
         error_setg(errp, "--rest %s: cannot start the HTTP server", where);
-        close(fd);
         goto fail;
     }
     info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -590,6 +904,7 @@ bool rest_listen(const ListenAddr *addr, const char *token_file,
         goto fail;
     }
     srv->watch = loop_watch_fd(info->epoll_fd, LOOP_READ, on_epoll, srv);
+    srv->listen_watch = loop_watch_fd(fd, LOOP_READ, on_accept, srv);
     if (!servers) {
         const char *ms = getenv("QMACHINED_REST_HEARTBEAT_MS");
 
@@ -635,4 +950,17 @@ void rest_cleanup(void)
     qmp_event_unsubscribe(on_event, NULL);
     loop_timer_cancel(heartbeat);
     heartbeat = NULL;
+    loop_watch_remove(hup_watch);
+    hup_watch = NULL;
+    if (hup_epfd >= 0) {
+        close(hup_epfd);
+        hup_epfd = -1;
+    }
+    if (spare_fd >= 0) {
+        close(spare_fd);
+        spare_fd = -1;
+    }
+    free(busy_reply);
+    busy_reply = NULL;
+    conn_limit = 0;
 }
