@@ -66,6 +66,8 @@
 #define ACCEPT_BATCH 64               /* accept()s per wake-up */
 #define ACCEPT_RETRY_MS 100           /* pause after EMFILE with no spare */
 #define REFUSE_DRAIN_MAX 65536        /* request bytes read before closing */
+#define LINGER_MAX 64                 /* refused clients read until EOF */
+#define LINGER_MS 2000
 
 typedef struct RestServer RestServer;
 struct RestServer {
@@ -125,6 +127,17 @@ static size_t busy_reply_len;
 static int hup_epfd = -1;         /* EPOLLRDHUP of every connection */
 static LoopWatch *hup_watch;
 static int spare_fd = -1;         /* given up to answer at EMFILE */
+
+/* A refused client: its 503 is sent; read (and drop) until it closes. */
+typedef struct Lingering Lingering;
+struct Lingering {
+    int fd;
+    LoopWatch *watch;
+    LoopTimer *timer;
+    Lingering *next;
+};
+static Lingering *lingering;
+static unsigned n_lingering;
 
 /* ---- Driving MHD from the loop ------------------------------------- */
 
@@ -613,14 +626,60 @@ static void on_hangups(void *opaque, int fd, unsigned events)
     }
 }
 
-/* Answers 503 without MHD and closes (past the limit, or at EMFILE). */
-static void refuse(int fd)
+static void linger_end(Lingering *l)
+{
+    Lingering **pp;
+
+    for (pp = &lingering; *pp; pp = &(*pp)->next) {
+        if (*pp == l) {
+            *pp = l->next;
+            break;
+        }
+    }
+    loop_watch_remove(l->watch);
+    loop_timer_cancel(l->timer);
+    close(l->fd);
+    free(l);
+    n_lingering--;
+}
+
+static void on_linger_read(void *opaque, int fd, unsigned events)
+{
+    char buf[4096];
+    size_t total = 0;
+    ssize_t n;
+
+    while (total < REFUSE_DRAIN_MAX &&
+           (n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+        total += (size_t)n;
+    }
+    if (total < REFUSE_DRAIN_MAX && (n == 0 || errno != EAGAIN)) {
+        linger_end(opaque);       /* EOF or error: the client is done */
+    }
+}
+
+static void on_linger_timer(void *opaque)
+{
+    Lingering *l = opaque;
+
+    l->timer = NULL;
+    linger_end(l);
+}
+
+/*
+ * Answers 503 without MHD.  Closing at once would lose the answer when
+ * the request is still on its way (a reset over TCP, EPIPE for the
+ * client over a unix socket), so the refused client is read until it
+ * closes or for LINGER_MS, LINGER_MAX of them at most; with linger false
+ * (no descriptor to spare) the socket is closed at once.
+ */
+static void refuse(int fd, bool linger)
 {
     char buf[4096];
     size_t drained = 0;
+    Lingering *l;
     ssize_t n;
 
-    /* Read what already came, so closing sends FIN, not RST. */
     while (drained < REFUSE_DRAIN_MAX &&
            (n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
         drained += (size_t)n;
@@ -628,7 +687,20 @@ static void refuse(int fd)
     n = send(fd, busy_reply, busy_reply_len, MSG_DONTWAIT | MSG_NOSIGNAL);
     (void)n;
     shutdown(fd, SHUT_WR);
-    close(fd);
+    if (!linger || n_lingering >= LINGER_MAX) {
+        close(fd);
+        return;
+    }
+    l = xzalloc(sizeof(*l));
+    l->fd = fd;
+    l->watch = loop_watch_fd(fd, LOOP_READ, on_linger_read, l);
+    l->timer = loop_timer_add(LINGER_MS * 1000000LL, on_linger_timer, l);
+    l->next = lingering;
+    lingering = l;
+    n_lingering++;
+    if (!l->watch) {
+        linger_end(l);
+    }
 }
 
 static void on_accept(void *opaque, int fd, unsigned events);
@@ -671,7 +743,7 @@ static int refuse_with_spare(RestServer *srv)
     fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     err = errno;
     if (fd >= 0) {
-        refuse(fd);
+        refuse(fd, false);
     }
     spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -709,7 +781,7 @@ static void on_accept(void *opaque, int lfd, unsigned events)
             continue;
         }
         if (conn_count >= conn_limit) {
-            refuse(fd);
+            refuse(fd, true);
             continue;
         }
         /* MHD closes fd itself when it cannot take it. */
@@ -950,6 +1022,9 @@ void rest_cleanup(void)
     qmp_event_unsubscribe(on_event, NULL);
     loop_timer_cancel(heartbeat);
     heartbeat = NULL;
+    while (lingering) {
+        linger_end(lingering);
+    }
     loop_watch_remove(hup_watch);
     hup_watch = NULL;
     if (hup_epfd >= 0) {
