@@ -68,6 +68,7 @@
 #define REFUSE_DRAIN_MAX 65536        /* request bytes read before closing */
 #define LINGER_MAX 64                 /* refused clients read until EOF */
 #define LINGER_MS 2000
+#define NUDGE_MS 100                  /* again, while a hung-up one stays */
 
 typedef struct RestServer RestServer;
 struct RestServer {
@@ -87,12 +88,14 @@ struct RestServer {
 typedef struct SseClient SseClient;
 
 /* One accepted connection (MHD's socket context). */
-typedef struct RestSock {
+typedef struct RestSock RestSock;
+struct RestSock {
     RestServer *srv;
     int fd;
-    bool hung_up;
+    bool hung_up;         /* then on the hung list until MHD closes it */
     SseClient *sse;       /* its event stream, if any */
-} RestSock;
+    RestSock *hung_next;
+};
 
 struct SseClient {
     RestServer *srv;
@@ -126,6 +129,8 @@ static char *busy_reply;          /* the whole 503 answer */
 static size_t busy_reply_len;
 static int hup_epfd = -1;         /* EPOLLRDHUP of every connection */
 static LoopWatch *hup_watch;
+static RestSock *hung;            /* hung up, not yet closed by MHD */
+static LoopTimer *nudge_timer;
 static int spare_fd = -1;         /* given up to answer at EMFILE */
 
 /* A refused client: its 503 is sent; read (and drop) until it closes. */
@@ -592,12 +597,55 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
     if (!sock->hung_up && sock->fd >= 0 && hup_epfd >= 0) {
         epoll_ctl(hup_epfd, EPOLL_CTL_DEL, sock->fd, NULL);
     }
+    if (sock->hung_up) {
+        RestSock **pp;
+
+        for (pp = &hung; *pp; pp = &(*pp)->hung_next) {
+            if (*pp == sock) {
+                *pp = sock->hung_next;
+                break;
+            }
+        }
+    }
     if (sock->sse) {
         sock->sse->sock = NULL;
     }
     free(sock);
     *socket_context = NULL;
     conn_count--;
+}
+
+/*
+ * Makes MHD read sock again: shutting down the reading side sends
+ * nothing but wakes the socket's waiters, a new edge for MHD's epoll, and
+ * MHD's next read returns 0 (EOF), after which it closes the connection.
+ */
+static void nudge(RestSock *sock)
+{
+    shutdown(sock->fd, SHUT_RD);
+    if (sock->sse) {
+        sock->sse->closing = true;    /* suspended: MHD reads nothing */
+        sse_wake(sock->sse);
+    }
+    server_kick(sock->srv);
+}
+
+/*
+ * A nudge that came before MHD read the request's last bytes is spent
+ * (MHD reads them, short, and waits for an edge again), so a hung-up
+ * connection that is still open is nudged again every NUDGE_MS.
+ */
+static void on_nudge(void *opaque)
+{
+    RestSock *sock;
+
+    nudge_timer = NULL;
+    for (sock = hung; sock; sock = sock->hung_next) {
+        nudge(sock);
+    }
+    if (hung) {
+        nudge_timer = loop_timer_add(NUDGE_MS * 1000000LL, on_nudge, NULL);
+    }
 }
 
 /* Peers that sent FIN (or reset): make MHD see it now. */
@@ -614,15 +662,14 @@ static void on_hangups(void *opaque, int fd, unsigned events)
             continue;
         }
         sock->hung_up = true;
+        sock->hung_next = hung;
+        hung = sock;
         /* Once is enough (and our own shutdown would report again). */
         epoll_ctl(hup_epfd, EPOLL_CTL_DEL, sock->fd, NULL);
-        /* No bytes go out; MHD's next read returns 0 and it closes. */
-        shutdown(sock->fd, SHUT_RD);
-        if (sock->sse) {
-            sock->sse->closing = true;    /* suspended: MHD reads nothing */
-            sse_wake(sock->sse);
-        }
-        server_kick(sock->srv);
+        nudge(sock);
+    }
+    if (hung && !nudge_timer) {
+        nudge_timer = loop_timer_add(NUDGE_MS * 1000000LL, on_nudge, NULL);
     }
 }
 
@@ -1025,6 +1072,8 @@ void rest_cleanup(void)
     while (lingering) {
         linger_end(lingering);
     }
+    loop_timer_cancel(nudge_timer);
+    nudge_timer = NULL;
     loop_watch_remove(hup_watch);
     hup_watch = NULL;
     if (hup_epfd >= 0) {
