@@ -31,7 +31,8 @@ typedef struct RestReply {
  * holds).  On failure fills rep with the 400 (malformed escape, a
  * parameter that is not UTF-8), 404 or 405 (with Allow) answer and
  * returns NULL.  *param gets the decoded {id}/{action} segment (owned,
- * NUL-terminated, *param_len bytes, valid UTF-8) or NULL.
+ * NUL-terminated, *param_len bytes: valid UTF-8 except that U+0000 is
+ * the pair C0 80, as the QMP core keeps it) or NULL.
  */
 const RestRoute *rest_route_match(const char *method, const char *url,
                                   char **param, size_t *param_len,

@@ -21,7 +21,7 @@
 /* Generated from rest/openapi.json at build time (rest/openapi-data.c). */
 extern const char rest_openapi_json[];
 
-/* param: the decoded path parameter, param_len bytes (may hold NULs). */
+/* param: the decoded path parameter, param_len bytes, U+0000 as C0 80. */
 typedef void RouteFunc(const char *param, size_t param_len, json_t *body,
                        RestReply *rep);
 
@@ -103,7 +103,8 @@ void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
     reply_error_json(rep, status, cls, json_string(desc));
 }
 
-/* "<pre>'<param>'<post>": the parameter keeps its length and NULs. */
+/* "<pre>'<param>'<post>", the parameter byte for byte (it may hold C0 80,
+ * which the JSON writer shows as \u0000). */
 static void reply_error_param(RestReply *rep, unsigned status,
                               const char *cls, const char *pre,
                               const char *param, size_t n, const char *post)
@@ -115,7 +116,7 @@ static void reply_error_param(RestReply *rep, unsigned status,
     json_buf_append(&b, param, n);
     json_buf_append(&b, "'", 1);
     json_buf_append(&b, post, strlen(post));
-    reply_error_json(rep, status, cls, json_stringn(b.data, b.len));
+    reply_error_json(rep, status, cls, json_stringn_nocheck(b.data, b.len));
     json_buf_free(&b);
 }
 
@@ -174,9 +175,9 @@ static json_t *qom_call(const char *cmd, const char *path,
 {
     json_t *args = json_object(), *ret;
 
-    json_object_set_new(args, "path", json_string(path));
+    json_object_set_new(args, "path", json_text(path));
     if (property) {
-        json_object_set_new(args, "property", json_string(property));
+        json_object_set_new(args, "property", json_text(property));
     }
     ret = try_run(cmd, args);
     json_decref(args);
@@ -315,14 +316,14 @@ static json_t *child_entry(ResKind kind, const char *container,
     char *path = xasprintf("%s/%s", container, name);
 
     if (kind == KIND_DEVICE) {
-        json_object_set_new(o, "id", anon ? json_null() : json_string(name));
-        json_object_set_new(o, "name", json_string(name));
-        json_object_set_new(o, "driver", json_string(type));
+        json_object_set_new(o, "id", anon ? json_null() : json_text(name));
+        json_object_set_new(o, "name", json_text(name));
+        json_object_set_new(o, "driver", json_text(type));
     } else {
-        json_object_set_new(o, "id", json_string(name));
-        json_object_set_new(o, "qom-type", json_string(type));
+        json_object_set_new(o, "id", json_text(name));
+        json_object_set_new(o, "qom-type", json_text(type));
     }
-    json_object_set_new(o, "path", json_string(path));
+    json_object_set_new(o, "path", json_text(path));
     free(path);
     return o;
 }
@@ -505,7 +506,7 @@ static void delete_device(const char *id, size_t id_len, json_t *body,
     json_t *args = json_object(), *ret, *e;
     bool ok;
 
-    json_object_set_new(args, "id", json_stringn(id, id_len));
+    json_object_set_new(args, "id", json_stringn_nocheck(id, id_len));
     ok = run("device_del", args, &ret, rep);
     json_decref(args);
     if (!ok) {
@@ -564,7 +565,7 @@ static void delete_object(const char *id, size_t id_len, json_t *body,
 {
     json_t *args = json_object(), *ret;
 
-    json_object_set_new(args, "id", json_stringn(id, id_len));
+    json_object_set_new(args, "id", json_stringn_nocheck(id, id_len));
     if (run("object-del", args, &ret, rep)) {
         json_decref(ret);
         reply_json(rep, 204, NULL);
@@ -911,6 +912,30 @@ out:
     return result;
 }
 
+/*
+ * A copy of the n bytes at p with each NUL as the pair C0 80: U+0000 as
+ * the QMP core (and QEMU) keeps it in a string (qmp/json-stream.h), so the
+ * name compares equal to the same name sent as "\u0000" over QMP, and no
+ * C string function can cut it short.
+ */
+static char *nul_as_c080(const char *p, size_t n, size_t *out_len)
+{
+    char *out = xmalloc(2 * n + 1);
+    size_t i, len = 0;
+
+    for (i = 0; i < n; i++) {
+        if (p[i]) {
+            out[len++] = p[i];
+        } else {
+            out[len++] = (char)0xC0;
+            out[len++] = (char)0x80;
+        }
+    }
+    out[len] = '\0';
+    *out_len = len;
+    return out;
+}
+
 const RestRoute *rest_route_match(const char *method, const char *url,
                                   char **param, size_t *param_len,
                                   RestReply *rep)
@@ -941,7 +966,8 @@ const RestRoute *rest_route_match(const char *method, const char *url,
         }
         if (!strcmp(routes[i].method, method)) {
             free(allow);
-            /* QMP carries only UTF-8: a name that is not can name nothing. */
+            /* QMP carries only UTF-8: a name that is not can name nothing
+             * (%00 is U+0000, valid; an overlong %C0%80 is not). */
             utf8 = p ? json_stringn(p, n) : NULL;
             if (p && !utf8) {
                 free(p);
@@ -950,8 +976,8 @@ const RestRoute *rest_route_match(const char *method, const char *url,
                 return NULL;
             }
             json_decref(utf8);
-            *param = p;
-            *param_len = n;
+            *param = p ? nul_as_c080(p, n, param_len) : NULL;
+            free(p);
             return &routes[i];
         }
         free(p);

@@ -26,7 +26,9 @@
  * each stream's buffer; a stream with nothing to send suspends its
  * connection (MHD_ALLOW_SUSPEND_RESUME) and is resumed when data arrives.
  * A heartbeat comment every 15 s keeps proxies happy and finds clients
- * that went away (the write fails and MHD frees the stream).
+ * that went away without a FIN (the write fails and MHD frees the
+ * stream); one that hung up is ended at once (see Connections).  A
+ * stream's buffer holds its unsent backlog only, SSE_BUFFER_LIMIT at most.
  */
 #include "rest/rest.h"
 

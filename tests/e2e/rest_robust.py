@@ -229,9 +229,10 @@ def test_strings(d):
     for bad in ("/objects/%zz", "/objects/mem%1", "/objects/%"):
         r = d.rest.get(bad)
         check(r.status == 400, "malformed escape %s: 400" % bad, r)
-    r = d.rest.get("/objects/%ff%fe")
-    check(r.status == 400 and "UTF-8" in r.json["error"]["desc"],
-          "segment that is not UTF-8: 400", r)
+    for bad in ("/objects/%ff%fe", "/objects/mem1%C0%80zzz"):
+        r = d.rest.get(bad)
+        check(r.status == 400 and "UTF-8" in r.json["error"]["desc"],
+              "segment that is not UTF-8 (%s): 400" % bad, r)
     r = d.rest.delete("/objects/mem1")
     check(r.status == 204, "DELETE /objects/mem1", r)
 
