@@ -855,7 +855,7 @@ static void limits_init(void)
     }
     conn_limit = REST_MAX_CONNECTIONS;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-        rlim_t room = rl.rlim_cur > 2 * REST_FD_RESERVE
+        rlim_t room = rl.rlim_cur > REST_FD_RESERVE + 2
                           ? (rl.rlim_cur - REST_FD_RESERVE) / 2 : 1;
 
         if (room < conn_limit) {
