@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import Checker, Daemon  # noqa: E402
+from resthttp import Checker, Daemon, rss_kib  # noqa: E402
 
 BIG = 16 << 20
 
@@ -38,14 +38,6 @@ class Qtest:
     def cmd(self, text):
         self.s.sendall(text + b"\n")
         return self.line()
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for ln in f:
-            if ln.startswith("VmRSS:"):
-                return int(ln.split()[1])
-    return 0
 
 
 def main():

@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import Checker, Daemon, Rest  # noqa: E402
+from resthttp import Checker, Daemon, Rest, cpu_seconds  # noqa: E402
 
 check = Checker()
 CLOSE_WAIT = "08"
@@ -47,12 +47,6 @@ def settle(cond, wait=2.0):
     while time.time() < deadline and not cond():
         time.sleep(0.05)
     return cond()
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def raw_reply(sock, wait=3.0):
