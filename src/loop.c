@@ -1,7 +1,12 @@
+#include "config.h"
+
 #include "loop.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,8 +29,18 @@ struct LoopTimer {
     LoopTimer *next;
 };
 
+/*
+ * After a burst of activity, once no descriptor has been ready for this
+ * long, the loop hands the heap's free pages back to the system
+ * (malloc_trim): memory freed by clients that left (their buffers,
+ * connections) otherwise stays in the process's RSS, as glibc keeps free
+ * chunks below the top of the heap.
+ */
+#define IDLE_TRIM_MS 1000
+
 static int epfd = -1;
 static bool quit_requested;
+static bool active_since_trim;
 static LoopWatch *dead_watches;
 static LoopTimer *timers; /* sorted by deadline, earliest first */
 
@@ -168,6 +183,7 @@ static void run_timers(void)
 void loop_iterate(int timeout_ms)
 {
     struct epoll_event evs[64];
+    bool idle_wait;
     int n, i;
 
     if (timers) {
@@ -178,7 +194,20 @@ void loop_iterate(int timeout_ms)
             timeout_ms = ms;
         }
     }
+    idle_wait = active_since_trim &&
+                (timeout_ms < 0 || timeout_ms > IDLE_TRIM_MS);
+    if (idle_wait) {
+        timeout_ms = IDLE_TRIM_MS;      /* "at most": returning early is ok */
+    }
     n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
+    if (n > 0) {
+        active_since_trim = true;
+    } else if (n == 0 && idle_wait) {
+        active_since_trim = false;
+#ifdef HAVE_MALLOC_TRIM
+        malloc_trim(0);
+#endif
+    }
     for (i = 0; i < n; i++) {
         LoopWatch *w = evs[i].data.ptr;
         unsigned ready = 0;
