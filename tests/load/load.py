@@ -519,7 +519,8 @@ async def dying_clients(o, end):
             ST.dying[name] = ST.dying.get(name, 0) + 1
         except Exception as e:
             ST.bad("dying", name, repr(e))
-        await asyncio.sleep(o.dying_interval)
+        await asyncio.sleep(max(0, min(o.dying_interval,
+                                       end - time.monotonic())))
 
 
 # ---------------------------------------------------------------- daemon
@@ -654,10 +655,12 @@ async def run(o, p):
         await s.close()
     await ref.close()
     fd_end = await settle_fds(pid, fd_start, o.settle)
+    rss_left = proc_status(pid, "VmRSS")
+    await asyncio.sleep(o.idle)
     rss_end = proc_status(pid, "VmRSS")
     rss_peak = proc_status(pid, "VmHWM")
     return dict(fd_start=fd_start, fd_end=fd_end, rss_start=rss_start,
-                rss_end=rss_end, rss_peak=rss_peak,
+                rss_end=rss_end, rss_left=rss_left, rss_peak=rss_peak,
                 rss_max_sampled=max(rss_samples or [0]),
                 elapsed=elapsed, ref=ref, sses=sses, leftovers=leftovers)
 
@@ -689,11 +692,16 @@ def main():
                     help="pause between dying clients (s)")
     ap.add_argument("--settle", type=float, default=2.0,
                     help="time allowed for fds to return (s)")
+    ap.add_argument("--idle", type=float, default=1.5,
+                    help="idle time before the end RSS is read (s)")
     ap.add_argument("--no-http-half", action="store_true",
                     help="no dying HTTP clients with half a request")
     ap.add_argument("--fds", choices=("check", "report"), default="check",
                     help="report: fds not back to the start value are "
                     "printed but do not fail the run")
+    ap.add_argument("--hold", type=float, default=0,
+                    help="keep the daemon this long after the clients "
+                    "leave, to inspect it (s)")
     ap.add_argument("--quick", action="store_true",
                     help="defaults of 5 s, 8 QMP, 8 REST, 4 SSE clients")
     o = ap.parse_args()
@@ -707,6 +715,10 @@ def main():
         res = asyncio.get_event_loop().run_until_complete(run(o, p))
         alive = p.poll() is None
         fds_at_end = fd_list(p.pid) if alive else []
+        if o.hold and alive:
+            print("holding qmachined (pid %d) for %g s" % (p.pid, o.hold))
+            sys.stdout.flush()
+            time.sleep(o.hold)
         status = stop_daemon(o, p) if alive else p.returncode
     except BaseException:
         if p.poll() is None:
@@ -755,9 +767,10 @@ def main():
     if lost or not ref:
         failed.append("SSE events differ from the emitted ones"
                       if ref else "no events emitted")
-    print("RSS: start %d KiB, peak %d KiB, end %d KiB (end/start %.2f)" % (
-        res["rss_start"], res["rss_peak"], res["rss_end"],
-        res["rss_end"] / res["rss_start"]))
+    print("RSS: start %d KiB, peak %d KiB, when the clients had left %d "
+          "KiB, %.1f s later %d KiB (end/start %.2f)" % (
+              res["rss_start"], res["rss_peak"], res["rss_left"], o.idle,
+              res["rss_end"], res["rss_end"] / res["rss_start"]))
     if res["rss_end"] > 2 * res["rss_start"]:
         failed.append("RSS at the end over 2x the start")
     print("fds: start %d, after all clients closed %d" % (
