@@ -31,7 +31,7 @@ struct LoopTimer {
 
 /*
  * After a burst of activity, once no descriptor has been ready for this
- * long, the loop hands the heap's free pages back to the system
+ * long (timers may fire meanwhile), the loop hands the heap's free pages back to the system
  * (malloc_trim): memory freed by clients that left (their buffers,
  * connections) otherwise stays in the process's RSS, as glibc keeps free
  * chunks below the top of the heap.
@@ -41,6 +41,7 @@ struct LoopTimer {
 static int epfd = -1;
 static bool quit_requested;
 static bool active_since_trim;
+static int64_t last_active; /* last round with a ready descriptor */
 static LoopWatch *dead_watches;
 static LoopTimer *timers; /* sorted by deadline, earliest first */
 
@@ -183,7 +184,6 @@ static void run_timers(void)
 void loop_iterate(int timeout_ms)
 {
     struct epoll_event evs[64];
-    bool idle_wait;
     int n, i;
 
     if (timers) {
@@ -194,15 +194,22 @@ void loop_iterate(int timeout_ms)
             timeout_ms = ms;
         }
     }
-    idle_wait = active_since_trim &&
-                (timeout_ms < 0 || timeout_ms > IDLE_TRIM_MS);
-    if (idle_wait) {
-        timeout_ms = IDLE_TRIM_MS;      /* "at most": returning early is ok */
+    if (active_since_trim) {
+        int64_t left = last_active + (int64_t)IDLE_TRIM_MS * 1000000 -
+                       loop_now_ns();
+        int ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+
+        if (timeout_ms < 0 || ms < timeout_ms) {
+            timeout_ms = ms;        /* "at most": returning early is ok */
+        }
     }
     n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
     if (n > 0) {
         active_since_trim = true;
-    } else if (n == 0 && idle_wait) {
+        last_active = loop_now_ns();
+    } else if (n == 0 && active_since_trim &&
+               loop_now_ns() - last_active >=
+               (int64_t)IDLE_TRIM_MS * 1000000) {
         active_since_trim = false;
 #ifdef HAVE_MALLOC_TRIM
         malloc_trim(0);
