@@ -31,10 +31,10 @@ struct LoopTimer {
 
 /*
  * After a burst of activity, once no descriptor has been ready for this
- * long (timers may fire meanwhile), the loop hands the heap's free pages back to the system
- * (malloc_trim): memory freed by clients that left (their buffers,
- * connections) otherwise stays in the process's RSS, as glibc keeps free
- * chunks below the top of the heap.
+ * long (timers may fire meanwhile), the loop hands the heap's free pages
+ * back to the system (malloc_trim): memory freed by clients that left
+ * (their buffers, connections) otherwise stays in the process's RSS, as
+ * glibc keeps free chunks below the top of the heap.
  */
 #define IDLE_TRIM_MS 1000
 
