@@ -534,6 +534,13 @@ def proc_status(pid, key):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process has used."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def fd_count(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
 
@@ -616,6 +623,7 @@ async def run(o, p):
     pid = p.pid
     fd_start = fd_count(pid)
     rss_start = proc_status(pid, "VmRSS")
+    cpu_start = cpu_seconds(pid)
     ref = QmpClient(record=array.array("L"))
     await ref.open(o.qmp_path)
     sses = [SseClient(o.port) for _ in range(o.sse)]
@@ -640,6 +648,7 @@ async def run(o, p):
     tasks.append(asyncio.ensure_future(sample()))
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - t0
+    cpu = cpu_seconds(pid) - cpu_start
     # Quiescent: one more command through the reference monitor, after
     # which every event has been written to every subscriber.
     r = await ref.cmd("query-memory-devices")
@@ -662,7 +671,7 @@ async def run(o, p):
     return dict(fd_start=fd_start, fd_end=fd_end, rss_start=rss_start,
                 rss_end=rss_end, rss_left=rss_left, rss_peak=rss_peak,
                 rss_max_sampled=max(rss_samples or [0]),
-                elapsed=elapsed, ref=ref, sses=sses, leftovers=leftovers)
+                elapsed=elapsed, cpu=cpu, ref=ref, sses=sses, leftovers=leftovers)
 
 
 def stop_daemon(o, p):
@@ -741,7 +750,8 @@ def main():
           " (%.0f DIMM cycles/s)" % ((ST.cycles["qmp-dimm"] +
                                       ST.cycles["rest-dimm"]) /
                                      res["elapsed"]))
-    print("requests ok: %d" % sum(ST.ok.values()))
+    print("requests ok: %d; qmachined CPU %.1f s (%.0f%% of one core)" % (
+        sum(ST.ok.values()), res["cpu"], 100 * res["cpu"] / res["elapsed"]))
     print("dying clients: %d (%s)" % (sum(ST.dying.values()), "; ".join(
         "%s: %d" % kv for kv in sorted(ST.dying.items()))))
     print("expected errors: %d %s" % (sum(ST.expected.values()),
