@@ -42,6 +42,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -712,6 +713,9 @@ def main():
                            ("rest", 64, 8), ("sse", 16, 4)):
         if getattr(o, k) is None:
             setattr(o, k, quick if o.quick else full)
+    # Killed (make check's or timeout's SIGTERM): the daemon, in its own
+    # session, goes too.
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     p, cmdline = start_daemon(o)
     failed = []
     try:
