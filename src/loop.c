@@ -1,7 +1,12 @@
+#include "config.h"
+
 #include "loop.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,8 +29,19 @@ struct LoopTimer {
     LoopTimer *next;
 };
 
+/*
+ * After a burst of activity, once no descriptor has been ready for this
+ * long (timers may fire meanwhile), the loop hands the heap's free pages
+ * back to the system (malloc_trim): memory freed by clients that left
+ * (their buffers, connections) otherwise stays in the process's RSS, as
+ * glibc keeps free chunks below the top of the heap.
+ */
+#define IDLE_TRIM_MS 1000
+
 static int epfd = -1;
 static bool quit_requested;
+static bool active_since_trim;
+static int64_t last_active; /* last round with a ready descriptor */
 static LoopWatch *dead_watches;
 static LoopTimer *timers; /* sorted by deadline, earliest first */
 
@@ -178,7 +194,27 @@ void loop_iterate(int timeout_ms)
             timeout_ms = ms;
         }
     }
+    if (active_since_trim) {
+        int64_t left = last_active + (int64_t)IDLE_TRIM_MS * 1000000 -
+                       loop_now_ns();
+        int ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+
+        if (timeout_ms < 0 || ms < timeout_ms) {
+            timeout_ms = ms;        /* "at most": returning early is ok */
+        }
+    }
     n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
+    if (n > 0) {
+        active_since_trim = true;
+        last_active = loop_now_ns();
+    } else if (n == 0 && active_since_trim &&
+               loop_now_ns() - last_active >=
+               (int64_t)IDLE_TRIM_MS * 1000000) {
+        active_since_trim = false;
+#ifdef HAVE_MALLOC_TRIM
+        malloc_trim(0);
+#endif
+    }
     for (i = 0; i < n; i++) {
         LoopWatch *w = evs[i].data.ptr;
         unsigned ready = 0;
