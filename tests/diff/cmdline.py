@@ -174,6 +174,71 @@ CASES = [
     ["-machine", "pc,confidential-guest-support="],
     ["-object", M128, "-machine", "confidential-guest-support=m0"],
     ["-machine", "pc,confidential-guest-support=x,memory-backend=y"],
+    ["-machine", "pc,confidential-guest-support=machine"],
+    ["-machine", "pc,confidential-guest-support=/machine/unattached"],
+    ["-machine", "pc,confidential-guest-support=/machine/unattached/x"],
+    ["-machine", "pc,confidential-guest-support=/"],
+    ["-machine", "pc,confidential-guest-support=/objects"],
+    ["-machine", "pc,confidential-guest-support=compat_monitor0"],
+    ["-chardev", "null,id=c1", "-machine",
+     "pc,confidential-guest-support=c1"],
+    ["-chardev", "null,id=c1", "-machine",
+     "pc,confidential-guest-support=/chardevs"],
+    ["-object", M128, "-machine", "memory-backend="],
+    ["-object", "memory-backend-ram,id=m0,size=128M", "-object",
+     "memory-backend-ram,id=m1,size=128M", "-machine", "memory-backend=m1",
+     "-numa", "node,memdev=m0"],
+    ["-machine", "pc,max-fw-size=32M"],
+    ["-machine", "pc,max-fw-size=0"],
+    ["-machine", "pc,max-ram-below-4g=5G,max-fw-size=32M"],
+    ["-m", "1G,slots=2,maxmem=1T"],
+    ["-m", "1G,maxmem=1000G"],
+    ["-m", "1G,maxmem=1010G"],
+    ["-m", "1G,slots=2,maxmem=16000P"],
+    ["-m", "1G,slots=2,maxmem=500G", "-cpu", "kvm64"],
+    ["-m", "1G,slots=2,maxmem=1010G", "-cpu", "kvm64"],
+    ["-m", "1G,slots=2,maxmem=1T", "-cpu", "kvm64"],
+    ["-m", "1G,slots=2,maxmem=1T", "-cpu", "core2duo"],
+    ["-smp", "8,sockets=2,cores=2,threads=2", "-cpu", "max"],
+    ["-smp", "8,sockets=2,cores=2,threads=2", "-cpu", "qemu32"],
+    ["-smp", "8,sockets=2,cores=2,threads=2", "-m", "1G,slots=300,maxmem=2G"],
+    ["-m", "1G,slots=300,maxmem=2G", "-numa", "node,nodeid=200"],
+    ["-machine", "none", "-numa", "node"],
+    ["-machine", "none", "-numa", "node,bogus=1"],
+    ["-numa", "node,id=a", "-numa", "node,id=a"],
+    ["-numa", "node,id=a"],
+    ["-numa", "node,id=0a"],
+    ["-object", M64, "-numa", "node,memdev=m0", "-numa", "node,memdev=m0"],
+    ["-numa", "node,nodeid=0x1"],
+    ["-numa", "node,nodeid=010"],
+    ["-numa", "node,cpus=0-65535"],
+    ["-numa", "node,cpus=0-65536"],
+    ["-numa", "node,cpus=1-1,cpus=3"],
+    ["-numa", "node,cpus="],
+    ["-numa", "node,cpus=0x1"],
+    ["-numa", "node,mem=x"],
+    ["-numa", "node,mem=1G,bogus=1"],
+    ["-numa", "cpu,node-id=x"],
+    ["-numa", "cpu,socket-id=-5"],
+    ["-numa", "hmat-lb,initiator=0,target=0,hierarchy=x,data-type=y"],
+    ["-numa", "hmat-cache,node-id=0,size=x,level=1,associativity=none,"
+     "policy=none,line=8"],
+    ["-numa", "hmat-cache,node-id=0,size=1K,level=1,associativity=none,"
+     "policy=none,line=8"],
+    ["-numa", "node,cpus=0,nodeid=300"],
+    ["-numa", "type=node"],
+    ["-numa", "nodeid=1"],
+    ["-numa", ",nodeid=1"],
+    ["-numa", "node,memdev="],
+    ["-numa", "node,type=dist"],
+    ["-numa", "dist,src=0,dst=1,val=0x20"],
+    ["-smp", "2,maxcpus=4", "-object", M128, "-numa",
+     "node,memdev=m0,cpus=0"],
+    ["-smp", "2,maxcpus=4", "-object", M128, "-numa",
+     "node,memdev=m0,cpus=0", "-qtest",
+     "unix:qtest.sock,server=on,wait=off"],
+    ["-object", M128, "-numa", "node,memdev=m0", "-m",
+     "128M,slots=2,maxmem=1G"],
     ["-machine", "pc,memory-backend=y", "-numa", "node,nodeid=500"],
     ["-machine", "pc,max-ram-below-4g=8G,usb=maybe"],
     ["-machine", "pc,hpet=maybe"],
@@ -203,19 +268,24 @@ def c_unescape(s):
 
 
 def unit_test_cases():
-    """The error cases recorded in tests/check_options.c (err_cases[])."""
+    """The error cases recorded in tests/check_options.c (err_cases[] and
+    numa_err_cases[])."""
     path = os.path.join(HERE, "..", "check_options.c")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError:
         return []
-    start = text.find("err_cases[]")
-    end = text.find("};", start)
     cases = []
     pat = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)",\s*'
                      r'(NULL|"((?:[^"\\]|\\.)*)")\s*,')
-    for m in pat.finditer(text, start, end):
+    spans = []
+    for table in ("err_cases[]", "numa_err_cases[]"):
+        start = text.find(table)
+        if start >= 0:
+            spans.append((start, text.find("};", start)))
+    for m in (m for start, end in spans
+              for m in pat.finditer(text, start, end)):
         opt = c_unescape(m.group(1))
         if m.group(2) == "NULL":
             cases.append([opt])
