@@ -11,8 +11,8 @@ its own temporary directory (cases that choose an accelerator themselves
 get no -accel tcg).  An input is "accepted" when QMP answers
 qmp_capabilities (QEMU's main loop runs only once the machine is built;
 its greeting alone comes earlier, from the monitor thread) or when it is
-still running after ACCEPT_WAIT seconds; both sides are then killed and must both have accepted it
-with the same warnings.  Rejected inputs must exit with the same status.
+still running after ACCEPT_WAIT seconds; both sides are then killed and
+must both have accepted it with the same warnings.  Rejected inputs must exit with the same status.
 
 The error cases of tests/check_options.c are included (read from that
 file), so the texts recorded there are checked against QEMU too.
@@ -32,7 +32,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ACCEPT_WAIT = 3.0       # seconds without greeting or exit: accepted
+ACCEPT_WAIT = 8.0       # seconds without an answer or exit: accepted
 BASE = ["-machine", "pc", "-display", "none", "-accel", "tcg", "-S",
         "-nodefaults"]
 
