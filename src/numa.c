@@ -163,17 +163,15 @@ static bool cpus_value(const char *s, NumaState *ns, unsigned node,
             goto bad;
         }
     }
-    for (i = lo;; i++) {
-        if (i > UINT16_MAX) {
-            /* QEMU names list elements "null". */
-            error_setg(errp, "Parameter 'null' expects uint16_t");
+    if (hi > UINT16_MAX) {
+        /* QEMU names list elements "null". */
+        error_setg(errp, "Parameter 'null' expects uint16_t");
+        return false;
+    }
+    /* fn fails at the first index past maxcpus: few iterations. */
+    for (i = lo; fn && i <= hi; i++) {
+        if (!fn(ns, node, i, errp)) {
             return false;
-        }
-        if (fn && !fn(ns, node, i, errp)) {
-            return false;
-        }
-        if (i == hi) {
-            break;
         }
     }
     return true;
