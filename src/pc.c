@@ -52,7 +52,7 @@
 
 #define PC_DEFAULT_MAX_RAM_BELOW_4G 0xe0000000ull
 #define PC_PCI_HOLE64_SIZE (2 * GiB)    /* i440FX pci-hole64-size */
-#define PC_PHYS_BITS 40                 /* TCG's CPU address width */
+#define PC_PHYS_BITS 40                 /* TCG's long-mode address width */
 #define AMD_HT_START 0xfd00000000ull
 #define AMD_ABOVE_1TB_START 0x10000000000ull
 #define ACPI_MAX_RAM_SLOTS 256
@@ -877,6 +877,33 @@ static bool cpu_is_amd(const char *model)
     return false;
 }
 
+/*
+ * The CPU's physical address width under TCG: 40 with long mode, else 36
+ * with PSE-36, else 32 (and then QEMU checks nothing).
+ */
+static unsigned cpu_phys_bits(const char *model)
+{
+    static const char *const bits32[] = {
+        "qemu32", "coreduo", "n270", "486", "pentium", "base",
+    };
+    static const char *const bits36[] = {
+        "pentium2", "pentium3", "kvm32", "athlon",
+    };
+    size_t i, n;
+
+    for (i = 0; i < ARRAY_SIZE(bits32) + ARRAY_SIZE(bits36); i++) {
+        const char *m = i < ARRAY_SIZE(bits32) ? bits32[i]
+                                               : bits36[i - ARRAY_SIZE(bits32)];
+
+        n = strlen(m);
+        if (!strncmp(model, m, n) &&
+            (!model[n] || !strncmp(model + n, "-v", 2))) {
+            return i < ARRAY_SIZE(bits32) ? 32 : 36;
+        }
+    }
+    return PC_PHYS_BITS;
+}
+
 /* The highest guest address the board uses (QEMU's pc_max_used_gpa). */
 static uint64_t max_used_gpa(const PCMachine *pcm, uint64_t above_4g_start)
 {
@@ -891,8 +918,8 @@ static uint64_t max_used_gpa(const PCMachine *pcm, uint64_t above_4g_start)
 
 /*
  * The checks and warnings of QEMU's pc_init1 and pc_memory_init, in
- * their order: the RAM split, the CPUs' threads, the memory slots and
- * the address space.  pcm's sizes and layout are set.
+ * their order: the RAM split, the CPUs' threads, the address space, the
+ * memory slots and maxmem's alignment.  pcm's sizes and layout are set.
  */
 static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
                             Error **errp)
@@ -900,7 +927,8 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
     uint64_t max = pcm->max_ram_below_4g ? pcm->max_ram_below_4g
                                          : PC_DEFAULT_MAX_RAM_BELOW_4G;
     uint64_t lowmem = max > 0xc0000000ull ? 0xc0000000ull : max;
-    uint64_t limit = (1ull << PC_PHYS_BITS) - 1, used;
+    unsigned phys_bits = cpu_phys_bits(opts->cpu_model);
+    uint64_t limit = (1ull << phys_bits) - 1, used;
     bool amd = cpu_is_amd(opts->cpu_model);
 
     if (pcm->ram_size >= max && (lowmem & (GiB - 1))) {
@@ -915,6 +943,17 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
                 "properly or try enabling topoext feature.\n",
                 opts->smp_threads);
     }
+    used = max_used_gpa(pcm, 4 * GiB);
+    if (amd && used >= AMD_HT_START) {
+        /* RAM above 4G would move above 1T, past the HyperTransport hole */
+        used = max_used_gpa(pcm, AMD_ABOVE_1TB_START);
+    }
+    if (phys_bits > 32 && used > limit) {
+        error_setg(errp, "Address space limit 0x%llx < 0x%llx phys-bits too "
+                   "low (%u)", (unsigned long long)limit,
+                   (unsigned long long)used, phys_bits);
+        return false;
+    }
     if (pcm->ram_size < pcm->maxmem) {
         if (pcm->slots > ACPI_MAX_RAM_SLOTS) {
             error_setg(errp, "unsupported amount of memory slots: %u",
@@ -926,17 +965,6 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
                        "multiple of 4096 bytes");
             return false;
         }
-    }
-    used = max_used_gpa(pcm, 4 * GiB);
-    if (amd && used >= AMD_HT_START) {
-        /* RAM above 4G would move above 1T, past the HyperTransport hole */
-        used = max_used_gpa(pcm, AMD_ABOVE_1TB_START);
-    }
-    if (used > limit) {
-        error_setg(errp, "Address space limit 0x%llx < 0x%llx phys-bits too "
-                   "low (%d)", (unsigned long long)limit,
-                   (unsigned long long)used, PC_PHYS_BITS);
-        return false;
     }
     return true;
 }
