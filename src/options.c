@@ -1097,6 +1097,23 @@ static bool check_machine_prop(Parser *p, const char *key, json_t *val)
         }
         return fail_plain("Device '%s' not found", s);
     case M_STR:
+        if (!strcmp(key, "x-oem-id") && strlen(s) > 6) {
+            return fail_plain("User specified x-oem-id value is bigger than "
+                              "6 bytes in size");
+        }
+        if (!strcmp(key, "x-oem-table-id") && strlen(s) > 8) {
+            return fail_plain("User specified x-oem-table-id value is bigger "
+                              "than 8 bytes in size");
+        }
+        if (!strcmp(key, "smbios-entry-point-type") && strcmp(s, "32") &&
+            strcmp(s, "64")) {
+            return fail_plain("Parameter '%s' does not accept value '%s'",
+                              key, s);
+        }
+        if (!strcmp(key, "memory-encryption")) {
+            /* Looked up among the objects, and none exists yet. */
+            return fail_plain("No such memory encryption object '%s'", s);
+        }
         break;
     }
     json_object_set(o->machine_props, key, val);
@@ -1853,6 +1870,14 @@ static bool finish(Parser *p)
 
     p->opt = NULL;
     p->arg = NULL;
+    if (!json_object_get(p->machine, "kernel")) {
+        if (json_object_get(p->machine, "append")) {
+            return fail_plain("-append only allowed with -kernel option");
+        }
+        if (json_object_get(p->machine, "initrd")) {
+            return fail_plain("-initrd only allowed with -kernel option");
+        }
+    }
     if (type) {
         if (!strcmp(type, "pc") || !strcmp(type, PC_MACHINE)) {
             type = PC_MACHINE;
