@@ -146,17 +146,6 @@ static const ParamDef chardev_params[] = {
     { "append", P_BOOL }, { "logfile", P_STR }, { "logappend", P_BOOL },
     { "mouse", P_BOOL }, { "clipboard", P_BOOL }, { NULL, P_STR },
 };
-static const ParamDef numa_params[] = {
-    { "type", P_STR }, { "nodeid", P_STR }, { "cpus", P_STR },
-    { "mem", P_STR }, { "memdev", P_STR }, { "initiator", P_STR },
-    { "src", P_STR }, { "dst", P_STR }, { "val", P_STR },
-    { "node-id", P_STR }, { "socket-id", P_STR }, { "die-id", P_STR },
-    { "cluster-id", P_STR }, { "core-id", P_STR }, { "thread-id", P_STR },
-    { "target", P_STR }, { "hierarchy", P_STR }, { "data-type", P_STR },
-    { "latency", P_STR }, { "bandwidth", P_STR }, { "size", P_STR },
-    { "level", P_STR }, { "associativity", P_STR }, { "policy", P_STR },
-    { "line", P_STR }, { NULL, P_STR },
-};
 
 static const char *const chardev_backends[] = {
     "null", "socket", "udp", "msmouse", "wctablet", "memory", "ringbuf",
@@ -182,7 +171,9 @@ static const char *const cpu_models[] = {
 };
 
 /* -machine properties and their types (pc-i440fx-7.2 and none). */
-typedef enum { M_STR, M_BOOL, M_ONOFFAUTO, M_SIZE, M_UINT, M_INT } MPropType;
+typedef enum {
+    M_STR, M_BOOL, M_ONOFFAUTO, M_SIZE, M_UINT, M_INT, M_CGS_LINK,
+} MPropType;
 
 typedef struct MachineProp {
     const char *name;
@@ -193,7 +184,7 @@ typedef struct MachineProp {
 static const MachineProp machine_prop_defs[] = {
     { "acpi", M_ONOFFAUTO, true }, { "append", M_STR, false },
     { "bus-lock-ratelimit", M_UINT, true },
-    { "confidential-guest-support", M_STR, false },
+    { "confidential-guest-support", M_CGS_LINK, false },
     { "default-bus-bypass-iommu", M_BOOL, true },
     { "dt-compatible", M_STR, false }, { "dtb", M_STR, false },
     { "dump-guest-core", M_BOOL, false }, { "dumpdtb", M_STR, false },
@@ -225,6 +216,8 @@ typedef struct Parser {
     json_t *chardevs;       /* [{"loc": ARG, "opts": {...}}] */
     json_t *mons;           /* [{"loc": ARG, "opts": {...}} or {"qmp": ARG}] */
     json_t *device_ids;     /* ids of keyval -device, for duplicates */
+    json_t *numa_ids;       /* ids of -numa, for duplicates */
+    bool have_mem, have_smp, have_boot;     /* -m, -smp, -boot given */
     const char *qtest;
     const char *cpu;
     const char *opt;        /* the option being parsed, as written */
@@ -518,56 +511,27 @@ static bool handle_device(Parser *p)
     return true;
 }
 
+/*
+ * -numa: QemuOpts syntax (and a well-formed, unique id) only; QEMU reads
+ * the members once the machine and the backends exist (numa.c).
+ */
 static bool handle_numa(Parser *p)
 {
-    static const char *const types[] = {
-        "node", "dist", "cpu", "hmat-lb", "hmat-cache",
-    };
-    static const char *const uint_keys[] = {
-        "nodeid", "initiator", "src", "dst", "val", "node-id", "socket-id",
-        "die-id", "cluster-id", "core-id", "thread-id",
-    };
     MachineOptions *o = p->opts;
-    json_t *dict = parse_qemuopts(p, "type", numa_params, false);
-    const char *type;
-    const char *key;
-    json_t *val;
+    json_t *dict = parse_qemuopts(p, "type", NULL, true);
+    const char *id;
 
     if (!dict) {
         return false;
     }
-    type = json_string_value(json_object_get(dict, "type"));
-    if (!type) {
-        bool ok = fail_at(p, "Parameter 'type' is missing");
-
-        json_decref(dict);
-        return ok;
-    }
-    if (!str_in(type, types, ARRAY_SIZE(types))) {
-        bool ok = fail_at(p, "Parameter 'type' does not accept value '%s'",
-                       type);
-
-        json_decref(dict);
-        return ok;
-    }
-    json_object_foreach(dict, key, val) {
-        uint64_t n;
-
-        if (str_in(key, uint_keys, ARRAY_SIZE(uint_keys)) &&
-            keyval_strtou64(json_string_value(val), 0, &n)) {
-            bool ok = fail_at(p, "Parameter '%s' expects a uint64 value",
-                              key);
-
+    id = json_string_value(json_object_get(dict, "id"));
+    if (id) {
+        if (json_object_get(p->numa_ids, id)) {
+            fail_at(p, "Duplicate ID '%s' for numa", id);
             json_decref(dict);
-            return ok;
+            return false;
         }
-    }
-    if (!strcmp(type, "node") && json_object_get(dict, "mem")) {
-        bool ok = fail_at(p, "Parameter -numa node,mem is not supported by "
-                       "this machine type\nUse -numa node,memdev instead");
-
-        json_decref(dict);
-        return ok;
+        json_object_set_new(p->numa_ids, id, json_true());
     }
     json_array_append_new(o->numa, dict);
     json_array_append_new(o->numa_args, json_string(p->arg));
@@ -776,6 +740,7 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         merge_into(p->mem, dict);
         json_decref(dict);
         p->machine_defining = true;
+        p->have_mem = true;
         return true;
     case OPT_SMP:
         dict = parse_keyval_here(p, "cpus");
@@ -785,6 +750,7 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         merge_into(p->smp, dict);
         json_decref(dict);
         p->machine_defining = true;
+        p->have_smp = true;
         return true;
     case OPT_OBJECT:
         p->machine_defining = true;
@@ -911,6 +877,7 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         }
         merge_into(p->boot, dict);
         json_decref(dict);
+        p->have_boot = true;
         return true;
     case OPT_OVERCOMMIT:
         dict = parse_qemuopts(p, NULL, overcommit_params, false);
@@ -986,70 +953,266 @@ static bool check_rtc(Parser *p)
     return true;
 }
 
-static bool check_machine_props(Parser *p)
+/*
+ * Whether path names an object that exists when QEMU sets the machine's
+ * properties: the root, the machine's containers and the chardevs.  No
+ * object qmachined can create exists yet (backends come later), so no
+ * confidential-guest-support object can.
+ */
+static bool early_object_exists(Parser *p, const char *path)
+{
+    static const char *const containers[] = {
+        "machine", "unattached", "peripheral", "peripheral-anon",
+    };
+    const char *name = path;
+    size_t i;
+    json_t *entry;
+    bool any_chardev = json_array_size(p->chardevs) > 0;
+    unsigned qmp = 0;
+
+    if (!strcmp(path, "/")) {
+        return true;
+    }
+    if (path[0] == '/') {
+        if (!strcmp(path, "/machine")) {
+            return true;
+        }
+        if (!strncmp(path, "/machine/", 9)) {
+            return str_in(path + 9, containers + 1,
+                          ARRAY_SIZE(containers) - 1);
+        }
+        if (strncmp(path, "/chardevs", 9) != 0) {
+            return false;
+        }
+        if (!path[9]) {
+            return any_chardev;
+        }
+        if (path[9] != '/') {
+            return false;
+        }
+        name = path + 10;
+    } else if (str_in(path, containers, ARRAY_SIZE(containers)) ||
+               (any_chardev && !strcmp(path, "chardevs"))) {
+        return true;
+    }
+    json_array_foreach(p->chardevs, i, entry) {
+        const char *id = json_string_value(json_object_get(
+            json_object_get(entry, "opts"), "id"));
+
+        if (id && !strcmp(id, name)) {
+            return true;
+        }
+    }
+    json_array_foreach(p->mons, i, entry) {
+        if (json_object_get(entry, "qmp")) {
+            char *id = xasprintf("compat_monitor%u", qmp++);
+            bool same = !strcmp(id, name);
+
+            free(id);
+            if (same) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* One -machine property, as its setter checks it. */
+static bool check_machine_prop(Parser *p, const char *key, json_t *val)
 {
     MachineOptions *o = p->opts;
     bool pc = !strcmp(o->machine_type, PC_MACHINE);
+    const char *s = json_string_value(val);
+    const MachineProp *def = NULL;
+    size_t i;
+    bool b;
+    uint64_t u;
+    int64_t n;
+
+    for (i = 0; i < ARRAY_SIZE(machine_prop_defs); i++) {
+        if (!strcmp(machine_prop_defs[i].name, key) &&
+            (pc || !machine_prop_defs[i].pc_only)) {
+            def = &machine_prop_defs[i];
+        }
+    }
+    if (!def) {
+        return fail_plain("Property '%s-machine.%s' not found",
+                          o->machine_type, key);
+    }
+    switch (def->type) {
+    case M_BOOL:
+        if (!keyval_str_to_bool(s, &b)) {
+            return fail_plain("Parameter '%s' expects 'on' or 'off'", key);
+        }
+        break;
+    case M_ONOFFAUTO:
+        if (strcmp(s, "on") && strcmp(s, "off") && strcmp(s, "auto")) {
+            return fail_plain("Parameter '%s' does not accept value '%s'",
+                              key, s);
+        }
+        break;
+    case M_SIZE:
+        if (keyval_strtosz(s, &u, NULL)) {
+            return fail_plain("Parameter '%s' expects size", key);
+        }
+        if (!strcmp(key, "max-ram-below-4g")) {
+            if (u > 4 * 1024 * MIB) {
+                return fail_plain("Machine option 'max-ram-below-4g=%" PRIu64
+                                  "' expects size less than or equal to 4G",
+                                  u);
+            }
+            if (u < MIB) {
+                fail_plain("warning: Only %" PRIu64 " bytes of RAM below the "
+                           "4GiB boundary,BIOS may not work with less than "
+                           "1MiB", u);
+            }
+        } else if (!strcmp(key, "max-fw-size") && u > 16 * MIB) {
+            return fail_plain("User specified max allowed firmware size %"
+                              PRIu64 " is greater than 16MiB. If combined "
+                              "firwmare size exceeds 16MiB the system may "
+                              "not boot, or experience intermittentstability "
+                              "issues.", u);
+        }
+        /* Kept as a plain byte count for the machine object. */
+        json_object_set_new(o->machine_props, key,
+                            json_sprintf("%" PRIu64, u));
+        return true;
+    case M_UINT:
+        if (keyval_strtou64(s, 0, &u)) {
+            return fail_plain("Parameter '%s' expects integer", key);
+        }
+        break;
+    case M_INT:
+        if (keyval_strtoi64(s, 0, &n)) {
+            return fail_plain("Parameter '%s' expects integer", key);
+        }
+        break;
+    case M_CGS_LINK:
+        if (!*s) {
+            break;
+        }
+        if (early_object_exists(p, s)) {
+            return fail_plain("Invalid parameter type for '%s', expected: %s",
+                              key, key);
+        }
+        return fail_plain("Device '%s' not found", s);
+    case M_STR:
+        if (!strcmp(key, "x-oem-id") && strlen(s) > 6) {
+            return fail_plain("User specified x-oem-id value is bigger than "
+                              "6 bytes in size");
+        }
+        if (!strcmp(key, "x-oem-table-id") && strlen(s) > 8) {
+            return fail_plain("User specified x-oem-table-id value is bigger "
+                              "than 8 bytes in size");
+        }
+        if (!strcmp(key, "smbios-entry-point-type") && strcmp(s, "32") &&
+            strcmp(s, "64")) {
+            return fail_plain("Parameter '%s' does not accept value '%s'",
+                              key, s);
+        }
+        if (!strcmp(key, "memory-encryption")) {
+            /* Looked up among the objects, and none exists yet. */
+            return fail_plain("No such memory encryption object '%s'", s);
+        }
+        break;
+    }
+    json_object_set(o->machine_props, key, val);
+    return true;
+}
+
+/*
+ * The bucket of key in QEMU's QDict (512 buckets, tdb hash): QEMU sets
+ * the machine's properties, "memory" (-m), "smp" and "boot" among them,
+ * by walking that dictionary, so the first failing one in bucket order
+ * is the one reported.
+ */
+static unsigned qdict_bucket(const char *key)
+{
+    uint32_t h = 0x238F13AFu * (uint32_t)strlen(key);
+    size_t i;
+
+    for (i = 0; key[i]; i++) {
+        h += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
+    }
+    return (1103515243u * h + 12345u) % 512;
+}
+
+static bool apply_memory(Parser *p);
+static bool apply_smp(Parser *p);
+static bool check_boot(Parser *p);
+
+/*
+ * -machine properties, -m, -smp and -boot, checked in QEMU's order.
+ * Keys handled elsewhere (type, accel, the legacy accelerator and
+ * memory-backend options) are only copied.
+ */
+static bool apply_machine(Parser *p)
+{
+    static const char *const legacy[] = {
+        "kernel-irqchip", "kvm-shadow-mem", "memory-backend",
+    };
+    MachineOptions *o = p->opts;
+    json_t *keys = json_array();
     const char *key;
     json_t *val;
+    size_t i, j, n;
+    bool ok = true;
 
     json_object_foreach(p->machine, key, val) {
-        const char *s = json_string_value(val);
-        const MachineProp *def = NULL;
-        size_t i;
-        bool b;
-        uint64_t u;
-        int64_t n;
-
         if (!strcmp(key, "type") || !strcmp(key, "accel") ||
             !strncmp(key, "smp.", 4) || !strncmp(key, "memory.", 7) ||
             !strncmp(key, "boot.", 5)) {
             continue;
         }
-        for (i = 0; i < ARRAY_SIZE(machine_prop_defs); i++) {
-            if (!strcmp(machine_prop_defs[i].name, key) &&
-                (pc || !machine_prop_defs[i].pc_only)) {
-                def = &machine_prop_defs[i];
-            }
+        if (str_in(key, legacy, ARRAY_SIZE(legacy))) {
+            json_object_set(o->machine_props, key, val);
+            continue;
         }
-        if (!def) {
-            return fail_plain("Property '%s-machine.%s' not found",
-                              o->machine_type, key);
-        }
-        switch (def->type) {
-        case M_BOOL:
-            if (!keyval_str_to_bool(s, &b)) {
-                return fail_plain("Parameter '%s' expects 'on' or 'off'",
-                                  key);
-            }
-            break;
-        case M_ONOFFAUTO:
-            if (strcmp(s, "on") && strcmp(s, "off") && strcmp(s, "auto")) {
-                return fail_plain("Parameter '%s' does not accept value "
-                                  "'%s'", key, s);
-            }
-            break;
-        case M_SIZE:
-            if (keyval_strtosz(s, &u, NULL)) {
-                return fail_plain("Parameter '%s' expects size", key);
-            }
-            break;
-        case M_UINT:
-            if (keyval_strtou64(s, 0, &u)) {
-                return fail_plain("Parameter '%s' expects integer", key);
-            }
-            break;
-        case M_INT:
-            if (keyval_strtoi64(s, 0, &n)) {
-                return fail_plain("Parameter '%s' expects integer", key);
-            }
-            break;
-        case M_STR:
-            break;
-        }
-        json_object_set(o->machine_props, key, val);
+        json_array_append_new(keys, json_string(key));
     }
-    return true;
+    if (p->have_mem) {
+        json_array_append_new(keys, json_string("memory"));
+    }
+    if (p->have_smp) {
+        json_array_append_new(keys, json_string("smp"));
+    }
+    if (p->have_boot) {
+        json_array_append_new(keys, json_string("boot"));
+    }
+    /* Stable insertion sort; within a bucket the later key comes first. */
+    n = json_array_size(keys);
+    for (i = 1; i < n; i++) {
+        json_t *k = json_incref(json_array_get(keys, i));
+        unsigned bk = qdict_bucket(json_string_value(k));
+
+        for (j = i; j > 0 && qdict_bucket(json_string_value(
+                 json_array_get(keys, j - 1))) >= bk; j--) {
+            json_array_set(keys, j, json_array_get(keys, j - 1));
+        }
+        json_array_set_new(keys, j, k);
+    }
+    json_array_foreach(keys, i, val) {
+        key = json_string_value(val);
+        if (p->have_mem && !strcmp(key, "memory")) {
+            ok = apply_memory(p);
+        } else if (p->have_smp && !strcmp(key, "smp")) {
+            ok = apply_smp(p);
+        } else if (p->have_boot && !strcmp(key, "boot")) {
+            ok = check_boot(p);
+        } else {
+            ok = check_machine_prop(p, key, json_object_get(p->machine, key));
+        }
+        if (!ok) {
+            break;
+        }
+    }
+    json_decref(keys);
+    if (!ok) {
+        return false;
+    }
+    /* Defaults of the options not given. */
+    return (p->have_mem || apply_memory(p)) &&
+           (p->have_smp || apply_smp(p));
 }
 
 static bool apply_memory(Parser *p)
@@ -1088,6 +1251,7 @@ static bool apply_memory(Parser *p)
                        "is deprecated: %s", size);
         }
     }
+    o->ram_size_set = size != NULL;
     if (sz == 0) {
         sz = DEFAULT_RAM_SIZE;
     }
@@ -1103,22 +1267,24 @@ static bool apply_memory(Parser *p)
     if (maxmem) {
         keyval_strtosz(maxmem, &max, NULL);
     }
-    if (slots && !maxmem) {
-        return fail_plain("slots specified but no max-size");
-    }
     if (maxmem) {
         if (max < sz) {
             return fail_plain("invalid value of maxmem: maximum memory size "
                               "(0x%" PRIx64 ") must be at least the initial "
                               "memory size (0x%" PRIx64 ")", max, sz);
         }
+        if (slots && n && max == sz) {
+            return fail_plain("invalid value of maxmem: memory slots were "
+                              "specified but maximum memory size (0x%" PRIx64
+                              ") is equal to the initial memory size (0x%"
+                              PRIx64 ")", max, sz);
+        }
         o->maxmem = max;
+    } else if (slots) {
+        return fail_plain("slots specified but no max-size");
     }
-    if (max > sz && n > ACPI_MAX_RAM_SLOTS &&
-        !strcmp(o->machine_type, PC_MACHINE)) {
-        return fail_plain("unsupported amount of memory slots: %" PRIu64, n);
-    }
-    o->slots = (unsigned)n;
+    /* The slot count and maxmem alignment are the board's checks (pc.c). */
+    o->slots = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
     return true;
 }
 
@@ -1691,6 +1857,7 @@ static bool check_cpu(Parser *p)
     }
     free(p->opts->cpu_model);
     p->opts->cpu_model = model;
+    p->opts->cpu_flags = p->cpu[len] == ',';
     return true;
 }
 
@@ -1703,6 +1870,14 @@ static bool finish(Parser *p)
 
     p->opt = NULL;
     p->arg = NULL;
+    if (!json_object_get(p->machine, "kernel")) {
+        if (json_object_get(p->machine, "append")) {
+            return fail_plain("-append only allowed with -kernel option");
+        }
+        if (json_object_get(p->machine, "initrd")) {
+            return fail_plain("-initrd only allowed with -kernel option");
+        }
+    }
     if (type) {
         if (!strcmp(type, "pc") || !strcmp(type, PC_MACHINE)) {
             type = PC_MACHINE;
@@ -1714,8 +1889,7 @@ static bool finish(Parser *p)
         free(o->machine_type);
         o->machine_type = xstrdup(type);
     }
-    if (!check_rtc(p) || !check_machine_props(p) || !apply_memory(p) ||
-        !apply_smp(p) || !check_boot(p) || !check_chardevs(p) ||
+    if (!check_rtc(p) || !apply_machine(p) || !check_chardevs(p) ||
         !check_accels(p) || !check_cpu(p) || !setup_qtest(p) ||
         !setup_monitors(p)) {
         return false;
@@ -1769,6 +1943,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv,
         .chardevs = json_array(),
         .mons = json_array(),
         .device_ids = json_object(),
+        .numa_ids = json_object(),
     };
     bool ok = true;
     int i = 1;
@@ -1822,6 +1997,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv,
     json_decref(p.chardevs);
     json_decref(p.mons);
     json_decref(p.device_ids);
+    json_decref(p.numa_ids);
     return ok;
 }
 

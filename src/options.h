@@ -52,6 +52,8 @@ typedef struct MachineOptions {
     json_t *machine_props;
     /* QEMU defaults: 128 MiB, maxmem = ram_size, 0 slots. */
     uint64_t ram_size, maxmem;
+    /* -m gave a size (else -machine memory-backend sets ram_size). */
+    bool ram_size_set;
     unsigned slots;
     unsigned smp_cpus, smp_sockets, smp_cores, smp_threads, smp_maxcpus;
     unsigned smp_dies;
@@ -62,7 +64,11 @@ typedef struct MachineOptions {
      */
     json_t *objects;
     json_t *object_args;
-    /* Each -numa as a dict of strings ("type": "node", ...). */
+    /*
+     * Each -numa as a dict of strings ("type": "node", ...), syntax
+     * checked only: its members are checked at machine creation
+     * (numa.h), where QEMU checks them.
+     */
     json_t *numa;
     json_t *numa_args;
     /* Each -device as a device_add argument dict (driver, id, ...). */
@@ -86,6 +92,8 @@ typedef struct MachineOptions {
     char *name, *uuid, *pidfile;
     /* -cpu model name (without feature flags); "qemu64" by default. */
     char *cpu_model;
+    /* -cpu had feature flags after the model name. */
+    bool cpu_flags;
 } MachineOptions;
 
 /*

@@ -165,40 +165,20 @@ bool pc_create_objects(const MachineOptions *opts, Error **errp)
     return true;
 }
 
-MemoryRegion *pc_ram_init(const MachineOptions *opts, uint64_t ram_size,
-                          MemoryRegion *container, Error **errp)
+MemoryRegion *pc_ram_init(const NumaState *ns, HostMemoryBackend *machine_be,
+                          uint64_t ram_size, MemoryRegion *container,
+                          Error **errp)
 {
-    HostMemoryBackend *bes[256];
-    uint64_t total = 0;
-    unsigned nodes = 0, with_memdev = 0, i;
-    json_t *dict;
-    size_t k;
+    uint64_t addr = 0;
+    unsigned i;
 
-    json_array_foreach(opts->numa, k, dict) {
-        const char *type = json_string_value(json_object_get(dict, "type"));
-        const char *memdev;
-        Object *o;
-
-        if (!type || strcmp(type, "node") || nodes >= ARRAY_SIZE(bes)) {
-            continue;
-        }
-        memdev = json_string_value(json_object_get(dict, "memdev"));
-        bes[nodes] = NULL;
-        if (memdev) {
-            o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND, NULL);
-            if (!o) {
-                error_setg(errp, "memdev=%s is ambiguous", memdev);
-                prefix_option(errp, "-numa", opts->numa_args, k);
-                return NULL;
-            }
-            bes[nodes] = MEMORY_BACKEND(o);
-            total += bes[nodes]->size;
-            with_memdev++;
-        }
-        nodes++;
+    dimm_set_numa_nodes(ns->num_nodes);
+    if (machine_be) {
+        /* -machine memory-backend=ID: that backend is the RAM. */
+        backend_set_mapped(machine_be, true);
+        return backend_get_memory(machine_be);
     }
-    dimm_set_numa_nodes(nodes);
-    if (!with_memdev) {
+    if (!ns->have_memdevs) {
         HostMemoryBackend *be = backend_create_ram("pc.ram", ram_size, errp);
 
         if (!be) {
@@ -207,19 +187,16 @@ MemoryRegion *pc_ram_init(const MachineOptions *opts, uint64_t ram_size,
         backend_set_mapped(be, true);
         return backend_get_memory(be);
     }
-    if (total != ram_size) {
-        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") "
-                   "should equal RAM size (0x%" PRIx64 ")", total, ram_size);
-        return NULL;
-    }
+    /* numa_complete() checked the sizes and that each is used once. */
     memory_region_init(container, NULL, "pc.ram", ram_size);
-    total = 0;
-    for (i = 0; i < nodes; i++) {
-        if (bes[i]) {
-            memory_region_add_subregion(container, total,
-                                        backend_get_memory(bes[i]));
-            backend_set_mapped(bes[i], true);
-            total += bes[i]->size;
+    for (i = 0; i < ns->num_nodes; i++) {
+        HostMemoryBackend *be = ns->nodes[i].memdev;
+
+        if (be) {
+            memory_region_add_subregion(container, addr,
+                                        backend_get_memory(be));
+            backend_set_mapped(be, true);
+            addr += be->size;
         }
     }
     return container;

@@ -13,18 +13,22 @@
 #include "dimm.h"
 #include "error.h"
 #include "memory.h"
+#include "numa.h"
 #include "options.h"
 
 /* -object, in command-line order.  Errors name the option. */
 bool pc_create_objects(const MachineOptions *opts, Error **errp);
 
 /*
- * The region guest RAM aliases: the backend "pc.ram" (/objects/pc.ram),
- * or, with -numa node,memdev=..., the container "pc.ram" (initialised in
- * *container) holding each node's backend region in node order.
+ * The region guest RAM aliases: the -machine memory-backend (machine_be,
+ * may be NULL), else the backend "pc.ram" (/objects/pc.ram), or, with
+ * -numa node,memdev=..., the container "pc.ram" (initialised in
+ * *container) holding each node's backend region in node order.  ns has
+ * passed numa_complete().
  */
-MemoryRegion *pc_ram_init(const MachineOptions *opts, uint64_t ram_size,
-                          MemoryRegion *container, Error **errp);
+MemoryRegion *pc_ram_init(const NumaState *ns, HostMemoryBackend *machine_be,
+                          uint64_t ram_size, MemoryRegion *container,
+                          Error **errp);
 
 /*
  * Hooks the machine's hotplug handler (pc-dimm) with the memory layout.

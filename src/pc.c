@@ -37,6 +37,7 @@
 #include "irq.h"
 #include "memory.h"
 #include "memslots.h"
+#include "numa.h"
 #include "pc-hotplug.h"
 #include "pc-isa.h"
 #include "object.h"
@@ -50,6 +51,11 @@
 #define KiB (1ull << 10)
 
 #define PC_DEFAULT_MAX_RAM_BELOW_4G 0xe0000000ull
+#define PC_PCI_HOLE64_SIZE (2 * GiB)    /* i440FX pci-hole64-size */
+#define PC_PHYS_BITS 40                 /* TCG's long-mode address width */
+#define AMD_HT_START 0xfd00000000ull
+#define AMD_ABOVE_1TB_START 0x10000000000ull
+#define ACPI_MAX_RAM_SLOTS 256
 #define PC_ROM_BASE 0xc0000
 #define PC_ROM_SIZE (128 * KiB)
 #define ISA_BIOS_SIZE (128 * KiB)
@@ -74,6 +80,7 @@ static const char *const bios_paths[] = {
 
 struct PCMachine {
     uint64_t ram_size, maxmem;
+    uint64_t max_ram_below_4g;     /* 0: the default 3.5 GiB */
     unsigned slots;
     uint64_t below_4g, above_4g;
     uint64_t devmem_base, devmem_size;
@@ -127,9 +134,11 @@ uint64_t pc_device_memory_size(const PCMachine *pcm)
 /* The low/high split of pc_init1 (gigabyte-aligned machine types). */
 static void compute_layout(PCMachine *pcm)
 {
-    uint64_t lowmem = PC_DEFAULT_MAX_RAM_BELOW_4G;
+    uint64_t max = pcm->max_ram_below_4g ? pcm->max_ram_below_4g
+                                         : PC_DEFAULT_MAX_RAM_BELOW_4G;
+    uint64_t lowmem = max;
 
-    if (pcm->ram_size >= lowmem && lowmem > 0xc0000000ull) {
+    if (pcm->ram_size >= max && lowmem > 0xc0000000ull) {
         lowmem = 0xc0000000ull;
     }
     if (pcm->ram_size >= lowmem) {
@@ -848,26 +857,182 @@ static void machine_props_board(int step)
     }
 }
 
+/* CPU models whose vendor is AMD (QEMU's IS_AMD_CPU). */
+static bool cpu_is_amd(const char *model)
+{
+    static const char *const amd[] = {
+        "qemu64", "max", "phenom", "athlon", "Opteron_G1", "Opteron_G2",
+        "Opteron_G3", "Opteron_G4", "Opteron_G5", "EPYC", "EPYC-IBPB",
+        "EPYC-Rome", "EPYC-Milan",
+    };
+    size_t i, n;
+
+    for (i = 0; i < ARRAY_SIZE(amd); i++) {
+        n = strlen(amd[i]);
+        if (!strncmp(model, amd[i], n) &&
+            (!model[n] || !strncmp(model + n, "-v", 2))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The CPU's physical address width under TCG: 40 with long mode, else 36
+ * with PSE-36, else 32 (and then QEMU checks nothing).
+ */
+static unsigned cpu_phys_bits(const char *model)
+{
+    static const char *const bits32[] = {
+        "qemu32", "coreduo", "n270", "486", "pentium", "base",
+    };
+    static const char *const bits36[] = {
+        "pentium2", "pentium3", "kvm32", "athlon",
+    };
+    size_t i, n;
+
+    for (i = 0; i < ARRAY_SIZE(bits32) + ARRAY_SIZE(bits36); i++) {
+        const char *m = i < ARRAY_SIZE(bits32) ? bits32[i]
+                                               : bits36[i - ARRAY_SIZE(bits32)];
+
+        n = strlen(m);
+        if (!strncmp(model, m, n) &&
+            (!model[n] || !strncmp(model + n, "-v", 2))) {
+            return i < ARRAY_SIZE(bits32) ? 32 : 36;
+        }
+    }
+    return PC_PHYS_BITS;
+}
+
+/* The highest guest address the board uses (QEMU's pc_max_used_gpa). */
+static uint64_t max_used_gpa(const PCMachine *pcm, uint64_t above_4g_start)
+{
+    uint64_t end = above_4g_start + pcm->above_4g;
+
+    if (pcm->ram_size < pcm->maxmem) {
+        end = ((end + GiB - 1) & ~(GiB - 1)) + pcm->maxmem - pcm->ram_size +
+              GiB * (uint64_t)pcm->slots;
+    }
+    return ((end + GiB - 1) & ~(GiB - 1)) + PC_PCI_HOLE64_SIZE - 1;
+}
+
+/*
+ * The checks and warnings of QEMU's pc_init1 and pc_memory_init, in
+ * their order: the RAM split, the CPUs' threads, the address space, the
+ * memory slots and maxmem's alignment.  pcm's sizes and layout are set.
+ */
+static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
+                            Error **errp)
+{
+    uint64_t max = pcm->max_ram_below_4g ? pcm->max_ram_below_4g
+                                         : PC_DEFAULT_MAX_RAM_BELOW_4G;
+    uint64_t lowmem = max > 0xc0000000ull ? 0xc0000000ull : max;
+    unsigned phys_bits = cpu_phys_bits(opts->cpu_model);
+    uint64_t limit = (1ull << phys_bits) - 1, used;
+    bool amd = cpu_is_amd(opts->cpu_model);
+
+    if (pcm->ram_size >= max && (lowmem & (GiB - 1))) {
+        fprintf(stderr, "qmachined: warning: Large machine and "
+                "max_ram_below_4g (%llu) not a multiple of 1G; possible bad "
+                "performance.\n", (unsigned long long)max);
+    }
+    if (amd && !opts->cpu_flags && opts->smp_threads > 1) {
+        /* The CPUs have no topoext under TCG. */
+        fprintf(stderr, "qmachined: warning: This family of AMD CPU doesn't "
+                "support hyperthreading(%u)\nPlease configure -smp options "
+                "properly or try enabling topoext feature.\n",
+                opts->smp_threads);
+    }
+    used = max_used_gpa(pcm, 4 * GiB);
+    if (amd && used >= AMD_HT_START) {
+        /* RAM above 4G would move above 1T, past the HyperTransport hole */
+        used = max_used_gpa(pcm, AMD_ABOVE_1TB_START);
+    }
+    if (phys_bits > 32 && used > limit) {
+        error_setg(errp, "Address space limit 0x%llx < 0x%llx phys-bits too "
+                   "low (%u)", (unsigned long long)limit,
+                   (unsigned long long)used, phys_bits);
+        return false;
+    }
+    if (pcm->ram_size < pcm->maxmem) {
+        if (pcm->slots > ACPI_MAX_RAM_SLOTS) {
+            error_setg(errp, "unsupported amount of memory slots: %u",
+                       pcm->slots);
+            return false;
+        }
+        if (pcm->maxmem & 4095) {
+            error_setg(errp, "maximum memory size must by aligned to "
+                       "multiple of 4096 bytes");
+            return false;
+        }
+    }
+    return true;
+}
+
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 {
     bool acpi;
     PCMachine *pcm = xzalloc(sizeof(*pcm));
     PCIDevice *i440fx_dev = NULL;
 
+    const char *memdev = json_string_value(json_object_get(
+        opts->machine_props, "memory-backend"));
+    const char *below = json_string_value(json_object_get(
+        opts->machine_props, "max-ram-below-4g"));
+    HostMemoryBackend *machine_be = NULL;
+    NumaState *ns;
+
     pcm->ram_size = opts->ram_size;
-    pcm->maxmem = opts->maxmem > opts->ram_size ? opts->maxmem
-                                                : opts->ram_size;
     pcm->slots = opts->slots;
-    compute_layout(pcm);
+    pcm->max_ram_below_4g = below ? strtoull(below, NULL, 10) : 0;
 
     memory_init();
     if (!pc_create_objects(opts, errp)) {
         free(pcm);
         return NULL;
     }
+    /* QEMU's order from here: vl.c, then machine_run_board_init. */
+    if (memdev) {
+        Object *o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND,
+                                             NULL);
+
+        if (!o) {
+            error_setg(errp, "Memory backend '%s' not found", memdev);
+            free(pcm);
+            return NULL;
+        }
+        machine_be = MEMORY_BACKEND(o);
+        if (!opts->ram_size_set) {
+            pcm->ram_size = machine_be->size;
+        }
+    }
+    ns = numa_parse(opts, errp);
+    if (!ns) {
+        free(pcm);
+        return NULL;
+    }
+    if (machine_be && machine_be->size != pcm->ram_size) {
+        error_setg(errp, "Machine memory size does not match the size of "
+                   "the memory backend");
+        numa_free(ns);
+        free(pcm);
+        return NULL;
+    }
+    pcm->maxmem = opts->maxmem > pcm->ram_size ? opts->maxmem
+                                               : pcm->ram_size;
+    compute_layout(pcm);
+    if (!numa_complete(ns, pcm->ram_size, machine_be != NULL, errp) ||
+        (!strcmp(opts->machine_type, "pc-i440fx-7.2") &&
+         !pc_board_checks(opts, pcm, errp))) {
+        numa_free(ns);
+        free(pcm);
+        return NULL;
+    }
     acpi = machine_acpi_enabled(opts);
     machine_props_init(opts, pcm);
-    pcm->ram_mr = pc_ram_init(opts, pcm->ram_size, &pcm->ram, errp);
+    pcm->ram_mr = pc_ram_init(ns, machine_be, pcm->ram_size, &pcm->ram,
+                              errp);
+    numa_free(ns);
     if (!pcm->ram_mr) {
         free(pcm);
         return NULL;

@@ -1,5 +1,6 @@
 /*
- * Unit tests for src/options.c.  Every expected error text below was
+ * Unit tests for src/options.c (and the -numa checks of src/numa.c).
+ * Every expected error text below was
  * checked against qemu-system-x86_64 7.2 (with its program name replaced
  * by "qmachined").
  */
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "numa.h"
 #include "options.h"
+#include "util.h"
 
 static const struct {
     const char *opt, *arg, *err;
@@ -109,8 +112,6 @@ static const struct {
     { "-m", "0,maxmem=1",
       "qmachined: invalid value of maxmem: maximum memory size (0x1) mus"
       "t be at least the initial memory size (0x8000000)\n" },
-    { "-m", "1G,maxmem=2G,slots=300",
-      "qmachined: unsupported amount of memory slots: 300\n" },
     { "-m", "1,slots=0",
       "qmachined: slots specified but no max-size\n" },
     { "-smp", "foo",
@@ -225,18 +226,6 @@ static const struct {
       "{\"qom-type\":\"memory-backend-ram\",\"id\":\"m\",\"size\":1}x",
       "qmachined: -object {\"qom-type\":\"memory-backend-ram\",\"id\":\""
       "m\",\"size\":1}x: Expecting at most one JSON value\n" },
-    { "-numa", "foo",
-      "qmachined: -numa foo: Parameter 'type' does not accept value 'foo"
-      "'\n" },
-    { "-numa", "node,bogus=1",
-      "qmachined: -numa node,bogus=1: Invalid parameter 'bogus'\n" },
-    { "-numa", "node,nodeid=x",
-      "qmachined: -numa node,nodeid=x: Parameter 'nodeid' expects a uint"
-      "64 value\n" },
-    { "-numa", "node,mem=1G",
-      "qmachined: -numa node,mem=1G: Parameter -numa node,mem is not sup"
-      "ported by this machine type\n"
-      "Use -numa node,memdev instead\n" },
     { "-device", "e1000,id=0x",
       "qmachined: -device e1000,id=0x: Parameter 'id' expects an identif"
       "ier\n"
@@ -315,6 +304,49 @@ static bool run(int argc, char **argv, MachineOptions *o, char **err)
     return ok;
 }
 
+/*
+ * -numa members are read at machine creation (numa_parse()), after
+ * options_parse() accepted the option's syntax.
+ */
+static const struct {
+    const char *opt, *arg, *err;
+} numa_err_cases[] = {
+    { "-numa", "foo",
+      "qmachined: -numa foo: Parameter 'type' does not accept value 'foo"
+      "'\n" },
+    { "-numa", "node,bogus=1",
+      "qmachined: -numa node,bogus=1: Invalid parameter 'bogus'\n" },
+    { "-numa", "node,nodeid=x",
+      "qmachined: -numa node,nodeid=x: Parameter 'nodeid' expects a uint"
+      "64 value\n" },
+    { "-numa", "node,mem=1G",
+      "qmachined: -numa node,mem=1G: Parameter -numa node,mem is not sup"
+      "ported by this machine type\n"
+      "Use -numa node,memdev instead\n" },
+    { "-numa", "node,nodeid=128",
+      "qmachined: -numa node,nodeid=128: Max number of NUMA nodes reache"
+      "d: 128\n" },
+    { "-numa", "node,nodeid=70000",
+      "qmachined: -numa node,nodeid=70000: Parameter 'nodeid' expects ui"
+      "nt16_t\n" },
+    { "-numa", "node,cpus=3-1",
+      "qmachined: -numa node,cpus=3-1: Parameter 'cpus' expects a uint64"
+      " value or range\n" },
+    { "-numa", "node,cpus=65536",
+      "qmachined: -numa node,cpus=65536: Parameter 'null' expects uint16"
+      "_t\n" },
+    { "-numa", "node,cpus=1",
+      "qmachined: -numa node,cpus=1: CPU index (1) should be smaller tha"
+      "n maxcpus (1)\n" },
+    { "-numa", "dist,src=0,dst=1",
+      "qmachined: -numa dist,src=0,dst=1: Parameter 'val' is missing\n" },
+    { "-numa", "dist,src=0,dst=1,val=300",
+      "qmachined: -numa dist,src=0,dst=1,val=300: Parameter 'val' expect"
+      "s uint8_t\n" },
+    { "-numa", "cpu",
+      "qmachined: -numa cpu: Missing mandatory node-id property\n" },
+};
+
 START_TEST(test_error_texts)
 {
     MachineOptions o;
@@ -328,6 +360,28 @@ START_TEST(test_error_texts)
     /* Only pure warnings let the parse succeed. */
     ck_assert(ok == (strstr(err, ": warning: ") && !strstr(err, "Invalid")));
     free(err);
+    options_free(&o);
+}
+END_TEST
+
+START_TEST(test_numa_error_texts)
+{
+    MachineOptions o;
+    char *argv[] = { "qmachined", (char *)numa_err_cases[_i].opt,
+                     (char *)numa_err_cases[_i].arg, NULL };
+    char *err, *text;
+    Error *e = NULL;
+    NumaState *ns;
+
+    ck_assert(run(3, argv, &o, &err));
+    ck_assert_str_eq(err, "");
+    ns = numa_parse(&o, &e);
+    ck_assert_ptr_null(ns);
+    text = xasprintf("qmachined: %s\n", error_get_pretty(e));
+    ck_assert_str_eq(text, numa_err_cases[_i].err);
+    free(text);
+    free(err);
+    error_free(e);
     options_free(&o);
 }
 END_TEST
@@ -497,6 +551,8 @@ int main(void)
 
     tcase_add_loop_test(tc, test_error_texts, 0,
                         sizeof(err_cases) / sizeof(err_cases[0]));
+    tcase_add_loop_test(tc, test_numa_error_texts, 0,
+                        sizeof(numa_err_cases) / sizeof(numa_err_cases[0]));
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_libvirt_domain);
     tcase_add_test(tc, test_memory_and_smp);
