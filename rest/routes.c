@@ -90,7 +90,7 @@ static void reply_error_json(RestReply *rep, unsigned status,
     json_t *e = json_object();
 
     rest_reply_clear(rep);
-    json_object_set_new(e, "class", json_string(cls));
+    json_object_set_new(e, "class", json_text(cls));
     json_object_set_new(e, "desc", desc ? desc : json_string(""));
     rep->status = status;
     rep->body = json_object();
@@ -100,7 +100,7 @@ static void reply_error_json(RestReply *rep, unsigned status,
 void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
                       const char *desc)
 {
-    reply_error_json(rep, status, cls, json_string(desc));
+    reply_error_json(rep, status, cls, json_text(desc));
 }
 
 /* "<pre>'<param>'<post>", the parameter byte for byte (it may hold C0 80,
@@ -618,9 +618,9 @@ static void add_range(void *opaque, const FlatRangeInfo *fr)
                                                (uint64_t)(fr->size - 1)
                                                : 0)));
     json_object_set_new(r, "size", json_uint64(size));
-    json_object_set_new(r, "type", json_string(fr->type));
-    json_object_set_new(r, "region", json_string(fr->name));
-    json_object_set_new(r, "owner", fr->owner ? json_string(fr->owner)
+    json_object_set_new(r, "type", json_text(fr->type));
+    json_object_set_new(r, "region", json_text(fr->name));
+    json_object_set_new(r, "owner", fr->owner ? json_text(fr->owner)
                                               : json_null());
     json_object_set_new(r, "offset", json_uint64(fr->offset_in_region));
     json_object_set_new(r, "priority", json_integer(fr->priority));
@@ -635,7 +635,7 @@ static void get_memory_map(const char *param, size_t n, json_t *body,
 
     address_space_flatview_foreach(&address_space_memory, add_range, ranges);
     json_object_set_new(map, "address-space",
-                        json_string(address_space_name(
+                        json_text(address_space_name(
                             &address_space_memory)));
     json_object_set_new(map, "ranges", ranges);
     reply_json(rep, 200, map);
@@ -652,7 +652,7 @@ static json_t *pic_json(I8259State *pic)
         I8259Regs r;
 
         i8259_get_regs(pic, i, &r);
-        json_object_set_new(c, "chip", json_string(names[i]));
+        json_object_set_new(c, "chip", json_text(names[i]));
         json_object_set_new(c, "irr", json_integer(r.irr));
         json_object_set_new(c, "imr", json_integer(r.imr));
         json_object_set_new(c, "isr", json_integer(r.isr));
@@ -688,14 +688,14 @@ static json_t *ioapic_json(IOAPICState *ioapic)
         json_object_set_new(p, "pin", json_integer(i));
         json_object_set_new(p, "vector", json_integer(e & 0xff));
         json_object_set_new(p, "delivery-mode",
-                            json_string(modes[(e >> 8) & 7]));
-        json_object_set_new(p, "dest-mode", json_string(
+                            json_text(modes[(e >> 8) & 7]));
+        json_object_set_new(p, "dest-mode", json_text(
                                 (e >> 11) & 1 ? "logical" : "physical"));
-        json_object_set_new(p, "polarity", json_string(
+        json_object_set_new(p, "polarity", json_text(
                                 (e >> 13) & 1 ? "active-low"
                                               : "active-high"));
         json_object_set_new(p, "remote-irr", json_boolean((e >> 14) & 1));
-        json_object_set_new(p, "trigger", json_string(
+        json_object_set_new(p, "trigger", json_text(
                                 (e >> 15) & 1 ? "level" : "edge"));
         json_object_set_new(p, "masked", json_boolean((e >> 16) & 1));
         json_object_set_new(p, "dest", json_integer(e >> 56));

@@ -481,7 +481,7 @@ static bool handle_object(Parser *p)
         return false;
     }
     json_array_append_new(o->objects, dict);
-    json_array_append_new(o->object_args, json_string(p->arg));
+    json_array_append_new(o->object_args, json_text(p->arg));
     return true;
 }
 
@@ -507,7 +507,7 @@ static bool handle_device(Parser *p)
                             json_true());
     }
     json_array_append_new(o->devices, dict);
-    json_array_append_new(o->device_args, json_string(p->arg));
+    json_array_append_new(o->device_args, json_text(p->arg));
     return true;
 }
 
@@ -534,7 +534,7 @@ static bool handle_numa(Parser *p)
         json_object_set_new(p->numa_ids, id, json_true());
     }
     json_array_append_new(o->numa, dict);
-    json_array_append_new(o->numa_args, json_string(p->arg));
+    json_array_append_new(o->numa_args, json_text(p->arg));
     return true;
 }
 
@@ -1168,7 +1168,7 @@ static bool apply_machine(Parser *p)
             json_object_set(o->machine_props, key, val);
             continue;
         }
-        json_array_append_new(keys, json_string(key));
+        json_array_append_new(keys, json_text(key));
     }
     if (p->have_mem) {
         json_array_append_new(keys, json_string("memory"));
@@ -1461,7 +1461,7 @@ static bool check_accels(Parser *p)
             return false;
         }
         json_object_set_new(o->machine_props, "accel",
-                            json_string(m_accel));
+                            json_text(m_accel));
         return true;
     }
     json_array_foreach(p->accels, i, entry) {
@@ -1513,7 +1513,7 @@ static bool check_accels(Parser *p)
         list = next;
     }
     if (list) {
-        json_object_set_new(o->machine_props, "accel", json_string(list));
+        json_object_set_new(o->machine_props, "accel", json_text(list));
         free(list);
     }
     return true;

@@ -317,6 +317,14 @@ CASES = [
     ["-smp", "2,maxcpus=4", "-machine", "none"],
     ["-smp", "2", "-machine", "none"],
     ["-smp", "4", "-smp", "sockets=2"],
+    # ---- bytes that are not UTF-8 (\udcXX: the raw byte XX) ----
+    ["-object", "memory-backend-ram,id=m\udcff,size=1M"],
+    ["-object", "memory-backend-ram\udcc0\udc80,id=m,size=1M"],
+    ["-device", "pc-dimm\udcff"],
+    ["-machine", "pc,x\udcff=1"],
+    ["-numa", "node,nodeid=\udcff"],
+    ["-m", "1G\udcff"],
+    ["-name", "gu\udcffest"],
     # ---- good inputs ----
     [],
     ["-m", "512M"],
