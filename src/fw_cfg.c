@@ -132,6 +132,9 @@ static void put_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/* What a DMA read past an item's end delivers. */
+static const uint8_t dma_zeros[64 * 1024];
+
 /* Runs the descriptor at dma_addr: control, length, address (BE). */
 static void fw_cfg_dma_transfer(FWCfgState *s)
 {
@@ -152,22 +155,30 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
     if (control & DMA_CTL_WRITE) {
         control = DMA_CTL_ERROR; /* fw_cfg items are read-only here */
     } else if (control & (DMA_CTL_READ | DMA_CTL_SKIP)) {
-        while (length) {
+        /* The item's remaining bytes, then zeros for the rest. */
+        while (length && e && e->data && s->cur_offset < e->len) {
             uint32_t n = length < sizeof(buf) ? length : sizeof(buf);
-            uint32_t avail = 0;
 
-            memset(buf, 0, n);
-            if (e && e->data && s->cur_offset < e->len) {
-                avail = e->len - s->cur_offset;
-                if (avail > n) {
-                    avail = n;
-                }
-                memcpy(buf, e->data + s->cur_offset, avail);
+            if (n > e->len - s->cur_offset) {
+                n = e->len - s->cur_offset;
             }
+            memcpy(buf, e->data + s->cur_offset, n);
             if (control & DMA_CTL_READ) {
                 address_space_write(s->dma_as, addr, buf, n);
             }
-            s->cur_offset += avail;
+            s->cur_offset += n;
+            addr += n;
+            length -= n;
+        }
+        /*
+         * Past the end: a read fills with zeros, in large pieces (a
+         * descriptor may ask for up to 4 GiB), a skip does nothing.
+         */
+        while (length && (control & DMA_CTL_READ)) {
+            uint32_t n = length < sizeof(dma_zeros) ? length
+                                                    : sizeof(dma_zeros);
+
+            address_space_write(s->dma_as, addr, dma_zeros, n);
             addr += n;
             length -= n;
         }

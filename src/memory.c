@@ -1265,6 +1265,19 @@ static unsigned access_size_for(const MemoryRegion *mr, uint64_t l,
     return pow2floor((unsigned)l);
 }
 
+/* How many of the len bytes from addr (mapped nowhere) stay unmapped. */
+static uint64_t unmapped_len(const FlatView *view, uint64_t addr,
+                             uint64_t len)
+{
+    unsigned i = view ? flatview_first_ending_after(view, (I128)addr) : 0;
+
+    if (view && i < view->nr &&
+        view->ranges[i].start - (I128)addr < (I128)len) {
+        return (uint64_t)(view->ranges[i].start - (I128)addr);
+    }
+    return len;
+}
+
 static MemTxResult as_rw(AddressSpace *as, uint64_t addr, uint8_t *buf,
                          uint64_t len, bool is_write)
 {
@@ -1282,7 +1295,17 @@ static MemTxResult as_rw(AddressSpace *as, uint64_t addr, uint8_t *buf,
         bool direct = is_write ? direct_write(mr) && !fr->readonly
                                : direct_read(mr);
 
-        if (direct) {
+        if (!fr) {
+            /*
+             * Nothing mapped: no device sees the access, so the whole gap
+             * up to the next range goes at once (reads give zeros).
+             */
+            l = unmapped_len(as->current_map, addr, len);
+            if (!is_write) {
+                memset(buf, 0, l);
+            }
+            res |= MEMTX_DECODE_ERROR;
+        } else if (direct) {
             I128 left = fr->start + fr->size - (I128)addr;
 
             if ((I128)l > left) {

@@ -1473,6 +1473,7 @@ static bool check_accels(Parser *p)
 
         relocate(p, entry);
         if (!name) {
+            free(list);
             return fail_at(p, "Parameter 'accel' is missing");
         }
         if (strcmp(name, "tcg") != 0 && strcmp(name, "kvm") != 0) {

@@ -213,6 +213,41 @@ START_TEST(test_fw_cfg)
 }
 END_TEST
 
+/*
+ * A DMA read of item 0 (4 bytes) with the largest length, 4 GiB - 1:
+ * the item, then zeros, to RAM at 0x1000 and on through unmapped space.
+ * It must finish quickly (the test's timeout): found by
+ * tests/fuzz/fuzz_qtest, it used to take minutes.
+ */
+START_TEST(test_fw_cfg_dma_huge)
+{
+    static const uint8_t desc[16] = {
+        0x00, 0x00, 0x00, 0x0a, /* control: select item 0, read */
+        0xff, 0xff, 0xff, 0xff, /* length */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, /* address */
+    };
+    static const uint8_t want[8] = { 'Q', 'E', 'M', 'U', 0, 0, 0, 0 };
+    MemoryRegion ram;
+    uint8_t got[8];
+
+    memory_region_init_ram(&ram, NULL, "ram", 0x10000);
+    memory_region_add_subregion(get_system_memory(), 0, &ram);
+    address_space_write(&address_space_memory, 0x100, desc, sizeof(desc));
+    memset(got, 0xaa, sizeof(got));
+    address_space_write(&address_space_memory, 0x1000, got, sizeof(got));
+    out(0x514, 0, 4);             /* descriptor address, high half */
+    out(0x518, 0x00010000, 4);    /* low half 0x100 (big-endian) */
+    address_space_read(&address_space_memory, 0x1000, got, sizeof(got));
+    ck_assert_mem_eq(got, want, sizeof(want));
+    address_space_read(&address_space_memory, 0xfff8, got, sizeof(got));
+    ck_assert_mem_eq(got, want + 4, 4);
+    address_space_read(&address_space_memory, 0x100, got, 4);
+    ck_assert_mem_eq(got, want + 4, 4); /* control 0: done, no error */
+    memory_region_del_subregion(get_system_memory(), &ram);
+    memory_region_finalize(&ram);
+}
+END_TEST
+
 static Suite *isa_suite(void)
 {
     Suite *s = suite_create("isa");
@@ -224,6 +259,7 @@ static Suite *isa_suite(void)
     tcase_add_test(tc, test_rtc_cmos);
     tcase_add_test(tc, test_i8042_commands);
     tcase_add_test(tc, test_fw_cfg);
+    tcase_add_test(tc, test_fw_cfg_dma_huge);
     suite_add_tcase(s, tc);
     return s;
 }
