@@ -16,7 +16,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, Qmp, cpu_seconds, rss_kib  # noqa: E402
+from resthttp import (QMACHINED, Checker, Qmp, cpu_seconds,  # noqa: E402
+                      rss_kib, rss_within)
 
 
 def start(tmp, nofile=None):
@@ -100,9 +101,8 @@ def flood(check):
             except BlockingIOError:
                 time.sleep(0.05)
         grown = rss_kib(proc.pid) - base
-        print("flood: RSS grew %d KiB" % grown)
-        check(grown < 24 * 1024, "RSS bounded under a command flood that "
-              "is never read (grew %d KiB)" % grown)
+        rss_within(check, grown, 24 * 1024, "RSS growth bounded under a "
+                   "command flood that is never read")
         q = Qmp(path)
         t0 = time.monotonic()
         check("return" in q.cmd("query-status"), "other client served")
