@@ -46,6 +46,8 @@ typedef struct QtestClient {
     size_t big_len, big_pos;
     bool big_b64;
     JsonBuf later; /* IRQ lines that arrived during a big reply */
+    bool in_io;    /* client_io() is running for it: free it there */
+    bool dead;
     struct QtestClient *next;
 } QtestClient;
 
@@ -106,7 +108,10 @@ static void broadcast(const char *line)
 {
     QtestClient *c;
 
-    for (c = clients; c; c = c->next) {
+    QtestClient *next;
+
+    for (c = clients; c; c = next) {
+        next = c->next; /* c may be disconnected below */
         /* never in the middle of a reply */
         json_buf_append(c->big ? &c->later : &c->out, line, strlen(line));
         client_update_watch(c);
@@ -533,7 +538,11 @@ static void client_update_watch(QtestClient *c)
                     QTEST_HARD_LIMIT >> 20);
             said = true;
         }
-        client_free(c);
+        if (c->in_io) {
+            c->dead = true;
+        } else {
+            client_free(c);
+        }
         return;
     }
     if (!c->big && pending(c) < QTEST_BACKLOG_LIMIT &&
@@ -568,8 +577,9 @@ static void client_io(void *opaque, int fd, unsigned events)
             return;
         }
     }
+    c->in_io = true;
     for (;;) {
-        if (!flush(c)) {
+        if (c->dead || !flush(c)) {
             client_free(c);
             return;
         }
@@ -582,6 +592,7 @@ static void client_io(void *opaque, int fd, unsigned events)
             break;
         }
     }
+    c->in_io = false;
     client_update_watch(c);
 }
 
