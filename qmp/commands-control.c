@@ -45,7 +45,7 @@ static const QapiMember command_info_members[] = {
 static const QapiType command_info = { .name = "CommandInfo",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = command_info_members };
-const QAPI_ARRAY_OF(command_info_list, command_info);
+QAPI_ARRAY_OF(command_info_list, command_info);
 
 /* SchemaInfo: a flat union on meta-type, as QEMU describes itself. */
 static const char *const meta_type_values[] = {
@@ -189,7 +189,7 @@ static const QapiType schema_info = { .name = "SchemaInfo",
                                       .members = schema_info_members,
                                       .tag = "meta-type",
                                       .variants = schema_info_variants };
-const QAPI_ARRAY_OF(schema_info_list, schema_info);
+QAPI_ARRAY_OF(schema_info_list, schema_info);
 
 bool qmp_cmd_qmp_capabilities(QmpSession *s, json_t *args, json_t **ret,
                               Error **errp)

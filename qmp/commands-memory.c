@@ -194,7 +194,7 @@ static const QapiMember memslot_members[] = {
 static const QapiType memslot_type = { .name = "QmachinedMemSlot",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = memslot_members };
-const QAPI_ARRAY_OF(memslot_list_type, memslot_type);
+QAPI_ARRAY_OF(memslot_list_type, memslot_type);
 
 bool qmp_cmd_query_memslots(QmpSession *s, json_t *args, json_t **ret,
                             Error **errp)
