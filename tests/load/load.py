@@ -50,19 +50,15 @@ import tempfile
 import time
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "e2e"))
+from resthttp import free_port  # noqa: E402
+
 MIB = 1 << 20
 DIMM_SIZE = 128 * MIB
 EVENT_TIMEOUT = 15.0       # a hotplug event that takes longer is lost
 REPLY_TIMEOUT = 15.0
 SAMPLES = 5                # unexpected errors printed in full
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Stats:
