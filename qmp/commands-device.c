@@ -269,7 +269,7 @@ bool qmp_device_add_dict(json_t *args, Error **errp)
         goto fail_unref;
     }
 
-    keys = json_out_qdict_order(args, &n);
+    keys = json_qdict_order(args, &n);
     for (i = 0; i < n; i++) {
         const char *name = keys[i];
         ObjectProperty *prop;

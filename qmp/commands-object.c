@@ -155,7 +155,7 @@ static bool object_create(json_t *args, Error **errp)
         return false;
     }
     obj = object_new(type);
-    keys = json_out_qdict_order(args, &n);
+    keys = json_qdict_order(args, &n);
     for (i = 0; i < n && ok; i++) {
         if (!strcmp(keys[i], "qom-type") || !strcmp(keys[i], "id")) {
             continue;
@@ -202,6 +202,24 @@ bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret,
 }
 
 /* ---- query-memdev, info memdev ---- */
+
+/* One Memdev (new reference). */
+static json_t *backend_memdev_info(HostMemoryBackend *be)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_text(backend_id(be)));
+    json_object_set_new(o, "size", json_uint64(be->size));
+    json_object_set_new(o, "merge", json_boolean(be->merge));
+    json_object_set_new(o, "dump", json_boolean(be->dump));
+    json_object_set_new(o, "prealloc", json_boolean(be->prealloc));
+    json_object_set_new(o, "share", json_boolean(be->share));
+    json_object_set_new(o, "reserve", json_boolean(be->reserve));
+    json_object_set_new(o, "host-nodes", backend_host_nodes(be));
+    json_object_set_new(o, "policy",
+                        json_text(backend_policy_names[be->policy]));
+    return o;
+}
 
 static int add_memdev(Object *obj, void *opaque)
 {

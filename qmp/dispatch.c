@@ -45,7 +45,7 @@ static const char *check_members(json_t *req, bool allow_oob, bool *oob,
     size_t i, n;
     bool ok = true;
 
-    keys = json_out_qdict_order(req, &n);
+    keys = json_qdict_order(req, &n);
     for (i = 0; i < n && ok; i++) {
         const char *k = keys[i];
         json_t *v = json_object_get(req, k);

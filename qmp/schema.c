@@ -284,7 +284,7 @@ static bool check_object(const QapiType *t, json_t *v, const Path *p,
     if (n_seen == json_object_size(v)) {
         return true;
     }
-    keys = json_out_qdict_order(v, &n);
+    keys = json_qdict_order(v, &n);
     glib_hash_order(keys, n);
     for (i = 0; i < n; i++) {
         if (!is_member(t->members, keys[i]) &&

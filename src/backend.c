@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "qmp/json-out.h"
+#include "json-value.h"
 #include "util.h"
 
 #define BACKEND_RAM_ALIGN (2ull << 20)   /* anonymous RAM on x86-64 Linux */
@@ -202,7 +202,7 @@ static bool set_policy(Object *obj, ObjectProperty *prop, json_t *v,
     return false;
 }
 
-static json_t *host_nodes_list(const HostMemoryBackend *be)
+json_t *backend_host_nodes(const HostMemoryBackend *be)
 {
     json_t *arr = json_array();
     unsigned i;
@@ -218,7 +218,7 @@ static json_t *host_nodes_list(const HostMemoryBackend *be)
 static json_t *get_host_nodes(Object *obj, ObjectProperty *prop,
                               Error **errp)
 {
-    return host_nodes_list(BE(obj));
+    return backend_host_nodes(BE(obj));
 }
 
 static bool set_host_nodes(Object *obj, ObjectProperty *prop, json_t *v,
@@ -630,23 +630,6 @@ HostMemoryBackend *backend_create_ram(const char *id, uint64_t size,
         return NULL;
     }
     return MEMORY_BACKEND(obj);
-}
-
-json_t *backend_memdev_info(HostMemoryBackend *be)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "id", json_text(backend_id(be)));
-    json_object_set_new(o, "size", json_uint64(be->size));
-    json_object_set_new(o, "merge", json_boolean(be->merge));
-    json_object_set_new(o, "dump", json_boolean(be->dump));
-    json_object_set_new(o, "prealloc", json_boolean(be->prealloc));
-    json_object_set_new(o, "share", json_boolean(be->share));
-    json_object_set_new(o, "reserve", json_boolean(be->reserve));
-    json_object_set_new(o, "host-nodes", host_nodes_list(be));
-    json_object_set_new(o, "policy",
-                        json_text(backend_policy_names[be->policy]));
-    return o;
 }
 
 static const TypeInfo backend_types[] = {

@@ -85,6 +85,8 @@ bool backend_is_mapped(const HostMemoryBackend *be);
 void backend_set_mapped(HostMemoryBackend *be, bool mapped);
 /* The id (path component under /objects), or "" when not in the tree. */
 const char *backend_id(const HostMemoryBackend *be);
+/* The host-nodes property's value: the node numbers (new reference). */
+json_t *backend_host_nodes(const HostMemoryBackend *be);
 
 /*
  * Creates and completes a memory-backend-ram at /objects/ID (machine
@@ -92,9 +94,6 @@ const char *backend_id(const HostMemoryBackend *be);
  */
 HostMemoryBackend *backend_create_ram(const char *id, uint64_t size,
                                       Error **errp);
-
-/* query-memdev entry for be (new reference). */
-json_t *backend_memdev_info(HostMemoryBackend *be);
 
 void backend_register_types(void);
 

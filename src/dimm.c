@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qmp/json-out.h"
+#include "json-value.h"
 #include "util.h"
 
 static const DimmHotplugOps *hotplug_ops;
@@ -231,30 +231,6 @@ uint64_t dimm_plugged_size(void)
     }
     free(v);
     return total;
-}
-
-json_t *dimm_device_info(PCDIMMDevice *dimm)
-{
-    DeviceState *dev = DEVICE(dimm);
-    json_t *data = json_object(), *o = json_object();
-    char *memdev = dimm->hostmem ? object_get_canonical_path(dimm->hostmem)
-                                 : xstrdup("");
-
-    if (dev->id) {
-        json_object_set_new(data, "id", json_text(dev->id));
-    }
-    json_object_set_new(data, "addr", json_uint64(dimm->addr));
-    json_object_set_new(data, "size", json_uint64(dimm_size(dimm)));
-    json_object_set_new(data, "slot", json_integer(dimm->slot));
-    json_object_set_new(data, "node", json_integer(dimm->node));
-    json_object_set_new(data, "memdev", json_text(memdev));
-    json_object_set_new(data, "hotplugged", json_boolean(dev->hotplugged));
-    json_object_set_new(data, "hotpluggable",
-                        json_boolean(DEVICE_GET_CLASS(dev)->hotpluggable));
-    json_object_set_new(o, "type", json_string("dimm"));
-    json_object_set_new(o, "data", data);
-    free(memdev);
-    return o;
 }
 
 /* ---- Hotplug steps ---- */

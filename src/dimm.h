@@ -81,8 +81,6 @@ uint64_t dimm_size(const PCDIMMDevice *dimm);
 HostMemoryBackend *dimm_backend(const PCDIMMDevice *dimm);
 /* Sum of the sizes of realized DIMMs (plugged-memory). */
 uint64_t dimm_plugged_size(void);
-/* query-memory-devices entry (new reference). */
-json_t *dimm_device_info(PCDIMMDevice *dimm);
 
 /* ---- Hooks for ACPI memory hotplug ---- */
 
