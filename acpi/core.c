@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qmp/qmp.h"
+#include "src/events.h"
 #include "src/runstate.h"
 #include "src/util.h"
 
@@ -198,7 +198,7 @@ static void pm1_cnt_sleep(AcpiRegs *ar, unsigned slp_typ)
         break;
     default:
         if (slp_typ == ar->cnt.s4_val) {
-            qmp_event_emit("SUSPEND_DISK", NULL);
+            machine_event_emit_simple(MACHINE_EVENT_SUSPEND_DISK);
             vm_shutdown(SHUTDOWN_CAUSE_GUEST_SHUTDOWN, true);
         }
         /* Other sleep types do nothing. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "src/dimm.h"
+#include "src/events.h"
 #include "src/object.h"
 #include "src/pci.h"
 #include "src/util.h"
@@ -40,76 +41,16 @@ struct MemHotplugState {
     void *opaque;
 };
 
-/* ---- QAPI types ---- */
-
-static const char *const acpi_slot_type_values[] = { "DIMM", "CPU", NULL };
-static const QapiType acpi_slot_type = { .name = "ACPISlotType",
-                                         .kind = QAPI_KIND_ENUM,
-                                         .values = acpi_slot_type_values };
-static const QapiMember acpi_ost_info_members[] = {
-    { "device", &qapi_str, true },
-    { "slot", &qapi_str, false },
-    { "slot-type", &acpi_slot_type, false },
-    { "source", &qapi_int, false },
-    { "status", &qapi_int, false },
-    { NULL }
-};
-static const QapiType acpi_ost_info = { .name = "ACPIOSTInfo",
-                                        .kind = QAPI_KIND_OBJECT,
-                                        .members = acpi_ost_info_members };
-QAPI_ARRAY_OF(acpi_ost_info_list, acpi_ost_info);
-
-static const QapiMember acpi_device_ost_members[] = {
-    { "info", &acpi_ost_info, false },
-    { NULL }
-};
-const QapiType acpi_device_ost_event_data = {
-    .name = "q_obj_ACPI_DEVICE_OST-arg", .kind = QAPI_KIND_OBJECT,
-    .members = acpi_device_ost_members };
-
-static const QapiMember mem_unplug_error_members[] = {
-    { "device", &qapi_str, false },
-    { "msg", &qapi_str, false },
-    { NULL }
-};
-const QapiType acpi_mem_unplug_error_event_data = {
-    .name = "q_obj_MEM_UNPLUG_ERROR-arg", .kind = QAPI_KIND_OBJECT,
-    .members = mem_unplug_error_members };
-
-static const QapiMember device_unplug_guest_error_members[] = {
-    { "device", &qapi_str, true },
-    { "path", &qapi_str, false },
-    { NULL }
-};
-const QapiType acpi_device_unplug_guest_error_event_data = {
-    .name = "q_obj_DEVICE_UNPLUG_GUEST_ERROR-arg", .kind = QAPI_KIND_OBJECT,
-    .members = device_unplug_guest_error_members };
-
-/* One ACPIOSTInfo, members in schema order (new reference). */
-static json_t *ost_info(const char *slot_type, unsigned index,
-                        const char *device, uint32_t source,
-                        uint32_t status)
-{
-    json_t *info = json_object();
-    char slot[16];
-
-    snprintf(slot, sizeof(slot), "%u", index);
-    if (device) {
-        json_object_set_new(info, "device", json_text(device));
-    }
-    json_object_set_new(info, "slot", json_text(slot));
-    json_object_set_new(info, "slot-type", json_text(slot_type));
-    json_object_set_new(info, "source", json_integer(source));
-    json_object_set_new(info, "status", json_integer(status));
-    return info;
-}
-
-static json_t *slot_info(const MemHotplugState *ms, unsigned i)
+/* The _OST record of slot i. */
+static void slot_info(const MemHotplugState *ms, unsigned i, AcpiOstInfo *info)
 {
     const MemhpSlot *sl = &ms->slots[i];
 
-    return ost_info("DIMM", i, sl->dev ? sl->dev->id : NULL, sl->ost_event,
-                    sl->ost_status);
+    info->device = sl->dev ? sl->dev->id : NULL;
+    info->slot = i;
+    info->slot_type = ACPI_SLOT_TYPE_DIMM;
+    info->source = sl->ost_event;
+    info->status = sl->ost_status;
 }
 
 /* ---- Registers ---- */
@@ -147,10 +88,10 @@ static uint64_t memhp_read(void *opaque, uint64_t addr, unsigned size)
 /* The guest's _OST report: ACPI_DEVICE_OST with the slot's record. */
 static void emit_ost(const MemHotplugState *ms, unsigned slot)
 {
-    json_t *data = json_object();
+    MachineEvent ev = { .kind = MACHINE_EVENT_ACPI_DEVICE_OST };
 
-    json_object_set_new(data, "info", slot_info(ms, slot));
-    qmp_event_emit("ACPI_DEVICE_OST", data);
+    slot_info(ms, slot, &ev.u.acpi_device_ost);
+    machine_event_emit(&ev);
 }
 
 /* The guest's eject of the selected slot (control bit 3). */
@@ -158,7 +99,7 @@ static void memhp_eject(MemHotplugState *ms, MemhpSlot *sl)
 {
     DeviceState *dev = sl->dev;
     Error *err = NULL;
-    json_t *data;
+    MachineEvent ev = { .kind = MACHINE_EVENT_MEM_UNPLUG_ERROR };
     char *path;
 
     if (!sl->enabled || !dev) {
@@ -171,19 +112,16 @@ static void memhp_eject(MemHotplugState *ms, MemhpSlot *sl)
         error_setg(&err, "memory eject is not supported");
     }
     /* QEMU reports a refused eject both ways (MEM_UNPLUG_ERROR is old). */
-    data = json_object();
-    json_object_set_new(data, "device", json_text(dev->id ? dev->id : ""));
-    json_object_set_new(data, "msg", json_text(error_get_pretty(err)));
-    qmp_event_emit("MEM_UNPLUG_ERROR", data);
-    data = json_object();
-    if (dev->id) {
-        json_object_set_new(data, "device", json_text(dev->id));
-    }
+    ev.u.mem_unplug_error.device = dev->id ? dev->id : "";
+    ev.u.mem_unplug_error.msg = error_get_pretty(err);
+    machine_event_emit(&ev);
     path = dev->canonical_path ? xstrdup(dev->canonical_path)
                                : object_get_canonical_path(OBJECT(dev));
-    json_object_set_new(data, "path", json_text(path ? path : ""));
+    ev = (MachineEvent){ .kind = MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR };
+    ev.u.device.device = dev->id;
+    ev.u.device.path = path ? path : "";
+    machine_event_emit(&ev);
     free(path);
-    qmp_event_emit("DEVICE_UNPLUG_GUEST_ERROR", data);
     error_free(err);
 }
 
@@ -363,13 +301,14 @@ uint32_t acpi_memhp_slot_flags(const MemHotplugState *ms, unsigned slot)
            (sl->removing ? ACPI_MEMHP_FLAG_REMOVING : 0);
 }
 
-void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list)
+bool acpi_memhp_slot_ost(const MemHotplugState *ms, unsigned slot,
+                         AcpiOstInfo *info)
 {
-    unsigned i;
-
-    for (i = 0; ms && i < ms->count; i++) {
-        json_array_append_new(list, slot_info(ms, i));
+    if (!ms || slot >= ms->count) {
+        return false;
     }
+    slot_info(ms, slot, info);
+    return true;
 }
 
 /* ---- The machine's ACPI device ---- */
@@ -453,23 +392,24 @@ void acpi_memhp_machine_fini(void)
     memset(&machine_acpi, 0, sizeof(machine_acpi));
 }
 
-bool qmp_cmd_query_acpi_ospm_status(QmpSession *s, json_t *args,
-                                    json_t **ret, Error **errp)
+bool acpi_memhp_machine_ospm_status(AcpiOstInfoFn *fn, void *opaque,
+                                    Error **errp)
 {
+    AcpiOstInfo info;
     unsigned i;
 
-    (void)s;
-    (void)args;
     if (!machine_acpi.pm) {
         error_setg(errp, "command is not supported, missing ACPI device");
         return false;
     }
-    *ret = json_array();
-    acpi_memhp_ospm_status(machine_acpi.ms, *ret);
+    for (i = 0; acpi_memhp_slot_ost(machine_acpi.ms, i, &info); i++) {
+        fn(opaque, &info);
+    }
     /* The modern CPU hotplug interface reports every possible CPU. */
     if (!piix4_pm_cpu_hotplug_legacy(machine_acpi.pm)) {
         for (i = 0; i < machine_acpi.possible_cpus; i++) {
-            json_array_append_new(*ret, ost_info("CPU", i, NULL, 0, 0));
+            info = (AcpiOstInfo){ .slot = i, .slot_type = ACPI_SLOT_TYPE_CPU };
+            fn(opaque, &info);
         }
     }
     return true;

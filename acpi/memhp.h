@@ -3,7 +3,7 @@
  * "acpi-mem-hotplug" register block (24 bytes at 0x0a00, present only
  * when -m slots= is nonzero), one status record per DIMM slot, the GPE.3
  * notification, the guest's _OST reports (ACPI_DEVICE_OST) and eject,
- * and query-acpi-ospm-status.
+ * and the records query-acpi-ospm-status reports (qmp/commands-acpi.c).
  *
  * Registers (little-endian, 1-4 byte accesses; offsets relative to the
  * block; reads with the selector out of range return 0, writes other
@@ -22,13 +22,12 @@
 #ifndef QMACHINED_ACPI_MEMHP_H
 #define QMACHINED_ACPI_MEMHP_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "acpi/piix4.h"
-#include "qmp/qmp.h"
 #include "src/error.h"
+#include "src/events.h"
 #include "src/memory.h"
 #include "src/qdev.h"
 
@@ -96,8 +95,9 @@ bool acpi_memhp_unplug(MemHotplugState *ms, DeviceState *dev, int slot,
 unsigned acpi_memhp_slots(const MemHotplugState *ms);
 /* Slot's flags as register 0x14 reads them (0 for a bad slot). */
 uint32_t acpi_memhp_slot_flags(const MemHotplugState *ms, unsigned slot);
-/* Appends one ACPIOSTInfo per slot to list (query-acpi-ospm-status). */
-void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list);
+/* Slot's _OST record into *info; false for a bad slot (or NULL ms). */
+bool acpi_memhp_slot_ost(const MemHotplugState *ms, unsigned slot,
+                         AcpiOstInfo *info);
 
 /*
  * The machine's wiring: the block in pm's PCI I/O space (slots may be 0:
@@ -112,12 +112,12 @@ MemHotplugState *acpi_memhp_machine_init(PIIX4PMState *pm, unsigned slots,
 void acpi_memhp_machine_fini(void);
 
 /*
- * QMP: query-acpi-ospm-status; the data types of the events this module
- * emits (ACPI_DEVICE_OST, MEM_UNPLUG_ERROR, DEVICE_UNPLUG_GUEST_ERROR).
+ * The machine's _OST records as query-acpi-ospm-status lists them: one
+ * per DIMM slot, then (modern CPU hotplug) one per possible CPU, each
+ * passed to fn.  Fails with QEMU's message when there is no ACPI device.
  */
-extern const QapiType acpi_ost_info_list, acpi_device_ost_event_data,
-    acpi_mem_unplug_error_event_data,
-    acpi_device_unplug_guest_error_event_data;
-QmpCommandFunc qmp_cmd_query_acpi_ospm_status;
+typedef void AcpiOstInfoFn(void *opaque, const AcpiOstInfo *info);
+bool acpi_memhp_machine_ospm_status(AcpiOstInfoFn *fn, void *opaque,
+                                    Error **errp);
 
 #endif

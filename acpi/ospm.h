@@ -23,7 +23,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qmp/qmp.h"
 #include "src/error.h"
 #include "src/options.h"
 
@@ -59,10 +58,5 @@ void ospm_fini(void);
 
 void ospm_set_policy(const OspmPolicy *policy);
 OspmPolicy ospm_get_policy(void);
-
-/* QMP: __org.qmachined_set-guest-policy / __org.qmachined_query-... */
-extern const QapiType ospm_set_policy_args, ospm_policy_info_type;
-QmpCommandFunc qmp_cmd_ospm_set_guest_policy,
-    qmp_cmd_ospm_query_guest_policy;
 
 #endif

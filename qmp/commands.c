@@ -4,9 +4,6 @@
  */
 #include "commands.h"
 
-#include "acpi/memhp.h"
-#include "acpi/ospm.h"
-
 static const char *const unstable_features[] = { "unstable", NULL };
 static const char *const hmp_features[] = { "savevm-monitor-nodes", NULL };
 static const char *const device_add_features[] = { "json-cli",

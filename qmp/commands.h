@@ -6,6 +6,7 @@
 #define QMACHINED_COMMANDS_H
 
 #include "qmp.h"
+#include "src/events.h"
 
 /* commands-control.c */
 extern const QapiType qmp_capabilities_args, version_info_type,
@@ -66,6 +67,17 @@ extern const QapiType balloon_args, balloon_info_type, virtio_info_list,
     x_query_virtio_status_args, virtio_status_type;
 QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
     qmp_cmd_x_query_virtio_status;
+
+/* commands-acpi.c */
+extern const QapiType acpi_ost_info_type, acpi_ost_info_list,
+    ospm_set_policy_args, ospm_policy_info_type;
+QmpCommandFunc qmp_cmd_query_acpi_ospm_status, qmp_cmd_ospm_set_guest_policy,
+    qmp_cmd_ospm_query_guest_policy;
+/* One ACPIOSTInfo, members in schema order (new reference). */
+json_t *qmp_acpi_ost_info(const AcpiOstInfo *info);
+/* Appends one ACPIOSTInfo per slot of ms (may be NULL) to list. */
+typedef struct MemHotplugState MemHotplugState;
+void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list);
 
 /* commands-memory.c: qmachined's memslot table (a KVM view of the map) */
 extern const QapiType memslot_list_type;

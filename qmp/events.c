@@ -1,24 +1,22 @@
 /*
- * The event bus: the model emits, every subscriber (negotiated QMP
- * monitors, SSE clients) receives the same message.
+ * QMP events: subscribes to the machine's event bus (src/events.h) and
+ * turns each event into the QMP message {"event", "data", "timestamp"}
+ * that every subscriber (negotiated QMP monitors, SSE clients) receives.
+ * The only place events become JSON.
  */
 #include <stdlib.h>
 
-#include "acpi/memhp.h"
+#include "commands.h"
 #include "qmp.h"
-#include "src/loop.h"
+#include "src/events.h"
+#include "src/runstate.h"
 #include "src/util.h"
 
 /* ---- event data types, for query-qmp-schema --------------------------- */
 
-static const char *const shutdown_cause_values[] = {
-    "none", "host-error", "host-qmp-quit", "host-qmp-system-reset",
-    "host-signal", "host-ui", "guest-shutdown", "guest-reset",
-    "guest-panic", "subsystem-reset", "snapshot-load", NULL
-};
 static const QapiType shutdown_cause = { .name = "ShutdownCause",
                                          .kind = QAPI_KIND_ENUM,
-                                         .values = shutdown_cause_values };
+                                         .values = shutdown_cause_names };
 static const QapiMember shutdown_members[] = {
     { "guest", &qapi_bool, false },
     { "reason", &shutdown_cause, false },
@@ -48,6 +46,32 @@ static const QapiType device_deleted_data = {
     .name = "q_obj_DEVICE_DELETED-arg", .kind = QAPI_KIND_OBJECT,
     .members = device_deleted_members };
 
+static const QapiMember acpi_device_ost_members[] = {
+    { "info", &acpi_ost_info_type, false },
+    { NULL }
+};
+static const QapiType acpi_device_ost_data = {
+    .name = "q_obj_ACPI_DEVICE_OST-arg", .kind = QAPI_KIND_OBJECT,
+    .members = acpi_device_ost_members };
+
+static const QapiMember mem_unplug_error_members[] = {
+    { "device", &qapi_str, false },
+    { "msg", &qapi_str, false },
+    { NULL }
+};
+static const QapiType mem_unplug_error_data = {
+    .name = "q_obj_MEM_UNPLUG_ERROR-arg", .kind = QAPI_KIND_OBJECT,
+    .members = mem_unplug_error_members };
+
+static const QapiMember device_unplug_guest_error_members[] = {
+    { "device", &qapi_str, true },
+    { "path", &qapi_str, false },
+    { NULL }
+};
+static const QapiType device_unplug_guest_error_data = {
+    .name = "q_obj_DEVICE_UNPLUG_GUEST_ERROR-arg", .kind = QAPI_KIND_OBJECT,
+    .members = device_unplug_guest_error_members };
+
 static const char *const deprecated_feature[] = { "deprecated", NULL };
 
 const QmpEvent qmp_events[] = {
@@ -58,11 +82,9 @@ const QmpEvent qmp_events[] = {
     { "RESUME", NULL },
     { "BALLOON_CHANGE", &balloon_change_data },
     { "DEVICE_DELETED", &device_deleted_data },
-    { "ACPI_DEVICE_OST", &acpi_device_ost_event_data },
-    { "MEM_UNPLUG_ERROR", &acpi_mem_unplug_error_event_data,
-      deprecated_feature },
-    { "DEVICE_UNPLUG_GUEST_ERROR",
-      &acpi_device_unplug_guest_error_event_data },
+    { "ACPI_DEVICE_OST", &acpi_device_ost_data },
+    { "MEM_UNPLUG_ERROR", &mem_unplug_error_data, deprecated_feature },
+    { "DEVICE_UNPLUG_GUEST_ERROR", &device_unplug_guest_error_data },
     { NULL }
 };
 
@@ -76,8 +98,16 @@ typedef struct Sink {
 static Sink *sinks;
 static size_t n_sinks;
 
+static void on_machine_event(void *opaque, const MachineEvent *ev);
+
 void qmp_event_subscribe(QmpEventSink *fn, void *opaque)
 {
+    static bool on_bus;
+
+    if (!on_bus) {
+        machine_event_subscribe(on_machine_event, NULL);
+        on_bus = true;
+    }
     sinks = xrealloc(sinks, sizeof(*sinks) * (n_sinks + 1));
     sinks[n_sinks].fn = fn;
     sinks[n_sinks].opaque = opaque;
@@ -100,19 +130,87 @@ void qmp_event_unsubscribe(QmpEventSink *fn, void *opaque)
     }
 }
 
-void qmp_event_emit(const char *name, json_t *data)
+/* ---- events as QMP messages ----------------------------------------- */
+
+static const char *const event_names[MACHINE_EVENT__MAX] = {
+    [MACHINE_EVENT_SHUTDOWN] = "SHUTDOWN",
+    [MACHINE_EVENT_POWERDOWN] = "POWERDOWN",
+    [MACHINE_EVENT_RESET] = "RESET",
+    [MACHINE_EVENT_STOP] = "STOP",
+    [MACHINE_EVENT_RESUME] = "RESUME",
+    [MACHINE_EVENT_SUSPEND] = "SUSPEND",
+    [MACHINE_EVENT_SUSPEND_DISK] = "SUSPEND_DISK",
+    [MACHINE_EVENT_BALLOON_CHANGE] = "BALLOON_CHANGE",
+    [MACHINE_EVENT_DEVICE_DELETED] = "DEVICE_DELETED",
+    [MACHINE_EVENT_ACPI_DEVICE_OST] = "ACPI_DEVICE_OST",
+    [MACHINE_EVENT_MEM_UNPLUG_ERROR] = "MEM_UNPLUG_ERROR",
+    [MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR] = "DEVICE_UNPLUG_GUEST_ERROR",
+};
+
+/* The event's "data" member, members in schema order (NULL: none). */
+static json_t *event_data(const MachineEvent *ev)
 {
-    int64_t now = loop_realtime_ns() / 1000;
-    json_t *msg = json_object();
-    json_t *ts = json_object();
+    json_t *d;
+
+    switch (ev->kind) {
+    case MACHINE_EVENT_SHUTDOWN:
+    case MACHINE_EVENT_RESET:
+        d = json_object();
+        json_object_set_new(d, "guest", json_boolean(ev->u.shutdown.guest));
+        json_object_set_new(
+            d, "reason", json_text(shutdown_cause_names[ev->u.shutdown.reason]));
+        return d;
+    case MACHINE_EVENT_BALLOON_CHANGE:
+        d = json_object();
+        json_object_set_new(
+            d, "actual",
+            json_integer((json_int_t)ev->u.balloon_change.actual));
+        return d;
+    case MACHINE_EVENT_DEVICE_DELETED:
+    case MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR:
+        d = json_object();
+        if (ev->u.device.device) {
+            json_object_set_new(d, "device", json_text(ev->u.device.device));
+        }
+        json_object_set_new(d, "path", json_text(ev->u.device.path));
+        return d;
+    case MACHINE_EVENT_ACPI_DEVICE_OST:
+        d = json_object();
+        json_object_set_new(d, "info",
+                            qmp_acpi_ost_info(&ev->u.acpi_device_ost));
+        return d;
+    case MACHINE_EVENT_MEM_UNPLUG_ERROR:
+        d = json_object();
+        json_object_set_new(d, "device",
+                            json_text(ev->u.mem_unplug_error.device));
+        json_object_set_new(d, "msg", json_text(ev->u.mem_unplug_error.msg));
+        return d;
+    default:
+        return NULL;
+    }
+}
+
+static void on_machine_event(void *opaque, const MachineEvent *ev)
+{
+    const char *name = event_names[ev->kind];
+    json_t *msg, *ts, *data;
     size_t i;
 
+    (void)opaque;
+    if (!n_sinks) {
+        return;
+    }
+    msg = json_object();
+    ts = json_object();
+    data = event_data(ev);
     json_object_set_new(msg, "event", json_text(name));
     if (data) {
         json_object_set_new(msg, "data", data);
     }
-    json_object_set_new(ts, "seconds", json_integer(now / 1000000));
-    json_object_set_new(ts, "microseconds", json_integer(now % 1000000));
+    json_object_set_new(ts, "seconds",
+                        json_integer(ev->timestamp_us / 1000000));
+    json_object_set_new(ts, "microseconds",
+                        json_integer(ev->timestamp_us % 1000000));
     json_object_set_new(msg, "timestamp", ts);
     /* A sink may unsubscribe itself while we iterate: walk backwards. */
     for (i = n_sinks; i-- > 0;) {

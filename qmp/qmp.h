@@ -67,12 +67,14 @@ json_t *qmp_error_response(const Error *err);
 json_t *qmp_greeting(const QmpSession *s);
 json_t *qmp_version_info(void);
 
-/* Events (qmp/events.c): the one event bus. */
+/*
+ * Events (qmp/events.c): the machine's event bus (src/events.h) as QMP
+ * messages.  Each sink receives every event as {"event", "data",
+ * "timestamp"} (msg borrowed for the call).
+ */
 typedef void QmpEventSink(void *opaque, const char *name, json_t *msg);
 void qmp_event_subscribe(QmpEventSink *fn, void *opaque);
 void qmp_event_unsubscribe(QmpEventSink *fn, void *opaque);
-/* Emits an event; data (stolen, may be NULL) is omitted when NULL. */
-void qmp_event_emit(const char *name, json_t *data);
 
 typedef struct QmpEvent {
     const char *name;

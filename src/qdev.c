@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qmp/qmp.h"
+#include "src/events.h"
 #include "src/qdev.h"
 #include "src/util.h"
 
@@ -899,13 +899,11 @@ static void device_finalize(Object *obj)
     DeviceState *dev = DEVICE(obj);
 
     if (dev->pending_deleted_event && dev->canonical_path) {
-        json_t *data = json_object();
+        MachineEvent ev = { .kind = MACHINE_EVENT_DEVICE_DELETED };
 
-        if (dev->id) {
-            json_object_set_new(data, "device", json_text(dev->id));
-        }
-        json_object_set_new(data, "path", json_text(dev->canonical_path));
-        qmp_event_emit("DEVICE_DELETED", data);
+        ev.u.device.device = dev->id;
+        ev.u.device.path = dev->canonical_path;
+        machine_event_emit(&ev);
     }
     free(dev->canonical_path);
     free(dev->id);

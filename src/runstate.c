@@ -2,8 +2,8 @@
 
 #include <stdlib.h>
 
+#include "events.h"
 #include "loop.h"
-#include "qmp/qmp.h"
 #include "util.h"
 
 const char *const runstate_names[] = {
@@ -13,10 +13,10 @@ const char *const runstate_names[] = {
     "colo", NULL
 };
 
-static const char *const cause_names[] = {
+const char *const shutdown_cause_names[] = {
     "none", "host-error", "host-qmp-quit", "host-qmp-system-reset",
     "host-signal", "host-ui", "guest-shutdown", "guest-reset",
-    "guest-panic", "subsystem-reset", "snapshot-load",
+    "guest-panic", "subsystem-reset", "snapshot-load", NULL
 };
 
 typedef struct Hook {
@@ -93,7 +93,7 @@ void vm_stop(void)
 {
     if (state == RUN_STATE_RUNNING) {
         state = RUN_STATE_PAUSED;
-        qmp_event_emit("STOP", NULL);
+        machine_event_emit_simple(MACHINE_EVENT_STOP);
     }
 }
 
@@ -107,26 +107,27 @@ bool vm_cont(Error **errp)
     if (state == RUN_STATE_RUNNING || state == RUN_STATE_SUSPENDED) {
         return true;
     }
-    qmp_event_emit("RESUME", NULL);
+    machine_event_emit_simple(MACHINE_EVENT_RESUME);
     state = RUN_STATE_RUNNING;
     hooks_run(&start_hooks);
     return true;
 }
 
-static json_t *cause_data(ShutdownCause cause, bool guest)
+/* SHUTDOWN or RESET with its cause. */
+static void emit_cause(MachineEventKind kind, ShutdownCause cause, bool guest)
 {
-    json_t *d = json_object();
+    MachineEvent ev = { .kind = kind };
 
-    json_object_set_new(d, "guest", json_boolean(guest));
-    json_object_set_new(d, "reason", json_text(cause_names[cause]));
-    return d;
+    ev.u.shutdown.guest = guest;
+    ev.u.shutdown.reason = cause;
+    machine_event_emit(&ev);
 }
 
 void vm_system_reset(ShutdownCause cause)
 {
     hooks_run(&reset_hooks);
-    qmp_event_emit("RESET",
-                   cause_data(cause, cause == SHUTDOWN_CAUSE_GUEST_RESET));
+    emit_cause(MACHINE_EVENT_RESET, cause,
+               cause == SHUTDOWN_CAUSE_GUEST_RESET);
     if (state != RUN_STATE_RUNNING && state != RUN_STATE_INMIGRATE &&
         state != RUN_STATE_FINISH_MIGRATE) {
         state = RUN_STATE_PRELAUNCH;
@@ -135,17 +136,17 @@ void vm_system_reset(ShutdownCause cause)
 
 void vm_system_powerdown(void)
 {
-    qmp_event_emit("POWERDOWN", NULL);
+    machine_event_emit_simple(MACHINE_EVENT_POWERDOWN);
     hooks_run(&powerdown_hooks);
 }
 
 void vm_shutdown(ShutdownCause cause, bool guest)
 {
-    qmp_event_emit("SHUTDOWN", cause_data(cause, guest));
+    emit_cause(MACHINE_EVENT_SHUTDOWN, cause, guest);
     if (config.no_shutdown && cause != SHUTDOWN_CAUSE_HOST_QMP_QUIT &&
         cause != SHUTDOWN_CAUSE_HOST_SIGNAL) {
         if (state == RUN_STATE_RUNNING) {
-            qmp_event_emit("STOP", NULL);
+            machine_event_emit_simple(MACHINE_EVENT_STOP);
         }
         state = RUN_STATE_SHUTDOWN;
         return;
@@ -160,7 +161,7 @@ void vm_suspend(void)
         return;
     }
     state = RUN_STATE_SUSPENDED;
-    qmp_event_emit("SUSPEND", NULL);
+    machine_event_emit_simple(MACHINE_EVENT_SUSPEND);
 }
 
 bool vm_quit_requested(void)

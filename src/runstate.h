@@ -43,6 +43,8 @@ typedef enum ShutdownCause {
     SHUTDOWN_CAUSE_SNAPSHOT_LOAD,
 } ShutdownCause;
 
+extern const char *const shutdown_cause_names[]; /* NULL-terminated */
+
 typedef struct RunConfig {
     bool no_shutdown; /* -no-shutdown: guest power-off pauses instead */
 } RunConfig;

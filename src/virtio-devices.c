@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qmp/qmp.h"
-#include "src/loop.h"
+#include "src/events.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
 
@@ -51,7 +50,6 @@ static void rom_bar_init(PCIDevice *d, MemoryRegion *rom, bool *have)
 #define BALLOON_CONFIG_SIZE 16     /* through poison_val */
 #define BALLOON_QUEUE_SIZE 128
 #define BALLOON_PAGE_SHIFT 12
-#define BALLOON_EVENT_RATE_NS 1000000000LL
 
 typedef struct VirtIOBalloonPCI {
     VirtIOPCIProxy proxy;
@@ -66,37 +64,13 @@ OBJECT_DECLARE_CASTS(VirtIOBalloonPCI, VirtIOPCIClass, VIRTIO_BALLOON_PCI,
 
 static VirtIOBalloonPCI *the_balloon;
 
-/* BALLOON_CHANGE throttling (QEMU: one per second, the last one wins). */
-static int64_t balloon_last_event_ns = -1;
-static LoopTimer *balloon_event_timer;
-static json_t *balloon_pending_event;
-
-static void balloon_event_timer_cb(void *opaque)
-{
-    (void)opaque;
-    balloon_event_timer = NULL;
-    if (balloon_pending_event) {
-        qmp_event_emit("BALLOON_CHANGE", balloon_pending_event);
-        balloon_pending_event = NULL;
-        balloon_last_event_ns = loop_now_ns();
-        balloon_event_timer = loop_timer_add(BALLOON_EVENT_RATE_NS,
-                                             balloon_event_timer_cb, NULL);
-    }
-}
-
+/* BALLOON_CHANGE (the event bus rate-limits it as QEMU's monitor does). */
 static void balloon_emit_change(uint64_t actual_bytes)
 {
-    json_t *data = json_pack("{s:I}", "actual", (json_int_t)actual_bytes);
+    MachineEvent ev = { .kind = MACHINE_EVENT_BALLOON_CHANGE };
 
-    if (!balloon_event_timer) {
-        qmp_event_emit("BALLOON_CHANGE", data);
-        balloon_last_event_ns = loop_now_ns();
-        balloon_event_timer = loop_timer_add(BALLOON_EVENT_RATE_NS,
-                                             balloon_event_timer_cb, NULL);
-        return;
-    }
-    json_decref(balloon_pending_event);
-    balloon_pending_event = data;
+    ev.u.balloon_change.actual = actual_bytes;
+    machine_event_emit(&ev);
 }
 
 static uint64_t balloon_actual_bytes(VirtIOBalloonPCI *b)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "acpi/memhp.h"
+#include "qmp/commands.h"
 #include "src/memory.h"
 
 #define BASE ACPI_MEMHP_IO_BASE
