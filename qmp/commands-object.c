@@ -1,5 +1,7 @@
 /*
- * object-add, object-del, query-memdev and -object at start-up.
+ * object-add, object-del, query-memdev and -object's arguments: the
+ * argument handling, then the model's user_creatable_add_dict /
+ * user_creatable_del (src/user-creatable.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -113,92 +115,18 @@ static const QapiType memdev_type = { .name = "Memdev",
                                       .members = memdev_members };
 QAPI_ARRAY_OF(memdev_list, memdev_type);
 
-/* ---- object-add ---- */
-
-/* The variant type for a qom-type, or NULL (not modelled here). */
-static const QapiType *variant_of(const char *qom_type)
-{
-    const QapiVariant *v;
-
-    for (v = object_variants; v->value; v++) {
-        if (!strcmp(v->value, qom_type)) {
-            return v->type;
-        }
-    }
-    return NULL;
-}
-
-/*
- * Creates the object from already checked arguments, as QEMU's
- * user_creatable_add_type: properties, then /objects/ID, then complete.
- */
-static bool object_create(json_t *args, Error **errp)
-{
-    const char *type = json_string_value(json_object_get(args, "qom-type"));
-    const char *id = json_string_value(json_object_get(args, "id"));
-    ObjectClass *k = object_class_by_name(type);
-    const char **keys;
-    size_t n, i;
-    Object *obj;
-    bool ok = true;
-
-    if (!keyval_id_wellformed(id)) {
-        error_setg(errp, "Parameter 'id' expects an identifier");
-        return false;
-    }
-    if (!k || !object_class_dynamic_cast(k, TYPE_USER_CREATABLE)) {
-        error_setg(errp, "invalid object type: %s", type);
-        return false;
-    }
-    if (object_class_is_abstract(k)) {
-        error_setg(errp, "object type '%s' is abstract", type);
-        return false;
-    }
-    obj = object_new(type);
-    keys = json_qdict_order(args, &n);
-    for (i = 0; i < n && ok; i++) {
-        if (!strcmp(keys[i], "qom-type") || !strcmp(keys[i], "id")) {
-            continue;
-        }
-        ok = object_property_set(obj, keys[i], json_object_get(args, keys[i]),
-                                 errp);
-    }
-    free(keys);
-    if (ok) {
-        ok = object_property_try_add_child(object_get_objects_root(), id,
-                                           obj, errp) != NULL;
-        if (ok && !user_creatable_complete(obj, errp)) {
-            object_unparent(obj);
-            ok = false;
-        }
-    }
-    object_unref(obj);
-    return ok;
-}
+/* ---- object-add, object-del ---- */
 
 bool qmp_cmd_object_add(QmpSession *s, json_t *args, json_t **ret,
                         Error **errp)
 {
-    return object_create(args, errp);
+    return user_creatable_add_dict(args, errp);
 }
 
 bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret,
                         Error **errp)
 {
-    const char *id = qapi_arg_str(args, "id", "");
-    Object *obj = object_resolve_path_component(object_get_objects_root(),
-                                                id);
-
-    if (!obj) {
-        error_setg(errp, "object '%s' not found", id);
-        return false;
-    }
-    if (!user_creatable_can_be_deleted(obj)) {
-        error_setg(errp, "object '%s' is in use, can not be deleted", id);
-        return false;
-    }
-    object_unparent(obj);
-    return true;
+    return user_creatable_del(qapi_arg_str(args, "id", ""), errp);
 }
 
 /* ---- query-memdev, info memdev ---- */
@@ -284,6 +212,19 @@ char *qmp_memdev_info_text(void)
 
 /* ---- -object at start-up ---- */
 
+/* The variant type for a qom-type, or NULL (not modelled here). */
+static const QapiType *variant_of(const char *qom_type)
+{
+    const QapiVariant *v;
+
+    for (v = object_variants; v->value; v++) {
+        if (!strcmp(v->value, qom_type)) {
+            return v->type;
+        }
+    }
+    return NULL;
+}
+
 /*
  * keyval form: every value is a string; convert the members the type
  * declares as QEMU's keyval input visitor would.
@@ -358,7 +299,7 @@ bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
         }
     }
     ok = qapi_check(&object_add_args, args, errp) &&
-         object_create(args, errp);
+         user_creatable_add_dict(args, errp);
 out:
     json_decref(args);
     return ok;

@@ -51,8 +51,7 @@ char *qmp_memdev_info_text(void);
 /* commands-device.c */
 extern const QapiType device_add_args, device_del_args;
 QmpCommandFunc qmp_cmd_device_add, qmp_cmd_device_del;
-/* device_add / -device / HMP device_add with a QemuOpts-style dict. */
-bool qmp_device_add_dict(json_t *args, Error **errp);
+/* device_del / HMP device_del: id, or a QOM path. */
 bool qmp_device_del_id(const char *id, Error **errp);
 
 /* commands-memory.c */

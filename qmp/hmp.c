@@ -14,6 +14,7 @@
 #include "src/ioapic.h"
 #include "src/keyval.h"
 #include "src/memory.h"
+#include "src/qdev.h"
 #include "src/runstate.h"
 #include "src/util.h"
 
@@ -248,7 +249,7 @@ static void hmp_device_add(JsonBuf *out, const char *args)
         return;
     }
     if (dict) {
-        qmp_device_add_dict(dict, &err);
+        qdev_device_add(dict, &err);
         json_decref(dict);
     }
     report_error(out, err);

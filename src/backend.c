@@ -21,30 +21,6 @@ const char *const backend_policy_names[] = {
     "default", "preferred", "bind", "interleave", NULL
 };
 
-/* ---- user-creatable ---- */
-
-bool user_creatable_complete(Object *obj, Error **errp)
-{
-    UserCreatableClass *uc;
-
-    if (!object_dynamic_cast(obj, TYPE_USER_CREATABLE)) {
-        return true;
-    }
-    uc = USER_CREATABLE_GET_CLASS(obj);
-    return !uc->complete || uc->complete(obj, errp);
-}
-
-bool user_creatable_can_be_deleted(Object *obj)
-{
-    UserCreatableClass *uc;
-
-    if (!object_dynamic_cast(obj, TYPE_USER_CREATABLE)) {
-        return true;
-    }
-    uc = USER_CREATABLE_GET_CLASS(obj);
-    return !uc->can_be_deleted || uc->can_be_deleted(obj);
-}
-
 /* ---- value helpers (qom-set may pass anything) ---- */
 
 static bool want_bool(ObjectProperty *prop, json_t *v, bool *out,
@@ -633,11 +609,6 @@ HostMemoryBackend *backend_create_ram(const char *id, uint64_t size,
 }
 
 static const TypeInfo backend_types[] = {
-    {
-        .name = TYPE_USER_CREATABLE,
-        .parent = TYPE_INTERFACE,
-        .class_size = sizeof(UserCreatableClass),
-    },
     {
         .name = TYPE_MEMORY_REGION,
         .parent = TYPE_OBJECT,

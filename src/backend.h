@@ -13,8 +13,8 @@
 
 #include "memory.h"
 #include "object.h"
+#include "user-creatable.h"
 
-#define TYPE_USER_CREATABLE "user-creatable"
 #define TYPE_MEMORY_BACKEND "memory-backend"
 #define TYPE_MEMORY_BACKEND_RAM "memory-backend-ram"
 #define TYPE_MEMORY_BACKEND_FILE "memory-backend-file"
@@ -60,22 +60,6 @@ typedef struct HostMemoryBackendClass {
 
 OBJECT_DECLARE_CASTS(HostMemoryBackend, HostMemoryBackendClass,
                      MEMORY_BACKEND, TYPE_MEMORY_BACKEND)
-
-/*
- * The "user-creatable" interface: complete runs after the properties are
- * set (object-add, -object); can_be_deleted guards object-del.
- */
-typedef struct UserCreatableClass {
-    InterfaceClass parent_class;
-    bool (*complete)(Object *obj, Error **errp);
-    bool (*can_be_deleted)(Object *obj);
-} UserCreatableClass;
-
-OBJECT_DECLARE_CASTS(Object, UserCreatableClass, USER_CREATABLE,
-                     TYPE_USER_CREATABLE)
-
-bool user_creatable_complete(Object *obj, Error **errp);
-bool user_creatable_can_be_deleted(Object *obj);
 
 /* The backend's RAM region (NULL before completion). */
 MemoryRegion *backend_get_memory(HostMemoryBackend *be);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "loop.h"
+#include "memory.h"
 #include "options.h"
 #include "pc.h"
 #include "qmp/commands.h"
@@ -58,6 +59,29 @@ static bool listen_or_report(FrontEnd which, const ListenAddr *addr,
         error_free(err);
     }
     return ok;
+}
+
+/*
+ * -object, in command-line order, before the machine (which maps the
+ * backends); errors name the option.
+ */
+static bool create_objects(const MachineOptions *opts, Error **errp)
+{
+    json_t *dict;
+    size_t i;
+
+    memory_init();
+    json_array_foreach(opts->objects, i, dict) {
+        const char *arg = json_string_value(
+            json_array_get(opts->object_args, i));
+        bool keyval = !(arg && arg[0] == '{');
+
+        if (!qmp_object_add_cmdline(dict, keyval, errp)) {
+            error_prepend(errp, "-object %s: ", arg ? arg : "");
+            return false;
+        }
+    }
+    return true;
 }
 
 static void on_signal(void *opaque, int fd, unsigned events)
@@ -200,6 +224,7 @@ int main(int argc, char **argv)
     /* From here on, failures leave through "out" so nothing leaks. */
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
+        !create_objects(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);

@@ -1,6 +1,6 @@
 /*
  * pc machine: memory backends, pc.ram composition, the machine hotplug
- * handler for memory devices, and -object/-device at start-up.
+ * handler for memory devices, and -device at start-up.
  */
 #include "pc-hotplug.h"
 
@@ -10,7 +10,6 @@
 
 #include "backend.h"
 #include "qdev.h"
-#include "qmp/commands.h"
 #include "util.h"
 
 static DimmLayout layout;
@@ -147,24 +146,6 @@ static void prefix_option(Error **errp, const char *opt, json_t *args,
     error_prepend(errp, "%s %s: ", opt, arg ? arg : "");
 }
 
-bool pc_create_objects(const MachineOptions *opts, Error **errp)
-{
-    json_t *dict;
-    size_t i;
-
-    json_array_foreach(opts->objects, i, dict) {
-        const char *arg = json_string_value(
-            json_array_get(opts->object_args, i));
-        bool keyval = !(arg && arg[0] == '{');
-
-        if (!qmp_object_add_cmdline(dict, keyval, errp)) {
-            prefix_option(errp, "-object", opts->object_args, i);
-            return false;
-        }
-    }
-    return true;
-}
-
 MemoryRegion *pc_ram_init(const NumaState *ns, HostMemoryBackend *machine_be,
                           uint64_t ram_size, MemoryRegion *container,
                           Error **errp)
@@ -208,7 +189,7 @@ bool pc_create_devices(const MachineOptions *opts, Error **errp)
     size_t i;
 
     json_array_foreach(opts->devices, i, dict) {
-        if (!qmp_device_add_dict(dict, errp)) {
+        if (!qdev_device_add(dict, errp)) {
             prefix_option(errp, "-device", opts->device_args, i);
             return false;
         }

@@ -1,8 +1,8 @@
 /*
- * The pc machine's memory side beyond the fixed map: memory backends
- * from -object, pc.ram (one backend, or a container of the -numa node
- * memdevs), the machine's hotplug handler for pc-dimm, and -device at
- * start-up.  Called from pc_machine_create().
+ * The pc machine's memory side beyond the fixed map: pc.ram (one
+ * backend, or a container of the -numa node memdevs), the machine's
+ * hotplug handler for pc-dimm, and -device at start-up.  Called from
+ * pc_machine_create().
  */
 #ifndef QMACHINED_PC_HOTPLUG_H
 #define QMACHINED_PC_HOTPLUG_H
@@ -15,9 +15,6 @@
 #include "memory.h"
 #include "numa.h"
 #include "options.h"
-
-/* -object, in command-line order.  Errors name the option. */
-bool pc_create_objects(const MachineOptions *opts, Error **errp);
 
 /*
  * The region guest RAM aliases: the -machine memory-backend (machine_be,

@@ -986,11 +986,8 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->slots = opts->slots;
     pcm->max_ram_below_4g = below ? strtoull(below, NULL, 10) : 0;
 
+    /* -object's objects exist already (see pc.h). */
     memory_init();
-    if (!pc_create_objects(opts, errp)) {
-        free(pcm);
-        return NULL;
-    }
     /* QEMU's order from here: vl.c, then machine_run_board_init. */
     if (memdev) {
         Object *o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND,

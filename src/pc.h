@@ -10,7 +10,12 @@
 
 typedef struct PCMachine PCMachine;
 
-/* Builds the machine described by opts (after options_parse). */
+/*
+ * Builds the machine described by opts (after options_parse).  The
+ * -object objects it refers to (memory backends) must exist: the front
+ * end (src/main.c) creates them first, after memory_init(), as QEMU's
+ * vl.c does before the board.
+ */
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp);
 /* The KVM-style memslot table kept for the memory address space. */
 json_t *pc_memslots_json(void);

@@ -222,6 +222,16 @@ void qdev_set_hotplug_phase(bool after_machine_init);
 bool qdev_hotplug_phase(void);
 
 /*
+ * -device, device_add and HMP's device_add (src/qdev-create.c): creates
+ * the device args describes, a QemuOpts-style dict ("driver", "bus",
+ * "id", then properties as strings or QMP scalars, which are converted
+ * as QEMU's string visitor does), sets the properties in QDict order and
+ * realizes it on its bus.  QEMU 7.2's order of checks and messages.
+ * args is borrowed.
+ */
+bool qdev_device_add(json_t *args, Error **errp);
+
+/*
  * device_del: checks (not hotpluggable, bus without handler, pending
  * unplug), then the handler's unplug_request if it has one, else unplug.
  * Errors have QEMU's texts.

@@ -1,0 +1,301 @@
+/*
+ * Device creation for -device, device_add and HMP's device_add (see
+ * qdev_device_add in qdev.h), in the order QEMU 7.2 checks things: the
+ * options (id), the driver, the bus, the id in /machine/peripheral, the
+ * properties (as QemuOpts strings), realize.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-value.h"
+#include "keyval.h"
+#include "qdev.h"
+#include "util.h"
+
+/* ---- QemuOpts conversion ---- */
+
+/* A QMP scalar as QemuOpts would store it, or NULL (value ignored). */
+static char *opt_string(json_t *v)
+{
+    if (json_is_string(v)) {
+        return xstrdup(json_string_value(v));
+    }
+    if (json_is_integer(v)) {
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    }
+    if (json_is_real(v)) {
+        uint64_t u;
+
+        if (json_get_uint64(v, &u)) {
+            return xasprintf("%" PRIu64, u);
+        }
+        return xasprintf("%.17g", json_real_value(v));
+    }
+    if (json_is_boolean(v)) {
+        return xstrdup(json_is_true(v) ? "on" : "off");
+    }
+    return NULL;
+}
+
+static bool type_is(const char *t, const char *const *names)
+{
+    for (; *names; names++) {
+        if (!strcmp(t, *names)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Range of the C type behind an integer property type ("int32"...). */
+static bool int_fits(const char *type, uint64_t v, bool is_signed)
+{
+    int bits = 64;
+    const char *digits = type + strcspn(type, "0123456789");
+
+    if (*digits) {
+        bits = atoi(digits);
+    }
+    if (bits >= 64) {
+        return true;
+    }
+    if (is_signed) {
+        int64_t i = (int64_t)v;
+
+        return i >= -(INT64_C(1) << (bits - 1)) &&
+               i < (INT64_C(1) << (bits - 1));
+    }
+    return v < (UINT64_C(1) << bits);
+}
+
+/* Parses a property's string value as QEMU's string input visitor. */
+static json_t *opt_to_value(const char *name, const char *type,
+                            const char *str, Error **errp)
+{
+    static const char *const signed_types[] = {
+        "int", "int8", "int16", "int32", "int64", NULL
+    };
+    static const char *const unsigned_types[] = {
+        "uint8", "uint16", "uint32", "uint64", NULL
+    };
+
+    if (!strcmp(type, "bool")) {
+        bool b;
+
+        if (!keyval_str_to_bool(str, &b)) {
+            error_setg(errp, "Parameter '%s' expects 'on' or 'off'", name);
+            return NULL;
+        }
+        return json_boolean(b);
+    }
+    if (type_is(type, signed_types)) {
+        int64_t i;
+
+        if (keyval_strtoi64(str, 0, &i)) {
+            error_setg(errp, "Parameter '%s' expects integer", name);
+            return NULL;
+        }
+        if (!int_fits(type, (uint64_t)i, true)) {
+            error_setg(errp, "Parameter '%s' expects %s_t", name, type);
+            return NULL;
+        }
+        return json_integer(i);
+    }
+    if (type_is(type, unsigned_types)) {
+        uint64_t u;
+
+        if (keyval_strtou64(str, 0, &u)) {
+            error_setg(errp, "Parameter '%s' expects integer", name);
+            return NULL;
+        }
+        if (!int_fits(type, u, false)) {
+            error_setg(errp, "Parameter '%s' expects %s_t", name, type);
+            return NULL;
+        }
+        return json_uint64(u);
+    }
+    if (!strcmp(type, "size")) {
+        uint64_t u;
+
+        if (keyval_strtosz(str, &u, NULL)) {
+            error_setg(errp, "Parameter '%s' expects size", name);
+            return NULL;
+        }
+        return json_uint64(u);
+    }
+    return json_text(str);
+}
+
+/* ---- buses ---- */
+
+typedef struct BusSearch {
+    const char *name;
+    const char *type;
+    BusState *found;
+} BusSearch;
+
+static int find_bus(Object *obj, void *opaque)
+{
+    BusSearch *s = opaque;
+    BusState *bus;
+
+    if (s->found || !object_dynamic_cast(obj, TYPE_BUS)) {
+        return 0;
+    }
+    bus = BUS(obj);
+    if (s->name && bus->name && !strcmp(bus->name, s->name)) {
+        s->found = bus;
+    } else if (s->type && object_dynamic_cast(obj, s->type)) {
+        s->found = bus;
+    }
+    return 0;
+}
+
+static BusState *bus_lookup(const char *name, const char *type)
+{
+    BusSearch s = { name, type, NULL };
+    Object *m = qdev_get_machine();
+
+    if (name && name[0] == '/') {
+        Object *o = object_resolve_path(name, NULL);
+
+        return o && object_dynamic_cast(o, TYPE_BUS) ? BUS(o) : NULL;
+    }
+    if (m) {
+        object_child_foreach_recursive(m, find_bus, &s);
+    }
+    return s.found;
+}
+
+/* ---- device_add ---- */
+
+bool qdev_device_add(json_t *args, Error **errp)
+{
+    json_t *jid = json_object_get(args, "id");
+    const char *id = json_string_value(jid);
+    char *driver = opt_string(json_object_get(args, "driver"));
+    char *bus_path = opt_string(json_object_get(args, "bus"));
+    ObjectClass *k;
+    DeviceClass *dc;
+    DeviceState *dev = NULL;
+    BusState *bus = NULL;
+    const char **keys = NULL;
+    size_t n, i;
+    bool ok = false;
+
+    if (id && !keyval_id_wellformed(id)) {
+        error_setg(errp, "Parameter 'id' expects an identifier");
+        goto out;
+    }
+    if (!driver) {
+        error_setg(errp, "Parameter 'driver' is missing");
+        goto out;
+    }
+    k = object_class_by_name(driver);
+    if (!k || !object_class_dynamic_cast(k, TYPE_DEVICE)) {
+        error_setg(errp, "'%s' is not a valid device model name", driver);
+        goto out;
+    }
+    if (object_class_is_abstract(k)) {
+        error_setg(errp,
+                   "Parameter 'driver' expects a non-abstract device type");
+        goto out;
+    }
+    dc = DEVICE_CLASS(k);
+    if (!dc->user_creatable) {
+        error_setg(errp, "Parameter 'driver' expects a pluggable device type");
+        goto out;
+    }
+    if (bus_path) {
+        bus = bus_lookup(bus_path, NULL);
+        if (!bus) {
+            error_setg(errp, "Bus '%s' not found", bus_path);
+            goto out;
+        }
+        if (!dc->bus_type || !object_dynamic_cast(OBJECT(bus), dc->bus_type)) {
+            error_setg(errp, "Device '%s' can't go on %s bus", driver,
+                       object_get_typename(OBJECT(bus)));
+            goto out;
+        }
+    } else if (dc->bus_type) {
+        bus = bus_lookup(NULL, dc->bus_type);
+        if (!bus) {
+            error_setg(errp, "No '%s' bus found for device '%s'",
+                       dc->bus_type, driver);
+            goto out;
+        }
+    }
+    if (bus && bus->full) {
+        error_setg(errp, "Bus '%s' is full", bus->name);
+        goto out;
+    }
+    if (qdev_hotplug_phase() && bus && !qbus_is_hotpluggable(bus)) {
+        error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
+        goto out;
+    }
+
+    dev = qdev_new(driver);
+    if (qdev_hotplug_phase() && !qdev_hotplug_allowed(dev, errp)) {
+        goto fail_unref;
+    }
+    if (!bus && qdev_hotplug_phase() &&
+        !qdev_get_machine_hotplug_handler(dev)) {
+        error_setg(errp, "Device '%s' can not be hotplugged on this machine",
+                   driver);
+        goto fail_unref;
+    }
+    if (!qdev_set_id(dev, id ? xstrdup(id) : NULL, errp)) {
+        goto fail_unref;
+    }
+
+    keys = json_qdict_order(args, &n);
+    for (i = 0; i < n; i++) {
+        const char *name = keys[i];
+        ObjectProperty *prop;
+        char *str;
+        json_t *v;
+        bool set_ok;
+
+        if (!strcmp(name, "driver") || !strcmp(name, "bus") ||
+            !strcmp(name, "id")) {
+            continue;
+        }
+        str = opt_string(json_object_get(args, name));
+        if (!str) {
+            continue;
+        }
+        prop = object_property_find_err(OBJECT(dev), name, errp);
+        if (!prop) {
+            free(str);
+            goto fail_unparent;
+        }
+        v = prop->parses_string ? json_text(str)
+                                : opt_to_value(name, prop->type, str, errp);
+        free(str);
+        if (!v) {
+            goto fail_unparent;
+        }
+        set_ok = object_property_set(OBJECT(dev), name, v, errp);
+        json_decref(v);
+        if (!set_ok) {
+            goto fail_unparent;
+        }
+    }
+    if (!qdev_realize(dev, bus, errp)) {
+        goto fail_unparent;
+    }
+    ok = true;
+    object_unref(OBJECT(dev));
+    goto out;
+
+fail_unparent:
+    object_unparent(OBJECT(dev));
+fail_unref:
+    object_unref(OBJECT(dev));
+out:
+    free(keys);
+    free(driver);
+    free(bus_path);
+    return ok;
+}
