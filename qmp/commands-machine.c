@@ -22,6 +22,11 @@ const char *qmp_machine_name(void)
     return machine_name;
 }
 
+unsigned qmp_machine_ncpus(void)
+{
+    return machine_ncpus;
+}
+
 static const QapiMember name_info_members[] = {
     { "name", &qapi_str, true },
     { NULL }
@@ -42,15 +47,6 @@ static const QapiMember status_info_members[] = {
 const QapiType status_info_type = { .name = "StatusInfo",
                                     .kind = QAPI_KIND_OBJECT,
                                     .members = status_info_members };
-
-static const QapiMember hmp_members[] = {
-    { "command-line", &qapi_str, false },
-    { "cpu-index", &qapi_int, true },
-    { NULL }
-};
-const QapiType hmp_args = { .name = "q_obj_human-monitor-command-arg",
-                            .kind = QAPI_KIND_OBJECT,
-                            .members = hmp_members };
 
 bool qmp_cmd_query_name(QmpSession *s, json_t *args, json_t **ret,
                         Error **errp)
@@ -105,23 +101,5 @@ bool qmp_cmd_system_powerdown(QmpSession *s, json_t *args, json_t **ret,
 bool qmp_cmd_quit(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     vm_shutdown(SHUTDOWN_CAUSE_HOST_QMP_QUIT, false);
-    return true;
-}
-
-bool qmp_cmd_human_monitor_command(QmpSession *s, json_t *args, json_t **ret,
-                                   Error **errp)
-{
-    json_t *idx = json_object_get(args, "cpu-index");
-    char *out;
-
-    if (idx && (json_integer_value(idx) < 0 ||
-                json_integer_value(idx) >= (json_int_t)machine_ncpus)) {
-        error_setg(errp, "Parameter 'cpu-index' expects a CPU number");
-        return false;
-    }
-    out = hmp_execute(json_string_value(json_object_get(args,
-                                                        "command-line")));
-    *ret = json_text(out);
-    free(out);
     return true;
 }

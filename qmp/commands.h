@@ -15,15 +15,20 @@ QmpCommandFunc qmp_cmd_qmp_capabilities, qmp_cmd_query_version,
     qmp_cmd_query_commands, qmp_cmd_query_qmp_schema;
 
 /* commands-machine.c */
-extern const QapiType name_info_type, status_info_type, hmp_args;
+extern const QapiType name_info_type, status_info_type;
 QmpCommandFunc qmp_cmd_query_name, qmp_cmd_query_status, qmp_cmd_stop,
     qmp_cmd_cont, qmp_cmd_system_reset, qmp_cmd_system_powerdown,
-    qmp_cmd_quit, qmp_cmd_human_monitor_command;
+    qmp_cmd_quit;
 
-/* The machine's identity, set at start-up (-name, -uuid). */
+/* The machine's identity, set at start-up (-name, -uuid, -smp). */
 void qmp_machine_set_identity(const char *name, const char *uuid,
                               unsigned ncpus);
 const char *qmp_machine_name(void);
+unsigned qmp_machine_ncpus(void);
+
+/* hmp.c (hmp_execute is in qmp.h) */
+extern const QapiType hmp_args;
+QmpCommandFunc qmp_cmd_human_monitor_command;
 
 /* commands-qom.c */
 extern const QapiType qom_list_args, qom_get_args, qom_set_args,

@@ -1,7 +1,8 @@
 /*
- * The human monitor, as reached through human-monitor-command: a table of
- * commands and of "info" subcommands with QEMU's help lines, output with
- * "\r\n" line ends.  Handlers reuse the QMP-level operations.
+ * The human monitor, as reached through human-monitor-command (whose
+ * handler is here): a table of commands and of "info" subcommands with
+ * QEMU's help lines, output with "\r\n" line ends.  Handlers reuse the
+ * QMP-level operations.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,4 +433,33 @@ char *hmp_execute(const char *line)
     }
     json_buf_free(&out);
     return crlf.data;
+}
+
+/* ---- human-monitor-command ------------------------------------------- */
+
+static const QapiMember hmp_members[] = {
+    { "command-line", &qapi_str, false },
+    { "cpu-index", &qapi_int, true },
+    { NULL }
+};
+const QapiType hmp_args = { .name = "q_obj_human-monitor-command-arg",
+                            .kind = QAPI_KIND_OBJECT,
+                            .members = hmp_members };
+
+bool qmp_cmd_human_monitor_command(QmpSession *s, json_t *args, json_t **ret,
+                                   Error **errp)
+{
+    json_t *idx = json_object_get(args, "cpu-index");
+    char *out;
+
+    if (idx && (json_integer_value(idx) < 0 ||
+                json_integer_value(idx) >= (json_int_t)qmp_machine_ncpus())) {
+        error_setg(errp, "Parameter 'cpu-index' expects a CPU number");
+        return false;
+    }
+    out = hmp_execute(json_string_value(json_object_get(args,
+                                                        "command-line")));
+    *ret = json_text(out);
+    free(out);
+    return true;
 }
