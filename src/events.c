@@ -6,6 +6,11 @@
 #include "loop.h"
 #include "util.h"
 
+const char *const shutdown_cause_names[] = {
+    "none",        "host-error",      "host-qmp-quit",  "host-qmp-system-reset",
+    "host-signal", "host-ui",         "guest-shutdown", "guest-reset",
+    "guest-panic", "subsystem-reset", "snapshot-load",  NULL};
+
 /* ---- rate limits ------------------------------------------------------ */
 
 /* QEMU's monitor: at most one BALLOON_CHANGE a second, the last one wins. */

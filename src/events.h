@@ -16,7 +16,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "runstate.h"
+/* Why the machine shut down or reset (QEMU's ShutdownCause). */
+typedef enum ShutdownCause {
+    SHUTDOWN_CAUSE_NONE,
+    SHUTDOWN_CAUSE_HOST_ERROR,
+    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
+    SHUTDOWN_CAUSE_HOST_SIGNAL,
+    SHUTDOWN_CAUSE_HOST_UI,
+    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+    SHUTDOWN_CAUSE_GUEST_RESET,
+    SHUTDOWN_CAUSE_GUEST_PANIC,
+    SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
+    SHUTDOWN_CAUSE_SNAPSHOT_LOAD,
+} ShutdownCause;
+
+extern const char *const shutdown_cause_names[]; /* NULL-terminated */
 
 typedef enum MachineEventKind {
     MACHINE_EVENT_SHUTDOWN,

@@ -13,12 +13,6 @@ const char *const runstate_names[] = {
     "colo", NULL
 };
 
-const char *const shutdown_cause_names[] = {
-    "none", "host-error", "host-qmp-quit", "host-qmp-system-reset",
-    "host-signal", "host-ui", "guest-shutdown", "guest-reset",
-    "guest-panic", "subsystem-reset", "snapshot-load", NULL
-};
-
 typedef struct Hook {
     RunstateHook *fn;
     void *opaque;

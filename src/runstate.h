@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "events.h"
 
 typedef enum RunState {
     RUN_STATE_DEBUG,
@@ -27,23 +28,6 @@ typedef enum RunState {
 } RunState;
 
 extern const char *const runstate_names[]; /* NULL-terminated */
-
-/* Reasons, as QEMU's ShutdownCause names. */
-typedef enum ShutdownCause {
-    SHUTDOWN_CAUSE_NONE,
-    SHUTDOWN_CAUSE_HOST_ERROR,
-    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
-    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
-    SHUTDOWN_CAUSE_HOST_SIGNAL,
-    SHUTDOWN_CAUSE_HOST_UI,
-    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
-    SHUTDOWN_CAUSE_GUEST_RESET,
-    SHUTDOWN_CAUSE_GUEST_PANIC,
-    SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
-    SHUTDOWN_CAUSE_SNAPSHOT_LOAD,
-} ShutdownCause;
-
-extern const char *const shutdown_cause_names[]; /* NULL-terminated */
 
 typedef struct RunConfig {
     bool no_shutdown; /* -no-shutdown: guest power-off pauses instead */
