@@ -123,7 +123,7 @@ const QapiType memory_size_summary_type = {
 };
 
 /* One MemoryDeviceInfo (new reference). */
-static json_t *dimm_device_info(PCDIMMDevice *dimm)
+static json_t *dimm_entry(PCDIMMDevice *dimm)
 {
     DeviceState *dev = DEVICE(dimm);
     json_t *data = json_object(), *o = json_object();
@@ -156,7 +156,7 @@ bool qmp_cmd_query_memory_devices(QmpSession *s, json_t *args, json_t **ret,
     v = dimm_list(&n);
     *ret = json_array();
     for (i = 0; i < n; i++) {
-        json_array_append_new(*ret, dimm_device_info(v[i]));
+        json_array_append_new(*ret, dimm_entry(v[i]));
     }
     free(v);
     return true;

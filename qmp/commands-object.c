@@ -132,7 +132,7 @@ bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret,
 /* ---- query-memdev, info memdev ---- */
 
 /* One Memdev (new reference). */
-static json_t *backend_memdev_info(HostMemoryBackend *be)
+static json_t *memdev_info(HostMemoryBackend *be)
 {
     json_t *o = json_object();
 
@@ -154,7 +154,7 @@ static int add_memdev(Object *obj, void *opaque)
     if (object_dynamic_cast(obj, TYPE_MEMORY_BACKEND)) {
         /* QEMU builds the list by prepending. */
         json_array_insert_new(opaque, 0,
-                              backend_memdev_info(MEMORY_BACKEND(obj)));
+                              memdev_info(MEMORY_BACKEND(obj)));
     }
     return 0;
 }
