@@ -190,11 +190,13 @@ bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret,
                                                 id);
 
     if (!obj) {
-        error_setg(errp, "object '%s' not found", id);
+        error_setg_kind(errp, ERROR_KIND_NOT_FOUND, "object '%s' not found",
+                        id);
         return false;
     }
     if (!user_creatable_can_be_deleted(obj)) {
-        error_setg(errp, "object '%s' is in use, can not be deleted", id);
+        error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                        "object '%s' is in use, can not be deleted", id);
         return false;
     }
     object_unparent(obj);
