@@ -48,29 +48,18 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* The status is the error's kind (src/error.h), never its text. */
 static unsigned error_status(const Error *err)
 {
-    const char *d = error_get_pretty(err);
-
-    switch (err->cls) {
-    case ERROR_CLASS_DEVICE_NOT_FOUND:
+    switch (error_get_kind(err)) {
+    case ERROR_KIND_NOT_FOUND:
         return 404;
-    case ERROR_CLASS_COMMAND_NOT_FOUND:
+    case ERROR_KIND_CONFLICT:
+        return 409;
+    case ERROR_KIND_UNSUPPORTED:
         return 501;     /* this build lacks the command the route needs */
-    case ERROR_CLASS_DEVICE_NOT_ACTIVE:
-        return 409;
-    default:
+    case ERROR_KIND_INVALID:
         break;
-    }
-    if (strstr(d, "Duplicate device ID") ||
-        strstr(d, "attempt to add duplicate property") ||
-        strstr(d, "is in use") ||
-        strstr(d, "already in the process of unplug") ||
-        strstr(d, "busy")) {
-        return 409;
-    }
-    if (!strncmp(d, "object '", 8) && ends_with(d, "' not found")) {
-        return 404;     /* object-del of an unknown id */
     }
     return 400;
 }
