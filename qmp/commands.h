@@ -70,5 +70,12 @@ QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
 /* commands-memory.c: qmachined's memslot table (a KVM view of the map) */
 extern const QapiType memslot_list_type;
 QmpCommandFunc qmp_cmd_query_memslots;
+/* commands-memory.c: the flat view of the "memory" address space */
+extern const QapiType memory_map_type;
+QmpCommandFunc qmp_cmd_query_memory_map;
+
+/* commands-interrupts.c: the 8259 pair, the IOAPIC and the GSIs */
+extern const QapiType interrupts_info_type;
+QmpCommandFunc qmp_cmd_query_interrupts;
 
 #endif
