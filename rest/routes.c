@@ -4,8 +4,6 @@
  * monitor uses) and shapes the result as a resource.  rest/openapi.json
  * describes exactly this table (tests/e2e/rest.py keeps them in step).
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
