@@ -364,8 +364,9 @@ bool acpi_pcihp_device_unplug_request(AcpiPciHpState *s, DeviceState *dev,
     if (dev->pending_deleted_event &&
         (dev->pending_deleted_expires_ms == 0 ||
          dev->pending_deleted_expires_ms > now)) {
-        error_setg(errp, "Device %s is already in the process of unplug",
-                   dev_name_for_errors(dev));
+        error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                        "Device %s is already in the process of unplug",
+                        dev_name_for_errors(dev));
         return false;
     }
     if (bsel < 0) {

@@ -1,4 +1,7 @@
-/* query-memory-devices, query-memory-size-summary and their HMP forms. */
+/*
+ * query-memory-devices, query-memory-size-summary and their HMP forms;
+ * qmachined's own views of the memory map (memslots, the flat view).
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +9,7 @@
 #include "commands.h"
 #include "json-out.h"
 #include "src/dimm.h"
+#include "src/memory.h"
 #include "src/pc-hotplug.h"
 #include "src/pc.h"
 #include "src/util.h"
@@ -225,5 +229,76 @@ bool qmp_cmd_query_memslots(QmpSession *s, json_t *args, json_t **ret,
                             Error **errp)
 {
     *ret = pc_memslots_json();
+    return true;
+}
+
+/* ---- __org.qmachined_query-memory-map: the flat view of "memory" ---- */
+
+/* A member that is a string or null (QEMU's StrOrNull). */
+static const QapiType *const str_or_null_alts[] = { &qapi_str, &qapi_null,
+                                                    NULL };
+static const QapiType str_or_null = { .name = "StrOrNull",
+                                      .kind = QAPI_KIND_ALTERNATE,
+                                      .alternatives = str_or_null_alts };
+
+static const QapiMember flat_range_members[] = {
+    { "start", &qapi_uint64, false },
+    { "end", &qapi_uint64, false },     /* last byte (start when empty) */
+    { "size", &qapi_uint64, false },    /* 2^64 shown as 2^64 - 1 */
+    { "type", &qapi_str, false },       /* "ram", "rom", "romd", "i/o" */
+    { "region", &qapi_str, false },
+    { "owner", &str_or_null, false },
+    { "offset", &qapi_uint64, false },  /* into the region */
+    { "priority", &qapi_int32, false },
+    { "readonly", &qapi_bool, false },
+    { NULL }
+};
+static const QapiType flat_range_type = {
+    .name = "__org.qmachined_FlatRange",
+    .kind = QAPI_KIND_OBJECT,
+    .members = flat_range_members,
+};
+static QAPI_ARRAY_OF(flat_range_list, flat_range_type);
+static const QapiMember memory_map_members[] = {
+    { "address-space", &qapi_str, false },
+    { "ranges", &flat_range_list, false },
+    { NULL }
+};
+const QapiType memory_map_type = {
+    .name = "__org.qmachined_MemoryMap",
+    .kind = QAPI_KIND_OBJECT,
+    .members = memory_map_members,
+};
+
+static void add_flat_range(void *opaque, const FlatRangeInfo *fr)
+{
+    json_t *r = json_object();
+    uint64_t size = fr->size > UINT64_MAX ? UINT64_MAX : (uint64_t)fr->size;
+    uint64_t end = fr->start + (fr->size ? (uint64_t)(fr->size - 1) : 0);
+
+    json_object_set_new(r, "start", json_uint64(fr->start));
+    json_object_set_new(r, "end", json_uint64(end));
+    json_object_set_new(r, "size", json_uint64(size));
+    json_object_set_new(r, "type", json_text(fr->type));
+    json_object_set_new(r, "region", json_text(fr->name));
+    json_object_set_new(r, "owner",
+                        fr->owner ? json_text(fr->owner) : json_null());
+    json_object_set_new(r, "offset", json_uint64(fr->offset_in_region));
+    json_object_set_new(r, "priority", json_integer(fr->priority));
+    json_object_set_new(r, "readonly", json_boolean(fr->readonly));
+    json_array_append_new(opaque, r);
+}
+
+bool qmp_cmd_query_memory_map(QmpSession *s, json_t *args, json_t **ret,
+                              Error **errp)
+{
+    json_t *map = json_object(), *ranges = json_array();
+
+    address_space_flatview_foreach(&address_space_memory, add_flat_range,
+                                   ranges);
+    json_object_set_new(map, "address-space",
+                        json_text(address_space_name(&address_space_memory)));
+    json_object_set_new(map, "ranges", ranges);
+    *ret = map;
     return true;
 }

@@ -86,5 +86,12 @@ void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list);
 /* commands-memory.c: qmachined's memslot table (a KVM view of the map) */
 extern const QapiType memslot_list_type;
 QmpCommandFunc qmp_cmd_query_memslots;
+/* commands-memory.c: the flat view of the "memory" address space */
+extern const QapiType memory_map_type;
+QmpCommandFunc qmp_cmd_query_memory_map;
+
+/* commands-interrupts.c: the 8259 pair, the IOAPIC and the GSIs */
+extern const QapiType interrupts_info_type;
+QmpCommandFunc qmp_cmd_query_interrupts;
 
 #endif

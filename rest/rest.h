@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "src/error.h"
-#include "src/options.h"
+#include "src/sockets.h"
 
 /* The default machine's REST address (no machine options given). */
 #define REST_DEFAULT_HOST "127.0.0.1"

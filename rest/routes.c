@@ -4,8 +4,6 @@
  * monitor uses) and shapes the result as a resource.  rest/openapi.json
  * describes exactly this table (tests/e2e/rest.py keeps them in step).
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +11,6 @@
 #include "qmp/json-out.h"
 #include "qmp/qmp.h"
 #include "rest/rest-int.h"
-#include "src/i8259.h"
-#include "src/ioapic.h"
-#include "src/memory.h"
 #include "src/util.h"
 
 /* Generated from rest/openapi.json at build time (rest/openapi-data.c). */
@@ -48,29 +43,18 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* The status is the error's kind (src/error.h), never its text. */
 static unsigned error_status(const Error *err)
 {
-    const char *d = error_get_pretty(err);
-
-    switch (err->cls) {
-    case ERROR_CLASS_DEVICE_NOT_FOUND:
+    switch (error_get_kind(err)) {
+    case ERROR_KIND_NOT_FOUND:
         return 404;
-    case ERROR_CLASS_COMMAND_NOT_FOUND:
+    case ERROR_KIND_CONFLICT:
+        return 409;
+    case ERROR_KIND_UNSUPPORTED:
         return 501;     /* this build lacks the command the route needs */
-    case ERROR_CLASS_DEVICE_NOT_ACTIVE:
-        return 409;
-    default:
+    case ERROR_KIND_INVALID:
         break;
-    }
-    if (strstr(d, "Duplicate device ID") ||
-        strstr(d, "attempt to add duplicate property") ||
-        strstr(d, "is in use") ||
-        strstr(d, "already in the process of unplug") ||
-        strstr(d, "busy")) {
-        return 409;
-    }
-    if (!strncmp(d, "object '", 8) && ends_with(d, "' not found")) {
-        return 404;     /* object-del of an unknown id */
     }
     return 400;
 }
@@ -608,147 +592,16 @@ static void get_ospm(const char *param, size_t n, json_t *body,
     reply_command("query-acpi-ospm-status", rep);
 }
 
-static void add_range(void *opaque, const FlatRangeInfo *fr)
-{
-    json_t *r = json_object();
-    uint64_t size = fr->size > UINT64_MAX ? UINT64_MAX : (uint64_t)fr->size;
-
-    json_object_set_new(r, "start", json_uint64(fr->start));
-    json_object_set_new(r, "end", json_uint64(fr->start + (fr->size ?
-                                               (uint64_t)(fr->size - 1)
-                                               : 0)));
-    json_object_set_new(r, "size", json_uint64(size));
-    json_object_set_new(r, "type", json_text(fr->type));
-    json_object_set_new(r, "region", json_text(fr->name));
-    json_object_set_new(r, "owner", fr->owner ? json_text(fr->owner)
-                                              : json_null());
-    json_object_set_new(r, "offset", json_uint64(fr->offset_in_region));
-    json_object_set_new(r, "priority", json_integer(fr->priority));
-    json_object_set_new(r, "readonly", json_boolean(fr->readonly));
-    json_array_append_new(opaque, r);
-}
-
 static void get_memory_map(const char *param, size_t n, json_t *body,
                            RestReply *rep)
 {
-    json_t *map = json_object(), *ranges = json_array();
-
-    address_space_flatview_foreach(&address_space_memory, add_range, ranges);
-    json_object_set_new(map, "address-space",
-                        json_text(address_space_name(
-                            &address_space_memory)));
-    json_object_set_new(map, "ranges", ranges);
-    reply_json(rep, 200, map);
-}
-
-static json_t *pic_json(I8259State *pic)
-{
-    static const char *const names[] = { "master", "slave" };
-    json_t *chips = json_array();
-    int i;
-
-    for (i = 0; i < 2; i++) {
-        json_t *c = json_object();
-        I8259Regs r;
-
-        i8259_get_regs(pic, i, &r);
-        json_object_set_new(c, "chip", json_text(names[i]));
-        json_object_set_new(c, "irr", json_integer(r.irr));
-        json_object_set_new(c, "imr", json_integer(r.imr));
-        json_object_set_new(c, "isr", json_integer(r.isr));
-        json_object_set_new(c, "elcr", json_integer(r.elcr));
-        json_object_set_new(c, "irq-base", json_integer(r.irq_base));
-        json_object_set_new(c, "priority-add",
-                            json_integer(r.priority_add));
-        json_object_set_new(c, "initialized", json_boolean(r.ready));
-        json_array_append_new(chips, c);
-    }
-    return chips;
-}
-
-static json_t *ioapic_json(IOAPICState *ioapic)
-{
-    static const char *const modes[8] = {
-        "fixed", "lowest-priority", "smi", "reserved", "nmi", "init",
-        "reserved", "extint",
-    };
-    uint64_t rte[IOAPIC_NUM_PINS];
-    json_t *o = json_object(), *pins = json_array();
-    uint32_t irr;
-    uint8_t id;
-    int i;
-
-    ioapic_get_regs(ioapic, &id, &irr, rte);
-    json_object_set_new(o, "id", json_integer(id));
-    json_object_set_new(o, "irr", json_integer(irr));
-    for (i = 0; i < IOAPIC_NUM_PINS; i++) {
-        json_t *p = json_object();
-        uint64_t e = rte[i];
-
-        json_object_set_new(p, "pin", json_integer(i));
-        json_object_set_new(p, "vector", json_integer(e & 0xff));
-        json_object_set_new(p, "delivery-mode",
-                            json_text(modes[(e >> 8) & 7]));
-        json_object_set_new(p, "dest-mode", json_text(
-                                (e >> 11) & 1 ? "logical" : "physical"));
-        json_object_set_new(p, "polarity", json_text(
-                                (e >> 13) & 1 ? "active-low"
-                                              : "active-high"));
-        json_object_set_new(p, "remote-irr", json_boolean((e >> 14) & 1));
-        json_object_set_new(p, "trigger", json_text(
-                                (e >> 15) & 1 ? "level" : "edge"));
-        json_object_set_new(p, "masked", json_boolean((e >> 16) & 1));
-        json_object_set_new(p, "dest", json_integer(e >> 56));
-        json_object_set_new(p, "entry", json_uint64(e));
-        json_array_append_new(pins, p);
-    }
-    json_object_set_new(o, "pins", pins);
-    return o;
-}
-
-/* GSI n: ISA IRQ n of the 8259 (n < 16) and IOAPIC input n (pin 2 for 0). */
-static json_t *gsi_json(I8259State *pic, IOAPICState *ioapic)
-{
-    json_t *list = json_array();
-    int n;
-
-    for (n = 0; n < IOAPIC_NUM_PINS; n++) {
-        json_t *g = json_object();
-        uint64_t count = 0, pic_count = 0;
-        int level = 0, pic_level = 0;
-
-        if (ioapic) {
-            ioapic_get_irq_stats(ioapic, n, &level, &count);
-        }
-        json_object_set_new(g, "gsi", json_integer(n));
-        json_object_set_new(g, "level", json_integer(level));
-        json_object_set_new(g, "count", json_uint64(count));
-        json_object_set_new(g, "ioapic-pin", json_integer(n ? n : 2));
-        if (n < I8259_NUM_IRQS && pic) {
-            i8259_get_irq_stats(pic, n, &pic_level, &pic_count);
-            json_object_set_new(g, "isa-irq", json_integer(n));
-            json_object_set_new(g, "pic-level", json_integer(pic_level));
-            json_object_set_new(g, "pic-count", json_uint64(pic_count));
-        } else {
-            json_object_set_new(g, "isa-irq", json_null());
-        }
-        json_array_append_new(list, g);
-    }
-    return list;
+    reply_command("__org.qmachined_query-memory-map", rep);
 }
 
 static void get_interrupts(const char *param, size_t n, json_t *body,
                            RestReply *rep)
 {
-    I8259State *pic = i8259_get_default();
-    IOAPICState *ioapic = ioapic_get_default();
-    json_t *o = json_object();
-
-    json_object_set_new(o, "pic", pic ? pic_json(pic) : json_null());
-    json_object_set_new(o, "ioapic", ioapic ? ioapic_json(ioapic)
-                                            : json_null());
-    json_object_set_new(o, "gsi", gsi_json(pic, ioapic));
-    reply_json(rep, 200, o);
+    reply_command("__org.qmachined_query-interrupts", rep);
 }
 
 /* ---- Events, the QMP tunnel, the description ----------------------- */

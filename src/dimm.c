@@ -52,7 +52,8 @@ int dimm_choose_slot(const bool *used, unsigned max_slots, int hint,
             return -1;
         }
         if (used[hint]) {
-            error_setg(errp, "slot %d is busy", hint);
+            error_setg_kind(errp, ERROR_KIND_CONFLICT, "slot %d is busy",
+                            hint);
             return -1;
         }
         return hint;
@@ -332,8 +333,8 @@ static bool dimm_realize(DeviceState *dev, Error **errp)
         return false;
     }
     if (backend_is_mapped(be)) {
-        error_setg(errp, "can't use already busy memdev: %s",
-                   backend_id(be));
+        error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                        "can't use already busy memdev: %s", backend_id(be));
         return false;
     }
     if ((dimm_numa_nodes && dimm->node >= dimm_numa_nodes) ||

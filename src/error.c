@@ -7,7 +7,12 @@
 
 #include "util.h"
 
-void error_vset(Error **errp, ErrorClass cls, const char *fmt, va_list ap)
+static void error_vset_kind(Error **errp, ErrorClass cls, ErrorKind kind,
+                            const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void error_vset_kind(Error **errp, ErrorClass cls, ErrorKind kind,
+                            const char *fmt, va_list ap)
 {
     Error *err;
 
@@ -17,8 +22,14 @@ void error_vset(Error **errp, ErrorClass cls, const char *fmt, va_list ap)
     assert(*errp == NULL);
     err = xmalloc(sizeof(*err));
     err->cls = cls;
+    err->kind = kind;
     err->desc = xvasprintf(fmt, ap);
     *errp = err;
+}
+
+void error_vset(Error **errp, ErrorClass cls, const char *fmt, va_list ap)
+{
+    error_vset_kind(errp, cls, error_class_kind(cls), fmt, ap);
 }
 
 void error_set(Error **errp, ErrorClass cls, const char *fmt, ...)
@@ -36,6 +47,15 @@ void error_setg(Error **errp, const char *fmt, ...)
 
     va_start(ap, fmt);
     error_vset(errp, ERROR_CLASS_GENERIC_ERROR, fmt, ap);
+    va_end(ap);
+}
+
+void error_setg_kind(Error **errp, ErrorKind kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_vset_kind(errp, ERROR_CLASS_GENERIC_ERROR, kind, fmt, ap);
     va_end(ap);
 }
 
@@ -83,6 +103,27 @@ const char *error_class_name(ErrorClass cls)
         return "KVMMissingCap";
     }
     return "GenericError";
+}
+
+ErrorKind error_class_kind(ErrorClass cls)
+{
+    switch (cls) {
+    case ERROR_CLASS_COMMAND_NOT_FOUND:
+        return ERROR_KIND_UNSUPPORTED;
+    case ERROR_CLASS_DEVICE_NOT_ACTIVE:
+        return ERROR_KIND_CONFLICT;
+    case ERROR_CLASS_DEVICE_NOT_FOUND:
+        return ERROR_KIND_NOT_FOUND;
+    case ERROR_CLASS_GENERIC_ERROR:
+    case ERROR_CLASS_KVM_MISSING_CAP:
+        break;
+    }
+    return ERROR_KIND_INVALID;
+}
+
+ErrorKind error_get_kind(const Error *err)
+{
+    return err->kind;
 }
 
 const char *error_get_pretty(const Error *err)

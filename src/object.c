@@ -732,15 +732,17 @@ ObjectProperty *object_property_try_add(Object *obj, const char *name,
         }
         free(base);
         if (!p) {
-            error_setg(errp, "attempt to add duplicate property '%s' to "
-                       "object (type '%s')", name,
-                       object_get_typename(obj));
+            error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                            "attempt to add duplicate property '%s' to "
+                            "object (type '%s')", name,
+                            object_get_typename(obj));
         }
         return p;
     }
     if (object_property_find(obj, name)) {
-        error_setg(errp, "attempt to add duplicate property '%s' to object "
-                   "(type '%s')", name, object_get_typename(obj));
+        error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                        "attempt to add duplicate property '%s' to object "
+                        "(type '%s')", name, object_get_typename(obj));
         return NULL;
     }
     p = prop_new(name, type, get, set, release, opaque);

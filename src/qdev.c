@@ -778,7 +778,8 @@ const char *qdev_set_id(DeviceState *dev, char *id, Error **errp)
         p = object_property_try_add_child(peripheral(false), dev->id,
                                           OBJECT(dev), NULL);
         if (!p) {
-            error_setg(errp, "Duplicate device ID '%s'", dev->id);
+            error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                            "Duplicate device ID '%s'", dev->id);
             free(dev->id);
             dev->id = NULL;
             return NULL;

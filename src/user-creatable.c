@@ -81,11 +81,13 @@ bool user_creatable_del(const char *id, Error **errp)
     Object *obj = object_resolve_path_component(object_get_objects_root(), id);
 
     if (!obj) {
-        error_setg(errp, "object '%s' not found", id);
+        error_setg_kind(errp, ERROR_KIND_NOT_FOUND, "object '%s' not found",
+                        id);
         return false;
     }
     if (!user_creatable_can_be_deleted(obj)) {
-        error_setg(errp, "object '%s' is in use, can not be deleted", id);
+        error_setg_kind(errp, ERROR_KIND_CONFLICT,
+                        "object '%s' is in use, can not be deleted", id);
         return false;
     }
     object_unparent(obj);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "acpi/core.h"
 #include "acpi/piix4.h"
 #include "src/i440fx.h"
@@ -501,13 +502,4 @@ static Suite *acpi_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(acpi_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const CheckSpec check_spec = { acpi_suite };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "dimm.h"
 
 #define GiB (1ull << 30)
@@ -126,21 +127,17 @@ START_TEST(test_no_device_memory)
 }
 END_TEST
 
-int main(void)
+static Suite *dimm_suite(void)
 {
     Suite *s = suite_create("dimm");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_slots);
     tcase_add_test(tc, test_first_fit);
     tcase_add_test(tc, test_addr_errors);
     tcase_add_test(tc, test_no_device_memory);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+const CheckSpec check_spec = { dimm_suite };

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
+
 #include "qmp/qmp.h"
 #include "src/events.h"
 #include "src/loop.h"
@@ -177,12 +179,10 @@ START_TEST(test_qmp_messages)
 }
 END_TEST
 
-int main(void)
+static Suite *events_suite(void)
 {
     Suite *s = suite_create("events");
     TCase *tc = tcase_create("bus");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 10);
@@ -191,9 +191,7 @@ int main(void)
     tcase_add_test(tc, test_balloon_throttle);
     tcase_add_test(tc, test_qmp_messages);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = {events_suite};

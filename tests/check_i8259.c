@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "src/i8259.h"
 
 static I8259State *pic;
@@ -345,13 +346,4 @@ static Suite *i8259_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(i8259_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const CheckSpec check_spec = { i8259_suite };

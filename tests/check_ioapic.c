@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "src/gsi.h"
 #include "src/i8259.h"
 #include "src/ioapic.h"
@@ -271,13 +272,4 @@ static Suite *ioapic_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(ioapic_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const CheckSpec check_spec = { ioapic_suite };

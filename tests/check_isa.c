@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "src/isa.h"
 #include "src/memory.h"
 
@@ -264,13 +265,4 @@ static Suite *isa_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(isa_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const CheckSpec check_spec = { isa_suite };

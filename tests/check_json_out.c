@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "qmp/json-out.h"
 
 static void expect(json_t *v, const char *want)
@@ -69,12 +70,10 @@ START_TEST(test_arrays)
 }
 END_TEST
 
-int main(void)
+static Suite *json_out_suite(void)
 {
     Suite *s = suite_create("json_out");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_scalars);
     tcase_add_test(tc, test_escapes);
@@ -82,9 +81,7 @@ int main(void)
     tcase_add_test(tc, test_member_order);
     tcase_add_test(tc, test_arrays);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { json_out_suite };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "keyval.h"
 
 static char *dump(json_t *v)
@@ -155,21 +156,17 @@ START_TEST(test_scalar_errors)
 }
 END_TEST
 
-int main(void)
+static Suite *keyval_suite(void)
 {
     Suite *s = suite_create("keyval");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_qemuopts);
     tcase_add_test(tc, test_keyval);
     tcase_add_test(tc, test_strtosz);
     tcase_add_test(tc, test_scalar_errors);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+const CheckSpec check_spec = { keyval_suite };

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check-main.h"
 #include "src/loop.h"
 
 static int fired[4];
@@ -158,20 +159,16 @@ START_TEST(test_idle_trim)
 }
 END_TEST
 
-int main(void)
+static Suite *loop_suite(void)
 {
     Suite *s = suite_create("loop");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_timer_order);
     tcase_add_test(tc, test_remove_in_handler);
     tcase_add_test(tc, test_idle_trim);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { loop_suite };

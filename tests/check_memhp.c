@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "acpi/memhp.h"
 #include "qmp/commands.h"
 #include "src/memory.h"
@@ -379,13 +380,4 @@ static Suite *memhp_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(memhp_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const CheckSpec check_spec = { memhp_suite };

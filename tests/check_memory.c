@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "src/memory.h"
 #include "src/memslots.h"
 #include "src/util.h"
@@ -624,12 +625,10 @@ START_TEST(test_memslots)
 }
 END_TEST
 
-int main(void)
+static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_doc_example);
     tcase_add_test(tc, test_priorities);
@@ -640,9 +639,7 @@ int main(void)
     tcase_add_test(tc, test_mtree_text);
     tcase_add_test(tc, test_memslots);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { memory_suite };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "qmp/qmp.h"
 #include "src/qdev.h"
 #include "src/util.h"
@@ -420,12 +421,10 @@ START_TEST(test_realize_failure_unattached)
 }
 END_TEST
 
-int main(void)
+static Suite *object_suite(void)
 {
     Suite *s = suite_create("object");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_glib_order);
     tcase_add_test(tc, test_paths);
@@ -435,10 +434,7 @@ int main(void)
     tcase_add_test(tc, test_realize_and_unplug);
     tcase_add_test(tc, test_realize_failure_unattached);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { object_suite, true };

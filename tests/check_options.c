@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check-main.h"
 #include "numa.h"
 #include "options.h"
 #include "util.h"
@@ -588,12 +589,10 @@ START_TEST(test_error_frees_everything)
 }
 END_TEST
 
-int main(void)
+static Suite *options_suite(void)
 {
     Suite *s = suite_create("options");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_error_texts, 0,
                         sizeof(err_cases) / sizeof(err_cases[0]));
@@ -606,9 +605,7 @@ int main(void)
     tcase_add_test(tc, test_memory_and_smp);
     tcase_add_test(tc, test_chardev_mon);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
+
+const CheckSpec check_spec = { options_suite };

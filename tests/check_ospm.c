@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "acpi/ospm.h"
 #include "acpi/ospm_priv.h"
 #include "src/loop.h"
@@ -203,12 +204,10 @@ START_TEST(test_delay)
 }
 END_TEST
 
-int main(void)
+static Suite *ospm_suite(void)
 {
     Suite *s = suite_create("ospm");
     TCase *tc = tcase_create("policy");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_parse);
     tcase_add_test(tc, test_bad_policy_at_init);
@@ -217,9 +216,7 @@ int main(void)
     tcase_add_test(tc, test_delay);
     tcase_set_timeout(tc, 20);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { ospm_suite };

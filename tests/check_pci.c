@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "src/i440fx.h"
 #include "src/memory.h"
 #include "src/pci.h"
@@ -348,12 +349,10 @@ START_TEST(test_pam_smram)
 }
 END_TEST
 
-int main(void)
+static Suite *pci_suite(void)
 {
     Suite *s = suite_create("pci");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_reset_values);
     tcase_add_test(tc, test_mechanism1);
@@ -364,9 +363,7 @@ int main(void)
     tcase_add_test(tc, test_devfn_errors);
     tcase_add_test(tc, test_pam_smram);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { pci_suite };

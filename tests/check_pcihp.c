@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "acpi/pcihp.h"
 #include "acpi/piix4.h"
 #include "qmp/qmp.h"
@@ -362,13 +363,4 @@ static Suite *pcihp_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(pcihp_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const CheckSpec check_spec = { pcihp_suite };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "qmp/commands.h"
 #include "qmp/schema.h"
 
@@ -148,20 +149,16 @@ START_TEST(test_schema_consistent)
 }
 END_TEST
 
-int main(void)
+static Suite *schema_suite(void)
 {
     Suite *s = suite_create("schema");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_valid);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_schema_consistent);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+const CheckSpec check_spec = { schema_suite };
