@@ -554,6 +554,7 @@ static bool handle_display(Parser *p)
     }
     json_object_foreach(dict, key, val) {
         const char *s = json_string_value(val);
+        Error *err = NULL;
         bool b;
 
         if (!strcmp(key, "type")) {
@@ -563,8 +564,8 @@ static bool handle_display(Parser *p)
                 break;
             }
         } else if (str_in(key, bools, ARRAY_SIZE(bools))) {
-            if (!keyval_str_to_bool(s, &b)) {
-                ok = fail_at(p, "Parameter '%s' expects 'on' or 'off'", key);
+            if (!keyval_visit_bool(key, s, &b, &err)) {
+                ok = fail_here(p, err);
                 break;
             }
         } else if (!strcmp(key, "gl")) {
@@ -1024,10 +1025,13 @@ static bool check_machine_prop(Parser *p, const char *key, json_t *val)
     bool pc = !strcmp(o->machine_type, PC_MACHINE);
     const char *s = json_string_value(val);
     const MachineProp *def = NULL;
+    static const char *const on_off_auto[] = { "auto", "on", "off" };
+    KeyvalType vtype = KEYVAL_TYPE_STR;
+    KeyvalScalar v;
+    Error *err = NULL;
     size_t i;
-    bool b;
     uint64_t u;
-    int64_t n;
+    int ooa;
 
     for (i = 0; i < ARRAY_SIZE(machine_prop_defs); i++) {
         if (!strcmp(machine_prop_defs[i].name, key) &&
@@ -1041,20 +1045,40 @@ static bool check_machine_prop(Parser *p, const char *key, json_t *val)
     }
     switch (def->type) {
     case M_BOOL:
-        if (!keyval_str_to_bool(s, &b)) {
-            return fail_plain("Parameter '%s' expects 'on' or 'off'", key);
-        }
+        vtype = KEYVAL_TYPE_BOOL;
+        break;
+    case M_SIZE:
+        vtype = KEYVAL_TYPE_SIZE;
+        break;
+    case M_UINT:
+        vtype = KEYVAL_TYPE_UINT64;
+        break;
+    case M_INT:
+        vtype = KEYVAL_TYPE_INT64;
+        break;
+    default:
+        break;
+    }
+    if (!keyval_visit(key, vtype, s, &v, &err)) {
+        options_report(NULL, NULL, error_get_pretty(err));
+        error_free(err);
+        return false;
+    }
+    switch (def->type) {
+    case M_BOOL:
+    case M_UINT:
+    case M_INT:
         break;
     case M_ONOFFAUTO:
-        if (strcmp(s, "on") && strcmp(s, "off") && strcmp(s, "auto")) {
-            return fail_plain("Parameter '%s' does not accept value '%s'",
-                              key, s);
+        if (!keyval_visit_enum(key, s, on_off_auto, ARRAY_SIZE(on_off_auto),
+                               &ooa, &err)) {
+            options_report(NULL, NULL, error_get_pretty(err));
+            error_free(err);
+            return false;
         }
         break;
     case M_SIZE:
-        if (keyval_strtosz(s, &u, NULL)) {
-            return fail_plain("Parameter '%s' expects size", key);
-        }
+        u = v.u;
         if (!strcmp(key, "max-ram-below-4g")) {
             if (u > 4 * 1024 * MIB) {
                 return fail_plain("Machine option 'max-ram-below-4g=%" PRIu64
@@ -1077,16 +1101,6 @@ static bool check_machine_prop(Parser *p, const char *key, json_t *val)
         json_object_set_new(o->machine_props, key,
                             json_sprintf("%" PRIu64, u));
         return true;
-    case M_UINT:
-        if (keyval_strtou64(s, 0, &u)) {
-            return fail_plain("Parameter '%s' expects integer", key);
-        }
-        break;
-    case M_INT:
-        if (keyval_strtoi64(s, 0, &n)) {
-            return fail_plain("Parameter '%s' expects integer", key);
-        }
-        break;
     case M_CGS_LINK:
         if (!*s) {
             break;
@@ -1414,10 +1428,18 @@ static bool check_boot(Parser *p)
         if (!str_in(key, keys, ARRAY_SIZE(keys))) {
             return fail_plain("Parameter 'boot.%s' is unexpected", key);
         }
-        if ((!strcmp(key, "menu") || !strcmp(key, "strict")) &&
-            !keyval_str_to_bool(json_string_value(val), &b)) {
-            return fail_plain("Parameter 'boot.%s' expects 'on' or 'off'",
-                              key);
+        if (!strcmp(key, "menu") || !strcmp(key, "strict")) {
+            char *name = xasprintf("boot.%s", key);
+            Error *err = NULL;
+            bool ok = keyval_visit_bool(name, json_string_value(val), &b,
+                                        &err);
+
+            free(name);
+            if (!ok) {
+                options_report(NULL, NULL, error_get_pretty(err));
+                error_free(err);
+                return false;
+            }
         }
     }
     return true;
@@ -1482,6 +1504,7 @@ static bool check_accels(Parser *p)
         }
         json_object_foreach(opts, key, val) {
             const char *s = json_string_value(val);
+            Error *err = NULL;
             uint64_t n;
             bool b;
 
@@ -1494,15 +1517,14 @@ static bool check_accels(Parser *p)
                     return fail_at(p, "Invalid 'thread' setting %s", s);
                 }
             } else if (!strcmp(key, "tb-size")) {
-                if (keyval_strtou64(s, 0, &n)) {
+                if (!keyval_visit_uint64(key, s, &n, &err)) {
                     free(list);
-                    return fail_at(p, "Parameter 'tb-size' expects integer");
+                    return fail_here(p, err);
                 }
             } else if (!strcmp(key, "split-wx")) {
-                if (!keyval_str_to_bool(s, &b)) {
+                if (!keyval_visit_bool(key, s, &b, &err)) {
                     free(list);
-                    return fail_at(p, "Parameter 'split-wx' expects 'on' or "
-                                   "'off'");
+                    return fail_here(p, err);
                 }
             } else {
                 free(list);
