@@ -14,6 +14,7 @@
 #endif
 
 #include "keyval.h"
+#include "machine-props.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -23,7 +24,7 @@
 #define MIB (1ULL << 20)
 #define DEFAULT_RAM_SIZE (128 * MIB)
 #define RAM_ALIGN 8192ULL
-#define PC_MACHINE "pc-i440fx-7.2"
+#define PC_MACHINE OPTIONS_MACHINE_PC
 #define PC_MAX_CPUS 255
 #define ACPI_MAX_RAM_SLOTS 256
 #define ID_HINT \
@@ -170,40 +171,6 @@ static const char *const cpu_models[] = {
     "qemu64", "base", "host", "max",
 };
 
-/* -machine properties and their types (pc-i440fx-7.2 and none). */
-typedef enum {
-    M_STR, M_BOOL, M_ONOFFAUTO, M_SIZE, M_UINT, M_INT, M_CGS_LINK,
-} MPropType;
-
-typedef struct MachineProp {
-    const char *name;
-    MPropType type;
-    bool pc_only;
-} MachineProp;
-
-static const MachineProp machine_prop_defs[] = {
-    { "acpi", M_ONOFFAUTO, true }, { "append", M_STR, false },
-    { "bus-lock-ratelimit", M_UINT, true },
-    { "confidential-guest-support", M_CGS_LINK, false },
-    { "default-bus-bypass-iommu", M_BOOL, true },
-    { "dt-compatible", M_STR, false }, { "dtb", M_STR, false },
-    { "dump-guest-core", M_BOOL, false }, { "dumpdtb", M_STR, false },
-    { "firmware", M_STR, false }, { "graphics", M_BOOL, false },
-    { "hpet", M_BOOL, true }, { "i8042", M_BOOL, true },
-    { "initrd", M_STR, false }, { "kernel", M_STR, false },
-    { "max-fw-size", M_SIZE, true }, { "max-ram-below-4g", M_SIZE, true },
-    { "mem-merge", M_BOOL, false }, { "memory-backend", M_STR, false },
-    { "memory-encryption", M_STR, false }, { "phandle-start", M_INT, false },
-    { "pic", M_ONOFFAUTO, true }, { "pit", M_ONOFFAUTO, true },
-    { "sata", M_BOOL, true }, { "sgx-epc", M_STR, true },
-    { "smbios-entry-point-type", M_STR, true }, { "smbus", M_BOOL, true },
-    { "smm", M_ONOFFAUTO, true }, { "suppress-vmdesc", M_BOOL, false },
-    { "usb", M_BOOL, false }, { "vmport", M_ONOFFAUTO, true },
-    { "x-oem-id", M_STR, true }, { "x-oem-table-id", M_STR, true },
-    /* accelerator properties QEMU forwards from -machine */
-    { "kernel-irqchip", M_STR, false }, { "kvm-shadow-mem", M_STR, false },
-};
-
 /* State of one parse. */
 typedef struct Parser {
     MachineOptions *opts;
@@ -225,6 +192,21 @@ typedef struct Parser {
     bool machine_defining;
     unsigned compat_monitors;
 } Parser;
+
+void options_warn(const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+    char *line;
+
+    va_start(ap, fmt);
+    text = xvasprintf(fmt, ap);
+    va_end(ap);
+    line = xasprintf("warning: %s", text);
+    options_report(NULL, NULL, line);
+    free(line);
+    free(text);
+}
 
 void options_report(const char *option, const char *arg, const char *text)
 {
@@ -1018,119 +1000,23 @@ static bool early_object_exists(Parser *p, const char *path)
     return false;
 }
 
+/* early_object_exists() for the machine's link properties. */
+static bool early_object_exists_cb(const char *path, void *opaque)
+{
+    return early_object_exists(opaque, path);
+}
+
 /* One -machine property, as its setter checks it. */
 static bool check_machine_prop(Parser *p, const char *key, json_t *val)
 {
-    MachineOptions *o = p->opts;
-    bool pc = !strcmp(o->machine_type, PC_MACHINE);
-    const char *s = json_string_value(val);
-    const MachineProp *def = NULL;
-    static const char *const on_off_auto[] = { "auto", "on", "off" };
-    KeyvalType vtype = KEYVAL_TYPE_STR;
-    KeyvalScalar v;
     Error *err = NULL;
-    size_t i;
-    uint64_t u;
-    int ooa;
 
-    for (i = 0; i < ARRAY_SIZE(machine_prop_defs); i++) {
-        if (!strcmp(machine_prop_defs[i].name, key) &&
-            (pc || !machine_prop_defs[i].pc_only)) {
-            def = &machine_prop_defs[i];
-        }
-    }
-    if (!def) {
-        return fail_plain("Property '%s-machine.%s' not found",
-                          o->machine_type, key);
-    }
-    switch (def->type) {
-    case M_BOOL:
-        vtype = KEYVAL_TYPE_BOOL;
-        break;
-    case M_SIZE:
-        vtype = KEYVAL_TYPE_SIZE;
-        break;
-    case M_UINT:
-        vtype = KEYVAL_TYPE_UINT64;
-        break;
-    case M_INT:
-        vtype = KEYVAL_TYPE_INT64;
-        break;
-    default:
-        break;
-    }
-    if (!keyval_visit(key, vtype, s, &v, &err)) {
+    if (!machine_prop_set_option(p->opts, key, val, early_object_exists_cb,
+                                 p, &err)) {
         options_report(NULL, NULL, error_get_pretty(err));
         error_free(err);
         return false;
     }
-    switch (def->type) {
-    case M_BOOL:
-    case M_UINT:
-    case M_INT:
-        break;
-    case M_ONOFFAUTO:
-        if (!keyval_visit_enum(key, s, on_off_auto, ARRAY_SIZE(on_off_auto),
-                               &ooa, &err)) {
-            options_report(NULL, NULL, error_get_pretty(err));
-            error_free(err);
-            return false;
-        }
-        break;
-    case M_SIZE:
-        u = v.u;
-        if (!strcmp(key, "max-ram-below-4g")) {
-            if (u > 4 * 1024 * MIB) {
-                return fail_plain("Machine option 'max-ram-below-4g=%" PRIu64
-                                  "' expects size less than or equal to 4G",
-                                  u);
-            }
-            if (u < MIB) {
-                fail_plain("warning: Only %" PRIu64 " bytes of RAM below the "
-                           "4GiB boundary,BIOS may not work with less than "
-                           "1MiB", u);
-            }
-        } else if (!strcmp(key, "max-fw-size") && u > 16 * MIB) {
-            return fail_plain("User specified max allowed firmware size %"
-                              PRIu64 " is greater than 16MiB. If combined "
-                              "firwmare size exceeds 16MiB the system may "
-                              "not boot, or experience intermittentstability "
-                              "issues.", u);
-        }
-        /* Kept as a plain byte count for the machine object. */
-        json_object_set_new(o->machine_props, key,
-                            json_sprintf("%" PRIu64, u));
-        return true;
-    case M_CGS_LINK:
-        if (!*s) {
-            break;
-        }
-        if (early_object_exists(p, s)) {
-            return fail_plain("Invalid parameter type for '%s', expected: %s",
-                              key, key);
-        }
-        return fail_plain("Device '%s' not found", s);
-    case M_STR:
-        if (!strcmp(key, "x-oem-id") && strlen(s) > 6) {
-            return fail_plain("User specified x-oem-id value is bigger than "
-                              "6 bytes in size");
-        }
-        if (!strcmp(key, "x-oem-table-id") && strlen(s) > 8) {
-            return fail_plain("User specified x-oem-table-id value is bigger "
-                              "than 8 bytes in size");
-        }
-        if (!strcmp(key, "smbios-entry-point-type") && strcmp(s, "32") &&
-            strcmp(s, "64")) {
-            return fail_plain("Parameter '%s' does not accept value '%s'",
-                              key, s);
-        }
-        if (!strcmp(key, "memory-encryption")) {
-            /* Looked up among the objects, and none exists yet. */
-            return fail_plain("No such memory encryption object '%s'", s);
-        }
-        break;
-    }
-    json_object_set(o->machine_props, key, val);
     return true;
 }
 
@@ -1162,10 +1048,13 @@ static bool check_boot(Parser *p);
  */
 static bool apply_machine(Parser *p)
 {
+    /* Accelerator options QEMU still takes from -machine. */
     static const char *const legacy[] = {
-        "kernel-irqchip", "kvm-shadow-mem", "memory-backend",
+        "kernel-irqchip", "kvm-shadow-mem",
     };
     MachineOptions *o = p->opts;
+    bool pc = !strcmp(o->machine_type, PC_MACHINE);
+    const MachProp *mp;
     json_t *keys = json_array();
     const char *key;
     json_t *val;
@@ -1178,7 +1067,8 @@ static bool apply_machine(Parser *p)
             !strncmp(key, "boot.", 5)) {
             continue;
         }
-        if (str_in(key, legacy, ARRAY_SIZE(legacy))) {
+        if (str_in(key, legacy, ARRAY_SIZE(legacy)) ||
+            ((mp = machine_prop_find_option(key, pc)) && mp->opt == MO_COPY)) {
             json_object_set(o->machine_props, key, val);
             continue;
         }
