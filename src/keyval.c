@@ -425,6 +425,17 @@ bool keyval_str_to_bool(const char *str, bool *result)
     return false;
 }
 
+const KeyvalOptDesc *keyval_opt_find(const KeyvalOptDesc *desc,
+                                     const char *name)
+{
+    for (; desc->name; desc++) {
+        if (!strcmp(desc->name, name)) {
+            return desc;
+        }
+    }
+    return NULL;
+}
+
 bool keyval_opt_size(const char *name, const char *value, uint64_t *result,
                      Error **errp)
 {

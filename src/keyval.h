@@ -80,6 +80,26 @@ int keyval_strtoi64(const char *str, int base, int64_t *result);
 bool keyval_str_to_bool(const char *str, bool *result);
 
 /*
+ * A QemuOpts parameter and its type (QEMU's QemuOptDesc).  Lists end
+ * with a NULL name.
+ */
+typedef enum KeyvalOptType {
+    KEYVAL_OPT_STRING,
+    KEYVAL_OPT_BOOL,
+    KEYVAL_OPT_NUMBER,
+    KEYVAL_OPT_SIZE,
+} KeyvalOptType;
+
+typedef struct KeyvalOptDesc {
+    const char *name;
+    KeyvalOptType type;
+} KeyvalOptDesc;
+
+/* The parameter called name in desc, or NULL. */
+const KeyvalOptDesc *keyval_opt_find(const KeyvalOptDesc *desc,
+                                     const char *name);
+
+/*
  * QemuOpts-typed parameters; texts as QEMU prints them (the size error
  * carries a second and third line: the suffix hint).
  */

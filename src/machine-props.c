@@ -2,10 +2,14 @@
 #include "machine-props.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "keyval.h"
+#include "memory-size.h"
 #include "on-off-auto.h"
+#include "smp.h"
+#include "util.h"
 
 #define MiB (1ULL << 20)
 
@@ -189,8 +193,7 @@ static bool check_string(const char *name, const char *s, Error **errp)
     }
     if (!strcmp(name, "smbios-entry-point-type") && strcmp(s, "32") &&
         strcmp(s, "64")) {
-        error_setg(errp, "Parameter '%s' does not accept value '%s'", name,
-                   s);
+        error_setg(errp, "Parameter '%s' does not accept value '%s'", name, s);
         return false;
     }
     if (!strcmp(name, "memory-encryption")) {
@@ -201,9 +204,9 @@ static bool check_string(const char *name, const char *s, Error **errp)
     return true;
 }
 
-bool machine_prop_set_option(MachineOptions *o, const char *name,
-                             json_t *value, MachineObjectExists *exists,
-                             void *opaque, Error **errp)
+bool machine_prop_set_option(MachineOptions *o, const char *name, json_t *value,
+                             MachineObjectExists *exists, void *opaque,
+                             Error **errp)
 {
     bool pc = !strcmp(o->machine_type, OPTIONS_MACHINE_PC);
     const char *s = json_string_value(value);
@@ -213,8 +216,8 @@ bool machine_prop_set_option(MachineOptions *o, const char *name,
     OnOffAuto ooa;
 
     if (!mp) {
-        error_setg(errp, "Property '%s-machine.%s' not found",
-                   o->machine_type, name);
+        error_setg(errp, "Property '%s-machine.%s' not found", o->machine_type,
+                   name);
         return false;
     }
     switch (mp->opt) {
@@ -271,4 +274,150 @@ bool machine_prop_set_option(MachineOptions *o, const char *name,
     }
     json_object_set(o->machine_props, name, value);
     return true;
+}
+
+static bool str_in(const char *s, const char *const *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!strcmp(s, list[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* -boot (the "boot" property, BootConfiguration): only checked. */
+static bool boot_check(json_t *boot, Error **errp)
+{
+    static const char *const keys[] = {
+        "order",       "once",           "menu",   "splash",
+        "splash-time", "reboot-timeout", "strict",
+    };
+    const char *key;
+    json_t *val;
+    bool b;
+
+    json_object_foreach(boot, key, val)
+    {
+        if (!str_in(key, keys, ARRAY_SIZE(keys))) {
+            error_setg(errp, "Parameter 'boot.%s' is unexpected", key);
+            return false;
+        }
+        if (!strcmp(key, "menu") || !strcmp(key, "strict")) {
+            char *name = xasprintf("boot.%s", key);
+            bool ok = keyval_visit_bool(name, json_string_value(val), &b, errp);
+
+            free(name);
+            if (!ok) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/*
+ * The bucket of key in QEMU's QDict (512 buckets, tdb hash): QEMU sets
+ * the machine's properties, "memory" (-m), "smp" and "boot" among them,
+ * by walking that dictionary, so the first failing one in bucket order
+ * is the one reported.
+ */
+static unsigned qdict_bucket(const char *key)
+{
+    uint32_t h = 0x238F13AFu * (uint32_t)strlen(key);
+    size_t i;
+
+    for (i = 0; key[i]; i++) {
+        h += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
+    }
+    return (1103515243u * h + 12345u) % 512;
+}
+
+/* Sorts keys by bucket; within a bucket the later key comes first. */
+static void sort_qdict_order(json_t *keys)
+{
+    size_t i, j, n = json_array_size(keys);
+
+    /* Stable insertion sort. */
+    for (i = 1; i < n; i++) {
+        json_t *k = json_incref(json_array_get(keys, i));
+        unsigned bk = qdict_bucket(json_string_value(k));
+
+        for (j = i;
+             j > 0 &&
+             qdict_bucket(json_string_value(json_array_get(keys, j - 1))) >= bk;
+             j--) {
+            json_array_set(keys, j, json_array_get(keys, j - 1));
+        }
+        json_array_set_new(keys, j, k);
+    }
+}
+
+bool machine_props_apply(MachineOptions *o, const MachineOptionArgs *args,
+                         Error **errp)
+{
+    /* Accelerator options QEMU still takes from -machine. */
+    static const char *const legacy[] = {
+        "kernel-irqchip",
+        "kvm-shadow-mem",
+    };
+    bool pc = !strcmp(o->machine_type, OPTIONS_MACHINE_PC);
+    const MachProp *mp;
+    json_t *keys = json_array();
+    const char *key;
+    json_t *val;
+    size_t i;
+    bool ok = true;
+
+    json_object_foreach(args->machine, key, val)
+    {
+        if (!strcmp(key, "type") || !strcmp(key, "accel") ||
+            !strncmp(key, "smp.", 4) || !strncmp(key, "memory.", 7) ||
+            !strncmp(key, "boot.", 5)) {
+            continue;
+        }
+        if (str_in(key, legacy, ARRAY_SIZE(legacy)) ||
+            ((mp = machine_prop_find_option(key, pc)) && mp->opt == MO_COPY)) {
+            json_object_set(o->machine_props, key, val);
+            continue;
+        }
+        json_array_append_new(keys, json_text(key));
+    }
+    if (args->memory) {
+        json_array_append_new(keys, json_string("memory"));
+    }
+    if (args->smp) {
+        json_array_append_new(keys, json_string("smp"));
+    }
+    if (args->boot) {
+        json_array_append_new(keys, json_string("boot"));
+    }
+    sort_qdict_order(keys);
+    json_array_foreach(keys, i, val)
+    {
+        key = json_string_value(val);
+        if (args->memory && !strcmp(key, "memory")) {
+            ok = memory_size_parse(o, args->memory, errp);
+        } else if (args->smp && !strcmp(key, "smp")) {
+            ok = smp_parse(o, args->smp, errp);
+        } else if (args->boot && !strcmp(key, "boot")) {
+            ok = boot_check(args->boot, errp);
+        } else {
+            ok = machine_prop_set_option(o, key,
+                                         json_object_get(args->machine, key),
+                                         args->exists, args->opaque, errp);
+        }
+        if (!ok) {
+            break;
+        }
+    }
+    json_decref(keys);
+    if (!ok) {
+        return false;
+    }
+    /* Defaults of the options not given. */
+    return (args->memory || memory_size_parse(o, NULL, errp)) &&
+           (args->smp || smp_parse(o, NULL, errp));
 }

@@ -86,8 +86,31 @@ typedef bool MachineObjectExists(const char *path, void *opaque);
  * o->machine_props (sizes as byte counts).  Warnings are printed.
  * Returns false with errp set.
  */
-bool machine_prop_set_option(MachineOptions *o, const char *name,
-                             json_t *value, MachineObjectExists *exists,
-                             void *opaque, Error **errp);
+bool machine_prop_set_option(MachineOptions *o, const char *name, json_t *value,
+                             MachineObjectExists *exists, void *opaque,
+                             Error **errp);
+
+/* The option texts that set the machine's properties. */
+typedef struct MachineOptionArgs {
+    json_t *machine; /* merged -machine keyval (strings) */
+    json_t *memory;  /* merged -m, NULL when not given */
+    json_t *smp;     /* merged -smp keyval, NULL when not given */
+    json_t *boot;    /* merged -boot keyval, NULL when not given */
+    MachineObjectExists *exists;
+    void *opaque;
+} MachineOptionArgs;
+
+/*
+ * Sets the machine's properties from -machine, -m ("memory", see
+ * memory-size.h), -smp ("smp", smp.h) and -boot ("boot") as QEMU 7.2
+ * does: walking its option dictionary in hash order, so the first
+ * failing property in that order is the one reported.  Then the memory
+ * and smp defaults when -m or -smp was not given.  "type", "accel",
+ * dotted keys (smp.cpus=...) and the legacy accelerator options are not
+ * properties; the last are copied into o->machine_props.  Returns false
+ * with errp set.
+ */
+bool machine_props_apply(MachineOptions *o, const MachineOptionArgs *args,
+                         Error **errp);
 
 #endif

@@ -39,6 +39,9 @@ typedef struct ListenAddr {
     char *chardev_id;   /* "charmonitor", "compat_monitor0", ... or NULL */
 } ListenAddr;
 
+/* Frees a's strings (not a itself). */
+void listen_addr_clear(ListenAddr *a);
+
 typedef struct MachineOptions {
     /* No machine-defining option given at all (see above). */
     bool defaults_used;
