@@ -8,6 +8,7 @@
 
 #include "qmp/qmp.h"
 #include "src/loop.h"
+#include "src/net-mac.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
 
