@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/net-mac.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
 

@@ -425,6 +425,17 @@ bool keyval_str_to_bool(const char *str, bool *result)
     return false;
 }
 
+const KeyvalOptDesc *keyval_opt_find(const KeyvalOptDesc *desc,
+                                     const char *name)
+{
+    for (; desc->name; desc++) {
+        if (!strcmp(desc->name, name)) {
+            return desc;
+        }
+    }
+    return NULL;
+}
+
 bool keyval_opt_size(const char *name, const char *value, uint64_t *result,
                      Error **errp)
 {
@@ -504,6 +515,108 @@ bool keyval_visit_bool(const char *name, const char *value, bool *result,
                        Error **errp)
 {
     return keyval_opt_bool(name, value, result, errp);
+}
+
+bool keyval_visit_enum(const char *name, const char *value,
+                       const char *const *names, size_t n, int *result,
+                       Error **errp)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!strcmp(value, names[i])) {
+            *result = (int)i;
+            return true;
+        }
+    }
+    error_setg(errp, "Parameter '%s' does not accept value '%s'", name,
+               value);
+    return false;
+}
+
+/* QOM type names of the scalar types, indexed by KeyvalType. */
+static const char *const keyval_type_names[] = {
+    [KEYVAL_TYPE_STR] = "str",       [KEYVAL_TYPE_BOOL] = "bool",
+    [KEYVAL_TYPE_INT8] = "int8",     [KEYVAL_TYPE_INT16] = "int16",
+    [KEYVAL_TYPE_INT32] = "int32",   [KEYVAL_TYPE_INT64] = "int64",
+    [KEYVAL_TYPE_UINT8] = "uint8",   [KEYVAL_TYPE_UINT16] = "uint16",
+    [KEYVAL_TYPE_UINT32] = "uint32", [KEYVAL_TYPE_UINT64] = "uint64",
+    [KEYVAL_TYPE_SIZE] = "size",
+};
+
+KeyvalType keyval_type_from_qom(const char *qom_type)
+{
+    size_t i;
+
+    if (!strcmp(qom_type, "int")) {
+        return KEYVAL_TYPE_INT64;
+    }
+    for (i = KEYVAL_TYPE_BOOL; i < ARRAY_SIZE(keyval_type_names); i++) {
+        if (!strcmp(qom_type, keyval_type_names[i])) {
+            return (KeyvalType)i;
+        }
+    }
+    return KEYVAL_TYPE_STR;
+}
+
+/* Width in bits of an integer type (64 for the others). */
+static unsigned keyval_type_bits(KeyvalType type)
+{
+    switch (type) {
+    case KEYVAL_TYPE_INT8:
+    case KEYVAL_TYPE_UINT8:
+        return 8;
+    case KEYVAL_TYPE_INT16:
+    case KEYVAL_TYPE_UINT16:
+        return 16;
+    case KEYVAL_TYPE_INT32:
+    case KEYVAL_TYPE_UINT32:
+        return 32;
+    default:
+        return 64;
+    }
+}
+
+bool keyval_visit(const char *name, KeyvalType type, const char *value,
+                  KeyvalScalar *result, Error **errp)
+{
+    unsigned bits = keyval_type_bits(type);
+
+    result->type = type;
+    switch (type) {
+    case KEYVAL_TYPE_STR:
+        return true;
+    case KEYVAL_TYPE_BOOL:
+        return keyval_visit_bool(name, value, &result->b, errp);
+    case KEYVAL_TYPE_SIZE:
+        return keyval_visit_size(name, value, &result->u, errp);
+    case KEYVAL_TYPE_INT8:
+    case KEYVAL_TYPE_INT16:
+    case KEYVAL_TYPE_INT32:
+    case KEYVAL_TYPE_INT64:
+        if (!keyval_visit_int64(name, value, &result->i, errp)) {
+            return false;
+        }
+        if (bits < 64 && (result->i < -(INT64_C(1) << (bits - 1)) ||
+                          result->i >= (INT64_C(1) << (bits - 1)))) {
+            break;
+        }
+        return true;
+    case KEYVAL_TYPE_UINT8:
+    case KEYVAL_TYPE_UINT16:
+    case KEYVAL_TYPE_UINT32:
+    case KEYVAL_TYPE_UINT64:
+        if (!keyval_visit_uint64(name, value, &result->u, errp)) {
+            return false;
+        }
+        if (bits < 64 && result->u >= (UINT64_C(1) << bits)) {
+            break;
+        }
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects %s_t", name,
+               keyval_type_names[type]);
+    return false;
 }
 
 bool keyval_id_wellformed(const char *id)

@@ -23,6 +23,7 @@
 #define QMACHINED_KEYVAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -79,6 +80,26 @@ int keyval_strtoi64(const char *str, int base, int64_t *result);
 bool keyval_str_to_bool(const char *str, bool *result);
 
 /*
+ * A QemuOpts parameter and its type (QEMU's QemuOptDesc).  Lists end
+ * with a NULL name.
+ */
+typedef enum KeyvalOptType {
+    KEYVAL_OPT_STRING,
+    KEYVAL_OPT_BOOL,
+    KEYVAL_OPT_NUMBER,
+    KEYVAL_OPT_SIZE,
+} KeyvalOptType;
+
+typedef struct KeyvalOptDesc {
+    const char *name;
+    KeyvalOptType type;
+} KeyvalOptDesc;
+
+/* The parameter called name in desc, or NULL. */
+const KeyvalOptDesc *keyval_opt_find(const KeyvalOptDesc *desc,
+                                     const char *name);
+
+/*
  * QemuOpts-typed parameters; texts as QEMU prints them (the size error
  * carries a second and third line: the suffix hint).
  */
@@ -102,6 +123,60 @@ bool keyval_visit_int64(const char *name, const char *value,
                         int64_t *result, Error **errp);
 bool keyval_visit_bool(const char *name, const char *value, bool *result,
                        Error **errp);
+
+/* "Parameter 'NAME' does not accept value 'VALUE'" unless value is one
+ * of the n names; *result gets its index. */
+bool keyval_visit_enum(const char *name, const char *value,
+                       const char *const *names, size_t n, int *result,
+                       Error **errp);
+
+/*
+ * The scalar types QEMU's string and keyval input visitors convert a
+ * string into.  Anything else (strings, enums, links, ...) is given to
+ * the property's own setter as the string itself.
+ */
+typedef enum KeyvalType {
+    KEYVAL_TYPE_STR,
+    KEYVAL_TYPE_BOOL,
+    KEYVAL_TYPE_INT8,
+    KEYVAL_TYPE_INT16,
+    KEYVAL_TYPE_INT32,
+    KEYVAL_TYPE_INT64,
+    KEYVAL_TYPE_UINT8,
+    KEYVAL_TYPE_UINT16,
+    KEYVAL_TYPE_UINT32,
+    KEYVAL_TYPE_UINT64,
+    KEYVAL_TYPE_SIZE,
+} KeyvalType;
+
+/*
+ * The scalar type behind a QOM property type name: "bool", "int" and
+ * "int8".."int64", "uint8".."uint64", "size"; KEYVAL_TYPE_STR for any
+ * other name.
+ */
+KeyvalType keyval_type_from_qom(const char *qom_type);
+
+/* A converted value: b, i (signed types) or u (unsigned types, size). */
+typedef struct KeyvalScalar {
+    KeyvalType type;
+    union {
+        bool b;
+        int64_t i;
+        uint64_t u;
+    };
+} KeyvalScalar;
+
+/*
+ * Converts the string value of parameter name to type as QEMU's string
+ * input visitor does (-device, device_add, HMP) and its keyval input
+ * visitor does for scalars (-machine, -smp, -object).  Texts: "Parameter
+ * 'NAME' expects 'on' or 'off'", "... expects integer", "... expects
+ * size", and "... expects int8_t" (the C type) for an integer outside
+ * its type's range.  KEYVAL_TYPE_STR always succeeds (nothing to
+ * convert).  Returns false with errp set.
+ */
+bool keyval_visit(const char *name, KeyvalType type, const char *value,
+                  KeyvalScalar *result, Error **errp);
 
 /* QEMU's identifier rule for id=: a letter, then [A-Za-z0-9._-]*. */
 bool keyval_id_wellformed(const char *id);

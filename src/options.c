@@ -1,9 +1,15 @@
-/* qmachined's QEMU-compatible command line; see options.h. */
+/*
+ * qmachined's QEMU-compatible command line; see options.h.  This file
+ * reads argv (phase 1: each option's syntax, in order) and then makes
+ * QEMU's checks across options (phase 2).  The subjects live in their
+ * own files: the machine's properties with -m, -smp and -boot
+ * (machine-props.c, memory-size.c, smp.c), chardevs (chardev.c), -numa
+ * (numa.c, when the machine is built).
+ */
 #include "options.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +19,17 @@
 #include "config.h"
 #endif
 
+#include "chardev.h"
 #include "keyval.h"
+#include "machine-props.h"
+#include "memory-size.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
-#define MIB (1ULL << 20)
-#define DEFAULT_RAM_SIZE (128 * MIB)
-#define RAM_ALIGN 8192ULL
-#define PC_MACHINE "pc-i440fx-7.2"
-#define PC_MAX_CPUS 255
-#define ACPI_MAX_RAM_SLOTS 256
+#define PC_MACHINE OPTIONS_MACHINE_PC
 #define ID_HINT \
     "Identifiers consist of letters, digits, '-', '.', '_', " \
     "starting with a letter.\n"
@@ -96,64 +100,46 @@ static const OptDef opt_defs[] = {
     { "guest", OPT_GUEST, true, true },
 };
 
-/* Parameter types of QemuOpts lists. */
-typedef enum { P_STR, P_BOOL, P_NUM, P_SIZE } ParamType;
-
-typedef struct ParamDef {
-    const char *name;
-    ParamType type;
-} ParamDef;
-
-static const ParamDef mem_params[] = {
-    { "size", P_SIZE }, { "slots", P_NUM }, { "maxmem", P_SIZE },
-    { NULL, P_STR },
+/*
+ * QemuOpts parameters of the options checked here (-m's are in
+ * memory-size.c, -chardev's in chardev.c).
+ */
+static const KeyvalOptDesc name_params[] = {
+    { "guest", KEYVAL_OPT_STRING },
+    { "process", KEYVAL_OPT_STRING },
+    { "debug-threads", KEYVAL_OPT_BOOL },
+    { NULL, KEYVAL_OPT_STRING },
 };
-static const ParamDef name_params[] = {
-    { "guest", P_STR }, { "process", P_STR }, { "debug-threads", P_BOOL },
-    { NULL, P_STR },
+static const KeyvalOptDesc rtc_params[] = {
+    { "base", KEYVAL_OPT_STRING },
+    { "clock", KEYVAL_OPT_STRING },
+    { "driftfix", KEYVAL_OPT_STRING },
+    { NULL, KEYVAL_OPT_STRING },
 };
-static const ParamDef rtc_params[] = {
-    { "base", P_STR }, { "clock", P_STR }, { "driftfix", P_STR },
-    { NULL, P_STR },
+static const KeyvalOptDesc overcommit_params[] = {
+    { "mem-lock", KEYVAL_OPT_BOOL },
+    { "cpu-pm", KEYVAL_OPT_BOOL },
+    { NULL, KEYVAL_OPT_STRING },
 };
-static const ParamDef overcommit_params[] = {
-    { "mem-lock", P_BOOL }, { "cpu-pm", P_BOOL }, { NULL, P_STR },
+static const KeyvalOptDesc msg_params[] = {
+    { "timestamp", KEYVAL_OPT_BOOL },
+    { "guest-name", KEYVAL_OPT_BOOL },
+    { NULL, KEYVAL_OPT_STRING },
 };
-static const ParamDef msg_params[] = {
-    { "timestamp", P_BOOL }, { "guest-name", P_BOOL }, { NULL, P_STR },
+static const KeyvalOptDesc sandbox_params[] = {
+    { "enable", KEYVAL_OPT_BOOL },
+    { "obsolete", KEYVAL_OPT_STRING },
+    { "elevateprivileges", KEYVAL_OPT_STRING },
+    { "spawn", KEYVAL_OPT_STRING },
+    { "resourcecontrol", KEYVAL_OPT_STRING },
+    { NULL, KEYVAL_OPT_STRING },
 };
-static const ParamDef sandbox_params[] = {
-    { "enable", P_BOOL }, { "obsolete", P_STR },
-    { "elevateprivileges", P_STR }, { "spawn", P_STR },
-    { "resourcecontrol", P_STR }, { NULL, P_STR },
+static const KeyvalOptDesc mon_params[] = {
+    { "mode", KEYVAL_OPT_STRING },
+    { "chardev", KEYVAL_OPT_STRING },
+    { "pretty", KEYVAL_OPT_BOOL },
+    { NULL, KEYVAL_OPT_STRING },
 };
-static const ParamDef mon_params[] = {
-    { "mode", P_STR }, { "chardev", P_STR }, { "pretty", P_BOOL },
-    { NULL, P_STR },
-};
-static const ParamDef chardev_params[] = {
-    { "backend", P_STR }, { "path", P_STR }, { "host", P_STR },
-    { "port", P_STR }, { "fd", P_STR }, { "local", P_BOOL },
-    { "localaddr", P_STR }, { "localport", P_STR }, { "to", P_NUM },
-    { "ipv4", P_BOOL }, { "ipv6", P_BOOL }, { "wait", P_BOOL },
-    { "server", P_BOOL }, { "delay", P_BOOL }, { "nodelay", P_BOOL },
-    { "reconnect", P_NUM }, { "telnet", P_BOOL }, { "tn3270", P_BOOL },
-    { "websocket", P_BOOL }, { "tls-creds", P_STR }, { "tls-authz", P_STR },
-    { "abstract", P_BOOL }, { "tight", P_BOOL }, { "width", P_NUM },
-    { "height", P_NUM }, { "cols", P_NUM }, { "rows", P_NUM },
-    { "mux", P_BOOL }, { "signal", P_BOOL }, { "name", P_STR },
-    { "debug", P_NUM }, { "size", P_SIZE }, { "chardev", P_STR },
-    { "append", P_BOOL }, { "logfile", P_STR }, { "logappend", P_BOOL },
-    { "mouse", P_BOOL }, { "clipboard", P_BOOL }, { NULL, P_STR },
-};
-
-static const char *const chardev_backends[] = {
-    "null", "socket", "udp", "msmouse", "wctablet", "memory", "ringbuf",
-    "file", "serial", "tty", "parallel", "parport", "pipe", "pty", "stdio",
-    "braille", "testdev", "vc", "dbus", "qemu-vdagent", "spicevmc",
-    "spiceport",
-};
-
 static const char *const cpu_models[] = {
     "486", "Broadwell", "Broadwell-IBRS", "Broadwell-noTSX",
     "Broadwell-noTSX-IBRS", "Cascadelake-Server", "Cascadelake-Server-noTSX",
@@ -168,40 +154,6 @@ static const char *const cpu_models[] = {
     "Westmere", "Westmere-IBRS", "athlon", "core2duo", "coreduo", "kvm32",
     "kvm64", "n270", "pentium", "pentium2", "pentium3", "phenom", "qemu32",
     "qemu64", "base", "host", "max",
-};
-
-/* -machine properties and their types (pc-i440fx-7.2 and none). */
-typedef enum {
-    M_STR, M_BOOL, M_ONOFFAUTO, M_SIZE, M_UINT, M_INT, M_CGS_LINK,
-} MPropType;
-
-typedef struct MachineProp {
-    const char *name;
-    MPropType type;
-    bool pc_only;
-} MachineProp;
-
-static const MachineProp machine_prop_defs[] = {
-    { "acpi", M_ONOFFAUTO, true }, { "append", M_STR, false },
-    { "bus-lock-ratelimit", M_UINT, true },
-    { "confidential-guest-support", M_CGS_LINK, false },
-    { "default-bus-bypass-iommu", M_BOOL, true },
-    { "dt-compatible", M_STR, false }, { "dtb", M_STR, false },
-    { "dump-guest-core", M_BOOL, false }, { "dumpdtb", M_STR, false },
-    { "firmware", M_STR, false }, { "graphics", M_BOOL, false },
-    { "hpet", M_BOOL, true }, { "i8042", M_BOOL, true },
-    { "initrd", M_STR, false }, { "kernel", M_STR, false },
-    { "max-fw-size", M_SIZE, true }, { "max-ram-below-4g", M_SIZE, true },
-    { "mem-merge", M_BOOL, false }, { "memory-backend", M_STR, false },
-    { "memory-encryption", M_STR, false }, { "phandle-start", M_INT, false },
-    { "pic", M_ONOFFAUTO, true }, { "pit", M_ONOFFAUTO, true },
-    { "sata", M_BOOL, true }, { "sgx-epc", M_STR, true },
-    { "smbios-entry-point-type", M_STR, true }, { "smbus", M_BOOL, true },
-    { "smm", M_ONOFFAUTO, true }, { "suppress-vmdesc", M_BOOL, false },
-    { "usb", M_BOOL, false }, { "vmport", M_ONOFFAUTO, true },
-    { "x-oem-id", M_STR, true }, { "x-oem-table-id", M_STR, true },
-    /* accelerator properties QEMU forwards from -machine */
-    { "kernel-irqchip", M_STR, false }, { "kvm-shadow-mem", M_STR, false },
 };
 
 /* State of one parse. */
@@ -225,6 +177,21 @@ typedef struct Parser {
     bool machine_defining;
     unsigned compat_monitors;
 } Parser;
+
+void options_warn(const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+    char *line;
+
+    va_start(ap, fmt);
+    text = xvasprintf(fmt, ap);
+    va_end(ap);
+    line = xasprintf("warning: %s", text);
+    options_report(NULL, NULL, line);
+    free(line);
+    free(text);
+}
 
 void options_report(const char *option, const char *arg, const char *text)
 {
@@ -294,16 +261,6 @@ static void print_warnings(Parser *p, json_t *warnings)
     }
 }
 
-static const ParamDef *find_param(const ParamDef *defs, const char *name)
-{
-    for (; defs->name; defs++) {
-        if (!strcmp(defs->name, name)) {
-            return defs;
-        }
-    }
-    return NULL;
-}
-
 static bool str_in(const char *s, const char *const *list, size_t n)
 {
     size_t i;
@@ -323,7 +280,7 @@ static bool str_in(const char *s, const char *const *list, size_t n)
  * items win) or NULL after reporting.
  */
 static json_t *parse_qemuopts(Parser *p, const char *implied,
-                              const ParamDef *defs, bool allow_id)
+                              const KeyvalOptDesc *defs, bool allow_id)
 {
     json_t *warnings = json_array();
     Error *err = NULL;
@@ -342,7 +299,7 @@ static json_t *parse_qemuopts(Parser *p, const char *implied,
     json_array_foreach(items, i, item) {
         const char *key = json_string_value(json_array_get(item, 0));
         const char *val = json_string_value(json_array_get(item, 1));
-        const ParamDef *def = defs ? find_param(defs, key) : NULL;
+        const KeyvalOptDesc *def = defs ? keyval_opt_find(defs, key) : NULL;
         bool ok = true;
 
         if (!strcmp(key, "id") && allow_id) {
@@ -353,15 +310,15 @@ static json_t *parse_qemuopts(Parser *p, const char *implied,
         } else if (defs && !def) {
             fail_at(p, "Invalid parameter '%s'", key);
             goto fail;
-        } else if (def && def->type == P_BOOL) {
+        } else if (def && def->type == KEYVAL_OPT_BOOL) {
             bool b;
 
             ok = keyval_opt_bool(key, val, &b, &err);
-        } else if (def && def->type == P_NUM) {
+        } else if (def && def->type == KEYVAL_OPT_NUMBER) {
             uint64_t n;
 
             ok = keyval_opt_number(key, val, &n, &err);
-        } else if (def && def->type == P_SIZE) {
+        } else if (def && def->type == KEYVAL_OPT_SIZE) {
             uint64_t n;
             bool hex = false;
 
@@ -554,6 +511,7 @@ static bool handle_display(Parser *p)
     }
     json_object_foreach(dict, key, val) {
         const char *s = json_string_value(val);
+        Error *err = NULL;
         bool b;
 
         if (!strcmp(key, "type")) {
@@ -563,8 +521,8 @@ static bool handle_display(Parser *p)
                 break;
             }
         } else if (str_in(key, bools, ARRAY_SIZE(bools))) {
-            if (!keyval_str_to_bool(s, &b)) {
-                ok = fail_at(p, "Parameter '%s' expects 'on' or 'off'", key);
+            if (!keyval_visit_bool(key, s, &b, &err)) {
+                ok = fail_here(p, err);
                 break;
             }
         } else if (!strcmp(key, "gl")) {
@@ -733,7 +691,7 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         p->machine_defining = true;
         return true;
     case OPT_M:
-        dict = parse_qemuopts(p, "size", mem_params, false);
+        dict = parse_qemuopts(p, "size", memory_size_opts, false);
         if (!dict) {
             return false;
         }
@@ -767,7 +725,7 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
             "{s:s, s:b}", "qmp", p->arg, "pretty", id == OPT_QMP_PRETTY));
         return true;
     case OPT_CHARDEV:
-        dict = parse_qemuopts(p, "backend", chardev_params, true);
+        dict = parse_qemuopts(p, "backend", chardev_opts, true);
         if (!dict) {
             return false;
         }
@@ -1017,408 +975,30 @@ static bool early_object_exists(Parser *p, const char *path)
     return false;
 }
 
-/* One -machine property, as its setter checks it. */
-static bool check_machine_prop(Parser *p, const char *key, json_t *val)
+/* early_object_exists() for the machine's link properties. */
+static bool early_object_exists_cb(const char *path, void *opaque)
 {
-    MachineOptions *o = p->opts;
-    bool pc = !strcmp(o->machine_type, PC_MACHINE);
-    const char *s = json_string_value(val);
-    const MachineProp *def = NULL;
-    size_t i;
-    bool b;
-    uint64_t u;
-    int64_t n;
-
-    for (i = 0; i < ARRAY_SIZE(machine_prop_defs); i++) {
-        if (!strcmp(machine_prop_defs[i].name, key) &&
-            (pc || !machine_prop_defs[i].pc_only)) {
-            def = &machine_prop_defs[i];
-        }
-    }
-    if (!def) {
-        return fail_plain("Property '%s-machine.%s' not found",
-                          o->machine_type, key);
-    }
-    switch (def->type) {
-    case M_BOOL:
-        if (!keyval_str_to_bool(s, &b)) {
-            return fail_plain("Parameter '%s' expects 'on' or 'off'", key);
-        }
-        break;
-    case M_ONOFFAUTO:
-        if (strcmp(s, "on") && strcmp(s, "off") && strcmp(s, "auto")) {
-            return fail_plain("Parameter '%s' does not accept value '%s'",
-                              key, s);
-        }
-        break;
-    case M_SIZE:
-        if (keyval_strtosz(s, &u, NULL)) {
-            return fail_plain("Parameter '%s' expects size", key);
-        }
-        if (!strcmp(key, "max-ram-below-4g")) {
-            if (u > 4 * 1024 * MIB) {
-                return fail_plain("Machine option 'max-ram-below-4g=%" PRIu64
-                                  "' expects size less than or equal to 4G",
-                                  u);
-            }
-            if (u < MIB) {
-                fail_plain("warning: Only %" PRIu64 " bytes of RAM below the "
-                           "4GiB boundary,BIOS may not work with less than "
-                           "1MiB", u);
-            }
-        } else if (!strcmp(key, "max-fw-size") && u > 16 * MIB) {
-            return fail_plain("User specified max allowed firmware size %"
-                              PRIu64 " is greater than 16MiB. If combined "
-                              "firwmare size exceeds 16MiB the system may "
-                              "not boot, or experience intermittentstability "
-                              "issues.", u);
-        }
-        /* Kept as a plain byte count for the machine object. */
-        json_object_set_new(o->machine_props, key,
-                            json_sprintf("%" PRIu64, u));
-        return true;
-    case M_UINT:
-        if (keyval_strtou64(s, 0, &u)) {
-            return fail_plain("Parameter '%s' expects integer", key);
-        }
-        break;
-    case M_INT:
-        if (keyval_strtoi64(s, 0, &n)) {
-            return fail_plain("Parameter '%s' expects integer", key);
-        }
-        break;
-    case M_CGS_LINK:
-        if (!*s) {
-            break;
-        }
-        if (early_object_exists(p, s)) {
-            return fail_plain("Invalid parameter type for '%s', expected: %s",
-                              key, key);
-        }
-        return fail_plain("Device '%s' not found", s);
-    case M_STR:
-        if (!strcmp(key, "x-oem-id") && strlen(s) > 6) {
-            return fail_plain("User specified x-oem-id value is bigger than "
-                              "6 bytes in size");
-        }
-        if (!strcmp(key, "x-oem-table-id") && strlen(s) > 8) {
-            return fail_plain("User specified x-oem-table-id value is bigger "
-                              "than 8 bytes in size");
-        }
-        if (!strcmp(key, "smbios-entry-point-type") && strcmp(s, "32") &&
-            strcmp(s, "64")) {
-            return fail_plain("Parameter '%s' does not accept value '%s'",
-                              key, s);
-        }
-        if (!strcmp(key, "memory-encryption")) {
-            /* Looked up among the objects, and none exists yet. */
-            return fail_plain("No such memory encryption object '%s'", s);
-        }
-        break;
-    }
-    json_object_set(o->machine_props, key, val);
-    return true;
+    return early_object_exists(opaque, path);
 }
 
-/*
- * The bucket of key in QEMU's QDict (512 buckets, tdb hash): QEMU sets
- * the machine's properties, "memory" (-m), "smp" and "boot" among them,
- * by walking that dictionary, so the first failing one in bucket order
- * is the one reported.
- */
-static unsigned qdict_bucket(const char *key)
-{
-    uint32_t h = 0x238F13AFu * (uint32_t)strlen(key);
-    size_t i;
-
-    for (i = 0; key[i]; i++) {
-        h += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
-    }
-    return (1103515243u * h + 12345u) % 512;
-}
-
-static bool apply_memory(Parser *p);
-static bool apply_smp(Parser *p);
-static bool check_boot(Parser *p);
-
-/*
- * -machine properties, -m, -smp and -boot, checked in QEMU's order.
- * Keys handled elsewhere (type, accel, the legacy accelerator and
- * memory-backend options) are only copied.
- */
+/* -machine properties, -m, -smp and -boot, in QEMU's order. */
 static bool apply_machine(Parser *p)
 {
-    static const char *const legacy[] = {
-        "kernel-irqchip", "kvm-shadow-mem", "memory-backend",
+    MachineOptionArgs args = {
+        .machine = p->machine,
+        .memory = p->have_mem ? p->mem : NULL,
+        .smp = p->have_smp ? p->smp : NULL,
+        .boot = p->have_boot ? p->boot : NULL,
+        .exists = early_object_exists_cb,
+        .opaque = p,
     };
-    MachineOptions *o = p->opts;
-    json_t *keys = json_array();
-    const char *key;
-    json_t *val;
-    size_t i, j, n;
-    bool ok = true;
-
-    json_object_foreach(p->machine, key, val) {
-        if (!strcmp(key, "type") || !strcmp(key, "accel") ||
-            !strncmp(key, "smp.", 4) || !strncmp(key, "memory.", 7) ||
-            !strncmp(key, "boot.", 5)) {
-            continue;
-        }
-        if (str_in(key, legacy, ARRAY_SIZE(legacy))) {
-            json_object_set(o->machine_props, key, val);
-            continue;
-        }
-        json_array_append_new(keys, json_text(key));
-    }
-    if (p->have_mem) {
-        json_array_append_new(keys, json_string("memory"));
-    }
-    if (p->have_smp) {
-        json_array_append_new(keys, json_string("smp"));
-    }
-    if (p->have_boot) {
-        json_array_append_new(keys, json_string("boot"));
-    }
-    /* Stable insertion sort; within a bucket the later key comes first. */
-    n = json_array_size(keys);
-    for (i = 1; i < n; i++) {
-        json_t *k = json_incref(json_array_get(keys, i));
-        unsigned bk = qdict_bucket(json_string_value(k));
-
-        for (j = i; j > 0 && qdict_bucket(json_string_value(
-                 json_array_get(keys, j - 1))) >= bk; j--) {
-            json_array_set(keys, j, json_array_get(keys, j - 1));
-        }
-        json_array_set_new(keys, j, k);
-    }
-    json_array_foreach(keys, i, val) {
-        key = json_string_value(val);
-        if (p->have_mem && !strcmp(key, "memory")) {
-            ok = apply_memory(p);
-        } else if (p->have_smp && !strcmp(key, "smp")) {
-            ok = apply_smp(p);
-        } else if (p->have_boot && !strcmp(key, "boot")) {
-            ok = check_boot(p);
-        } else {
-            ok = check_machine_prop(p, key, json_object_get(p->machine, key));
-        }
-        if (!ok) {
-            break;
-        }
-    }
-    json_decref(keys);
-    if (!ok) {
-        return false;
-    }
-    /* Defaults of the options not given. */
-    return (p->have_mem || apply_memory(p)) &&
-           (p->have_smp || apply_smp(p));
-}
-
-static bool apply_memory(Parser *p)
-{
-    MachineOptions *o = p->opts;
-    const char *size = json_string_value(json_object_get(p->mem, "size"));
-    const char *slots = json_string_value(json_object_get(p->mem, "slots"));
-    const char *maxmem = json_string_value(json_object_get(p->mem,
-                                                           "maxmem"));
-    uint64_t sz = 0, n = 0, max = 0;
     Error *err = NULL;
 
-    if (size) {
-        size_t len = strlen(size);
-        bool hex = false;
-
-        if (len && isdigit((unsigned char)size[len - 1])) {
-            /* Legacy: a number without suffix means MiB. */
-            char *str = xasprintf("%sM", size);
-            int ret = keyval_strtosz(str, &sz, &hex);
-
-            if (ret == 0 && hex) {
-                fail_plain("warning: Using a multiplier suffix on hex "
-                           "numbers is deprecated: %s", str);
-            }
-            free(str);
-            if (ret) {
-                return fail_plain("Parameter 'memory.size' expects size");
-            }
-        } else if (!keyval_visit_size("memory.size", size, &sz, &err)) {
-            options_report(NULL, NULL, error_get_pretty(err));
-            error_free(err);
-            return false;
-        } else if (keyval_strtosz(size, &sz, &hex) == 0 && hex) {
-            fail_plain("warning: Using a multiplier suffix on hex numbers "
-                       "is deprecated: %s", size);
-        }
-    }
-    o->ram_size_set = size != NULL;
-    if (sz == 0) {
-        sz = DEFAULT_RAM_SIZE;
-    }
-    if (sz > UINT64_MAX - (RAM_ALIGN - 1)) {
-        return fail_plain("Parameter 'memory.size' expects size");
-    }
-    sz = (sz + RAM_ALIGN - 1) & ~(RAM_ALIGN - 1);
-    o->ram_size = sz;
-    o->maxmem = sz;
-    if (slots) {
-        keyval_strtou64(slots, 0, &n);
-    }
-    if (maxmem) {
-        keyval_strtosz(maxmem, &max, NULL);
-    }
-    if (maxmem) {
-        if (max < sz) {
-            return fail_plain("invalid value of maxmem: maximum memory size "
-                              "(0x%" PRIx64 ") must be at least the initial "
-                              "memory size (0x%" PRIx64 ")", max, sz);
-        }
-        if (slots && n && max == sz) {
-            return fail_plain("invalid value of maxmem: memory slots were "
-                              "specified but maximum memory size (0x%" PRIx64
-                              ") is equal to the initial memory size (0x%"
-                              PRIx64 ")", max, sz);
-        }
-        o->maxmem = max;
-    } else if (slots) {
-        return fail_plain("slots specified but no max-size");
-    }
-    /* The slot count and maxmem alignment are the board's checks (pc.c). */
-    o->slots = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
-    return true;
-}
-
-static bool apply_smp(Parser *p)
-{
-    static const char *const keys[] = {
-        "cpus", "sockets", "dies", "clusters", "cores", "threads", "maxcpus",
-    };
-    MachineOptions *o = p->opts;
-    bool pc = !strcmp(o->machine_type, PC_MACHINE);
-    uint64_t v[ARRAY_SIZE(keys)] = { 0 };
-    bool zero = false;
-    unsigned cpus, sockets, dies, clusters, cores, threads, maxcpus;
-    unsigned max_cpus = pc ? PC_MAX_CPUS : 1;
-    const char *key;
-    json_t *val;
-    char *topo;
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(keys); i++) {
-        const char *s = json_string_value(json_object_get(p->smp, keys[i]));
-        char *name = xasprintf("smp.%s", keys[i]);
-        Error *err = NULL;
-        bool ok = !s || keyval_visit_uint64(name, s, &v[i], &err);
-
-        free(name);
-        if (!ok) {
-            options_report(NULL, NULL, error_get_pretty(err));
-            error_free(err);
-            return false;
-        }
-        if (s && v[i] == 0) {
-            zero = true;
-        }
-    }
-    json_object_foreach(p->smp, key, val) {
-        if (!str_in(key, keys, ARRAY_SIZE(keys))) {
-            return fail_plain("Parameter 'smp.%s' is unexpected", key);
-        }
-    }
-    if (zero) {
-        fail_plain("warning: Deprecated CPU topology (considered invalid): "
-                   "CPU topology parameters must be greater than zero");
-    }
-    cpus = v[0];
-    sockets = v[1];
-    dies = v[2] ? v[2] : 1;
-    clusters = v[3] ? v[3] : 1;
-    cores = v[4];
-    threads = v[5];
-    maxcpus = v[6];
-    if (v[2] > 1 && !pc) {
-        return fail_plain("dies not supported by this machine's CPU "
-                          "topology");
-    }
-    if (v[3] > 1) {
-        return fail_plain("clusters not supported by this machine's CPU "
-                          "topology");
-    }
-    if (cpus == 0 && maxcpus == 0) {
-        sockets = sockets ? sockets : 1;
-        cores = cores ? cores : 1;
-        threads = threads ? threads : 1;
-    } else {
-        maxcpus = maxcpus ? maxcpus : cpus;
-        /* Since 6.2, missing values prefer cores over sockets. */
-        if (cores == 0) {
-            sockets = sockets ? sockets : 1;
-            threads = threads ? threads : 1;
-            cores = maxcpus / (sockets * dies * clusters * threads);
-        } else if (sockets == 0) {
-            threads = threads ? threads : 1;
-            sockets = maxcpus / (dies * clusters * cores * threads);
-        }
-        if (threads == 0) {
-            threads = maxcpus / (sockets * dies * clusters * cores);
-        }
-    }
-    maxcpus = maxcpus ? maxcpus : sockets * dies * clusters * cores * threads;
-    cpus = cpus ? cpus : maxcpus;
-    if (pc) {
-        topo = xasprintf("sockets (%u) * dies (%u) * cores (%u) * "
-                         "threads (%u)", sockets, dies, cores, threads);
-    } else {
-        topo = xasprintf("sockets (%u) * cores (%u) * threads (%u)",
-                         sockets, cores, threads);
-    }
-    if (sockets * dies * clusters * cores * threads != maxcpus) {
-        fail_plain("Invalid CPU topology: product of the hierarchy must "
-                   "match maxcpus: %s != maxcpus (%u)", topo, maxcpus);
-        free(topo);
+    if (!machine_props_apply(p->opts, &args, &err)) {
+        /* QEMU reports these without a location. */
+        options_report(NULL, NULL, error_get_pretty(err));
+        error_free(err);
         return false;
-    }
-    if (maxcpus < cpus) {
-        fail_plain("Invalid CPU topology: maxcpus must be equal to or "
-                   "greater than smp: %s == maxcpus (%u) < smp_cpus (%u)",
-                   topo, maxcpus, cpus);
-        free(topo);
-        return false;
-    }
-    free(topo);
-    if (maxcpus > max_cpus) {
-        return fail_plain("Invalid SMP CPUs %d. The max CPUs supported by "
-                          "machine '%s' is %d", (int)maxcpus,
-                          o->machine_type, (int)max_cpus);
-    }
-    o->smp_cpus = cpus;
-    o->smp_sockets = sockets;
-    o->smp_dies = dies;
-    o->smp_cores = cores;
-    o->smp_threads = threads;
-    o->smp_maxcpus = maxcpus;
-    return true;
-}
-
-static bool check_boot(Parser *p)
-{
-    static const char *const keys[] = {
-        "order", "once", "menu", "splash", "splash-time", "reboot-timeout",
-        "strict",
-    };
-    const char *key;
-    json_t *val;
-    bool b;
-
-    json_object_foreach(p->boot, key, val) {
-        if (!str_in(key, keys, ARRAY_SIZE(keys))) {
-            return fail_plain("Parameter 'boot.%s' is unexpected", key);
-        }
-        if ((!strcmp(key, "menu") || !strcmp(key, "strict")) &&
-            !keyval_str_to_bool(json_string_value(val), &b)) {
-            return fail_plain("Parameter 'boot.%s' expects 'on' or 'off'",
-                              key);
-        }
     }
     return true;
 }
@@ -1482,6 +1062,7 @@ static bool check_accels(Parser *p)
         }
         json_object_foreach(opts, key, val) {
             const char *s = json_string_value(val);
+            Error *err = NULL;
             uint64_t n;
             bool b;
 
@@ -1494,15 +1075,14 @@ static bool check_accels(Parser *p)
                     return fail_at(p, "Invalid 'thread' setting %s", s);
                 }
             } else if (!strcmp(key, "tb-size")) {
-                if (keyval_strtou64(s, 0, &n)) {
+                if (!keyval_visit_uint64(key, s, &n, &err)) {
                     free(list);
-                    return fail_at(p, "Parameter 'tb-size' expects integer");
+                    return fail_here(p, err);
                 }
             } else if (!strcmp(key, "split-wx")) {
-                if (!keyval_str_to_bool(s, &b)) {
+                if (!keyval_visit_bool(key, s, &b, &err)) {
                     free(list);
-                    return fail_at(p, "Parameter 'split-wx' expects 'on' or "
-                                   "'off'");
+                    return fail_here(p, err);
                 }
             } else {
                 free(list);
@@ -1520,62 +1100,7 @@ static bool check_accels(Parser *p)
     return true;
 }
 
-/*
- * Turns chardev options into a ListenAddr.  Reports at the current
- * location; returns false on error.  *is_socket tells whether the
- * chardev is a socket (others are accepted but cannot serve QMP).
- */
-static bool chardev_to_addr(Parser *p, json_t *c, ListenAddr *a,
-                            bool *is_socket)
-{
-    const char *backend = json_string_value(json_object_get(c, "backend"));
-    const char *path = json_string_value(json_object_get(c, "path"));
-    const char *host = json_string_value(json_object_get(c, "host"));
-    const char *port = json_string_value(json_object_get(c, "port"));
-    const char *fd = json_string_value(json_object_get(c, "fd"));
-    const char *server = json_string_value(json_object_get(c, "server"));
-    const char *wait = json_string_value(json_object_get(c, "wait"));
-    bool b;
-
-    memset(a, 0, sizeof(*a));
-    a->fd = -1;
-    *is_socket = backend && !strcmp(backend, "socket");
-    if (!*is_socket) {
-        return true;
-    }
-    if ((path != NULL) + (host != NULL) + (fd != NULL) > 1) {
-        return fail_at(p, "None or one of 'path', 'fd' or 'host' option "
-                       "required.");
-    }
-    a->server = server && keyval_str_to_bool(server, &b) && b;
-    a->wait = !(wait && keyval_str_to_bool(wait, &b) && !b);
-    if (path) {
-        a->kind = LISTEN_UNIX;
-        a->path = xstrdup(path);
-    } else if (host) {
-        if (!port) {
-            return fail_at(p, "chardev: socket: no port given");
-        }
-        a->kind = LISTEN_TCP;
-        a->host = xstrdup(host);
-        a->port = xstrdup(port);
-    } else {
-        int64_t n;
-        struct stat st;
-
-        if (!fd || keyval_strtoi64(fd, 10, &n) || n < 0 || n > INT32_MAX) {
-            return fail_at(p, "Unable to parse FD number %s", fd ? fd : "");
-        }
-        if (fstat((int)n, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-            return fail_at(p, "File descriptor '%s' is not a socket", fd);
-        }
-        a->kind = LISTEN_FD;
-        a->fd = (int)n;
-    }
-    return true;
-}
-
-static void listen_addr_clear(ListenAddr *a)
+void listen_addr_clear(ListenAddr *a)
 {
     free(a->path);
     free(a->host);
@@ -1589,66 +1114,26 @@ static bool check_chardevs(Parser *p)
     json_t *entry;
 
     json_array_foreach(p->chardevs, i, entry) {
-        json_t *c = json_object_get(entry, "opts");
-        const char *id = json_string_value(json_object_get(c, "id"));
-        const char *backend = json_string_value(json_object_get(c,
-                                                                "backend"));
-        ListenAddr a;
-        bool sock;
-        bool ok;
+        Error *err = NULL;
 
         relocate(p, entry);
-        if (!id) {
-            return fail_at(p, "chardev: no id specified");
-        }
-        if (!backend) {
-            return fail_at(p, "chardev: \"%s\" missing backend", id);
-        }
-        if (!str_in(backend, chardev_backends,
-                    ARRAY_SIZE(chardev_backends))) {
-            return fail_at(p, "'%s' is not a valid char driver name",
-                           backend);
-        }
-        ok = chardev_to_addr(p, c, &a, &sock);
-        listen_addr_clear(&a);
-        if (!ok) {
-            return false;
+        if (!chardev_check(json_object_get(entry, "opts"), &err)) {
+            return fail_here(p, err);
         }
     }
     return true;
 }
 
-/*
- * Adds the QemuOpts items of params to the chardev options c, checked
- * against the chardev parameters; reports and returns false on error.
- */
-static bool add_chardev_items(Parser *p, json_t *c, const char *params,
-                              const char *implied)
+/* chardev_listen_addr(), reported at the current location. */
+static bool chardev_to_addr(Parser *p, json_t *c, ListenAddr *a,
+                            bool *is_socket)
 {
-    json_t *items = keyval_parse_qemuopts(params, implied, NULL, NULL);
-    json_t *item;
-    size_t i;
-    bool ok = true;
+    Error *err = NULL;
 
-    json_array_foreach(items, i, item) {
-        const char *key = json_string_value(json_array_get(item, 0));
-        const char *val = json_string_value(json_array_get(item, 1));
-        const ParamDef *def = find_param(chardev_params, key);
-        Error *err = NULL;
-        bool b;
-
-        if (!def) {
-            ok = fail_at(p, "Invalid parameter '%s'", key);
-            break;
-        }
-        if (def->type == P_BOOL && !keyval_opt_bool(key, val, &b, &err)) {
-            ok = fail_here(p, err);
-            break;
-        }
-        json_object_set(c, key, json_array_get(item, 1));
+    if (!chardev_listen_addr(c, a, is_socket, &err)) {
+        return fail_here(p, err);
     }
-    json_decref(items);
-    return ok;
+    return true;
 }
 
 /*
@@ -1658,10 +1143,7 @@ static bool add_chardev_items(Parser *p, json_t *c, const char *params,
  */
 static bool parse_compat_chardev(Parser *p, const char *spec, ListenAddr *a)
 {
-    static const char *const simple[] = {
-        "null", "pty", "msmouse", "wctablet", "braille", "testdev", "stdio",
-    };
-    const char *rest;
+    Error *err = NULL;
     json_t *c;
     bool sock;
     bool ok;
@@ -1689,35 +1171,9 @@ static bool parse_compat_chardev(Parser *p, const char *spec, ListenAddr *a)
         }
         return fail_at(p, "chardev \"%s\" not found", spec + 8);
     }
-    if (!strncmp(spec, "unix:", 5)) {
-        c = json_pack("{s:s}", "backend", "socket");
-        if (!add_chardev_items(p, c, spec + 5, "path")) {
-            json_decref(c);
-            return false;
-        }
-    } else if (!strncmp(spec, "tcp:", 4)) {
-        char host[65], port[33];
-        int pos = 0;
-
-        rest = spec + 4;
-        if (sscanf(rest, "%64[^:]:%32[^,]%n", host, port, &pos) < 2) {
-            host[0] = '\0';
-            if (sscanf(rest, ":%32[^,]%n", port, &pos) < 1) {
-                return false;
-            }
-        }
-        c = json_pack("{s:s, s:s, s:s}", "backend", "socket", "host", host,
-                      "port", port);
-        if (rest[pos] == ',' &&
-            !add_chardev_items(p, c, rest + pos + 1, NULL)) {
-            json_decref(c);
-            return false;
-        }
-    } else if (str_in(spec, simple, ARRAY_SIZE(simple))) {
-        return fail_at(p, "character device '%s' cannot serve here; %s "
-                       "serves only sockets", spec, OPTIONS_PROGNAME);
-    } else {
-        return fail_at(p, "'%s' is not a valid char driver", spec);
+    c = chardev_parse_compat(spec, &err);
+    if (!c) {
+        return err ? fail_here(p, err) : false;
     }
     ok = chardev_to_addr(p, c, a, &sock);
     json_decref(c);
@@ -1918,8 +1374,8 @@ static void options_init(MachineOptions *o)
     memset(o, 0, sizeof(*o));
     o->machine_type = xstrdup(PC_MACHINE);
     o->machine_props = json_object();
-    o->ram_size = DEFAULT_RAM_SIZE;
-    o->maxmem = DEFAULT_RAM_SIZE;
+    o->ram_size = MEMORY_SIZE_DEFAULT;
+    o->maxmem = MEMORY_SIZE_DEFAULT;
     o->smp_cpus = o->smp_sockets = o->smp_cores = o->smp_threads = 1;
     o->smp_dies = o->smp_maxcpus = 1;
     o->objects = json_array();

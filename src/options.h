@@ -26,6 +26,9 @@
 #include "error.h"
 #include "sockets.h"
 
+/* Frees a's strings (not a itself). */
+void listen_addr_clear(ListenAddr *a);
+
 typedef struct MachineOptions {
     /* No machine-defining option given at all (see above). */
     bool defaults_used;
@@ -100,7 +103,13 @@ void options_free(MachineOptions *opts);
  */
 void options_report(const char *option, const char *arg, const char *text);
 
+/* Prints "qmachined: warning: TEXT" to stderr (no option location). */
+void options_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Program name used in messages. */
 #define OPTIONS_PROGNAME "qmachined"
+
+/* MachineOptions.machine_type of the pc machine. */
+#define OPTIONS_MACHINE_PC "pc-i440fx-7.2"
 
 #endif

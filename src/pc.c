@@ -35,12 +35,14 @@
 #include "i8259.h"
 #include "ioapic.h"
 #include "irq.h"
+#include "machine-props.h"
 #include "memory.h"
 #include "memslots.h"
 #include "numa.h"
 #include "pc-hotplug.h"
 #include "pc-isa.h"
 #include "object.h"
+#include "on-off-auto.h"
 #include "piix.h"
 #include "qdev.h"
 #include "runstate.h"
@@ -382,135 +384,8 @@ static bool machine_acpi_enabled(const MachineOptions *opts)
 
 /* ---- The machine's own QOM properties (QEMU 7.2 pc-i440fx-7.2) ---- */
 
-typedef enum {
-    MP_STR, MP_BOOL, MP_INT, MP_U64, MP_ONOFFAUTO, MP_STRUCT, MP_ARRAY,
-    MP_LINK, MP_RO, MP_SPECIAL
-} MachPropKind;
-
-typedef struct MachProp {
-    const char *name;
-    const char *type;
-    const char *desc;
-    MachPropKind kind;
-} MachProp;
-
-/* Per class, in QEMU's class_init order (the table layout depends on it). */
-static const MachProp machine_class_props[] = {
-    { "kernel", "string", "Linux kernel image file", MP_STR },
-    { "initrd", "string", "Linux initial ramdisk file", MP_STR },
-    { "append", "string", "Linux kernel command line", MP_STR },
-    { "dtb", "string", "Linux kernel device tree file", MP_STR },
-    { "dumpdtb", "string", "Dump current dtb to a file and quit", MP_STR },
-    { "phandle-start", "int",
-      "The first phandle ID we may generate dynamically", MP_INT },
-    { "dt-compatible", "string",
-      "Overrides the \"compatible\" property of the dt root node", MP_STR },
-    { "dump-guest-core", "bool", "Include guest memory in a core dump",
-      MP_BOOL },
-    { "mem-merge", "bool", "Enable/disable memory merge support", MP_BOOL },
-    { "usb", "bool", "Set on/off to enable/disable usb", MP_BOOL },
-    { "graphics", "bool", "Set on/off to enable/disable graphics emulation",
-      MP_BOOL },
-    { "firmware", "string", "Firmware image", MP_STR },
-    { "suppress-vmdesc", "bool", "Set on to disable self-describing migration",
-      MP_BOOL },
-    { "confidential-guest-support", "link<confidential-guest-support>",
-      "Set confidential guest scheme to support", MP_LINK },
-    { "memory-encryption", "string", "Set memory encryption object to use",
-      MP_SPECIAL },
-    { "memory-backend", "link<memory-backend>",
-      "Set RAM backendValid value is ID of hostmem based backend", MP_LINK },
-    { "smp", "SMPConfiguration", "CPU topology", MP_STRUCT },
-    { "boot", "BootConfiguration", "Boot configuration", MP_STRUCT },
-    { "memory", "MemorySizeConfiguration", "Memory size configuration",
-      MP_STRUCT },
-    { NULL, NULL, NULL, 0 }
-};
-
-static const MachProp x86_class_props[] = {
-    { "smm", "OnOffAuto", "Enable SMM", MP_ONOFFAUTO },
-    { "acpi", "OnOffAuto", "Enable ACPI", MP_ONOFFAUTO },
-    { "pit", "OnOffAuto", "Enable i8254 PIT", MP_ONOFFAUTO },
-    { "pic", "OnOffAuto", "Enable i8259 PIC", MP_ONOFFAUTO },
-    { "x-oem-id", "string",
-      "Override the default value of field OEMID in ACPI table header."
-      "The string may be up to 6 bytes in size", MP_STR },
-    { "x-oem-table-id", "string",
-      "Override the default value of field OEM Table ID in ACPI table "
-      "header.The string may be up to 8 bytes in size", MP_STR },
-    { "bus-lock-ratelimit", "uint64_t",
-      "Set the ratelimit for the bus locks acquired in VMs", MP_U64 },
-    { "sgx-epc", "SgxEPC", "SGX EPC device", MP_ARRAY },
-    { NULL, NULL, NULL, 0 }
-};
-
-static const MachProp pc_class_props[] = {
-    { "device-memory-region-size", "int", NULL, MP_RO },
-    { "max-ram-below-4g", "size",
-      "Maximum ram below the 4G boundary (32bit boundary)", MP_U64 },
-    { "vmport", "OnOffAuto", "Enable vmport (pc & q35)", MP_ONOFFAUTO },
-    { "smbus", "bool", "Enable/disable system management bus", MP_BOOL },
-    { "sata", "bool", "Enable/disable Serial ATA bus", MP_BOOL },
-    { "hpet", "bool", "Enable/disable high precision event timer emulation",
-      MP_BOOL },
-    { "i8042", "bool", NULL, MP_BOOL },
-    { "default-bus-bypass-iommu", "bool", NULL, MP_BOOL },
-    { "max-fw-size", "size", "Maximum combined firmware size", MP_U64 },
-    { "smbios-entry-point-type", "str", "SMBIOS Entry Point type [32, 64]",
-      MP_SPECIAL },
-    { NULL, NULL, NULL, 0 }
-};
-
-/*
- * Instance properties, in the order QEMU adds them (machine_initfn, then
- * the pc machine's instance init).
- */
-static const MachProp machine_inst_props[] = {
-    { "nvdimm", "bool", "Set on/off to enable/disable NVDIMM instantiation",
-      MP_BOOL },
-    { "nvdimm-persistence", "string",
-      "Set NVDIMM persistenceValid values are cpu, mem-ctrl", MP_SPECIAL },
-    { "hmat", "bool",
-      "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
-      "Table (HMAT)", MP_BOOL },
-    { "pcspk-audiodev", "str", "ID of an audiodev to use as a backend",
-      MP_SPECIAL },
-    { "cxl", "bool", "Set on/off to enable/disable CXL instantiation",
-      MP_BOOL },
-    { "cxl-fmw", "CXLFixedMemoryWindow", "CXL Fixed Memory Windows (array)",
-      MP_ARRAY },
-    { NULL, NULL, NULL, 0 }
-};
-
 /* Current values of the plain (stored) properties, by name. */
 static json_t *mach_values;
-
-static json_t *mach_default(const char *name)
-{
-    static const char *const defaults =
-        "{\"kernel\": \"\", \"initrd\": \"\", \"append\": \"\","
-        " \"dtb\": \"\", \"dumpdtb\": \"\", \"phandle-start\": 0,"
-        " \"dt-compatible\": \"\", \"dump-guest-core\": true,"
-        " \"mem-merge\": true, \"usb\": false, \"graphics\": true,"
-        " \"firmware\": \"bios-256k.bin\", \"suppress-vmdesc\": false,"
-        " \"memory-encryption\": \"\", \"boot\": {\"order\": \"cad\"},"
-        " \"smm\": \"auto\", \"acpi\": \"auto\", \"pit\": \"auto\","
-        " \"pic\": \"auto\", \"x-oem-id\": \"BOCHS \","
-        " \"x-oem-table-id\": \"BXPC    \", \"bus-lock-ratelimit\": 0,"
-        " \"sgx-epc\": [], \"max-ram-below-4g\": 3758096384,"
-        " \"vmport\": \"on\", \"smbus\": true, \"sata\": true,"
-        " \"hpet\": true, \"i8042\": true,"
-        " \"default-bus-bypass-iommu\": false, \"max-fw-size\": 8388608,"
-        " \"smbios-entry-point-type\": \"32\", \"nvdimm\": false,"
-        " \"nvdimm-persistence\": \"\", \"cxl\": false, \"cxl-fmw\": [],"
-        " \"hmat\": false, \"pcspk-audiodev\": \"\"}";
-    static json_t *table;
-
-    if (!table) {
-        table = json_loads(defaults, 0, NULL);
-    }
-    return json_object_get(table, name);
-}
 
 static const char *mach_qtype_name(MachPropKind kind)
 {
@@ -548,7 +423,7 @@ static json_t *mach_prop_get(Object *obj, ObjectProperty *prop, Error **errp)
         return json_text(v ? json_string_value(v) : "");
     }
     v = json_object_get(mach_values, mp->name);
-    return json_deep_copy(v ? v : mach_default(mp->name));
+    return v ? json_deep_copy(v) : machine_prop_default(mp);
 }
 
 static bool mach_prop_set(Object *obj, ObjectProperty *prop, json_t *value,
@@ -557,6 +432,7 @@ static bool mach_prop_set(Object *obj, ObjectProperty *prop, json_t *value,
     const MachProp *mp = prop->opaque;
     MachPropKind kind = mp->kind;
     const char *s;
+    OnOffAuto ooa;
     bool ok;
 
     switch (kind) {
@@ -589,10 +465,7 @@ static bool mach_prop_set(Object *obj, ObjectProperty *prop, json_t *value,
         return false;
     }
     s = json_string_value(value);
-    if (kind == MP_ONOFFAUTO && strcmp(s, "on") && strcmp(s, "off") &&
-        strcmp(s, "auto")) {
-        error_setg(errp, "Parameter '%s' does not accept value '%s'",
-                   mp->name, s);
+    if (kind == MP_ONOFFAUTO && !on_off_auto_parse(mp->name, s, &ooa, errp)) {
         return false;
     }
     if (kind == MP_LINK) {

@@ -38,91 +38,31 @@ static char *opt_string(json_t *v)
     return NULL;
 }
 
-static bool type_is(const char *t, const char *const *names)
-{
-    for (; *names; names++) {
-        if (!strcmp(t, *names)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Range of the C type behind an integer property type ("int32"...). */
-static bool int_fits(const char *type, uint64_t v, bool is_signed)
-{
-    int bits = 64;
-    const char *digits = type + strcspn(type, "0123456789");
-
-    if (*digits) {
-        bits = atoi(digits);
-    }
-    if (bits >= 64) {
-        return true;
-    }
-    if (is_signed) {
-        int64_t i = (int64_t)v;
-
-        return i >= -(INT64_C(1) << (bits - 1)) &&
-               i < (INT64_C(1) << (bits - 1));
-    }
-    return v < (UINT64_C(1) << bits);
-}
-
 /* Parses a property's string value as QEMU's string input visitor. */
 static json_t *opt_to_value(const char *name, const char *type,
                             const char *str, Error **errp)
 {
-    static const char *const signed_types[] = {
-        "int", "int8", "int16", "int32", "int64", NULL
-    };
-    static const char *const unsigned_types[] = {
-        "uint8", "uint16", "uint32", "uint64", NULL
-    };
+    KeyvalScalar v;
 
-    if (!strcmp(type, "bool")) {
-        bool b;
-
-        if (!keyval_str_to_bool(str, &b)) {
-            error_setg(errp, "Parameter '%s' expects 'on' or 'off'", name);
-            return NULL;
-        }
-        return json_boolean(b);
+    if (!keyval_visit(name, keyval_type_from_qom(type), str, &v, errp)) {
+        return NULL;
     }
-    if (type_is(type, signed_types)) {
-        int64_t i;
-
-        if (keyval_strtoi64(str, 0, &i)) {
-            error_setg(errp, "Parameter '%s' expects integer", name);
-            return NULL;
-        }
-        if (!int_fits(type, (uint64_t)i, true)) {
-            error_setg(errp, "Parameter '%s' expects %s_t", name, type);
-            return NULL;
-        }
-        return json_integer(i);
-    }
-    if (type_is(type, unsigned_types)) {
-        uint64_t u;
-
-        if (keyval_strtou64(str, 0, &u)) {
-            error_setg(errp, "Parameter '%s' expects integer", name);
-            return NULL;
-        }
-        if (!int_fits(type, u, false)) {
-            error_setg(errp, "Parameter '%s' expects %s_t", name, type);
-            return NULL;
-        }
-        return json_uint64(u);
-    }
-    if (!strcmp(type, "size")) {
-        uint64_t u;
-
-        if (keyval_strtosz(str, &u, NULL)) {
-            error_setg(errp, "Parameter '%s' expects size", name);
-            return NULL;
-        }
-        return json_uint64(u);
+    switch (v.type) {
+    case KEYVAL_TYPE_BOOL:
+        return json_boolean(v.b);
+    case KEYVAL_TYPE_INT8:
+    case KEYVAL_TYPE_INT16:
+    case KEYVAL_TYPE_INT32:
+    case KEYVAL_TYPE_INT64:
+        return json_integer(v.i);
+    case KEYVAL_TYPE_UINT8:
+    case KEYVAL_TYPE_UINT16:
+    case KEYVAL_TYPE_UINT32:
+    case KEYVAL_TYPE_UINT64:
+    case KEYVAL_TYPE_SIZE:
+        return json_uint64(v.u);
+    case KEYVAL_TYPE_STR:
+        break;
     }
     return json_text(str);
 }

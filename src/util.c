@@ -63,3 +63,13 @@ json_t *json_text(const char *s)
 {
     return s ? json_stringn_nocheck(s, strlen(s)) : NULL;
 }
+
+uint64_t pow2ceil64(uint64_t v)
+{
+    uint64_t p = 1;
+
+    while (p < v) {
+        p <<= 1;
+    }
+    return p;
+}

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -25,5 +26,8 @@ char *xvasprintf(const char *fmt, va_list ap)
  * NULL; the JSON writer shows such bytes as QEMU does.
  */
 json_t *json_text(const char *s);
+
+/* The smallest power of two >= v (1 for 0). */
+uint64_t pow2ceil64(uint64_t v);
 
 #endif

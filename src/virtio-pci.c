@@ -65,224 +65,10 @@
 #define VIRTIO_MSIX_BAR 1
 #define VIRTIO_MODERN_MEM_BAR 4
 
-/* MSI-X capability and table. */
-#define PCI_MSIX_FLAGS 2
-#define  PCI_MSIX_FLAGS_QSIZE 0x07ff
-#define  PCI_MSIX_FLAGS_MASKALL 0x4000
-#define  PCI_MSIX_FLAGS_ENABLE 0x8000
-#define PCI_MSIX_TABLE 4
-#define PCI_MSIX_PBA 8
-#define MSIX_CAP_LENGTH 12
-#define PCI_MSIX_ENTRY_SIZE 16
-#define PCI_MSIX_ENTRY_VECTOR_CTRL 12
-#define  PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
-#define MSIX_EXCLUSIVE_BAR_SIZE 4096
-#define MSIX_EXCLUSIVE_PBA_OFFSET 2048
-#define MSIX_MAX_VECTORS 2048
-
-static uint64_t pow2ceil64(uint64_t v)
-{
-    uint64_t p = 1;
-
-    while (p < v) {
-        p <<= 1;
-    }
-    return p;
-}
-
 static uint64_t size_mask(unsigned size)
 {
     return size >= 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
 }
-
-/* ---- OnOffAuto property ---- */
-
-static const char *const on_off_auto_names[] = { "auto", "on", "off" };
-
-static json_t *ooa_get(Object *obj, Property *prop, Error **errp)
-{
-    int32_t v = *(int32_t *)((char *)obj + prop->offset);
-
-    (void)errp;
-    if (v < 0 || v > 2) {
-        v = 0;
-    }
-    return json_text(on_off_auto_names[v]);
-}
-
-static bool ooa_set(Object *obj, Property *prop, json_t *value,
-                    Error **errp)
-{
-    int32_t *p = (int32_t *)((char *)obj + prop->offset);
-    const char *s;
-    int i;
-
-    if (!json_is_string(value)) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: "
-                   "string", prop->name);
-        return false;
-    }
-    s = json_string_value(value);
-    for (i = 0; i < 3; i++) {
-        if (strcmp(s, on_off_auto_names[i]) == 0) {
-            *p = i;
-            return true;
-        }
-    }
-    error_setg(errp, "Parameter '%s' does not accept value '%s'",
-               prop->name, s);
-    return false;
-}
-
-static json_t *ooa_defval(const Property *prop)
-{
-    int64_t v = prop->defval.i;
-
-    return json_text(on_off_auto_names[v >= 0 && v <= 2 ? v : 0]);
-}
-
-const PropertyInfo virtio_prop_on_off_auto = {
-    .name = "OnOffAuto",
-    .description = "on/off/auto",
-    .get = ooa_get, .set = ooa_set, .defval = ooa_defval,
-};
-
-/* ---- MAC addresses ---- */
-
-static const uint8_t mac_prefix[5] = { 0x52, 0x54, 0x00, 0x12, 0x34 };
-#define MAC_FIRST_DEFAULT 0x56
-static unsigned mac_table[256];
-
-static bool mac_is_default_range(const uint8_t mac[6])
-{
-    return memcmp(mac, mac_prefix, sizeof(mac_prefix)) == 0;
-}
-
-void net_macaddr_default_if_unset(uint8_t mac[6])
-{
-    static const uint8_t zero[6];
-    int i;
-
-    if (memcmp(mac, zero, 6) != 0) {
-        if (mac_is_default_range(mac)) {
-            mac_table[mac[5]]++;
-        }
-        return;
-    }
-    for (i = MAC_FIRST_DEFAULT; i < 0xff; i++) {
-        if (mac_table[i] == 0) {
-            break;
-        }
-    }
-    if (i >= 0xff) {
-        i = 0xff;
-    }
-    memcpy(mac, mac_prefix, sizeof(mac_prefix));
-    mac[5] = (uint8_t)i;
-    mac_table[i]++;
-}
-
-void net_macaddr_release(const uint8_t mac[6])
-{
-    if (mac_is_default_range(mac) && mac_table[mac[5]]) {
-        mac_table[mac[5]]--;
-    }
-}
-
-static json_t *mac_get(Object *obj, Property *prop, Error **errp)
-{
-    const uint8_t *m = (const uint8_t *)obj + prop->offset;
-    char buf[18];
-
-    (void)errp;
-    snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
-             m[0], m[1], m[2], m[3], m[4], m[5]);
-    return json_text(buf);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-static bool mac_set(Object *obj, Property *prop, json_t *value,
-                    Error **errp)
-{
-    uint8_t *m = (uint8_t *)obj + prop->offset;
-    uint8_t tmp[6];
-    const char *s;
-    int i;
-
-    if (!json_is_string(value)) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: "
-                   "string", prop->name);
-        return false;
-    }
-    s = json_string_value(value);
-    for (i = 0; i < 6; i++) {
-        int hi = hexval(s[0]), lo;
-
-        if (hi < 0) {
-            goto inval;
-        }
-        lo = hexval(s[1]);
-        if (lo < 0) {
-            /* A single hex digit per byte is accepted. */
-            tmp[i] = (uint8_t)hi;
-            s += 1;
-        } else {
-            tmp[i] = (uint8_t)(hi * 16 + lo);
-            s += 2;
-        }
-        if (i < 5) {
-            if (*s != ':' && *s != '-') {
-                goto inval;
-            }
-            s++;
-        }
-    }
-    if (*s) {
-        goto inval;
-    }
-    memcpy(m, tmp, 6);
-    return true;
-inval:
-    /*
-     * On a virtio-pci proxy the property is QEMU's alias of the backend's
-     * ("virtio-net-pci" -> "virtio-net-device"), which names the error.
-     */
-    if (object_dynamic_cast(obj, TYPE_VIRTIO_PCI)) {
-        const char *tn = object_get_typename(obj);
-        size_t n = strlen(tn);
-
-        if (n > 4 && strcmp(tn + n - 4, "-pci") == 0) {
-            error_setg(errp, "Property '%.*s-device.%s' doesn't take value "
-                       "'%s'", (int)(n - 4), tn, prop->name,
-                       json_string_value(value));
-            return false;
-        }
-    }
-    error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
-               object_get_typename(obj), prop->name,
-               json_string_value(value));
-    return false;
-}
-
-const PropertyInfo net_prop_macaddr = {
-    .name = "str",
-    .description = "Ethernet 6-byte MAC Address, example: "
-                   "52:54:00:12:34:56",
-    .get = mac_get, .set = mac_set,
-};
 
 uint64_t virtio_machine_ram_size(void)
 {
@@ -294,198 +80,19 @@ uint64_t virtio_machine_ram_size(void)
     return pc_below_4g_mem_size(pcm) + pc_above_4g_mem_size(pcm);
 }
 
-/* ---- MSI-X ---- */
-
-static uint32_t msix_nr_vectors(VirtIOPCIProxy *p)
-{
-    return p->msix_ready ? p->nvectors : 0;
-}
-
-bool virtio_pci_msix_enabled(VirtIOPCIProxy *p)
-{
-    return p->msix_ready &&
-           (pci_get_word(p->pci_dev.config + p->msix_cap + PCI_MSIX_FLAGS) &
-            PCI_MSIX_FLAGS_ENABLE);
-}
-
-static bool msix_vector_masked(VirtIOPCIProxy *p, unsigned v)
-{
-    uint16_t flags = pci_get_word(p->pci_dev.config + p->msix_cap +
-                                  PCI_MSIX_FLAGS);
-
-    return (flags & PCI_MSIX_FLAGS_MASKALL) ||
-           (p->msix_table[v * PCI_MSIX_ENTRY_SIZE +
-                          PCI_MSIX_ENTRY_VECTOR_CTRL] &
-            PCI_MSIX_ENTRY_CTRL_MASKBIT);
-}
-
-static void msix_notify(VirtIOPCIProxy *p, unsigned v)
-{
-    if (v >= msix_nr_vectors(p)) {
-        return;
-    }
-    if (msix_vector_masked(p, v)) {
-        p->msix_pba[v / 8] |= (uint8_t)(1u << (v % 8));
-        return;
-    }
-    /* Delivery to the local APIC is not modelled (no CPU). */
-}
-
-static uint64_t msix_table_read(void *opaque, uint64_t addr, unsigned size)
-{
-    VirtIOPCIProxy *p = opaque;
-    uint64_t v = 0;
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        if (addr + i < (uint64_t)p->nvectors * PCI_MSIX_ENTRY_SIZE) {
-            v |= (uint64_t)p->msix_table[addr + i] << (8 * i);
-        }
-    }
-    return v;
-}
-
-static void msix_table_write(void *opaque, uint64_t addr, uint64_t val,
-                             unsigned size)
-{
-    VirtIOPCIProxy *p = opaque;
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        if (addr + i < (uint64_t)p->nvectors * PCI_MSIX_ENTRY_SIZE) {
-            p->msix_table[addr + i] = (uint8_t)(val >> (8 * i));
-        }
-    }
-}
-
-static const MemoryRegionOps msix_table_ops = {
-    .read = msix_table_read,
-    .write = msix_table_write,
-    .valid = { .min_access_size = 4, .max_access_size = 8 },
-    .impl = { .min_access_size = 4, .max_access_size = 4 },
-};
-
-static uint64_t msix_pba_read(void *opaque, uint64_t addr, unsigned size)
-{
-    VirtIOPCIProxy *p = opaque;
-    uint32_t pba_size = ((p->nvectors + 63) / 64) * 8;
-    uint64_t v = 0;
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        if (addr + i < pba_size) {
-            v |= (uint64_t)p->msix_pba[addr + i] << (8 * i);
-        }
-    }
-    return v;
-}
-
-/* Writes to read-only blocks (MSI-X PBA, ISR) are dropped. */
-static void ignore_write(void *opaque, uint64_t addr, uint64_t val,
-                         unsigned size)
-{
-    (void)opaque;
-    (void)addr;
-    (void)val;
-    (void)size;
-}
-
-static const MemoryRegionOps msix_pba_ops = {
-    .read = msix_pba_read,
-    .write = ignore_write,
-    .valid = { .min_access_size = 4, .max_access_size = 8 },
-    .impl = { .min_access_size = 4, .max_access_size = 4 },
-};
-
-static void msix_reset_table(VirtIOPCIProxy *p)
-{
-    uint32_t i;
-
-    memset(p->msix_table, 0, (size_t)p->nvectors * PCI_MSIX_ENTRY_SIZE);
-    memset(p->msix_pba, 0, ((p->nvectors + 63) / 64) * 8);
-    for (i = 0; i < p->nvectors; i++) {
-        p->msix_table[i * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL] =
-            PCI_MSIX_ENTRY_CTRL_MASKBIT;
-    }
-}
-
-static bool msix_init_exclusive(VirtIOPCIProxy *p, Error **errp)
-{
-    PCIDevice *d = &p->pci_dev;
-    uint32_t table_size = p->nvectors * PCI_MSIX_ENTRY_SIZE;
-    uint32_t pba_size = ((p->nvectors + 63) / 64) * 8;
-    uint32_t pba_off = table_size, bar_size;
-    char *owner = pci_mr_owner(d);
-    char *name;
-    int cap;
-
-    if (p->nvectors > MSIX_MAX_VECTORS) {
-        error_setg(errp, "Invalid vector count %u", p->nvectors);
-        free(owner);
-        return false;
-    }
-    bar_size = table_size + pba_size;
-    if (bar_size <= MSIX_EXCLUSIVE_BAR_SIZE / 2) {
-        pba_off = MSIX_EXCLUSIVE_PBA_OFFSET;
-        bar_size = MSIX_EXCLUSIVE_BAR_SIZE;
-    } else {
-        bar_size = (uint32_t)pow2ceil64(bar_size);
-    }
-    cap = pci_add_capability(d, PCI_CAP_ID_MSIX, 0, MSIX_CAP_LENGTH, errp);
-    if (cap < 0) {
-        free(owner);
-        return false;
-    }
-    p->msix_cap = (uint8_t)cap;
-    p->msix_table = xzalloc(table_size ? table_size : 1);
-    p->msix_pba = xzalloc(pba_size ? pba_size : 1);
-    pci_set_word(d->config + cap + PCI_MSIX_FLAGS,
-                 (uint16_t)(p->nvectors - 1));
-    pci_set_long(d->config + cap + PCI_MSIX_TABLE, VIRTIO_MSIX_BAR);
-    pci_set_long(d->config + cap + PCI_MSIX_PBA, pba_off | VIRTIO_MSIX_BAR);
-    d->wmask[cap + PCI_MSIX_FLAGS + 1] |=
-        (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL) >> 8;
-    msix_reset_table(p);
-
-    name = xasprintf("%s-msix", d->name);
-    memory_region_init(&p->msix_bar, owner, name, bar_size);
-    free(name);
-    memory_region_init_io(&p->msix_table_mr, owner, &msix_table_ops, p,
-                          "msix-table", table_size);
-    memory_region_init_io(&p->msix_pba_mr, owner, &msix_pba_ops, p,
-                          "msix-pba", pba_size);
-    memory_region_add_subregion(&p->msix_bar, 0, &p->msix_table_mr);
-    memory_region_add_subregion(&p->msix_bar, pba_off, &p->msix_pba_mr);
-    pci_register_bar(d, VIRTIO_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY,
-                     &p->msix_bar);
-    p->msix_ready = true;
-    free(owner);
-    return true;
-}
-
-static void msix_fini(VirtIOPCIProxy *p)
-{
-    if (!p->msix_ready) {
-        return;
-    }
-    memory_region_del_subregion(&p->msix_bar, &p->msix_table_mr);
-    memory_region_del_subregion(&p->msix_bar, &p->msix_pba_mr);
-    memory_region_finalize(&p->msix_table_mr);
-    memory_region_finalize(&p->msix_pba_mr);
-    memory_region_finalize(&p->msix_bar);
-    pci_del_capability(&p->pci_dev, PCI_CAP_ID_MSIX, MSIX_CAP_LENGTH);
-    free(p->msix_table);
-    free(p->msix_pba);
-    p->msix_table = NULL;
-    p->msix_pba = NULL;
-    p->msix_ready = false;
-}
+/* ---- MSI-X (msix.c) ---- */
 
 /* A vector the driver assigns is kept only when it exists. */
 static uint16_t msix_checked_vector(VirtIOPCIProxy *p, uint64_t val)
 {
     val &= 0xffff;
-    return val < msix_nr_vectors(p) ? (uint16_t)val : VIRTIO_NO_VECTOR;
+    return val < msix_nr_vectors(&p->msix) ? (uint16_t)val
+                                           : VIRTIO_NO_VECTOR;
+}
+
+bool virtio_pci_msix_enabled(VirtIOPCIProxy *p)
+{
+    return msix_enabled(&p->msix);
 }
 
 /* ---- Interrupts ---- */
@@ -496,7 +103,7 @@ static void virtio_pci_notify(void *opaque, uint16_t vector)
 
     if (virtio_pci_msix_enabled(p)) {
         if (vector != VIRTIO_NO_VECTOR) {
-            msix_notify(p, vector);
+            msix_notify(&p->msix, vector);
         }
     } else {
         pci_set_irq(&p->pci_dev, p->vdev.isr & 1);
@@ -529,14 +136,7 @@ static void virtio_pci_qdev_reset(DeviceState *dev)
     VirtIOPCIProxy *p = VIRTIO_PCI(dev);
 
     virtio_pci_proxy_reset(p);
-    if (p->msix_ready) {
-        uint8_t *flags = p->pci_dev.config + p->msix_cap + PCI_MSIX_FLAGS;
-
-        pci_set_word(flags, pci_get_word(flags) &
-                     (uint16_t)~(PCI_MSIX_FLAGS_ENABLE |
-                                 PCI_MSIX_FLAGS_MASKALL));
-        msix_reset_table(p);
-    }
+    msix_reset(&p->msix);
 }
 
 static void virtio_pci_write_status(VirtIOPCIProxy *p, uint8_t val)
@@ -866,10 +466,15 @@ static uint64_t isr_read(void *opaque, uint64_t addr, unsigned size)
     return v;
 }
 
+/* The ISR is read-only: writes are dropped. */
+static void isr_write(void *opaque, uint64_t addr, uint64_t val,
+                      unsigned size)
+{
+}
 
 static const MemoryRegionOps virtio_pci_isr_ops = {
     .read = isr_read,
-    .write = ignore_write,
+    .write = isr_write,
     .impl = { .min_access_size = 1, .max_access_size = 4 },
 };
 
@@ -1141,7 +746,7 @@ static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
                                  NULL);
         p->backend = NULL;
     }
-    msix_fini(p);
+    msix_uninit(&p->msix);
     if (p->config_cap) {
         pci_del_capability(&p->pci_dev, PCI_CAP_ID_VNDR, VCAP_PCI_CFG_SIZE);
         p->config_cap = 0;
@@ -1171,7 +776,7 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     uint64_t size;
 
     /* On pc's conventional root bus "auto" keeps the legacy interface. */
-    p->legacy = p->disable_legacy != VIRTIO_ON_OFF_AUTO_ON;
+    p->legacy = p->disable_legacy != ON_OFF_AUTO_ON;
     p->modern = !p->disable_modern;
     if (!p->modern && !p->legacy) {
         error_setg(errp, "device cannot work as neither modern nor legacy "
@@ -1215,13 +820,14 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     if (p->nvectors) {
         Error *merr = NULL;
 
-        if (!msix_init_exclusive(p, &merr)) {
+        if (!msix_init_exclusive_bar(&p->msix, d, p->nvectors,
+                                     VIRTIO_MSIX_BAR, &merr)) {
             error_free(merr);
             p->nvectors = 0;
         }
     }
     if (p->legacy) {
-        size = VIRTIO_PCI_HDR_SIZE + (p->msix_ready ? 4 : 0) +
+        size = VIRTIO_PCI_HDR_SIZE + (p->msix.ready ? 4 : 0) +
                p->vdev.config_len;
         memory_region_init_io(&p->bar, owner, &virtio_pci_legacy_ops, p,
                               "virtio-pci", pow2ceil64(size));

@@ -14,6 +14,8 @@
 #ifndef QMACHINED_VIRTIO_PCI_H
 #define QMACHINED_VIRTIO_PCI_H
 
+#include "src/msix.h"
+#include "src/on-off-auto.h"
 #include "src/pci.h"
 #include "src/virtio.h"
 
@@ -21,12 +23,6 @@
 
 /* "vectors" not given: the device picks its default. */
 #define DEV_NVECTORS_UNSPECIFIED UINT32_MAX
-
-/* OnOffAuto property values, as QEMU's enum. */
-#define VIRTIO_ON_OFF_AUTO_AUTO 0
-#define VIRTIO_ON_OFF_AUTO_ON 1
-#define VIRTIO_ON_OFF_AUTO_OFF 2
-extern const PropertyInfo virtio_prop_on_off_auto;
 
 /* Modern BAR layout. */
 #define VIRTIO_PCI_MODERN_BAR_SIZE 0x4000
@@ -57,7 +53,7 @@ struct VirtIOPCIProxy {
 
     /* Properties. */
     uint32_t nvectors;
-    int32_t disable_legacy; /* VIRTIO_ON_OFF_AUTO_* */
+    int32_t disable_legacy; /* OnOffAuto */
     bool disable_modern;
     bool ioeventfd;
     bool ioeventfd_started; /* kicks go through "ioeventfd" (DRIVER_OK) */
@@ -77,11 +73,7 @@ struct VirtIOPCIProxy {
     bool modern_mapped;
 
     /* MSI-X (exclusive BAR 1). */
-    uint8_t msix_cap;
-    uint8_t *msix_table;
-    uint8_t *msix_pba;
-    MemoryRegion msix_bar, msix_table_mr, msix_pba_mr;
-    bool msix_ready;
+    MSIXState msix;
 };
 
 typedef struct VirtIOPCIClass {
@@ -99,8 +91,8 @@ OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
  * a device appends its own after these via its own Property table. */
 #define DEFINE_VIRTIO_PCI_PROPS()                                            \
     DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,            \
-                virtio_prop_on_off_auto, int32_t, .set_default = true,       \
-                .defval.i = VIRTIO_ON_OFF_AUTO_AUTO),                        \
+                on_off_auto_prop, int32_t, .set_default = true,              \
+                .defval.i = ON_OFF_AUTO_AUTO),                               \
     DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern,       \
                      false),                                                 \
     DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
@@ -110,16 +102,6 @@ bool virtio_pci_msix_enabled(VirtIOPCIProxy *proxy);
 
 /* The machine's RAM size (balloon), 128 MiB without a machine. */
 uint64_t virtio_machine_ram_size(void);
-
-/*
- * Default MACs 52:54:00:12:34:XX (XX from 0x56 up, first free), as
- * QEMU's qemu_macaddr_default_if_unset: fills mac when it is all zero,
- * else marks it used.  Release frees it again.
- */
-void net_macaddr_default_if_unset(uint8_t mac[6]);
-void net_macaddr_release(const uint8_t mac[6]);
-/* "macaddr" property type (6 bytes "52:54:00:12:34:56"). */
-extern const PropertyInfo net_prop_macaddr;
 
 void virtio_pci_register_types(void);
 void virtio_devices_register_types(void);

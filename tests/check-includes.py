@@ -18,6 +18,9 @@ directory, then src/: AM_CPPFLAGS) and fails when
     modules must not form a cycle;
   - a quoted include resolves to nothing in the tree (but config.h).
 
+KNOWN_CYCLES lists module cycles that exist and are tolerated until
+their owners break them; the check reports them and fails on any other.
+
 Before it checks the tree it checks itself on small trees with one
 violation each, so a check that could not fail fails.
 Usage: check-includes.py [TOP_SRCDIR]
@@ -33,6 +36,15 @@ FRONT_ENDS = {"src/main.c", "src/qtest.c", "src/qtest.h", "qmp/monitor.c",
 LAYER_NAMES = ("model", "commands", "front ends")
 INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', re.M)
 GENERATED = {"config.h"}
+
+# Tolerated module cycles (a cycle found must lie inside one of these).
+KNOWN_CYCLES = [
+    # The command-line parser split by subject: options.c calls the
+    # sub-parsers, whose headers include options.h for MachineOptions.
+    # Broken by moving MachineOptions into a header of its own.
+    {"src/options", "src/chardev", "src/machine-props", "src/memory-size",
+     "src/smp"},
+]
 
 
 def layer_of(path):
@@ -120,8 +132,10 @@ def cycles(edges):
     return sorted(out)
 
 
-def check(root):
+def check(root, known_cycles=()):
+    """Errors, and notes on tolerated cycles."""
     graph, errors = read_tree(root)
+    notes = []
     layer_edges, module_edges = {}, {}
     for f, targets in sorted(graph.items()):
         for t in targets:
@@ -138,9 +152,12 @@ def check(root):
     for comp in cycles(layer_edges):
         errors.append("layers include each other: " + " <-> ".join(comp))
     for comp in cycles(module_edges):
-        errors.append("modules include each other in a cycle: "
-                      + ", ".join(comp))
-    return errors
+        text = "modules include each other in a cycle: " + ", ".join(comp)
+        if any(set(comp) <= known for known in known_cycles):
+            notes.append(text + " (known, tolerated)")
+        else:
+            errors.append(text)
+    return errors, notes
 
 
 # Each: files {path: text}, and a word the error must contain.
@@ -166,7 +183,7 @@ def self_test():
                             exist_ok=True)
                 with open(os.path.join(tmp, path), "w") as fh:
                     fh.write(text)
-            errors = check(tmp)
+            errors, _ = check(tmp)
             if not any(want in e for e in errors):
                 print("check-includes: self-test missed %r in %s (got %s)"
                       % (want, sorted(files), errors))
@@ -183,10 +200,23 @@ def self_test():
                         exist_ok=True)
             with open(os.path.join(tmp, path), "w") as fh:
                 fh.write(text)
-        errors = check(tmp)
+        errors, _ = check(tmp)
         if errors:
             print("check-includes: self-test rejected a good tree: %s"
                   % errors)
+            return False
+    with tempfile.TemporaryDirectory() as tmp:
+        # A known cycle is tolerated; a bigger one is not.
+        for path, text in {"src/x.c": '#include "y.h"\n',
+                           "src/y.c": '#include "x.h"\n',
+                           "src/x.h": "", "src/y.h": ""}.items():
+            os.makedirs(os.path.join(tmp, os.path.dirname(path)),
+                        exist_ok=True)
+            with open(os.path.join(tmp, path), "w") as fh:
+                fh.write(text)
+        if check(tmp, [{"src/x", "src/y"}])[0] or \
+                not check(tmp, [{"src/x", "src/z"}])[0]:
+            print("check-includes: self-test: known cycles mishandled")
             return False
     return True
 
@@ -196,13 +226,13 @@ def main():
         os.path.dirname(os.path.abspath(__file__)), "..")
     if not self_test():
         return 1
-    errors = check(root)
-    for e in errors:
+    errors, notes = check(root, KNOWN_CYCLES)
+    for e in notes + errors:
         print("check-includes: " + e)
     if errors:
         return 1
-    print("check-includes: %s: includes point down, no cycles"
-          % os.path.normpath(root))
+    print("check-includes: %s: includes point down, no %scycles"
+          % (os.path.normpath(root), "other " if notes else ""))
     return 0
 
 

@@ -156,6 +156,48 @@ START_TEST(test_scalar_errors)
 }
 END_TEST
 
+static void check_visit_err(const char *type, const char *in,
+                            const char *msg)
+{
+    Error *err = NULL;
+    KeyvalScalar v;
+
+    ck_assert(!keyval_visit("p", keyval_type_from_qom(type), in, &v, &err));
+    ck_assert_str_eq(error_get_pretty(err), msg);
+    error_free(err);
+}
+
+START_TEST(test_visit)
+{
+    KeyvalScalar v;
+    int i;
+
+    ck_assert(keyval_type_from_qom("int") == KEYVAL_TYPE_INT64);
+    ck_assert(keyval_type_from_qom("uint16") == KEYVAL_TYPE_UINT16);
+    ck_assert(keyval_type_from_qom("str") == KEYVAL_TYPE_STR);
+    ck_assert(keyval_type_from_qom("OnOffAuto") == KEYVAL_TYPE_STR);
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_STR, "x", &v, NULL));
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_BOOL, "yes", &v, NULL) && v.b);
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_INT8, "-128", &v, NULL) &&
+              v.i == -128);
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_UINT32, "0xffffffff", &v, NULL)
+              && v.u == UINT32_MAX);
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_UINT64, "-1", &v, NULL) &&
+              v.u == UINT64_MAX);
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_SIZE, "1k", &v, NULL) &&
+              v.u == 1024);
+    check_visit_err("bool", "maybe", "Parameter 'p' expects 'on' or 'off'");
+    check_visit_err("int32", "x", "Parameter 'p' expects integer");
+    check_visit_err("int8", "128", "Parameter 'p' expects int8_t");
+    check_visit_err("int16", "-32769", "Parameter 'p' expects int16_t");
+    check_visit_err("uint8", "256", "Parameter 'p' expects uint8_t");
+    check_visit_err("uint32", "4294967296", "Parameter 'p' expects uint32_t");
+    check_visit_err("size", "1Q", "Parameter 'p' expects size");
+    ck_assert(keyval_visit_enum("p", "on", (const char *const[]){ "off", "on" },
+                                2, &i, NULL) && i == 1);
+}
+END_TEST
+
 static Suite *keyval_suite(void)
 {
     Suite *s = suite_create("keyval");
@@ -165,6 +207,7 @@ static Suite *keyval_suite(void)
     tcase_add_test(tc, test_keyval);
     tcase_add_test(tc, test_strtosz);
     tcase_add_test(tc, test_scalar_errors);
+    tcase_add_test(tc, test_visit);
     suite_add_tcase(s, tc);
     return s;
 }
