@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "src/runstate.h"
+#include "src/virtio-balloon.h"
 #include "src/virtio-pci.h"
 #include "src/util.h"
 

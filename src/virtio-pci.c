@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/pc.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
 
@@ -68,16 +67,6 @@
 static uint64_t size_mask(unsigned size)
 {
     return size >= 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
-}
-
-uint64_t virtio_machine_ram_size(void)
-{
-    PCMachine *pcm = pc_current_machine();
-
-    if (!pcm) {
-        return 128ULL << 20;
-    }
-    return pc_below_4g_mem_size(pcm) + pc_above_4g_mem_size(pcm);
 }
 
 /* ---- MSI-X (msix.c) ---- */

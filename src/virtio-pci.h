@@ -100,14 +100,12 @@ OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
 /* MSI-X state (tests). */
 bool virtio_pci_msix_enabled(VirtIOPCIProxy *proxy);
 
-/* The machine's RAM size (balloon), 128 MiB without a machine. */
-uint64_t virtio_machine_ram_size(void);
-
 void virtio_pci_register_types(void);
-void virtio_devices_register_types(void);
-/* Balloon (virtio-devices.c): QMP balloon / query-balloon. */
-bool virtio_balloon_set_target(int64_t target, Error **errp);
-bool virtio_balloon_query(uint64_t *actual, Error **errp);
+/* The devices on the proxy, one file each (src/virtio-*.c). */
+void virtio_balloon_register_types(void);
+void virtio_rng_register_types(void);
+void virtio_net_register_types(void);
+void virtio_serial_register_types(void);
 void e1000_register_types(void);
 
 #endif

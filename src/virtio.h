@@ -47,6 +47,8 @@
 #define VIRTIO_F_ORDER_PLATFORM 36
 #define VIRTIO_F_SR_IOV 37
 #define VIRTIO_F_RING_RESET 40
+/* vhost-user's bit, listed by devices a vhost-user backend may serve. */
+#define VHOST_USER_F_PROTOCOL_FEATURES 30
 
 /* Virtio device IDs. */
 #define VIRTIO_ID_NET 1
