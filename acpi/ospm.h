@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "src/error.h"
-#include "src/options.h"
+#include "src/machine-options.h"
 
 typedef enum OspmPolicyKind {
     OSPM_POLICY_LINUX,

@@ -3,7 +3,7 @@
 #define QMACHINED_MONITOR_H
 
 #include "src/error.h"
-#include "src/options.h"
+#include "src/sockets.h"
 
 /* Starts serving QMP on addr; returns false with errp set on failure. */
 bool monitor_listen(const ListenAddr *addr, Error **errp);

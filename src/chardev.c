@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "options-report.h"
 #include "util.h"
 
 const KeyvalOptDesc chardev_opts[] = {

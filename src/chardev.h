@@ -14,7 +14,7 @@
 
 #include "error.h"
 #include "keyval.h"
-#include "options.h"
+#include "sockets.h"
 
 /* The parameters of -chardev (QemuOpts; the implied one is "backend"). */
 extern const KeyvalOptDesc chardev_opts[];

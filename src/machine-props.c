@@ -8,6 +8,7 @@
 #include "keyval.h"
 #include "memory-size.h"
 #include "on-off-auto.h"
+#include "options-report.h"
 #include "smp.h"
 #include "util.h"
 

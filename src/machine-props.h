@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "error.h"
-#include "options.h"
+#include "machine-options.h"
 
 /* How the machine object stores and checks a property (qom-get/set). */
 typedef enum {

@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "memory.h"
 #include "options.h"
+#include "options-report.h"
 #include "pc.h"
 #include "qmp/commands.h"
 #include "qmp/monitor.h"

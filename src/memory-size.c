@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options-report.h"
 #include "util.h"
 
 /* QEMU rounds the RAM size up to its target page size. */

@@ -11,7 +11,7 @@
 
 #include "error.h"
 #include "keyval.h"
-#include "options.h"
+#include "machine-options.h"
 
 /* QEMU's default RAM size: 128 MiB. */
 #define MEMORY_SIZE_DEFAULT (128ULL << 20)

@@ -10,6 +10,7 @@
 
 #include "keyval.h"
 #include "object.h"
+#include "options-report.h"
 #include "util.h"
 
 #define CPU_RANGE_MAX 65536     /* elements one "a-b" may name */

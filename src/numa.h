@@ -14,7 +14,7 @@
 
 #include "backend.h"
 #include "error.h"
-#include "options.h"
+#include "machine-options.h"
 
 #define NUMA_MAX_NODES 128
 #define NUMA_DISTANCE_MIN 10

@@ -23,6 +23,7 @@
 #include "keyval.h"
 #include "machine-props.h"
 #include "memory-size.h"
+#include "options-report.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -177,38 +178,6 @@ typedef struct Parser {
     bool machine_defining;
     unsigned compat_monitors;
 } Parser;
-
-void options_warn(const char *fmt, ...)
-{
-    va_list ap;
-    char *text;
-    char *line;
-
-    va_start(ap, fmt);
-    text = xvasprintf(fmt, ap);
-    va_end(ap);
-    line = xasprintf("warning: %s", text);
-    options_report(NULL, NULL, line);
-    free(line);
-    free(text);
-}
-
-void options_report(const char *option, const char *arg, const char *text)
-{
-    size_t len = strlen(text);
-
-    if (option && arg) {
-        fprintf(stderr, "%s: %s %s: ", OPTIONS_PROGNAME, option, arg);
-    } else if (option) {
-        fprintf(stderr, "%s: %s: ", OPTIONS_PROGNAME, option);
-    } else {
-        fprintf(stderr, "%s: ", OPTIONS_PROGNAME);
-    }
-    fputs(text, stderr);
-    if (!len || text[len - 1] != '\n') {
-        fputc('\n', stderr);
-    }
-}
 
 /* Reports err at the current option and frees it; returns false. */
 static bool fail_here(Parser *p, Error *err)
@@ -1098,14 +1067,6 @@ static bool check_accels(Parser *p)
         free(list);
     }
     return true;
-}
-
-void listen_addr_clear(ListenAddr *a)
-{
-    free(a->path);
-    free(a->host);
-    free(a->port);
-    free(a->chardev_id);
 }
 
 static bool check_chardevs(Parser *p)

@@ -3,7 +3,7 @@
 #define QMACHINED_QTEST_H
 
 #include "error.h"
-#include "options.h"
+#include "sockets.h"
 
 bool qtest_listen(const ListenAddr *addr, Error **errp);
 void qtest_cleanup(void);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "keyval.h"
+#include "options-report.h"
 #include "util.h"
 
 /* pc's max_cpus (MachineClass); "none" has one CPU. */

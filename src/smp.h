@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "error.h"
-#include "options.h"
+#include "machine-options.h"
 
 /*
  * Checks the merged -smp keyval (strings; NULL: not given) against

@@ -110,6 +110,14 @@ static int listen_tcp(const char *host, const char *port, Error **errp)
     return fd;
 }
 
+void listen_addr_clear(ListenAddr *a)
+{
+    free(a->path);
+    free(a->host);
+    free(a->port);
+    free(a->chardev_id);
+}
+
 int socket_listen(const ListenAddr *addr, Error **errp)
 {
     switch (addr->kind) {

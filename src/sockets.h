@@ -21,6 +21,9 @@ typedef struct ListenAddr {
     char *chardev_id;   /* "charmonitor", "compat_monitor0", ... or NULL */
 } ListenAddr;
 
+/* Frees a's strings (not a itself). */
+void listen_addr_clear(ListenAddr *a);
+
 /* Returns a non-blocking listening descriptor for addr, or -1. */
 int socket_listen(const ListenAddr *addr, Error **errp);
 /* Human-readable form of addr ("unix:/path", "tcp:127.0.0.1:4444"). */
