@@ -10,6 +10,7 @@
 #include "json-out.h"
 #include "src/dimm.h"
 #include "src/memory.h"
+#include "src/memslots.h"
 #include "src/pc-hotplug.h"
 #include "src/pc.h"
 #include "src/util.h"
@@ -225,10 +226,34 @@ static const QapiType memslot_type = { .name = "QmachinedMemSlot",
                                        .members = memslot_members };
 QAPI_ARRAY_OF(memslot_list_type, memslot_type);
 
+/* Appends one QmachinedMemSlot to the array opaque. */
+static void memslot_append(void *opaque, unsigned id, const MemSlot *m)
+{
+    json_array_append_new(
+        opaque,
+        json_pack("{s:i, s:I, s:I, s:I, s:i, s:b, s:s, s:I}", "slot", (int)id,
+                  "guest-phys-addr", (json_int_t)m->guest_phys_addr,
+                  "memory-size", (json_int_t)m->memory_size, "userspace-addr",
+                  (json_int_t)m->userspace_addr, "flags", (int)m->flags,
+                  "readonly", (m->flags & MEMSLOT_FLAG_READONLY) != 0,
+                  "region", memory_region_name(m->mr), "region-offset",
+                  (json_int_t)m->region_offset));
+}
+
+json_t *memslots_to_json(const MemSlots *ms)
+{
+    json_t *arr = json_array();
+
+    memslots_foreach(ms, memslot_append, arr);
+    return arr;
+}
+
 bool qmp_cmd_query_memslots(QmpSession *s, json_t *args, json_t **ret,
                             Error **errp)
 {
-    *ret = pc_memslots_json();
+    PCMachine *pcm = pc_current_machine();
+
+    *ret = pcm ? memslots_to_json(pc_memslots(pcm)) : json_array();
     return true;
 }
 

@@ -86,6 +86,12 @@ void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list);
 /* commands-memory.c: qmachined's memslot table (a KVM view of the map) */
 extern const QapiType memslot_list_type;
 QmpCommandFunc qmp_cmd_query_memslots;
+/*
+ * The used slots of ms by ascending id as QmachinedMemSlot objects, a new
+ * reference (an array).
+ */
+typedef struct MemSlots MemSlots;
+json_t *memslots_to_json(const MemSlots *ms);
 /* commands-memory.c: the flat view of the "memory" address space */
 extern const QapiType memory_map_type;
 QmpCommandFunc qmp_cmd_query_memory_map;

@@ -179,27 +179,13 @@ const MemSlot *memslots_get(const MemSlots *ms, unsigned id)
     return &ms->slots[id];
 }
 
-json_t *memslots_to_json(const MemSlots *ms)
+void memslots_foreach(const MemSlots *ms, MemSlotFunc *fn, void *opaque)
 {
-    json_t *arr = json_array();
     unsigned i;
 
     for (i = 0; i < ms->nr_slots; i++) {
-        const MemSlot *m = &ms->slots[i];
-
-        if (!m->memory_size) {
-            continue;
+        if (ms->slots[i].memory_size) {
+            fn(opaque, i, &ms->slots[i]);
         }
-        json_array_append_new(
-            arr,
-            json_pack("{s:i, s:I, s:I, s:I, s:i, s:b, s:s, s:I}", "slot",
-                      (int)i, "guest-phys-addr",
-                      (json_int_t)m->guest_phys_addr, "memory-size",
-                      (json_int_t)m->memory_size, "userspace-addr",
-                      (json_int_t)m->userspace_addr, "flags", (int)m->flags,
-                      "readonly", (m->flags & MEMSLOT_FLAG_READONLY) != 0,
-                      "region", memory_region_name(m->mr), "region-offset",
-                      (json_int_t)m->region_offset));
     }
-    return arr;
 }

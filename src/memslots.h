@@ -11,8 +11,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "src/memory.h"
 
 #define MEMSLOT_FLAG_LOG_DIRTY_PAGES 1u
@@ -43,11 +41,8 @@ bool memslots_has_free_slot(const MemSlots *ms);
 /* The slot with this id, or NULL if the id is out of range or free. */
 const MemSlot *memslots_get(const MemSlots *ms, unsigned id);
 
-/*
- * The used slots by ascending id, a new reference: an array of objects
- * {"slot", "guest-phys-addr", "memory-size", "userspace-addr", "flags",
- * "readonly", "region", "region-offset"}.
- */
-json_t *memslots_to_json(const MemSlots *ms);
+/* Calls fn for each used slot, by ascending id. */
+typedef void MemSlotFunc(void *opaque, unsigned id, const MemSlot *slot);
+void memslots_foreach(const MemSlots *ms, MemSlotFunc *fn, void *opaque);
 
 #endif

@@ -991,8 +991,7 @@ PCMachine *pc_current_machine(void)
     return current_machine;
 }
 
-json_t *pc_memslots_json(void)
+const MemSlots *pc_memslots(const PCMachine *pcm)
 {
-    return current_machine ? memslots_to_json(current_machine->memslots)
-                           : json_array();
+    return pcm->memslots;
 }

@@ -18,7 +18,7 @@ typedef struct PCMachine PCMachine;
  */
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp);
 /* The KVM-style memslot table kept for the memory address space. */
-json_t *pc_memslots_json(void);
+const struct MemSlots *pc_memslots(const PCMachine *pcm);
 
 /* The machine built by pc_machine_create (NULL before). */
 PCMachine *pc_current_machine(void);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check-main.h"
+#include "qmp/commands.h"
 #include "src/memory.h"
 #include "src/memslots.h"
 #include "src/util.h"
