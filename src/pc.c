@@ -242,26 +242,6 @@ static void build_memory(PCMachine *pcm)
 }
 
 /*
- * A QOM device standing for an on-board chip, at QEMU's place in the
- * tree, so paths such as qtest's "ioapic" resolve to it.
- */
-static DeviceState *board_device(const char *type, Object *parent,
-                                 const char *name, Error **errp)
-{
-    DeviceState *dev = qdev_new(type);
-
-    if (parent) {
-        object_property_add_child(parent, name, OBJECT(dev));
-    }
-    if (!qdev_realize(dev, NULL, errp)) {
-        object_unref(dev);
-        return NULL;
-    }
-    object_unref(dev);
-    return dev;
-}
-
-/*
  * The PIT's channel 0 output is GSI 0; it goes high when the PIT resets,
  * before the interrupt controllers reset (which is why QEMU's "info irq"
  * counts IRQ 0 once at start and once more per reset while IRR stays 0).
@@ -308,48 +288,28 @@ static unsigned pc_apic_id_limit(const MachineOptions *opts)
     return id + 1;
 }
 
-/* The i8259 pair's QOM objects (after the DMA pair's, as in QEMU). */
-static bool create_pic_objects(PCMachine *pcm, Error **errp)
-{
-    DeviceState *dev;
-    int i;
-
-    for (i = 0; i < 2; i++) {
-        dev = board_device(TYPE_ISA_I8259, NULL, NULL, errp);
-        if (!dev) {
-            return false;
-        }
-        irq_register_gpio_in(dev, pcm->pic->chip[i].in, 8);
-        irq_register_gpio_out(dev, pcm->pic->chip[i].int_out, 1);
-    }
-    return true;
-}
-
-static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
+static void build_interrupts_and_platform(PCMachine *pcm)
 {
     MemoryRegion *sysmem = get_system_memory();
     Object *host = object_resolve_path("/machine/i440fx", NULL);
-    DeviceState *dev;
 
-    pcm->gsi = gsi_init();
-    pcm->pic = i8259_init(get_system_io(), NULL);
-    gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
-    pcm->ioapic = ioapic_init(sysmem);
+    pcm->ioapic = ioapic_init_child(host, "ioapic", sysmem);
     gsi_connect_ioapic(pcm->gsi, ioapic_get_irqs(pcm->ioapic));
-    ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq,
-                      pcm->pic);
-    dev = board_device(TYPE_IOAPIC, host, "ioapic", errp);
-    if (!dev) {
-        return false;
-    }
-    irq_register_gpio_in(dev, pcm->ioapic->in, IOAPIC_NUM_PINS);
-    pcm->hpet = hpet_init(sysmem, HPET_BASE);
 
     memory_region_init_io(&pcm->apic_msi, NULL, &apic_msi_ops, pcm,
                           "apic-msi", APIC_MSI_SIZE);
     memory_region_add_subregion_overlap(sysmem, APIC_MSI_BASE,
                                         &pcm->apic_msi, APIC_MSI_PRIORITY);
-    return true;
+}
+
+/* The i8259 pair (after the DMA pair, as in QEMU), then the HPET. */
+static void build_pic_and_hpet(PCMachine *pcm)
+{
+    pcm->pic = i8259_init(get_system_io(), NULL);
+    gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
+    ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq,
+                      pcm->pic);
+    pcm->hpet = hpet_init(get_system_memory(), HPET_BASE);
 }
 
 /* The machine being built (current_machine is set once it is complete). */
@@ -999,7 +959,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         if (!o) {
             error_setg(errp, "Memory backend '%s' not found", memdev);
             free(pcm);
-            return NULL;
+        return NULL;
         }
         machine_be = MEMORY_BACKEND(o);
         if (!opts->ram_size_set) {
@@ -1039,34 +999,29 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     memory_region_transaction_begin();
     build_memory(pcm);
-    pc_isa_create_objects(PC_ISA_OBJ_VAPIC);
+    pcm->gsi = gsi_init();
+    pcm->isa = pc_isa_new(get_system_io(), gsi_get_irqs(pcm->gsi));
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_VAPIC);
     pcm->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
                                i440fx_pci_memory(), pcm->ram_mr,
                                pcm->below_4g, pcm->above_4g, &i440fx_dev);
     machine_props_board(0);
-    if (!build_interrupts_and_platform(pcm, errp)) {
-        memory_region_transaction_commit();
-        return NULL;
-    }
+    build_interrupts_and_platform(pcm);
     pcm->piix3 = piix3_create(pcm->pci_bus, PIIX3_DEVFN,
                               gsi_get_irqs(pcm->gsi));
-    pc_isa_create_objects(PC_ISA_OBJ_DMA);
-    if (!create_pic_objects(pcm, errp)) {
-        memory_region_transaction_commit();
-        return NULL;
-    }
-    pc_isa_create_objects(PC_ISA_OBJ_RTC);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_DMA);
+    build_pic_and_hpet(pcm);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_RTC);
     machine_props_board(1);
-    pc_isa_create_objects(PC_ISA_OBJ_REST);
-    pcm->isa = pc_isa_init(get_system_io(), gsi_get_irqs(pcm->gsi),
-                           &(PCISAConfig){
-                               .ram_size = pcm->ram_size,
-                               .below_4g = pcm->below_4g,
-                               .above_4g = pcm->above_4g,
-                               .cpus = opts->smp_cpus ? opts->smp_cpus : 1,
-                               .apic_id_limit = pc_apic_id_limit(opts),
-                           });
-    pc_isa_create_objects(PC_ISA_OBJ_FW_CFG);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_REST);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_FW_CFG);
+    pc_isa_init(pcm->isa, &(PCISAConfig){
+                              .ram_size = pcm->ram_size,
+                              .below_4g = pcm->below_4g,
+                              .above_4g = pcm->above_4g,
+                              .cpus = opts->smp_cpus ? opts->smp_cpus : 1,
+                              .apic_id_limit = pc_apic_id_limit(opts),
+                          });
     piix3_ide_create(pcm->pci_bus, PIIX3_IDE_DEVFN);
     if (acpi) {
         /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
@@ -1126,3 +1081,4 @@ json_t *pc_memslots_json(void)
     return current_machine ? memslots_to_json(current_machine->memslots)
                            : json_array();
 }
+

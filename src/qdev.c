@@ -662,7 +662,7 @@ static bool device_set_realized(Object *obj, bool value, Error **errp)
         return false;
     }
     if (value && !dev->realized) {
-        if (!obj->parent) {
+        if (!obj->parent && qdev_get_machine()) {
             char *name = xasprintf("device[%d]", unattached_count++);
 
             object_property_add_child(
@@ -909,6 +909,7 @@ static void device_finalize(Object *obj)
     }
     free(dev->canonical_path);
     free(dev->id);
+    qemu_free_irqs(dev->gpio_in, dev->num_gpio_in);
 }
 
 static void device_class_init(ObjectClass *k, void *data)
@@ -927,6 +928,34 @@ static void device_class_init(ObjectClass *k, void *data)
     object_class_property_add_link(k, "parent_bus", TYPE_BUS,
                                    offsetof(DeviceState, parent_bus), NULL,
                                    0);
+}
+
+/* ---- GPIO lines ---- */
+
+void qdev_init_gpio_in(DeviceState *dev, qemu_irq_handler handler, int n)
+{
+    assert(!dev->gpio_in);
+    dev->gpio_in = qemu_allocate_irqs(handler, dev, n);
+    dev->num_gpio_in = n;
+}
+
+void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins, int n)
+{
+    assert(!dev->gpio_out);
+    dev->gpio_out = pins;
+    dev->num_gpio_out = n;
+}
+
+qemu_irq qdev_get_gpio_in(DeviceState *dev, int n)
+{
+    assert(n >= 0 && n < dev->num_gpio_in);
+    return dev->gpio_in[n];
+}
+
+void qdev_connect_gpio_out(DeviceState *dev, int n, qemu_irq line)
+{
+    assert(n >= 0 && n < dev->num_gpio_out);
+    dev->gpio_out[n] = line;
 }
 
 /* ---- Machine ---- */
