@@ -78,7 +78,10 @@ static const char *const bios_paths[] = {
 };
 #define BIOS_DEFAULT_SIZE (256 * KiB)
 
+/* The instance of the pc machine types (/machine). */
 struct PCMachine {
+    MachineState parent_obj;
+
     uint64_t ram_size, maxmem;
     uint64_t max_ram_below_4g;     /* 0: the default 3.5 GiB */
     unsigned slots;
@@ -102,7 +105,10 @@ struct PCMachine {
     PIIX4PMState *pm;
     MemSlots *memslots;
     PCISA *isa;            /* the legacy ISA devices (pc-isa.c) */
+    PCMemoryHotplug memhp; /* the DIMM handler's state (pc-hotplug.c) */
 };
+
+OBJECT_DECLARE_CASTS(PCMachine, MachineClass, PC_MACHINE, TYPE_PC_MACHINE)
 
 /*
  * The machine lives as long as the process (as QEMU's current_machine):
@@ -932,7 +938,8 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 {
     bool acpi;
-    PCMachine *pcm = xzalloc(sizeof(*pcm));
+    Object *machine = qdev_get_machine();
+    PCMachine *pcm;
     PCIDevice *i440fx_dev = NULL;
 
     const char *memdev = json_string_value(json_object_get(
@@ -942,13 +949,17 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     HostMemoryBackend *machine_be = NULL;
     NumaState *ns;
 
+    if (!machine || !object_dynamic_cast(machine, TYPE_PC_MACHINE)) {
+        error_setg(errp, "the machine is not a pc machine");
+        return NULL;
+    }
+    pcm = PC_MACHINE(machine);
     pcm->ram_size = opts->ram_size;
     pcm->slots = opts->slots;
     pcm->max_ram_below_4g = below ? strtoull(below, NULL, 10) : 0;
 
     memory_init();
     if (!pc_create_objects(opts, errp)) {
-        free(pcm);
         return NULL;
     }
     /* QEMU's order from here: vl.c, then machine_run_board_init. */
@@ -958,8 +969,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 
         if (!o) {
             error_setg(errp, "Memory backend '%s' not found", memdev);
-            free(pcm);
-        return NULL;
+            return NULL;
         }
         machine_be = MEMORY_BACKEND(o);
         if (!opts->ram_size_set) {
@@ -968,14 +978,12 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     ns = numa_parse(opts, errp);
     if (!ns) {
-        free(pcm);
         return NULL;
     }
     if (machine_be && machine_be->size != pcm->ram_size) {
         error_setg(errp, "Machine memory size does not match the size of "
                    "the memory backend");
         numa_free(ns);
-        free(pcm);
         return NULL;
     }
     pcm->maxmem = opts->maxmem > pcm->ram_size ? opts->maxmem
@@ -985,7 +993,6 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         (!strcmp(opts->machine_type, "pc-i440fx-7.2") &&
          !pc_board_checks(opts, pcm, errp))) {
         numa_free(ns);
-        free(pcm);
         return NULL;
     }
     acpi = machine_acpi_enabled(opts);
@@ -994,7 +1001,6 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
                               errp);
     numa_free(ns);
     if (!pcm->ram_mr) {
-        free(pcm);
         return NULL;
     }
     memory_region_transaction_begin();
@@ -1052,8 +1058,8 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     runstate_add_reset_hook(pc_reset, pcm);
     current_machine = pcm;
 
-    pc_memory_hotplug_init(pcm->ram_size, pcm->maxmem, pcm->slots,
-                           pcm->devmem_base, pcm->devmem_size,
+    pc_memory_hotplug_init(&pcm->memhp, pcm->ram_size, pcm->maxmem,
+                           pcm->slots, pcm->devmem_base, pcm->devmem_size,
                            pcm->devmem_size ? &pcm->device_memory : NULL,
                            acpi);
     if (!pc_create_devices(opts, errp)) {
@@ -1082,3 +1088,74 @@ json_t *pc_memslots_json(void)
                            : json_array();
 }
 
+/* ---- The machine types ---- */
+
+PCMemoryHotplug *pc_machine_memory_hotplug(Object *machine)
+{
+    if (!machine || !object_dynamic_cast(machine, TYPE_PC_MACHINE)) {
+        return NULL;
+    }
+    return &PC_MACHINE(machine)->memhp;
+}
+
+static void pc_machine_instance_init(Object *obj)
+{
+    /* ACPI is on until the board says otherwise (-machine acpi=off). */
+    PC_MACHINE(obj)->memhp.acpi_enabled = true;
+}
+
+/* The machine is the hotplug handler of memory devices (pc-hotplug.c). */
+static void pc_machine_class_init(ObjectClass *klass, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(klass);
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(klass);
+
+    (void)data;
+    mc->get_hotplug_handler = pc_machine_get_hotplug_handler;
+    hc->pre_plug = pc_machine_device_pre_plug;
+    hc->plug = pc_machine_device_plug;
+    hc->unplug_request = pc_machine_device_unplug_request;
+    hc->unplug = pc_machine_device_unplug;
+}
+
+static void pc_i440fx_7_2_machine_class_init(ObjectClass *klass, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(klass);
+
+    (void)data;
+    mc->name = "pc-i440fx-7.2";
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+}
+
+static const InterfaceInfo pc_machine_interfaces[] = {
+    { TYPE_HOTPLUG_HANDLER },
+    { NULL },
+};
+
+static const TypeInfo pc_machine_types[] = {
+    {
+        .name = TYPE_X86_MACHINE,
+        .parent = TYPE_MACHINE,
+        .abstract = true,
+    },
+    {
+        .name = TYPE_PC_MACHINE,
+        .parent = TYPE_X86_MACHINE,
+        .instance_size = sizeof(PCMachine),
+        .instance_init = pc_machine_instance_init,
+        .class_init = pc_machine_class_init,
+        .abstract = true,
+        .interfaces = pc_machine_interfaces,
+    },
+    {
+        .name = TYPE_PC_I440FX_7_2_MACHINE,
+        .parent = TYPE_PC_MACHINE,
+        .class_init = pc_i440fx_7_2_machine_class_init,
+    },
+};
+
+void pc_register_types(void)
+{
+    type_register_static_array(pc_machine_types,
+                               ARRAY_SIZE(pc_machine_types));
+}

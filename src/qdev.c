@@ -999,31 +999,12 @@ void qdev_register_types(void)
     type_register_static_array(qdev_types, ARRAY_SIZE(qdev_types));
 }
 
-/*
- * Stand-ins for the pc machine's type chain, registered only when the
- * machine module has not registered the real ones.
- */
-static const TypeInfo placeholder_machine_types[] = {
-    { .name = "x86-machine", .parent = TYPE_MACHINE, .abstract = true },
-    { .name = "generic-pc-machine", .parent = "x86-machine",
-      .abstract = true,
-      .interfaces = (const InterfaceInfo[]) {
-          { TYPE_HOTPLUG_HANDLER }, { NULL } } },
-    { .name = "pc-i440fx-7.2-machine", .parent = "generic-pc-machine" },
-};
-
 bool qdev_machine_init(const char *machine_type, Error **errp)
 {
     ObjectClass *k;
     Object *root;
-    size_t i;
 
     object_register_all_types();
-    for (i = 0; i < ARRAY_SIZE(placeholder_machine_types); i++) {
-        if (!object_class_by_name(placeholder_machine_types[i].name)) {
-            type_register_static(&placeholder_machine_types[i]);
-        }
-    }
     k = object_class_by_name(machine_type);
     if (!k || !object_class_dynamic_cast(k, TYPE_MACHINE) ||
         object_class_is_abstract(k)) {
