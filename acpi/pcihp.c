@@ -456,124 +456,14 @@ uint32_t acpi_pcihp_get_rmv(const AcpiPciHpState *s, int bsel)
 
 /* ---- PIIX4 ---- */
 
-typedef struct Piix4Hp {
-    PIIX4PMState *pm;
-    AcpiPciHpState *hp;
-    struct Piix4Hp *next;
-} Piix4Hp;
-
-static Piix4Hp *piix4_list;
-static DeviceReset *piix4_parent_reset;
-
 AcpiPciHpState *piix4_pcihp_get(PIIX4PMState *pm)
 {
-    Piix4Hp *e;
-
-    for (e = piix4_list; pm && e; e = e->next) {
-        if (e->pm == pm) {
-            return e->hp;
-        }
-    }
-    return NULL;
-}
-
-static AcpiPciHpState *handler_state(HotplugHandler *h)
-{
-    return piix4_pcihp_get(
-        (PIIX4PMState *)object_dynamic_cast(h, TYPE_PIIX4_PM));
-}
-
-static bool is_pci(DeviceState *dev)
-{
-    return object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE) != NULL;
-}
-
-static bool piix4_hp_pre_plug(HotplugHandler *h, DeviceState *dev,
-                              Error **errp)
-{
-    AcpiPciHpState *s = handler_state(h);
-
-    if (!is_pci(dev)) {
-        error_setg(errp, "acpi: device pre plug request for not supported"
-                   " device type: %s", object_get_typename(OBJECT(dev)));
-        return false;
-    }
-    return !s || acpi_pcihp_device_pre_plug(s, dev, errp);
-}
-
-static bool piix4_hp_plug(HotplugHandler *h, DeviceState *dev,
-                          Error **errp)
-{
-    AcpiPciHpState *s = handler_state(h);
-
-    (void)errp;
-    if (s && is_pci(dev)) {
-        acpi_pcihp_device_plug(s, dev);
-    }
-    return true;
-}
-
-static bool piix4_hp_unplug_request(HotplugHandler *h, DeviceState *dev,
-                                    Error **errp)
-{
-    AcpiPciHpState *s = handler_state(h);
-
-    if (!s || !is_pci(dev)) {
-        error_setg(errp, "acpi: device unplug request for not supported"
-                   " device type: %s", object_get_typename(OBJECT(dev)));
-        return false;
-    }
-    return acpi_pcihp_device_unplug_request(s, dev, errp);
-}
-
-static bool piix4_hp_unplug(HotplugHandler *h, DeviceState *dev,
-                            Error **errp)
-{
-    AcpiPciHpState *s = handler_state(h);
-
-    if (!s || !is_pci(dev)) {
-        error_setg(errp, "acpi: device unplug for not supported device"
-                   " type: %s", object_get_typename(OBJECT(dev)));
-        return false;
-    }
-    acpi_pcihp_device_unplug(s, dev);
-    return true;
-}
-
-/* The PM's own reset, then the hotplug state's (as QEMU's PIIX4 reset
- * ends). */
-static void piix4_hp_reset(DeviceState *dev)
-{
-    AcpiPciHpState *s;
-
-    if (piix4_parent_reset) {
-        piix4_parent_reset(dev);
-    }
-    s = piix4_pcihp_get(
-        (PIIX4PMState *)object_dynamic_cast(OBJECT(dev), TYPE_PIIX4_PM));
-    if (s) {
-        acpi_pcihp_reset(s);
-    }
+    return pm ? piix4_pm_get_pcihp(pm) : NULL;
 }
 
 static void piix4_hp_event(void *opaque)
 {
     piix4_send_gpe(opaque, PIIX4_GPE_PCI_HOTPLUG);
-}
-
-static void piix4_install_class_hooks(PIIX4PMState *pm)
-{
-    HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(pm);
-    DeviceClass *dc = DEVICE_GET_CLASS(pm);
-
-    hc->pre_plug = piix4_hp_pre_plug;
-    hc->plug = piix4_hp_plug;
-    hc->unplug_request = piix4_hp_unplug_request;
-    hc->unplug = piix4_hp_unplug;
-    if (dc->reset != piix4_hp_reset) {
-        piix4_parent_reset = dc->reset;
-        dc->reset = piix4_hp_reset;
-    }
 }
 
 AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
@@ -584,9 +474,8 @@ AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
         obj, "acpi-pci-hotplug-with-bridge-support", NULL);
     bool root = object_property_get_bool(obj, "acpi-root-pci-hotplug",
                                          NULL);
-    Piix4Hp *e;
+    AcpiPciHpState *hp;
 
-    piix4_install_class_hooks(pm);
     if (!bridges && !root) {
         return NULL;
     }
@@ -599,12 +488,9 @@ AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
     if (root) {
         qbus_set_hotplug_handler(&bus->qbus, obj);
     }
-    e = xzalloc(sizeof(*e));
-    e->pm = pm;
-    e->next = piix4_list;
-    piix4_list = e;
-    e->hp = acpi_pcihp_new(obj, bus, bus->address_space_io,
-                           ACPI_PCIHP_ADDR_PIIX4, bridges, root,
-                           piix4_hp_event, pm);
-    return e->hp;
+    hp = acpi_pcihp_new(obj, bus, bus->address_space_io,
+                        ACPI_PCIHP_ADDR_PIIX4, bridges, root, piix4_hp_event,
+                        pm);
+    piix4_pm_set_pcihp(pm, hp);
+    return hp;
 }

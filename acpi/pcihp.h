@@ -103,11 +103,11 @@ void acpi_pcihp_release_ejected(void);
 /*
  * PIIX4: creates the state at 0xae00 in the PM's bus I/O space (unless
  * both acpi-pci-hotplug-with-bridge-support and acpi-root-pci-hotplug are
- * off), makes the PM the hotplug handler of its bus (PCI devices: the
- * callbacks above; other types: QEMU's "not supported" errors), and
- * chains the PM's reset so that every PIIX4 reset also resets the hotplug
- * state.  Call once, right after piix4_pm_init(), before any -device.
- * Returns NULL when disabled.
+ * off), gives it to the PM (whose class's hotplug methods call the
+ * functions above for PCI devices, and whose reset resets it) and, with
+ * root hotplug on, makes the PM the hotplug handler of its bus.  Call
+ * once, right after piix4_pm_init(), before any -device.  Returns NULL
+ * when disabled.
  */
 AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm);
 /* The state piix4_pcihp_init() made for pm, or NULL. */

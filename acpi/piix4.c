@@ -4,8 +4,11 @@
  */
 #include "acpi/piix4.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "acpi/pcihp.h"
 
 #include "src/runstate.h"
 #include "src/util.h"
@@ -104,6 +107,8 @@ struct PIIX4PMState {
     uint8_t disable_s3;
     uint8_t disable_s4;
     uint8_t s4_val;
+
+    AcpiPciHpState *pcihp;      /* ACPI PCI hotplug; NULL: disabled */
 };
 
 OBJECT_DECLARE_CASTS(PIIX4PMState, PCIDeviceClass, PIIX4_PM, TYPE_PIIX4_PM)
@@ -459,6 +464,69 @@ static void piix4_pm_reset(DeviceState *dev)
     acpi_gpe_reset(&s->ar);
     acpi_update_sci(&s->ar, s->irq);
     pm_io_space_update(s);
+    /* As QEMU's PIIX4 reset ends: the PCI hotplug state. */
+    if (s->pcihp) {
+        acpi_pcihp_reset(s->pcihp);
+    }
+}
+
+/* ---- Hotplug handler (of the PM's PCI bus) ---- */
+
+static bool is_pci(DeviceState *dev)
+{
+    return object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE) != NULL;
+}
+
+static bool piix4_device_pre_plug(HotplugHandler *h, DeviceState *dev,
+                                  Error **errp)
+{
+    PIIX4PMState *s = PIIX4_PM(h);
+
+    if (!is_pci(dev)) {
+        error_setg(errp, "acpi: device pre plug request for not supported"
+                   " device type: %s", object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    return !s->pcihp || acpi_pcihp_device_pre_plug(s->pcihp, dev, errp);
+}
+
+static bool piix4_device_plug(HotplugHandler *h, DeviceState *dev,
+                              Error **errp)
+{
+    PIIX4PMState *s = PIIX4_PM(h);
+
+    (void)errp;
+    if (s->pcihp && is_pci(dev)) {
+        acpi_pcihp_device_plug(s->pcihp, dev);
+    }
+    return true;
+}
+
+static bool piix4_device_unplug_request(HotplugHandler *h, DeviceState *dev,
+                                        Error **errp)
+{
+    PIIX4PMState *s = PIIX4_PM(h);
+
+    if (!s->pcihp || !is_pci(dev)) {
+        error_setg(errp, "acpi: device unplug request for not supported"
+                   " device type: %s", object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    return acpi_pcihp_device_unplug_request(s->pcihp, dev, errp);
+}
+
+static bool piix4_device_unplug(HotplugHandler *h, DeviceState *dev,
+                                Error **errp)
+{
+    PIIX4PMState *s = PIIX4_PM(h);
+
+    if (!s->pcihp || !is_pci(dev)) {
+        error_setg(errp, "acpi: device unplug for not supported device"
+                   " type: %s", object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    acpi_pcihp_device_unplug(s->pcihp, dev);
+    return true;
 }
 
 static bool piix4_pm_realize(PCIDevice *d, Error **errp)
@@ -571,6 +639,7 @@ static void piix4_pm_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(klass);
 
     (void)data;
     k->realize = piix4_pm_realize;
@@ -585,6 +654,10 @@ static void piix4_pm_class_init(ObjectClass *klass, void *data)
     dc->user_creatable = false;
     dc->hotpluggable = false;
     device_class_set_props(dc, piix4_pm_properties);
+    hc->pre_plug = piix4_device_pre_plug;
+    hc->plug = piix4_device_plug;
+    hc->unplug_request = piix4_device_unplug_request;
+    hc->unplug = piix4_device_unplug;
 }
 
 static const InterfaceInfo piix4_pm_interfaces[] = {
@@ -656,6 +729,17 @@ void piix4_send_gpe(PIIX4PMState *s, uint8_t bits)
 void piix4_pm_power_button(PIIX4PMState *s)
 {
     acpi_pm1_evt_power_down(&s->ar);
+}
+
+void piix4_pm_set_pcihp(PIIX4PMState *s, AcpiPciHpState *hp)
+{
+    assert(!s->pcihp);
+    s->pcihp = hp;
+}
+
+AcpiPciHpState *piix4_pm_get_pcihp(const PIIX4PMState *s)
+{
+    return s->pcihp;
 }
 
 PCIDevice *piix4_pm_pci_device(PIIX4PMState *s)

@@ -36,6 +36,7 @@
 #define PIIX4_GPE_MEM_HOTPLUG 0x08
 
 typedef struct PIIX4PMState PIIX4PMState;
+typedef struct AcpiPciHpState AcpiPciHpState;
 
 /*
  * Creates and realizes PIIX4_PM at devfn on bus: config bytes as QEMU
@@ -60,6 +61,15 @@ void piix4_pm_machine_ready(PIIX4PMState *s);
 void piix4_send_gpe(PIIX4PMState *s, uint8_t bits);
 /* The power button (system_powerdown runs it through the hook). */
 void piix4_pm_power_button(PIIX4PMState *s);
+
+/*
+ * The PM is the hotplug handler of its PCI bus (its class's methods):
+ * PCI devices go to its ACPI PCI hotplug state (acpi/pcihp.h), set once
+ * by piix4_pcihp_init; other types fail with QEMU's "not supported"
+ * errors.  Each PIIX4 reset also resets that state.
+ */
+void piix4_pm_set_pcihp(PIIX4PMState *s, AcpiPciHpState *hp);
+AcpiPciHpState *piix4_pm_get_pcihp(const PIIX4PMState *s);
 
 PCIDevice *piix4_pm_pci_device(PIIX4PMState *s);
 AcpiRegs *piix4_pm_acpi_regs(PIIX4PMState *s);

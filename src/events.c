@@ -74,12 +74,11 @@ void machine_event_unsubscribe(MachineEventFn *fn, void *opaque)
     }
 }
 
-/* Stamps ev with the wall clock and hands it to every subscriber. */
+/* Hands ev to every subscriber. */
 static void deliver(MachineEvent *ev)
 {
     size_t i;
 
-    ev->timestamp_us = loop_realtime_ns() / 1000;
     /* A sink may unsubscribe itself while we iterate: walk backwards. */
     for (i = n_sinks; i-- > 0;) {
         if (i < n_sinks) {
@@ -105,6 +104,11 @@ void machine_event_emit(MachineEvent *ev)
 {
     Throttle *t = throttle_of(ev->kind);
 
+    /*
+     * Stamped when emitted, as QEMU builds the message (timestamp
+     * included) before its monitor decides to hold it.
+     */
+    ev->timestamp_us = loop_realtime_ns() / 1000;
     if (!t) {
         deliver(ev);
         return;

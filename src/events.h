@@ -7,8 +7,8 @@
  *
  * Rate limiting is done here, as QEMU's monitor does it: a throttled kind
  * (BALLOON_CHANGE) is delivered at once when none was delivered in the
- * last period, otherwise the newest one is held and delivered (with a new
- * timestamp) when the period ends.
+ * last period, otherwise the newest one is held and delivered (with the time
+ * it was emitted) when the period ends.
  */
 #ifndef QMACHINED_EVENTS_H
 #define QMACHINED_EVENTS_H

@@ -37,11 +37,17 @@
 #define FD_DIR_DSKCHG 0x80
 
 struct FDCtrlState {
+    ISADevice parent_obj;
+    /* Set by the board before realize: base 0x3f0, IRQ 6. */
+    uint16_t base;
+    qemu_irq irq;
+    /* Registers. */
     uint8_t srb, dor, tdr, msr, dsr;
     uint8_t cur_drv;
-    qemu_irq irq;
     ISAPortioRange regs, dir;
 };
+
+OBJECT_DECLARE_CASTS(FDCtrlState, DeviceClass, ISA_FDC, TYPE_ISA_FDC)
 
 static uint8_t fdc_read(void *opaque, uint32_t port)
 {
@@ -120,15 +126,49 @@ void fdc_reset(FDCtrlState *s)
     qemu_irq_lower(s->irq);
 }
 
-FDCtrlState *fdc_init(MemoryRegion *io, uint16_t base, qemu_irq irq)
+static bool fdc_realize(DeviceState *dev, Error **errp)
 {
-    FDCtrlState *s = xzalloc(sizeof(*s));
+    FDCtrlState *s = ISA_FDC(dev);
+    MemoryRegion *io = s->parent_obj.io;
 
-    s->irq = irq;
-    isa_portio_init(&s->regs, io, "fdc", base + FD_REG_SRB, 5, fdc_read,
+    (void)errp;
+    isa_portio_init(&s->regs, io, "fdc", s->base + FD_REG_SRB, 5, fdc_read,
                     fdc_write, s);
-    isa_portio_init(&s->dir, io, "fdc", base + FD_REG_DIR, 1, fdc_read,
+    isa_portio_init(&s->dir, io, "fdc", s->base + FD_REG_DIR, 1, fdc_read,
                     fdc_write, s);
     fdc_reset(s);
+    return true;
+}
+
+static void fdc_qdev_reset(DeviceState *dev)
+{
+    fdc_reset(ISA_FDC(dev));
+}
+
+static void fdc_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = fdc_realize;
+    dc->reset = fdc_qdev_reset;
+}
+
+const TypeInfo fdc_type_info = {
+    .name = TYPE_ISA_FDC,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(FDCtrlState),
+    .class_size = sizeof(DeviceClass),
+    .class_init = fdc_class_init,
+};
+
+FDCtrlState *fdc_init(MemoryRegion *io, uint16_t base, qemu_irq irq)
+{
+    FDCtrlState *s = ISA_FDC(qdev_new(TYPE_ISA_FDC));
+
+    s->parent_obj.io = io;
+    s->base = base;
+    s->irq = irq;
+    isa_realize_board(s);
     return s;
 }

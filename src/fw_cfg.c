@@ -50,15 +50,22 @@ typedef struct FWCfgFile {
 } FWCfgFile;
 
 struct FWCfgState {
+    SysBusDevice parent_obj;
+    /* Set by the board before realize. */
+    MemoryRegion *io;
+    uint16_t base, dma_base;
+    AddressSpace *dma_as;
+    /* Items and registers. */
     FWCfgEntry entries[2][FW_CFG_MAX_ENTRY];
     FWCfgFile files[FW_CFG_MAX_FILES];
     unsigned nr_files;
     uint16_t cur_entry;
     uint32_t cur_offset;
     uint64_t dma_addr;
-    AddressSpace *dma_as;
     MemoryRegion ctl_io, dma_io;
 };
+
+OBJECT_DECLARE_CASTS(FWCfgState, DeviceClass, FW_CFG, "fw_cfg")
 
 static FWCfgEntry *current(FWCfgState *s)
 {
@@ -353,22 +360,74 @@ void fw_cfg_reset(FWCfgState *s)
     fw_cfg_select(s, FW_CFG_SIGNATURE);
 }
 
-FWCfgState *fw_cfg_init_io_dma(MemoryRegion *io, uint16_t base,
-                               uint16_t dma_base, AddressSpace *dma_as)
+static bool fw_cfg_io_realize(DeviceState *dev, Error **errp)
 {
-    FWCfgState *s = xzalloc(sizeof(*s));
+    FWCfgState *s = FW_CFG(dev);
     static const char sig[4] = { 'Q', 'E', 'M', 'U' };
 
-    s->dma_as = dma_as;
+    (void)errp;
     fw_cfg_add_bytes(s, FW_CFG_SIGNATURE, sig, sizeof(sig));
     fw_cfg_add_i32(s, FW_CFG_ID, FW_CFG_VERSION | FW_CFG_VERSION_DMA);
     rebuild_file_dir(s);
     memory_region_init_io(&s->ctl_io, NULL, &ctl_ops, s, "fwcfg",
                           FW_CFG_CTL_SIZE);
-    memory_region_add_subregion(io, base, &s->ctl_io);
     memory_region_init_io(&s->dma_io, NULL, &dma_ops, s, "fwcfg.dma",
                           FW_CFG_DMA_SIZE);
-    memory_region_add_subregion(io, dma_base, &s->dma_io);
+    if (s->io) {
+        memory_region_add_subregion(s->io, s->base, &s->ctl_io);
+        memory_region_add_subregion(s->io, s->dma_base, &s->dma_io);
+    }
     fw_cfg_reset(s);
+    return true;
+}
+
+static void fw_cfg_qdev_reset(DeviceState *dev)
+{
+    fw_cfg_reset(FW_CFG(dev));
+}
+
+static void fw_cfg_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    DEVICE_CLASS(klass)->reset = fw_cfg_qdev_reset;
+}
+
+static void fw_cfg_io_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    DEVICE_CLASS(klass)->realize = fw_cfg_io_realize;
+}
+
+const TypeInfo fw_cfg_type_info = {
+    .name = "fw_cfg",
+    .parent = TYPE_SYS_BUS_DEVICE,
+    .instance_size = sizeof(FWCfgState),
+    .class_size = sizeof(DeviceClass),
+    .class_init = fw_cfg_class_init,
+    .abstract = true,
+};
+
+const TypeInfo fw_cfg_io_type_info = {
+    .name = TYPE_FW_CFG_IO,
+    .parent = "fw_cfg",
+    .class_size = sizeof(DeviceClass),
+    .class_init = fw_cfg_io_class_init,
+};
+
+/* Under a machine the device is /machine/fw_cfg, as in QEMU. */
+FWCfgState *fw_cfg_init_io_dma(MemoryRegion *io, uint16_t base,
+                               uint16_t dma_base, AddressSpace *dma_as)
+{
+    FWCfgState *s = FW_CFG(qdev_new(TYPE_FW_CFG_IO));
+    Object *machine = qdev_get_machine();
+
+    s->io = io;
+    s->base = base;
+    s->dma_base = dma_base;
+    s->dma_as = dma_as;
+    if (machine) {
+        object_property_add_child(machine, "fw_cfg", OBJECT(s));
+    }
+    isa_realize_board(s);
     return s;
 }

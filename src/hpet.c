@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include "sysbus.h"
 #include "util.h"
 
 #define HPET_SIZE 0x400
@@ -42,6 +43,11 @@
 #define HPET_PC_INTCAP 0x4u
 
 struct HPETState {
+    SysBusDevice parent_obj;
+    /* Set by the board before realize (sysmem NULL: not mapped). */
+    MemoryRegion *sysmem;
+    uint64_t base;
+    /* Registers. */
     MemoryRegion mr;
     uint64_t config;
     uint64_t isr;
@@ -52,6 +58,8 @@ struct HPETState {
         uint64_t fsb;
     } timer[HPET_NUM_TIMERS];
 };
+
+OBJECT_DECLARE_CASTS(HPETState, DeviceClass, HPET, TYPE_HPET)
 
 static uint64_t capabilities(void)
 {
@@ -172,17 +180,74 @@ void hpet_reset(HPETState *s)
     }
 }
 
-HPETState *hpet_init(MemoryRegion *sysmem, uint64_t base)
+static bool hpet_realize(DeviceState *dev, Error **errp)
 {
-    HPETState *s = xzalloc(sizeof(*s));
+    HPETState *s = HPET(dev);
 
+    (void)errp;
     hpet_reset(s);
     memory_region_init_io(&s->mr, NULL, &hpet_ops, s, "hpet", HPET_SIZE);
-    memory_region_add_subregion(sysmem, base, &s->mr);
+    if (s->sysmem) {
+        memory_region_add_subregion(s->sysmem, s->base, &s->mr);
+    }
+    return true;
+}
+
+static void hpet_unrealize(DeviceState *dev)
+{
+    HPETState *s = HPET(dev);
+
+    if (s->sysmem) {
+        memory_region_del_subregion(s->sysmem, &s->mr);
+    }
+    memory_region_finalize(&s->mr);
+}
+
+static void hpet_qdev_reset(DeviceState *dev)
+{
+    hpet_reset(HPET(dev));
+}
+
+static void hpet_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = hpet_realize;
+    dc->unrealize = hpet_unrealize;
+    dc->reset = hpet_qdev_reset;
+    /* A sysbus device: QEMU refuses it in -device and device_add. */
+    dc->user_creatable = false;
+}
+
+static const TypeInfo hpet_type_info = {
+    .name = TYPE_HPET,
+    .parent = TYPE_SYS_BUS_DEVICE,
+    .instance_size = sizeof(HPETState),
+    .class_size = sizeof(DeviceClass),
+    .class_init = hpet_class_init,
+};
+
+void hpet_register_types(void)
+{
+    type_register_static(&hpet_type_info);
+}
+
+HPETState *hpet_init(MemoryRegion *sysmem, uint64_t base)
+{
+    HPETState *s = HPET(qdev_new(TYPE_HPET));
+
+    s->sysmem = sysmem;
+    s->base = base;
+    sysbus_realize_board(DEVICE(s));
     return s;
 }
 
 void hpet_free(HPETState *s)
 {
-    free(s);
+    if (s) {
+        object_unparent(OBJECT(s));
+        qdev_unrealize(DEVICE(s));
+        object_unref(OBJECT(s));
+    }
 }

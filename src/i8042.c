@@ -88,13 +88,18 @@ typedef struct PS2Queue {
 } PS2Queue;
 
 struct I8042State {
+    ISADevice parent_obj;
+    /* Set by the board before realize: IRQ 1 and 12. */
+    qemu_irq kbd_irq, mouse_irq;
+    /* Registers. */
     uint8_t status, mode, outport, write_cmd;
     uint8_t obdata, obsrc, cbdata, pending;
     bool translate;
     PS2Queue kbd, mouse;
-    qemu_irq kbd_irq, mouse_irq;
     MemoryRegion data_io, cmd_io;
 };
+
+OBJECT_DECLARE_CASTS(I8042State, DeviceClass, I8042, TYPE_I8042)
 
 /* ---- PS/2 queues -------------------------------------------------------- */
 
@@ -454,21 +459,53 @@ void i8042_reset(I8042State *s)
     i8042_deassert(s);
 }
 
-I8042State *i8042_init(MemoryRegion *io, qemu_irq kbd_irq,
-                       qemu_irq mouse_irq)
+static bool i8042_realize(DeviceState *dev, Error **errp)
 {
-    I8042State *s = xzalloc(sizeof(*s));
+    I8042State *s = I8042(dev);
 
-    s->kbd_irq = kbd_irq;
-    s->mouse_irq = mouse_irq;
+    (void)errp;
     memory_region_init_io(&s->data_io, NULL, &i8042_data_ops, s,
                           "i8042-data", 1);
-    memory_region_add_subregion(io, 0x60, &s->data_io);
+    isa_register_ioport(&s->parent_obj, &s->data_io, 0x60);
     memory_region_init_io(&s->cmd_io, NULL, &i8042_cmd_ops, s, "i8042-cmd",
                           1);
-    memory_region_add_subregion(io, 0x64, &s->cmd_io);
+    isa_register_ioport(&s->parent_obj, &s->cmd_io, 0x64);
     s->mode = MODE_KBD_INT | MODE_MOUSE_INT;
     s->status = STAT_CMD | STAT_UNLOCKED;
     s->outport = OUT_RESET | OUT_A20 | OUT_ONES;
+    return true;
+}
+
+static void i8042_qdev_reset(DeviceState *dev)
+{
+    i8042_reset(I8042(dev));
+}
+
+static void i8042_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = i8042_realize;
+    dc->reset = i8042_qdev_reset;
+}
+
+const TypeInfo i8042_type_info = {
+    .name = TYPE_I8042,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(I8042State),
+    .class_size = sizeof(DeviceClass),
+    .class_init = i8042_class_init,
+};
+
+I8042State *i8042_init(MemoryRegion *io, qemu_irq kbd_irq,
+                       qemu_irq mouse_irq)
+{
+    I8042State *s = I8042(qdev_new(TYPE_I8042));
+
+    s->parent_obj.io = io;
+    s->kbd_irq = kbd_irq;
+    s->mouse_irq = mouse_irq;
+    isa_realize_board(s);
     return s;
 }

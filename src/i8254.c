@@ -37,10 +37,16 @@ typedef struct PITChannel {
 } PITChannel;
 
 struct PITState {
-    PITChannel ch[3];
+    ISADevice parent_obj;
+    /* Set by the board before realize. */
+    uint16_t base;
     qemu_irq irq0;
+    /* Registers. */
+    PITChannel ch[3];
     MemoryRegion io;
 };
+
+OBJECT_DECLARE_CASTS(PITState, DeviceClass, ISA_PIT, TYPE_ISA_PIT)
 
 /* Ticks since the channel's count was loaded: the clock stands still. */
 static uint64_t pit_elapsed(const PITChannel *c)
@@ -259,18 +265,51 @@ void pit_get_channel_info(PITState *pit, int channel, int *gate, int *mode,
     *out = pit_get_out(c);
 }
 
-PITState *pit_init(MemoryRegion *io, uint16_t base, qemu_irq irq0)
+static bool pit_realize(DeviceState *dev, Error **errp)
 {
-    PITState *pit = xzalloc(sizeof(*pit));
+    PITState *pit = ISA_PIT(dev);
     int i;
 
-    pit->irq0 = irq0;
+    (void)errp;
     for (i = 0; i < 3; i++) {
         pit->ch[i].mode = 3;
         pit->ch[i].gate = i != 2;
         pit->ch[i].count = 0x10000;
     }
     memory_region_init_io(&pit->io, NULL, &pit_ops, pit, "pit", 4);
-    memory_region_add_subregion(io, base, &pit->io);
+    isa_register_ioport(&pit->parent_obj, &pit->io, pit->base);
+    return true;
+}
+
+static void pit_qdev_reset(DeviceState *dev)
+{
+    pit_reset(ISA_PIT(dev));
+}
+
+static void pit_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = pit_realize;
+    dc->reset = pit_qdev_reset;
+}
+
+const TypeInfo pit_type_info = {
+    .name = TYPE_ISA_PIT,
+    .parent = "pit-common",
+    .instance_size = sizeof(PITState),
+    .class_size = sizeof(DeviceClass),
+    .class_init = pit_class_init,
+};
+
+PITState *pit_init(MemoryRegion *io, uint16_t base, qemu_irq irq0)
+{
+    PITState *pit = ISA_PIT(qdev_new(TYPE_ISA_PIT));
+
+    pit->parent_obj.io = io;
+    pit->base = base;
+    pit->irq0 = irq0;
+    isa_realize_board(pit);
     return pit;
 }

@@ -36,7 +36,11 @@ typedef struct DMAChannel {
 } DMAChannel;
 
 struct I8257State {
+    ISADevice parent_obj;
+    /* Set by the board before realize. */
+    uint16_t base, page_base;
     unsigned dshift;
+    /* Registers. */
     uint8_t status, command, mask, flip_flop;
     DMAChannel chan[4];
     MemoryRegion chan_io, cont_io;
@@ -202,21 +206,58 @@ void i8257_reset(I8257State *d)
     cont_write(d, (uint64_t)CONT_MASTER_CLEAR << d->dshift, 0, 1);
 }
 
+OBJECT_DECLARE_CASTS(I8257State, DeviceClass, I8257, TYPE_I8257)
+
+static bool i8257_realize(DeviceState *dev, Error **errp)
+{
+    I8257State *d = I8257(dev);
+    MemoryRegion *io = d->parent_obj.io;
+    uint64_t size = 8u << d->dshift;
+
+    (void)errp;
+    memory_region_init_io(&d->chan_io, NULL, &chan_ops, d, "dma-chan", size);
+    isa_register_ioport(&d->parent_obj, &d->chan_io, d->base);
+    isa_portio_init(&d->page[0], io, "dma-page", d->page_base + 1, 3,
+                    page_read, page_write, d);
+    isa_portio_init(&d->page[1], io, "dma-page", d->page_base + 7, 1,
+                    page_read, page_write, d);
+    memory_region_init_io(&d->cont_io, NULL, &cont_ops, d, "dma-cont", size);
+    isa_register_ioport(&d->parent_obj, &d->cont_io, d->base + size);
+    i8257_reset(d);
+    return true;
+}
+
+static void i8257_qdev_reset(DeviceState *dev)
+{
+    i8257_reset(I8257(dev));
+}
+
+static void i8257_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = i8257_realize;
+    dc->reset = i8257_qdev_reset;
+}
+
+const TypeInfo i8257_type_info = {
+    .name = TYPE_I8257,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(I8257State),
+    .class_size = sizeof(DeviceClass),
+    .class_init = i8257_class_init,
+};
+
 I8257State *i8257_init(MemoryRegion *io, uint16_t base, unsigned dshift,
                        uint16_t page_base)
 {
-    I8257State *d = xzalloc(sizeof(*d));
-    uint64_t size = 8u << dshift;
+    I8257State *d = I8257(qdev_new(TYPE_I8257));
 
+    d->parent_obj.io = io;
+    d->base = base;
     d->dshift = dshift;
-    memory_region_init_io(&d->chan_io, NULL, &chan_ops, d, "dma-chan", size);
-    memory_region_add_subregion(io, base, &d->chan_io);
-    isa_portio_init(&d->page[0], io, "dma-page", page_base + 1, 3,
-                    page_read, page_write, d);
-    isa_portio_init(&d->page[1], io, "dma-page", page_base + 7, 1,
-                    page_read, page_write, d);
-    memory_region_init_io(&d->cont_io, NULL, &cont_ops, d, "dma-cont", size);
-    memory_region_add_subregion(io, base + size, &d->cont_io);
-    i8257_reset(d);
+    d->page_base = page_base;
+    isa_realize_board(d);
     return d;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isa.h"
 #include "qdev.h"
 #include "sysbus.h"
 #include "util.h"
@@ -47,7 +48,11 @@ enum {
 #define SPURIOUS_IRQ 7
 #define NO_PRIORITY 8
 
+OBJECT_DECLARE_CASTS(I8259Chip, DeviceClass, I8259_CHIP, TYPE_ISA_I8259)
+
 static I8259State *default_pair;
+
+static void i8259_qdev_reset(DeviceState *dev);
 
 /*
  * Priority level (0 highest) of the best request in bits, counting from
@@ -331,16 +336,49 @@ static const MemoryRegionOps elcr_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 1 },
 };
 
-static void chip_init(I8259State *s, I8259Chip *c, bool master)
+static bool i8259_realize(DeviceState *dev, Error **errp)
 {
-    c->pair = s;
-    c->master = master;
-    c->elcr_mask = master ? I8259_MASTER_ELCR_MASK : I8259_SLAVE_ELCR_MASK;
-    c->in = qemu_allocate_irqs(chip_input, c, 8);
+    I8259Chip *c = I8259_CHIP(dev);
+
+    (void)errp;
+    qdev_init_gpio_in(dev, chip_input, 8);
+    qdev_init_gpio_out(dev, c->int_out, 1);
     memory_region_init_io(&c->base_io, "isa-i8259", &pic_port_ops, c,
                           "pic", 2);
     memory_region_init_io(&c->elcr_io, "isa-i8259", &elcr_ops, c,
                           "elcr", 1);
+    isa_register_ioport(&c->parent_obj, &c->base_io, c->iobase);
+    isa_register_ioport(&c->parent_obj, &c->elcr_io, c->elcr_addr);
+    return true;
+}
+
+static void i8259_unrealize(DeviceState *dev)
+{
+    I8259Chip *c = I8259_CHIP(dev);
+    MemoryRegion *regions[] = { &c->base_io, &c->elcr_io };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(regions); i++) {
+        MemoryRegion *container = memory_region_get_container(regions[i]);
+
+        if (container) {
+            memory_region_del_subregion(container, regions[i]);
+        }
+        memory_region_finalize(regions[i]);
+    }
+}
+
+static void chip_init(I8259State *s, I8259Chip *c, MemoryRegion *io,
+                      bool master)
+{
+    object_initialize(c, sizeof(*c), TYPE_ISA_I8259);
+    c->parent_obj.io = io;
+    c->master = master;
+    c->pair = s;
+    c->iobase = master ? I8259_MASTER_IOBASE : I8259_SLAVE_IOBASE;
+    c->elcr_addr = master ? I8259_MASTER_ELCR : I8259_SLAVE_ELCR;
+    c->elcr_mask = master ? I8259_MASTER_ELCR_MASK : I8259_SLAVE_ELCR_MASK;
+    sysbus_realize_board(DEVICE(c));
 }
 
 I8259State *i8259_init(MemoryRegion *io, qemu_irq parent_irq)
@@ -350,21 +388,16 @@ I8259State *i8259_init(MemoryRegion *io, qemu_irq parent_irq)
     I8259Chip *sl = &s->chip[1];
     int i;
 
-    chip_init(s, m, true);
-    chip_init(s, sl, false);
-    m->int_out[0] = parent_irq;
-    sl->int_out[0] = m->in[I8259_CASCADE_IRQ];
+    chip_init(s, m, io, true);
+    chip_init(s, sl, io, false);
+    qdev_connect_gpio_out(DEVICE(m), 0, parent_irq);
+    qdev_connect_gpio_out(DEVICE(sl), 0,
+                          qdev_get_gpio_in(DEVICE(m), I8259_CASCADE_IRQ));
     for (i = 0; i < 8; i++) {
-        s->irqs[i] = m->in[i];
-        s->irqs[i + 8] = sl->in[i];
+        s->irqs[i] = qdev_get_gpio_in(DEVICE(m), i);
+        s->irqs[i + 8] = qdev_get_gpio_in(DEVICE(sl), i);
     }
-    if (io) {
-        memory_region_add_subregion(io, I8259_MASTER_IOBASE, &m->base_io);
-        memory_region_add_subregion(io, I8259_MASTER_ELCR, &m->elcr_io);
-        memory_region_add_subregion(io, I8259_SLAVE_IOBASE, &sl->base_io);
-        memory_region_add_subregion(io, I8259_SLAVE_ELCR, &sl->elcr_io);
-        s->mapped = true;
-    }
+    s->mapped = io != NULL;
     i8259_reset(s);
     default_pair = s;
     return s;
@@ -383,15 +416,9 @@ void i8259_free(I8259State *s)
     for (i = 0; i < 2; i++) {
         I8259Chip *c = &s->chip[i];
 
-        if (s->mapped) {
-            memory_region_del_subregion(memory_region_get_container(
-                                            &c->base_io), &c->base_io);
-            memory_region_del_subregion(memory_region_get_container(
-                                            &c->elcr_io), &c->elcr_io);
-        }
-        memory_region_finalize(&c->base_io);
-        memory_region_finalize(&c->elcr_io);
-        qemu_free_irqs(c->in, 8);
+        object_unparent(OBJECT(c));
+        qdev_unrealize(DEVICE(c));
+        object_unref(OBJECT(c));
     }
     free(s);
 }
@@ -412,8 +439,7 @@ void i8259_reset(I8259State *s)
 
     /* the slave first, as its output feeds the master */
     for (i = 1; i >= 0; i--) {
-        s->chip[i].elcr = 0;
-        init_reset(&s->chip[i]);
+        i8259_qdev_reset(DEVICE(&s->chip[i]));
     }
 }
 
@@ -517,19 +543,37 @@ void i8259_get_irq_stats(const I8259State *s, int irq, int *level,
 
 /* ---- QOM type: each chip of the pair is an "isa-i8259" device ---------- */
 
+static void i8259_qdev_reset(DeviceState *dev)
+{
+    I8259Chip *c = I8259_CHIP(dev);
+
+    c->elcr = 0;
+    init_reset(c);
+}
+
+static void i8259_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = i8259_realize;
+    dc->unrealize = i8259_unrealize;
+    dc->reset = i8259_qdev_reset;
+}
+
 static const TypeInfo i8259_types[] = {
     {
         .name = "pic-common",
         .parent = TYPE_ISA_DEVICE,
-        .instance_size = sizeof(DeviceState),
+        .instance_size = sizeof(I8259Chip),
         .class_size = sizeof(DeviceClass),
         .abstract = true,
     },
     {
         .name = TYPE_ISA_I8259,
         .parent = "pic-common",
-        .instance_size = sizeof(DeviceState),
         .class_size = sizeof(DeviceClass),
+        .class_init = i8259_class_init,
     },
 };
 

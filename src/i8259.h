@@ -12,6 +12,7 @@
 
 #include "src/irq.h"
 #include "src/memory.h"
+#include "src/sysbus.h"
 
 #define I8259_NUM_IRQS 16
 
@@ -25,10 +26,19 @@
 
 typedef struct I8259State I8259State;
 
-/* One 8259A.  Fields are private to i8259.c except where noted. */
+/*
+ * One 8259A: the QOM instance of an "isa-i8259" device (QEMU's pair is
+ * two such devices).  Fields are private to i8259.c except where noted.
+ * GPIO: 8 inputs (qdev_init_gpio_in) and the INT output (int_out).
+ */
 typedef struct I8259Chip {
-    I8259State *pair;
+    ISADevice parent_obj;
+    /* Set before realize. */
     bool master;
+    uint16_t iobase, elcr_addr;
+    uint8_t elcr_mask;
+    I8259State *pair;          /* the pair it belongs to */
+    /* Registers. */
     uint8_t last_irr;          /* input levels seen (edge detection) */
     uint8_t irr;
     uint8_t imr;
@@ -45,29 +55,31 @@ typedef struct I8259Chip {
     uint8_t init4;
     uint8_t single_mode;
     uint8_t elcr;
-    uint8_t elcr_mask;
-    /* INT output slot: a gpio-out of 1 (irq_register_gpio_out). */
+    /* INT output slot (gpio-out 0). */
     qemu_irq int_out[1];
-    /* 8 input lines: a gpio-in of 8 (irq_register_gpio_in). */
-    qemu_irq *in;
     MemoryRegion base_io;      /* "pic", 2 bytes */
     MemoryRegion elcr_io;      /* "elcr", 1 byte */
 } I8259Chip;
 
+/*
+ * The pair: the two devices (embedded), the 16 ISA IRQ inputs and the
+ * statistics QEMU keeps for the pair as a whole (reported by the master).
+ */
 struct I8259State {
     I8259Chip chip[2];         /* 0: master, 1: slave */
     qemu_irq irqs[I8259_NUM_IRQS]; /* ISA IRQ n: master 0-7, slave 8-15 */
-    /* Statistics shared by the pair, reported by the master. */
     int irq_level[I8259_NUM_IRQS];
     uint64_t irq_count[I8259_NUM_IRQS];
     bool mapped;
 };
 
 /*
- * Creates both chips in their reset state, maps "pic"/"elcr" of each into
- * io (may be NULL: not mapped), connects the master's INT to parent_irq
- * (may be NULL) and the slave's INT to master input 2.  The latest pair
- * created becomes the default one (i8259_get_default()).
+ * Creates and realizes both chips (master first: under a machine they
+ * become the next two /machine/unattached devices) in their reset state,
+ * maps "pic"/"elcr" of each into io (may be NULL: not mapped), connects
+ * the master's INT to parent_irq (may be NULL) and the slave's INT to
+ * master input 2.  The latest pair created becomes the default one
+ * (i8259_get_default()).
  */
 #define TYPE_ISA_I8259 "isa-i8259"
 

@@ -277,22 +277,55 @@ static const MemoryRegionOps ioapic_mmio_ops = {
     .write = ioapic_mmio_write,
 };
 
-IOAPICState *ioapic_init(MemoryRegion *sysmem)
-{
-    IOAPICState *s = xzalloc(sizeof(*s));
+OBJECT_DECLARE_CASTS(IOAPICState, DeviceClass, IOAPIC, TYPE_IOAPIC)
 
+static bool ioapic_realize(DeviceState *dev, Error **errp)
+{
+    IOAPICState *s = IOAPIC(dev);
+
+    (void)errp;
     s->version = IOAPIC_VERSION;
-    s->in = qemu_allocate_irqs(ioapic_input, s, IOAPIC_NUM_PINS);
+    qdev_init_gpio_in(dev, ioapic_input, IOAPIC_NUM_PINS);
     memory_region_init_io(&s->io_memory, "ioapic", &ioapic_mmio_ops, s,
                           "ioapic", IOAPIC_REGION_SIZE);
-    if (sysmem) {
-        memory_region_add_subregion(sysmem, IOAPIC_DEFAULT_BASE,
+    if (s->sysmem) {
+        memory_region_add_subregion(s->sysmem, IOAPIC_DEFAULT_BASE,
                                     &s->io_memory);
         s->mapped = true;
     }
     ioapic_reset(s);
+    return true;
+}
+
+static void ioapic_unrealize(DeviceState *dev)
+{
+    IOAPICState *s = IOAPIC(dev);
+
+    if (s->mapped) {
+        memory_region_del_subregion(memory_region_get_container(
+                                        &s->io_memory), &s->io_memory);
+        s->mapped = false;
+    }
+    memory_region_finalize(&s->io_memory);
+}
+
+IOAPICState *ioapic_init_child(Object *parent, const char *name,
+                               MemoryRegion *sysmem)
+{
+    IOAPICState *s = IOAPIC(qdev_new(TYPE_IOAPIC));
+
+    s->sysmem = sysmem;
+    if (parent) {
+        object_property_add_child(parent, name, OBJECT(s));
+    }
+    sysbus_realize_board(DEVICE(s));
     default_ioapic = s;
     return s;
+}
+
+IOAPICState *ioapic_init(MemoryRegion *sysmem)
+{
+    return ioapic_init_child(NULL, NULL, sysmem);
 }
 
 void ioapic_free(IOAPICState *s)
@@ -303,13 +336,9 @@ void ioapic_free(IOAPICState *s)
     if (default_ioapic == s) {
         default_ioapic = NULL;
     }
-    if (s->mapped) {
-        memory_region_del_subregion(memory_region_get_container(
-                                        &s->io_memory), &s->io_memory);
-    }
-    memory_region_finalize(&s->io_memory);
-    qemu_free_irqs(s->in, IOAPIC_NUM_PINS);
-    free(s);
+    object_unparent(OBJECT(s));
+    qdev_unrealize(DEVICE(s));
+    object_unref(OBJECT(s));
 }
 
 IOAPICState *ioapic_get_default(void)
@@ -319,7 +348,7 @@ IOAPICState *ioapic_get_default(void)
 
 qemu_irq *ioapic_get_irqs(IOAPICState *s)
 {
-    return s->in;
+    return DEVICE(s)->gpio_in;
 }
 
 void ioapic_reset(IOAPICState *s)
@@ -436,19 +465,34 @@ char *ioapic_info_irq(const IOAPICState *s)
 
 /* ---- QOM type (the object qtest's "irq_intercept_in ioapic" finds) ---- */
 
+static void ioapic_qdev_reset(DeviceState *dev)
+{
+    ioapic_reset(IOAPIC(dev));
+}
+
+static void ioapic_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = ioapic_realize;
+    dc->unrealize = ioapic_unrealize;
+    dc->reset = ioapic_qdev_reset;
+}
+
 static const TypeInfo ioapic_types[] = {
     {
         .name = "ioapic-common",
         .parent = TYPE_SYS_BUS_DEVICE,
-        .instance_size = sizeof(DeviceState),
+        .instance_size = sizeof(IOAPICState),
         .class_size = sizeof(DeviceClass),
         .abstract = true,
     },
     {
         .name = TYPE_IOAPIC,
         .parent = "ioapic-common",
-        .instance_size = sizeof(DeviceState),
         .class_size = sizeof(DeviceClass),
+        .class_init = ioapic_class_init,
     },
 };
 

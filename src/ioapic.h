@@ -11,6 +11,7 @@
 
 #include "src/irq.h"
 #include "src/memory.h"
+#include "src/sysbus.h"
 
 #define IOAPIC_NUM_PINS 24
 #define IOAPIC_DEFAULT_BASE 0xfec00000ULL
@@ -26,8 +27,13 @@ typedef void IOAPICDeliverFn(void *opaque, uint32_t addr, uint32_t data);
 /* ExtINT entries take their vector from the 8259 (interrupt acknowledge). */
 typedef int IOAPICExtIntFn(void *opaque);
 
-/* Fields are private to ioapic.c. */
+/*
+ * The QOM instance of the "ioapic" device.  Fields are private to
+ * ioapic.c.  GPIO: the 24 inputs (qdev_init_gpio_in).
+ */
 typedef struct IOAPICState {
+    SysBusDevice parent_obj;
+    MemoryRegion *sysmem;       /* set before realize; NULL: not mapped */
     uint8_t id;
     uint8_t ioregsel;
     uint8_t version;
@@ -36,8 +42,6 @@ typedef struct IOAPICState {
     uint32_t irq_eoi[IOAPIC_NUM_PINS];
     int irq_level[IOAPIC_NUM_PINS];
     uint64_t irq_count[IOAPIC_NUM_PINS];
-    /* 24 input lines: a gpio-in of 24 (irq_register_gpio_in). */
-    qemu_irq *in;
     MemoryRegion io_memory;     /* "ioapic", 0x1000 bytes */
     bool mapped;
     IOAPICDeliverFn *deliver;
@@ -47,13 +51,17 @@ typedef struct IOAPICState {
 } IOAPICState;
 
 /*
- * Creates the IOAPIC in its reset state and maps "ioapic" at 0xfec00000
- * in sysmem (may be NULL: not mapped).  It becomes the default IOAPIC
- * (ioapic_get_default()).
+ * Creates and realizes the IOAPIC in its reset state and maps "ioapic"
+ * at 0xfec00000 in sysmem (may be NULL: not mapped).  It becomes the
+ * default IOAPIC (ioapic_get_default()).  ioapic_init_child puts it at
+ * parent/name first (pc: /machine/i440fx/ioapic); the caller keeps a
+ * reference either way.
  */
 #define TYPE_IOAPIC "ioapic"
 
 IOAPICState *ioapic_init(MemoryRegion *sysmem);
+IOAPICState *ioapic_init_child(Object *parent, const char *name,
+                               MemoryRegion *sysmem);
 void ioapic_register_types(void);
 void ioapic_free(IOAPICState *s);
 IOAPICState *ioapic_get_default(void);

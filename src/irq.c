@@ -14,16 +14,6 @@ struct IRQState {
     int spy_n;
 };
 
-typedef struct Gpio {
-    const void *owner;
-    qemu_irq *lines;
-    int n;
-    bool out;
-} Gpio;
-
-static Gpio *gpios;
-static size_t n_gpios;
-
 qemu_irq qemu_allocate_irq(qemu_irq_handler handler, void *opaque, int n)
 {
     qemu_irq irq = xzalloc(sizeof(*irq));
@@ -85,55 +75,4 @@ void qemu_irq_intercept(qemu_irq *lines, int n, qemu_irq_handler handler,
             lines[i]->spy_n = i;
         }
     }
-}
-
-static void gpio_add(const void *owner, qemu_irq *lines, int n, bool out)
-{
-    gpios = xrealloc(gpios, sizeof(*gpios) * (n_gpios + 1));
-    gpios[n_gpios].owner = owner;
-    gpios[n_gpios].lines = lines;
-    gpios[n_gpios].n = n;
-    gpios[n_gpios].out = out;
-    n_gpios++;
-}
-
-void irq_register_gpio_in(const void *owner, qemu_irq *lines, int n)
-{
-    gpio_add(owner, lines, n, false);
-}
-
-void irq_register_gpio_out(const void *owner, qemu_irq *slots, int n)
-{
-    gpio_add(owner, slots, n, true);
-}
-
-static bool gpio_find(const void *owner, bool out, qemu_irq **lines, int *n)
-{
-    size_t i;
-
-    for (i = 0; i < n_gpios; i++) {
-        if (gpios[i].owner == owner && gpios[i].out == out) {
-            *lines = gpios[i].lines;
-            *n = gpios[i].n;
-            return true;
-        }
-    }
-    return false;
-}
-
-bool irq_find_gpio_in(const void *owner, qemu_irq **lines, int *n)
-{
-    return gpio_find(owner, false, lines, n);
-}
-
-bool irq_find_gpio_out(const void *owner, qemu_irq **slots, int *n)
-{
-    return gpio_find(owner, true, slots, n);
-}
-
-void irq_gpio_cleanup(void)
-{
-    free(gpios);
-    gpios = NULL;
-    n_gpios = 0;
 }

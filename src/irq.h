@@ -39,15 +39,4 @@ static inline void qemu_irq_pulse(qemu_irq irq)
 void qemu_irq_intercept(qemu_irq *lines, int n, qemu_irq_handler handler,
                         void *opaque);
 
-/*
- * A device's GPIO lines, found by its owner object (qtest resolves the
- * QOM path to the owner).  Inputs: lines the device receives.  Outputs:
- * slots holding the lines the device drives (NULL = unconnected).
- */
-void irq_register_gpio_in(const void *owner, qemu_irq *lines, int n);
-void irq_register_gpio_out(const void *owner, qemu_irq *slots, int n);
-bool irq_find_gpio_in(const void *owner, qemu_irq **lines, int *n);
-bool irq_find_gpio_out(const void *owner, qemu_irq **slots, int *n);
-void irq_gpio_cleanup(void);
-
 #endif

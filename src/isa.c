@@ -4,7 +4,6 @@
  */
 #include "isa.h"
 
-#include "i8259.h"
 #include "loop.h"
 #include "object.h"
 #include "qdev.h"
@@ -71,7 +70,21 @@ void isa_portio_init(ISAPortioRange *r, MemoryRegion *io, const char *name,
     r->write = write;
     r->opaque = opaque;
     memory_region_init_io(&r->mr, NULL, &portio_ops, r, name, len);
-    memory_region_add_subregion(io, port, &r->mr);
+    if (io) {
+        memory_region_add_subregion(io, port, &r->mr);
+    }
+}
+
+void isa_register_ioport(ISADevice *dev, MemoryRegion *mr, uint16_t port)
+{
+    if (dev->io) {
+        memory_region_add_subregion(dev->io, port, mr);
+    }
+}
+
+void isa_realize_board(void *dev)
+{
+    sysbus_realize_board(DEVICE(dev));
 }
 
 /* ---- Reset requests ---------------------------------------------------- */
@@ -95,42 +108,27 @@ void isa_request_system_reset(void)
 
 /* ---- QOM types --------------------------------------------------------- */
 
-#define ISA_TYPE(name_, parent_)                                          \
-    {                                                                     \
-        .name = (name_), .parent = (parent_),                             \
-        .instance_size = sizeof(DeviceState),                             \
-        .class_size = sizeof(DeviceClass),                                \
-    }
+static const TypeInfo pit_common_type_info = {
+    .name = "pit-common",
+    .parent = TYPE_ISA_DEVICE,
+    .class_size = sizeof(DeviceClass),
+    .abstract = true,
+};
 
-static const TypeInfo isa_types[] = {
-    ISA_TYPE(TYPE_I8257, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_MC146818_RTC, TYPE_ISA_DEVICE),
-    {
-        .name = "pit-common",
-        .parent = TYPE_ISA_DEVICE,
-        .instance_size = sizeof(DeviceState),
-        .class_size = sizeof(DeviceClass),
-        .abstract = true,
-    },
-    ISA_TYPE(TYPE_ISA_PIT, "pit-common"),
-    ISA_TYPE(TYPE_ISA_PCSPK, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_ISA_FDC, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_I8042, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_VMPORT, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_VMMOUSE, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_PORT92, TYPE_ISA_DEVICE),
-    ISA_TYPE(TYPE_KVMVAPIC, TYPE_SYS_BUS_DEVICE),
-    {
-        .name = "fw_cfg",
-        .parent = TYPE_SYS_BUS_DEVICE,
-        .instance_size = sizeof(DeviceState),
-        .class_size = sizeof(DeviceClass),
-        .abstract = true,
-    },
-    ISA_TYPE(TYPE_FW_CFG_IO, "fw_cfg"),
+/* QEMU's registration order (the type table's layout depends on it). */
+static const TypeInfo *const isa_types[] = {
+    &i8257_type_info,   &mc146818rtc_type_info, &pit_common_type_info,
+    &pit_type_info,     &pcspk_type_info,       &fdc_type_info,
+    &i8042_type_info,   &vmport_type_info,      &vmmouse_type_info,
+    &port92_type_info,  &kvmvapic_type_info,    &fw_cfg_type_info,
+    &fw_cfg_io_type_info,
 };
 
 void isa_register_types(void)
 {
-    type_register_static_array(isa_types, ARRAY_SIZE(isa_types));
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(isa_types); i++) {
+        type_register_static(isa_types[i]);
+    }
 }

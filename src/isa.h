@@ -18,6 +18,8 @@
 
 #include "irq.h"
 #include "memory.h"
+#include "object.h"
+#include "sysbus.h"
 
 /* QOM type names, as QEMU's. */
 #define TYPE_I8257 "i8257"
@@ -47,9 +49,24 @@ typedef struct ISAPortioRange {
     ISAPortioWrite *write;
     void *opaque;
 } ISAPortioRange;
+/* io NULL: the range is initialised but not mapped. */
 void isa_portio_init(ISAPortioRange *r, MemoryRegion *io, const char *name,
                      uint16_t port, uint16_t len, ISAPortioRead *read,
                      ISAPortioWrite *write, void *opaque);
+
+/*
+ * Each device's state is its QOM instance (an ISADevice, or for fw_cfg
+ * and kvmvapic a SysBusDevice).  The *_init helpers below are the board's
+ * way to make one: they create the device, give it its ports and lines,
+ * realize it (the realize maps its registers; under a machine it goes to
+ * /machine/unattached, fw_cfg to /machine/fw_cfg) and return it with the
+ * caller's reference.
+ */
+
+/* Maps mr at port in dev's I/O space (nothing when it has none). */
+void isa_register_ioport(ISADevice *dev, MemoryRegion *mr, uint16_t port);
+/* Realizes dev (an ISA or sysbus device) on no bus; aborts on failure. */
+void isa_realize_board(void *dev);
 
 /* i8257: dshift 0 = 8-bit controller at 0x00, 1 = 16-bit at 0xc0. */
 typedef struct I8257State I8257State;
@@ -122,8 +139,18 @@ VAPICState *kvmvapic_init(MemoryRegion *io, uint16_t port);
 typedef struct VMPortState VMPortState;
 VMPortState *vmport_init(MemoryRegion *io, uint16_t port);
 
+/* vmmouse: no registers of its own (it talks through vmport). */
+typedef struct VMMouseState VMMouseState;
+VMMouseState *vmmouse_init(void);
+
 /* Reset requests from guest registers (port 0x92, i8042 0xfe/0xd1). */
 void isa_request_system_reset(void);
+
+/* The type records, registered by isa.c in QEMU's order. */
+extern const TypeInfo i8257_type_info, mc146818rtc_type_info,
+    pit_type_info, pcspk_type_info, fdc_type_info, i8042_type_info,
+    vmport_type_info, vmmouse_type_info, port92_type_info,
+    kvmvapic_type_info, fw_cfg_type_info, fw_cfg_io_type_info;
 
 void isa_register_types(void);
 

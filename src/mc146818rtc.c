@@ -48,13 +48,19 @@
 #define UIP_HOLD_NS 244141ll
 
 struct RTCState {
+    ISADevice parent_obj;
+    /* Set by the board before realize: port 0x70, IRQ 8. */
+    uint16_t base;
+    qemu_irq irq;
+    /* Registers and clock. */
     uint8_t cmos[CMOS_SIZE];
     uint8_t index;
     int64_t offset_s;        /* guest time - host time, seconds */
     int64_t uf_checked_s;    /* guest second when UF was last settled */
-    qemu_irq irq;
     MemoryRegion io, index_io;
 };
+
+OBJECT_DECLARE_CASTS(RTCState, DeviceClass, MC146818_RTC, TYPE_MC146818_RTC)
 
 static int64_t host_now_ns(void)
 {
@@ -304,11 +310,11 @@ void rtc_reset(RTCState *s)
     qemu_irq_lower(s->irq);
 }
 
-RTCState *rtc_init(MemoryRegion *io, uint16_t base, qemu_irq irq)
+static bool rtc_realize(DeviceState *dev, Error **errp)
 {
-    RTCState *s = xzalloc(sizeof(*s));
+    RTCState *s = MC146818_RTC(dev);
 
-    s->irq = irq;
+    (void)errp;
     s->cmos[RTC_REG_A] = 0x26;
     s->cmos[RTC_REG_B] = REG_B_24H;
     s->cmos[RTC_REG_C] = 0;
@@ -318,6 +324,39 @@ RTCState *rtc_init(MemoryRegion *io, uint16_t base, qemu_irq irq)
     memory_region_init_io(&s->io, NULL, &cmos_ops, s, "rtc", 2);
     memory_region_init_io(&s->index_io, NULL, &cmos_ops, s, "rtc-index", 1);
     memory_region_add_subregion(&s->io, 0, &s->index_io);
-    memory_region_add_subregion(io, base, &s->io);
+    isa_register_ioport(&s->parent_obj, &s->io, s->base);
+    return true;
+}
+
+static void rtc_qdev_reset(DeviceState *dev)
+{
+    rtc_reset(MC146818_RTC(dev));
+}
+
+static void rtc_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = rtc_realize;
+    dc->reset = rtc_qdev_reset;
+}
+
+const TypeInfo mc146818rtc_type_info = {
+    .name = TYPE_MC146818_RTC,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(RTCState),
+    .class_size = sizeof(DeviceClass),
+    .class_init = rtc_class_init,
+};
+
+RTCState *rtc_init(MemoryRegion *io, uint16_t base, qemu_irq irq)
+{
+    RTCState *s = MC146818_RTC(qdev_new(TYPE_MC146818_RTC));
+
+    s->parent_obj.io = io;
+    s->base = base;
+    s->irq = irq;
+    isa_realize_board(s);
     return s;
 }

@@ -498,7 +498,10 @@ const char *object_get_typename(const Object *obj)
 
 ObjectClass *object_class_by_name(const char *typename)
 {
-    Type t = type_get_by_name(typename);
+    Type t;
+
+    object_register_all_types();
+    t = type_get_by_name(typename);
 
     if (!t) {
         return NULL;
@@ -1277,22 +1280,43 @@ static void class_props_init(Object *obj)
     }
 }
 
-Object *object_new_with_class(ObjectClass *klass)
+static void object_initialize_with_type(Object *obj, Type t)
 {
-    Type t = klass->type;
-    Object *obj;
-
     type_initialize(t);
     assert(!t->abstract);
     assert(t->instance_size >= sizeof(Object));
-    obj = xzalloc(t->instance_size);
     obj->klass = t->klass;
     obj->ref = 1;
     obj->properties = ht_new(prop_key, 0);
     class_props_init(obj);
     object_init_type(obj, t);
     object_post_init_type(obj, t);
+}
+
+Object *object_new_with_class(ObjectClass *klass)
+{
+    Type t = klass->type;
+    Object *obj;
+
+    type_initialize(t);
+    obj = xzalloc(t->instance_size);
+    object_initialize_with_type(obj, t);
+    obj->free = free;
     return obj;
+}
+
+void object_initialize(void *data, size_t size, const char *typename)
+{
+    ObjectClass *k = object_class_by_name(typename);
+
+    if (!k) {
+        fprintf(stderr, "qmachined: unknown type '%s'\n", typename);
+        abort();
+    }
+    type_initialize(k->type);
+    assert(size >= k->type->instance_size);
+    memset(data, 0, size);
+    object_initialize_with_type(data, k->type);
 }
 
 Object *object_new(const char *typename)
@@ -1361,7 +1385,9 @@ static void object_finalize(Object *obj)
         }
     }
     ht_free(obj->properties);
-    free(obj);
+    if (obj->free) {
+        obj->free(obj);
+    }
 }
 
 void object_unref(void *p)

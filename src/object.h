@@ -82,6 +82,8 @@ struct Object {
     struct PropTable *properties;
     unsigned ref;
     Object *parent;
+    /* Frees the storage after finalize; NULL: embedded in another struct. */
+    void (*free)(void *obj);
 };
 
 /* Every interface class starts with this. */
@@ -116,7 +118,8 @@ typedef struct TypeInfo {
  * Type registration.  Types may be registered in any order (parents are
  * looked up when a class is first needed).  Every module that registers
  * types has a `void MODULE_register_types(void)` listed in
- * src/type-modules.h; object_register_all_types() runs them once.
+ * src/type-modules.h; object_register_all_types() runs them once (the
+ * first object_class_by_name() does too).
  */
 Type type_register_static(const TypeInfo *info);
 void type_register_static_array(const TypeInfo *infos, size_t n);
@@ -195,6 +198,12 @@ void object_class_foreach(void (*fn)(ObjectClass *klass, void *opaque),
 /* Creates an instance (refcount 1).  typename must be concrete. */
 Object *object_new(const char *typename);
 Object *object_new_with_class(ObjectClass *klass);
+/*
+ * Initializes an instance in caller-provided storage of size bytes (at
+ * least the type's instance size), e.g. an object embedded in a larger
+ * struct.  Refcount 1; the last unref finalizes it but frees nothing.
+ */
+void object_initialize(void *data, size_t size, const char *typename);
 Object *object_ref(void *obj);
 /* Drops a reference; the last one finalizes and frees the object. */
 void object_unref(void *obj);

@@ -4,32 +4,37 @@
  */
 #include "pc-hotplug.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
+#include "pc.h"
 #include "qdev.h"
 #include "util.h"
 
-static DimmLayout layout;
-static uint64_t base_ram_size;
-static bool acpi_enabled = true;
+/* The machine's memory-hotplug state; a pc machine always has one. */
+static PCMemoryHotplug *memhp_of(Object *machine)
+{
+    PCMemoryHotplug *hp = pc_machine_memory_hotplug(machine);
 
-/* The machine class's previous handlers, for devices that are not ours. */
-static HotplugHandler *(*prev_get_handler)(MachineState *m,
-                                           DeviceState *dev);
-static HotplugFn *prev_pre_plug, *prev_plug, *prev_unplug_request,
-    *prev_unplug;
+    assert(hp);
+    return hp;
+}
 
 const DimmLayout *pc_dimm_layout(void)
 {
-    return &layout;
+    PCMemoryHotplug *hp = pc_machine_memory_hotplug(qdev_get_machine());
+
+    return hp ? &hp->layout : NULL;
 }
 
 uint64_t pc_base_memory_size(void)
 {
-    return base_ram_size;
+    PCMemoryHotplug *hp = pc_machine_memory_hotplug(qdev_get_machine());
+
+    return hp ? hp->base_ram_size : 0;
 }
 
 static bool is_dimm(DeviceState *dev)
@@ -37,47 +42,104 @@ static bool is_dimm(DeviceState *dev)
     return object_dynamic_cast(OBJECT(dev), TYPE_PC_DIMM) != NULL;
 }
 
-static HotplugHandler *pc_get_hotplug_handler(MachineState *m,
-                                              DeviceState *dev)
+/* ---- The parent class's methods (QOM chaining) ---- */
+
+/* The class generic-pc-machine derives from. */
+static ObjectClass *pc_parent_class(void)
 {
+    return object_class_get_parent(object_class_by_name(TYPE_PC_MACHINE));
+}
+
+/* Its hotplug handler methods, or NULL when it is no hotplug handler. */
+static HotplugHandlerClass *pc_parent_hotplug_class(void)
+{
+    ObjectClass *k = object_class_dynamic_cast(pc_parent_class(),
+                                               TYPE_HOTPLUG_HANDLER);
+
+    return k ? HOTPLUG_HANDLER_CLASS(k) : NULL;
+}
+
+static bool parent_pre_plug(HotplugHandler *h, DeviceState *dev,
+                            Error **errp)
+{
+    HotplugHandlerClass *hc = pc_parent_hotplug_class();
+
+    return !hc || !hc->pre_plug || hc->pre_plug(h, dev, errp);
+}
+
+static bool parent_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    HotplugHandlerClass *hc = pc_parent_hotplug_class();
+
+    return !hc || !hc->plug || hc->plug(h, dev, errp);
+}
+
+static bool parent_unplug_request(HotplugHandler *h, DeviceState *dev,
+                                  Error **errp)
+{
+    HotplugHandlerClass *hc = pc_parent_hotplug_class();
+
+    return !hc || !hc->unplug_request || hc->unplug_request(h, dev, errp);
+}
+
+static bool parent_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    HotplugHandlerClass *hc = pc_parent_hotplug_class();
+
+    return !hc || !hc->unplug || hc->unplug(h, dev, errp);
+}
+
+/* ---- The machine's hotplug handler ---- */
+
+HotplugHandler *pc_machine_get_hotplug_handler(MachineState *m,
+                                               DeviceState *dev)
+{
+    MachineClass *parent = MACHINE_CLASS(pc_parent_class());
+
     if (is_dimm(dev)) {
         return OBJECT(m);
     }
-    return prev_get_handler ? prev_get_handler(m, dev) : NULL;
+    return parent->get_hotplug_handler ? parent->get_hotplug_handler(m, dev)
+                                       : NULL;
 }
 
-static bool pc_pre_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+bool pc_machine_device_pre_plug(HotplugHandler *h, DeviceState *dev,
+                                Error **errp)
 {
+    PCMemoryHotplug *hp;
+
     if (!is_dimm(dev)) {
-        return !prev_pre_plug || prev_pre_plug(h, dev, errp);
+        return parent_pre_plug(h, dev, errp);
     }
-    if (!acpi_enabled) {
+    hp = memhp_of(h);
+    if (!hp->acpi_enabled) {
         error_setg(errp, "memory hotplug is not enabled: missing acpi "
                    "device or acpi disabled");
         return false;
     }
-    return dimm_pre_plug(PC_DIMM(dev), &layout, errp);
+    return dimm_pre_plug(PC_DIMM(dev), &hp->layout, errp);
 }
 
-static bool pc_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev,
+                            Error **errp)
 {
     if (!is_dimm(dev)) {
-        return !prev_plug || prev_plug(h, dev, errp);
+        return parent_plug(h, dev, errp);
     }
-    dimm_plug(PC_DIMM(dev), &layout);
+    dimm_plug(PC_DIMM(dev), &memhp_of(h)->layout);
     return true;
 }
 
-static bool pc_unplug_request(HotplugHandler *h, DeviceState *dev,
-                              Error **errp)
+bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
+                                      Error **errp)
 {
     const DimmHotplugOps *ops;
     void *opaque;
 
     if (!is_dimm(dev)) {
-        return !prev_unplug_request || prev_unplug_request(h, dev, errp);
+        return parent_unplug_request(h, dev, errp);
     }
-    if (!acpi_enabled) {
+    if (!memhp_of(h)->acpi_enabled) {
         error_setg(errp, "memory hotplug is not enabled: missing acpi "
                    "device or acpi disabled");
         return false;
@@ -90,50 +152,28 @@ static bool pc_unplug_request(HotplugHandler *h, DeviceState *dev,
     return true;
 }
 
-static bool pc_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
+bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev,
+                              Error **errp)
 {
     if (!is_dimm(dev)) {
-        return !prev_unplug || prev_unplug(h, dev, errp);
+        return parent_unplug(h, dev, errp);
     }
-    dimm_unplug(PC_DIMM(dev), &layout);
+    dimm_unplug(PC_DIMM(dev), &memhp_of(h)->layout);
     return true;
 }
 
-void pc_memory_hotplug_init(uint64_t ram_size, uint64_t maxmem,
-                            unsigned slots, uint64_t devmem_base,
-                            uint64_t devmem_size, MemoryRegion *devmem,
-                            bool acpi)
+void pc_memory_hotplug_init(PCMemoryHotplug *hp, uint64_t ram_size,
+                            uint64_t maxmem, unsigned slots,
+                            uint64_t devmem_base, uint64_t devmem_size,
+                            MemoryRegion *devmem, bool acpi)
 {
-    Object *m = qdev_get_machine();
-    MachineClass *mc;
-    HotplugHandlerClass *hc;
-
-    base_ram_size = ram_size;
-    acpi_enabled = acpi;
-    layout.slots = slots;
-    layout.base = devmem_base;
-    layout.size = devmem ? devmem_size : 0;
-    layout.capacity = maxmem > ram_size ? maxmem - ram_size : 0;
-    layout.container = devmem;
-    if (!m || !object_dynamic_cast(m, TYPE_MACHINE) ||
-        !object_dynamic_cast(m, TYPE_HOTPLUG_HANDLER)) {
-        return;
-    }
-    mc = MACHINE_GET_CLASS(m);
-    hc = HOTPLUG_HANDLER_GET_CLASS(m);
-    if (mc->get_hotplug_handler == pc_get_hotplug_handler) {
-        return;
-    }
-    prev_get_handler = mc->get_hotplug_handler;
-    prev_pre_plug = hc->pre_plug;
-    prev_plug = hc->plug;
-    prev_unplug_request = hc->unplug_request;
-    prev_unplug = hc->unplug;
-    mc->get_hotplug_handler = pc_get_hotplug_handler;
-    hc->pre_plug = pc_pre_plug;
-    hc->plug = pc_plug;
-    hc->unplug_request = pc_unplug_request;
-    hc->unplug = pc_unplug;
+    hp->base_ram_size = ram_size;
+    hp->acpi_enabled = acpi;
+    hp->layout.slots = slots;
+    hp->layout.base = devmem_base;
+    hp->layout.size = devmem ? devmem_size : 0;
+    hp->layout.capacity = maxmem > ram_size ? maxmem - ram_size : 0;
+    hp->layout.container = devmem;
 }
 
 /* ---- start-up ---- */

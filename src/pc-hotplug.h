@@ -2,7 +2,7 @@
  * The pc machine's memory side beyond the fixed map: pc.ram (one
  * backend, or a container of the -numa node memdevs), the machine's
  * hotplug handler for pc-dimm, and -device at start-up.  Called from
- * pc_machine_create().
+ * pc_machine_create() and the machine's class.
  */
 #ifndef QMACHINED_PC_HOTPLUG_H
 #define QMACHINED_PC_HOTPLUG_H
@@ -15,6 +15,7 @@
 #include "memory.h"
 #include "numa.h"
 #include "options.h"
+#include "qdev.h"
 
 /*
  * The region guest RAM aliases: the -machine memory-backend (machine_be,
@@ -27,14 +28,38 @@ MemoryRegion *pc_ram_init(const NumaState *ns, HostMemoryBackend *machine_be,
                           uint64_t ram_size, MemoryRegion *container,
                           Error **errp);
 
+/* The machine's state for plugging memory devices (in its instance). */
+struct PCMemoryHotplug {
+    DimmLayout layout;
+    uint64_t base_ram_size;
+    bool acpi_enabled;
+};
+typedef struct PCMemoryHotplug PCMemoryHotplug;
+
 /*
- * Hooks the machine's hotplug handler (pc-dimm) with the memory layout.
- * devmem may be NULL (no device-memory).  acpi: ACPI enabled.
+ * Fills in the memory layout the machine's hotplug handler places DIMMs
+ * in.  devmem may be NULL (no device-memory).  acpi: ACPI enabled.
  */
-void pc_memory_hotplug_init(uint64_t ram_size, uint64_t maxmem,
-                            unsigned slots, uint64_t devmem_base,
-                            uint64_t devmem_size, MemoryRegion *devmem,
-                            bool acpi);
+void pc_memory_hotplug_init(PCMemoryHotplug *hp, uint64_t ram_size,
+                            uint64_t maxmem, unsigned slots,
+                            uint64_t devmem_base, uint64_t devmem_size,
+                            MemoryRegion *devmem, bool acpi);
+
+/*
+ * The pc machine's hotplug handler methods (set by its class init in
+ * pc.c): pc-dimm devices are the machine's own; for any other device the
+ * parent class's method runs, when it has one.
+ */
+HotplugHandler *pc_machine_get_hotplug_handler(MachineState *m,
+                                               DeviceState *dev);
+bool pc_machine_device_pre_plug(HotplugHandler *h, DeviceState *dev,
+                                Error **errp);
+bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev,
+                            Error **errp);
+bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
+                                      Error **errp);
+bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev,
+                              Error **errp);
 
 /* -device, in order (cold plug), then switches to the hotplug phase. */
 bool pc_create_devices(const MachineOptions *opts, Error **errp);

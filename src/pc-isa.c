@@ -185,66 +185,52 @@ static void pc_fw_cfg_init(FWCfgState *fw, const PCISAConfig *cfg)
     free(numa);
 }
 
-static void isa_object(const char *type, Object *parent, const char *name)
-{
-    DeviceState *dev = qdev_new(type);
-
-    if (parent) {
-        object_property_add_child(parent, name, OBJECT(dev));
-    }
-    qdev_realize(dev, NULL, NULL);
-    object_unref(dev);
-}
-
-void pc_isa_create_objects(PCISAObjects which)
-{
-    switch (which) {
-    case PC_ISA_OBJ_DMA:
-        isa_object(TYPE_I8257, NULL, NULL);
-        isa_object(TYPE_I8257, NULL, NULL);
-        break;
-    case PC_ISA_OBJ_RTC:
-        isa_object(TYPE_MC146818_RTC, NULL, NULL);
-        break;
-    case PC_ISA_OBJ_REST:
-        isa_object(TYPE_ISA_PIT, NULL, NULL);
-        isa_object(TYPE_ISA_PCSPK, NULL, NULL);
-        isa_object(TYPE_ISA_FDC, NULL, NULL);
-        isa_object(TYPE_I8042, NULL, NULL);
-        isa_object(TYPE_VMPORT, NULL, NULL);
-        isa_object(TYPE_VMMOUSE, NULL, NULL);
-        isa_object(TYPE_PORT92, NULL, NULL);
-        break;
-    case PC_ISA_OBJ_VAPIC:
-        isa_object(TYPE_KVMVAPIC, NULL, NULL);
-        break;
-    case PC_ISA_OBJ_FW_CFG:
-        isa_object(TYPE_FW_CFG_IO, qdev_get_machine(), "fw_cfg");
-        break;
-    }
-}
-
-PCISA *pc_isa_init(MemoryRegion *io, qemu_irq *isa_irqs,
-                   const PCISAConfig *cfg)
+PCISA *pc_isa_new(MemoryRegion *io, qemu_irq *isa_irqs)
 {
     PCISA *isa = xzalloc(sizeof(*isa));
 
-    isa->vapic = kvmvapic_init(io, VAPIC_PORT);
-    isa->dma[0] = i8257_init(io, 0x00, 0, 0x80);
-    isa->dma[1] = i8257_init(io, 0xc0, 1, 0x88);
-    isa->ioports = pc_ioports_init(io, isa_irqs[ISA_IRQ_FERR]);
-    isa->rtc = rtc_init(io, RTC_BASE, isa_irqs[ISA_IRQ_RTC]);
-    isa->pit = pit_init(io, PIT_BASE, isa_irqs[0]);
-    isa->pcspk = pcspk_init(io, PCSPK_PORT, isa->pit);
-    isa->fdc = fdc_init(io, FDC_BASE, isa_irqs[ISA_IRQ_FDC]);
-    isa->kbd = i8042_init(io, isa_irqs[ISA_IRQ_KBD], isa_irqs[ISA_IRQ_MOUSE]);
-    isa->vmport = vmport_init(io, VMPORT_PORT);
-    isa->port92 = port92_init(io, PORT92_PORT);
-    isa->fw_cfg = fw_cfg_init_io_dma(io, FW_CFG_IO_BASE, FW_CFG_DMA_BASE,
-                                     &address_space_memory);
+    isa->io = io;
+    isa->irqs = isa_irqs;
+    return isa;
+}
+
+void pc_isa_create_objects(PCISA *isa, PCISAObjects which)
+{
+    MemoryRegion *io = isa->io;
+
+    switch (which) {
+    case PC_ISA_OBJ_VAPIC:
+        isa->vapic = kvmvapic_init(io, VAPIC_PORT);
+        break;
+    case PC_ISA_OBJ_DMA:
+        isa->dma[0] = i8257_init(io, 0x00, 0, 0x80);
+        isa->dma[1] = i8257_init(io, 0xc0, 1, 0x88);
+        break;
+    case PC_ISA_OBJ_RTC:
+        isa->rtc = rtc_init(io, RTC_BASE, isa->irqs[ISA_IRQ_RTC]);
+        break;
+    case PC_ISA_OBJ_REST:
+        isa->pit = pit_init(io, PIT_BASE, isa->irqs[0]);
+        isa->pcspk = pcspk_init(io, PCSPK_PORT, isa->pit);
+        isa->fdc = fdc_init(io, FDC_BASE, isa->irqs[ISA_IRQ_FDC]);
+        isa->kbd = i8042_init(io, isa->irqs[ISA_IRQ_KBD],
+                              isa->irqs[ISA_IRQ_MOUSE]);
+        isa->vmport = vmport_init(io, VMPORT_PORT);
+        isa->vmmouse = vmmouse_init();
+        isa->port92 = port92_init(io, PORT92_PORT);
+        break;
+    case PC_ISA_OBJ_FW_CFG:
+        isa->fw_cfg = fw_cfg_init_io_dma(io, FW_CFG_IO_BASE, FW_CFG_DMA_BASE,
+                                         &address_space_memory);
+        break;
+    }
+}
+
+void pc_isa_init(PCISA *isa, const PCISAConfig *cfg)
+{
+    isa->ioports = pc_ioports_init(isa->io, isa->irqs[ISA_IRQ_FERR]);
     pc_fw_cfg_init(isa->fw_cfg, cfg);
     pc_cmos_init(isa->rtc, cfg);
-    return isa;
 }
 
 void pc_isa_reset(PCISA *isa)

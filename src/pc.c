@@ -80,7 +80,10 @@ static const char *const bios_paths[] = {
 };
 #define BIOS_DEFAULT_SIZE (256 * KiB)
 
+/* The instance of the pc machine types (/machine). */
 struct PCMachine {
+    MachineState parent_obj;
+
     uint64_t ram_size, maxmem;
     uint64_t max_ram_below_4g;     /* 0: the default 3.5 GiB */
     unsigned slots;
@@ -104,7 +107,10 @@ struct PCMachine {
     PIIX4PMState *pm;
     MemSlots *memslots;
     PCISA *isa;            /* the legacy ISA devices (pc-isa.c) */
+    PCMemoryHotplug memhp; /* the DIMM handler's state (pc-hotplug.c) */
 };
+
+OBJECT_DECLARE_CASTS(PCMachine, MachineClass, PC_MACHINE, TYPE_PC_MACHINE)
 
 /*
  * The machine lives as long as the process (as QEMU's current_machine):
@@ -244,26 +250,6 @@ static void build_memory(PCMachine *pcm)
 }
 
 /*
- * A QOM device standing for an on-board chip, at QEMU's place in the
- * tree, so paths such as qtest's "ioapic" resolve to it.
- */
-static DeviceState *board_device(const char *type, Object *parent,
-                                 const char *name, Error **errp)
-{
-    DeviceState *dev = qdev_new(type);
-
-    if (parent) {
-        object_property_add_child(parent, name, OBJECT(dev));
-    }
-    if (!qdev_realize(dev, NULL, errp)) {
-        object_unref(dev);
-        return NULL;
-    }
-    object_unref(dev);
-    return dev;
-}
-
-/*
  * The PIT's channel 0 output is GSI 0; it goes high when the PIT resets,
  * before the interrupt controllers reset (which is why QEMU's "info irq"
  * counts IRQ 0 once at start and once more per reset while IRR stays 0).
@@ -310,48 +296,28 @@ static unsigned pc_apic_id_limit(const MachineOptions *opts)
     return id + 1;
 }
 
-/* The i8259 pair's QOM objects (after the DMA pair's, as in QEMU). */
-static bool create_pic_objects(PCMachine *pcm, Error **errp)
-{
-    DeviceState *dev;
-    int i;
-
-    for (i = 0; i < 2; i++) {
-        dev = board_device(TYPE_ISA_I8259, NULL, NULL, errp);
-        if (!dev) {
-            return false;
-        }
-        irq_register_gpio_in(dev, pcm->pic->chip[i].in, 8);
-        irq_register_gpio_out(dev, pcm->pic->chip[i].int_out, 1);
-    }
-    return true;
-}
-
-static bool build_interrupts_and_platform(PCMachine *pcm, Error **errp)
+static void build_interrupts_and_platform(PCMachine *pcm)
 {
     MemoryRegion *sysmem = get_system_memory();
     Object *host = object_resolve_path("/machine/i440fx", NULL);
-    DeviceState *dev;
 
-    pcm->gsi = gsi_init();
-    pcm->pic = i8259_init(get_system_io(), NULL);
-    gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
-    pcm->ioapic = ioapic_init(sysmem);
+    pcm->ioapic = ioapic_init_child(host, "ioapic", sysmem);
     gsi_connect_ioapic(pcm->gsi, ioapic_get_irqs(pcm->ioapic));
-    ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq,
-                      pcm->pic);
-    dev = board_device(TYPE_IOAPIC, host, "ioapic", errp);
-    if (!dev) {
-        return false;
-    }
-    irq_register_gpio_in(dev, pcm->ioapic->in, IOAPIC_NUM_PINS);
-    pcm->hpet = hpet_init(sysmem, HPET_BASE);
 
     memory_region_init_io(&pcm->apic_msi, NULL, &apic_msi_ops, pcm,
                           "apic-msi", APIC_MSI_SIZE);
     memory_region_add_subregion_overlap(sysmem, APIC_MSI_BASE,
                                         &pcm->apic_msi, APIC_MSI_PRIORITY);
-    return true;
+}
+
+/* The i8259 pair (after the DMA pair, as in QEMU), then the HPET. */
+static void build_pic_and_hpet(PCMachine *pcm)
+{
+    pcm->pic = i8259_init(get_system_io(), NULL);
+    gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
+    ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq,
+                      pcm->pic);
+    pcm->hpet = hpet_init(get_system_memory(), HPET_BASE);
 }
 
 /* The machine being built (current_machine is set once it is complete). */
@@ -845,7 +811,8 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 {
     bool acpi;
-    PCMachine *pcm = xzalloc(sizeof(*pcm));
+    Object *machine = qdev_get_machine();
+    PCMachine *pcm;
     PCIDevice *i440fx_dev = NULL;
 
     const char *memdev = json_string_value(json_object_get(
@@ -855,6 +822,11 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     HostMemoryBackend *machine_be = NULL;
     NumaState *ns;
 
+    if (!machine || !object_dynamic_cast(machine, TYPE_PC_MACHINE)) {
+        error_setg(errp, "the machine is not a pc machine");
+        return NULL;
+    }
+    pcm = PC_MACHINE(machine);
     pcm->ram_size = opts->ram_size;
     pcm->slots = opts->slots;
     pcm->max_ram_below_4g = below ? strtoull(below, NULL, 10) : 0;
@@ -868,7 +840,6 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 
         if (!o) {
             error_setg(errp, "Memory backend '%s' not found", memdev);
-            free(pcm);
             return NULL;
         }
         machine_be = MEMORY_BACKEND(o);
@@ -878,14 +849,12 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     ns = numa_parse(opts, errp);
     if (!ns) {
-        free(pcm);
         return NULL;
     }
     if (machine_be && machine_be->size != pcm->ram_size) {
         error_setg(errp, "Machine memory size does not match the size of "
                    "the memory backend");
         numa_free(ns);
-        free(pcm);
         return NULL;
     }
     pcm->maxmem = opts->maxmem > pcm->ram_size ? opts->maxmem
@@ -895,7 +864,6 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         (!strcmp(opts->machine_type, "pc-i440fx-7.2") &&
          !pc_board_checks(opts, pcm, errp))) {
         numa_free(ns);
-        free(pcm);
         return NULL;
     }
     acpi = machine_acpi_enabled(opts);
@@ -904,39 +872,33 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
                               errp);
     numa_free(ns);
     if (!pcm->ram_mr) {
-        free(pcm);
         return NULL;
     }
     memory_region_transaction_begin();
     build_memory(pcm);
-    pc_isa_create_objects(PC_ISA_OBJ_VAPIC);
+    pcm->gsi = gsi_init();
+    pcm->isa = pc_isa_new(get_system_io(), gsi_get_irqs(pcm->gsi));
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_VAPIC);
     pcm->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
                                i440fx_pci_memory(), pcm->ram_mr,
                                pcm->below_4g, pcm->above_4g, &i440fx_dev);
     machine_props_board(0);
-    if (!build_interrupts_and_platform(pcm, errp)) {
-        memory_region_transaction_commit();
-        return NULL;
-    }
+    build_interrupts_and_platform(pcm);
     pcm->piix3 = piix3_create(pcm->pci_bus, PIIX3_DEVFN,
                               gsi_get_irqs(pcm->gsi));
-    pc_isa_create_objects(PC_ISA_OBJ_DMA);
-    if (!create_pic_objects(pcm, errp)) {
-        memory_region_transaction_commit();
-        return NULL;
-    }
-    pc_isa_create_objects(PC_ISA_OBJ_RTC);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_DMA);
+    build_pic_and_hpet(pcm);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_RTC);
     machine_props_board(1);
-    pc_isa_create_objects(PC_ISA_OBJ_REST);
-    pcm->isa = pc_isa_init(get_system_io(), gsi_get_irqs(pcm->gsi),
-                           &(PCISAConfig){
-                               .ram_size = pcm->ram_size,
-                               .below_4g = pcm->below_4g,
-                               .above_4g = pcm->above_4g,
-                               .cpus = opts->smp_cpus ? opts->smp_cpus : 1,
-                               .apic_id_limit = pc_apic_id_limit(opts),
-                           });
-    pc_isa_create_objects(PC_ISA_OBJ_FW_CFG);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_REST);
+    pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_FW_CFG);
+    pc_isa_init(pcm->isa, &(PCISAConfig){
+                              .ram_size = pcm->ram_size,
+                              .below_4g = pcm->below_4g,
+                              .above_4g = pcm->above_4g,
+                              .cpus = opts->smp_cpus ? opts->smp_cpus : 1,
+                              .apic_id_limit = pc_apic_id_limit(opts),
+                          });
     piix3_ide_create(pcm->pci_bus, PIIX3_IDE_DEVFN);
     if (acpi) {
         /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
@@ -967,8 +929,8 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     runstate_add_reset_hook(pc_reset, pcm);
     current_machine = pcm;
 
-    pc_memory_hotplug_init(pcm->ram_size, pcm->maxmem, pcm->slots,
-                           pcm->devmem_base, pcm->devmem_size,
+    pc_memory_hotplug_init(&pcm->memhp, pcm->ram_size, pcm->maxmem,
+                           pcm->slots, pcm->devmem_base, pcm->devmem_size,
                            pcm->devmem_size ? &pcm->device_memory : NULL,
                            acpi);
     if (!pc_create_devices(opts, errp)) {
@@ -994,4 +956,76 @@ PCMachine *pc_current_machine(void)
 const MemSlots *pc_memslots(const PCMachine *pcm)
 {
     return pcm->memslots;
+}
+
+/* ---- The machine types ---- */
+
+PCMemoryHotplug *pc_machine_memory_hotplug(Object *machine)
+{
+    if (!machine || !object_dynamic_cast(machine, TYPE_PC_MACHINE)) {
+        return NULL;
+    }
+    return &PC_MACHINE(machine)->memhp;
+}
+
+static void pc_machine_instance_init(Object *obj)
+{
+    /* ACPI is on until the board says otherwise (-machine acpi=off). */
+    PC_MACHINE(obj)->memhp.acpi_enabled = true;
+}
+
+/* The machine is the hotplug handler of memory devices (pc-hotplug.c). */
+static void pc_machine_class_init(ObjectClass *klass, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(klass);
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(klass);
+
+    (void)data;
+    mc->get_hotplug_handler = pc_machine_get_hotplug_handler;
+    hc->pre_plug = pc_machine_device_pre_plug;
+    hc->plug = pc_machine_device_plug;
+    hc->unplug_request = pc_machine_device_unplug_request;
+    hc->unplug = pc_machine_device_unplug;
+}
+
+static void pc_i440fx_7_2_machine_class_init(ObjectClass *klass, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(klass);
+
+    (void)data;
+    mc->name = "pc-i440fx-7.2";
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+}
+
+static const InterfaceInfo pc_machine_interfaces[] = {
+    { TYPE_HOTPLUG_HANDLER },
+    { NULL },
+};
+
+static const TypeInfo pc_machine_types[] = {
+    {
+        .name = TYPE_X86_MACHINE,
+        .parent = TYPE_MACHINE,
+        .abstract = true,
+    },
+    {
+        .name = TYPE_PC_MACHINE,
+        .parent = TYPE_X86_MACHINE,
+        .instance_size = sizeof(PCMachine),
+        .instance_init = pc_machine_instance_init,
+        .class_init = pc_machine_class_init,
+        .abstract = true,
+        .interfaces = pc_machine_interfaces,
+    },
+    {
+        .name = TYPE_PC_I440FX_7_2_MACHINE,
+        .parent = TYPE_PC_MACHINE,
+        .class_init = pc_i440fx_7_2_machine_class_init,
+    },
+};
+
+void pc_register_types(void)
+{
+    type_register_static_array(pc_machine_types,
+                               ARRAY_SIZE(pc_machine_types));
 }

@@ -16,11 +16,17 @@
 #define PIT_SPEAKER_CHANNEL 2
 
 struct PCSpkState {
+    ISADevice parent_obj;
+    /* Set by the board before realize. */
+    uint16_t port;
     PITState *pit;
+    /* Registers. */
     uint8_t data_on;
     uint8_t refresh;
     MemoryRegion io;
 };
+
+OBJECT_DECLARE_CASTS(PCSpkState, DeviceClass, PC_SPEAKER, TYPE_ISA_PCSPK)
 
 static uint64_t pcspk_read(void *opaque, uint64_t addr, unsigned size)
 {
@@ -52,12 +58,40 @@ static const MemoryRegionOps pcspk_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 1 },
 };
 
+static bool pcspk_realize(DeviceState *dev, Error **errp)
+{
+    PCSpkState *s = PC_SPEAKER(dev);
+
+    (void)errp;
+    memory_region_init_io(&s->io, NULL, &pcspk_ops, s, "pcspk", 1);
+    isa_register_ioport(&s->parent_obj, &s->io, s->port);
+    return true;
+}
+
+static void pcspk_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    /* No reset: like QEMU's, its state survives a system reset. */
+    dc->realize = pcspk_realize;
+}
+
+const TypeInfo pcspk_type_info = {
+    .name = TYPE_ISA_PCSPK,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(PCSpkState),
+    .class_size = sizeof(DeviceClass),
+    .class_init = pcspk_class_init,
+};
+
 PCSpkState *pcspk_init(MemoryRegion *io, uint16_t port, PITState *pit)
 {
-    PCSpkState *s = xzalloc(sizeof(*s));
+    PCSpkState *s = PC_SPEAKER(qdev_new(TYPE_ISA_PCSPK));
 
+    s->parent_obj.io = io;
+    s->port = port;
     s->pit = pit;
-    memory_region_init_io(&s->io, NULL, &pcspk_ops, s, "pcspk", 1);
-    memory_region_add_subregion(io, port, &s->io);
+    isa_realize_board(s);
     return s;
 }

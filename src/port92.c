@@ -12,9 +12,13 @@
 #define PORT92_RESET 0x01
 
 struct Port92State {
+    ISADevice parent_obj;
+    uint16_t port;           /* set by the board before realize */
     uint8_t outport;
     MemoryRegion io;
 };
+
+OBJECT_DECLARE_CASTS(Port92State, DeviceClass, PORT92, TYPE_PORT92)
 
 static uint64_t port92_read(void *opaque, uint64_t addr, unsigned size)
 {
@@ -50,11 +54,44 @@ void port92_reset(Port92State *s)
     s->outport &= ~PORT92_RESET;
 }
 
+static bool port92_realize(DeviceState *dev, Error **errp)
+{
+    Port92State *s = PORT92(dev);
+
+    (void)errp;
+    memory_region_init_io(&s->io, NULL, &port92_ops, s, "port92", 1);
+    isa_register_ioport(&s->parent_obj, &s->io, s->port);
+    return true;
+}
+
+static void port92_qdev_reset(DeviceState *dev)
+{
+    port92_reset(PORT92(dev));
+}
+
+static void port92_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->realize = port92_realize;
+    dc->reset = port92_qdev_reset;
+}
+
+const TypeInfo port92_type_info = {
+    .name = TYPE_PORT92,
+    .parent = TYPE_ISA_DEVICE,
+    .instance_size = sizeof(Port92State),
+    .class_size = sizeof(DeviceClass),
+    .class_init = port92_class_init,
+};
+
 Port92State *port92_init(MemoryRegion *io, uint16_t port)
 {
-    Port92State *s = xzalloc(sizeof(*s));
+    Port92State *s = PORT92(qdev_new(TYPE_PORT92));
 
-    memory_region_init_io(&s->io, NULL, &port92_ops, s, "port92", 1);
-    memory_region_add_subregion(io, port, &s->io);
+    s->parent_obj.io = io;
+    s->port = port;
+    isa_realize_board(s);
     return s;
 }

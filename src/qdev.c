@@ -662,7 +662,7 @@ static bool device_set_realized(Object *obj, bool value, Error **errp)
         return false;
     }
     if (value && !dev->realized) {
-        if (!obj->parent) {
+        if (!obj->parent && qdev_get_machine()) {
             char *name = xasprintf("device[%d]", unattached_count++);
 
             object_property_add_child(
@@ -908,6 +908,7 @@ static void device_finalize(Object *obj)
     }
     free(dev->canonical_path);
     free(dev->id);
+    qemu_free_irqs(dev->gpio_in, dev->num_gpio_in);
 }
 
 static void device_class_init(ObjectClass *k, void *data)
@@ -926,6 +927,34 @@ static void device_class_init(ObjectClass *k, void *data)
     object_class_property_add_link(k, "parent_bus", TYPE_BUS,
                                    offsetof(DeviceState, parent_bus), NULL,
                                    0);
+}
+
+/* ---- GPIO lines ---- */
+
+void qdev_init_gpio_in(DeviceState *dev, qemu_irq_handler handler, int n)
+{
+    assert(!dev->gpio_in);
+    dev->gpio_in = qemu_allocate_irqs(handler, dev, n);
+    dev->num_gpio_in = n;
+}
+
+void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins, int n)
+{
+    assert(!dev->gpio_out);
+    dev->gpio_out = pins;
+    dev->num_gpio_out = n;
+}
+
+qemu_irq qdev_get_gpio_in(DeviceState *dev, int n)
+{
+    assert(n >= 0 && n < dev->num_gpio_in);
+    return dev->gpio_in[n];
+}
+
+void qdev_connect_gpio_out(DeviceState *dev, int n, qemu_irq line)
+{
+    assert(n >= 0 && n < dev->num_gpio_out);
+    dev->gpio_out[n] = line;
 }
 
 /* ---- Machine ---- */
@@ -969,31 +998,12 @@ void qdev_register_types(void)
     type_register_static_array(qdev_types, ARRAY_SIZE(qdev_types));
 }
 
-/*
- * Stand-ins for the pc machine's type chain, registered only when the
- * machine module has not registered the real ones.
- */
-static const TypeInfo placeholder_machine_types[] = {
-    { .name = "x86-machine", .parent = TYPE_MACHINE, .abstract = true },
-    { .name = "generic-pc-machine", .parent = "x86-machine",
-      .abstract = true,
-      .interfaces = (const InterfaceInfo[]) {
-          { TYPE_HOTPLUG_HANDLER }, { NULL } } },
-    { .name = "pc-i440fx-7.2-machine", .parent = "generic-pc-machine" },
-};
-
 bool qdev_machine_init(const char *machine_type, Error **errp)
 {
     ObjectClass *k;
     Object *root;
-    size_t i;
 
     object_register_all_types();
-    for (i = 0; i < ARRAY_SIZE(placeholder_machine_types); i++) {
-        if (!object_class_by_name(placeholder_machine_types[i].name)) {
-            type_register_static(&placeholder_machine_types[i]);
-        }
-    }
     k = object_class_by_name(machine_type);
     if (!k || !object_class_dynamic_cast(k, TYPE_MACHINE) ||
         object_class_is_abstract(k)) {

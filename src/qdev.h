@@ -12,6 +12,7 @@
 #ifndef QMACHINED_QDEV_H
 #define QMACHINED_QDEV_H
 
+#include "src/irq.h"
 #include "src/object.h"
 
 #define TYPE_DEVICE "device"
@@ -185,9 +186,25 @@ struct DeviceState {
     struct BusList *child_bus;
     int num_child_bus;
     int instance_id_alias;
+    qemu_irq *gpio_in;         /* qdev_init_gpio_in; owned */
+    int num_gpio_in;
+    qemu_irq *gpio_out;        /* qdev_init_gpio_out; the device's slots */
+    int num_gpio_out;
 };
 
 OBJECT_DECLARE_CASTS(DeviceState, DeviceClass, DEVICE, TYPE_DEVICE)
+
+/*
+ * GPIO lines, as QEMU's unnamed ones (qtest's irq_intercept_in/out find a
+ * device's lines here).  Inputs: n lines calling handler(dev, i, level),
+ * freed with the device.  Outputs: n slots in the device's own state;
+ * slot i holds the line output i drives (NULL: unconnected).  Each may
+ * be set up once per device.
+ */
+void qdev_init_gpio_in(DeviceState *dev, qemu_irq_handler handler, int n);
+void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins, int n);
+qemu_irq qdev_get_gpio_in(DeviceState *dev, int n);
+void qdev_connect_gpio_out(DeviceState *dev, int n, qemu_irq line);
 
 /* Creates an unrealized device (refcount 1); aborts on an unknown type. */
 DeviceState *qdev_new(const char *type);
@@ -198,7 +215,8 @@ DeviceState *qdev_try_new(const char *type);
  * Realizes dev on bus (NULL: no bus): runs the hotplug handler's pre_plug,
  * the class realize, the handler's plug; on failure nothing remains (bus
  * membership undone, device unrealized).  A device not yet in the tree is
- * put under /machine/unattached/device[N] first.
+ * put under /machine/unattached/device[N] first (unless there is no
+ * machine, as in unit tests: then it stays outside the tree).
  */
 bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp);
 /* Same, then drops the caller's reference (the tree keeps one). */

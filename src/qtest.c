@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "memory.h"
 #include "object.h"
+#include "qdev.h"
 #include "qmp/json-out.h"
 #include "sockets.h"
 #include "util.h"
@@ -134,6 +135,7 @@ static void irq_spy(void *opaque, int n, int level)
 static void irq_intercept(QtestClient *c, const char *path, bool out)
 {
     Object *obj = object_resolve_path(path, NULL);
+    DeviceState *dev;
     qemu_irq *lines;
     int n, i;
 
@@ -148,8 +150,11 @@ static void irq_intercept(QtestClient *c, const char *path, bool out)
         return;
     }
     intercept_owner = obj;
+    dev = (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE);
     if (out) {
-        if (irq_find_gpio_out(obj, &lines, &n)) {
+        if (dev && dev->gpio_out) {
+            lines = dev->gpio_out;
+            n = dev->num_gpio_out;
             /* The device's outputs now go to the test only. */
             intercept_out_lines = xzalloc(sizeof(qemu_irq) * (n ? n : 1));
             intercept_out_n = n;
@@ -158,8 +163,8 @@ static void irq_intercept(QtestClient *c, const char *path, bool out)
                 lines[i] = intercept_out_lines[i];
             }
         }
-    } else if (irq_find_gpio_in(obj, &lines, &n)) {
-        qemu_irq_intercept(lines, n, irq_spy, NULL);
+    } else if (dev && dev->gpio_in) {
+        qemu_irq_intercept(dev->gpio_in, dev->num_gpio_in, irq_spy, NULL);
     }
     reply(c, "OK\n");
 }

@@ -1,7 +1,8 @@
 /*
  * Every module that registers QOM types, one line each:
  * QM_TYPE_MODULE(prefix) calls prefix_register_types() at start-up
- * (object_register_all_types).  Order does not matter.
+ * (object_register_all_types), in this order: it decides where each
+ * type lands in the type table, so new modules go at the end.
  */
 QM_TYPE_MODULE(qdev)
 QM_TYPE_MODULE(pci)
@@ -22,3 +23,5 @@ QM_TYPE_MODULE(virtio_rng)
 QM_TYPE_MODULE(virtio_net)
 QM_TYPE_MODULE(virtio_serial)
 QM_TYPE_MODULE(e1000)
+QM_TYPE_MODULE(pc)
+QM_TYPE_MODULE(hpet)
