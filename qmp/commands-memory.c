@@ -235,8 +235,8 @@ static void memslot_append(void *opaque, unsigned id, const MemSlot *m)
                   "guest-phys-addr", (json_int_t)m->guest_phys_addr,
                   "memory-size", (json_int_t)m->memory_size, "userspace-addr",
                   (json_int_t)m->userspace_addr, "flags", (int)m->flags,
-                  "readonly", (m->flags & MEMSLOT_FLAG_READONLY) != 0,
-                  "region", memory_region_name(m->mr), "region-offset",
+                  "readonly", (m->flags & MEMSLOT_FLAG_READONLY) != 0, "region",
+                  memory_region_name(m->mr), "region-offset",
                   (json_int_t)m->region_offset));
 }
 
