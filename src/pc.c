@@ -108,6 +108,10 @@ struct PCMachine {
     MemSlots *memslots;
     PCISA *isa;            /* the legacy ISA devices (pc-isa.c) */
     PCMemoryHotplug memhp; /* the DIMM handler's state (pc-hotplug.c) */
+
+    /* The machine's QOM properties (machine-props.c's table) */
+    json_t *prop_values; /* current values of the stored ones, by name */
+    bool props_ready;    /* the memory properties can be read */
 };
 
 OBJECT_DECLARE_CASTS(PCMachine, MachineClass, PC_MACHINE, TYPE_PC_MACHINE)
@@ -320,14 +324,11 @@ static void build_pic_and_hpet(PCMachine *pcm)
     pcm->hpet = hpet_init(get_system_memory(), HPET_BASE);
 }
 
-/* The machine being built (current_machine is set once it is complete). */
-static PCMachine *mach_pcm;
-
 /* The machine's "memory" property (QEMU's MemorySizeConfiguration). */
 static json_t *machine_memory_get(Object *obj, ObjectProperty *prop,
                                   Error **errp)
 {
-    PCMachine *pcm = mach_pcm;
+    PCMachine *pcm = PC_MACHINE(obj);
     json_t *v = json_object();
 
     json_object_set_new(v, "size", json_integer((json_int_t)pcm->ram_size));
@@ -350,9 +351,6 @@ static bool machine_acpi_enabled(const MachineOptions *opts)
 
 /* ---- The machine's own QOM properties (QEMU 7.2 pc-i440fx-7.2) ---- */
 
-/* Current values of the plain (stored) properties, by name. */
-static json_t *mach_values;
-
 static const char *mach_qtype_name(MachPropKind kind)
 {
     switch (kind) {
@@ -372,13 +370,15 @@ static const char *mach_qtype_name(MachPropKind kind)
 static json_t *mach_prop_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     const MachProp *mp = prop->opaque;
-    PCMachine *pcm = mach_pcm;
+    PCMachine *pcm = PC_MACHINE(obj);
+    json_t *mach_values = pcm->prop_values;
     json_t *v;
 
     if (!strcmp(mp->name, "device-memory-region-size")) {
-        return json_integer(pcm ? (json_int_t)pcm->devmem_size : 0);
+        return json_integer(pcm->props_ready ? (json_int_t)pcm->devmem_size
+                                             : 0);
     }
-    if (!strcmp(mp->name, "memory") && pcm) {
+    if (!strcmp(mp->name, "memory") && pcm->props_ready) {
         return machine_memory_get(obj, prop, errp);
     }
     if (!strcmp(mp->name, "smp")) {
@@ -468,17 +468,13 @@ static bool mach_prop_set(Object *obj, ObjectProperty *prop, json_t *value,
                    "device (type 'isa-pcspk') after it was realized");
         return false;
     }
-    json_object_set(mach_values, mp->name, value);
+    json_object_set(PC_MACHINE(obj)->prop_values, mp->name, value);
     return true;
 }
 
-static void mach_add_class_props(const char *typename, const MachProp *mps)
+/* From the class inits below: the class's properties in the table. */
+static void mach_add_class_props(ObjectClass *k, const MachProp *mps)
 {
-    ObjectClass *k = object_class_by_name(typename);
-
-    if (!k || object_class_property_find(k, mps[0].name)) {
-        return;
-    }
     for (; mps->name; mps++) {
         object_class_property_add(k, mps->name, mps->type, mach_prop_get,
                                   mps->kind == MP_RO ? NULL : mach_prop_set,
@@ -490,7 +486,8 @@ static void mach_add_class_props(const char *typename, const MachProp *mps)
 }
 
 /* Stores the -machine option value (a string) of a plain property. */
-static void mach_take_option(const MachProp *mp, const char *s)
+static void mach_take_option(json_t *mach_values, const MachProp *mp,
+                             const char *s)
 {
     json_t *v;
 
@@ -513,15 +510,15 @@ static void mach_take_option(const MachProp *mp, const char *s)
     json_object_set_new(mach_values, mp->name, v);
 }
 
-static void mach_take_options(const MachineOptions *opts,
-                              const MachProp *mps)
+static void mach_take_options(json_t *mach_values,
+                              const MachineOptions *opts, const MachProp *mps)
 {
     for (; mps->name; mps++) {
         const char *s = json_string_value(json_object_get(opts->machine_props,
                                                           mps->name));
 
         if (s) {
-            mach_take_option(mps, s);
+            mach_take_option(mach_values, mps, s);
         }
     }
 }
@@ -598,16 +595,12 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
     unsigned sockets = opts->smp_sockets ? opts->smp_sockets
                                          : maxcpus / (threads * cores * dies);
     const char *backend;
+    json_t *mach_values = pcm->prop_values;
 
-    json_decref(mach_values);
-    mach_values = json_object();
-    mach_add_class_props("machine", machine_class_props);
-    mach_add_class_props("x86-machine", x86_class_props);
-    mach_add_class_props("generic-pc-machine", pc_class_props);
-    mach_take_options(opts, machine_class_props);
-    mach_take_options(opts, x86_class_props);
-    mach_take_options(opts, pc_class_props);
-    mach_take_options(opts, machine_inst_props);
+    mach_take_options(mach_values, opts, machine_class_props);
+    mach_take_options(mach_values, opts, x86_class_props);
+    mach_take_options(mach_values, opts, pc_class_props);
+    mach_take_options(mach_values, opts, machine_inst_props);
     if (!machine_acpi_enabled(opts)) {
         json_object_set_new(mach_values, "acpi", json_string("off"));
     }
@@ -652,7 +645,7 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
         free(p->type);
         p->type = xstrdup("child<qtest>");
     }
-    mach_pcm = pcm;
+    pcm->props_ready = true;
 }
 
 static json_t *mach_smram_get(Object *obj, ObjectProperty *prop,
@@ -968,8 +961,14 @@ PCMemoryHotplug *pc_machine_memory_hotplug(Object *machine)
     return &PC_MACHINE(machine)->memhp;
 }
 
+static void pc_machine_instance_finalize(Object *obj)
+{
+    json_decref(PC_MACHINE(obj)->prop_values);
+}
+
 static void pc_machine_instance_init(Object *obj)
 {
+    PC_MACHINE(obj)->prop_values = json_object();
     /* ACPI is on until the board says otherwise (-machine acpi=off). */
     PC_MACHINE(obj)->memhp.acpi_enabled = true;
 }
@@ -981,11 +980,25 @@ static void pc_machine_class_init(ObjectClass *klass, void *data)
     HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(klass);
 
     (void)data;
+    mach_add_class_props(klass, pc_class_props);
     mc->get_hotplug_handler = pc_machine_get_hotplug_handler;
     hc->pre_plug = pc_machine_device_pre_plug;
     hc->plug = pc_machine_device_plug;
     hc->unplug_request = pc_machine_device_unplug_request;
     hc->unplug = pc_machine_device_unplug;
+}
+
+/* The machine and x86-machine properties QEMU's classes have. */
+static void machine_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    mach_add_class_props(klass, machine_class_props);
+}
+
+static void x86_machine_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    mach_add_class_props(klass, x86_class_props);
 }
 
 static void pc_i440fx_7_2_machine_class_init(ObjectClass *klass, void *data)
@@ -1004,8 +1017,17 @@ static const InterfaceInfo pc_machine_interfaces[] = {
 
 static const TypeInfo pc_machine_types[] = {
     {
+        .name = TYPE_MACHINE,
+        .parent = TYPE_OBJECT,
+        .instance_size = sizeof(MachineState),
+        .class_size = sizeof(MachineClass),
+        .class_init = machine_class_init,
+        .abstract = true,
+    },
+    {
         .name = TYPE_X86_MACHINE,
         .parent = TYPE_MACHINE,
+        .class_init = x86_machine_class_init,
         .abstract = true,
     },
     {
@@ -1013,6 +1035,7 @@ static const TypeInfo pc_machine_types[] = {
         .parent = TYPE_X86_MACHINE,
         .instance_size = sizeof(PCMachine),
         .instance_init = pc_machine_instance_init,
+        .instance_finalize = pc_machine_instance_finalize,
         .class_init = pc_machine_class_init,
         .abstract = true,
         .interfaces = pc_machine_interfaces,

@@ -984,13 +984,6 @@ static const TypeInfo qdev_types[] = {
         .parent = TYPE_INTERFACE,
         .class_size = sizeof(HotplugHandlerClass),
     },
-    {
-        .name = TYPE_MACHINE,
-        .parent = TYPE_OBJECT,
-        .instance_size = sizeof(MachineState),
-        .class_size = sizeof(MachineClass),
-        .abstract = true,
-    },
 };
 
 void qdev_register_types(void)
