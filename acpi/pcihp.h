@@ -33,7 +33,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "acpi/piix4.h"
 #include "src/error.h"
 #include "src/memory.h"
 #include "src/pci.h"
@@ -100,17 +99,5 @@ uint32_t acpi_pcihp_get_rmv(const AcpiPciHpState *s, int bsel);
  */
 void acpi_pcihp_release_ejected(void);
 
-/*
- * PIIX4: creates the state at 0xae00 in the PM's bus I/O space (unless
- * both acpi-pci-hotplug-with-bridge-support and acpi-root-pci-hotplug are
- * off), gives it to the PM (whose class's hotplug methods call the
- * functions above for PCI devices, and whose reset resets it) and, with
- * root hotplug on, makes the PM the hotplug handler of its bus.  Call
- * once, right after piix4_pm_init(), before any -device.  Returns NULL
- * when disabled.
- */
-AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm);
-/* The state piix4_pcihp_init() made for pm, or NULL. */
-AcpiPciHpState *piix4_pcihp_get(PIIX4PMState *pm);
 
 #endif

@@ -761,3 +761,44 @@ bool piix4_pm_cpu_hotplug_legacy(const PIIX4PMState *s)
 {
     return s->cpu_hotplug_legacy;
 }
+
+/* ---- ACPI PCI hotplug at 0xae00 (acpi/pcihp.c) ---- */
+
+AcpiPciHpState *piix4_pcihp_get(PIIX4PMState *pm)
+{
+    return pm ? piix4_pm_get_pcihp(pm) : NULL;
+}
+
+static void piix4_hp_event(void *opaque)
+{
+    piix4_send_gpe(opaque, PIIX4_GPE_PCI_HOTPLUG);
+}
+
+AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
+{
+    Object *obj = OBJECT(pm);
+    PCIBus *bus = pci_get_bus(piix4_pm_pci_device(pm));
+    bool bridges = object_property_get_bool(
+        obj, "acpi-pci-hotplug-with-bridge-support", NULL);
+    bool root = object_property_get_bool(obj, "acpi-root-pci-hotplug",
+                                         NULL);
+    AcpiPciHpState *hp;
+
+    if (!bridges && !root) {
+        return NULL;
+    }
+    if (piix4_pcihp_get(pm)) {
+        return piix4_pcihp_get(pm);
+    }
+    /* With root hotplug off the bus ends up without a handler, so that
+     * device_add and device_del on it fail as "does not support
+     * hotplugging". */
+    if (root) {
+        qbus_set_hotplug_handler(&bus->qbus, obj);
+    }
+    hp = acpi_pcihp_new(obj, bus, bus->address_space_io,
+                        ACPI_PCIHP_ADDR_PIIX4, bridges, root, piix4_hp_event,
+                        pm);
+    piix4_pm_set_pcihp(pm, hp);
+    return hp;
+}

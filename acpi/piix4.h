@@ -72,6 +72,19 @@ void piix4_pm_set_pcihp(PIIX4PMState *s, AcpiPciHpState *hp);
 AcpiPciHpState *piix4_pm_get_pcihp(const PIIX4PMState *s);
 
 PCIDevice *piix4_pm_pci_device(PIIX4PMState *s);
+
+/*
+ * PIIX4: creates the state at 0xae00 in the PM's bus I/O space (unless
+ * both acpi-pci-hotplug-with-bridge-support and acpi-root-pci-hotplug are
+ * off), gives it to the PM (whose class's hotplug methods call the
+ * functions above for PCI devices, and whose reset resets it) and, with
+ * root hotplug on, makes the PM the hotplug handler of its bus.  Call
+ * once, right after piix4_pm_init(), before any -device.  Returns NULL
+ * when disabled.
+ */
+AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm);
+/* The state piix4_pcihp_init() made for pm, or NULL. */
+AcpiPciHpState *piix4_pcihp_get(PIIX4PMState *pm);
 AcpiRegs *piix4_pm_acpi_regs(PIIX4PMState *s);
 /* The current PM I/O base (config 0x40 & 0xffc0). */
 uint32_t piix4_pm_io_base(const PIIX4PMState *s);

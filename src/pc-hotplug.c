@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "backend.h"
-#include "pc.h"
 #include "qdev.h"
 #include "util.h"
 

@@ -14,7 +14,7 @@
 #include "error.h"
 #include "memory.h"
 #include "numa.h"
-#include "options.h"
+#include "machine-options.h"
 #include "qdev.h"
 
 /*
@@ -34,7 +34,13 @@ struct PCMemoryHotplug {
     uint64_t base_ram_size;
     bool acpi_enabled;
 };
+/* The machine type whose class init installs the methods below. */
+#define TYPE_PC_MACHINE "generic-pc-machine"
+
 typedef struct PCMemoryHotplug PCMemoryHotplug;
+
+/* The state in a pc machine object (else NULL); defined in pc.c. */
+PCMemoryHotplug *pc_machine_memory_hotplug(Object *machine);
 
 /*
  * Fills in the memory layout the machine's hotplug handler places DIMMs

@@ -7,7 +7,8 @@
 
 #include "error.h"
 #include "object.h"
-#include "options.h"
+#include "machine-options.h"
+#include "pc-hotplug.h" /* TYPE_PC_MACHINE */
 
 /*
  * QEMU's type chain: pc-i440fx-7.2-machine -> generic-pc-machine (the
@@ -15,15 +16,12 @@
  * machine.  PCMachine is the instance (/machine).
  */
 #define TYPE_X86_MACHINE "x86-machine"
-#define TYPE_PC_MACHINE "generic-pc-machine"
 #define TYPE_PC_I440FX_7_2_MACHINE "pc-i440fx-7.2-machine"
 
 typedef struct PCMachine PCMachine;
 typedef struct PCMemoryHotplug PCMemoryHotplug;
 
 void pc_register_types(void);
-/* The pc-dimm handler's state in a pc machine object (else NULL). */
-PCMemoryHotplug *pc_machine_memory_hotplug(Object *machine);
 
 /*
  * Builds the machine described by opts (after options_parse).  The

@@ -38,14 +38,7 @@ INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', re.M)
 GENERATED = {"config.h"}
 
 # Tolerated module cycles (a cycle found must lie inside one of these).
-KNOWN_CYCLES = [
-    # Came with the one-object-per-device merge (e00ca2f); the fixes are
-    # under way in main: piix4_pcihp_init/get move from acpi/pcihp.c to
-    # acpi/piix4.c, and pc-hotplug.c stops including pc.h.  Delete these
-    # two entries with them.
-    {"acpi/pcihp", "acpi/piix4"},
-    {"src/pc", "src/pc-hotplug"},
-]
+KNOWN_CYCLES = []
 
 
 def layer_of(path):
