@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi/cpuhp.h"
 #include "acpi/pcihp.h"
 
 #include "src/runstate.h"
@@ -64,14 +65,6 @@
 #define SMB_AUXCTL_MASK 0x03
 #define SMB_AUX_BLK 0x02        /* forced on for PIIX4 */
 
-/* Legacy CPU hotplug: a status bitmap, one bit per possible CPU. */
-#define CPU_HP_LEGACY_LEN 32
-/* The modern interface that replaces it when the guest writes 0 to +0. */
-#define CPU_HP_MODERN_LEN 12
-#define CPU_HP_SELECTOR 0x0
-#define CPU_HP_FLAGS 0x4
-#define CPU_HP_FLAG_ENABLED 0x01
-
 struct PIIX4PMState {
     PCIDevice parent_obj;
 
@@ -91,10 +84,7 @@ struct PIIX4PMState {
     uint8_t smb_stat, smb_ctl, smb_cmd, smb_addr, smb_data0, smb_data1;
     uint8_t smb_blkdata, smb_auxctl;
 
-    MemoryRegion cpu_io;
-    bool cpu_hotplug_legacy;
-    uint8_t cpu_sts[CPU_HP_LEGACY_LEN];
-    uint32_t cpu_selector;
+    AcpiCpuHotplug cpuhp; /* at 0xaf00 (acpi/cpuhp.c) */
     unsigned ncpus;
 
     /* Properties. */
@@ -334,108 +324,18 @@ static void smb_reset(PIIX4PMState *s)
     s->smb_auxctl = SMB_AUX_BLK;
 }
 
-/* ---- CPU hotplug (0xaf00) ---- */
-
-static void cpu_hp_switch_to_modern(PIIX4PMState *s);
-
-static uint64_t cpu_legacy_read(void *opaque, uint64_t addr, unsigned size)
-{
-    PIIX4PMState *s = opaque;
-
-    /* One status byte per access, whatever its width. */
-    (void)size;
-    return addr < CPU_HP_LEGACY_LEN ? s->cpu_sts[addr] : 0;
-}
-
-static void cpu_legacy_write(void *opaque, uint64_t addr, uint64_t val,
-                             unsigned size)
-{
-    PIIX4PMState *s = opaque;
-
-    (void)size;
-    if (addr == 0 && val == 0) {
-        /* The guest's AML asks for the modern interface. */
-        cpu_hp_switch_to_modern(s);
-    }
-}
-
-static const MemoryRegionOps cpu_legacy_ops = {
-    .read = cpu_legacy_read,
-    .write = cpu_legacy_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-};
-
-static uint64_t cpu_modern_read(void *opaque, uint64_t addr, unsigned size)
-{
-    PIIX4PMState *s = opaque;
-
-    (void)size;
-    if (addr == CPU_HP_FLAGS && s->cpu_selector < s->ncpus) {
-        return CPU_HP_FLAG_ENABLED;
-    }
-    return 0;
-}
-
-static void cpu_modern_write(void *opaque, uint64_t addr, uint64_t val,
-                             unsigned size)
-{
-    PIIX4PMState *s = opaque;
-
-    (void)size;
-    if (addr == CPU_HP_SELECTOR) {
-        s->cpu_selector = (uint32_t)val;
-    }
-}
-
-static const MemoryRegionOps cpu_modern_ops = {
-    .read = cpu_modern_read,
-    .write = cpu_modern_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
-};
-
-static void cpu_hp_map(PIIX4PMState *s, bool legacy)
-{
-    PCIBus *bus = pci_get_bus(&s->parent_obj);
-    char *owner = pci_mr_owner(s);
-
-    memory_region_init_io(&s->cpu_io, owner,
-                          legacy ? &cpu_legacy_ops : &cpu_modern_ops, s,
-                          "acpi-cpu-hotplug",
-                          legacy ? CPU_HP_LEGACY_LEN : CPU_HP_MODERN_LEN);
-    memory_region_add_subregion(bus->address_space_io,
-                                PIIX4_CPU_HOTPLUG_IO_BASE, &s->cpu_io);
-    free(owner);
-    s->cpu_hotplug_legacy = legacy;
-}
-
-static void cpu_hp_switch_to_modern(PIIX4PMState *s)
-{
-    if (!s->cpu_hotplug_legacy) {
-        return;
-    }
-    memory_region_del_subregion(memory_region_get_container(&s->cpu_io),
-                                &s->cpu_io);
-    memory_region_finalize(&s->cpu_io);
-    s->cpu_selector = 0;
-    cpu_hp_map(s, false);
-}
+/* ---- CPU hotplug (0xaf00, acpi/cpuhp.c) ---- */
 
 static bool get_cpu_hotplug_legacy(Object *obj, Error **errp)
 {
     (void)errp;
-    return PIIX4_PM(obj)->cpu_hotplug_legacy;
+    return acpi_cpuhp_is_legacy(&PIIX4_PM(obj)->cpuhp);
 }
 
 static bool set_cpu_hotplug_legacy(Object *obj, bool value, Error **errp)
 {
-    PIIX4PMState *s = PIIX4_PM(obj);
-
     (void)errp;
-    if (!value) {
-        cpu_hp_switch_to_modern(s);
-    }
-    s->cpu_hotplug_legacy = value;
+    acpi_cpuhp_set_legacy(&PIIX4_PM(obj)->cpuhp, value);
     return true;
 }
 
@@ -535,7 +435,6 @@ static bool piix4_pm_realize(PCIDevice *d, Error **errp)
     MemoryRegion *io_as = pci_get_bus(d)->address_space_io;
     uint8_t *conf = d->config;
     char *owner = pci_mr_owner(d);
-    unsigned i;
 
     (void)errp;
     conf[PCI_STATUS] = PCI_STATUS_FAST_BACK;
@@ -578,11 +477,10 @@ static bool piix4_pm_realize(PCIDevice *d, Error **errp)
     memory_region_add_subregion(io_as, PIIX4_GPE0_BASE, &s->io_gpe);
     free(owner);
 
-    memset(s->cpu_sts, 0, sizeof(s->cpu_sts));
-    for (i = 0; i < s->ncpus && i < CPU_HP_LEGACY_LEN * 8; i++) {
-        s->cpu_sts[i / 8] |= (uint8_t)(1u << (i % 8));
-    }
-    cpu_hp_map(s, true);
+    owner = pci_mr_owner(s);
+    acpi_cpuhp_init(&s->cpuhp, owner, io_as, PIIX4_CPU_HOTPLUG_IO_BASE,
+                    s->ncpus);
+    free(owner);
     object_property_add_bool(OBJECT(s), "cpu-hotplug-legacy",
                              get_cpu_hotplug_legacy,
                              set_cpu_hotplug_legacy);
@@ -603,7 +501,7 @@ static void piix4_pm_exit(PCIDevice *d)
 {
     PIIX4PMState *s = PIIX4_PM(d);
     MemoryRegion *regions[] = { &s->apm_io, &s->smb_io, &s->io_gpe,
-                                &s->cpu_io };
+                                &s->cpuhp.io };
     size_t i;
 
     acpi_regs_fini(&s->ar);
@@ -615,6 +513,7 @@ static void piix4_pm_exit(PCIDevice *d)
             memory_region_get_container(regions[i]), regions[i]);
         memory_region_finalize(regions[i]);
     }
+    acpi_cpuhp_fini(&s->cpuhp);
 }
 
 static Property piix4_pm_properties[] = {
@@ -759,7 +658,7 @@ uint32_t piix4_pm_io_base(const PIIX4PMState *s)
 
 bool piix4_pm_cpu_hotplug_legacy(const PIIX4PMState *s)
 {
-    return s->cpu_hotplug_legacy;
+    return acpi_cpuhp_is_legacy(&s->cpuhp);
 }
 
 /* ---- ACPI PCI hotplug at 0xae00 (acpi/pcihp.c) ---- */
