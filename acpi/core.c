@@ -175,8 +175,8 @@ void acpi_pm_tmr_init(AcpiRegs *ar, AcpiUpdateSciFn *update_sci,
                       MemoryRegion *parent)
 {
     ar->tmr.update_sci = update_sci;
-    memory_region_init_io(&ar->tmr.io, memory_region_owner(parent),
-                          &pm_tmr_ops, ar, "acpi-tmr", ACPI_PM_TMR_LEN);
+    memory_region_init_io(&ar->tmr.io, memory_region_owner(parent), &pm_tmr_ops,
+                          ar, "acpi-tmr", ACPI_PM_TMR_LEN);
     memory_region_add_subregion(parent, ACPI_PM_TMR_OFFSET, &ar->tmr.io);
 }
 
@@ -211,8 +211,8 @@ static void pm1_cnt_write(AcpiRegs *ar, uint16_t val)
     /* SLP_EN is a command, never stored. */
     ar->cnt.cnt = val & (uint16_t)~ACPI_BITMASK_SLEEP_ENABLE;
     if (val & ACPI_BITMASK_SLEEP_ENABLE) {
-        pm1_cnt_sleep(ar, (val & ACPI_BITMASK_SLEEP_TYPE) >>
-                              ACPI_SLEEP_TYPE_SHIFT);
+        pm1_cnt_sleep(ar,
+                      (val & ACPI_BITMASK_SLEEP_TYPE) >> ACPI_SLEEP_TYPE_SHIFT);
     }
 }
 

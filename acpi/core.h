@@ -34,8 +34,8 @@
 #define ACPI_BITMASK_RT_CLOCK_ENABLE 0x0400
 
 /* Only these enable bits take part in the SCI. */
-#define ACPI_BITMASK_PM1_COMMON_ENABLED                                       \
-    (ACPI_BITMASK_RT_CLOCK_ENABLE | ACPI_BITMASK_POWER_BUTTON_ENABLE |        \
+#define ACPI_BITMASK_PM1_COMMON_ENABLED                                \
+    (ACPI_BITMASK_RT_CLOCK_ENABLE | ACPI_BITMASK_POWER_BUTTON_ENABLE | \
      ACPI_BITMASK_GLOBAL_LOCK_ENABLE | ACPI_BITMASK_TIMER_ENABLE)
 
 /* PM1 control bits. */
@@ -73,7 +73,7 @@ typedef struct AcpiPm1Evt {
 
 typedef struct AcpiPm1Cnt {
     uint16_t cnt;
-    uint8_t s4_val;     /* SLP_TYP value meaning S4 */
+    uint8_t s4_val; /* SLP_TYP value meaning S4 */
     MemoryRegion io;
 } AcpiPm1Cnt;
 
@@ -84,7 +84,7 @@ typedef struct AcpiPmTmr {
 } AcpiPmTmr;
 
 typedef struct AcpiGpe {
-    uint8_t len;        /* whole block: status half, then enable half */
+    uint8_t len; /* whole block: status half, then enable half */
     uint8_t *sts;
     uint8_t *en;
 } AcpiGpe;

@@ -70,16 +70,15 @@ static const MemoryRegionOps cpu_modern_ops = {
 
 static void cpuhp_map(AcpiCpuHotplug *s, bool legacy)
 {
-    memory_region_init_io(&s->io, s->owner,
-                          legacy ? &cpu_legacy_ops : &cpu_modern_ops, s,
-                          "acpi-cpu-hotplug",
-                          legacy ? ACPI_CPUHP_LEGACY_LEN : CPU_HP_MODERN_LEN);
+    memory_region_init_io(
+        &s->io, s->owner, legacy ? &cpu_legacy_ops : &cpu_modern_ops, s,
+        "acpi-cpu-hotplug", legacy ? ACPI_CPUHP_LEGACY_LEN : CPU_HP_MODERN_LEN);
     memory_region_add_subregion(s->parent, s->base, &s->io);
     s->legacy = legacy;
 }
 
-void acpi_cpuhp_init(AcpiCpuHotplug *s, const char *owner,
-                     MemoryRegion *parent, uint64_t base, unsigned ncpus)
+void acpi_cpuhp_init(AcpiCpuHotplug *s, const char *owner, MemoryRegion *parent,
+                     uint64_t base, unsigned ncpus)
 {
     unsigned i;
 

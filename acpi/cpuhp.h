@@ -31,8 +31,8 @@ typedef struct AcpiCpuHotplug {
  * Maps the legacy interface at base in parent, with CPUs 0..ncpus-1
  * present.  owner: the owner name of the region (copied).
  */
-void acpi_cpuhp_init(AcpiCpuHotplug *s, const char *owner,
-                     MemoryRegion *parent, uint64_t base, unsigned ncpus);
+void acpi_cpuhp_init(AcpiCpuHotplug *s, const char *owner, MemoryRegion *parent,
+                     uint64_t base, unsigned ncpus);
 /* Unmaps and frees (the owner's unrealize). */
 void acpi_cpuhp_fini(AcpiCpuHotplug *s);
 /* Replaces the legacy interface with the modern one (once). */

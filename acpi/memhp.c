@@ -19,7 +19,7 @@
 #define MEMHP_UNDEFINED_READ 0xffffffffu
 
 typedef struct MemhpSlot {
-    DeviceState *dev;       /* borrowed; NULL: empty */
+    DeviceState *dev; /* borrowed; NULL: empty */
     uint64_t addr;
     uint64_t size;
     uint32_t node;
@@ -226,8 +226,10 @@ static MemhpSlot *slot_of(MemHotplugState *ms, DeviceState *dev, int slot,
     /* A realized device has its canonical path cached. */
     path = dev->canonical_path ? xstrdup(dev->canonical_path)
                                : object_get_canonical_path(OBJECT(dev));
-    error_setg(errp, "acpi_memory_slot_status: device [%s] returned invalid "
-               "memory slot[%d]", path ? path : "", slot);
+    error_setg(errp,
+               "acpi_memory_slot_status: device [%s] returned invalid "
+               "memory slot[%d]",
+               path ? path : "", slot);
     free(path);
     return NULL;
 }
@@ -255,8 +257,8 @@ bool acpi_memhp_plug(MemHotplugState *ms, DeviceState *dev, int slot,
     return true;
 }
 
-bool acpi_memhp_unplug_request(MemHotplugState *ms, DeviceState *dev,
-                               int slot, Error **errp)
+bool acpi_memhp_unplug_request(MemHotplugState *ms, DeviceState *dev, int slot,
+                               Error **errp)
 {
     MemhpSlot *sl = slot_of(ms, dev, slot, errp);
 
@@ -342,8 +344,7 @@ static void hook_plug(void *opaque, PCDIMMDevice *dimm, bool hotplugged)
                     dimm->node, hotplugged, NULL);
 }
 
-static bool hook_unplug_request(void *opaque, PCDIMMDevice *dimm,
-                                Error **errp)
+static bool hook_unplug_request(void *opaque, PCDIMMDevice *dimm, Error **errp)
 {
     return acpi_memhp_unplug_request(opaque, DEVICE(dimm), dimm->slot, errp);
 }

@@ -35,12 +35,12 @@
 #define ACPI_MEMHP_IO_LEN 24
 
 /* Register offsets. */
-#define ACPI_MEMHP_ADDR_LO 0x00     /* write: selector */
-#define ACPI_MEMHP_ADDR_HI 0x04     /* write: _OST event */
-#define ACPI_MEMHP_SIZE_LO 0x08     /* write: _OST status */
+#define ACPI_MEMHP_ADDR_LO 0x00 /* write: selector */
+#define ACPI_MEMHP_ADDR_HI 0x04 /* write: _OST event */
+#define ACPI_MEMHP_SIZE_LO 0x08 /* write: _OST status */
 #define ACPI_MEMHP_SIZE_HI 0x0c
 #define ACPI_MEMHP_PXM 0x10
-#define ACPI_MEMHP_FLAGS 0x14       /* write: control */
+#define ACPI_MEMHP_FLAGS 0x14 /* write: control */
 #define ACPI_MEMHP_SELECTOR ACPI_MEMHP_ADDR_LO
 #define ACPI_MEMHP_OST_EVENT ACPI_MEMHP_ADDR_HI
 #define ACPI_MEMHP_OST_STATUS ACPI_MEMHP_SIZE_LO
@@ -87,8 +87,8 @@ void acpi_memhp_free(MemHotplugState *ms);
 bool acpi_memhp_plug(MemHotplugState *ms, DeviceState *dev, int slot,
                      uint64_t addr, uint64_t size, uint32_t node,
                      bool hotplugged, Error **errp);
-bool acpi_memhp_unplug_request(MemHotplugState *ms, DeviceState *dev,
-                               int slot, Error **errp);
+bool acpi_memhp_unplug_request(MemHotplugState *ms, DeviceState *dev, int slot,
+                               Error **errp);
 bool acpi_memhp_unplug(MemHotplugState *ms, DeviceState *dev, int slot,
                        Error **errp);
 

@@ -35,7 +35,7 @@ typedef enum OspmPolicyKind {
 
 typedef struct OspmPolicy {
     OspmPolicyKind kind;
-    uint32_t delay_ms;      /* OSPM_POLICY_DELAY only */
+    uint32_t delay_ms; /* OSPM_POLICY_DELAY only */
 } OspmPolicy;
 
 #define OSPM_DELAY_MAX_MS 3600000u
@@ -44,8 +44,7 @@ typedef struct OspmPolicy {
 /* Parses "linux", "passive", "reject" or "delay:MS". */
 bool ospm_policy_parse(const char *str, OspmPolicy *policy, Error **errp);
 /* Canonical text of a policy into buf (OSPM_POLICY_STR_MAX bytes). */
-const char *ospm_policy_format(const OspmPolicy *policy, char *buf,
-                               size_t len);
+const char *ospm_policy_format(const OspmPolicy *policy, char *buf, size_t len);
 
 /*
  * Starts the simulated guest for the machine just created: validates

@@ -11,7 +11,7 @@
 #include "src/loop.h"
 #include "src/util.h"
 
-#define PCIHP_SLOT_NONE 32      /* slot of an all-zero slot bitmap */
+#define PCIHP_SLOT_NONE 32 /* slot of an all-zero slot bitmap */
 
 typedef struct PciHpBusStatus {
     uint32_t up;
@@ -26,7 +26,7 @@ struct AcpiPciHpState {
     MemoryRegion io;
     uint16_t io_base;
     uint16_t io_len;
-    uint32_t bsel_root;         /* backs the root bus's bsel property */
+    uint32_t bsel_root; /* backs the root bus's bsel property */
     bool root_hotplug;
     bool legacy_piix;
     int32_t hotplug_select;
@@ -128,8 +128,7 @@ static bool no_hotplug(PCIDevice *d)
  * first), at most max, so that removals do not disturb the walk.
  * Returns the number stored.
  */
-static size_t bus_devices_newest_first(PCIBus *bus, PCIDevice **out,
-                                       size_t max)
+static size_t bus_devices_newest_first(PCIBus *bus, PCIDevice **out, size_t max)
 {
     BusChild *kid;
     size_t n = 0;
@@ -293,8 +292,8 @@ static void pcihp_write(void *opaque, uint64_t addr, uint64_t val,
         }
         break;
     case ACPI_PCIHP_SEL:
-        s->hotplug_select = s->legacy_piix ? ACPI_PCIHP_BSEL_DEFAULT
-                                           : (int32_t)(uint32_t)val;
+        s->hotplug_select =
+            s->legacy_piix ? ACPI_PCIHP_BSEL_DEFAULT : (int32_t)(uint32_t)val;
         break;
     default:
         break;
@@ -318,8 +317,7 @@ static int64_t virtual_ms(void)
 
 static const char *dev_name_for_errors(DeviceState *dev)
 {
-    return dev->id ? dev->id : dev->canonical_path ? dev->canonical_path
-                                                   : "";
+    return dev->id ? dev->id : dev->canonical_path ? dev->canonical_path : "";
 }
 
 bool acpi_pcihp_device_pre_plug(AcpiPciHpState *s, DeviceState *dev,
@@ -329,8 +327,10 @@ bool acpi_pcihp_device_pre_plug(AcpiPciHpState *s, DeviceState *dev,
 
     /* Only hotplugged devices need a bus the guest can see events of. */
     if (dev->hotplugged && bus_bsel(s, pci_get_bus(d)) < 0) {
-        error_setg(errp, "Unsupported bus. Bus doesn't have property '"
-                   ACPI_PCIHP_PROP_BSEL "' set");
+        error_setg(
+            errp,
+            "Unsupported bus. Bus doesn't have property '" ACPI_PCIHP_PROP_BSEL
+            "' set");
         return false;
     }
     return true;
@@ -361,17 +361,18 @@ bool acpi_pcihp_device_unplug_request(AcpiPciHpState *s, DeviceState *dev,
     int64_t now = virtual_ms();
 
     /* A request made while virtual time stood still never expires. */
-    if (dev->pending_deleted_event &&
-        (dev->pending_deleted_expires_ms == 0 ||
-         dev->pending_deleted_expires_ms > now)) {
+    if (dev->pending_deleted_event && (dev->pending_deleted_expires_ms == 0 ||
+                                       dev->pending_deleted_expires_ms > now)) {
         error_setg_kind(errp, ERROR_KIND_CONFLICT,
                         "Device %s is already in the process of unplug",
                         dev_name_for_errors(dev));
         return false;
     }
     if (bsel < 0) {
-        error_setg(errp, "Unsupported bus. Bus doesn't have property '"
-                   ACPI_PCIHP_PROP_BSEL "' set");
+        error_setg(
+            errp,
+            "Unsupported bus. Bus doesn't have property '" ACPI_PCIHP_PROP_BSEL
+            "' set");
         return false;
     }
     dev->pending_deleted_event = true;
@@ -408,19 +409,17 @@ AcpiPciHpState *acpi_pcihp_new(Object *owner, PCIBus *root_bus,
     s->send_event = send_event;
     s->opaque = opaque;
 
-    memory_region_init_io(&s->io, owner_text, &pcihp_ops, s,
-                          "acpi-pci-hotplug", s->io_len);
+    memory_region_init_io(&s->io, owner_text, &pcihp_ops, s, "acpi-pci-hotplug",
+                          s->io_len);
     memory_region_add_subregion(io, s->io_base, &s->io);
     free(owner_text);
 
-    object_property_add_uint16_ptr(owner, ACPI_PCIHP_IO_BASE_PROP,
-                                   &s->io_base);
-    object_property_add_uint16_ptr(owner, ACPI_PCIHP_IO_LEN_PROP,
-                                   &s->io_len);
+    object_property_add_uint16_ptr(owner, ACPI_PCIHP_IO_BASE_PROP, &s->io_base);
+    object_property_add_uint16_ptr(owner, ACPI_PCIHP_IO_LEN_PROP, &s->io_len);
     if (root_hotplug) {
         s->bsel_root = ACPI_PCIHP_BSEL_DEFAULT;
-        object_property_add_uint32_ptr(OBJECT(root_bus),
-                                       ACPI_PCIHP_PROP_BSEL, &s->bsel_root);
+        object_property_add_uint32_ptr(OBJECT(root_bus), ACPI_PCIHP_PROP_BSEL,
+                                       &s->bsel_root);
     }
     acpi_pcihp_reset(s);
     return s;
@@ -438,18 +437,19 @@ void acpi_pcihp_free(AcpiPciHpState *s)
 
 uint32_t acpi_pcihp_get_up(const AcpiPciHpState *s, int bsel)
 {
-    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS
-               ? s->status[bsel].up : 0;
+    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS ? s->status[bsel].up
+                                                          : 0;
 }
 
 uint32_t acpi_pcihp_get_down(const AcpiPciHpState *s, int bsel)
 {
-    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS
-               ? s->status[bsel].down : 0;
+    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS ? s->status[bsel].down
+                                                          : 0;
 }
 
 uint32_t acpi_pcihp_get_rmv(const AcpiPciHpState *s, int bsel)
 {
     return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS
-               ? s->status[bsel].hotplug_enable : 0;
+               ? s->status[bsel].hotplug_enable
+               : 0;
 }

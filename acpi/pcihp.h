@@ -99,5 +99,4 @@ uint32_t acpi_pcihp_get_rmv(const AcpiPciHpState *s, int bsel);
  */
 void acpi_pcihp_release_ejected(void);
 
-
 #endif

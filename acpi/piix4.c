@@ -15,12 +15,12 @@
 #include "src/util.h"
 
 /* Config registers. */
-#define PIIX4_PMBA 0x40         /* PM I/O base, 4 bytes */
+#define PIIX4_PMBA 0x40 /* PM I/O base, 4 bytes */
 #define PIIX4_PMBA_MASK 0xffc0u
-#define PIIX4_PMBA_RESET 0x01   /* bit 0: I/O space indicator */
-#define PIIX4_DEVACTB 0x58      /* 0x58-0x5b */
+#define PIIX4_PMBA_RESET 0x01 /* bit 0: I/O space indicator */
+#define PIIX4_DEVACTB 0x58 /* 0x58-0x5b */
 #define PIIX4_DEVACTB_SMM 0x5b
-#define PIIX4_SMM_DONE 0x02     /* 0x5b bit 1 */
+#define PIIX4_SMM_DONE 0x02 /* 0x5b bit 1 */
 #define PIIX4_DEVRESD_HI 0x5f
 #define PIIX4_DEVRESD_LPT 0x80
 #define PIIX4_DEVRESD_DEFAULT 0x10
@@ -29,10 +29,10 @@
 #define PIIX4_DEVRESF_HI 0x67
 #define PIIX4_DEVRESF_COM1 0x08
 #define PIIX4_DEVRESF_COM2 0x90
-#define PIIX4_PMREGMISC 0x80    /* bit 0: PM I/O enable */
+#define PIIX4_PMREGMISC 0x80 /* bit 0: PM I/O enable */
 #define PIIX4_PMIOSE 0x01
-#define PIIX4_SMBBA 0x90        /* SMBus I/O base, 4 bytes */
-#define PIIX4_SMBHSTCFG 0xd2    /* bit 0: SMBus host enable */
+#define PIIX4_SMBBA 0x90 /* SMBus I/O base, 4 bytes */
+#define PIIX4_SMBHSTCFG 0xd2 /* bit 0: SMBus host enable */
 #define PIIX4_SMBHSTCFG_RESET 0x09
 #define PIIX4_SMB_HST_EN 0x01
 
@@ -63,12 +63,12 @@
 #define SMBAUXCTL 0x0d
 #define SMB_HSTCNT_START 0x40
 #define SMB_AUXCTL_MASK 0x03
-#define SMB_AUX_BLK 0x02        /* forced on for PIIX4 */
+#define SMB_AUX_BLK 0x02 /* forced on for PIIX4 */
 
 struct PIIX4PMState {
     PCIDevice parent_obj;
 
-    MemoryRegion io;            /* "piix4-pm" container at PMBA */
+    MemoryRegion io; /* "piix4-pm" container at PMBA */
     uint32_t io_base;
     MemoryRegion io_gpe;
     AcpiRegs ar;
@@ -80,7 +80,7 @@ struct PIIX4PMState {
     uint8_t apms;
 
     MemoryRegion smb_io;
-    uint32_t smb_io_base;       /* property smb_io_base */
+    uint32_t smb_io_base; /* property smb_io_base */
     uint8_t smb_stat, smb_ctl, smb_cmd, smb_addr, smb_data0, smb_data1;
     uint8_t smb_blkdata, smb_auxctl;
 
@@ -98,7 +98,7 @@ struct PIIX4PMState {
     uint8_t disable_s4;
     uint8_t s4_val;
 
-    AcpiPciHpState *pcihp;      /* ACPI PCI hotplug; NULL: disabled */
+    AcpiPciHpState *pcihp; /* ACPI PCI hotplug; NULL: disabled */
 };
 
 OBJECT_DECLARE_CASTS(PIIX4PMState, PCIDeviceClass, PIIX4_PM, TYPE_PIIX4_PM)
@@ -147,8 +147,7 @@ static void smbus_io_space_update(PIIX4PMState *s)
     memory_region_transaction_commit();
 }
 
-static bool write_touches(uint32_t addr, int len, uint32_t start,
-                          uint32_t n)
+static bool write_touches(uint32_t addr, int len, uint32_t start, uint32_t n)
 {
     return addr < start + n && start < addr + (uint32_t)len;
 }
@@ -192,8 +191,7 @@ static uint64_t apm_read(void *opaque, uint64_t addr, unsigned size)
     return (addr & 1) == APM_CNT ? s->apmc : s->apms;
 }
 
-static void apm_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void apm_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX4PMState *s = opaque;
 
@@ -222,8 +220,7 @@ static uint64_t gpe_read(void *opaque, uint64_t addr, unsigned size)
     return acpi_gpe_ioport_readb(&s->ar, (uint32_t)addr);
 }
 
-static void gpe_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void gpe_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX4PMState *s = opaque;
 
@@ -268,8 +265,7 @@ static uint64_t smb_read(void *opaque, uint64_t addr, unsigned size)
     }
 }
 
-static void smb_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void smb_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX4PMState *s = opaque;
     uint8_t v = (uint8_t)val;
@@ -383,15 +379,16 @@ static bool piix4_device_pre_plug(HotplugHandler *h, DeviceState *dev,
     PIIX4PMState *s = PIIX4_PM(h);
 
     if (!is_pci(dev)) {
-        error_setg(errp, "acpi: device pre plug request for not supported"
-                   " device type: %s", object_get_typename(OBJECT(dev)));
+        error_setg(errp,
+                   "acpi: device pre plug request for not supported"
+                   " device type: %s",
+                   object_get_typename(OBJECT(dev)));
         return false;
     }
     return !s->pcihp || acpi_pcihp_device_pre_plug(s->pcihp, dev, errp);
 }
 
-static bool piix4_device_plug(HotplugHandler *h, DeviceState *dev,
-                              Error **errp)
+static bool piix4_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
@@ -408,8 +405,10 @@ static bool piix4_device_unplug_request(HotplugHandler *h, DeviceState *dev,
     PIIX4PMState *s = PIIX4_PM(h);
 
     if (!s->pcihp || !is_pci(dev)) {
-        error_setg(errp, "acpi: device unplug request for not supported"
-                   " device type: %s", object_get_typename(OBJECT(dev)));
+        error_setg(errp,
+                   "acpi: device unplug request for not supported"
+                   " device type: %s",
+                   object_get_typename(OBJECT(dev)));
         return false;
     }
     return acpi_pcihp_device_unplug_request(s->pcihp, dev, errp);
@@ -421,8 +420,10 @@ static bool piix4_device_unplug(HotplugHandler *h, DeviceState *dev,
     PIIX4PMState *s = PIIX4_PM(h);
 
     if (!s->pcihp || !is_pci(dev)) {
-        error_setg(errp, "acpi: device unplug for not supported device"
-                   " type: %s", object_get_typename(OBJECT(dev)));
+        error_setg(errp,
+                   "acpi: device unplug for not supported device"
+                   " type: %s",
+                   object_get_typename(OBJECT(dev)));
         return false;
     }
     acpi_pcihp_device_unplug(s->pcihp, dev);
@@ -442,8 +443,7 @@ static bool piix4_pm_realize(PCIDevice *d, Error **errp)
     conf[PCI_CLASS_PROG] = 0x00;
     conf[PCI_INTERRUPT_PIN] = 0x01;
 
-    memory_region_init_io(&s->apm_io, owner, &apm_ops, s, "apm-io",
-                          APM_IO_LEN);
+    memory_region_init_io(&s->apm_io, owner, &apm_ops, s, "apm-io", APM_IO_LEN);
     memory_region_add_subregion(io_as, PIIX4_APM_CNT_IOPORT, &s->apm_io);
 
     if (!s->smm_enabled) {
@@ -482,16 +482,14 @@ static bool piix4_pm_realize(PCIDevice *d, Error **errp)
                     s->ncpus);
     free(owner);
     object_property_add_bool(OBJECT(s), "cpu-hotplug-legacy",
-                             get_cpu_hotplug_legacy,
-                             set_cpu_hotplug_legacy);
+                             get_cpu_hotplug_legacy, set_cpu_hotplug_legacy);
 
     object_property_add_uint8_ptr(OBJECT(s), "acpi_enable_cmd",
                                   &acpi_enable_cmd);
     object_property_add_uint8_ptr(OBJECT(s), "acpi_disable_cmd",
                                   &acpi_disable_cmd);
     object_property_add_uint32_ptr(OBJECT(s), "gpe0_blk", &gpe0_blk);
-    object_property_add_uint32_ptr(OBJECT(s), "gpe0_blk_len",
-                                   &gpe0_blk_len);
+    object_property_add_uint32_ptr(OBJECT(s), "gpe0_blk_len", &gpe0_blk_len);
     object_property_add_uint16_ptr(OBJECT(s), "sci_int", &sci_int);
     object_property_add_uint32_ptr(OBJECT(s), "pm_io_base", &s->io_base);
     return true;
@@ -505,12 +503,11 @@ static void piix4_pm_exit(PCIDevice *d)
     size_t i;
 
     acpi_regs_fini(&s->ar);
-    memory_region_del_subregion(memory_region_get_container(&s->io),
-                                &s->io);
+    memory_region_del_subregion(memory_region_get_container(&s->io), &s->io);
     memory_region_finalize(&s->io);
     for (i = 0; i < ARRAY_SIZE(regions); i++) {
-        memory_region_del_subregion(
-            memory_region_get_container(regions[i]), regions[i]);
+        memory_region_del_subregion(memory_region_get_container(regions[i]),
+                                    regions[i]);
         memory_region_finalize(regions[i]);
     }
     acpi_cpuhp_fini(&s->cpuhp);
@@ -560,9 +557,7 @@ static void piix4_pm_class_init(ObjectClass *klass, void *data)
 }
 
 static const InterfaceInfo piix4_pm_interfaces[] = {
-    { TYPE_HOTPLUG_HANDLER },
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { NULL }
+    { TYPE_HOTPLUG_HANDLER }, { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
 static const TypeInfo piix4_pm_type = {
@@ -612,7 +607,8 @@ void piix4_pm_machine_ready(PIIX4PMState *s)
 {
     uint8_t *conf = s->parent_obj.config;
 
-    conf[PIIX4_DEVRESD_HI] = PIIX4_DEVRESD_DEFAULT |
+    conf[PIIX4_DEVRESD_HI] =
+        PIIX4_DEVRESD_DEFAULT |
         (io_port_present(ISA_LPT1_PORT) ? PIIX4_DEVRESD_LPT : 0);
     conf[PIIX4_DEVRESE_HI] = PIIX4_DEVRESE_DEFAULT;
     conf[PIIX4_DEVRESF_HI] =
@@ -679,8 +675,7 @@ AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
     PCIBus *bus = pci_get_bus(piix4_pm_pci_device(pm));
     bool bridges = object_property_get_bool(
         obj, "acpi-pci-hotplug-with-bridge-support", NULL);
-    bool root = object_property_get_bool(obj, "acpi-root-pci-hotplug",
-                                         NULL);
+    bool root = object_property_get_bool(obj, "acpi-root-pci-hotplug", NULL);
     AcpiPciHpState *hp;
 
     if (!bridges && !root) {
@@ -695,9 +690,8 @@ AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
     if (root) {
         qbus_set_hotplug_handler(&bus->qbus, obj);
     }
-    hp = acpi_pcihp_new(obj, bus, bus->address_space_io,
-                        ACPI_PCIHP_ADDR_PIIX4, bridges, root, piix4_hp_event,
-                        pm);
+    hp = acpi_pcihp_new(obj, bus, bus->address_space_io, ACPI_PCIHP_ADDR_PIIX4,
+                        bridges, root, piix4_hp_event, pm);
     piix4_pm_set_pcihp(pm, hp);
     return hp;
 }

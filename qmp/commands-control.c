@@ -11,14 +11,11 @@ static const QapiType qmp_capability = { .name = "QMPCapability",
                                          .values = qmp_capability_values };
 static QAPI_ARRAY_OF(qmp_capability_list, qmp_capability);
 static const QapiMember qmp_capabilities_members[] = {
-    { "enable", &qmp_capability_list, true },
-    { NULL }
+    { "enable", &qmp_capability_list, true }, { NULL }
 };
-const QapiType qmp_capabilities_args = {
-    .name = "q_obj_qmp_capabilities-arg",
-    .kind = QAPI_KIND_OBJECT,
-    .members = qmp_capabilities_members
-};
+const QapiType qmp_capabilities_args = { .name = "q_obj_qmp_capabilities-arg",
+                                         .kind = QAPI_KIND_OBJECT,
+                                         .members = qmp_capabilities_members };
 
 static const QapiMember version_triple_members[] = {
     { "major", &qapi_int, false },
@@ -38,10 +35,8 @@ const QapiType version_info_type = { .name = "VersionInfo",
                                      .kind = QAPI_KIND_OBJECT,
                                      .members = version_info_members };
 
-static const QapiMember command_info_members[] = {
-    { "name", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember command_info_members[] = { { "name", &qapi_str, false },
+                                                   { NULL } };
 static const QapiType command_info = { .name = "CommandInfo",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = command_info_members };
@@ -49,8 +44,7 @@ QAPI_ARRAY_OF(command_info_list, command_info);
 
 /* SchemaInfo: a flat union on meta-type, as QEMU describes itself. */
 static const char *const meta_type_values[] = {
-    "builtin", "enum", "array", "object", "alternate", "command", "event",
-    NULL
+    "builtin", "enum", "array", "object", "alternate", "command", "event", NULL
 };
 static const QapiType schema_meta_type = { .name = "SchemaMetaType",
                                            .kind = QAPI_KIND_ENUM,
@@ -58,41 +52,36 @@ static const QapiType schema_meta_type = { .name = "SchemaMetaType",
 static QAPI_ARRAY_OF(str_list, qapi_str);
 
 static const char *const json_type_enum_values[] = {
-    "string", "number", "int", "boolean", "null", "object", "array", "value",
-    NULL
+    "string", "number", "int",   "boolean", "null",
+    "object", "array",  "value", NULL
 };
 static const QapiType json_type_enum = { .name = "JSONType",
-                                    .kind = QAPI_KIND_ENUM,
-                                    .values = json_type_enum_values };
+                                         .kind = QAPI_KIND_ENUM,
+                                         .values = json_type_enum_values };
 static const QapiMember si_builtin_members[] = {
-    { "json-type", &json_type_enum, false },
-    { NULL }
+    { "json-type", &json_type_enum, false }, { NULL }
 };
 static const QapiType si_builtin = { .name = "SchemaInfoBuiltin",
                                      .kind = QAPI_KIND_OBJECT,
                                      .members = si_builtin_members };
 
 static const QapiMember si_enum_member_members[] = {
-    { "name", &qapi_str, false },
-    { "features", &str_list, true },
-    { NULL }
+    { "name", &qapi_str, false }, { "features", &str_list, true }, { NULL }
 };
 static const QapiType si_enum_member = { .name = "SchemaInfoEnumMember",
                                          .kind = QAPI_KIND_OBJECT,
                                          .members = si_enum_member_members };
 static QAPI_ARRAY_OF(si_enum_member_list, si_enum_member);
-static const QapiMember si_enum_members[] = {
-    { "members", &si_enum_member_list, false },
-    { "values", &str_list, false },
-    { NULL }
-};
+static const QapiMember si_enum_members[] = { { "members", &si_enum_member_list,
+                                                false },
+                                              { "values", &str_list, false },
+                                              { NULL } };
 static const QapiType si_enum = { .name = "SchemaInfoEnum",
                                   .kind = QAPI_KIND_OBJECT,
                                   .members = si_enum_members };
 
 static const QapiMember si_array_members[] = {
-    { "element-type", &qapi_str, false },
-    { NULL }
+    { "element-type", &qapi_str, false }, { NULL }
 };
 static const QapiType si_array = { .name = "SchemaInfoArray",
                                    .kind = QAPI_KIND_OBJECT,
@@ -105,22 +94,18 @@ static const QapiMember si_object_member_members[] = {
     { "features", &str_list, true },
     { NULL }
 };
-static const QapiType si_object_member = {
-    .name = "SchemaInfoObjectMember",
-    .kind = QAPI_KIND_OBJECT,
-    .members = si_object_member_members
-};
+static const QapiType si_object_member = { .name = "SchemaInfoObjectMember",
+                                           .kind = QAPI_KIND_OBJECT,
+                                           .members =
+                                               si_object_member_members };
 static QAPI_ARRAY_OF(si_object_member_list, si_object_member);
 static const QapiMember si_object_variant_members[] = {
-    { "case", &qapi_str, false },
-    { "type", &qapi_str, false },
-    { NULL }
+    { "case", &qapi_str, false }, { "type", &qapi_str, false }, { NULL }
 };
-static const QapiType si_object_variant = {
-    .name = "SchemaInfoObjectVariant",
-    .kind = QAPI_KIND_OBJECT,
-    .members = si_object_variant_members
-};
+static const QapiType si_object_variant = { .name = "SchemaInfoObjectVariant",
+                                            .kind = QAPI_KIND_OBJECT,
+                                            .members =
+                                                si_object_variant_members };
 static QAPI_ARRAY_OF(si_object_variant_list, si_object_variant);
 static const QapiMember si_object_members[] = {
     { "members", &si_object_member_list, false },
@@ -133,18 +118,16 @@ static const QapiType si_object = { .name = "SchemaInfoObject",
                                     .members = si_object_members };
 
 static const QapiMember si_alternate_member_members[] = {
-    { "type", &qapi_str, false },
-    { NULL }
+    { "type", &qapi_str, false }, { NULL }
 };
-static const QapiType si_alternate_member = {
-    .name = "SchemaInfoAlternateMember",
-    .kind = QAPI_KIND_OBJECT,
-    .members = si_alternate_member_members
-};
+static const QapiType si_alternate_member = { .name =
+                                                  "SchemaInfoAlternateMember",
+                                              .kind = QAPI_KIND_OBJECT,
+                                              .members =
+                                                  si_alternate_member_members };
 static QAPI_ARRAY_OF(si_alternate_member_list, si_alternate_member);
 static const QapiMember si_alternate_members[] = {
-    { "members", &si_alternate_member_list, false },
-    { NULL }
+    { "members", &si_alternate_member_list, false }, { NULL }
 };
 static const QapiType si_alternate = { .name = "SchemaInfoAlternate",
                                        .kind = QAPI_KIND_OBJECT,
@@ -160,10 +143,8 @@ static const QapiType si_command = { .name = "SchemaInfoCommand",
                                      .kind = QAPI_KIND_OBJECT,
                                      .members = si_command_members };
 
-static const QapiMember si_event_members[] = {
-    { "arg-type", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember si_event_members[] = { { "arg-type", &qapi_str, false },
+                                               { NULL } };
 static const QapiType si_event = { .name = "SchemaInfoEvent",
                                    .kind = QAPI_KIND_OBJECT,
                                    .members = si_event_members };
@@ -175,14 +156,10 @@ static const QapiMember schema_info_members[] = {
     { NULL }
 };
 static const QapiVariant schema_info_variants[] = {
-    { "builtin", &si_builtin },
-    { "enum", &si_enum },
-    { "array", &si_array },
-    { "object", &si_object },
-    { "alternate", &si_alternate },
-    { "command", &si_command },
-    { "event", &si_event },
-    { NULL }
+    { "builtin", &si_builtin },     { "enum", &si_enum },
+    { "array", &si_array },         { "object", &si_object },
+    { "alternate", &si_alternate }, { "command", &si_command },
+    { "event", &si_event },         { NULL }
 };
 static const QapiType schema_info = { .name = "SchemaInfo",
                                       .kind = QAPI_KIND_OBJECT,
@@ -306,8 +283,8 @@ static json_t *build_schema(void)
     }
     for (ev = qmp_events; ev->name; ev++) {
         json_t *e = json_object();
-        const char *arg = qapi_schema_type(b, ev->data ? ev->data
-                                                       : &qapi_empty);
+        const char *arg =
+            qapi_schema_type(b, ev->data ? ev->data : &qapi_empty);
 
         json_object_set_new(e, "name", json_text(ev->name));
         json_object_set_new(e, "meta-type", json_string("event"));

@@ -6,30 +6,25 @@
 #include "commands.h"
 #include "src/qdev.h"
 
-static const QapiMember device_add_members[] = {
-    { "driver", &qapi_str, false },
-    { "bus", &qapi_str, true },
-    { "id", &qapi_str, true },
-    { NULL }
-};
+static const QapiMember device_add_members[] = { { "driver", &qapi_str, false },
+                                                 { "bus", &qapi_str, true },
+                                                 { "id", &qapi_str, true },
+                                                 { NULL } };
 /* Not checked by the schema (QEMU's 'gen': false): see qdev_device_add. */
 const QapiType device_add_args = { .name = "q_obj_device_add-arg",
                                    .kind = QAPI_KIND_OBJECT,
                                    .members = device_add_members,
                                    .open_members = true };
 
-static const QapiMember device_del_members[] = {
-    { "id", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember device_del_members[] = { { "id", &qapi_str, false },
+                                                 { NULL } };
 const QapiType device_del_args = { .name = "q_obj_device_del-arg",
                                    .kind = QAPI_KIND_OBJECT,
                                    .members = device_del_members };
 
 /* ---- device_add ---- */
 
-bool qmp_cmd_device_add(QmpSession *s, json_t *args, json_t **ret,
-                        Error **errp)
+bool qmp_cmd_device_add(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     return qdev_device_add(args, errp);
 }
@@ -60,8 +55,7 @@ bool qmp_device_del_id(const char *id, Error **errp)
     return qdev_unplug(DEVICE(obj), errp);
 }
 
-bool qmp_cmd_device_del(QmpSession *s, json_t *args, json_t **ret,
-                        Error **errp)
+bool qmp_cmd_device_del(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     return qmp_device_del_id(qapi_arg_str(args, "id", ""), errp);
 }

@@ -11,29 +11,30 @@
 #include "src/ioapic.h"
 #include "src/util.h"
 
-static const char *const pic_chip_values[] = {"master", "slave", NULL};
+static const char *const pic_chip_values[] = { "master", "slave", NULL };
 static const QapiType pic_chip_enum = {
     .name = "__org.qmachined_PicChip",
     .kind = QAPI_KIND_ENUM,
     .values = pic_chip_values,
 };
-static const QapiMember pic_members[] = {{"chip", &pic_chip_enum, false},
-                                         {"irr", &qapi_uint8, false},
-                                         {"imr", &qapi_uint8, false},
-                                         {"isr", &qapi_uint8, false},
-                                         {"elcr", &qapi_uint8, false},
-                                         {"irq-base", &qapi_uint8, false},
-                                         {"priority-add", &qapi_uint8, false},
-                                         {"initialized", &qapi_bool, false},
-                                         {NULL}};
+static const QapiMember pic_members[] = { { "chip", &pic_chip_enum, false },
+                                          { "irr", &qapi_uint8, false },
+                                          { "imr", &qapi_uint8, false },
+                                          { "isr", &qapi_uint8, false },
+                                          { "elcr", &qapi_uint8, false },
+                                          { "irq-base", &qapi_uint8, false },
+                                          { "priority-add", &qapi_uint8,
+                                            false },
+                                          { "initialized", &qapi_bool, false },
+                                          { NULL } };
 static const QapiType pic_type = {
     .name = "__org.qmachined_PicInfo",
     .kind = QAPI_KIND_OBJECT,
     .members = pic_members,
 };
 static QAPI_ARRAY_OF(pic_list, pic_type);
-static const QapiType *const pic_list_or_null_alts[] = {&pic_list, &qapi_null,
-                                                        NULL};
+static const QapiType *const pic_list_or_null_alts[] = { &pic_list, &qapi_null,
+                                                         NULL };
 static const QapiType pic_list_or_null = {
     .name = "__org.qmachined_PicInfoListOrNull",
     .kind = QAPI_KIND_ALTERNATE,
@@ -46,82 +47,86 @@ static const char *const delivery_modes[8] = {
     "init",  "reserved",        "extint",
 };
 static const char *const delivery_mode_values[] = {
-    "fixed", "lowest-priority", "smi", "reserved", "nmi",
-    "init",  "extint",          NULL};
+    "fixed", "lowest-priority", "smi", "reserved", "nmi", "init", "extint", NULL
+};
 static const QapiType delivery_mode_enum = {
     .name = "__org.qmachined_IOAPICDeliveryMode",
     .kind = QAPI_KIND_ENUM,
     .values = delivery_mode_values,
 };
-static const char *const dest_mode_values[] = {"physical", "logical", NULL};
+static const char *const dest_mode_values[] = { "physical", "logical", NULL };
 static const QapiType dest_mode_enum = {
     .name = "__org.qmachined_IOAPICDestMode",
     .kind = QAPI_KIND_ENUM,
     .values = dest_mode_values,
 };
-static const char *const polarity_values[] = {"active-high", "active-low",
-                                              NULL};
+static const char *const polarity_values[] = { "active-high", "active-low",
+                                               NULL };
 static const QapiType polarity_enum = {
     .name = "__org.qmachined_IOAPICPolarity",
     .kind = QAPI_KIND_ENUM,
     .values = polarity_values,
 };
-static const char *const trigger_values[] = {"edge", "level", NULL};
+static const char *const trigger_values[] = { "edge", "level", NULL };
 static const QapiType trigger_enum = {
     .name = "__org.qmachined_IOAPICTrigger",
     .kind = QAPI_KIND_ENUM,
     .values = trigger_values,
 };
 static const QapiMember ioapic_pin_members[] = {
-    {"pin", &qapi_int, false},
-    {"vector", &qapi_uint8, false},
-    {"delivery-mode", &delivery_mode_enum, false},
-    {"dest-mode", &dest_mode_enum, false},
-    {"polarity", &polarity_enum, false},
-    {"remote-irr", &qapi_bool, false},
-    {"trigger", &trigger_enum, false},
-    {"masked", &qapi_bool, false},
-    {"dest", &qapi_uint8, false},
-    {"entry", &qapi_uint64, false}, /* the raw redirection entry */
-    {NULL}};
+    { "pin", &qapi_int, false },
+    { "vector", &qapi_uint8, false },
+    { "delivery-mode", &delivery_mode_enum, false },
+    { "dest-mode", &dest_mode_enum, false },
+    { "polarity", &polarity_enum, false },
+    { "remote-irr", &qapi_bool, false },
+    { "trigger", &trigger_enum, false },
+    { "masked", &qapi_bool, false },
+    { "dest", &qapi_uint8, false },
+    { "entry", &qapi_uint64, false }, /* the raw redirection entry */
+    { NULL }
+};
 static const QapiType ioapic_pin_type = {
     .name = "__org.qmachined_IOAPICPinInfo",
     .kind = QAPI_KIND_OBJECT,
     .members = ioapic_pin_members,
 };
 static QAPI_ARRAY_OF(ioapic_pin_list, ioapic_pin_type);
-static const QapiMember ioapic_members[] = {{"id", &qapi_uint8, false},
-                                            {"irr", &qapi_uint32, false},
-                                            {"pins", &ioapic_pin_list, false},
-                                            {NULL}};
+static const QapiMember ioapic_members[] = { { "id", &qapi_uint8, false },
+                                             { "irr", &qapi_uint32, false },
+                                             { "pins", &ioapic_pin_list,
+                                               false },
+                                             { NULL } };
 static const QapiType ioapic_type = {
     .name = "__org.qmachined_IOAPICInfo",
     .kind = QAPI_KIND_OBJECT,
     .members = ioapic_members,
 };
-static const QapiType *const ioapic_or_null_alts[] = {&ioapic_type, &qapi_null,
-                                                      NULL};
+static const QapiType *const ioapic_or_null_alts[] = { &ioapic_type, &qapi_null,
+                                                       NULL };
 static const QapiType ioapic_or_null = {
     .name = "__org.qmachined_IOAPICInfoOrNull",
     .kind = QAPI_KIND_ALTERNATE,
     .alternatives = ioapic_or_null_alts,
 };
 
-static const QapiType *const int_or_null_alts[] = {&qapi_int, &qapi_null, NULL};
+static const QapiType *const int_or_null_alts[] = { &qapi_int, &qapi_null,
+                                                    NULL };
 static const QapiType int_or_null = {
     .name = "__org.qmachined_IntOrNull",
     .kind = QAPI_KIND_ALTERNATE,
     .alternatives = int_or_null_alts,
 };
 static const QapiMember gsi_members[] = {
-    {"gsi", &qapi_int, false},
-    {"level", &qapi_int, false},
-    {"count", &qapi_uint64, false},
-    {"ioapic-pin", &qapi_int, false},
-    {"isa-irq", &int_or_null, false},  /* null above GSI 15 */
-    {"pic-level", &qapi_int, true},    /* with isa-irq */
-    {"pic-count", &qapi_uint64, true}, /* with isa-irq */
-    {NULL}};
+    { "gsi", &qapi_int, false },
+    { "level", &qapi_int, false },
+    { "count", &qapi_uint64, false },
+    { "ioapic-pin", &qapi_int, false },
+    { "isa-irq", &int_or_null, false }, /* null above GSI 15 */
+    { "pic-level", &qapi_int, true }, /* with isa-irq */
+    { "pic-count", &qapi_uint64, true }, /* with isa-irq */
+    { NULL }
+};
 static const QapiType gsi_type = {
     .name = "__org.qmachined_GsiInfo",
     .kind = QAPI_KIND_OBJECT,
@@ -130,10 +135,11 @@ static const QapiType gsi_type = {
 static QAPI_ARRAY_OF(gsi_list, gsi_type);
 
 static const QapiMember interrupts_members[] = {
-    {"pic", &pic_list_or_null, false},  /* null: no 8259 */
-    {"ioapic", &ioapic_or_null, false}, /* null: no IOAPIC */
-    {"gsi", &gsi_list, false},
-    {NULL}};
+    { "pic", &pic_list_or_null, false }, /* null: no 8259 */
+    { "ioapic", &ioapic_or_null, false }, /* null: no IOAPIC */
+    { "gsi", &gsi_list, false },
+    { NULL }
+};
 const QapiType interrupts_info_type = {
     .name = "__org.qmachined_InterruptsInfo",
     .kind = QAPI_KIND_OBJECT,

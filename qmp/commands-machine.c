@@ -27,10 +27,8 @@ unsigned qmp_machine_ncpus(void)
     return machine_ncpus;
 }
 
-static const QapiMember name_info_members[] = {
-    { "name", &qapi_str, true },
-    { NULL }
-};
+static const QapiMember name_info_members[] = { { "name", &qapi_str, true },
+                                                { NULL } };
 const QapiType name_info_type = { .name = "NameInfo",
                                   .kind = QAPI_KIND_OBJECT,
                                   .members = name_info_members };
@@ -48,8 +46,7 @@ const QapiType status_info_type = { .name = "StatusInfo",
                                     .kind = QAPI_KIND_OBJECT,
                                     .members = status_info_members };
 
-bool qmp_cmd_query_name(QmpSession *s, json_t *args, json_t **ret,
-                        Error **errp)
+bool qmp_cmd_query_name(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     json_t *r = json_object();
 
@@ -67,8 +64,7 @@ bool qmp_cmd_query_status(QmpSession *s, json_t *args, json_t **ret,
 
     json_object_set_new(r, "running", json_boolean(runstate_is_running()));
     json_object_set_new(r, "singlestep", json_false());
-    json_object_set_new(r, "status",
-                        json_text(runstate_names[runstate_get()]));
+    json_object_set_new(r, "status", json_text(runstate_names[runstate_get()]));
     *ret = r;
     return true;
 }

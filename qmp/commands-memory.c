@@ -15,9 +15,9 @@
 #include "src/pc.h"
 #include "src/util.h"
 
-static const char *const memory_device_kinds[] = {
-    "dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc", NULL
-};
+static const char *const memory_device_kinds[] = { "dimm",        "nvdimm",
+                                                   "virtio-pmem", "virtio-mem",
+                                                   "sgx-epc",     NULL };
 static const QapiType memory_device_kind = { .name = "MemoryDeviceInfoKind",
                                              .kind = QAPI_KIND_ENUM,
                                              .values = memory_device_kinds };
@@ -36,25 +36,22 @@ static const QapiType dimm_info = { .name = "PCDIMMDeviceInfo",
                                     .kind = QAPI_KIND_OBJECT,
                                     .members = dimm_info_members };
 static const QapiMember dimm_wrapper_members[] = {
-    { "data", &dimm_info, false },
-    { NULL }
+    { "data", &dimm_info, false }, { NULL }
 };
 static const QapiType dimm_wrapper = { .name = "PCDIMMDeviceInfoWrapper",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = dimm_wrapper_members };
-static const QapiMember pmem_info_members[] = {
-    { "id", &qapi_str, true },
-    { "memaddr", &qapi_size, false },
-    { "size", &qapi_size, false },
-    { "memdev", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember pmem_info_members[] = { { "id", &qapi_str, true },
+                                                { "memaddr", &qapi_size,
+                                                  false },
+                                                { "size", &qapi_size, false },
+                                                { "memdev", &qapi_str, false },
+                                                { NULL } };
 static const QapiType pmem_info = { .name = "VirtioPMEMDeviceInfo",
                                     .kind = QAPI_KIND_OBJECT,
                                     .members = pmem_info_members };
 static const QapiMember pmem_wrapper_members[] = {
-    { "data", &pmem_info, false },
-    { NULL }
+    { "data", &pmem_info, false }, { NULL }
 };
 static const QapiType pmem_wrapper = { .name = "VirtioPMEMDeviceInfoWrapper",
                                        .kind = QAPI_KIND_OBJECT,
@@ -74,47 +71,38 @@ static const QapiType vmem_info = { .name = "VirtioMEMDeviceInfo",
                                     .kind = QAPI_KIND_OBJECT,
                                     .members = vmem_info_members };
 static const QapiMember vmem_wrapper_members[] = {
-    { "data", &vmem_info, false },
-    { NULL }
+    { "data", &vmem_info, false }, { NULL }
 };
 static const QapiType vmem_wrapper = { .name = "VirtioMEMDeviceInfoWrapper",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = vmem_wrapper_members };
 static const QapiMember epc_info_members[] = {
-    { "id", &qapi_str, true },
-    { "memaddr", &qapi_size, false },
-    { "size", &qapi_size, false },
-    { "node", &qapi_int, false },
-    { "memdev", &qapi_str, false },
-    { NULL }
+    { "id", &qapi_str, true },      { "memaddr", &qapi_size, false },
+    { "size", &qapi_size, false },  { "node", &qapi_int, false },
+    { "memdev", &qapi_str, false }, { NULL }
 };
 static const QapiType epc_info = { .name = "SgxEPCDeviceInfo",
                                    .kind = QAPI_KIND_OBJECT,
                                    .members = epc_info_members };
-static const QapiMember epc_wrapper_members[] = {
-    { "data", &epc_info, false },
-    { NULL }
-};
+static const QapiMember epc_wrapper_members[] = { { "data", &epc_info, false },
+                                                  { NULL } };
 static const QapiType epc_wrapper = { .name = "SgxEPCDeviceInfoWrapper",
                                       .kind = QAPI_KIND_OBJECT,
                                       .members = epc_wrapper_members };
 static const QapiVariant memory_device_variants[] = {
-    { "dimm", &dimm_wrapper },
-    { "nvdimm", &dimm_wrapper },
-    { "virtio-pmem", &pmem_wrapper },
-    { "virtio-mem", &vmem_wrapper },
-    { "sgx-epc", &epc_wrapper },
-    { NULL }
+    { "dimm", &dimm_wrapper },        { "nvdimm", &dimm_wrapper },
+    { "virtio-pmem", &pmem_wrapper }, { "virtio-mem", &vmem_wrapper },
+    { "sgx-epc", &epc_wrapper },      { NULL }
 };
 static const QapiMember memory_device_members[] = {
-    { "type", &memory_device_kind, false },
-    { NULL }
+    { "type", &memory_device_kind, false }, { NULL }
 };
-static const QapiType memory_device_info = {
-    .name = "MemoryDeviceInfo", .kind = QAPI_KIND_OBJECT,
-    .members = memory_device_members, .tag = "type",
-    .variants = memory_device_variants
-};
+static const QapiType memory_device_info = { .name = "MemoryDeviceInfo",
+                                             .kind = QAPI_KIND_OBJECT,
+                                             .members = memory_device_members,
+                                             .tag = "type",
+                                             .variants =
+                                                 memory_device_variants };
 QAPI_ARRAY_OF(memory_device_info_list, memory_device_info);
 
 static const QapiMember size_summary_members[] = {
@@ -122,18 +110,17 @@ static const QapiMember size_summary_members[] = {
     { "plugged-memory", &qapi_size, true },
     { NULL }
 };
-const QapiType memory_size_summary_type = {
-    .name = "MemoryInfo", .kind = QAPI_KIND_OBJECT,
-    .members = size_summary_members
-};
+const QapiType memory_size_summary_type = { .name = "MemoryInfo",
+                                            .kind = QAPI_KIND_OBJECT,
+                                            .members = size_summary_members };
 
 /* One MemoryDeviceInfo (new reference). */
 static json_t *dimm_entry(PCDIMMDevice *dimm)
 {
     DeviceState *dev = DEVICE(dimm);
     json_t *data = json_object(), *o = json_object();
-    char *memdev = dimm->hostmem ? object_get_canonical_path(dimm->hostmem)
-                                 : xstrdup("");
+    char *memdev =
+        dimm->hostmem ? object_get_canonical_path(dimm->hostmem) : xstrdup("");
 
     if (dev->id) {
         json_object_set_new(data, "id", json_text(dev->id));
@@ -188,9 +175,8 @@ char *qmp_memory_devices_info_text(void)
     v = dimm_list(&n);
     for (i = 0; i < n; i++) {
         DeviceState *dev = DEVICE(v[i]);
-        char *memdev = v[i]->hostmem
-                           ? object_get_canonical_path(v[i]->hostmem)
-                           : xstrdup("");
+        char *memdev = v[i]->hostmem ? object_get_canonical_path(v[i]->hostmem)
+                                     : xstrdup("");
         char *s = xasprintf(
             "Memory device [dimm]: \"%s\"\n  addr: 0x%" PRIx64 "\n"
             "  slot: %d\n  node: %u\n  size: %" PRIu64 "\n  memdev: %s\n"
@@ -268,12 +254,12 @@ static const QapiType str_or_null = { .name = "StrOrNull",
 
 static const QapiMember flat_range_members[] = {
     { "start", &qapi_uint64, false },
-    { "end", &qapi_uint64, false },     /* last byte (start when empty) */
-    { "size", &qapi_uint64, false },    /* 2^64 shown as 2^64 - 1 */
-    { "type", &qapi_str, false },       /* "ram", "rom", "romd", "i/o" */
+    { "end", &qapi_uint64, false }, /* last byte (start when empty) */
+    { "size", &qapi_uint64, false }, /* 2^64 shown as 2^64 - 1 */
+    { "type", &qapi_str, false }, /* "ram", "rom", "romd", "i/o" */
     { "region", &qapi_str, false },
     { "owner", &str_or_null, false },
-    { "offset", &qapi_uint64, false },  /* into the region */
+    { "offset", &qapi_uint64, false }, /* into the region */
     { "priority", &qapi_int32, false },
     { "readonly", &qapi_bool, false },
     { NULL }

@@ -14,21 +14,51 @@
 
 /* ---- Argument types (QEMU 7.2's ObjectOptions, flat union) ---- */
 
-static const char *const object_type_names[] = {
-    "authz-list", "authz-listfile", "authz-pam", "authz-simple", "can-bus",
-    "can-host-socketcan", "colo-compare", "cryptodev-backend",
-    "cryptodev-backend-builtin", "cryptodev-backend-lkcf",
-    "cryptodev-vhost-user", "dbus-vmstate", "filter-buffer", "filter-dump",
-    "filter-mirror", "filter-redirector", "filter-replay",
-    "filter-rewriter", "input-barrier", "input-linux", "iothread",
-    "main-loop", "memory-backend-epc", "memory-backend-file",
-    "memory-backend-memfd", "memory-backend-ram", "pef-guest",
-    "pr-manager-helper", "qtest", "rng-builtin", "rng-egd", "rng-random",
-    "secret", "secret_keyring", "sev-guest", "thread-context",
-    "s390-pv-guest", "throttle-group", "tls-creds-anon", "tls-creds-psk",
-    "tls-creds-x509", "tls-cipher-suites", "x-remote-object",
-    "x-vfio-user-server", NULL
-};
+static const char *const object_type_names[] = { "authz-list",
+                                                 "authz-listfile",
+                                                 "authz-pam",
+                                                 "authz-simple",
+                                                 "can-bus",
+                                                 "can-host-socketcan",
+                                                 "colo-compare",
+                                                 "cryptodev-backend",
+                                                 "cryptodev-backend-builtin",
+                                                 "cryptodev-backend-lkcf",
+                                                 "cryptodev-vhost-user",
+                                                 "dbus-vmstate",
+                                                 "filter-buffer",
+                                                 "filter-dump",
+                                                 "filter-mirror",
+                                                 "filter-redirector",
+                                                 "filter-replay",
+                                                 "filter-rewriter",
+                                                 "input-barrier",
+                                                 "input-linux",
+                                                 "iothread",
+                                                 "main-loop",
+                                                 "memory-backend-epc",
+                                                 "memory-backend-file",
+                                                 "memory-backend-memfd",
+                                                 "memory-backend-ram",
+                                                 "pef-guest",
+                                                 "pr-manager-helper",
+                                                 "qtest",
+                                                 "rng-builtin",
+                                                 "rng-egd",
+                                                 "rng-random",
+                                                 "secret",
+                                                 "secret_keyring",
+                                                 "sev-guest",
+                                                 "thread-context",
+                                                 "s390-pv-guest",
+                                                 "throttle-group",
+                                                 "tls-creds-anon",
+                                                 "tls-creds-psk",
+                                                 "tls-creds-x509",
+                                                 "tls-cipher-suites",
+                                                 "x-remote-object",
+                                                 "x-vfio-user-server",
+                                                 NULL };
 static const QapiType object_type_enum = { .name = "ObjectType",
                                            .kind = QAPI_KIND_ENUM,
                                            .values = object_type_names };
@@ -37,27 +67,24 @@ const QapiType host_mem_policy_type = { .name = "HostMemPolicy",
                                         .values = backend_policy_names };
 static QAPI_ARRAY_OF(uint16_list, qapi_uint16);
 
-#define BACKEND_COMMON_MEMBERS                                               \
-    { "dump", &qapi_bool, true },                                            \
-    { "host-nodes", &uint16_list, true },                                    \
-    { "merge", &qapi_bool, true },                                           \
-    { "policy", &host_mem_policy_type, true },                               \
-    { "prealloc", &qapi_bool, true },                                        \
-    { "prealloc-threads", &qapi_uint32, true },                              \
-    { "prealloc-context", &qapi_str, true },                                 \
-    { "share", &qapi_bool, true },                                           \
-    { "reserve", &qapi_bool, true },                                         \
-    { "size", &qapi_size, false },                                           \
-    { "x-use-canonical-path-for-ramblock-id", &qapi_bool, true }
+#define BACKEND_COMMON_MEMBERS                                          \
+    { "dump", &qapi_bool, true }, { "host-nodes", &uint16_list, true }, \
+        { "merge", &qapi_bool, true },                                  \
+        { "policy", &host_mem_policy_type, true },                      \
+        { "prealloc", &qapi_bool, true },                               \
+        { "prealloc-threads", &qapi_uint32, true },                     \
+        { "prealloc-context", &qapi_str, true },                        \
+        { "share", &qapi_bool, true }, { "reserve", &qapi_bool, true }, \
+        { "size", &qapi_size, false },                                  \
+    {                                                                   \
+        "x-use-canonical-path-for-ramblock-id", &qapi_bool, true        \
+    }
 
-static const QapiMember backend_ram_members[] = {
-    BACKEND_COMMON_MEMBERS,
-    { NULL }
-};
-static const QapiType backend_ram_props = {
-    .name = "MemoryBackendProperties", .kind = QAPI_KIND_OBJECT,
-    .members = backend_ram_members
-};
+static const QapiMember backend_ram_members[] = { BACKEND_COMMON_MEMBERS,
+                                                  { NULL } };
+static const QapiType backend_ram_props = { .name = "MemoryBackendProperties",
+                                            .kind = QAPI_KIND_OBJECT,
+                                            .members = backend_ram_members };
 static const QapiMember backend_file_members[] = {
     BACKEND_COMMON_MEMBERS,
     { "align", &qapi_size, true },
@@ -67,10 +94,10 @@ static const QapiMember backend_file_members[] = {
     { "readonly", &qapi_bool, true },
     { NULL }
 };
-static const QapiType backend_file_props = {
-    .name = "MemoryBackendFileProperties", .kind = QAPI_KIND_OBJECT,
-    .members = backend_file_members
-};
+static const QapiType backend_file_props = { .name =
+                                                 "MemoryBackendFileProperties",
+                                             .kind = QAPI_KIND_OBJECT,
+                                             .members = backend_file_members };
 static const QapiVariant object_variants[] = {
     { "memory-backend-file", &backend_file_props },
     { "memory-backend-ram", &backend_ram_props },
@@ -84,16 +111,14 @@ static const QapiMember object_options_members[] = {
     { "id", &qapi_str, false },
     { NULL }
 };
-const QapiType object_add_args = {
-    .name = "ObjectOptions", .kind = QAPI_KIND_OBJECT,
-    .members = object_options_members, .tag = "qom-type",
-    .variants = object_variants
-};
+const QapiType object_add_args = { .name = "ObjectOptions",
+                                   .kind = QAPI_KIND_OBJECT,
+                                   .members = object_options_members,
+                                   .tag = "qom-type",
+                                   .variants = object_variants };
 
-static const QapiMember object_del_members[] = {
-    { "id", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember object_del_members[] = { { "id", &qapi_str, false },
+                                                 { NULL } };
 const QapiType object_del_args = { .name = "q_obj_object-del-arg",
                                    .kind = QAPI_KIND_OBJECT,
                                    .members = object_del_members };
@@ -117,14 +142,12 @@ QAPI_ARRAY_OF(memdev_list, memdev_type);
 
 /* ---- object-add, object-del ---- */
 
-bool qmp_cmd_object_add(QmpSession *s, json_t *args, json_t **ret,
-                        Error **errp)
+bool qmp_cmd_object_add(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     return user_creatable_add_dict(args, errp);
 }
 
-bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret,
-                        Error **errp)
+bool qmp_cmd_object_del(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     return user_creatable_del(qapi_arg_str(args, "id", ""), errp);
 }
@@ -153,8 +176,7 @@ static int add_memdev(Object *obj, void *opaque)
 {
     if (object_dynamic_cast(obj, TYPE_MEMORY_BACKEND)) {
         /* QEMU builds the list by prepending. */
-        json_array_insert_new(opaque, 0,
-                              memdev_info(MEMORY_BACKEND(obj)));
+        json_array_insert_new(opaque, 0, memdev_info(MEMORY_BACKEND(obj)));
     }
     return 0;
 }
@@ -175,7 +197,7 @@ char *qmp_memdev_info_text(void)
 
     object_child_foreach(object_get_objects_root(), add_memdev, list);
     json_buf_append(&out, "", 0);
-    json_array_foreach(list, i, m) {
+    json_array_foreach (list, i, m) {
         json_t *nodes = json_object_get(m, "host-nodes");
         uint64_t size = 0;
         char *s;
@@ -197,9 +219,9 @@ char *qmp_memdev_info_text(void)
         json_buf_append(&out, s, strlen(s));
         free(s);
         for (j = 0; j < json_array_size(nodes); j++) {
-            s = xasprintf("%s%lld", j ? "," : "",
-                          (long long)json_integer_value(
-                              json_array_get(nodes, j)));
+            s = xasprintf(
+                "%s%lld", j ? "," : "",
+                (long long)json_integer_value(json_array_get(nodes, j)));
             json_buf_append(&out, s, strlen(s));
             free(s);
         }
@@ -229,8 +251,7 @@ static const QapiType *variant_of(const char *qom_type)
  * keyval form: every value is a string; convert the members the type
  * declares as QEMU's keyval input visitor would.
  */
-static bool keyval_convert(const QapiType *variant, json_t *dict,
-                           Error **errp)
+static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
 {
     const QapiMember *m;
 
@@ -273,7 +294,7 @@ bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
     bool ok = false;
 
     if (keyval) {
-        json_object_foreach(args, key, v) {
+        json_object_foreach (args, key, v) {
             if (variant && strcmp(key, "qom-type") && strcmp(key, "id")) {
                 const QapiMember *m = variant->members;
 

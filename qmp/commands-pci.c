@@ -13,31 +13,58 @@ static const struct {
     uint16_t class_id;
     const char *desc;
 } pci_class_desc[] = {
-    { 0x0001, "VGA controller" }, { 0x0100, "SCSI controller" },
-    { 0x0101, "IDE controller" }, { 0x0102, "Floppy controller" },
-    { 0x0103, "IPI controller" }, { 0x0104, "RAID controller" },
-    { 0x0106, "SATA controller" }, { 0x0107, "SAS controller" },
-    { 0x0180, "Storage controller" }, { 0x0200, "Ethernet controller" },
-    { 0x0201, "Token Ring controller" }, { 0x0202, "FDDI controller" },
-    { 0x0203, "ATM controller" }, { 0x0280, "Network controller" },
-    { 0x0300, "VGA controller" }, { 0x0301, "XGA controller" },
-    { 0x0302, "3D controller" }, { 0x0380, "Display controller" },
-    { 0x0400, "Video controller" }, { 0x0401, "Audio controller" },
-    { 0x0402, "Phone" }, { 0x0403, "Audio controller" },
-    { 0x0480, "Multimedia controller" }, { 0x0500, "RAM controller" },
-    { 0x0501, "Flash controller" }, { 0x0580, "Memory controller" },
-    { 0x0600, "Host bridge" }, { 0x0601, "ISA bridge" },
-    { 0x0602, "EISA bridge" }, { 0x0603, "MC bridge" },
-    { 0x0604, "PCI bridge" }, { 0x0605, "PCMCIA bridge" },
-    { 0x0606, "NUBUS bridge" }, { 0x0607, "CARDBUS bridge" },
-    { 0x0608, "RACEWAY bridge" }, { 0x0680, "Bridge" },
-    { 0x0700, "Serial port" }, { 0x0701, "Parallel port" },
-    { 0x0800, "Interrupt controller" }, { 0x0801, "DMA controller" },
-    { 0x0802, "Timer" }, { 0x0803, "RTC" }, { 0x0900, "Keyboard" },
-    { 0x0901, "Pen" }, { 0x0902, "Mouse" }, { 0x0A00, "Dock station" },
-    { 0x0B00, "i386 cpu" }, { 0x0c00, "Firewire controller" },
-    { 0x0c01, "Access bus controller" }, { 0x0c02, "SSA controller" },
-    { 0x0c03, "USB controller" }, { 0x0c04, "Fibre channel controller" },
+    { 0x0001, "VGA controller" },
+    { 0x0100, "SCSI controller" },
+    { 0x0101, "IDE controller" },
+    { 0x0102, "Floppy controller" },
+    { 0x0103, "IPI controller" },
+    { 0x0104, "RAID controller" },
+    { 0x0106, "SATA controller" },
+    { 0x0107, "SAS controller" },
+    { 0x0180, "Storage controller" },
+    { 0x0200, "Ethernet controller" },
+    { 0x0201, "Token Ring controller" },
+    { 0x0202, "FDDI controller" },
+    { 0x0203, "ATM controller" },
+    { 0x0280, "Network controller" },
+    { 0x0300, "VGA controller" },
+    { 0x0301, "XGA controller" },
+    { 0x0302, "3D controller" },
+    { 0x0380, "Display controller" },
+    { 0x0400, "Video controller" },
+    { 0x0401, "Audio controller" },
+    { 0x0402, "Phone" },
+    { 0x0403, "Audio controller" },
+    { 0x0480, "Multimedia controller" },
+    { 0x0500, "RAM controller" },
+    { 0x0501, "Flash controller" },
+    { 0x0580, "Memory controller" },
+    { 0x0600, "Host bridge" },
+    { 0x0601, "ISA bridge" },
+    { 0x0602, "EISA bridge" },
+    { 0x0603, "MC bridge" },
+    { 0x0604, "PCI bridge" },
+    { 0x0605, "PCMCIA bridge" },
+    { 0x0606, "NUBUS bridge" },
+    { 0x0607, "CARDBUS bridge" },
+    { 0x0608, "RACEWAY bridge" },
+    { 0x0680, "Bridge" },
+    { 0x0700, "Serial port" },
+    { 0x0701, "Parallel port" },
+    { 0x0800, "Interrupt controller" },
+    { 0x0801, "DMA controller" },
+    { 0x0802, "Timer" },
+    { 0x0803, "RTC" },
+    { 0x0900, "Keyboard" },
+    { 0x0901, "Pen" },
+    { 0x0902, "Mouse" },
+    { 0x0A00, "Dock station" },
+    { 0x0B00, "i386 cpu" },
+    { 0x0c00, "Firewire controller" },
+    { 0x0c01, "Access bus controller" },
+    { 0x0c02, "SSA controller" },
+    { 0x0c03, "USB controller" },
+    { 0x0c04, "Fibre channel controller" },
     { 0x0c05, "SMBus" },
 };
 
@@ -64,39 +91,35 @@ static const QapiMember pci_mem_region_members[] = {
     { "mem_type_64", &qapi_bool, true },
     { NULL }
 };
-static const QapiType pci_mem_region_type = {
-    .name = "PciMemoryRegion", .kind = QAPI_KIND_OBJECT,
-    .members = pci_mem_region_members };
+static const QapiType pci_mem_region_type = { .name = "PciMemoryRegion",
+                                              .kind = QAPI_KIND_OBJECT,
+                                              .members =
+                                                  pci_mem_region_members };
 static QAPI_ARRAY_OF(pci_mem_region_list, pci_mem_region_type);
 
-static const QapiMember pci_class_members[] = {
-    { "desc", &qapi_str, true },
-    { "class", &qapi_int, false },
-    { NULL }
-};
-static const QapiType pci_class_type = {
-    .name = "PciDeviceClass", .kind = QAPI_KIND_OBJECT,
-    .members = pci_class_members };
+static const QapiMember pci_class_members[] = { { "desc", &qapi_str, true },
+                                                { "class", &qapi_int, false },
+                                                { NULL } };
+static const QapiType pci_class_type = { .name = "PciDeviceClass",
+                                         .kind = QAPI_KIND_OBJECT,
+                                         .members = pci_class_members };
 
-static const QapiMember pci_id_members[] = {
-    { "device", &qapi_int, false },
-    { "vendor", &qapi_int, false },
-    { "subsystem", &qapi_int, true },
-    { "subsystem-vendor", &qapi_int, true },
-    { NULL }
-};
-static const QapiType pci_id_type = {
-    .name = "PciDeviceId", .kind = QAPI_KIND_OBJECT,
-    .members = pci_id_members };
+static const QapiMember pci_id_members[] = { { "device", &qapi_int, false },
+                                             { "vendor", &qapi_int, false },
+                                             { "subsystem", &qapi_int, true },
+                                             { "subsystem-vendor", &qapi_int,
+                                               true },
+                                             { NULL } };
+static const QapiType pci_id_type = { .name = "PciDeviceId",
+                                      .kind = QAPI_KIND_OBJECT,
+                                      .members = pci_id_members };
 
-static const QapiMember pci_range_members[] = {
-    { "base", &qapi_int, false },
-    { "limit", &qapi_int, false },
-    { NULL }
-};
-static const QapiType pci_range_type = {
-    .name = "PciMemoryRange", .kind = QAPI_KIND_OBJECT,
-    .members = pci_range_members };
+static const QapiMember pci_range_members[] = { { "base", &qapi_int, false },
+                                                { "limit", &qapi_int, false },
+                                                { NULL } };
+static const QapiType pci_range_type = { .name = "PciMemoryRange",
+                                         .kind = QAPI_KIND_OBJECT,
+                                         .members = pci_range_members };
 
 static const QapiMember pci_bus_info_members[] = {
     { "number", &qapi_int, false },
@@ -107,9 +130,9 @@ static const QapiMember pci_bus_info_members[] = {
     { "prefetchable_range", &pci_range_type, false },
     { NULL }
 };
-static const QapiType pci_bus_info_type = {
-    .name = "PciBusInfo", .kind = QAPI_KIND_OBJECT,
-    .members = pci_bus_info_members };
+static const QapiType pci_bus_info_type = { .name = "PciBusInfo",
+                                            .kind = QAPI_KIND_OBJECT,
+                                            .members = pci_bus_info_members };
 
 extern const QapiType pci_device_info_type;
 static QAPI_ARRAY_OF(pci_device_info_list, pci_device_info_type);
@@ -119,9 +142,9 @@ static const QapiMember pci_bridge_members[] = {
     { "devices", &pci_device_info_list, true },
     { NULL }
 };
-static const QapiType pci_bridge_type = {
-    .name = "PciBridgeInfo", .kind = QAPI_KIND_OBJECT,
-    .members = pci_bridge_members };
+static const QapiType pci_bridge_type = { .name = "PciBridgeInfo",
+                                          .kind = QAPI_KIND_OBJECT,
+                                          .members = pci_bridge_members };
 
 static const QapiMember pci_device_info_members[] = {
     { "bus", &qapi_int, false },
@@ -136,18 +159,17 @@ static const QapiMember pci_device_info_members[] = {
     { "regions", &pci_mem_region_list, false },
     { NULL }
 };
-const QapiType pci_device_info_type = {
-    .name = "PciDeviceInfo", .kind = QAPI_KIND_OBJECT,
-    .members = pci_device_info_members };
+const QapiType pci_device_info_type = { .name = "PciDeviceInfo",
+                                        .kind = QAPI_KIND_OBJECT,
+                                        .members = pci_device_info_members };
 
-static const QapiMember pci_info_members[] = {
-    { "bus", &qapi_int, false },
-    { "devices", &pci_device_info_list, false },
-    { NULL }
-};
-static const QapiType pci_info_type = {
-    .name = "PciInfo", .kind = QAPI_KIND_OBJECT,
-    .members = pci_info_members };
+static const QapiMember pci_info_members[] = { { "bus", &qapi_int, false },
+                                               { "devices",
+                                                 &pci_device_info_list, false },
+                                               { NULL } };
+static const QapiType pci_info_type = { .name = "PciInfo",
+                                        .kind = QAPI_KIND_OBJECT,
+                                        .members = pci_info_members };
 QAPI_ARRAY_OF(pci_info_list, pci_info_type);
 
 /* ---- Building the reply ---- */
@@ -193,8 +215,8 @@ static json_t *pci_device_json(PCIBus *bus, PCIDevice *d)
     json_t *id = json_object();
     uint16_t class_id = pci_get_word(d->config + PCI_CLASS_DEVICE);
     const char *desc = class_desc(class_id);
-    uint8_t hdr = d->config[PCI_HEADER_TYPE] &
-                  (uint8_t)~PCI_HEADER_TYPE_MULTI_FUNCTION;
+    uint8_t hdr =
+        d->config[PCI_HEADER_TYPE] & (uint8_t)~PCI_HEADER_TYPE_MULTI_FUNCTION;
 
     json_object_set_new(o, "bus", json_integer(pci_bus_num(bus)));
     json_object_set_new(o, "slot", json_integer(PCI_SLOT(d->devfn)));
@@ -205,11 +227,9 @@ static json_t *pci_device_json(PCIBus *bus, PCIDevice *d)
     json_object_set_new(cls, "class", json_integer(class_id));
     json_object_set_new(o, "class_info", cls);
     json_object_set_new(id, "device",
-                        json_integer(pci_get_word(d->config +
-                                                  PCI_DEVICE_ID)));
+                        json_integer(pci_get_word(d->config + PCI_DEVICE_ID)));
     json_object_set_new(id, "vendor",
-                        json_integer(pci_get_word(d->config +
-                                                  PCI_VENDOR_ID)));
+                        json_integer(pci_get_word(d->config + PCI_VENDOR_ID)));
     if (hdr == PCI_HEADER_TYPE_NORMAL) {
         json_object_set_new(
             id, "subsystem",
@@ -225,8 +245,7 @@ static json_t *pci_device_json(PCIBus *bus, PCIDevice *d)
     }
     json_object_set_new(o, "irq_pin",
                         json_integer(d->config[PCI_INTERRUPT_PIN]));
-    json_object_set_new(o, "qdev_id",
-                        json_text(d->qdev.id ? d->qdev.id : ""));
+    json_object_set_new(o, "qdev_id", json_text(d->qdev.id ? d->qdev.id : ""));
     json_object_set_new(o, "regions", pci_regions_json(d));
     return o;
 }
@@ -254,8 +273,7 @@ static json_t *pci_query_json(void)
     return list;
 }
 
-bool qmp_cmd_query_pci(QmpSession *s, json_t *args, json_t **ret,
-                       Error **errp)
+bool qmp_cmd_query_pci(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     (void)s;
     (void)args;
@@ -293,15 +311,16 @@ char *qmp_pci_info_text(void)
     size_t i, j, k;
     json_t *info, *dev, *reg;
 
-    json_array_foreach(list, i, info) {
-        json_array_foreach(json_object_get(info, "devices"), j, dev) {
+    json_array_foreach (list, i, info) {
+        json_array_foreach (json_object_get(info, "devices"), j, dev) {
             json_t *cls = json_object_get(dev, "class_info");
             json_t *id = json_object_get(dev, "id");
             json_t *desc = json_object_get(cls, "desc");
 
             sb_add(&buf, &len, "  Bus %2" JSON_INTEGER_FORMAT ", ",
                    json_integer_value(json_object_get(dev, "bus")));
-            sb_add(&buf, &len, "device %3" JSON_INTEGER_FORMAT
+            sb_add(&buf, &len,
+                   "device %3" JSON_INTEGER_FORMAT
                    ", function %" JSON_INTEGER_FORMAT ":\n",
                    json_integer_value(json_object_get(dev, "slot")),
                    json_integer_value(json_object_get(dev, "function")));
@@ -313,10 +332,8 @@ char *qmp_pci_info_text(void)
                        json_integer_value(json_object_get(cls, "class")));
             }
             sb_add(&buf, &len, ": PCI device %04" PRIx64 ":%04" PRIx64 "\n",
-                   (uint64_t)json_integer_value(
-                       json_object_get(id, "vendor")),
-                   (uint64_t)json_integer_value(
-                       json_object_get(id, "device")));
+                   (uint64_t)json_integer_value(json_object_get(id, "vendor")),
+                   (uint64_t)json_integer_value(json_object_get(id, "device")));
             if (json_object_get(id, "subsystem-vendor") &&
                 json_object_get(id, "subsystem")) {
                 sb_add(&buf, &len,
@@ -327,34 +344,36 @@ char *qmp_pci_info_text(void)
                            json_object_get(id, "subsystem")));
             }
             if (json_object_get(dev, "irq")) {
-                sb_add(&buf, &len, "      IRQ %" JSON_INTEGER_FORMAT
-                       ", pin %c\n",
-                       json_integer_value(json_object_get(dev, "irq")),
-                       (char)('A' + json_integer_value(
-                                        json_object_get(dev, "irq_pin")) -
-                              1));
+                sb_add(
+                    &buf, &len, "      IRQ %" JSON_INTEGER_FORMAT ", pin %c\n",
+                    json_integer_value(json_object_get(dev, "irq")),
+                    (char)('A' +
+                           json_integer_value(json_object_get(dev, "irq_pin")) -
+                           1));
             }
-            json_array_foreach(json_object_get(dev, "regions"), k, reg) {
+            json_array_foreach (json_object_get(dev, "regions"), k, reg) {
                 uint64_t addr = (uint64_t)json_integer_value(
                     json_object_get(reg, "address"));
-                uint64_t size = (uint64_t)json_integer_value(
-                    json_object_get(reg, "size"));
+                uint64_t size =
+                    (uint64_t)json_integer_value(json_object_get(reg, "size"));
 
                 sb_add(&buf, &len, "      BAR%" JSON_INTEGER_FORMAT ": ",
                        json_integer_value(json_object_get(reg, "bar")));
                 if (!strcmp(json_string_value(json_object_get(reg, "type")),
                             "io")) {
                     sb_add(&buf, &len,
-                           "I/O at 0x%04" PRIx64 " [0x%04" PRIx64 "].\n",
-                           addr, addr + size - 1);
+                           "I/O at 0x%04" PRIx64 " [0x%04" PRIx64 "].\n", addr,
+                           addr + size - 1);
                 } else {
                     sb_add(&buf, &len,
-                           "%d bit%s memory at 0x%08" PRIx64
-                           " [0x%08" PRIx64 "].\n",
+                           "%d bit%s memory at 0x%08" PRIx64 " [0x%08" PRIx64
+                           "].\n",
                            json_is_true(json_object_get(reg, "mem_type_64"))
-                               ? 64 : 32,
+                               ? 64
+                               : 32,
                            json_is_true(json_object_get(reg, "prefetch"))
-                               ? " prefetchable" : "",
+                               ? " prefetchable"
+                               : "",
                            addr, addr + size - 1);
                 }
             }

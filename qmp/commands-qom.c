@@ -7,29 +7,23 @@
 
 /* ---- Argument and return types ---- */
 
-static const QapiMember qom_path_members[] = {
-    { "path", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember qom_path_members[] = { { "path", &qapi_str, false },
+                                               { NULL } };
 const QapiType qom_list_args = { .name = "q_obj_qom-list-arg",
                                  .kind = QAPI_KIND_OBJECT,
                                  .members = qom_path_members };
 
-static const QapiMember qom_get_members[] = {
-    { "path", &qapi_str, false },
-    { "property", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember qom_get_members[] = { { "path", &qapi_str, false },
+                                              { "property", &qapi_str, false },
+                                              { NULL } };
 const QapiType qom_get_args = { .name = "q_obj_qom-get-arg",
                                 .kind = QAPI_KIND_OBJECT,
                                 .members = qom_get_members };
 
-static const QapiMember qom_set_members[] = {
-    { "path", &qapi_str, false },
-    { "property", &qapi_str, false },
-    { "value", &qapi_any, false },
-    { NULL }
-};
+static const QapiMember qom_set_members[] = { { "path", &qapi_str, false },
+                                              { "property", &qapi_str, false },
+                                              { "value", &qapi_any, false },
+                                              { NULL } };
 const QapiType qom_set_args = { .name = "q_obj_qom-set-arg",
                                 .kind = QAPI_KIND_OBJECT,
                                 .members = qom_set_members };
@@ -43,20 +37,17 @@ const QapiType qom_list_types_args = { .name = "q_obj_qom-list-types-arg",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = qom_list_types_members };
 
-static const QapiMember typename_members[] = {
-    { "typename", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember typename_members[] = { { "typename", &qapi_str, false },
+                                               { NULL } };
 const QapiType device_list_properties_args = {
     .name = "q_obj_device-list-properties-arg",
     .kind = QAPI_KIND_OBJECT,
     .members = typename_members
 };
-const QapiType qom_list_properties_args = {
-    .name = "q_obj_qom-list-properties-arg",
-    .kind = QAPI_KIND_OBJECT,
-    .members = typename_members
-};
+const QapiType qom_list_properties_args = { .name =
+                                                "q_obj_qom-list-properties-arg",
+                                            .kind = QAPI_KIND_OBJECT,
+                                            .members = typename_members };
 
 static const QapiMember object_property_info_members[] = {
     { "name", &qapi_str, false },
@@ -78,11 +69,10 @@ static const QapiMember object_type_info_members[] = {
     { "parent", &qapi_str, true },
     { NULL }
 };
-static const QapiType object_type_info = {
-    .name = "ObjectTypeInfo",
-    .kind = QAPI_KIND_OBJECT,
-    .members = object_type_info_members
-};
+static const QapiType object_type_info = { .name = "ObjectTypeInfo",
+                                           .kind = QAPI_KIND_OBJECT,
+                                           .members =
+                                               object_type_info_members };
 QAPI_ARRAY_OF(qom_type_info_list, object_type_info);
 
 /* ---- Handlers ---- */
@@ -104,8 +94,7 @@ static void prepend_info(json_t *list, const ObjectProperty *p,
     json_array_insert_new(list, 0, o);
 }
 
-bool qmp_cmd_qom_list(QmpSession *s, json_t *args, json_t **ret,
-                      Error **errp)
+bool qmp_cmd_qom_list(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     const char *path = qapi_arg_str(args, "path", "");
     bool ambiguous = false;
@@ -132,16 +121,15 @@ bool qmp_cmd_qom_list(QmpSession *s, json_t *args, json_t **ret,
     return true;
 }
 
-bool qmp_cmd_qom_get(QmpSession *s, json_t *args, json_t **ret,
-                     Error **errp)
+bool qmp_cmd_qom_get(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     const char *path = qapi_arg_str(args, "path", "");
     Object *obj = object_resolve_path(path, NULL);
     json_t *v;
 
     if (!obj) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Device '%s' not found", path);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  path);
         return false;
     }
     v = object_property_get(obj, qapi_arg_str(args, "property", ""), errp);
@@ -152,15 +140,14 @@ bool qmp_cmd_qom_get(QmpSession *s, json_t *args, json_t **ret,
     return true;
 }
 
-bool qmp_cmd_qom_set(QmpSession *s, json_t *args, json_t **ret,
-                     Error **errp)
+bool qmp_cmd_qom_set(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     const char *path = qapi_arg_str(args, "path", "");
     Object *obj = object_resolve_path(path, NULL);
 
     if (!obj) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Device '%s' not found", path);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  path);
         return false;
     }
     return object_property_set(obj, qapi_arg_str(args, "property", ""),
@@ -189,8 +176,7 @@ bool qmp_cmd_qom_list_types(QmpSession *s, json_t *args, json_t **ret,
 {
     json_t *list = json_array();
 
-    object_class_foreach(list_types_one,
-                         qapi_arg_str(args, "implements", NULL),
+    object_class_foreach(list_types_one, qapi_arg_str(args, "implements", NULL),
                          qapi_arg_bool(args, "abstract", false), list);
     *ret = list;
     return true;
@@ -211,8 +197,8 @@ static bool skip_for_device_list(const ObjectProperty *p)
     return strncmp(p->name, "legacy-", 7) == 0;
 }
 
-bool qmp_cmd_device_list_properties(QmpSession *s, json_t *args,
-                                    json_t **ret, Error **errp)
+bool qmp_cmd_device_list_properties(QmpSession *s, json_t *args, json_t **ret,
+                                    Error **errp)
 {
     const char *name = qapi_arg_str(args, "typename", "");
     ObjectClass *k = object_class_by_name(name);
@@ -222,8 +208,8 @@ bool qmp_cmd_device_list_properties(QmpSession *s, json_t *args,
     json_t *list;
 
     if (!k) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Device '%s' not found", name);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  name);
         return false;
     }
     if (!object_class_dynamic_cast(k, TYPE_DEVICE) ||
@@ -256,13 +242,12 @@ bool qmp_cmd_qom_list_properties(QmpSession *s, json_t *args, json_t **ret,
     json_t *list;
 
     if (!k) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Class '%s' not found", name);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Class '%s' not found",
+                  name);
         return false;
     }
     if (!object_class_dynamic_cast(k, TYPE_OBJECT)) {
-        error_setg(errp, "Parameter '%s' expects %s", "typename",
-                   "a QOM type");
+        error_setg(errp, "Parameter '%s' expects %s", "typename", "a QOM type");
         return false;
     }
     if (object_class_is_abstract(k)) {

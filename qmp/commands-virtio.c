@@ -12,24 +12,20 @@
 
 /* ---- balloon / query-balloon ---- */
 
-static const QapiMember balloon_members[] = {
-    { "value", &qapi_int, false },
-    { NULL }
-};
+static const QapiMember balloon_members[] = { { "value", &qapi_int, false },
+                                              { NULL } };
 const QapiType balloon_args = { .name = "q_obj_balloon-arg",
                                 .kind = QAPI_KIND_OBJECT,
                                 .members = balloon_members };
 
 static const QapiMember balloon_info_members[] = {
-    { "actual", &qapi_int, false },
-    { NULL }
+    { "actual", &qapi_int, false }, { NULL }
 };
 const QapiType balloon_info_type = { .name = "BalloonInfo",
                                      .kind = QAPI_KIND_OBJECT,
                                      .members = balloon_info_members };
 
-bool qmp_cmd_balloon(QmpSession *s, json_t *args, json_t **ret,
-                     Error **errp)
+bool qmp_cmd_balloon(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
     (void)s;
     (void)ret;
@@ -52,11 +48,9 @@ bool qmp_cmd_query_balloon(QmpSession *s, json_t *args, json_t **ret,
 
 /* ---- x-query-virtio ---- */
 
-static const QapiMember virtio_info_members[] = {
-    { "path", &qapi_str, false },
-    { "name", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember virtio_info_members[] = { { "path", &qapi_str, false },
+                                                  { "name", &qapi_str, false },
+                                                  { NULL } };
 static const QapiType virtio_info_type = { .name = "VirtioInfo",
                                            .kind = QAPI_KIND_OBJECT,
                                            .members = virtio_info_members };
@@ -83,13 +77,13 @@ bool qmp_cmd_x_query_virtio(QmpSession *s, json_t *args, json_t **ret,
 
 /* ---- x-query-virtio-status ---- */
 
-static const QapiMember path_members[] = {
-    { "path", &qapi_str, false },
-    { NULL }
-};
+static const QapiMember path_members[] = { { "path", &qapi_str, false },
+                                           { NULL } };
 const QapiType x_query_virtio_status_args = {
-    .name = "q_obj_x-query-virtio-status-arg", .kind = QAPI_KIND_OBJECT,
-    .members = path_members };
+    .name = "q_obj_x-query-virtio-status-arg",
+    .kind = QAPI_KIND_OBJECT,
+    .members = path_members
+};
 
 static QAPI_ARRAY_OF(str_list, qapi_str);
 static const QapiMember features_members[] = {
@@ -101,11 +95,10 @@ static const QapiMember features_members[] = {
 static const QapiType features_type = { .name = "VirtioDeviceFeatures",
                                         .kind = QAPI_KIND_OBJECT,
                                         .members = features_members };
-static const QapiMember dstatus_members[] = {
-    { "statuses", &str_list, false },
-    { "unknown-statuses", &qapi_uint8, true },
-    { NULL }
-};
+static const QapiMember dstatus_members[] = { { "statuses", &str_list, false },
+                                              { "unknown-statuses", &qapi_uint8,
+                                                true },
+                                              { NULL } };
 static const QapiType dstatus_type = { .name = "VirtioDeviceStatus",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = dstatus_members };
@@ -115,11 +108,10 @@ static const QapiMember vhost_protocols_members[] = {
     { "unknown-protocols", &qapi_uint64, true },
     { NULL }
 };
-static const QapiType vhost_protocols_type = {
-    .name = "VhostDeviceProtocols",
-    .kind = QAPI_KIND_OBJECT,
-    .members = vhost_protocols_members
-};
+static const QapiType vhost_protocols_type = { .name = "VhostDeviceProtocols",
+                                               .kind = QAPI_KIND_OBJECT,
+                                               .members =
+                                                   vhost_protocols_members };
 static const QapiMember vhost_status_members[] = {
     { "n-mem-sections", &qapi_int, false },
     { "n-tmp-sections", &qapi_int, false },
@@ -172,17 +164,17 @@ static const struct {
     const char *text;
 } status_names[] = {
     { VIRTIO_CONFIG_S_DRIVER_OK, "VIRTIO_CONFIG_S_DRIVER_OK: Driver setup "
-      "and ready" },
+                                 "and ready" },
     { VIRTIO_CONFIG_S_FEATURES_OK, "VIRTIO_CONFIG_S_FEATURES_OK: Feature "
-      "negotiation complete" },
+                                   "negotiation complete" },
     { VIRTIO_CONFIG_S_DRIVER, "VIRTIO_CONFIG_S_DRIVER: Guest OS compatible "
-      "with device" },
+                              "with device" },
     { VIRTIO_CONFIG_S_NEEDS_RESET, "VIRTIO_CONFIG_S_NEEDS_RESET: "
-      "Irrecoverable error, device needs reset" },
+                                   "Irrecoverable error, device needs reset" },
     { VIRTIO_CONFIG_S_FAILED, "VIRTIO_CONFIG_S_FAILED: Error in guest, "
-      "device failed" },
+                              "device failed" },
     { VIRTIO_CONFIG_S_ACKNOWLEDGE, "VIRTIO_CONFIG_S_ACKNOWLEDGE: Valid "
-      "virtio device found" },
+                                   "virtio device found" },
 };
 
 /* Names from table in order, each prepended; returns the bits used. */
@@ -219,8 +211,8 @@ static json_t *decode_features(const VirtIODevice *vdev, uint64_t bits)
     return o;
 }
 
-bool qmp_cmd_x_query_virtio_status(QmpSession *s, json_t *args,
-                                   json_t **ret, Error **errp)
+bool qmp_cmd_x_query_virtio_status(QmpSession *s, json_t *args, json_t **ret,
+                                   Error **errp)
 {
     const char *path = qapi_arg_str(args, "path", "");
     const char *bus = "";

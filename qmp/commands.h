@@ -17,8 +17,7 @@ QmpCommandFunc qmp_cmd_qmp_capabilities, qmp_cmd_query_version,
 /* commands-machine.c */
 extern const QapiType name_info_type, status_info_type;
 QmpCommandFunc qmp_cmd_query_name, qmp_cmd_query_status, qmp_cmd_stop,
-    qmp_cmd_cont, qmp_cmd_system_reset, qmp_cmd_system_powerdown,
-    qmp_cmd_quit;
+    qmp_cmd_cont, qmp_cmd_system_reset, qmp_cmd_system_powerdown, qmp_cmd_quit;
 
 /* The machine's identity, set at start-up (-name, -uuid, -smp). */
 void qmp_machine_set_identity(const char *name, const char *uuid,
@@ -32,8 +31,8 @@ QmpCommandFunc qmp_cmd_human_monitor_command;
 
 /* commands-qom.c */
 extern const QapiType qom_list_args, qom_get_args, qom_set_args,
-    qom_list_types_args, device_list_properties_args,
-    qom_list_properties_args, qom_property_info_list, qom_type_info_list;
+    qom_list_types_args, device_list_properties_args, qom_list_properties_args,
+    qom_property_info_list, qom_type_info_list;
 QmpCommandFunc qmp_cmd_qom_list, qmp_cmd_qom_get, qmp_cmd_qom_set,
     qmp_cmd_qom_list_types, qmp_cmd_device_list_properties,
     qmp_cmd_qom_list_properties;
@@ -61,8 +60,7 @@ bool qmp_device_del_id(const char *id, Error **errp);
 
 /* commands-memory.c */
 extern const QapiType memory_device_info_list, memory_size_summary_type;
-QmpCommandFunc qmp_cmd_query_memory_devices,
-    qmp_cmd_query_memory_size_summary;
+QmpCommandFunc qmp_cmd_query_memory_devices, qmp_cmd_query_memory_size_summary;
 /* "info memory-devices" text (malloc'd). */
 char *qmp_memory_devices_info_text(void);
 

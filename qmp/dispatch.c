@@ -17,8 +17,7 @@ json_t *qmp_error_response(const Error *err)
     json_t *e = json_object();
     json_t *rsp = json_object();
 
-    json_object_set_new(e, "class",
-                        json_text(error_class_name(err->cls)));
+    json_object_set_new(e, "class", json_text(error_class_name(err->cls)));
     json_object_set_new(e, "desc", json_text(error_get_pretty(err)));
     json_object_set_new(rsp, "error", e);
     return rsp;
@@ -50,8 +49,7 @@ static const char *check_members(json_t *req, bool allow_oob, bool *oob,
         const char *k = keys[i];
         json_t *v = json_object_get(req, k);
 
-        if (!strcmp(k, "execute") ||
-            (!strcmp(k, "exec-oob") && allow_oob)) {
+        if (!strcmp(k, "execute") || (!strcmp(k, "exec-oob") && allow_oob)) {
             if (!json_is_string(v)) {
                 error_setg(errp, "QMP input member '%s' must be a string", k);
                 ok = false;
@@ -132,8 +130,8 @@ static json_t *dispatch(QmpSession *s, json_t *req, Error **errp)
     return ret ? ret : json_object();
 }
 
-bool qmp_execute(QmpSession *s, const char *name, json_t *args,
-                 json_t **ret, Error **errp)
+bool qmp_execute(QmpSession *s, const char *name, json_t *args, json_t **ret,
+                 Error **errp)
 {
     json_t *req = json_object();
     bool ok;

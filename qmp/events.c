@@ -17,11 +17,10 @@
 static const QapiType shutdown_cause = { .name = "ShutdownCause",
                                          .kind = QAPI_KIND_ENUM,
                                          .values = shutdown_cause_names };
-static const QapiMember shutdown_members[] = {
-    { "guest", &qapi_bool, false },
-    { "reason", &shutdown_cause, false },
-    { NULL }
-};
+static const QapiMember shutdown_members[] = { { "guest", &qapi_bool, false },
+                                               { "reason", &shutdown_cause,
+                                                 false },
+                                               { NULL } };
 static const QapiType shutdown_data = { .name = "q_obj_SHUTDOWN-arg",
                                         .kind = QAPI_KIND_OBJECT,
                                         .members = shutdown_members };
@@ -30,47 +29,49 @@ static const QapiType reset_data = { .name = "q_obj_RESET-arg",
                                      .members = shutdown_members };
 
 static const QapiMember balloon_change_members[] = {
-    { "actual", &qapi_int, false },
-    { NULL }
+    { "actual", &qapi_int, false }, { NULL }
 };
-static const QapiType balloon_change_data = {
-    .name = "q_obj_BALLOON_CHANGE-arg", .kind = QAPI_KIND_OBJECT,
-    .members = balloon_change_members };
+static const QapiType balloon_change_data = { .name =
+                                                  "q_obj_BALLOON_CHANGE-arg",
+                                              .kind = QAPI_KIND_OBJECT,
+                                              .members =
+                                                  balloon_change_members };
 
 static const QapiMember device_deleted_members[] = {
-    { "device", &qapi_str, true },
-    { "path", &qapi_str, false },
-    { NULL }
+    { "device", &qapi_str, true }, { "path", &qapi_str, false }, { NULL }
 };
-static const QapiType device_deleted_data = {
-    .name = "q_obj_DEVICE_DELETED-arg", .kind = QAPI_KIND_OBJECT,
-    .members = device_deleted_members };
+static const QapiType device_deleted_data = { .name =
+                                                  "q_obj_DEVICE_DELETED-arg",
+                                              .kind = QAPI_KIND_OBJECT,
+                                              .members =
+                                                  device_deleted_members };
 
 static const QapiMember acpi_device_ost_members[] = {
-    { "info", &acpi_ost_info_type, false },
-    { NULL }
+    { "info", &acpi_ost_info_type, false }, { NULL }
 };
-static const QapiType acpi_device_ost_data = {
-    .name = "q_obj_ACPI_DEVICE_OST-arg", .kind = QAPI_KIND_OBJECT,
-    .members = acpi_device_ost_members };
+static const QapiType acpi_device_ost_data = { .name =
+                                                   "q_obj_ACPI_DEVICE_OST-arg",
+                                               .kind = QAPI_KIND_OBJECT,
+                                               .members =
+                                                   acpi_device_ost_members };
 
 static const QapiMember mem_unplug_error_members[] = {
-    { "device", &qapi_str, false },
-    { "msg", &qapi_str, false },
-    { NULL }
+    { "device", &qapi_str, false }, { "msg", &qapi_str, false }, { NULL }
 };
 static const QapiType mem_unplug_error_data = {
-    .name = "q_obj_MEM_UNPLUG_ERROR-arg", .kind = QAPI_KIND_OBJECT,
-    .members = mem_unplug_error_members };
+    .name = "q_obj_MEM_UNPLUG_ERROR-arg",
+    .kind = QAPI_KIND_OBJECT,
+    .members = mem_unplug_error_members
+};
 
 static const QapiMember device_unplug_guest_error_members[] = {
-    { "device", &qapi_str, true },
-    { "path", &qapi_str, false },
-    { NULL }
+    { "device", &qapi_str, true }, { "path", &qapi_str, false }, { NULL }
 };
 static const QapiType device_unplug_guest_error_data = {
-    .name = "q_obj_DEVICE_UNPLUG_GUEST_ERROR-arg", .kind = QAPI_KIND_OBJECT,
-    .members = device_unplug_guest_error_members };
+    .name = "q_obj_DEVICE_UNPLUG_GUEST_ERROR-arg",
+    .kind = QAPI_KIND_OBJECT,
+    .members = device_unplug_guest_error_members
+};
 
 static const char *const deprecated_feature[] = { "deprecated", NULL };
 
@@ -158,13 +159,13 @@ static json_t *event_data(const MachineEvent *ev)
         d = json_object();
         json_object_set_new(d, "guest", json_boolean(ev->u.shutdown.guest));
         json_object_set_new(
-            d, "reason", json_text(shutdown_cause_names[ev->u.shutdown.reason]));
+            d, "reason",
+            json_text(shutdown_cause_names[ev->u.shutdown.reason]));
         return d;
     case MACHINE_EVENT_BALLOON_CHANGE:
         d = json_object();
         json_object_set_new(
-            d, "actual",
-            json_integer((json_int_t)ev->u.balloon_change.actual));
+            d, "actual", json_integer((json_int_t)ev->u.balloon_change.actual));
         return d;
     case MACHINE_EVENT_DEVICE_DELETED:
     case MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR:

@@ -22,8 +22,8 @@
 typedef void HmpFunc(JsonBuf *out, const char *args);
 
 typedef struct HmpCommand {
-    const char *names;   /* "stop|s" */
-    const char *params;  /* shown in help */
+    const char *names; /* "stop|s" */
+    const char *params; /* shown in help */
     const char *help;
     HmpFunc *fn;
     bool takes_args;
@@ -110,8 +110,8 @@ static void info_status(JsonBuf *out, const char *args)
 {
     RunState st = runstate_get();
 
-    out_printf(out, "VM status: %s", runstate_is_running() ? "running"
-                                                           : "paused");
+    out_printf(out, "VM status: %s",
+               runstate_is_running() ? "running" : "paused");
     if (!runstate_is_running() && st != RUN_STATE_PAUSED) {
         out_printf(out, " (%s)", runstate_names[st]);
     }
@@ -184,8 +184,7 @@ static const HmpCommand info_commands[] = {
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
     { "memdev", "", "show memory backends", info_memdev, false },
-    { "memory-devices", "", "show memory devices", info_memory_devices,
-      false },
+    { "memory-devices", "", "show memory devices", info_memory_devices, false },
     { "memory_size_summary", "",
       "show the amount of initially allocated and present hotpluggable (if "
       "enabled) memory in bytes.",
@@ -198,8 +197,8 @@ static const HmpCommand info_commands[] = {
     { "name", "", "show the current VM name", info_name, false },
     { "pci", "", "show PCI info", info_pci, false },
     { "pic", "", "show PIC state", info_pic, false },
-    { "status", "", "show the current VM status (running|paused)",
-      info_status, false },
+    { "status", "", "show the current VM status (running|paused)", info_status,
+      false },
     { "version", "", "show the version of QEMU", info_version, false },
     { NULL }
 };
@@ -270,8 +269,8 @@ static const HmpCommand hmp_commands[] = {
       "add device, like -device on the command line", hmp_device_add, true },
     { "device_del", "device", "remove device", hmp_device_del, true },
     { "help|?", "[cmd]", "show the help", hmp_help, true },
-    { "info", "[subcommand]",
-      "show various information about the system state", hmp_info, true },
+    { "info", "[subcommand]", "show various information about the system state",
+      hmp_info, true },
     { "quit|q", "", "quit the emulator", hmp_quit, false },
     { "stop|s", "", "stop emulation", hmp_stop, false },
     { "system_powerdown", "", "send system power down event",
@@ -365,8 +364,7 @@ static void hmp_help(JsonBuf *out, const char *args)
         }
         c = lookup(info_commands, sub, sublen);
         if (!c) {
-            out_printf(out, "unknown command: 'info %.*s'\n", (int)sublen,
-                       sub);
+            out_printf(out, "unknown command: 'info %.*s'\n", (int)sublen, sub);
             return;
         }
         help_line(out, "info ", c);
@@ -389,8 +387,7 @@ static void run(JsonBuf *out, const HmpCommand *table, const char *prefix,
     len = word_len(line);
     c = lookup(table, line, len);
     if (!c) {
-        out_printf(out, "unknown command: '%s%.*s'\n", prefix, (int)len,
-                   line);
+        out_printf(out, "unknown command: '%s%.*s'\n", prefix, (int)len, line);
         return;
     }
     rest = skip_spaces(line + len);
@@ -437,11 +434,9 @@ char *hmp_execute(const char *line)
 
 /* ---- human-monitor-command ------------------------------------------- */
 
-static const QapiMember hmp_members[] = {
-    { "command-line", &qapi_str, false },
-    { "cpu-index", &qapi_int, true },
-    { NULL }
-};
+static const QapiMember hmp_members[] = { { "command-line", &qapi_str, false },
+                                          { "cpu-index", &qapi_int, true },
+                                          { NULL } };
 const QapiType hmp_args = { .name = "q_obj_human-monitor-command-arg",
                             .kind = QAPI_KIND_OBJECT,
                             .members = hmp_members };
@@ -457,8 +452,7 @@ bool qmp_cmd_human_monitor_command(QmpSession *s, json_t *args, json_t **ret,
         error_setg(errp, "Parameter 'cpu-index' expects a CPU number");
         return false;
     }
-    out = hmp_execute(json_string_value(json_object_get(args,
-                                                        "command-line")));
+    out = hmp_execute(json_string_value(json_object_get(args, "command-line")));
     *ret = json_text(out);
     free(out);
     return true;

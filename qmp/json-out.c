@@ -35,7 +35,6 @@ void json_buf_free(JsonBuf *b)
     b->len = b->cap = 0;
 }
 
-
 /* The length of a key returned by iterating over a jansson object. */
 static size_t key_len(const char *key)
 {
@@ -74,7 +73,7 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, long *cp)
         c = (c << 6) | (s[i] & 0x3f);
     }
     if (c == 0 && len == 2) {
-        *cp = 0;        /* C0 80: U+0000 as QEMU (and json-stream.c) store it */
+        *cp = 0; /* C0 80: U+0000 as QEMU (and json-stream.c) store it */
     } else if (c < min_for_len[len] || c > 0x10ffff ||
                (c >= 0xd800 && c <= 0xdfff)) {
         *cp = -1;

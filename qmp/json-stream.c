@@ -50,9 +50,9 @@
  * (json-out.c) shows C0 80 as \u0000 again.  Integers
  * fitting int64 become json_integer; larger non-negative ones up to
  * UINT64_MAX are uint64 in QEMU, which jansson lacks: json_uint64()
- * keeps them exact (a json_real with a side record); anything else becomes a double
- * like strtod().  A double overflowing to infinity is kept as one, as QEMU
- * keeps it (json_number(): +/-DBL_MAX to jansson, "inf" on output).
+ * keeps them exact (a json_real with a side record); anything else becomes a
+ * double like strtod().  A double overflowing to infinity is kept as one, as
+ * QEMU keeps it (json_number(): +/-DBL_MAX to jansson, "inf" on output).
  *
  * Error texts are made valid UTF-8 the way QEMU's JSON writer shows
  * them: each invalid sequence in a stray token becomes U+FFFD.
@@ -86,9 +86,9 @@ typedef enum TokenType {
     TOK_FLOAT,
     TOK_KEYWORD,
     TOK_STRING,
-    TOK_ERROR,      /* lexical error: the bad token so far */
-    TOK_OVERSIZE,   /* a token cut off at the lexer's size limit */
-    TOK_EOI,        /* end of input (flush) */
+    TOK_ERROR, /* lexical error: the bad token so far */
+    TOK_OVERSIZE, /* a token cut off at the lexer's size limit */
+    TOK_EOI, /* end of input (flush) */
 } TokenType;
 
 typedef enum LexState {
@@ -101,9 +101,9 @@ typedef enum LexState {
     LX_ZERO,
     LX_SIGN,
     LX_DIGITS,
-    LX_FRAC,        /* after '.' */
+    LX_FRAC, /* after '.' */
     LX_FRAC_DIGITS,
-    LX_EXP,         /* after 'e' */
+    LX_EXP, /* after 'e' */
     LX_EXP_SIGN,
     LX_EXP_DIGITS,
     LX_KEYWORD,
@@ -111,22 +111,22 @@ typedef enum LexState {
 
 /* What one lexer step does with the byte. */
 typedef enum StepKind {
-    STEP_GOTO,      /* take the byte, continue in step.state */
-    STEP_TOKEN,     /* token step.tok is complete */
-    STEP_RESTART,   /* back to the start state (whitespace, resync) */
-    STEP_ERROR,     /* lexical error, byte belongs to the bad token */
+    STEP_GOTO, /* take the byte, continue in step.state */
+    STEP_TOKEN, /* token step.tok is complete */
+    STEP_RESTART, /* back to the start state (whitespace, resync) */
+    STEP_ERROR, /* lexical error, byte belongs to the bad token */
 } StepKind;
 
 typedef struct Step {
     StepKind kind;
-    bool lookahead;     /* the byte is not taken; look at it again */
+    bool lookahead; /* the byte is not taken; look at it again */
     LexState state;
     TokenType tok;
 } Step;
 
 typedef struct Token {
     TokenType type;
-    size_t off;     /* into JsonStream.text, NUL-terminated there */
+    size_t off; /* into JsonStream.text, NUL-terminated there */
     size_t len;
 } Token;
 
@@ -209,10 +209,10 @@ static bool codepoint_valid(long cp)
         return false;
     }
     if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
-        return false;   /* noncharacter */
+        return false; /* noncharacter */
     }
     if (cp >= 0xD800 && cp <= 0xDFFF) {
-        return false;   /* surrogate */
+        return false; /* surrogate */
     }
     return true;
 }
@@ -224,9 +224,8 @@ static bool codepoint_valid(long cp)
  */
 static long utf8_decode(const unsigned char *s, const unsigned char **end)
 {
-    static const long min_for_len[] = {
-        0, 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000
-    };
+    static const long min_for_len[] = { 0,       0,        0x80,     0x800,
+                                        0x10000, 0x200000, 0x4000000 };
     unsigned lead = *s++;
     unsigned nbytes, i;
     long cp;
@@ -240,7 +239,7 @@ static long utf8_decode(const unsigned char *s, const unsigned char **end)
         return lead;
     }
     if (lead >= 0xFE || !(lead & 0x40)) {
-        *end = s;       /* impossible byte or stray continuation byte */
+        *end = s; /* impossible byte or stray continuation byte */
         return -1;
     }
     nbytes = 0;
@@ -251,7 +250,7 @@ static long utf8_decode(const unsigned char *s, const unsigned char **end)
     for (i = 1; i < nbytes; i++) {
         if ((*s & 0xC0) != 0x80) {
             *end = s;
-            return -1;  /* truncated */
+            return -1; /* truncated */
         }
         cp = (cp << 6) | (*s++ & 0x3F);
     }
@@ -260,7 +259,7 @@ static long utf8_decode(const unsigned char *s, const unsigned char **end)
         return -1;
     }
     if (cp < min_for_len[nbytes] && !(cp == 0 && nbytes == 2)) {
-        return -1;      /* overlong, other than C0 80 */
+        return -1; /* overlong, other than C0 80 */
     }
     return cp;
 }
@@ -331,7 +330,7 @@ static void parse_error(Parser *p, const char *fmt, ...)
 
 static void parse_error(Parser *p, const char *fmt, ...)
 {
-    char detail[1024];  /* QEMU formats the detail into 1024 bytes */
+    char detail[1024]; /* QEMU formats the detail into 1024 bytes */
     va_list ap;
 
     if (p->err) {
@@ -374,7 +373,7 @@ static int hex4(const char *s)
         } else if (c >= 'A' && c <= 'F') {
             v |= c - 'A' + 10;
         } else {
-            return -1;  /* stops at the closing quote or the NUL */
+            return -1; /* stops at the closing quote or the NUL */
         }
     }
     return v;
@@ -396,8 +395,8 @@ static json_t *parse_string(Parser *p, const Token *t)
             /* plain ASCII run: copy at once */
             const char *run = ptr;
 
-            while ((unsigned char)*ptr < 0x80 && *ptr != '\\'
-                   && *ptr != quote && *ptr) {
+            while ((unsigned char)*ptr < 0x80 && *ptr != '\\' &&
+                   *ptr != quote && *ptr) {
                 ptr++;
             }
             buf_append(&out, run, ptr - run);
@@ -449,8 +448,8 @@ static json_t *parse_string(Parser *p, const Token *t)
             cp = hex4(ptr);
             if (cp >= 0) {
                 ptr += 4;
-                if (cp >= 0xD800 && cp <= 0xDBFF
-                    && ptr[0] == '\\' && ptr[1] == 'u') {
+                if (cp >= 0xD800 && cp <= 0xDBFF && ptr[0] == '\\' &&
+                    ptr[1] == 'u') {
                     low = hex4(ptr + 2);
                     if (low >= 0xDC00 && low <= 0xDFFF) {
                         cp = 0x10000 + ((cp & 0x3FF) << 10) + (low & 0x3FF);
@@ -578,7 +577,7 @@ static json_t *parse_object(Parser *p)
     json_t *obj = json_object();
     const Token *t;
 
-    next_token(p);      /* the '{' */
+    next_token(p); /* the '{' */
     t = peek_token(p);
     if (!t) {
         parse_error(p, "premature EOI");
@@ -620,7 +619,7 @@ static json_t *parse_array(Parser *p)
     json_t *elem;
     const Token *t;
 
-    next_token(p);      /* the '[' */
+    next_token(p); /* the '[' */
     t = peek_token(p);
     if (!t) {
         parse_error(p, "premature EOI");
@@ -717,8 +716,8 @@ static void streamer_finish(JsonStream *s, Error *err)
     s->emit(s->opaque, value, err);
 }
 
-static void streamer_push(JsonStream *s, TokenType type,
-                          const char *str, size_t len)
+static void streamer_push(JsonStream *s, TokenType type, const char *str,
+                          size_t len)
 {
     Token *t;
 
@@ -735,8 +734,8 @@ static void streamer_push(JsonStream *s, TokenType type,
     s->token_size += len;
 }
 
-static void streamer_token(JsonStream *s, TokenType type,
-                           const char *str, size_t len)
+static void streamer_token(JsonStream *s, TokenType type, const char *str,
+                           size_t len)
 {
     Error *err = NULL;
 
@@ -786,8 +785,8 @@ static void streamer_token(JsonStream *s, TokenType type,
     }
 
     streamer_push(s, type, str, len);
-    if (s->brace_count < 0 || s->bracket_count < 0
-        || (s->brace_count == 0 && s->bracket_count == 0)) {
+    if (s->brace_count < 0 || s->bracket_count < 0 ||
+        (s->brace_count == 0 && s->bracket_count == 0)) {
         streamer_finish(s, NULL);
     }
 }
@@ -860,9 +859,8 @@ static Step lex_step(LexState st, unsigned c)
             return step_error();
         }
     case LX_RECOVERY:
-        if ((c < 0x20 && c != '\t') || c >= 0xFE
-            || c == '[' || c == ']' || c == '{' || c == '}'
-            || c == ':' || c == ',') {
+        if ((c < 0x20 && c != '\t') || c >= 0xFE || c == '[' || c == ']' ||
+            c == '{' || c == '}' || c == ':' || c == ',') {
             return step_restart(true);
         }
         return step_goto(LX_RECOVERY);

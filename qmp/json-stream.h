@@ -13,9 +13,9 @@
 #include "src/error.h"
 
 /* Limits, as in QEMU (json-lexer.c / json-streamer.c). */
-#define JSON_STREAM_MAX_TOKEN_SIZE  (64ULL << 20)  /* bytes per message */
-#define JSON_STREAM_MAX_TOKEN_COUNT (2ULL << 20)   /* tokens per message */
-#define JSON_STREAM_MAX_NESTING     1024           /* open brackets */
+#define JSON_STREAM_MAX_TOKEN_SIZE (64ULL << 20) /* bytes per message */
+#define JSON_STREAM_MAX_TOKEN_COUNT (2ULL << 20) /* tokens per message */
+#define JSON_STREAM_MAX_NESTING 1024 /* open brackets */
 
 typedef struct JsonStream JsonStream;
 
@@ -53,6 +53,6 @@ void json_stream_flush(JsonStream *s);
 /* Discards all pending input and state without emitting anything. */
 void json_stream_reset(JsonStream *s);
 
-void json_stream_free(JsonStream *s);   /* NULL ok */
+void json_stream_free(JsonStream *s); /* NULL ok */
 
 #endif

@@ -44,7 +44,7 @@ typedef struct MonitorClient {
     JsonStream *stream;
     JsonBuf out;
     size_t out_pos;
-    char *unfed;        /* read but not parsed yet (at most READ_SIZE) */
+    char *unfed; /* read but not parsed yet (at most READ_SIZE) */
     size_t unfed_len, unfed_pos;
     bool closing;
     bool in_feed;
@@ -94,8 +94,8 @@ static void client_free(MonitorClient *c)
 static void client_try_write(MonitorClient *c)
 {
     while (c->out_pos < c->out.len) {
-        ssize_t n = write(c->fd, c->out.data + c->out_pos,
-                          c->out.len - c->out_pos);
+        ssize_t n =
+            write(c->fd, c->out.data + c->out_pos, c->out.len - c->out_pos);
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -112,8 +112,7 @@ static void client_try_write(MonitorClient *c)
     if (c->out_pos == c->out.len) {
         c->out.len = c->out_pos = 0;
     } else if (c->out_pos > (1u << 16) && c->out_pos * 2 > c->out.len) {
-        memmove(c->out.data, c->out.data + c->out_pos,
-                c->out.len - c->out_pos);
+        memmove(c->out.data, c->out.data + c->out_pos, c->out.len - c->out_pos);
         c->out.len -= c->out_pos;
         c->out_pos = 0;
     }
@@ -133,8 +132,9 @@ static void client_send(QmpSession *s, json_t *msg)
         static bool said;
 
         if (!said) {
-            fprintf(stderr, "qmachined: QMP client not reading, "
-                            "disconnected (more than %u MiB waiting)\n",
+            fprintf(stderr,
+                    "qmachined: QMP client not reading, "
+                    "disconnected (more than %u MiB waiting)\n",
                     OUTPUT_HARD_LIMIT >> 20);
             said = true;
         }

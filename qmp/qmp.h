@@ -19,7 +19,7 @@ typedef struct QmpSession QmpSession;
  * and supplies send(), which writes one message.
  */
 struct QmpSession {
-    bool negotiated;  /* false: capabilities negotiation mode */
+    bool negotiated; /* false: capabilities negotiation mode */
     bool oob_offered;
     bool oob_enabled;
     void (*send)(QmpSession *s, json_t *msg);
@@ -34,8 +34,8 @@ typedef bool QmpCommandFunc(QmpSession *s, json_t *args, json_t **ret,
 
 typedef struct QmpCommand {
     const char *name;
-    const QapiType *args;  /* NULL: takes no arguments */
-    const QapiType *ret;   /* NULL: returns {} */
+    const QapiType *args; /* NULL: takes no arguments */
+    const QapiType *ret; /* NULL: returns {} */
     QmpCommandFunc *fn;
     unsigned flags;
     const char *const *features;
@@ -57,8 +57,8 @@ void qmp_handle_request(QmpSession *s, json_t *req, Error *err);
  * use, so no operation is implemented twice.  args is borrowed (NULL:
  * no arguments); *ret gets a new reference on success.
  */
-bool qmp_execute(QmpSession *s, const char *name, json_t *args,
-                 json_t **ret, Error **errp);
+bool qmp_execute(QmpSession *s, const char *name, json_t *args, json_t **ret,
+                 Error **errp);
 
 /* Builds the error reply {"error": {"class", "desc"}} (new reference). */
 json_t *qmp_error_response(const Error *err);
@@ -79,7 +79,7 @@ void qmp_event_unsubscribe(QmpEventSink *fn, void *opaque);
 typedef struct QmpEvent {
     const char *name;
     const QapiType *data;
-    const char *const *features;  /* NULL-terminated, may be NULL */
+    const char *const *features; /* NULL-terminated, may be NULL */
 } QmpEvent;
 extern const QmpEvent qmp_events[];
 

@@ -6,9 +6,8 @@
 #include "json-out.h"
 #include "src/util.h"
 
-#define BUILTIN(var, nm, sc)                                                 \
-    const QapiType var = { .name = nm, .kind = QAPI_KIND_BUILTIN,            \
-                           .scalar = sc }
+#define BUILTIN(var, nm, sc) \
+    const QapiType var = { .name = nm, .kind = QAPI_KIND_BUILTIN, .scalar = sc }
 
 BUILTIN(qapi_str, "str", QAPI_STR);
 BUILTIN(qapi_int, "int", QAPI_INT);
@@ -26,7 +25,8 @@ BUILTIN(qapi_null, "null", QAPI_NULL);
 BUILTIN(qapi_any, "any", QAPI_ANY);
 
 static const QapiMember no_members[] = { { NULL } };
-const QapiType qapi_empty = { .name = "q_empty", .kind = QAPI_KIND_OBJECT,
+const QapiType qapi_empty = { .name = "q_empty",
+                              .kind = QAPI_KIND_OBJECT,
                               .members = no_members };
 
 /* ---- argument checking ------------------------------------------------ */
@@ -135,10 +135,11 @@ static bool check_value(const QapiType *t, json_t *v, const Path *p,
  * it would fill.  Reorders keys (given in QDict order) accordingly.
  */
 static const unsigned glib_prime_mod[] = {
-    1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381,
-    32749, 65521, 131071, 262139, 524287, 1048573, 2097143, 4194301,
-    8388593, 16777213, 33554393, 67108859, 134217689, 268435399,
-    536870909, 1073741789, 2147483647
+    1,         2,         3,          7,         13,       31,       61,
+    127,       251,       509,        1021,      2039,     4093,     8191,
+    16381,     32749,     65521,      131071,    262139,   524287,   1048573,
+    2097143,   4194301,   8388593,    16777213,  33554393, 67108859, 134217689,
+    268435399, 536870909, 1073741789, 2147483647
 };
 
 static uint32_t glib_str_hash(const char *s)
@@ -233,8 +234,8 @@ static bool is_member(const QapiMember *members, const char *name)
 }
 
 /* Checks members in schema order; counts those present. */
-static bool check_members(const QapiMember *members, json_t *v,
-                          const Path *p, size_t *n_seen, Error **errp)
+static bool check_members(const QapiMember *members, json_t *v, const Path *p,
+                          size_t *n_seen, Error **errp)
 {
     const QapiMember *m;
 
@@ -569,8 +570,7 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
             for (i = 0; t->members[i].name; i++) {
                 json_t *m = json_object();
 
-                json_object_set_new(m, "name",
-                                    json_text(t->members[i].name));
+                json_object_set_new(m, "name", json_text(t->members[i].name));
                 if (t->members[i].optional) {
                     json_object_set_new(m, "default", json_null());
                 }
@@ -590,8 +590,7 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
                                         json_text(t->variants[i].value));
                     json_object_set_new(
                         m, "type",
-                        json_text(qapi_schema_type(b,
-                                                     t->variants[i].type)));
+                        json_text(qapi_schema_type(b, t->variants[i].type)));
                     json_array_append_new(arr, m);
                 }
                 json_object_set_new(e, "tag", json_text(t->tag));

@@ -21,7 +21,7 @@ typedef enum QapiKind {
 
 typedef enum QapiScalar {
     QAPI_STR,
-    QAPI_INT,    /* int64 */
+    QAPI_INT, /* int64 */
     QAPI_INT8,
     QAPI_INT16,
     QAPI_INT32,
@@ -50,15 +50,15 @@ typedef struct QapiMember {
 } QapiMember;
 
 struct QapiType {
-    const char *name;              /* internal name (masked in the schema) */
+    const char *name; /* internal name (masked in the schema) */
     QapiKind kind;
-    QapiScalar scalar;             /* builtin */
-    const char *const *values;     /* enum: NULL-terminated */
-    const QapiType *element;       /* array */
-    const QapiMember *members;     /* object: terminated by { NULL } */
+    QapiScalar scalar; /* builtin */
+    const char *const *values; /* enum: NULL-terminated */
+    const QapiType *element; /* array */
+    const QapiMember *members; /* object: terminated by { NULL } */
     const QapiType *const *alternatives; /* alternate: NULL-terminated */
-    const char *tag;               /* flat union: the tag member's name */
-    const QapiVariant *variants;   /* flat union: terminated by { NULL } */
+    const char *tag; /* flat union: the tag member's name */
+    const QapiVariant *variants; /* flat union: terminated by { NULL } */
     /*
      * Object: the members are for introspection only and any object is
      * accepted; the handler checks (QEMU's 'gen': false, e.g. device_add).
@@ -67,12 +67,12 @@ struct QapiType {
 };
 
 extern const QapiType qapi_str, qapi_int, qapi_int8, qapi_int16, qapi_int32,
-    qapi_uint8, qapi_uint16, qapi_uint32, qapi_uint64, qapi_size,
-    qapi_number, qapi_bool, qapi_null, qapi_any, qapi_empty;
+    qapi_uint8, qapi_uint16, qapi_uint32, qapi_uint64, qapi_size, qapi_number,
+    qapi_bool, qapi_null, qapi_any, qapi_empty;
 
-#define QAPI_ARRAY_OF(var, elem)                                              \
-    const QapiType var = { .name = "[" #elem "]",                            \
-                           .kind = QAPI_KIND_ARRAY,                          \
+#define QAPI_ARRAY_OF(var, elem)                    \
+    const QapiType var = { .name = "[" #elem "]",   \
+                           .kind = QAPI_KIND_ARRAY, \
                            .element = &(elem) }
 
 /*

@@ -16,13 +16,13 @@ typedef struct RestRoute RestRoute;
 /* What a route answers; filled by routes.c, sent by server.c. */
 typedef struct RestReply {
     unsigned status;
-    json_t *body;             /* JSON body (owned), or NULL */
-    const char *raw;          /* static body sent as is (when body NULL) */
+    json_t *body; /* JSON body (owned), or NULL */
+    const char *raw; /* static body sent as is (when body NULL) */
     size_t raw_len;
     const char *content_type; /* for raw */
-    char *location;           /* Location header (owned) or NULL */
-    char *allow;              /* Allow header (owned) or NULL */
-    bool event_stream;        /* start a Server-Sent Events stream */
+    char *location; /* Location header (owned) or NULL */
+    char *allow; /* Allow header (owned) or NULL */
+    bool event_stream; /* start a Server-Sent Events stream */
 } RestReply;
 
 /*

@@ -21,8 +21,7 @@
  * token_file (may be NULL) holds the bearer token every request must
  * carry; a TCP address that is not loopback-only is refused without one.
  */
-bool rest_listen(const ListenAddr *addr, const char *token_file,
-                 Error **errp);
+bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp);
 /* Closes every REST listener, connection and event stream. */
 void rest_cleanup(void);
 

@@ -22,7 +22,7 @@ typedef void RouteFunc(const char *param, size_t param_len, json_t *body,
 
 struct RestRoute {
     const char *method;
-    const char *pattern;    /* below /api/v1; "{...}" is one segment */
+    const char *pattern; /* below /api/v1; "{...}" is one segment */
     bool has_body;
     RouteFunc *fn;
 };
@@ -52,7 +52,7 @@ static unsigned error_status(const Error *err)
     case ERROR_KIND_CONFLICT:
         return 409;
     case ERROR_KIND_UNSUPPORTED:
-        return 501;     /* this build lacks the command the route needs */
+        return 501; /* this build lacks the command the route needs */
     case ERROR_KIND_INVALID:
         break;
     }
@@ -68,8 +68,8 @@ void rest_reply_clear(RestReply *rep)
 }
 
 /* desc: a JSON string (stolen). */
-static void reply_error_json(RestReply *rep, unsigned status,
-                             const char *cls, json_t *desc)
+static void reply_error_json(RestReply *rep, unsigned status, const char *cls,
+                             json_t *desc)
 {
     json_t *e = json_object();
 
@@ -89,9 +89,9 @@ void rest_reply_error(RestReply *rep, unsigned status, const char *cls,
 
 /* "<pre>'<param>'<post>", the parameter byte for byte (it may hold C0 80,
  * which the JSON writer shows as \u0000). */
-static void reply_error_param(RestReply *rep, unsigned status,
-                              const char *cls, const char *pre,
-                              const char *param, size_t n, const char *post)
+static void reply_error_param(RestReply *rep, unsigned status, const char *cls,
+                              const char *pre, const char *param, size_t n,
+                              const char *post)
 {
     JsonBuf b = { 0 };
 
@@ -154,8 +154,7 @@ static json_t *try_run(const char *cmd, json_t *args)
     return run(cmd, args, &ret, NULL) ? ret : NULL;
 }
 
-static json_t *qom_call(const char *cmd, const char *path,
-                        const char *property)
+static json_t *qom_call(const char *cmd, const char *path, const char *property)
 {
     json_t *args = json_object(), *ret;
 
@@ -191,8 +190,8 @@ static json_t *machine_resource(void)
     json_t *type, *sum, *cfg, *policy;
 
     type = qom_call("qom-get", "/machine", "type");
-    if (json_is_string(type) && ends_with(json_string_value(type),
-                                          "-machine")) {
+    if (json_is_string(type) &&
+        ends_with(json_string_value(type), "-machine")) {
         const char *t = json_string_value(type);
 
         json_object_set_new(m, "type", json_stringn(t, strlen(t) - 8));
@@ -204,13 +203,11 @@ static json_t *machine_resource(void)
 
     sum = try_run("query-memory-size-summary", NULL);
     cfg = qom_call("qom-get", "/machine", "memory");
-    json_object_set(mem, "base", or_null(json_object_get(sum,
-                                                         "base-memory")));
-    json_object_set(mem, "plugged", or_null(json_object_get(
-                                        sum, "plugged-memory")));
+    json_object_set(mem, "base", or_null(json_object_get(sum, "base-memory")));
+    json_object_set(mem, "plugged",
+                    or_null(json_object_get(sum, "plugged-memory")));
     json_object_set(mem, "slots", or_null(json_object_get(cfg, "slots")));
-    json_object_set(mem, "maxmem", or_null(json_object_get(cfg,
-                                                           "max-size")));
+    json_object_set(mem, "maxmem", or_null(json_object_get(cfg, "max-size")));
     json_decref(sum);
     json_decref(cfg);
     json_object_set_new(m, "memory", mem);
@@ -232,7 +229,10 @@ static void post_action(const char *action, size_t action_len, json_t *body,
                         RestReply *rep)
 {
     static const char *const actions[] = {
-        "stop", "cont", "system_reset", "system_powerdown",
+        "stop",
+        "cont",
+        "system_reset",
+        "system_powerdown",
     };
     json_t *ret;
     size_t i;
@@ -245,7 +245,8 @@ static void post_action(const char *action, size_t action_len, json_t *body,
     }
     if (i == ARRAY_SIZE(actions)) {
         reply_error_param(rep, 404, "GenericError", "Unknown machine action ",
-                          action, action_len, " (expected stop, cont, "
+                          action, action_len,
+                          " (expected stop, cont, "
                           "system_reset or system_powerdown)");
         return;
     }
@@ -255,8 +256,7 @@ static void post_action(const char *action, size_t action_len, json_t *body,
     }
 }
 
-static void get_guest(const char *param, size_t n, json_t *body,
-                      RestReply *rep)
+static void get_guest(const char *param, size_t n, json_t *body, RestReply *rep)
 {
     json_t *ret;
 
@@ -265,8 +265,7 @@ static void get_guest(const char *param, size_t n, json_t *body,
     }
 }
 
-static void put_guest(const char *param, size_t n, json_t *body,
-                      RestReply *rep)
+static void put_guest(const char *param, size_t n, json_t *body, RestReply *rep)
 {
     json_t *ret;
 
@@ -321,14 +320,13 @@ static json_t *list_children(ResKind kind, const char *container, bool anon,
     json_t *found = NULL;
     size_t i;
 
-    json_array_foreach(props, i, p) {
+    json_array_foreach (props, i, p) {
         json_t *jname = json_object_get(p, "name");
         const char *name = json_string_value(jname);
         const char *t = json_string_value(json_object_get(p, "type"));
         char *type = t ? child_type(t) : NULL;
 
-        if (name && type &&
-            (!want || json_string_is(jname, want, want_len))) {
+        if (name && type && (!want || json_string_is(jname, want, want_len))) {
             json_t *e = child_entry(kind, container, name, type, anon);
 
             if (want) {
@@ -347,7 +345,8 @@ static json_t *list_children(ResKind kind, const char *container, bool anon,
 }
 
 static const char *const device_containers[] = {
-    "/machine/peripheral", "/machine/peripheral-anon",
+    "/machine/peripheral",
+    "/machine/peripheral-anon",
 };
 
 static json_t *find_device(const char *id, size_t n)
@@ -356,8 +355,8 @@ static json_t *find_device(const char *id, size_t n)
     size_t i;
 
     for (i = 0; !e && i < ARRAY_SIZE(device_containers); i++) {
-        e = list_children(KIND_DEVICE, device_containers[i], i == 1, NULL,
-                          id, n);
+        e = list_children(KIND_DEVICE, device_containers[i], i == 1, NULL, id,
+                          n);
     }
     return e;
 }
@@ -375,7 +374,7 @@ static void add_properties(json_t *res)
     json_t *vals = json_object();
     size_t i;
 
-    json_array_foreach(props, i, p) {
+    json_array_foreach (props, i, p) {
         const char *name = json_string_value(json_object_get(p, "name"));
         const char *type = json_string_value(json_object_get(p, "type"));
         json_t *v;
@@ -405,8 +404,7 @@ static void get_devices(const char *param, size_t n, json_t *body,
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(device_containers); i++) {
-        list_children(KIND_DEVICE, device_containers[i], i == 1, list,
-                      NULL, 0);
+        list_children(KIND_DEVICE, device_containers[i], i == 1, list, NULL, 0);
     }
     reply_json(rep, 200, list);
 }
@@ -479,9 +477,10 @@ static void post_device(const char *param, size_t n, json_t *body,
     }
     json_decref(ret);
     id = body_id(body);
-    created(rep, "devices", id ? find_device(json_string_value(id),
-                                             json_string_length(id))
-                               : NULL, id);
+    created(rep, "devices",
+            id ? find_device(json_string_value(id), json_string_length(id))
+               : NULL,
+            id);
 }
 
 static void delete_device(const char *id, size_t id_len, json_t *body,
@@ -539,9 +538,10 @@ static void post_object(const char *param, size_t n, json_t *body,
     }
     json_decref(ret);
     id = body_id(body);
-    created(rep, "objects", id ? find_object(json_string_value(id),
-                                             json_string_length(id))
-                               : NULL, id);
+    created(rep, "objects",
+            id ? find_object(json_string_value(id), json_string_length(id))
+               : NULL,
+            id);
 }
 
 static void delete_object(const char *id, size_t id_len, json_t *body,
@@ -568,26 +568,24 @@ static void reply_command(const char *cmd, RestReply *rep)
     }
 }
 
-static void get_memory_devices(const char *param, size_t n,
-                               json_t *body, RestReply *rep)
+static void get_memory_devices(const char *param, size_t n, json_t *body,
+                               RestReply *rep)
 {
     reply_command("query-memory-devices", rep);
 }
 
-static void get_memory_slots(const char *param, size_t n,
-                             json_t *body, RestReply *rep)
+static void get_memory_slots(const char *param, size_t n, json_t *body,
+                             RestReply *rep)
 {
     reply_command("__org.qmachined_query-memslots", rep);
 }
 
-static void get_pci(const char *param, size_t n, json_t *body,
-                    RestReply *rep)
+static void get_pci(const char *param, size_t n, json_t *body, RestReply *rep)
 {
     reply_command("query-pci", rep);
 }
 
-static void get_ospm(const char *param, size_t n, json_t *body,
-                     RestReply *rep)
+static void get_ospm(const char *param, size_t n, json_t *body, RestReply *rep)
 {
     reply_command("query-acpi-ospm-status", rep);
 }
@@ -625,8 +623,7 @@ static void tunnel_send(QmpSession *s, json_t *msg)
 static QmpSession tunnel = { .negotiated = true, .send = tunnel_send };
 
 /* The QMP reply object, as a monitor would get it, always with 200. */
-static void post_qmp(const char *param, size_t n, json_t *body,
-                     RestReply *rep)
+static void post_qmp(const char *param, size_t n, json_t *body, RestReply *rep)
 {
     if (!body_is_object(body, rep)) {
         return;
@@ -724,8 +721,8 @@ static ssize_t segment_decode(const char *s, size_t n, char *out)
  * segment decoded.  Returns 1 on a match, 0 on none, -1 for a malformed
  * escape.
  */
-static int pattern_match(const char *pattern, const char *path,
-                         char **param, size_t *param_len)
+static int pattern_match(const char *pattern, const char *path, char **param,
+                         size_t *param_len)
 {
     char *seg = xmalloc(strlen(path) + 1);
     int result = 0;
@@ -847,8 +844,7 @@ const RestRoute *rest_route_match(const char *method, const char *url,
         rest_reply_error(rep, 404, "GenericError", "No such resource");
         return NULL;
     }
-    p = xasprintf("Method %s is not allowed here (allowed: %s)", method,
-                  allow);
+    p = xasprintf("Method %s is not allowed here (allowed: %s)", method, allow);
     rest_reply_error(rep, 405, "GenericError", p);
     free(p);
     rep->allow = allow;

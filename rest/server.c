@@ -58,19 +58,19 @@
 #include "src/util.h"
 
 #define SSE_HEARTBEAT_MS 15000
-#define SSE_BUFFER_LIMIT (4u << 20)   /* a stream this far behind is cut */
+#define SSE_BUFFER_LIMIT (4u << 20) /* a stream this far behind is cut */
 #define TOKEN_MAX 4096
 
-#define REST_IDLE_TIMEOUT_S 30        /* no bytes either way for this long */
-#define REST_MAX_CONNECTIONS 512      /* default, all --rest addresses */
+#define REST_IDLE_TIMEOUT_S 30 /* no bytes either way for this long */
+#define REST_MAX_CONNECTIONS 512 /* default, all --rest addresses */
 #define REST_MAX_CONNECTIONS_CAP 65536
-#define REST_FD_RESERVE 64            /* descriptors kept for the rest */
-#define ACCEPT_BATCH 64               /* accept()s per wake-up */
-#define ACCEPT_RETRY_MS 100           /* pause after EMFILE with no spare */
-#define REFUSE_DRAIN_MAX 65536        /* request bytes read before closing */
-#define LINGER_MAX 64                 /* refused clients read until EOF */
+#define REST_FD_RESERVE 64 /* descriptors kept for the rest */
+#define ACCEPT_BATCH 64 /* accept()s per wake-up */
+#define ACCEPT_RETRY_MS 100 /* pause after EMFILE with no spare */
+#define REFUSE_DRAIN_MAX 65536 /* request bytes read before closing */
+#define LINGER_MAX 64 /* refused clients read until EOF */
 #define LINGER_MS 2000
-#define NUDGE_MS 100                  /* again, while a hung-up one stays */
+#define NUDGE_MS 100 /* again, while a hung-up one stays */
 
 typedef struct RestServer RestServer;
 struct RestServer {
@@ -78,12 +78,12 @@ struct RestServer {
     LoopWatch *watch;
     LoopTimer *timer;
     int listen_fd;
-    LoopWatch *listen_watch;  /* NULL while accepting is paused */
-    LoopTimer *accept_timer;  /* resumes accepting */
+    LoopWatch *listen_watch; /* NULL while accepting is paused */
+    LoopTimer *accept_timer; /* resumes accepting */
     bool in_run;
-    bool kicked;          /* run again as soon as possible */
+    bool kicked; /* run again as soon as possible */
     char *unix_path;
-    char *token;          /* NULL: no authentication */
+    char *token; /* NULL: no authentication */
     RestServer *next;
 };
 
@@ -94,8 +94,8 @@ typedef struct RestSock RestSock;
 struct RestSock {
     RestServer *srv;
     int fd;
-    bool hung_up;         /* then on the hung list until MHD closes it */
-    SseClient *sse;       /* its event stream, if any */
+    bool hung_up; /* then on the hung list until MHD closes it */
+    SseClient *sse; /* its event stream, if any */
     RestSock *hung_next;
 };
 
@@ -103,7 +103,7 @@ struct SseClient {
     RestServer *srv;
     struct MHD_Connection *conn;
     RestSock *sock;
-    JsonBuf buf;          /* unsent bytes start at off */
+    JsonBuf buf; /* unsent bytes start at off */
     size_t off;
     bool suspended;
     bool closing;
@@ -125,15 +125,15 @@ static SseClient *sse_clients;
 static LoopTimer *heartbeat;
 static int64_t heartbeat_ms = SSE_HEARTBEAT_MS;
 
-static unsigned conn_limit;       /* over every --rest address */
+static unsigned conn_limit; /* over every --rest address */
 static unsigned conn_count;
-static char *busy_reply;          /* the whole 503 answer */
+static char *busy_reply; /* the whole 503 answer */
 static size_t busy_reply_len;
-static int hup_epfd = -1;         /* EPOLLRDHUP of every connection */
+static int hup_epfd = -1; /* EPOLLRDHUP of every connection */
 static LoopWatch *hup_watch;
-static RestSock *hung;            /* hung up, not yet closed by MHD */
+static RestSock *hung; /* hung up, not yet closed by MHD */
 static LoopTimer *nudge_timer;
-static int spare_fd = -1;         /* given up to answer at EMFILE */
+static int spare_fd = -1; /* given up to answer at EMFILE */
 
 /* A refused client: its 503 is sent; read (and drop) until it closes. */
 typedef struct Lingering Lingering;
@@ -260,12 +260,11 @@ static void sse_push(const char *text, size_t len)
             continue;
         }
         if (c->buf.len - c->off + len > SSE_BUFFER_LIMIT) {
-            c->closing = true;      /* too slow: cut it off */
+            c->closing = true; /* too slow: cut it off */
         } else {
             /* Drop what was sent, so the buffer holds the backlog only. */
             if (c->off && (c->off >= 65536 || c->off * 2 >= c->buf.len)) {
-                memmove(c->buf.data, c->buf.data + c->off,
-                        c->buf.len - c->off);
+                memmove(c->buf.data, c->buf.data + c->off, c->buf.len - c->off);
                 c->buf.len -= c->off;
                 c->off = 0;
             }
@@ -323,20 +322,19 @@ static enum MHD_Result start_stream(RestServer *srv,
     json_buf_append(&c->buf, hello, sizeof(hello) - 1);
     c->next = sse_clients;
     sse_clients = c;
-    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read,
-                                          c, sse_free);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c,
+                                          sse_free);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             "text/event-stream");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);    /* frees c if it was not queued */
+    MHD_destroy_response(r); /* frees c if it was not queued */
     return ret;
 }
 
 /* ---- Requests ------------------------------------------------------- */
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn,
-                                  RestReply *rep)
+static enum MHD_Result send_reply(struct MHD_Connection *conn, RestReply *rep)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
@@ -445,9 +443,9 @@ static json_t *parse_body(const char *data, size_t len, RestReply *rep)
         return p.value;
     }
     desc = xasprintf("The request body is not a JSON value: %s",
-                     p.err ? error_get_pretty(p.err)
-                           : p.count ? "trailing data after the value"
-                                     : "empty");
+                     p.err     ? error_get_pretty(p.err)
+                     : p.count ? "trailing data after the value"
+                               : "empty");
     /* Declared JSON but not JSON: a bad request, not a bad media type. */
     rest_reply_error(rep, MHD_HTTP_BAD_REQUEST, "GenericError", desc);
     free(desc);
@@ -456,11 +454,10 @@ static json_t *parse_body(const char *data, size_t len, RestReply *rep)
     return NULL;
 }
 
-static enum MHD_Result too_large(struct MHD_Connection *conn,
-                                 RestReply *rep)
+static enum MHD_Result too_large(struct MHD_Connection *conn, RestReply *rep)
 {
-    char *desc = xasprintf("The request body exceeds %u bytes",
-                           REST_BODY_LIMIT);
+    char *desc =
+        xasprintf("The request body exceeds %u bytes", REST_BODY_LIMIT);
 
     rest_reply_error(rep, 413, "GenericError", desc);
     free(desc);
@@ -469,8 +466,7 @@ static enum MHD_Result too_large(struct MHD_Connection *conn,
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
-                                  const char *version,
-                                  const char *upload_data,
+                                  const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
     RestServer *srv = cls;
@@ -490,8 +486,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                              "'Authorization: Bearer <token>'");
             return send_reply(conn, &rep);
         }
-        rc->route = rest_route_match(method, url, &rc->param,
-                                     &rc->param_len, &rep);
+        rc->route =
+            rest_route_match(method, url, &rc->param, &rc->param_len, &rep);
         if (!rc->route) {
             rc->answered = true;
             return send_reply(conn, &rep);
@@ -547,8 +543,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return send_reply(conn, &rep);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-                         void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     RestConn *rc = *con_cls;
 
@@ -626,7 +622,7 @@ static void nudge(RestSock *sock)
 {
     shutdown(sock->fd, SHUT_RD);
     if (sock->sse) {
-        sock->sse->closing = true;    /* suspended: MHD reads nothing */
+        sock->sse->closing = true; /* suspended: MHD reads nothing */
         sse_wake(sock->sse);
     }
     server_kick(sock->srv);
@@ -703,7 +699,7 @@ static void on_linger_read(void *opaque, int fd, unsigned events)
         total += (size_t)n;
     }
     if (total < REFUSE_DRAIN_MAX && (n == 0 || errno != EAGAIN)) {
-        linger_end(opaque);       /* EOF or error: the client is done */
+        linger_end(opaque); /* EOF or error: the client is done */
     }
 }
 
@@ -760,8 +756,8 @@ static void accept_resume(void *opaque)
 
     srv->accept_timer = NULL;
     if (!srv->listen_watch) {
-        srv->listen_watch = loop_watch_fd(srv->listen_fd, LOOP_READ,
-                                          on_accept, srv);
+        srv->listen_watch =
+            loop_watch_fd(srv->listen_fd, LOOP_READ, on_accept, srv);
     }
 }
 
@@ -770,8 +766,8 @@ static void accept_pause(RestServer *srv)
     loop_watch_remove(srv->listen_watch);
     srv->listen_watch = NULL;
     if (!srv->accept_timer) {
-        srv->accept_timer = loop_timer_add(ACCEPT_RETRY_MS * 1000000LL,
-                                           accept_resume, srv);
+        srv->accept_timer =
+            loop_timer_add(ACCEPT_RETRY_MS * 1000000LL, accept_resume, srv);
     }
 }
 
@@ -818,11 +814,11 @@ static void on_accept(void *opaque, int lfd, unsigned events)
             }
             if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
                 errno != ENOMEM) {
-                break;                 /* EAGAIN: the backlog is empty */
+                break; /* EAGAIN: the backlog is empty */
             }
             r = refuse_with_spare(srv);
             if (r < 0) {
-                accept_pause(srv);     /* never spin on a full table */
+                accept_pause(srv); /* never spin on a full table */
             }
             if (r <= 0) {
                 break;
@@ -856,7 +852,8 @@ static void limits_init(void)
     conn_limit = REST_MAX_CONNECTIONS;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
         rlim_t room = rl.rlim_cur > REST_FD_RESERVE + 2
-                          ? (rl.rlim_cur - REST_FD_RESERVE) / 2 : 1;
+                          ? (rl.rlim_cur - REST_FD_RESERVE) / 2
+                          : 1;
 
         if (room < conn_limit) {
             conn_limit = (unsigned)room;
@@ -869,9 +866,9 @@ static void limits_init(void)
                                                   : (unsigned)v;
     }
     desc = xasprintf("Too many REST connections (the limit is %u); "
-                     "retry later", conn_limit);
-    rest_reply_error(&rep, MHD_HTTP_SERVICE_UNAVAILABLE, "GenericError",
-                     desc);
+                     "retry later",
+                     conn_limit);
+    rest_reply_error(&rep, MHD_HTTP_SERVICE_UNAVAILABLE, "GenericError", desc);
     json = json_out_dumps(rep.body);
     busy_reply = xasprintf("HTTP/1.1 503 Service Unavailable\r\n"
                            "Content-Type: application/json\r\n"
@@ -936,8 +933,10 @@ static char *read_token(const char *path, Error **errp)
     }
     if (n == 0 || n > TOKEN_MAX || memchr(buf, '\0', n) ||
         memchr(buf, '\n', n)) {
-        error_setg(errp, "--rest-token-file %s: the file must hold one "
-                   "token of 1 to %d bytes on one line", path, TOKEN_MAX);
+        error_setg(errp,
+                   "--rest-token-file %s: the file must hold one "
+                   "token of 1 to %d bytes on one line",
+                   path, TOKEN_MAX);
         return NULL;
     }
     return xstrndup(buf, n);
@@ -950,7 +949,7 @@ static void server_free(RestServer *srv)
     loop_watch_remove(srv->watch);
     loop_watch_remove(srv->listen_watch);
     if (srv->mhd) {
-        MHD_stop_daemon(srv->mhd);   /* closes its connections */
+        MHD_stop_daemon(srv->mhd); /* closes its connections */
     }
     if (srv->listen_fd >= 0) {
         close(srv->listen_fd);
@@ -963,8 +962,7 @@ static void server_free(RestServer *srv)
     free(srv);
 }
 
-bool rest_listen(const ListenAddr *addr, const char *token_file,
-                 Error **errp)
+bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp)
 {
     const union MHD_DaemonInfo *info;
     RestServer *srv;
@@ -974,8 +972,10 @@ bool rest_listen(const ListenAddr *addr, const char *token_file,
     where = socket_addr_str(addr);
     if (addr->kind == LISTEN_TCP && !token_file &&
         !host_is_loopback(addr->host)) {
-        error_setg(errp, "--rest %s: refusing to serve the REST API on a "
-                   "non-loopback address without --rest-token-file", where);
+        error_setg(errp,
+                   "--rest %s: refusing to serve the REST API on a "
+                   "non-loopback address without --rest-token-file",
+                   where);
         free(where);
         return false;
     }
@@ -999,21 +999,15 @@ bool rest_listen(const ListenAddr *addr, const char *token_file,
         }
     }
     srv->listen_fd = fd;
-    srv->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                                MHD_USE_NO_LISTEN_SOCKET,
-                                0, NULL, NULL, on_request, srv,
-                                MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-                                srv,
-                                MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-                                srv,
-                                MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped,
-                                NULL,
-                                /* Ours counts every address; this one
-                                 * only backs it up. */
-                                MHD_OPTION_CONNECTION_LIMIT, conn_limit,
-                                MHD_OPTION_CONNECTION_TIMEOUT,
-                                (unsigned int)REST_IDLE_TIMEOUT_S,
-                                MHD_OPTION_END);
+    srv->mhd = MHD_start_daemon(
+        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET, 0,
+        NULL, NULL, on_request, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+        /* Ours counts every address; this one
+         * only backs it up. */
+        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)REST_IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (!srv->mhd) {
         error_setg(errp, "--rest %s: cannot start the HTTP server", where);
         goto fail;
@@ -1033,8 +1027,7 @@ bool rest_listen(const ListenAddr *addr, const char *token_file,
             heartbeat_ms = atoll(ms);
         }
         qmp_event_subscribe(on_event, NULL);
-        heartbeat = loop_timer_add(heartbeat_ms * 1000000, on_heartbeat,
-                                   NULL);
+        heartbeat = loop_timer_add(heartbeat_ms * 1000000, on_heartbeat, NULL);
     }
     srv->next = servers;
     servers = srv;

@@ -14,17 +14,15 @@
 #include "json-value.h"
 #include "util.h"
 
-#define BACKEND_RAM_ALIGN (2ull << 20)   /* anonymous RAM on x86-64 Linux */
+#define BACKEND_RAM_ALIGN (2ull << 20) /* anonymous RAM on x86-64 Linux */
 #define BACKEND_PAGE_SIZE 4096ull
 
-const char *const backend_policy_names[] = {
-    "default", "preferred", "bind", "interleave", NULL
-};
+const char *const backend_policy_names[] = { "default", "preferred", "bind",
+                                             "interleave", NULL };
 
 /* ---- value helpers (qom-set may pass anything) ---- */
 
-static bool want_bool(ObjectProperty *prop, json_t *v, bool *out,
-                      Error **errp)
+static bool want_bool(ObjectProperty *prop, json_t *v, bool *out, Error **errp)
 {
     if (!json_is_boolean(v)) {
         error_setg(errp, "Invalid parameter type for '%s', expected: boolean",
@@ -72,8 +70,7 @@ static json_t *get_size(Object *obj, ObjectProperty *prop, Error **errp)
     return json_uint64(BE(obj)->size);
 }
 
-static bool set_size(Object *obj, ObjectProperty *prop, json_t *v,
-                     Error **errp)
+static bool set_size(Object *obj, ObjectProperty *prop, json_t *v, Error **errp)
 {
     HostMemoryBackend *be = BE(obj);
     uint64_t u;
@@ -109,8 +106,7 @@ static json_t *get_flag(Object *obj, ObjectProperty *prop, Error **errp)
     return json_boolean(*bool_field(obj, prop));
 }
 
-static bool set_flag(Object *obj, ObjectProperty *prop, json_t *v,
-                     Error **errp)
+static bool set_flag(Object *obj, ObjectProperty *prop, json_t *v, Error **errp)
 {
     return want_bool(prop, v, bool_field(obj, prop), errp);
 }
@@ -191,8 +187,7 @@ json_t *backend_host_nodes(const HostMemoryBackend *be)
     return arr;
 }
 
-static json_t *get_host_nodes(Object *obj, ObjectProperty *prop,
-                              Error **errp)
+static json_t *get_host_nodes(Object *obj, ObjectProperty *prop, Error **errp)
 {
     return backend_host_nodes(BE(obj));
 }
@@ -213,14 +208,16 @@ static bool set_host_nodes(Object *obj, ObjectProperty *prop, json_t *v,
         json_int_t n;
 
         if (!json_is_integer(e)) {
-            error_setg(errp, "Invalid parameter type for '%s[%zu]', "
-                       "expected: integer", prop->name, i);
+            error_setg(errp,
+                       "Invalid parameter type for '%s[%zu]', "
+                       "expected: integer",
+                       prop->name, i);
             return false;
         }
         n = json_integer_value(e);
         if (n < 0 || n > UINT16_MAX) {
-            error_setg(errp, "Parameter '%s[%zu]' expects uint16",
-                       prop->name, i);
+            error_setg(errp, "Parameter '%s[%zu]' expects uint16", prop->name,
+                       i);
             return false;
         }
         if (n >= BACKEND_MAX_HOST_NODES) {
@@ -233,8 +230,7 @@ static bool set_host_nodes(Object *obj, ObjectProperty *prop, json_t *v,
     return true;
 }
 
-static json_t *get_empty_link(Object *obj, ObjectProperty *prop,
-                              Error **errp)
+static json_t *get_empty_link(Object *obj, ObjectProperty *prop, Error **errp)
 {
     return json_string("");
 }
@@ -318,8 +314,8 @@ static bool backend_complete(Object *obj, Error **errp)
     }
     if (be->policy == HOST_MEM_POLICY_DEFAULT && !nodes_empty(be)) {
         error_setg(errp, "host-nodes must be empty for policy default, or "
-                   "you should explicitly specify a policy other than "
-                   "default");
+                         "you should explicitly specify a policy other than "
+                         "default");
         return false;
     }
     if (be->policy != HOST_MEM_POLICY_DEFAULT && nodes_empty(be)) {
@@ -378,8 +374,8 @@ static void add_flag(ObjectClass *k, const char *name, size_t offset,
 
 static void backend_class_init(ObjectClass *k, void *data)
 {
-    UserCreatableClass *uc = OBJECT_CLASS_CHECK(UserCreatableClass, k,
-                                                TYPE_USER_CREATABLE);
+    UserCreatableClass *uc =
+        OBJECT_CLASS_CHECK(UserCreatableClass, k, TYPE_USER_CREATABLE);
 
     uc->complete = backend_complete;
     uc->can_be_deleted = backend_can_be_deleted;
@@ -400,8 +396,7 @@ static void backend_class_init(ObjectClass *k, void *data)
     object_class_property_set_description(
         k, "prealloc-context",
         "Context to use for creating CPU threads for preallocation");
-    object_class_property_add(k, "size", "int", get_size, set_size, NULL,
-                              NULL);
+    object_class_property_add(k, "size", "int", get_size, set_size, NULL, NULL);
     object_class_property_set_description(
         k, "size", "Size of the memory region (ex: 500M)");
     object_class_property_add(k, "host-nodes", "int", get_host_nodes,
@@ -410,11 +405,10 @@ static void backend_class_init(ObjectClass *k, void *data)
         k, "host-nodes", "Binds memory to the list of NUMA host nodes");
     object_class_property_add(k, "policy", "HostMemPolicy", get_policy,
                               set_policy, NULL, NULL);
-    object_class_property_set_description(k, "policy",
-                                          "Set the NUMA policy");
-    object_class_property_add(k, "share", "bool", get_flag, set_share, NULL,
-                              (void *)(intptr_t)offsetof(HostMemoryBackend,
-                                                         share));
+    object_class_property_set_description(k, "policy", "Set the NUMA policy");
+    object_class_property_add(
+        k, "share", "bool", get_flag, set_share, NULL,
+        (void *)(intptr_t)offsetof(HostMemoryBackend, share));
     object_class_property_set_description(
         k, "share", "Mark the memory as private to QEMU or shared");
     add_flag(k, "reserve", offsetof(HostMemoryBackend, reserve),
@@ -451,8 +445,10 @@ static bool file_check_path(HostMemoryBackend *be, Error **errp)
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             if (access(path, W_OK | X_OK) != 0) {
-                error_setg(errp, "unable to create backing store for guest "
-                           "RAM: %s", strerror(errno));
+                error_setg(errp,
+                           "unable to create backing store for guest "
+                           "RAM: %s",
+                           strerror(errno));
                 return false;
             }
             return true;
@@ -485,8 +481,8 @@ static bool file_check_path(HostMemoryBackend *be, Error **errp)
         free(dir);
     }
     if (err) {
-        error_setg(errp, "can't open backing store %s for guest RAM: %s",
-                   path, strerror(err));
+        error_setg(errp, "can't open backing store %s for guest RAM: %s", path,
+                   strerror(err));
         return false;
     }
     return true;
@@ -499,8 +495,10 @@ static bool file_alloc(HostMemoryBackend *be, Error **errp)
         return false;
     }
     if (be->align % BACKEND_PAGE_SIZE) {
-        error_setg(errp, "alignment 0x%llx must be multiples of page size "
-                   "0x%llx", (unsigned long long)be->align,
+        error_setg(errp,
+                   "alignment 0x%llx must be multiples of page size "
+                   "0x%llx",
+                   (unsigned long long)be->align,
                    (unsigned long long)BACKEND_PAGE_SIZE);
         return false;
     }
@@ -622,8 +620,8 @@ static const TypeInfo backend_types[] = {
         .instance_finalize = backend_finalize,
         .class_size = sizeof(HostMemoryBackendClass),
         .class_init = backend_class_init,
-        .interfaces = (const InterfaceInfo[]) {
-            { TYPE_USER_CREATABLE }, { NULL } },
+        .interfaces =
+            (const InterfaceInfo[]){ { TYPE_USER_CREATABLE }, { NULL } },
     },
     {
         .name = TYPE_MEMORY_BACKEND_RAM,

@@ -39,10 +39,10 @@ typedef struct HostMemoryBackend {
     uint32_t prealloc_threads;
     HostMemPolicy policy;
     uint64_t host_nodes[BACKEND_MAX_HOST_NODES / 64];
-    bool complete;      /* the region exists */
-    bool mapped;        /* in use by a DIMM or a NUMA node */
+    bool complete; /* the region exists */
+    bool mapped; /* in use by a DIMM or a NUMA node */
     MemoryRegion mr;
-    Object *mr_obj;     /* the "NAME[0]" child<memory-region> */
+    Object *mr_obj; /* the "NAME[0]" child<memory-region> */
     /* memory-backend-file */
     char *mem_path;
     uint64_t align;
@@ -58,8 +58,8 @@ typedef struct HostMemoryBackendClass {
     bool (*alloc)(HostMemoryBackend *be, Error **errp);
 } HostMemoryBackendClass;
 
-OBJECT_DECLARE_CASTS(HostMemoryBackend, HostMemoryBackendClass,
-                     MEMORY_BACKEND, TYPE_MEMORY_BACKEND)
+OBJECT_DECLARE_CASTS(HostMemoryBackend, HostMemoryBackendClass, MEMORY_BACKEND,
+                     TYPE_MEMORY_BACKEND)
 
 /* The backend's RAM region (NULL before completion). */
 MemoryRegion *backend_get_memory(HostMemoryBackend *be);

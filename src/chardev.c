@@ -10,26 +10,26 @@
 #include "util.h"
 
 const KeyvalOptDesc chardev_opts[] = {
-    {"backend", KEYVAL_OPT_STRING},   {"path", KEYVAL_OPT_STRING},
-    {"host", KEYVAL_OPT_STRING},      {"port", KEYVAL_OPT_STRING},
-    {"fd", KEYVAL_OPT_STRING},        {"local", KEYVAL_OPT_BOOL},
-    {"localaddr", KEYVAL_OPT_STRING}, {"localport", KEYVAL_OPT_STRING},
-    {"to", KEYVAL_OPT_NUMBER},        {"ipv4", KEYVAL_OPT_BOOL},
-    {"ipv6", KEYVAL_OPT_BOOL},        {"wait", KEYVAL_OPT_BOOL},
-    {"server", KEYVAL_OPT_BOOL},      {"delay", KEYVAL_OPT_BOOL},
-    {"nodelay", KEYVAL_OPT_BOOL},     {"reconnect", KEYVAL_OPT_NUMBER},
-    {"telnet", KEYVAL_OPT_BOOL},      {"tn3270", KEYVAL_OPT_BOOL},
-    {"websocket", KEYVAL_OPT_BOOL},   {"tls-creds", KEYVAL_OPT_STRING},
-    {"tls-authz", KEYVAL_OPT_STRING}, {"abstract", KEYVAL_OPT_BOOL},
-    {"tight", KEYVAL_OPT_BOOL},       {"width", KEYVAL_OPT_NUMBER},
-    {"height", KEYVAL_OPT_NUMBER},    {"cols", KEYVAL_OPT_NUMBER},
-    {"rows", KEYVAL_OPT_NUMBER},      {"mux", KEYVAL_OPT_BOOL},
-    {"signal", KEYVAL_OPT_BOOL},      {"name", KEYVAL_OPT_STRING},
-    {"debug", KEYVAL_OPT_NUMBER},     {"size", KEYVAL_OPT_SIZE},
-    {"chardev", KEYVAL_OPT_STRING},   {"append", KEYVAL_OPT_BOOL},
-    {"logfile", KEYVAL_OPT_STRING},   {"logappend", KEYVAL_OPT_BOOL},
-    {"mouse", KEYVAL_OPT_BOOL},       {"clipboard", KEYVAL_OPT_BOOL},
-    {NULL, KEYVAL_OPT_STRING},
+    { "backend", KEYVAL_OPT_STRING },   { "path", KEYVAL_OPT_STRING },
+    { "host", KEYVAL_OPT_STRING },      { "port", KEYVAL_OPT_STRING },
+    { "fd", KEYVAL_OPT_STRING },        { "local", KEYVAL_OPT_BOOL },
+    { "localaddr", KEYVAL_OPT_STRING }, { "localport", KEYVAL_OPT_STRING },
+    { "to", KEYVAL_OPT_NUMBER },        { "ipv4", KEYVAL_OPT_BOOL },
+    { "ipv6", KEYVAL_OPT_BOOL },        { "wait", KEYVAL_OPT_BOOL },
+    { "server", KEYVAL_OPT_BOOL },      { "delay", KEYVAL_OPT_BOOL },
+    { "nodelay", KEYVAL_OPT_BOOL },     { "reconnect", KEYVAL_OPT_NUMBER },
+    { "telnet", KEYVAL_OPT_BOOL },      { "tn3270", KEYVAL_OPT_BOOL },
+    { "websocket", KEYVAL_OPT_BOOL },   { "tls-creds", KEYVAL_OPT_STRING },
+    { "tls-authz", KEYVAL_OPT_STRING }, { "abstract", KEYVAL_OPT_BOOL },
+    { "tight", KEYVAL_OPT_BOOL },       { "width", KEYVAL_OPT_NUMBER },
+    { "height", KEYVAL_OPT_NUMBER },    { "cols", KEYVAL_OPT_NUMBER },
+    { "rows", KEYVAL_OPT_NUMBER },      { "mux", KEYVAL_OPT_BOOL },
+    { "signal", KEYVAL_OPT_BOOL },      { "name", KEYVAL_OPT_STRING },
+    { "debug", KEYVAL_OPT_NUMBER },     { "size", KEYVAL_OPT_SIZE },
+    { "chardev", KEYVAL_OPT_STRING },   { "append", KEYVAL_OPT_BOOL },
+    { "logfile", KEYVAL_OPT_STRING },   { "logappend", KEYVAL_OPT_BOOL },
+    { "mouse", KEYVAL_OPT_BOOL },       { "clipboard", KEYVAL_OPT_BOOL },
+    { NULL, KEYVAL_OPT_STRING },
 };
 
 static const char *const chardev_backends[] = {
@@ -143,8 +143,7 @@ static bool add_chardev_items(json_t *c, const char *params,
     size_t i;
     bool ok = true;
 
-    json_array_foreach(items, i, item)
-    {
+    json_array_foreach (items, i, item) {
         const char *key = json_string_value(json_array_get(item, 0));
         const char *val = json_string_value(json_array_get(item, 1));
         const KeyvalOptDesc *desc = keyval_opt_find(chardev_opts, key);

@@ -11,7 +11,7 @@
 #include "util.h"
 
 static const DimmHotplugOps *hotplug_ops;
-static unsigned dimm_numa_nodes;  /* -numa nodes, 0: none */
+static unsigned dimm_numa_nodes; /* -numa nodes, 0: none */
 static void *hotplug_opaque;
 
 void dimm_set_hotplug_ops(const DimmHotplugOps *ops, void *opaque)
@@ -42,7 +42,7 @@ int dimm_choose_slot(const bool *used, unsigned max_slots, int hint,
 
     if (max_slots == 0) {
         error_setg(errp, "no slots where allocated, please specify the "
-                   "'slots' option");
+                         "'slots' option");
         return -1;
     }
     if (hint != DIMM_UNASSIGNED_SLOT) {
@@ -52,8 +52,7 @@ int dimm_choose_slot(const bool *used, unsigned max_slots, int hint,
             return -1;
         }
         if (used[hint]) {
-            error_setg_kind(errp, ERROR_KIND_CONFLICT, "slot %d is busy",
-                            hint);
+            error_setg_kind(errp, ERROR_KIND_CONFLICT, "slot %d is busy", hint);
             return -1;
         }
         return hint;
@@ -77,17 +76,16 @@ static bool overlaps(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
     return asz && bsz && a <= b + (bsz - 1) && b <= a + (asz - 1);
 }
 
-bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges,
-                      size_t n, uint64_t used_size, const uint64_t *hint,
-                      uint64_t align, uint64_t size, uint64_t *out,
-                      Error **errp)
+bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges, size_t n,
+                      uint64_t used_size, const uint64_t *hint, uint64_t align,
+                      uint64_t size, uint64_t *out, Error **errp)
 {
     uint64_t addr;
     size_t i;
 
     if (!l->size) {
         error_setg(errp, "memory devices (e.g. for memory hotplug) are not "
-                   "enabled, please specify the maxmem option");
+                         "enabled, please specify the maxmem option");
         return false;
     }
     if (!align || align_up(l->base, align) != l->base) {
@@ -96,7 +94,8 @@ bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges,
         return false;
     }
     if (used_size + size > l->capacity) {
-        error_setg(errp, "not enough space, currently 0x%" PRIx64 " in use "
+        error_setg(errp,
+                   "not enough space, currently 0x%" PRIx64 " in use "
                    "of total space for memory devices 0x%" PRIx64,
                    used_size, l->capacity);
         return false;
@@ -115,15 +114,17 @@ bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges,
         addr = *hint;
         if (addr < l->base || size > l->size ||
             addr - l->base > l->size - size) {
-            error_setg(errp, "can't add memory device [0x%" PRIx64 ":0x%"
-                       PRIx64 "], usable range for memory devices [0x%"
-                       PRIx64 ":0x%" PRIx64 "]", addr, size, l->base,
-                       l->size);
+            error_setg(errp,
+                       "can't add memory device [0x%" PRIx64 ":0x%" PRIx64
+                       "], usable range for memory devices [0x%" PRIx64
+                       ":0x%" PRIx64 "]",
+                       addr, size, l->base, l->size);
             return false;
         }
         for (i = 0; i < n; i++) {
             if (overlaps(ranges[i].addr, ranges[i].size, addr, size)) {
-                error_setg(errp, "address range conflicts with memory "
+                error_setg(errp,
+                           "address range conflicts with memory "
                            "device id='%s'",
                            ranges[i].id ? ranges[i].id : "(unnamed)");
                 return false;
@@ -140,8 +141,8 @@ bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges,
     }
     if (addr < l->base || size > l->size || addr - l->base > l->size - size) {
         error_setg(errp, "could not find position in guest address space "
-                   "for memory device - memory fragmented due to "
-                   "alignments");
+                         "for memory device - memory fragmented due to "
+                         "alignments");
         return false;
     }
     *out = addr;
@@ -276,10 +277,9 @@ bool dimm_pre_plug(PCDIMMDevice *dimm, const DimmLayout *l, Error **errp)
         ranges[i].id = DEVICE(v[i])->id;
         used_size += ranges[i].size;
     }
-    ok = dimm_choose_addr(l, ranges, n, used_size,
-                          dimm->addr ? &dimm->addr : NULL,
-                          backend_get_alignment(be), memory_region_size(mr),
-                          &addr, errp);
+    ok = dimm_choose_addr(
+        l, ranges, n, used_size, dimm->addr ? &dimm->addr : NULL,
+        backend_get_alignment(be), memory_region_size(mr), &addr, errp);
     free(ranges);
     free(v);
     if (ok) {
@@ -339,9 +339,10 @@ static bool dimm_realize(DeviceState *dev, Error **errp)
     }
     if ((dimm_numa_nodes && dimm->node >= dimm_numa_nodes) ||
         (!dimm_numa_nodes && dimm->node)) {
-        error_setg(errp, "'DIMM property node has value %" PRIu32 "' which "
-                   "exceeds the number of numa nodes: %u", dimm->node,
-                   dimm_numa_nodes ? dimm_numa_nodes : 1);
+        error_setg(errp,
+                   "'DIMM property node has value %" PRIu32 "' which "
+                   "exceeds the number of numa nodes: %u",
+                   dimm->node, dimm_numa_nodes ? dimm_numa_nodes : 1);
         return false;
     }
     if (parent_realize && !parent_realize(dev, errp)) {
@@ -360,8 +361,7 @@ static void dimm_unrealize(DeviceState *dev)
     }
 }
 
-static json_t *dimm_get_size(Object *obj, ObjectProperty *prop,
-                             Error **errp)
+static json_t *dimm_get_size(Object *obj, ObjectProperty *prop, Error **errp)
 {
     PCDIMMDevice *dimm = PC_DIMM(obj);
 
@@ -374,8 +374,7 @@ static json_t *dimm_get_size(Object *obj, ObjectProperty *prop,
 
 static void dimm_instance_init(Object *obj)
 {
-    object_property_add(obj, "size", "uint64", dimm_get_size, NULL, NULL,
-                        NULL);
+    object_property_add(obj, "size", "uint64", dimm_get_size, NULL, NULL, NULL);
 }
 
 static Property dimm_props[] = {
@@ -412,8 +411,8 @@ static const TypeInfo dimm_types[] = {
         .instance_size = sizeof(PCDIMMDevice),
         .instance_init = dimm_instance_init,
         .class_init = dimm_class_init,
-        .interfaces = (const InterfaceInfo[]) {
-            { TYPE_MEMORY_DEVICE }, { NULL } },
+        .interfaces =
+            (const InterfaceInfo[]){ { TYPE_MEMORY_DEVICE }, { NULL } },
     },
 };
 

@@ -30,25 +30,25 @@ typedef struct PCDIMMDevice {
     uint64_t addr;
     uint32_t node;
     int32_t slot;
-    Object *hostmem;          /* link<memory-backend> */
+    Object *hostmem; /* link<memory-backend> */
 } PCDIMMDevice;
 
 OBJECT_DECLARE_CASTS(PCDIMMDevice, DeviceClass, PC_DIMM, TYPE_PC_DIMM)
 
 /* What the machine provides for memory devices. */
 typedef struct DimmLayout {
-    unsigned slots;           /* -m slots= */
-    uint64_t base;            /* device-memory base (GPA) */
-    uint64_t size;            /* device-memory size, 0: none */
-    uint64_t capacity;        /* maxmem - ram_size */
-    unsigned numa_nodes;      /* 0: no -numa */
-    MemoryRegion *container;  /* device-memory, NULL: none */
+    unsigned slots; /* -m slots= */
+    uint64_t base; /* device-memory base (GPA) */
+    uint64_t size; /* device-memory size, 0: none */
+    uint64_t capacity; /* maxmem - ram_size */
+    unsigned numa_nodes; /* 0: no -numa */
+    MemoryRegion *container; /* device-memory, NULL: none */
 } DimmLayout;
 
 /* An occupied range (for allocation). */
 typedef struct DimmRange {
     uint64_t addr, size;
-    const char *id;           /* NULL: unnamed */
+    const char *id; /* NULL: unnamed */
 } DimmRange;
 
 /*
@@ -61,10 +61,9 @@ int dimm_choose_slot(const bool *used, unsigned max_slots, int hint,
  * ranges: the realized memory devices sorted by address.  hint NULL:
  * first fit.  used_size: sum of their sizes (capacity check).
  */
-bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges,
-                      size_t n, uint64_t used_size, const uint64_t *hint,
-                      uint64_t align, uint64_t size, uint64_t *out,
-                      Error **errp);
+bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges, size_t n,
+                      uint64_t used_size, const uint64_t *hint, uint64_t align,
+                      uint64_t size, uint64_t *out, Error **errp);
 
 /* The machine's hotplug steps for a pc-dimm (called by pc-hotplug.c). */
 bool dimm_pre_plug(PCDIMMDevice *dimm, const DimmLayout *l, Error **errp);

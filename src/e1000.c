@@ -27,7 +27,7 @@
 #define E1000_RAL0 0x5400
 #define E1000_RAH0 0x5404
 #define E1000_RAH_AV 0x80000000u
-#define E1000_STATUS_INIT 0x80080783u  /* GIO master, FD, LU, 1000 Mb/s */
+#define E1000_STATUS_INIT 0x80080783u /* GIO master, FD, LU, 1000 Mb/s */
 #define E1000_REG_WORDS (E1000_MMIO_SIZE / 4)
 
 typedef struct E1000State {
@@ -51,8 +51,8 @@ static void e1000_reset_regs(E1000State *s)
     s->regs[E1000_RAL0 / 4] = (uint32_t)s->mac[0] | (uint32_t)s->mac[1] << 8 |
                               (uint32_t)s->mac[2] << 16 |
                               (uint32_t)s->mac[3] << 24;
-    s->regs[E1000_RAH0 / 4] = (uint32_t)s->mac[4] |
-                              (uint32_t)s->mac[5] << 8 | E1000_RAH_AV;
+    s->regs[E1000_RAH0 / 4] =
+        (uint32_t)s->mac[4] | (uint32_t)s->mac[5] << 8 | E1000_RAH_AV;
 }
 
 static uint64_t e1000_mmio_read(void *opaque, uint64_t addr, unsigned size)
@@ -205,8 +205,7 @@ static void e1000_class_init(ObjectClass *klass, void *data)
 }
 
 static const InterfaceInfo e1000_interfaces[] = {
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { NULL }
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
 static const TypeInfo e1000_info = {

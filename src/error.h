@@ -21,11 +21,11 @@ typedef enum ErrorClass {
  * (error_class_kind()), error_setg_kind() names it.
  */
 typedef enum ErrorKind {
-    ERROR_KIND_INVALID,     /* the request is wrong (argument, value) */
-    ERROR_KIND_NOT_FOUND,   /* the thing it names does not exist */
-    ERROR_KIND_CONFLICT,    /* it clashes with the current state: a
-                             * duplicate id, in use, busy, an unplug
-                             * already pending, a device not active */
+    ERROR_KIND_INVALID, /* the request is wrong (argument, value) */
+    ERROR_KIND_NOT_FOUND, /* the thing it names does not exist */
+    ERROR_KIND_CONFLICT, /* it clashes with the current state: a
+                          * duplicate id, in use, busy, an unplug
+                          * already pending, a device not active */
     ERROR_KIND_UNSUPPORTED, /* no such command in this build */
 } ErrorKind;
 

@@ -9,7 +9,8 @@
 const char *const shutdown_cause_names[] = {
     "none",        "host-error",      "host-qmp-quit",  "host-qmp-system-reset",
     "host-signal", "host-ui",         "guest-shutdown", "guest-reset",
-    "guest-panic", "subsystem-reset", "snapshot-load",  NULL};
+    "guest-panic", "subsystem-reset", "snapshot-load",  NULL
+};
 
 /* ---- rate limits ------------------------------------------------------ */
 
@@ -25,7 +26,8 @@ typedef struct Throttle {
 } Throttle;
 
 static Throttle throttles[] = {
-    {.kind = MACHINE_EVENT_BALLOON_CHANGE, .period_ns = BALLOON_CHANGE_RATE_NS},
+    { .kind = MACHINE_EVENT_BALLOON_CHANGE,
+      .period_ns = BALLOON_CHANGE_RATE_NS },
 };
 
 static Throttle *throttle_of(MachineEventKind kind)
@@ -125,7 +127,7 @@ void machine_event_emit(MachineEvent *ev)
 
 void machine_event_emit_simple(MachineEventKind kind)
 {
-    MachineEvent ev = {.kind = kind};
+    MachineEvent ev = { .kind = kind };
 
     machine_event_emit(&ev);
 }

@@ -79,7 +79,7 @@ typedef struct MachineEvent {
         struct {
             uint64_t actual; /* bytes the guest has */
         } balloon_change;
-        struct {                /* DEVICE_DELETED, DEVICE_UNPLUG_GUEST_ERROR */
+        struct { /* DEVICE_DELETED, DEVICE_UNPLUG_GUEST_ERROR */
             const char *device; /* NULL: the device has no id */
             const char *path;
         } device;

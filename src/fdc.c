@@ -15,9 +15,9 @@
 #define FD_REG_SRB 0x01
 #define FD_REG_DOR 0x02
 #define FD_REG_TDR 0x03
-#define FD_REG_MSR 0x04   /* write: DSR */
+#define FD_REG_MSR 0x04 /* write: DSR */
 #define FD_REG_FIFO 0x05
-#define FD_REG_DIR 0x07   /* write: CCR */
+#define FD_REG_DIR 0x07 /* write: CCR */
 
 #define FD_SRB_MTR0 0x01
 #define FD_SRB_MTR1 0x02

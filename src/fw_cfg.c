@@ -110,8 +110,7 @@ static uint64_t ctl_read(void *opaque, uint64_t addr, unsigned size)
     return fw_cfg_data_read(opaque, 1);
 }
 
-static void ctl_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void ctl_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     /* Byte writes (old data writes) are ignored since QEMU 2.4. */
     if (size == 2 && addr == 0) {
@@ -182,8 +181,8 @@ static void fw_cfg_dma_transfer(FWCfgState *s)
          * descriptor may ask for up to 4 GiB), a skip does nothing.
          */
         while (length && (control & DMA_CTL_READ)) {
-            uint32_t n = length < sizeof(dma_zeros) ? length
-                                                    : sizeof(dma_zeros);
+            uint32_t n =
+                length < sizeof(dma_zeros) ? length : sizeof(dma_zeros);
 
             address_space_write(s->dma_as, addr, dma_zeros, n);
             addr += n;
@@ -221,8 +220,7 @@ static uint64_t bswap(uint64_t v, unsigned size)
     return r;
 }
 
-static void dma_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void dma_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     FWCfgState *s = opaque;
 
@@ -241,15 +239,13 @@ static const MemoryRegionOps dma_ops = {
     .read = dma_read,
     .write = dma_write,
     .valid = { .max_access_size = 8, .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 8,
-              .unaligned = true },
+    .impl = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
 };
 
-static void set_entry(FWCfgState *s, uint16_t key, uint8_t *data,
-                      uint32_t len)
+static void set_entry(FWCfgState *s, uint16_t key, uint8_t *data, uint32_t len)
 {
-    FWCfgEntry *e = &s->entries[(key & FW_CFG_ARCH_LOCAL) ? 1 : 0]
-                               [key & FW_CFG_ENTRY_MASK];
+    FWCfgEntry *e =
+        &s->entries[(key & FW_CFG_ARCH_LOCAL) ? 1 : 0][key & FW_CFG_ENTRY_MASK];
 
     free(e->data);
     e->data = data;

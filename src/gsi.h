@@ -13,9 +13,9 @@
 #define GSI_ISA_NUM_IRQS 16
 
 typedef struct GSIState {
-    qemu_irq i8259_irq[GSI_ISA_NUM_IRQS];  /* NULL: not connected */
+    qemu_irq i8259_irq[GSI_ISA_NUM_IRQS]; /* NULL: not connected */
     qemu_irq ioapic_irq[GSI_NUM_PINS];
-    qemu_irq *gsi;                         /* the 24 GSI lines */
+    qemu_irq *gsi; /* the 24 GSI lines */
 } GSIState;
 
 /* Creates the 24 GSI lines, connected to nothing yet. */

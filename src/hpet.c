@@ -93,10 +93,10 @@ static uint64_t *reg_ptr(HPETState *s, uint64_t addr, bool *readonly,
     }
     if (off >= HPET_REG_TIMER_BASE &&
         off < HPET_REG_TIMER_BASE + HPET_NUM_TIMERS * HPET_TIMER_STRIDE) {
-        unsigned n = (unsigned)((off - HPET_REG_TIMER_BASE) /
-                                HPET_TIMER_STRIDE);
-        unsigned r = (unsigned)((off - HPET_REG_TIMER_BASE) %
-                                HPET_TIMER_STRIDE);
+        unsigned n =
+            (unsigned)((off - HPET_REG_TIMER_BASE) / HPET_TIMER_STRIDE);
+        unsigned r =
+            (unsigned)((off - HPET_REG_TIMER_BASE) % HPET_TIMER_STRIDE);
 
         switch (r) {
         case HPET_TN_CFG:
@@ -126,8 +126,7 @@ static uint64_t hpet_read(void *opaque, uint64_t addr, unsigned size)
     return size == 4 ? (uint32_t)value : value;
 }
 
-static void hpet_write(void *opaque, uint64_t addr, uint64_t val,
-                       unsigned size)
+static void hpet_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     HPETState *s = opaque;
     uint64_t dummy, *reg, mask, shift = (size == 4 && (addr & 4)) ? 32 : 0;

@@ -9,7 +9,7 @@
 #include "src/util.h"
 
 /* Config registers of 00:00.0. */
-#define I440FX_RAM_SIZE_REG 0x57  /* coreboot's RAM size in 8 MiB units */
+#define I440FX_RAM_SIZE_REG 0x57 /* coreboot's RAM size in 8 MiB units */
 #define I440FX_PAM 0x59
 #define I440FX_PAM_SIZE 7
 #define I440FX_SMRAM 0x72
@@ -17,7 +17,7 @@
 /* SMRAM register bits. */
 #define SMRAM_G_SMRAME 0x08
 #define SMRAM_D_OPEN 0x40
-#define SMRAM_DEFAULT 0x02  /* C_BASE_SEG: 0xa0000 */
+#define SMRAM_DEFAULT 0x02 /* C_BASE_SEG: 0xa0000 */
 
 /* Windows. */
 #define SMRAM_C_BASE 0xa0000
@@ -35,7 +35,7 @@
 
 /* The four views of one PAM window, indexed by the 2-bit attribute. */
 typedef struct PAMRegion {
-    MemoryRegion alias[4];  /* 0 PCI, 1 read-only RAM, 2 write-only, 3 RAM */
+    MemoryRegion alias[4]; /* 0 PCI, 1 read-only RAM, 2 write-only, 3 RAM */
     unsigned current;
 } PAMRegion;
 
@@ -86,20 +86,16 @@ MemoryRegion *i440fx_smram(void)
 /* ---- PAM / SMRAM ---- */
 
 static void pam_init(PAMRegion *p, const char *owner, MemoryRegion *ram,
-                     MemoryRegion *sysmem, MemoryRegion *pci,
-                     uint64_t start, uint64_t size)
+                     MemoryRegion *sysmem, MemoryRegion *pci, uint64_t start,
+                     uint64_t size)
 {
     int i;
 
-    memory_region_init_alias(&p->alias[3], owner, "pam-ram", ram, start,
-                             size);
-    memory_region_init_alias(&p->alias[1], owner, "pam-rom", ram, start,
-                             size);
+    memory_region_init_alias(&p->alias[3], owner, "pam-ram", ram, start, size);
+    memory_region_init_alias(&p->alias[1], owner, "pam-rom", ram, start, size);
     memory_region_set_readonly(&p->alias[1], true);
-    memory_region_init_alias(&p->alias[0], owner, "pam-pci", pci, start,
-                             size);
-    memory_region_init_alias(&p->alias[2], owner, "pam-pci", ram, start,
-                             size);
+    memory_region_init_alias(&p->alias[0], owner, "pam-pci", pci, start, size);
+    memory_region_init_alias(&p->alias[2], owner, "pam-pci", ram, start, size);
     memory_region_transaction_begin();
     for (i = 0; i < 4; i++) {
         memory_region_set_enabled(&p->alias[i], false);
@@ -163,7 +159,7 @@ static void i440fx_class_init(ObjectClass *klass, void *data)
     k->realize = i440fx_realize;
     k->config_write = i440fx_write_config;
     k->vendor_id = PCI_VENDOR_ID_INTEL;
-    k->device_id = 0x1237;   /* 82441 */
+    k->device_id = 0x1237; /* 82441 */
     k->revision = 0x02;
     k->class_id = PCI_CLASS_BRIDGE_HOST;
     dc->desc = "Host bridge";
@@ -180,12 +176,10 @@ static bool i440fx_host_realize(DeviceState *dev, Error **errp)
 
     (void)errp;
     pci_host_init_conf_regions(phb);
-    memory_region_add_subregion(s->io_memory, CONF_IDX_PORT,
-                                &phb->conf_mem);
-    memory_region_add_subregion(s->io_memory, CONF_DATA_PORT,
-                                &phb->data_mem);
-    phb->bus = pci_root_bus_new(dev, "pci.0", s->pci_address_space,
-                                s->io_memory, 0);
+    memory_region_add_subregion(s->io_memory, CONF_IDX_PORT, &phb->conf_mem);
+    memory_region_add_subregion(s->io_memory, CONF_DATA_PORT, &phb->data_mem);
+    phb->bus =
+        pci_root_bus_new(dev, "pci.0", s->pci_address_space, s->io_memory, 0);
     return true;
 }
 
@@ -197,8 +191,7 @@ static void i440fx_host_instance_init(Object *obj)
     s->pci_hole64_fix = true;
 }
 
-static json_t *hole_start_get(Object *obj, ObjectProperty *prop,
-                              Error **errp)
+static json_t *hole_start_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     (void)prop;
     (void)errp;
@@ -231,15 +224,14 @@ static void i440fx_host_class_init(ObjectClass *klass, void *data)
     dc->fw_name = "pci";
     dc->user_creatable = false;
     device_class_set_props(dc, i440fx_host_props);
-    object_class_property_add(klass, "pci-hole-start", "uint32",
-                              hole_start_get, NULL, NULL, NULL);
-    object_class_property_add(klass, "pci-hole-end", "uint32",
-                              hole_end_get, NULL, NULL, NULL);
+    object_class_property_add(klass, "pci-hole-start", "uint32", hole_start_get,
+                              NULL, NULL, NULL);
+    object_class_property_add(klass, "pci-hole-end", "uint32", hole_end_get,
+                              NULL, NULL, NULL);
 }
 
 static const InterfaceInfo i440fx_interfaces[] = {
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { NULL }
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
 static const TypeInfo i440fx_types[] = {
@@ -310,8 +302,8 @@ PCIBus *i440fx_init(MemoryRegion *system_memory, MemoryRegion *system_io,
 
     memory_region_init(&f->smram, dev_owner, "smram", 1ULL << 32);
     memory_region_set_enabled(&f->smram, true);
-    memory_region_init_alias(&f->low_smram, dev_owner, "smram-low",
-                             ram_memory, SMRAM_C_BASE, SMRAM_C_SIZE);
+    memory_region_init_alias(&f->low_smram, dev_owner, "smram-low", ram_memory,
+                             SMRAM_C_BASE, SMRAM_C_SIZE);
     memory_region_set_enabled(&f->low_smram, true);
     memory_region_add_subregion(&f->smram, SMRAM_C_BASE, &f->low_smram);
 
@@ -326,8 +318,7 @@ PCIBus *i440fx_init(MemoryRegion *system_memory, MemoryRegion *system_io,
     free(dev_owner);
 
     ram_mb8 = (below_4g_mem_size + above_4g_mem_size) / 8 / 1024 / 1024;
-    d->config[I440FX_RAM_SIZE_REG] = (uint8_t)(ram_mb8 > 255 ? 255
-                                                              : ram_mb8);
+    d->config[I440FX_RAM_SIZE_REG] = (uint8_t)(ram_mb8 > 255 ? 255 : ram_mb8);
     f->windows_ready = true;
     i440fx_update_memory_mappings(f);
 

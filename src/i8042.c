@@ -84,7 +84,7 @@ typedef struct PS2Queue {
     uint8_t data[PS2_QUEUE_SIZE];
     unsigned rptr, count;
     uint8_t last;
-    uint8_t expect_arg;  /* command awaiting its argument byte, 0 none */
+    uint8_t expect_arg; /* command awaiting its argument byte, 0 none */
 } PS2Queue;
 
 struct I8042State {
@@ -125,8 +125,8 @@ static uint8_t ps2_pop(PS2Queue *q)
 
 static uint8_t i8042_pending(const I8042State *s)
 {
-    return s->pending & ((~s->mode & PENDING_DEVICE_MASK) |
-                         PENDING_CTRL_KBD | PENDING_CTRL_AUX);
+    return s->pending & ((~s->mode & PENDING_DEVICE_MASK) | PENDING_CTRL_KBD |
+                         PENDING_CTRL_AUX);
 }
 
 static void i8042_update_lines(I8042State *s)
@@ -464,11 +464,10 @@ static bool i8042_realize(DeviceState *dev, Error **errp)
     I8042State *s = I8042(dev);
 
     (void)errp;
-    memory_region_init_io(&s->data_io, NULL, &i8042_data_ops, s,
-                          "i8042-data", 1);
-    isa_register_ioport(&s->parent_obj, &s->data_io, 0x60);
-    memory_region_init_io(&s->cmd_io, NULL, &i8042_cmd_ops, s, "i8042-cmd",
+    memory_region_init_io(&s->data_io, NULL, &i8042_data_ops, s, "i8042-data",
                           1);
+    isa_register_ioport(&s->parent_obj, &s->data_io, 0x60);
+    memory_region_init_io(&s->cmd_io, NULL, &i8042_cmd_ops, s, "i8042-cmd", 1);
     isa_register_ioport(&s->parent_obj, &s->cmd_io, 0x64);
     s->mode = MODE_KBD_INT | MODE_MOUSE_INT;
     s->status = STAT_CMD | STAT_UNLOCKED;
@@ -498,8 +497,7 @@ const TypeInfo i8042_type_info = {
     .class_init = i8042_class_init,
 };
 
-I8042State *i8042_init(MemoryRegion *io, qemu_irq kbd_irq,
-                       qemu_irq mouse_irq)
+I8042State *i8042_init(MemoryRegion *io, qemu_irq kbd_irq, qemu_irq mouse_irq)
 {
     I8042State *s = I8042(qdev_new(TYPE_I8042));
 

@@ -27,9 +27,9 @@
 #define READBACK_NO_STATUS 0x10
 
 typedef struct PITChannel {
-    int32_t count;           /* 1..0x10000 */
+    int32_t count; /* 1..0x10000 */
     uint16_t latched_count;
-    uint8_t count_latched;   /* RW_* of the pending latch, 0 none */
+    uint8_t count_latched; /* RW_* of the pending latch, 0 none */
     uint8_t status_latched;
     uint8_t status;
     uint8_t read_state, write_state, write_latch;
@@ -109,8 +109,7 @@ static void pit_latch_count(PITChannel *c)
     }
 }
 
-static void pit_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void pit_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PITState *pit = opaque;
     PITChannel *c;
@@ -151,9 +150,9 @@ static void pit_write(void *opaque, uint64_t addr, uint64_t val,
                 pit_latch_count(c);
             }
             if (!(val & READBACK_NO_STATUS) && !c->status_latched) {
-                c->status = (uint8_t)((pit_get_out(c) << 7) |
-                                      (c->rw_mode << 4) | (c->mode << 1) |
-                                      c->bcd);
+                c->status =
+                    (uint8_t)((pit_get_out(c) << 7) | (c->rw_mode << 4) |
+                              (c->mode << 1) | c->bcd);
                 c->status_latched = 1;
             }
         }

@@ -13,8 +13,8 @@
 #include "util.h"
 
 /* Controller register indexes (after the dshift). */
-#define CONT_STATUS 0x00     /* read: status; write: command */
-#define CONT_REQUEST 0x01    /* read: mask (QEMU); write: request */
+#define CONT_STATUS 0x00 /* read: status; write: command */
+#define CONT_REQUEST 0x01 /* read: mask (QEMU); write: request */
 #define CONT_SINGLE_MASK 0x02
 #define CONT_MODE 0x03
 #define CONT_CLEAR_FF 0x04
@@ -82,8 +82,7 @@ static uint64_t chan_read(void *opaque, uint64_t addr, unsigned size)
     return (uint64_t)(val >> (d->dshift + (ff << 3))) & 0xff;
 }
 
-static void chan_write(void *opaque, uint64_t addr, uint64_t val,
-                       unsigned size)
+static void chan_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     I8257State *d = opaque;
     unsigned reg = (addr >> d->dshift) & 0x0f;
@@ -93,16 +92,15 @@ static void chan_write(void *opaque, uint64_t addr, uint64_t val,
 
     (void)size;
     if (next_ff(d)) {
-        c->base[which] = (uint16_t)((c->base[which] & 0xff) |
-                                    ((val << 8) & 0xff00));
+        c->base[which] =
+            (uint16_t)((c->base[which] & 0xff) | ((val << 8) & 0xff00));
         chan_restart(d, ch);
     } else {
         c->base[which] = (uint16_t)((c->base[which] & 0xff00) | (val & 0xff));
     }
 }
 
-static void cont_write(void *opaque, uint64_t addr, uint64_t val,
-                       unsigned size)
+static void cont_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     I8257State *d = opaque;
     unsigned ch = val & 3;
@@ -217,10 +215,10 @@ static bool i8257_realize(DeviceState *dev, Error **errp)
     (void)errp;
     memory_region_init_io(&d->chan_io, NULL, &chan_ops, d, "dma-chan", size);
     isa_register_ioport(&d->parent_obj, &d->chan_io, d->base);
-    isa_portio_init(&d->page[0], io, "dma-page", d->page_base + 1, 3,
-                    page_read, page_write, d);
-    isa_portio_init(&d->page[1], io, "dma-page", d->page_base + 7, 1,
-                    page_read, page_write, d);
+    isa_portio_init(&d->page[0], io, "dma-page", d->page_base + 1, 3, page_read,
+                    page_write, d);
+    isa_portio_init(&d->page[1], io, "dma-page", d->page_base + 7, 1, page_read,
+                    page_write, d);
     memory_region_init_io(&d->cont_io, NULL, &cont_ops, d, "dma-cont", size);
     isa_register_ioport(&d->parent_obj, &d->cont_io, d->base + size);
     i8257_reset(d);

@@ -17,15 +17,15 @@
 #define PIC_PORT_DATA 1
 
 /* First command byte bits (port 0). */
-#define ICW1_IC4 0x01       /* ICW4 follows */
-#define ICW1_SNGL 0x02      /* single mode: no ICW3 */
-#define ICW1_INIT 0x10      /* marks ICW1 */
-#define OCW3_SEL 0x08       /* marks OCW3 (when not ICW1) */
-#define OCW3_RIS 0x01       /* read ISR (else IRR) */
-#define OCW3_RR 0x02        /* RIS is valid */
+#define ICW1_IC4 0x01 /* ICW4 follows */
+#define ICW1_SNGL 0x02 /* single mode: no ICW3 */
+#define ICW1_INIT 0x10 /* marks ICW1 */
+#define OCW3_SEL 0x08 /* marks OCW3 (when not ICW1) */
+#define OCW3_RIS 0x01 /* read ISR (else IRR) */
+#define OCW3_RR 0x02 /* RIS is valid */
 #define OCW3_POLL 0x04
-#define OCW3_SMM 0x20       /* special mask mode value */
-#define OCW3_ESMM 0x40      /* SMM is valid */
+#define OCW3_SMM 0x20 /* special mask mode value */
+#define OCW3_ESMM 0x40 /* SMM is valid */
 #define OCW2_LEVEL_MASK 0x07
 #define OCW2_CMD_SHIFT 5
 
@@ -305,8 +305,7 @@ static uint64_t pic_port_read(void *opaque, uint64_t addr, unsigned size)
     return c->read_reg_select ? c->isr : c->irr;
 }
 
-static void elcr_write(void *opaque, uint64_t addr, uint64_t val,
-                       unsigned size)
+static void elcr_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     I8259Chip *c = opaque;
 
@@ -343,10 +342,8 @@ static bool i8259_realize(DeviceState *dev, Error **errp)
     (void)errp;
     qdev_init_gpio_in(dev, chip_input, 8);
     qdev_init_gpio_out(dev, c->int_out, 1);
-    memory_region_init_io(&c->base_io, "isa-i8259", &pic_port_ops, c,
-                          "pic", 2);
-    memory_region_init_io(&c->elcr_io, "isa-i8259", &elcr_ops, c,
-                          "elcr", 1);
+    memory_region_init_io(&c->base_io, "isa-i8259", &pic_port_ops, c, "pic", 2);
+    memory_region_init_io(&c->elcr_io, "isa-i8259", &elcr_ops, c, "elcr", 1);
     isa_register_ioport(&c->parent_obj, &c->base_io, c->iobase);
     isa_register_ioport(&c->parent_obj, &c->elcr_io, c->elcr_addr);
     return true;
@@ -499,7 +496,8 @@ char *i8259_info_pic(const I8259State *s)
     for (i = 1; i >= 0; i--) {
         const I8259Chip *c = &s->chip[i];
 
-        append(&out, "pic%d: irr=%02x imr=%02x isr=%02x hprio=%d "
+        append(&out,
+               "pic%d: irr=%02x imr=%02x isr=%02x hprio=%d "
                "irq_base=%02x rr_sel=%d elcr=%02x fnm=%d\n",
                i, c->irr, c->imr, c->isr, c->priority_add, c->irq_base,
                c->read_reg_select, c->elcr, c->special_fully_nested_mode);
@@ -514,8 +512,7 @@ char *i8259_info_irq(const I8259State *s)
 
     for (i = 0; i < I8259_NUM_IRQS; i++) {
         if (s->irq_count[i]) {
-            append(&out, "%2d: %llu\n", i,
-                   (unsigned long long)s->irq_count[i]);
+            append(&out, "%2d: %llu\n", i, (unsigned long long)s->irq_count[i]);
         }
     }
     return out;

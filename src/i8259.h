@@ -37,18 +37,18 @@ typedef struct I8259Chip {
     bool master;
     uint16_t iobase, elcr_addr;
     uint8_t elcr_mask;
-    I8259State *pair;          /* the pair it belongs to */
+    I8259State *pair; /* the pair it belongs to */
     /* Registers. */
-    uint8_t last_irr;          /* input levels seen (edge detection) */
+    uint8_t last_irr; /* input levels seen (edge detection) */
     uint8_t irr;
     uint8_t imr;
     uint8_t isr;
-    uint8_t priority_add;      /* lowest-priority rotation ("hprio") */
+    uint8_t priority_add; /* lowest-priority rotation ("hprio") */
     uint8_t irq_base;
-    uint8_t read_reg_select;   /* 1: port 0 reads ISR, 0: IRR */
+    uint8_t read_reg_select; /* 1: port 0 reads ISR, 0: IRR */
     uint8_t poll;
     uint8_t special_mask;
-    uint8_t init_state;        /* 0 ready, 1..3 expecting ICW2..ICW4 */
+    uint8_t init_state; /* 0 ready, 1..3 expecting ICW2..ICW4 */
     uint8_t auto_eoi;
     uint8_t rotate_on_auto_eoi;
     uint8_t special_fully_nested_mode;
@@ -57,8 +57,8 @@ typedef struct I8259Chip {
     uint8_t elcr;
     /* INT output slot (gpio-out 0). */
     qemu_irq int_out[1];
-    MemoryRegion base_io;      /* "pic", 2 bytes */
-    MemoryRegion elcr_io;      /* "elcr", 1 byte */
+    MemoryRegion base_io; /* "pic", 2 bytes */
+    MemoryRegion elcr_io; /* "elcr", 1 byte */
 } I8259Chip;
 
 /*
@@ -66,7 +66,7 @@ typedef struct I8259Chip {
  * statistics QEMU keeps for the pair as a whole (reported by the master).
  */
 struct I8259State {
-    I8259Chip chip[2];         /* 0: master, 1: slave */
+    I8259Chip chip[2]; /* 0: master, 1: slave */
     qemu_irq irqs[I8259_NUM_IRQS]; /* ISA IRQ n: master 0-7, slave 8-15 */
     int irq_level[I8259_NUM_IRQS];
     uint64_t irq_count[I8259_NUM_IRQS];
@@ -111,7 +111,7 @@ char *i8259_info_irq(const I8259State *s);
 /* Register snapshot of one chip (0: master, 1: slave), for REST. */
 typedef struct I8259Regs {
     uint8_t irr, imr, isr, elcr, irq_base, priority_add;
-    bool ready;                /* initialization sequence complete */
+    bool ready; /* initialization sequence complete */
 } I8259Regs;
 void i8259_get_regs(const I8259State *s, int chip, I8259Regs *r);
 /* Input level and raise count of ISA IRQ irq (0-15). */

@@ -184,8 +184,7 @@ static uint32_t read_window(IOAPICState *s)
     case IOAPIC_REG_ARB:
         return (uint32_t)s->id << IOAPIC_ID_SHIFT;
     case IOAPIC_REG_VER:
-        return s->version |
-               (IOAPIC_NUM_PINS - 1) << IOAPIC_VER_MAXREDIR_SHIFT;
+        return s->version | (IOAPIC_NUM_PINS - 1) << IOAPIC_VER_MAXREDIR_SHIFT;
     default:
         index = (s->ioregsel - IOAPIC_REG_REDTBL) >> 1;
         if (index < 0 || index >= IOAPIC_NUM_PINS) {
@@ -302,8 +301,8 @@ static void ioapic_unrealize(DeviceState *dev)
     IOAPICState *s = IOAPIC(dev);
 
     if (s->mapped) {
-        memory_region_del_subregion(memory_region_get_container(
-                                        &s->io_memory), &s->io_memory);
+        memory_region_del_subregion(memory_region_get_container(&s->io_memory),
+                                    &s->io_memory);
         s->mapped = false;
     }
     memory_region_finalize(&s->io_memory);
@@ -418,8 +417,8 @@ char *ioapic_info_pic(const IOAPICState *s)
     uint32_t remote = 0;
     int i;
 
-    append(&out, "ioapic0: ver=0x%x id=0x%02x sel=0x%02x", s->version,
-           s->id, s->ioregsel);
+    append(&out, "ioapic0: ver=0x%x id=0x%02x sel=0x%02x", s->version, s->id,
+           s->ioregsel);
     if (s->ioregsel) {
         /* QEMU's arithmetic: a negative index prints as unsigned */
         append(&out, " (redir[%u])\n",
@@ -431,8 +430,10 @@ char *ioapic_info_pic(const IOAPICState *s)
         uint64_t e = s->ioredtbl[i];
         uint64_t dest_mask = (e & RTE_DEST_MODE) ? 0xff : 0xf;
 
-        append(&out, "  pin %-2d 0x%016llx dest=%llx vec=%-3u %s %-5s %-6s "
-               "%-6s %s\n", i, (unsigned long long)e,
+        append(&out,
+               "  pin %-2d 0x%016llx dest=%llx vec=%-3u %s %-5s %-6s "
+               "%-6s %s\n",
+               i, (unsigned long long)e,
                (unsigned long long)((e >> RTE_DEST_SHIFT) & dest_mask),
                (unsigned)(e & RTE_VECTOR_MASK),
                (e & RTE_POLARITY) ? "active-lo" : "active-hi",
@@ -456,8 +457,7 @@ char *ioapic_info_irq(const IOAPICState *s)
 
     for (i = 0; i < IOAPIC_NUM_PINS; i++) {
         if (s->irq_count[i]) {
-            append(&out, "%2d: %llu\n", i,
-                   (unsigned long long)s->irq_count[i]);
+            append(&out, "%2d: %llu\n", i, (unsigned long long)s->irq_count[i]);
         }
     }
     return out;

@@ -33,7 +33,7 @@ typedef int IOAPICExtIntFn(void *opaque);
  */
 typedef struct IOAPICState {
     SysBusDevice parent_obj;
-    MemoryRegion *sysmem;       /* set before realize; NULL: not mapped */
+    MemoryRegion *sysmem; /* set before realize; NULL: not mapped */
     uint8_t id;
     uint8_t ioregsel;
     uint8_t version;
@@ -42,7 +42,7 @@ typedef struct IOAPICState {
     uint32_t irq_eoi[IOAPIC_NUM_PINS];
     int irq_level[IOAPIC_NUM_PINS];
     uint64_t irq_count[IOAPIC_NUM_PINS];
-    MemoryRegion io_memory;     /* "ioapic", 0x1000 bytes */
+    MemoryRegion io_memory; /* "ioapic", 0x1000 bytes */
     bool mapped;
     IOAPICDeliverFn *deliver;
     void *deliver_opaque;

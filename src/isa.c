@@ -29,8 +29,7 @@ static uint64_t portio_read(void *opaque, uint64_t addr, unsigned size)
     }
     val = r->read(r->opaque, r->port + (uint32_t)addr);
     if (addr + 1 < r->len) {
-        val |= (uint64_t)r->read(r->opaque, r->port + (uint32_t)addr + 1)
-               << 8;
+        val |= (uint64_t)r->read(r->opaque, r->port + (uint32_t)addr + 1) << 8;
     } else {
         val |= 0xff00;
     }
@@ -47,8 +46,7 @@ static void portio_write(void *opaque, uint64_t addr, uint64_t val,
     }
     r->write(r->opaque, r->port + (uint32_t)addr, (uint8_t)val);
     if (size == 2 && addr + 1 < r->len) {
-        r->write(r->opaque, r->port + (uint32_t)addr + 1,
-                 (uint8_t)(val >> 8));
+        r->write(r->opaque, r->port + (uint32_t)addr + 1, (uint8_t)(val >> 8));
     }
 }
 
@@ -56,8 +54,7 @@ static const MemoryRegionOps portio_ops = {
     .read = portio_read,
     .write = portio_write,
     .valid = { .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 4,
-              .unaligned = true },
+    .impl = { .min_access_size = 1, .max_access_size = 4, .unaligned = true },
 };
 
 void isa_portio_init(ISAPortioRange *r, MemoryRegion *io, const char *name,
@@ -117,10 +114,10 @@ static const TypeInfo pit_common_type_info = {
 
 /* QEMU's registration order (the type table's layout depends on it). */
 static const TypeInfo *const isa_types[] = {
-    &i8257_type_info,   &mc146818rtc_type_info, &pit_common_type_info,
-    &pit_type_info,     &pcspk_type_info,       &fdc_type_info,
-    &i8042_type_info,   &vmport_type_info,      &vmmouse_type_info,
-    &port92_type_info,  &kvmvapic_type_info,    &fw_cfg_type_info,
+    &i8257_type_info,     &mc146818rtc_type_info, &pit_common_type_info,
+    &pit_type_info,       &pcspk_type_info,       &fdc_type_info,
+    &i8042_type_info,     &vmport_type_info,      &vmmouse_type_info,
+    &port92_type_info,    &kvmvapic_type_info,    &fw_cfg_type_info,
     &fw_cfg_io_type_info,
 };
 

@@ -43,7 +43,7 @@ typedef uint8_t ISAPortioRead(void *opaque, uint32_t port);
 typedef void ISAPortioWrite(void *opaque, uint32_t port, uint8_t val);
 typedef struct ISAPortioRange {
     MemoryRegion mr;
-    uint16_t port;     /* first port */
+    uint16_t port; /* first port */
     uint16_t len;
     ISAPortioRead *read;
     ISAPortioWrite *write;
@@ -92,8 +92,7 @@ PCSpkState *pcspk_init(MemoryRegion *io, uint16_t port, PITState *pit);
 
 /* i8042 with its PS/2 keyboard and mouse; IRQ 1 and 12. */
 typedef struct I8042State I8042State;
-I8042State *i8042_init(MemoryRegion *io, qemu_irq kbd_irq,
-                       qemu_irq mouse_irq);
+I8042State *i8042_init(MemoryRegion *io, qemu_irq kbd_irq, qemu_irq mouse_irq);
 void i8042_reset(I8042State *s);
 
 /* MC146818 RTC and CMOS memory at 0x70; IRQ 8. */
@@ -147,10 +146,10 @@ VMMouseState *vmmouse_init(void);
 void isa_request_system_reset(void);
 
 /* The type records, registered by isa.c in QEMU's order. */
-extern const TypeInfo i8257_type_info, mc146818rtc_type_info,
-    pit_type_info, pcspk_type_info, fdc_type_info, i8042_type_info,
-    vmport_type_info, vmmouse_type_info, port92_type_info,
-    kvmvapic_type_info, fw_cfg_type_info, fw_cfg_io_type_info;
+extern const TypeInfo i8257_type_info, mc146818rtc_type_info, pit_type_info,
+    pcspk_type_info, fdc_type_info, i8042_type_info, vmport_type_info,
+    vmmouse_type_info, port92_type_info, kvmvapic_type_info, fw_cfg_type_info,
+    fw_cfg_io_type_info;
 
 void isa_register_types(void);
 

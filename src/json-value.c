@@ -83,7 +83,7 @@ static void num_rebuild(void)
 
 static json_t *num_record(double d, NumKind kind, uint64_t exact)
 {
-    NumEntry e = {json_real(d), exact, kind};
+    NumEntry e = { json_real(d), exact, kind };
 
     if ((num_count + 1) * 2 > num_cap) {
         num_rebuild();

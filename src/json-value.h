@@ -32,7 +32,7 @@ json_t *json_number(double d);
 
 /* What a json_real really is (for output). */
 typedef enum JsonRealKind {
-    JSON_REAL_PLAIN,  /* its double value */
+    JSON_REAL_PLAIN, /* its double value */
     JSON_REAL_UINT64, /* an exact integer above INT64_MAX (*exact) */
     JSON_REAL_POS_INF,
     JSON_REAL_NEG_INF,

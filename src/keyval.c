@@ -10,7 +10,7 @@
 /* Longest key fragment keyval accepts (QEMU keeps them in 128 bytes). */
 #define KEYVAL_FRAGMENT_MAX 127
 
-#define SIZE_HINT \
+#define SIZE_HINT                                                    \
     "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, " \
     "tera-, peta-\nand exabytes, respectively.\n"
 
@@ -66,9 +66,10 @@ json_t *keyval_parse_qemuopts(const char *params, const char *implied_key,
                 p += len;
                 if (warnings && strcmp(raw, "help") != 0 &&
                     strcmp(raw, "?") != 0) {
-                    char *w = xasprintf(
-                        "short-form boolean option '%s' deprecated\n"
-                        "Please use %s=%s instead", raw, key, value);
+                    char *w =
+                        xasprintf("short-form boolean option '%s' deprecated\n"
+                                  "Please use %s=%s instead",
+                                  raw, key, value);
 
                     json_array_append_new(warnings, json_text(w));
                     free(w);
@@ -94,12 +95,10 @@ json_t *keyval_parse_qemuopts(const char *params, const char *implied_key,
     return items;
 }
 
-json_t *keyval_parse_qemuopts_dict(const char *params,
-                                   const char *implied_key,
+json_t *keyval_parse_qemuopts_dict(const char *params, const char *implied_key,
                                    json_t *warnings, Error **errp)
 {
-    json_t *items = keyval_parse_qemuopts(params, implied_key, warnings,
-                                          errp);
+    json_t *items = keyval_parse_qemuopts(params, implied_key, warnings, errp);
     json_t *dict;
     json_t *item;
     size_t i;
@@ -108,7 +107,7 @@ json_t *keyval_parse_qemuopts_dict(const char *params,
         return NULL;
     }
     dict = json_object();
-    json_array_foreach(items, i, item) {
+    json_array_foreach (items, i, item) {
         json_object_set_nocheck(dict,
                                 json_string_value(json_array_get(item, 0)),
                                 json_array_get(item, 1));
@@ -179,14 +178,13 @@ static bool keyval_check_key(const char *key, size_t len, Error **errp)
         }
         s += flen;
         if (s < end) {
-            s++;    /* the '.' */
+            s++; /* the '.' */
         }
     } while (s < end);
     return true;
 }
 
-json_t *keyval_parse(const char *params, const char *implied_key,
-                     Error **errp)
+json_t *keyval_parse(const char *params, const char *implied_key, Error **errp)
 {
     json_t *dict = json_object();
     const char *p = params;
@@ -329,7 +327,7 @@ int keyval_strtosz(const char *str, uint64_t *result, bool *hex_with_suffix)
 {
     const char *end;
     uint64_t val = 0;
-    uint64_t frac = 0;      /* 0.64 fixed point */
+    uint64_t frac = 0; /* 0.64 fixed point */
     uint64_t mul;
     bool hex = false;
     int ret;
@@ -442,26 +440,28 @@ bool keyval_opt_size(const char *name, const char *value, uint64_t *result,
     int ret = keyval_strtosz(value, result, NULL);
 
     if (ret == -ERANGE) {
-        error_setg(errp, "Value '%s' is out of range for parameter '%s'",
-                   value, name);
+        error_setg(errp, "Value '%s' is out of range for parameter '%s'", value,
+                   name);
         return false;
     }
     if (ret) {
-        error_setg(errp, "Parameter '%s' expects a non-negative number "
-                   "below 2^64\n" SIZE_HINT, name);
+        error_setg(errp,
+                   "Parameter '%s' expects a non-negative number "
+                   "below 2^64\n" SIZE_HINT,
+                   name);
         return false;
     }
     return true;
 }
 
-bool keyval_opt_number(const char *name, const char *value,
-                       uint64_t *result, Error **errp)
+bool keyval_opt_number(const char *name, const char *value, uint64_t *result,
+                       Error **errp)
 {
     int ret = keyval_strtou64(value, 0, result);
 
     if (ret == -ERANGE) {
-        error_setg(errp, "Value '%s' is too large for parameter '%s'",
-                   value, name);
+        error_setg(errp, "Value '%s' is too large for parameter '%s'", value,
+                   name);
         return false;
     }
     if (ret) {
@@ -481,8 +481,8 @@ bool keyval_opt_bool(const char *name, const char *value, bool *result,
     return true;
 }
 
-bool keyval_visit_size(const char *name, const char *value,
-                       uint64_t *result, Error **errp)
+bool keyval_visit_size(const char *name, const char *value, uint64_t *result,
+                       Error **errp)
 {
     if (keyval_strtosz(value, result, NULL)) {
         error_setg(errp, "Parameter '%s' expects size", name);
@@ -491,8 +491,8 @@ bool keyval_visit_size(const char *name, const char *value,
     return true;
 }
 
-bool keyval_visit_uint64(const char *name, const char *value,
-                         uint64_t *result, Error **errp)
+bool keyval_visit_uint64(const char *name, const char *value, uint64_t *result,
+                         Error **errp)
 {
     if (keyval_strtou64(value, 0, result)) {
         error_setg(errp, "Parameter '%s' expects integer", name);
@@ -501,8 +501,8 @@ bool keyval_visit_uint64(const char *name, const char *value,
     return true;
 }
 
-bool keyval_visit_int64(const char *name, const char *value,
-                        int64_t *result, Error **errp)
+bool keyval_visit_int64(const char *name, const char *value, int64_t *result,
+                        Error **errp)
 {
     if (keyval_strtoi64(value, 0, result)) {
         error_setg(errp, "Parameter '%s' expects integer", name);
@@ -529,8 +529,7 @@ bool keyval_visit_enum(const char *name, const char *value,
             return true;
         }
     }
-    error_setg(errp, "Parameter '%s' does not accept value '%s'", name,
-               value);
+    error_setg(errp, "Parameter '%s' does not accept value '%s'", name, value);
     return false;
 }
 

@@ -42,8 +42,7 @@
 json_t *keyval_parse_qemuopts(const char *params, const char *implied_key,
                               json_t *warnings, Error **errp);
 /* The same, merged into an object (later duplicates win). */
-json_t *keyval_parse_qemuopts_dict(const char *params,
-                                   const char *implied_key,
+json_t *keyval_parse_qemuopts_dict(const char *params, const char *implied_key,
                                    json_t *warnings, Error **errp);
 
 /*
@@ -52,8 +51,7 @@ json_t *keyval_parse_qemuopts_dict(const char *params,
  * with errp set ("Invalid parameter 'x'", "Expected '=' after parameter
  * 'x'", ...).
  */
-json_t *keyval_parse(const char *params, const char *implied_key,
-                     Error **errp);
+json_t *keyval_parse(const char *params, const char *implied_key, Error **errp);
 
 /*
  * Size parsing as qemu_strtosz(): decimal integer, optional fraction,
@@ -105,8 +103,8 @@ const KeyvalOptDesc *keyval_opt_find(const KeyvalOptDesc *desc,
  */
 bool keyval_opt_size(const char *name, const char *value, uint64_t *result,
                      Error **errp);
-bool keyval_opt_number(const char *name, const char *value,
-                       uint64_t *result, Error **errp);
+bool keyval_opt_number(const char *name, const char *value, uint64_t *result,
+                       Error **errp);
 bool keyval_opt_bool(const char *name, const char *value, bool *result,
                      Error **errp);
 
@@ -115,12 +113,12 @@ bool keyval_opt_bool(const char *name, const char *value, bool *result,
  * (-machine, -smp, -display): "Parameter 'NAME' expects size",
  * "... expects integer", "... expects 'on' or 'off'".
  */
-bool keyval_visit_size(const char *name, const char *value,
-                       uint64_t *result, Error **errp);
-bool keyval_visit_uint64(const char *name, const char *value,
-                         uint64_t *result, Error **errp);
-bool keyval_visit_int64(const char *name, const char *value,
-                        int64_t *result, Error **errp);
+bool keyval_visit_size(const char *name, const char *value, uint64_t *result,
+                       Error **errp);
+bool keyval_visit_uint64(const char *name, const char *value, uint64_t *result,
+                         Error **errp);
+bool keyval_visit_int64(const char *name, const char *value, int64_t *result,
+                        Error **errp);
 bool keyval_visit_bool(const char *name, const char *value, bool *result,
                        Error **errp);
 

@@ -195,12 +195,12 @@ void loop_iterate(int timeout_ms)
         }
     }
     if (active_since_trim) {
-        int64_t left = last_active + (int64_t)IDLE_TRIM_MS * 1000000 -
-                       loop_now_ns();
+        int64_t left =
+            last_active + (int64_t)IDLE_TRIM_MS * 1000000 - loop_now_ns();
         int ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
 
         if (timeout_ms < 0 || ms < timeout_ms) {
-            timeout_ms = ms;        /* "at most": returning early is ok */
+            timeout_ms = ms; /* "at most": returning early is ok */
         }
     }
     n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
@@ -208,8 +208,7 @@ void loop_iterate(int timeout_ms)
         active_since_trim = true;
         last_active = loop_now_ns();
     } else if (n == 0 && active_since_trim &&
-               loop_now_ns() - last_active >=
-               (int64_t)IDLE_TRIM_MS * 1000000) {
+               loop_now_ns() - last_active >= (int64_t)IDLE_TRIM_MS * 1000000) {
         active_since_trim = false;
 #ifdef HAVE_MALLOC_TRIM
         malloc_trim(0);

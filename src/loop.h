@@ -38,7 +38,7 @@ void loop_quit(void);
 /* Runs one round, waiting at most timeout_ms (-1: until something happens). */
 void loop_iterate(int timeout_ms);
 
-int64_t loop_now_ns(void);   /* CLOCK_MONOTONIC */
+int64_t loop_now_ns(void); /* CLOCK_MONOTONIC */
 int64_t loop_realtime_ns(void); /* CLOCK_REALTIME */
 
 #endif

@@ -20,86 +20,93 @@
  * -machine checks it, default.
  */
 const MachProp machine_class_props[] = {
-    {"kernel", "string", "Linux kernel image file", MP_STR, MO_STR, "\"\""},
-    {"initrd", "string", "Linux initial ramdisk file", MP_STR, MO_STR, "\"\""},
-    {"append", "string", "Linux kernel command line", MP_STR, MO_STR, "\"\""},
-    {"dtb", "string", "Linux kernel device tree file", MP_STR, MO_STR, "\"\""},
-    {"dumpdtb", "string", "Dump current dtb to a file and quit", MP_STR, MO_STR,
-     "\"\""},
-    {"phandle-start", "int", "The first phandle ID we may generate dynamically",
-     MP_INT, MO_INT, "0"},
-    {"dt-compatible", "string",
-     "Overrides the \"compatible\" property of the dt root node", MP_STR,
-     MO_STR, "\"\""},
-    {"dump-guest-core", "bool", "Include guest memory in a core dump", MP_BOOL,
-     MO_BOOL, "true"},
-    {"mem-merge", "bool", "Enable/disable memory merge support", MP_BOOL,
-     MO_BOOL, "true"},
-    {"usb", "bool", "Set on/off to enable/disable usb", MP_BOOL, MO_BOOL,
-     "false"},
-    {"graphics", "bool", "Set on/off to enable/disable graphics emulation",
-     MP_BOOL, MO_BOOL, "true"},
-    {"firmware", "string", "Firmware image", MP_STR, MO_STR,
-     "\"bios-256k.bin\""},
-    {"suppress-vmdesc", "bool", "Set on to disable self-describing migration",
-     MP_BOOL, MO_BOOL, "false"},
-    {"confidential-guest-support", "link<confidential-guest-support>",
-     "Set confidential guest scheme to support", MP_LINK, MO_LINK, NULL},
-    {"memory-encryption", "string", "Set memory encryption object to use",
-     MP_SPECIAL, MO_STR, "\"\""},
+    { "kernel", "string", "Linux kernel image file", MP_STR, MO_STR, "\"\"" },
+    { "initrd", "string", "Linux initial ramdisk file", MP_STR, MO_STR,
+      "\"\"" },
+    { "append", "string", "Linux kernel command line", MP_STR, MO_STR, "\"\"" },
+    { "dtb", "string", "Linux kernel device tree file", MP_STR, MO_STR,
+      "\"\"" },
+    { "dumpdtb", "string", "Dump current dtb to a file and quit", MP_STR,
+      MO_STR, "\"\"" },
+    { "phandle-start", "int",
+      "The first phandle ID we may generate dynamically", MP_INT, MO_INT, "0" },
+    { "dt-compatible", "string",
+      "Overrides the \"compatible\" property of the dt root node", MP_STR,
+      MO_STR, "\"\"" },
+    { "dump-guest-core", "bool", "Include guest memory in a core dump", MP_BOOL,
+      MO_BOOL, "true" },
+    { "mem-merge", "bool", "Enable/disable memory merge support", MP_BOOL,
+      MO_BOOL, "true" },
+    { "usb", "bool", "Set on/off to enable/disable usb", MP_BOOL, MO_BOOL,
+      "false" },
+    { "graphics", "bool", "Set on/off to enable/disable graphics emulation",
+      MP_BOOL, MO_BOOL, "true" },
+    { "firmware", "string", "Firmware image", MP_STR, MO_STR,
+      "\"bios-256k.bin\"" },
+    { "suppress-vmdesc", "bool", "Set on to disable self-describing migration",
+      MP_BOOL, MO_BOOL, "false" },
+    { "confidential-guest-support", "link<confidential-guest-support>",
+      "Set confidential guest scheme to support", MP_LINK, MO_LINK, NULL },
+    { "memory-encryption", "string", "Set memory encryption object to use",
+      MP_SPECIAL, MO_STR, "\"\"" },
     /* The backend is looked up when the board is built (pc.c). */
-    {"memory-backend", "link<memory-backend>",
-     "Set RAM backendValid value is ID of hostmem based backend", MP_LINK,
-     MO_COPY, NULL},
-    {"smp", "SMPConfiguration", "CPU topology", MP_STRUCT, MO_NONE, NULL},
-    {"boot", "BootConfiguration", "Boot configuration", MP_STRUCT, MO_NONE,
-     "{\"order\": \"cad\"}"},
-    {"memory", "MemorySizeConfiguration", "Memory size configuration",
-     MP_STRUCT, MO_NONE, NULL},
-    {NULL, NULL, NULL, 0, MO_NONE, NULL}};
+    { "memory-backend", "link<memory-backend>",
+      "Set RAM backendValid value is ID of hostmem based backend", MP_LINK,
+      MO_COPY, NULL },
+    { "smp", "SMPConfiguration", "CPU topology", MP_STRUCT, MO_NONE, NULL },
+    { "boot", "BootConfiguration", "Boot configuration", MP_STRUCT, MO_NONE,
+      "{\"order\": \"cad\"}" },
+    { "memory", "MemorySizeConfiguration", "Memory size configuration",
+      MP_STRUCT, MO_NONE, NULL },
+    { NULL, NULL, NULL, 0, MO_NONE, NULL }
+};
 
 const MachProp x86_class_props[] = {
-    {"smm", "OnOffAuto", "Enable SMM", MP_ONOFFAUTO, MO_ONOFFAUTO, "\"auto\""},
-    {"acpi", "OnOffAuto", "Enable ACPI", MP_ONOFFAUTO, MO_ONOFFAUTO,
-     "\"auto\""},
-    {"pit", "OnOffAuto", "Enable i8254 PIT", MP_ONOFFAUTO, MO_ONOFFAUTO,
-     "\"auto\""},
-    {"pic", "OnOffAuto", "Enable i8259 PIC", MP_ONOFFAUTO, MO_ONOFFAUTO,
-     "\"auto\""},
-    {"x-oem-id", "string",
-     "Override the default value of field OEMID in ACPI table header."
-     "The string may be up to 6 bytes in size",
-     MP_STR, MO_STR, "\"BOCHS \""},
-    {"x-oem-table-id", "string",
-     "Override the default value of field OEM Table ID in ACPI table "
-     "header.The string may be up to 8 bytes in size",
-     MP_STR, MO_STR, "\"BXPC    \""},
-    {"bus-lock-ratelimit", "uint64_t",
-     "Set the ratelimit for the bus locks acquired in VMs", MP_U64, MO_UINT,
-     "0"},
+    { "smm", "OnOffAuto", "Enable SMM", MP_ONOFFAUTO, MO_ONOFFAUTO,
+      "\"auto\"" },
+    { "acpi", "OnOffAuto", "Enable ACPI", MP_ONOFFAUTO, MO_ONOFFAUTO,
+      "\"auto\"" },
+    { "pit", "OnOffAuto", "Enable i8254 PIT", MP_ONOFFAUTO, MO_ONOFFAUTO,
+      "\"auto\"" },
+    { "pic", "OnOffAuto", "Enable i8259 PIC", MP_ONOFFAUTO, MO_ONOFFAUTO,
+      "\"auto\"" },
+    { "x-oem-id", "string",
+      "Override the default value of field OEMID in ACPI table header."
+      "The string may be up to 6 bytes in size",
+      MP_STR, MO_STR, "\"BOCHS \"" },
+    { "x-oem-table-id", "string",
+      "Override the default value of field OEM Table ID in ACPI table "
+      "header.The string may be up to 8 bytes in size",
+      MP_STR, MO_STR, "\"BXPC    \"" },
+    { "bus-lock-ratelimit", "uint64_t",
+      "Set the ratelimit for the bus locks acquired in VMs", MP_U64, MO_UINT,
+      "0" },
     /* -machine takes any string here; QEMU wants an array. */
-    {"sgx-epc", "SgxEPC", "SGX EPC device", MP_ARRAY, MO_STR, "[]"},
-    {NULL, NULL, NULL, 0, MO_NONE, NULL}};
+    { "sgx-epc", "SgxEPC", "SGX EPC device", MP_ARRAY, MO_STR, "[]" },
+    { NULL, NULL, NULL, 0, MO_NONE, NULL }
+};
 
 const MachProp pc_class_props[] = {
-    {"device-memory-region-size", "int", NULL, MP_RO, MO_NONE, NULL},
-    {"max-ram-below-4g", "size",
-     "Maximum ram below the 4G boundary (32bit boundary)", MP_U64, MO_SIZE,
-     "3758096384"},
-    {"vmport", "OnOffAuto", "Enable vmport (pc & q35)", MP_ONOFFAUTO,
-     MO_ONOFFAUTO, "\"on\""},
-    {"smbus", "bool", "Enable/disable system management bus", MP_BOOL, MO_BOOL,
-     "true"},
-    {"sata", "bool", "Enable/disable Serial ATA bus", MP_BOOL, MO_BOOL, "true"},
-    {"hpet", "bool", "Enable/disable high precision event timer emulation",
-     MP_BOOL, MO_BOOL, "true"},
-    {"i8042", "bool", NULL, MP_BOOL, MO_BOOL, "true"},
-    {"default-bus-bypass-iommu", "bool", NULL, MP_BOOL, MO_BOOL, "false"},
-    {"max-fw-size", "size", "Maximum combined firmware size", MP_U64, MO_SIZE,
-     "8388608"},
-    {"smbios-entry-point-type", "str", "SMBIOS Entry Point type [32, 64]",
-     MP_SPECIAL, MO_STR, "\"32\""},
-    {NULL, NULL, NULL, 0, MO_NONE, NULL}};
+    { "device-memory-region-size", "int", NULL, MP_RO, MO_NONE, NULL },
+    { "max-ram-below-4g", "size",
+      "Maximum ram below the 4G boundary (32bit boundary)", MP_U64, MO_SIZE,
+      "3758096384" },
+    { "vmport", "OnOffAuto", "Enable vmport (pc & q35)", MP_ONOFFAUTO,
+      MO_ONOFFAUTO, "\"on\"" },
+    { "smbus", "bool", "Enable/disable system management bus", MP_BOOL, MO_BOOL,
+      "true" },
+    { "sata", "bool", "Enable/disable Serial ATA bus", MP_BOOL, MO_BOOL,
+      "true" },
+    { "hpet", "bool", "Enable/disable high precision event timer emulation",
+      MP_BOOL, MO_BOOL, "true" },
+    { "i8042", "bool", NULL, MP_BOOL, MO_BOOL, "true" },
+    { "default-bus-bypass-iommu", "bool", NULL, MP_BOOL, MO_BOOL, "false" },
+    { "max-fw-size", "size", "Maximum combined firmware size", MP_U64, MO_SIZE,
+      "8388608" },
+    { "smbios-entry-point-type", "str", "SMBIOS Entry Point type [32, 64]",
+      MP_SPECIAL, MO_STR, "\"32\"" },
+    { NULL, NULL, NULL, 0, MO_NONE, NULL }
+};
 
 /*
  * Instance properties, in the order QEMU adds them (machine_initfn, then
@@ -107,22 +114,23 @@ const MachProp pc_class_props[] = {
  * (nvdimm=on, hmat=on, ...); qmachined's does not accept them (yet).
  */
 const MachProp machine_inst_props[] = {
-    {"nvdimm", "bool", "Set on/off to enable/disable NVDIMM instantiation",
-     MP_BOOL, MO_NONE, "false"},
-    {"nvdimm-persistence", "string",
-     "Set NVDIMM persistenceValid values are cpu, mem-ctrl", MP_SPECIAL,
-     MO_NONE, "\"\""},
-    {"hmat", "bool",
-     "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
-     "Table (HMAT)",
-     MP_BOOL, MO_NONE, "false"},
-    {"pcspk-audiodev", "str", "ID of an audiodev to use as a backend",
-     MP_SPECIAL, MO_NONE, "\"\""},
-    {"cxl", "bool", "Set on/off to enable/disable CXL instantiation", MP_BOOL,
-     MO_NONE, "false"},
-    {"cxl-fmw", "CXLFixedMemoryWindow", "CXL Fixed Memory Windows (array)",
-     MP_ARRAY, MO_NONE, "[]"},
-    {NULL, NULL, NULL, 0, MO_NONE, NULL}};
+    { "nvdimm", "bool", "Set on/off to enable/disable NVDIMM instantiation",
+      MP_BOOL, MO_NONE, "false" },
+    { "nvdimm-persistence", "string",
+      "Set NVDIMM persistenceValid values are cpu, mem-ctrl", MP_SPECIAL,
+      MO_NONE, "\"\"" },
+    { "hmat", "bool",
+      "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
+      "Table (HMAT)",
+      MP_BOOL, MO_NONE, "false" },
+    { "pcspk-audiodev", "str", "ID of an audiodev to use as a backend",
+      MP_SPECIAL, MO_NONE, "\"\"" },
+    { "cxl", "bool", "Set on/off to enable/disable CXL instantiation", MP_BOOL,
+      MO_NONE, "false" },
+    { "cxl-fmw", "CXLFixedMemoryWindow", "CXL Fixed Memory Windows (array)",
+      MP_ARRAY, MO_NONE, "[]" },
+    { NULL, NULL, NULL, 0, MO_NONE, NULL }
+};
 
 json_t *machine_prop_default(const MachProp *mp)
 {
@@ -300,8 +308,7 @@ static bool boot_check(json_t *boot, Error **errp)
     json_t *val;
     bool b;
 
-    json_object_foreach(boot, key, val)
-    {
+    json_object_foreach (boot, key, val) {
         if (!str_in(key, keys, ARRAY_SIZE(keys))) {
             error_setg(errp, "Parameter 'boot.%s' is unexpected", key);
             return false;
@@ -372,8 +379,7 @@ bool machine_props_apply(MachineOptions *o, const MachineOptionArgs *args,
     size_t i;
     bool ok = true;
 
-    json_object_foreach(args->machine, key, val)
-    {
+    json_object_foreach (args->machine, key, val) {
         if (!strcmp(key, "type") || !strcmp(key, "accel") ||
             !strncmp(key, "smp.", 4) || !strncmp(key, "memory.", 7) ||
             !strncmp(key, "boot.", 5)) {
@@ -396,8 +402,7 @@ bool machine_props_apply(MachineOptions *o, const MachineOptionArgs *args,
         json_array_append_new(keys, json_string("boot"));
     }
     sort_qdict_order(keys);
-    json_array_foreach(keys, i, val)
-    {
+    json_array_foreach (keys, i, val) {
         key = json_string_value(val);
         if (args->memory && !strcmp(key, "memory")) {
             ok = memory_size_parse(o, args->memory, errp);

@@ -39,15 +39,15 @@ typedef enum {
  * property's type, then its setter).
  */
 typedef enum {
-    MO_NONE,      /* not accepted: "Property 'TYPE-machine.NAME' not found" */
-    MO_STR,       /* any string (some have checks of their own, by name) */
-    MO_BOOL,      /* "Parameter 'NAME' expects 'on' or 'off'" */
+    MO_NONE, /* not accepted: "Property 'TYPE-machine.NAME' not found" */
+    MO_STR, /* any string (some have checks of their own, by name) */
+    MO_BOOL, /* "Parameter 'NAME' expects 'on' or 'off'" */
     MO_ONOFFAUTO, /* "Parameter 'NAME' does not accept value 'V'" */
-    MO_SIZE,      /* "Parameter 'NAME' expects size"; kept as a byte count */
-    MO_UINT,      /* "Parameter 'NAME' expects integer" */
-    MO_INT,       /* "Parameter 'NAME' expects integer" */
-    MO_LINK,      /* a path to an object that exists at that point */
-    MO_COPY,      /* taken as given, checked when the board is built */
+    MO_SIZE, /* "Parameter 'NAME' expects size"; kept as a byte count */
+    MO_UINT, /* "Parameter 'NAME' expects integer" */
+    MO_INT, /* "Parameter 'NAME' expects integer" */
+    MO_LINK, /* a path to an object that exists at that point */
+    MO_COPY, /* taken as given, checked when the board is built */
 } MachOptCheck;
 
 typedef struct MachProp {
@@ -93,9 +93,9 @@ bool machine_prop_set_option(MachineOptions *o, const char *name, json_t *value,
 /* The option texts that set the machine's properties. */
 typedef struct MachineOptionArgs {
     json_t *machine; /* merged -machine keyval (strings) */
-    json_t *memory;  /* merged -m, NULL when not given */
-    json_t *smp;     /* merged -smp keyval, NULL when not given */
-    json_t *boot;    /* merged -boot keyval, NULL when not given */
+    json_t *memory; /* merged -m, NULL when not given */
+    json_t *smp; /* merged -smp keyval, NULL when not given */
+    json_t *boot; /* merged -boot keyval, NULL when not given */
     MachineObjectExists *exists;
     void *opaque;
 } MachineOptionArgs;

@@ -72,9 +72,9 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
     size_t i;
 
     memory_init();
-    json_array_foreach(opts->objects, i, dict) {
-        const char *arg = json_string_value(
-            json_array_get(opts->object_args, i));
+    json_array_foreach (opts->objects, i, dict) {
+        const char *arg =
+            json_string_value(json_array_get(opts->object_args, i));
         bool keyval = !(arg && arg[0] == '{');
 
         if (!qmp_object_add_cmdline(dict, keyval, errp)) {
@@ -250,7 +250,8 @@ int main(int argc, char **argv)
     }
     if (opts.defaults_used) {
         /* The default machine's front ends (README "Default machine"). */
-        ListenAddr dflt_rest = { .kind = LISTEN_TCP, .fd = -1,
+        ListenAddr dflt_rest = { .kind = LISTEN_TCP,
+                                 .fd = -1,
                                  .host = REST_DEFAULT_HOST,
                                  .port = REST_DEFAULT_PORT };
 
@@ -261,12 +262,12 @@ int main(int argc, char **argv)
             goto out;
         }
         printf("qmachined %s: default machine pc-i440fx-7.2, %llu MiB, "
-               "%u slots, maxmem %llu MiB\n", PACKAGE_VERSION,
-               (unsigned long long)(opts.ram_size >> 20), opts.slots,
-               (unsigned long long)(opts.maxmem >> 20));
+               "%u slots, maxmem %llu MiB\n",
+               PACKAGE_VERSION, (unsigned long long)(opts.ram_size >> 20),
+               opts.slots, (unsigned long long)(opts.maxmem >> 20));
         printf("  QMP:  %s\n  REST: http://%s:%s/api/v1/machine\n",
-               opts.n_monitors ? "(as given)" : "tcp:" DEFAULT_QMP_HOST
-                                                ":" DEFAULT_QMP_PORT,
+               opts.n_monitors ? "(as given)"
+                               : "tcp:" DEFAULT_QMP_HOST ":" DEFAULT_QMP_PORT,
                REST_DEFAULT_HOST, REST_DEFAULT_PORT);
         fflush(stdout);
     }

@@ -55,8 +55,8 @@ struct RTCState {
     /* Registers and clock. */
     uint8_t cmos[CMOS_SIZE];
     uint8_t index;
-    int64_t offset_s;        /* guest time - host time, seconds */
-    int64_t uf_checked_s;    /* guest second when UF was last settled */
+    int64_t offset_s; /* guest time - host time, seconds */
+    int64_t uf_checked_s; /* guest second when UF was last settled */
     MemoryRegion io, index_io;
 };
 
@@ -111,8 +111,8 @@ static void store_time(RTCState *s, int64_t t)
     } else {
         int h = tm.tm_hour % 12 ? tm.tm_hour % 12 : 12;
 
-        s->cmos[RTC_HOURS] = (uint8_t)(to_bcd(s, h) |
-                                       (tm.tm_hour >= 12 ? 0x80 : 0));
+        s->cmos[RTC_HOURS] =
+            (uint8_t)(to_bcd(s, h) | (tm.tm_hour >= 12 ? 0x80 : 0));
     }
     s->cmos[RTC_DAY_OF_WEEK] = to_bcd(s, tm.tm_wday + 1);
     s->cmos[RTC_DAY_OF_MONTH] = to_bcd(s, tm.tm_mday);
@@ -227,8 +227,8 @@ static void cmos_write_data(RTCState *s, uint8_t val)
         }
         break;
     case RTC_REG_A:
-        s->cmos[RTC_REG_A] = (uint8_t)((val & ~REG_A_UIP) |
-                                       (s->cmos[RTC_REG_A] & REG_A_UIP));
+        s->cmos[RTC_REG_A] =
+            (uint8_t)((val & ~REG_A_UIP) | (s->cmos[RTC_REG_A] & REG_A_UIP));
         break;
     case RTC_REG_B:
         old = s->cmos[RTC_REG_B];
@@ -238,8 +238,7 @@ static void cmos_write_data(RTCState *s, uint8_t val)
             }
             val &= ~REG_B_UIE;
         } else if ((old & REG_B_SET) &&
-                   (s->cmos[RTC_REG_A] & REG_A_DIVIDER) <=
-                       REG_A_DIVIDER_RUN) {
+                   (s->cmos[RTC_REG_A] & REG_A_DIVIDER) <= REG_A_DIVIDER_RUN) {
             set_time_from_registers(s);
         }
         if (val & s->cmos[RTC_REG_C] & REG_C_MASK) {
@@ -271,8 +270,7 @@ static uint64_t cmos_read(void *opaque, uint64_t addr, unsigned size)
     return cmos_read_data(s);
 }
 
-static void cmos_write(void *opaque, uint64_t addr, uint64_t val,
-                       unsigned size)
+static void cmos_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     RTCState *s = opaque;
 

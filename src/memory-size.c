@@ -13,10 +13,10 @@
 #define RAM_ALIGN 8192ULL
 
 const KeyvalOptDesc memory_size_opts[] = {
-    {"size", KEYVAL_OPT_SIZE},
-    {"slots", KEYVAL_OPT_NUMBER},
-    {"maxmem", KEYVAL_OPT_SIZE},
-    {NULL, KEYVAL_OPT_STRING},
+    { "size", KEYVAL_OPT_SIZE },
+    { "slots", KEYVAL_OPT_NUMBER },
+    { "maxmem", KEYVAL_OPT_SIZE },
+    { NULL, KEYVAL_OPT_STRING },
 };
 
 /* Parses size= into *sz (0 when absent); false with errp set. */

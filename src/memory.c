@@ -40,8 +40,8 @@ static RamPages *ram_pages_new(MemSize size)
     MemSize pages = (size + PAGE_SIZE - 1) >> PAGE_BITS;
 
     rp->nr_pages = (uint64_t)pages;
-    rp->nr_top = (rp->nr_pages + ((uint64_t)1 << (2 * RADIX_BITS)) - 1)
-                 >> (2 * RADIX_BITS);
+    rp->nr_top = (rp->nr_pages + ((uint64_t)1 << (2 * RADIX_BITS)) - 1) >>
+                 (2 * RADIX_BITS);
     return rp;
 }
 
@@ -140,7 +140,7 @@ static bool update_pending;
 static uint64_t render_count;
 
 static AddressSpace *address_spaces; /* creation order */
-static MemoryListener **listeners;   /* ascending priority */
+static MemoryListener **listeners; /* ascending priority */
 static unsigned nr_listeners;
 static ViewEntry *view_table;
 static unsigned nr_view_table;
@@ -162,8 +162,8 @@ static MemSize size_from_u64(uint64_t size)
     return size == UINT64_MAX ? (MemSize)I128_2_64 : (MemSize)size;
 }
 
-void memory_region_init(MemoryRegion *mr, const char *owner,
-                        const char *name, uint64_t size)
+void memory_region_init(MemoryRegion *mr, const char *owner, const char *name,
+                        uint64_t size)
 {
     memset(mr, 0, sizeof(*mr));
     mr->name = name ? xstrdup(name) : NULL;
@@ -186,9 +186,8 @@ void memory_region_init_io(MemoryRegion *mr, const char *owner,
 static void init_ram_backing(MemoryRegion *mr)
 {
     uint64_t align = (uint64_t)1 << 21;
-    uint64_t sz = mr->size > (MemSize)((uint64_t)1 << 48)
-                      ? ((uint64_t)1 << 48)
-                      : (uint64_t)mr->size;
+    uint64_t sz = mr->size > (MemSize)((uint64_t)1 << 48) ? ((uint64_t)1 << 48)
+                                                          : (uint64_t)mr->size;
 
     mr->pages = ram_pages_new(mr->size);
     mr->ram_base = next_ram_base;
@@ -371,8 +370,8 @@ void memory_region_ram_read(MemoryRegion *mr, uint64_t offset, void *buf,
     }
 }
 
-void memory_region_ram_write(MemoryRegion *mr, uint64_t offset,
-                             const void *buf, uint64_t len)
+void memory_region_ram_write(MemoryRegion *mr, uint64_t offset, const void *buf,
+                             uint64_t len)
 {
     const uint8_t *in = buf;
     MemoryRegion *t = ram_target(mr, &offset);
@@ -461,8 +460,7 @@ void memory_region_add_subregion(MemoryRegion *mr, uint64_t offset,
 }
 
 void memory_region_add_subregion_overlap(MemoryRegion *mr, uint64_t offset,
-                                         MemoryRegion *subregion,
-                                         int priority)
+                                         MemoryRegion *subregion, int priority)
 {
     subregion->priority = priority;
     add_subregion_common(mr, offset, subregion);
@@ -587,13 +585,12 @@ static void flatview_unref(FlatView *view)
     free(view);
 }
 
-static void flatview_insert(FlatView *view, unsigned pos,
-                            const FlatRange *fr)
+static void flatview_insert(FlatView *view, unsigned pos, const FlatRange *fr)
 {
     if (view->nr == view->nr_allocated) {
         view->nr_allocated = view->nr_allocated ? 2 * view->nr_allocated : 16;
-        view->ranges = xrealloc(view->ranges,
-                                view->nr_allocated * sizeof(*view->ranges));
+        view->ranges =
+            xrealloc(view->ranges, view->nr_allocated * sizeof(*view->ranges));
     }
     memmove(view->ranges + pos + 1, view->ranges + pos,
             (view->nr - pos) * sizeof(*view->ranges));
@@ -657,8 +654,7 @@ static void render_region(FlatView *view, MemoryRegion *mr, I128 base,
     if (mr->alias) {
         base -= mr->alias->addr;
         base -= mr->alias_offset;
-        render_region(view, mr->alias, base, clip_start, clip_size,
-                      readonly);
+        render_region(view, mr->alias, base, clip_start, clip_size, readonly);
         return;
     }
 
@@ -796,8 +792,8 @@ static FlatView *view_table_lookup(MemoryRegion *root)
 
 static void view_table_add(MemoryRegion *root, FlatView *view)
 {
-    view_table = xrealloc(view_table,
-                          (nr_view_table + 1) * sizeof(*view_table));
+    view_table =
+        xrealloc(view_table, (nr_view_table + 1) * sizeof(*view_table));
     view_table[nr_view_table].root = root;
     view_table[nr_view_table].view = view;
     nr_view_table++;
@@ -865,8 +861,8 @@ static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
 
 enum { CB_ADD, CB_DEL, CB_NOP };
 
-static void call_as_listeners(AddressSpace *as, const FlatRange *fr,
-                              int which, bool reverse)
+static void call_as_listeners(AddressSpace *as, const FlatRange *fr, int which,
+                              bool reverse)
 {
     unsigned n = as->nr_listeners, k;
 
@@ -999,8 +995,7 @@ static void insert_sorted(MemoryListener ***arr, unsigned *nr,
     (*nr)++;
 }
 
-static void remove_from(MemoryListener **arr, unsigned *nr,
-                        MemoryListener *l)
+static void remove_from(MemoryListener **arr, unsigned *nr, MemoryListener *l)
 {
     unsigned i;
 
@@ -1073,8 +1068,7 @@ void memory_listener_unregister(MemoryListener *listener)
 /* ------------------------------------------------------------------ */
 /* Address spaces.                                                     */
 
-void address_space_init(AddressSpace *as, MemoryRegion *root,
-                        const char *name)
+void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name)
 {
     AddressSpace **tail = &address_spaces;
 
@@ -1121,8 +1115,7 @@ const char *address_space_name(const AddressSpace *as)
 /* ------------------------------------------------------------------ */
 /* Dispatch.                                                           */
 
-static bool access_valid(const MemoryRegion *mr, uint64_t addr,
-                         unsigned size)
+static bool access_valid(const MemoryRegion *mr, uint64_t addr, unsigned size)
 {
     const MemoryRegionOps *ops = mr ? mr->ops : NULL;
 
@@ -1163,8 +1156,7 @@ static void access_adjusted(MemoryRegion *mr, uint64_t addr, uint64_t *value,
                 ops->write(mr->opaque, addr + i, v, asize);
             }
         } else {
-            uint64_t v = ops->read ? ops->read(mr->opaque, addr + i, asize)
-                                   : 0;
+            uint64_t v = ops->read ? ops->read(mr->opaque, addr + i, asize) : 0;
 
             if (shift < 64) {
                 *value |= (v & mask) << shift;
@@ -1207,9 +1199,8 @@ static const FlatRange *flatview_lookup(const FlatView *view, uint64_t addr)
 bool address_space_translate(AddressSpace *as, uint64_t addr,
                              MemoryRegionSection *section)
 {
-    const FlatRange *fr = as->current_map
-                              ? flatview_lookup(as->current_map, addr)
-                              : NULL;
+    const FlatRange *fr =
+        as->current_map ? flatview_lookup(as->current_map, addr) : NULL;
 
     if (!fr) {
         memset(section, 0, sizeof(*section));
@@ -1248,9 +1239,8 @@ static unsigned access_size_for(const MemoryRegion *mr, uint64_t l,
                                 uint64_t addr)
 {
     const MemoryRegionOps *ops = mr ? mr->ops : NULL;
-    unsigned max = ops && ops->valid.max_access_size
-                       ? ops->valid.max_access_size
-                       : 4;
+    unsigned max =
+        ops && ops->valid.max_access_size ? ops->valid.max_access_size : 4;
 
     if (!(ops && ops->impl.unaligned)) {
         uint64_t align = addr & -addr;
@@ -1266,8 +1256,7 @@ static unsigned access_size_for(const MemoryRegion *mr, uint64_t l,
 }
 
 /* How many of the len bytes from addr (mapped nowhere) stay unmapped. */
-static uint64_t unmapped_len(const FlatView *view, uint64_t addr,
-                             uint64_t len)
+static uint64_t unmapped_len(const FlatView *view, uint64_t addr, uint64_t len)
 {
     unsigned i = view ? flatview_first_ending_after(view, (I128)addr) : 0;
 
@@ -1284,16 +1273,14 @@ static MemTxResult as_rw(AddressSpace *as, uint64_t addr, uint8_t *buf,
     MemTxResult res = MEMTX_OK;
 
     while (len) {
-        const FlatRange *fr = as->current_map
-                                  ? flatview_lookup(as->current_map, addr)
-                                  : NULL;
+        const FlatRange *fr =
+            as->current_map ? flatview_lookup(as->current_map, addr) : NULL;
         MemoryRegion *mr = fr ? fr->mr : NULL;
-        uint64_t addr1 = fr ? addr - (uint64_t)fr->start +
-                                  fr->offset_in_region
-                            : addr;
+        uint64_t addr1 =
+            fr ? addr - (uint64_t)fr->start + fr->offset_in_region : addr;
         uint64_t l = len;
-        bool direct = is_write ? direct_write(mr) && !fr->readonly
-                               : direct_read(mr);
+        bool direct =
+            is_write ? direct_write(mr) && !fr->readonly : direct_read(mr);
 
         if (!fr) {
             /*
@@ -1357,8 +1344,7 @@ MemTxResult address_space_write(AddressSpace *as, uint64_t addr,
     return as_rw(as, addr, (uint8_t *)buf, len, true);
 }
 
-uint64_t address_space_read_le(AddressSpace *as, uint64_t addr,
-                               unsigned size)
+uint64_t address_space_read_le(AddressSpace *as, uint64_t addr, unsigned size)
 {
     uint8_t buf[8] = { 0 };
     uint64_t v = 0;
@@ -1385,9 +1371,8 @@ void address_space_write_le(AddressSpace *as, uint64_t addr, uint64_t val,
 
 uint64_t address_space_ld(AddressSpace *as, uint64_t addr, unsigned size)
 {
-    const FlatRange *fr = as->current_map
-                              ? flatview_lookup(as->current_map, addr)
-                              : NULL;
+    const FlatRange *fr =
+        as->current_map ? flatview_lookup(as->current_map, addr) : NULL;
     MemoryRegion *mr = fr ? fr->mr : NULL;
     uint64_t addr1, val = 0;
 
@@ -1413,9 +1398,8 @@ uint64_t address_space_ld(AddressSpace *as, uint64_t addr, unsigned size)
 void address_space_st(AddressSpace *as, uint64_t addr, uint64_t val,
                       unsigned size)
 {
-    const FlatRange *fr = as->current_map
-                              ? flatview_lookup(as->current_map, addr)
-                              : NULL;
+    const FlatRange *fr =
+        as->current_map ? flatview_lookup(as->current_map, addr) : NULL;
     MemoryRegion *mr = fr ? fr->mr : NULL;
     uint64_t addr1;
 
@@ -1440,8 +1424,7 @@ void address_space_st(AddressSpace *as, uint64_t addr, uint64_t val,
 /* ------------------------------------------------------------------ */
 /* The machine's global spaces.                                        */
 
-static uint64_t unassigned_io_read(void *opaque, uint64_t addr,
-                                   unsigned size)
+static uint64_t unassigned_io_read(void *opaque, uint64_t addr, unsigned size)
 {
     return UINT64_MAX;
 }
@@ -1580,9 +1563,9 @@ static int cmp_print_order(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static void mtree_print_mr(StrBuf *sb, const MemoryRegion *mr,
-                           unsigned level, uint64_t base, AliasQueue *aq,
-                           bool owner, bool disabled)
+static void mtree_print_mr(StrBuf *sb, const MemoryRegion *mr, unsigned level,
+                           uint64_t base, AliasQueue *aq, bool owner,
+                           bool disabled)
 {
     uint64_t cur_start = base + mr->addr;
     uint64_t cur_end = cur_start + mr_size_end(mr->size);
@@ -1610,8 +1593,9 @@ static void mtree_print_mr(StrBuf *sb, const MemoryRegion *mr,
         for (i = 0; i < level; i++) {
             sb_printf(sb, "  ");
         }
-        sb_printf(sb, "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): ",
-                  cur_start, cur_end, mr->priority, region_type(mr));
+        sb_printf(sb,
+                  "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): ", cur_start,
+                  cur_end, mr->priority, region_type(mr));
         if (mr->alias) {
             sb_printf(sb, "alias %s @%s %016" PRIx64 "-%016" PRIx64 "%s",
                       memory_region_name(mr), memory_region_name(mr->alias),

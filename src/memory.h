@@ -28,7 +28,7 @@ typedef unsigned __int128 MemSize;
 
 typedef enum MemTxResult {
     MEMTX_OK = 0,
-    MEMTX_ERROR = 1,        /* device returned an error */
+    MEMTX_ERROR = 1, /* device returned an error */
     MEMTX_DECODE_ERROR = 2, /* nothing there, or access size invalid */
 } MemTxResult;
 
@@ -60,12 +60,12 @@ struct MemoryRegion {
     char *name;
     char *owner;
     MemSize size;
-    uint64_t addr;           /* offset in the container */
+    uint64_t addr; /* offset in the container */
     int32_t priority;
     bool enabled;
-    bool terminates;         /* leaf: RAM, ROM or I/O */
+    bool terminates; /* leaf: RAM, ROM or I/O */
     bool ram;
-    bool readonly;           /* ROM */
+    bool readonly; /* ROM */
     bool rom_device;
     bool romd_mode;
     bool may_overlap;
@@ -74,19 +74,19 @@ struct MemoryRegion {
     MemoryRegion *container;
     MemoryRegion *alias;
     uint64_t alias_offset;
-    unsigned alias_count;    /* aliases pointing here */
-    unsigned refcount;       /* FlatView references */
+    unsigned alias_count; /* aliases pointing here */
+    unsigned refcount; /* FlatView references */
     /* Subregions, highest priority first, newest first among equals. */
     MemoryRegion *sub_first;
     MemoryRegion *sub_next;
     MemoryRegion *sub_prev;
-    RamPages *pages;         /* RAM/ROM backing, allocated lazily */
-    uint64_t ram_base;       /* synthetic host address of byte 0 */
+    RamPages *pages; /* RAM/ROM backing, allocated lazily */
+    uint64_t ram_base; /* synthetic host address of byte 0 */
 };
 
 /* Creation. owner may be NULL; name is copied. */
-void memory_region_init(MemoryRegion *mr, const char *owner,
-                        const char *name, uint64_t size);
+void memory_region_init(MemoryRegion *mr, const char *owner, const char *name,
+                        uint64_t size);
 void memory_region_init_io(MemoryRegion *mr, const char *owner,
                            const MemoryRegionOps *ops, void *opaque,
                            const char *name, uint64_t size);
@@ -107,8 +107,7 @@ void memory_region_finalize(MemoryRegion *mr);
 void memory_region_add_subregion(MemoryRegion *mr, uint64_t offset,
                                  MemoryRegion *subregion);
 void memory_region_add_subregion_overlap(MemoryRegion *mr, uint64_t offset,
-                                         MemoryRegion *subregion,
-                                         int priority);
+                                         MemoryRegion *subregion, int priority);
 void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion);
 void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
 void memory_region_set_address(MemoryRegion *mr, uint64_t addr);
@@ -127,7 +126,7 @@ void memory_region_unref(MemoryRegion *mr);
 /* Inspection. */
 const char *memory_region_name(const MemoryRegion *mr);
 const char *memory_region_owner(const MemoryRegion *mr); /* may be NULL */
-uint64_t memory_region_size(const MemoryRegion *mr);    /* 2^64 -> MAX */
+uint64_t memory_region_size(const MemoryRegion *mr); /* 2^64 -> MAX */
 uint64_t memory_region_get_address(const MemoryRegion *mr);
 bool memory_region_is_ram(const MemoryRegion *mr);
 bool memory_region_is_rom(const MemoryRegion *mr);
@@ -145,8 +144,8 @@ uint64_t memory_region_get_ram_addr(const MemoryRegion *mr);
  */
 void memory_region_ram_read(MemoryRegion *mr, uint64_t offset, void *buf,
                             uint64_t len);
-void memory_region_ram_write(MemoryRegion *mr, uint64_t offset,
-                             const void *buf, uint64_t len);
+void memory_region_ram_write(MemoryRegion *mr, uint64_t offset, const void *buf,
+                             uint64_t len);
 /* Number of 4 KiB pages allocated so far. */
 uint64_t memory_region_ram_pages_allocated(const MemoryRegion *mr);
 
@@ -171,12 +170,9 @@ struct MemoryListener {
     /* Any callback may be NULL. */
     void (*begin)(MemoryListener *listener);
     void (*commit)(MemoryListener *listener);
-    void (*region_add)(MemoryListener *listener,
-                       MemoryRegionSection *section);
-    void (*region_del)(MemoryListener *listener,
-                       MemoryRegionSection *section);
-    void (*region_nop)(MemoryListener *listener,
-                       MemoryRegionSection *section);
+    void (*region_add)(MemoryListener *listener, MemoryRegionSection *section);
+    void (*region_del)(MemoryListener *listener, MemoryRegionSection *section);
+    void (*region_nop)(MemoryListener *listener, MemoryRegionSection *section);
     /* Lower priority runs first for begin/commit/add/nop, last for del. */
     int priority;
     const char *name;
@@ -201,8 +197,7 @@ struct AddressSpace {
     AddressSpace *next;
 };
 
-void address_space_init(AddressSpace *as, MemoryRegion *root,
-                        const char *name);
+void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name);
 void address_space_destroy(AddressSpace *as);
 const char *address_space_name(const AddressSpace *as);
 
@@ -221,8 +216,7 @@ MemTxResult address_space_write(AddressSpace *as, uint64_t addr,
  * qtest's in/out/read/write and the simulated guest use these, so both
  * reach the hardware by the same path.
  */
-uint64_t address_space_read_le(AddressSpace *as, uint64_t addr,
-                               unsigned size);
+uint64_t address_space_read_le(AddressSpace *as, uint64_t addr, unsigned size);
 void address_space_write_le(AddressSpace *as, uint64_t addr, uint64_t val,
                             unsigned size);
 
@@ -239,9 +233,9 @@ bool address_space_translate(AddressSpace *as, uint64_t addr,
 typedef struct FlatRangeInfo {
     uint64_t start;
     MemSize size;
-    const char *name;          /* the region's name */
-    const char *type;          /* "ram", "rom", "romd" or "i/o" */
-    const char *owner;         /* may be NULL */
+    const char *name; /* the region's name */
+    const char *type; /* "ram", "rom", "romd" or "i/o" */
+    const char *owner; /* may be NULL */
     uint64_t offset_in_region;
     int32_t priority;
     bool readonly;

@@ -25,11 +25,11 @@ static MemSlots *of_listener(MemoryListener *l)
 /* Page-aligns a section: start rounded up, size rounded down. */
 static uint64_t align_section(const MemoryRegionSection *s, uint64_t *start)
 {
-    uint64_t size = s->size > (MemSize)UINT64_MAX ? UINT64_MAX
-                                                    : (uint64_t)s->size;
+    uint64_t size =
+        s->size > (MemSize)UINT64_MAX ? UINT64_MAX : (uint64_t)s->size;
     uint64_t addr = s->offset_within_address_space;
-    uint64_t aligned = (addr + HOST_PAGE_SIZE - 1) &
-                       ~(uint64_t)(HOST_PAGE_SIZE - 1);
+    uint64_t aligned =
+        (addr + HOST_PAGE_SIZE - 1) & ~(uint64_t)(HOST_PAGE_SIZE - 1);
     uint64_t delta = aligned - addr;
 
     *start = aligned;

@@ -21,7 +21,7 @@
 
 typedef struct MemSlot {
     uint64_t guest_phys_addr;
-    uint64_t memory_size;    /* 0: free */
+    uint64_t memory_size; /* 0: free */
     uint64_t userspace_addr; /* synthetic host address */
     uint32_t flags;
     MemoryRegion *mr;

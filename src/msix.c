@@ -93,8 +93,8 @@ static void msix_table_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps msix_table_ops = {
     .read = msix_table_read,
     .write = msix_table_write,
-    .valid = {.min_access_size = 4, .max_access_size = 8},
-    .impl = {.min_access_size = 4, .max_access_size = 4},
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
 };
 
 static uint64_t msix_pba_read(void *opaque, uint64_t addr, unsigned size)
@@ -121,8 +121,8 @@ static void msix_pba_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps msix_pba_ops = {
     .read = msix_pba_read,
     .write = msix_pba_write,
-    .valid = {.min_access_size = 4, .max_access_size = 8},
-    .impl = {.min_access_size = 4, .max_access_size = 4},
+    .valid = { .min_access_size = 4, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
 };
 
 /* Every vector masked, nothing pending. */

@@ -24,7 +24,7 @@
 typedef struct MSIXState {
     PCIDevice *dev;
     uint32_t nvectors;
-    uint8_t cap;    /* capability offset in config space */
+    uint8_t cap; /* capability offset in config space */
     uint8_t *table; /* nvectors entries of 16 bytes */
     uint8_t *pba;
     MemoryRegion bar, table_mr, pba_mr;

@@ -7,7 +7,7 @@
 #include "util.h"
 #include "virtio-pci.h" /* TYPE_VIRTIO_PCI, whose "mac" is an alias */
 
-static const uint8_t mac_prefix[5] = {0x52, 0x54, 0x00, 0x12, 0x34};
+static const uint8_t mac_prefix[5] = { 0x52, 0x54, 0x00, 0x12, 0x34 };
 #define MAC_FIRST_DEFAULT 0x56
 static unsigned mac_table[256];
 

@@ -13,8 +13,8 @@
 #include "options-report.h"
 #include "util.h"
 
-#define CPU_RANGE_MAX 65536     /* elements one "a-b" may name */
-#define HMAT_DISABLED \
+#define CPU_RANGE_MAX 65536 /* elements one "a-b" may name */
+#define HMAT_DISABLED                                                       \
     "ACPI Heterogeneous Memory Attribute Table (HMAT) is disabled, enable " \
     "it with -machine hmat=on before using any of hmat specific options"
 
@@ -24,7 +24,7 @@
  * marked, and keys nobody read are invalid.
  */
 typedef struct Members {
-    json_t *items;          /* [[key, value], ...] in order */
+    json_t *items; /* [[key, value], ...] in order */
     bool *read;
 } Members;
 
@@ -34,7 +34,7 @@ static const char *member_last(Members *m, const char *key)
     size_t i;
     json_t *item;
 
-    json_array_foreach(m->items, i, item) {
+    json_array_foreach (m->items, i, item) {
         if (!strcmp(json_string_value(json_array_get(item, 0)), key)) {
             v = json_string_value(json_array_get(item, 1));
             m->read[i] = true;
@@ -63,8 +63,8 @@ static bool parse_unsigned(const char *s, uint64_t *v, const char **end)
     return true;
 }
 
-static bool get_uint(Members *m, const char *key, unsigned bits,
-                     bool mandatory, bool *has, uint64_t *v, Error **errp)
+static bool get_uint(Members *m, const char *key, unsigned bits, bool mandatory,
+                     bool *has, uint64_t *v, Error **errp)
 {
     const char *s = member_last(m, key);
     const char *end;
@@ -101,8 +101,8 @@ static bool get_int(Members *m, const char *key, bool *has, int64_t *v,
     return true;
 }
 
-static bool get_size(Members *m, const char *key, bool mandatory,
-                     bool *has, uint64_t *v, Error **errp)
+static bool get_size(Members *m, const char *key, bool mandatory, bool *has,
+                     uint64_t *v, Error **errp)
 {
     const char *s = member_last(m, key);
 
@@ -145,11 +145,10 @@ static bool get_enum(Members *m, const char *key, const char *const *vals,
  * One cpus= value, "N" or "N-M"; calls fn for each index (when fn is
  * NULL only checks).  Returns false with errp set.
  */
-typedef bool (*CpuFn)(NumaState *ns, unsigned node, uint64_t cpu,
-                      Error **errp);
+typedef bool (*CpuFn)(NumaState *ns, unsigned node, uint64_t cpu, Error **errp);
 
-static bool cpus_value(const char *s, NumaState *ns, unsigned node,
-                       CpuFn fn, Error **errp)
+static bool cpus_value(const char *s, NumaState *ns, unsigned node, CpuFn fn,
+                       Error **errp)
 {
     uint64_t lo, hi, i;
     const char *end;
@@ -188,7 +187,7 @@ static bool cpus_each(Members *m, NumaState *ns, unsigned node, CpuFn fn,
     size_t i;
     json_t *item;
 
-    json_array_foreach(m->items, i, item) {
+    json_array_foreach (m->items, i, item) {
         if (!strcmp(json_string_value(json_array_get(item, 0)), "cpus")) {
             m->read[i] = true;
             if (!cpus_value(json_string_value(json_array_get(item, 1)), ns,
@@ -249,22 +248,29 @@ static CpuProps slot_props(const NumaState *ns, unsigned i, int64_t node)
 {
     const NumaCpuSlot *s = &ns->cpus[i];
     CpuProps p = {
-        .node = node, .has_socket = true, .has_die = ns->has_die,
-        .has_core = true, .has_thread = true, .socket = s->socket,
-        .die = s->die, .core = s->core, .thread = s->thread,
+        .node = node,
+        .has_socket = true,
+        .has_die = ns->has_die,
+        .has_core = true,
+        .has_thread = true,
+        .socket = s->socket,
+        .die = s->die,
+        .core = s->core,
+        .thread = s->thread,
     };
 
     return p;
 }
 
-static bool node_cpu(NumaState *ns, unsigned node, uint64_t cpu,
-                     Error **errp)
+static bool node_cpu(NumaState *ns, unsigned node, uint64_t cpu, Error **errp)
 {
     CpuProps p;
 
     if (cpu >= ns->n_cpus) {
-        error_setg(errp, "CPU index (%" PRIu64 ") should be smaller than "
-                   "maxcpus (%u)", cpu, ns->n_cpus);
+        error_setg(errp,
+                   "CPU index (%" PRIu64 ") should be smaller than "
+                   "maxcpus (%u)",
+                   cpu, ns->n_cpus);
         return false;
     }
     p = slot_props(ns, (unsigned)cpu, node);
@@ -277,7 +283,7 @@ static bool check_unread(Members *m, Error **errp)
     json_t *item;
     const char *bad = NULL;
 
-    json_array_foreach(m->items, i, item) {
+    json_array_foreach (m->items, i, item) {
         if (!m->read[i]) {
             bad = json_string_value(json_array_get(item, 0));
         }
@@ -289,8 +295,7 @@ static bool check_unread(Members *m, Error **errp)
     return true;
 }
 
-static bool parse_node(NumaState *ns, Members *m, bool supported,
-                       Error **errp)
+static bool parse_node(NumaState *ns, Members *m, bool supported, Error **errp)
 {
     bool has_id, has_mem, has_init;
     uint64_t id = 0, mem = 0, init = 0;
@@ -336,18 +341,17 @@ static bool parse_node(NumaState *ns, Members *m, bool supported,
     ns->have_mem = ns->have_mem || has_mem;
     if ((has_mem && ns->have_memdevs) || (memdev && ns->have_mem)) {
         error_setg(errp, "numa configuration should use either mem= or "
-                   "memdev=,mixing both is not allowed");
+                         "memdev=,mixing both is not allowed");
         return false;
     }
     if (has_mem) {
         /* numa_mem_supported is false for pc-i440fx-7.2 */
         error_setg(errp, "Parameter -numa node,mem is not supported by this "
-                   "machine type\nUse -numa node,memdev instead");
+                         "machine type\nUse -numa node,memdev instead");
         return false;
     }
     if (memdev) {
-        Object *o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND,
-                                             NULL);
+        Object *o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND, NULL);
 
         if (!o) {
             error_setg(errp, "memdev=%s is ambiguous", memdev);
@@ -364,8 +368,7 @@ static bool parse_node(NumaState *ns, Members *m, bool supported,
     return true;
 }
 
-static bool parse_dist(NumaState *ns, Members *m, bool supported,
-                       Error **errp)
+static bool parse_dist(NumaState *ns, Members *m, bool supported, Error **errp)
 {
     bool has;
     uint64_t src, dst, val;
@@ -382,23 +385,24 @@ static bool parse_dist(NumaState *ns, Members *m, bool supported,
     }
     if (src >= NUMA_MAX_NODES || dst >= NUMA_MAX_NODES) {
         error_setg(errp, "Parameter '%s' expects an integer between 0 and %d",
-                   src >= NUMA_MAX_NODES ? "src" : "dst",
-                   NUMA_MAX_NODES - 1);
+                   src >= NUMA_MAX_NODES ? "src" : "dst", NUMA_MAX_NODES - 1);
         return false;
     }
     if (!ns->nodes[src].present || !ns->nodes[dst].present) {
         error_setg(errp, "Source/Destination NUMA node is missing. Please "
-                   "use '-numa node' option to declare it first.");
+                         "use '-numa node' option to declare it first.");
         return false;
     }
     if (val < NUMA_DISTANCE_MIN) {
-        error_setg(errp, "NUMA distance (%" PRIu64 ") is invalid, it "
-                   "shouldn't be less than %d.", val, NUMA_DISTANCE_MIN);
+        error_setg(errp,
+                   "NUMA distance (%" PRIu64 ") is invalid, it "
+                   "shouldn't be less than %d.",
+                   val, NUMA_DISTANCE_MIN);
         return false;
     }
     if (src == dst && val != NUMA_DISTANCE_MIN) {
-        error_setg(errp, "Local distance of node %d should be %d.",
-                   (int)src, NUMA_DISTANCE_MIN);
+        error_setg(errp, "Local distance of node %d should be %d.", (int)src,
+                   NUMA_DISTANCE_MIN);
         return false;
     }
     ns->nodes[src].distance[dst] = (uint8_t)val;
@@ -406,8 +410,7 @@ static bool parse_dist(NumaState *ns, Members *m, bool supported,
     return true;
 }
 
-static bool parse_cpu(NumaState *ns, Members *m, bool supported,
-                      Error **errp)
+static bool parse_cpu(NumaState *ns, Members *m, bool supported, Error **errp)
 {
     CpuProps p = { 0 };
     bool has_node;
@@ -429,11 +432,12 @@ static bool parse_cpu(NumaState *ns, Members *m, bool supported,
         error_setg(errp, "Missing mandatory node-id property");
         return false;
     }
-    if (p.node < 0 || p.node >= NUMA_MAX_NODES ||
-        !ns->nodes[p.node].present) {
-        error_setg(errp, "Invalid node-id=%" PRId64 ", NUMA node must be "
+    if (p.node < 0 || p.node >= NUMA_MAX_NODES || !ns->nodes[p.node].present) {
+        error_setg(errp,
+                   "Invalid node-id=%" PRId64 ", NUMA node must be "
                    "defined with -numa node,nodeid=ID before it's used with "
-                   "-numa cpu,node-id=ID", p.node);
+                   "-numa cpu,node-id=ID",
+                   p.node);
         return false;
     }
     return map_cpus(ns, &p, errp);
@@ -442,10 +446,13 @@ static bool parse_cpu(NumaState *ns, Members *m, bool supported,
 static bool parse_hmat_lb(Members *m, bool supported, Error **errp)
 {
     static const char *const hierarchy[] = {
-        "memory", "first-level", "second-level", "third-level",
+        "memory",
+        "first-level",
+        "second-level",
+        "third-level",
     };
     static const char *const data_type[] = {
-        "access-latency", "read-latency", "write-latency",
+        "access-latency",   "read-latency",   "write-latency",
         "access-bandwidth", "read-bandwidth", "write-bandwidth",
     };
     bool has;
@@ -454,17 +461,15 @@ static bool parse_hmat_lb(Members *m, bool supported, Error **errp)
 
     if (!get_uint(m, "initiator", 16, true, &has, &v, errp) ||
         !get_uint(m, "target", 16, true, &has, &v, errp) ||
-        !get_enum(m, "hierarchy", hierarchy, ARRAY_SIZE(hierarchy), &e,
-                  errp) ||
-        !get_enum(m, "data-type", data_type, ARRAY_SIZE(data_type), &e,
-                  errp) ||
+        !get_enum(m, "hierarchy", hierarchy, ARRAY_SIZE(hierarchy), &e, errp) ||
+        !get_enum(m, "data-type", data_type, ARRAY_SIZE(data_type), &e, errp) ||
         !get_uint(m, "latency", 64, false, &has, &v, errp) ||
         !get_size(m, "bandwidth", false, &has, &v, errp) ||
         !check_unread(m, errp)) {
         return false;
     }
-    error_setg(errp, supported ? HMAT_DISABLED :
-               "NUMA is not supported by this machine-type");
+    error_setg(errp, supported ? HMAT_DISABLED
+                               : "NUMA is not supported by this machine-type");
     return false;
 }
 
@@ -472,7 +477,9 @@ static bool parse_hmat_cache(Members *m, bool supported, Error **errp)
 {
     static const char *const assoc[] = { "none", "direct", "complex" };
     static const char *const policy[] = {
-        "none", "write-back", "write-through",
+        "none",
+        "write-back",
+        "write-through",
     };
     bool has;
     uint64_t v;
@@ -487,8 +494,8 @@ static bool parse_hmat_cache(Members *m, bool supported, Error **errp)
         !check_unread(m, errp)) {
         return false;
     }
-    error_setg(errp, supported ? HMAT_DISABLED :
-               "NUMA is not supported by this machine-type");
+    error_setg(errp, supported ? HMAT_DISABLED
+                               : "NUMA is not supported by this machine-type");
     return false;
 }
 
@@ -545,7 +552,7 @@ NumaState *numa_parse(const MachineOptions *opts, Error **errp)
         ns->cpus[i].socket = i / (threads * cores * dies);
         ns->cpus[i].node = -1;
     }
-    json_array_foreach(opts->numa_args, i, arg) {
+    json_array_foreach (opts->numa_args, i, arg) {
         if (!parse_one(ns, json_string_value(arg), supported, errp)) {
             error_prepend(errp, "-numa %s: ", json_string_value(arg));
             numa_free(ns);
@@ -567,9 +574,11 @@ static bool check_distances(const NumaState *ns, Error **errp)
             uint8_t b = ns->nodes[dst].distance[src];
 
             if (!a && !b && src != dst) {
-                error_setg(errp, "The distance between node %u and %u is "
+                error_setg(errp,
+                           "The distance between node %u and %u is "
                            "missing, at least one distance value between "
-                           "each nodes should be provided.", src, dst);
+                           "each nodes should be provided.",
+                           src, dst);
                 return false;
             }
             if (a && b && a != b) {
@@ -584,8 +593,8 @@ static bool check_distances(const NumaState *ns, Error **errp)
         for (dst = 0; dst < n; dst++) {
             if (src != dst && !ns->nodes[src].distance[dst]) {
                 error_setg(errp, "At least one asymmetrical pair of "
-                           "distances is given, please provide distances "
-                           "for both directions of all node pairs.");
+                                 "distances is given, please provide distances "
+                                 "for both directions of all node pairs.");
                 return false;
             }
         }
@@ -621,20 +630,23 @@ static void finish_cpus(NumaState *ns)
         if (default_mapping) {
             continue;
         }
-        die = ns->has_die ? xasprintf(", die-id: %" PRId64, s->die)
-                          : xstrdup("");
-        next = xasprintf("%s%sCPU %u [socket-id: %" PRId64 "%s, core-id: %"
-                         PRId64 ", thread-id: %" PRId64 "]",
-                         list ? list : "", list ? ", " : "", i, s->socket,
-                         die, s->core, s->thread);
+        die =
+            ns->has_die ? xasprintf(", die-id: %" PRId64, s->die) : xstrdup("");
+        next = xasprintf("%s%sCPU %u [socket-id: %" PRId64
+                         "%s, core-id: %" PRId64 ", thread-id: %" PRId64 "]",
+                         list ? list : "", list ? ", " : "", i, s->socket, die,
+                         s->core, s->thread);
         free(die);
         free(list);
         list = next;
     }
     if (list) {
-        fprintf(stderr, "%s: warning: CPU(s) not present in any NUMA nodes: "
-                "%s\n", OPTIONS_PROGNAME, list);
-        fprintf(stderr, "%s: warning: All CPU(s) up to maxcpus should be "
+        fprintf(stderr,
+                "%s: warning: CPU(s) not present in any NUMA nodes: "
+                "%s\n",
+                OPTIONS_PROGNAME, list);
+        fprintf(stderr,
+                "%s: warning: All CPU(s) up to maxcpus should be "
                 "described in NUMA config, ability to start up with partial "
                 "NUMA mappings is obsoleted and will be removed in future\n",
                 OPTIONS_PROGNAME);
@@ -662,14 +674,16 @@ bool numa_complete(NumaState *ns, uint64_t ram_size, bool machine_memdev,
         total += ns->nodes[i].mem;
     }
     if (total != ram_size) {
-        error_setg(errp, "total memory for NUMA nodes (0x%" PRIx64 ") "
-                   "should equal RAM size (0x%" PRIx64 ")", total, ram_size);
+        error_setg(errp,
+                   "total memory for NUMA nodes (0x%" PRIx64 ") "
+                   "should equal RAM size (0x%" PRIx64 ")",
+                   total, ram_size);
         return false;
     }
     if (ns->have_memdevs) {
         if (machine_memdev) {
             error_setg(errp, "'-machine memory-backend' and '-numa memdev' "
-                       "properties are mutually exclusive");
+                             "properties are mutually exclusive");
             return false;
         }
         for (i = 0; i < ns->num_nodes; i++) {
@@ -684,8 +698,10 @@ bool numa_complete(NumaState *ns, uint64_t ram_size, bool machine_memdev,
                 }
             }
             if (j < i || backend_is_mapped(be)) {
-                error_setg(errp, "memory backend %s can't be used multiple "
-                           "times.", backend_id(be));
+                error_setg(errp,
+                           "memory backend %s can't be used multiple "
+                           "times.",
+                           backend_id(be));
                 return false;
             }
         }

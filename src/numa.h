@@ -22,21 +22,21 @@
 typedef struct NumaNode {
     bool present;
     uint64_t mem;
-    HostMemoryBackend *memdev;          /* NULL: no memdev= */
-    uint8_t distance[NUMA_MAX_NODES];   /* 0: not given */
+    HostMemoryBackend *memdev; /* NULL: no memdev= */
+    uint8_t distance[NUMA_MAX_NODES]; /* 0: not given */
 } NumaNode;
 
 typedef struct NumaCpuSlot {
     int64_t socket, die, core, thread;
-    int64_t node;                       /* -1: not mapped */
+    int64_t node; /* -1: not mapped */
 } NumaCpuSlot;
 
 typedef struct NumaState {
     unsigned num_nodes;
-    unsigned max_nodeid;                /* highest node id + 1 */
+    unsigned max_nodeid; /* highest node id + 1 */
     bool have_memdevs, have_mem, have_distance;
-    bool has_die;                       /* dies > 1: die-id exists */
-    unsigned n_cpus;                    /* maxcpus possible CPU slots */
+    bool has_die; /* dies > 1: die-id exists */
+    unsigned n_cpus; /* maxcpus possible CPU slots */
     NumaCpuSlot *cpus;
     NumaNode nodes[NUMA_MAX_NODES];
 } NumaState;

@@ -38,8 +38,9 @@ struct PropTable {
 };
 
 static const unsigned ht_primes[] = {
-    1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381,
-    32749, 65521, 131071, 262139, 524287, 1048573, 2097143, 4194301,
+    1,     2,      3,      7,      13,      31,      61,      127,
+    251,   509,    1021,   2039,   4093,    8191,    16381,   32749,
+    65521, 131071, 262139, 524287, 1048573, 2097143, 4194301,
 };
 
 static uint32_t ht_str_hash(const char *s)
@@ -119,8 +120,7 @@ static void ht_resize(struct PropTable *t)
         t->vals = xrealloc(t->vals, t->size * sizeof(*t->vals));
         memset(t->hashes + old_size, 0,
                (t->size - old_size) * sizeof(*t->hashes));
-        memset(t->vals + old_size, 0,
-               (t->size - old_size) * sizeof(*t->vals));
+        memset(t->vals + old_size, 0, (t->size - old_size) * sizeof(*t->vals));
         done = xzalloc(((t->size + 31) / 32) * sizeof(uint32_t));
     } else {
         done = xzalloc(((old_size + 31) / 32) * sizeof(uint32_t));
@@ -325,8 +325,7 @@ Type type_register_static(const TypeInfo *info)
 
     assert(info->name);
     if (type_get_by_name(info->name)) {
-        fprintf(stderr, "qmachined: type '%s' registered twice\n",
-                info->name);
+        fprintf(stderr, "qmachined: type '%s' registered twice\n", info->name);
         abort();
     }
     ti = xzalloc(sizeof(*ti));
@@ -531,8 +530,7 @@ bool object_class_is_abstract(ObjectClass *klass)
     return klass->type->abstract;
 }
 
-ObjectClass *object_class_dynamic_cast(ObjectClass *klass,
-                                       const char *typename)
+ObjectClass *object_class_dynamic_cast(ObjectClass *klass, const char *typename)
 {
     Type target, iface;
     struct IfaceList *l;
@@ -555,7 +553,7 @@ ObjectClass *object_class_dynamic_cast(ObjectClass *klass,
     for (l = klass->interfaces; l; l = l->next) {
         if (type_is_ancestor(l->iface->interface_type, target)) {
             if (found) {
-                return NULL;   /* ambiguous */
+                return NULL; /* ambiguous */
             }
             found = &l->iface->parent_class;
         }
@@ -659,8 +657,7 @@ static void prop_free(ObjectProperty *p)
     free(p);
 }
 
-ObjectProperty *object_class_property_find(ObjectClass *klass,
-                                           const char *name)
+ObjectProperty *object_class_property_find(ObjectClass *klass, const char *name)
 {
     for (; klass; klass = object_class_get_parent(klass)) {
         ObjectProperty *p = ht_get(prop_table(&klass->properties), name);
@@ -688,17 +685,15 @@ ObjectProperty *object_property_find_err(Object *obj, const char *name,
     ObjectProperty *p = object_property_find(obj, name);
 
     if (!p) {
-        error_setg(errp, "Property '%s.%s' not found",
-                   object_get_typename(obj), name);
+        error_setg(errp, "Property '%s.%s' not found", object_get_typename(obj),
+                   name);
     }
     return p;
 }
 
 static ObjectProperty *prop_new(const char *name, const char *type,
-                                ObjectPropertyGet *get,
-                                ObjectPropertySet *set,
-                                ObjectPropertyRelease *release,
-                                void *opaque)
+                                ObjectPropertyGet *get, ObjectPropertySet *set,
+                                ObjectPropertyRelease *release, void *opaque)
 {
     ObjectProperty *p = xzalloc(sizeof(*p));
 
@@ -737,15 +732,16 @@ ObjectProperty *object_property_try_add(Object *obj, const char *name,
         if (!p) {
             error_setg_kind(errp, ERROR_KIND_CONFLICT,
                             "attempt to add duplicate property '%s' to "
-                            "object (type '%s')", name,
-                            object_get_typename(obj));
+                            "object (type '%s')",
+                            name, object_get_typename(obj));
         }
         return p;
     }
     if (object_property_find(obj, name)) {
         error_setg_kind(errp, ERROR_KIND_CONFLICT,
                         "attempt to add duplicate property '%s' to object "
-                        "(type '%s')", name, object_get_typename(obj));
+                        "(type '%s')",
+                        name, object_get_typename(obj));
         return NULL;
     }
     p = prop_new(name, type, get, set, release, opaque);
@@ -754,8 +750,7 @@ ObjectProperty *object_property_try_add(Object *obj, const char *name,
 }
 
 ObjectProperty *object_property_add(Object *obj, const char *name,
-                                    const char *type,
-                                    ObjectPropertyGet *get,
+                                    const char *type, ObjectPropertyGet *get,
                                     ObjectPropertySet *set,
                                     ObjectPropertyRelease *release,
                                     void *opaque)
@@ -771,8 +766,7 @@ ObjectProperty *object_property_add(Object *obj, const char *name,
     return p;
 }
 
-ObjectProperty *object_class_property_add(ObjectClass *klass,
-                                          const char *name,
+ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
                                           const char *type,
                                           ObjectPropertyGet *get,
                                           ObjectPropertySet *set,
@@ -801,8 +795,7 @@ void object_property_set_description(Object *obj, const char *name,
     p->description = description ? xstrdup(description) : NULL;
 }
 
-void object_class_property_set_description(ObjectClass *klass,
-                                           const char *name,
+void object_class_property_set_description(ObjectClass *klass, const char *name,
                                            const char *description)
 {
     ObjectProperty *p = ht_get(prop_table(&klass->properties), name);
@@ -914,8 +907,7 @@ bool object_property_set(Object *obj, const char *name, json_t *value,
     return p->set(obj, p, value, errp);
 }
 
-static bool set_stolen(Object *obj, const char *name, json_t *v,
-                       Error **errp)
+static bool set_stolen(Object *obj, const char *name, json_t *v, Error **errp)
 {
     bool ok = object_property_set(obj, name, v, errp);
 
@@ -923,8 +915,8 @@ static bool set_stolen(Object *obj, const char *name, json_t *v,
     return ok;
 }
 
-bool object_property_set_str(Object *obj, const char *name,
-                             const char *value, Error **errp)
+bool object_property_set_str(Object *obj, const char *name, const char *value,
+                             Error **errp)
 {
     return set_stolen(obj, name, json_text(value), errp);
 }
@@ -968,8 +960,8 @@ char *object_property_get_str(Object *obj, const char *name, Error **errp)
     if (json_is_string(v)) {
         s = xstrdup(json_string_value(v));
     } else {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   name, "string");
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s", name,
+                   "string");
     }
     json_decref(v);
     return s;
@@ -986,8 +978,8 @@ bool object_property_get_bool(Object *obj, const char *name, Error **errp)
     if (json_is_boolean(v)) {
         b = json_is_true(v);
     } else {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   name, "boolean");
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s", name,
+                   "boolean");
     }
     json_decref(v);
     return b;
@@ -1004,21 +996,19 @@ int64_t object_property_get_int(Object *obj, const char *name, Error **errp)
     if (json_is_integer(v)) {
         i = json_integer_value(v);
     } else {
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   name, "integer");
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s", name,
+                   "integer");
     }
     json_decref(v);
     return i;
 }
 
-uint64_t object_property_get_uint(Object *obj, const char *name,
-                                  Error **errp)
+uint64_t object_property_get_uint(Object *obj, const char *name, Error **errp)
 {
     return (uint64_t)object_property_get_int(obj, name, errp);
 }
 
-Object *object_property_get_link(Object *obj, const char *name,
-                                 Error **errp)
+Object *object_property_get_link(Object *obj, const char *name, Error **errp)
 {
     char *path = object_property_get_str(obj, name, errp);
     Object *target = NULL;
@@ -1105,16 +1095,18 @@ static ObjectProperty *add_str(Object *obj, ObjectClass *klass,
                                set ? str_set : NULL, free_opaque, a);
 }
 
-ObjectProperty *object_property_add_str(
-    Object *obj, const char *name, char *(*get)(Object *, Error **),
-    bool (*set)(Object *, const char *, Error **))
+ObjectProperty *object_property_add_str(Object *obj, const char *name,
+                                        char *(*get)(Object *, Error **),
+                                        bool (*set)(Object *, const char *,
+                                                    Error **))
 {
     return add_str(obj, NULL, name, get, set);
 }
 
-ObjectProperty *object_class_property_add_str(
-    ObjectClass *klass, const char *name, char *(*get)(Object *, Error **),
-    bool (*set)(Object *, const char *, Error **))
+ObjectProperty *
+object_class_property_add_str(ObjectClass *klass, const char *name,
+                              char *(*get)(Object *, Error **),
+                              bool (*set)(Object *, const char *, Error **))
 {
     return add_str(NULL, klass, name, get, set);
 }
@@ -1163,16 +1155,17 @@ static ObjectProperty *add_bool(Object *obj, ObjectClass *klass,
                                set ? bool_set : NULL, free_opaque, a);
 }
 
-ObjectProperty *object_property_add_bool(
-    Object *obj, const char *name, bool (*get)(Object *, Error **),
-    bool (*set)(Object *, bool, Error **))
+ObjectProperty *object_property_add_bool(Object *obj, const char *name,
+                                         bool (*get)(Object *, Error **),
+                                         bool (*set)(Object *, bool, Error **))
 {
     return add_bool(obj, NULL, name, get, set);
 }
 
-ObjectProperty *object_class_property_add_bool(
-    ObjectClass *klass, const char *name, bool (*get)(Object *, Error **),
-    bool (*set)(Object *, bool, Error **))
+ObjectProperty *
+object_class_property_add_bool(ObjectClass *klass, const char *name,
+                               bool (*get)(Object *, Error **),
+                               bool (*set)(Object *, bool, Error **))
 {
     return add_bool(NULL, klass, name, get, set);
 }
@@ -1194,7 +1187,7 @@ static json_t *u32_get(Object *obj, ObjectProperty *prop, Error **errp)
 
 static json_t *u64_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
-    return json_integer((json_int_t)*(const uint64_t *)prop->opaque);
+    return json_integer((json_int_t) * (const uint64_t *)prop->opaque);
 }
 
 ObjectProperty *object_property_add_uint8_ptr(Object *obj, const char *name,
@@ -1204,32 +1197,28 @@ ObjectProperty *object_property_add_uint8_ptr(Object *obj, const char *name,
                                (void *)v);
 }
 
-ObjectProperty *object_property_add_uint16_ptr(Object *obj,
-                                               const char *name,
+ObjectProperty *object_property_add_uint16_ptr(Object *obj, const char *name,
                                                const uint16_t *v)
 {
     return object_property_add(obj, name, "uint16", u16_get, NULL, NULL,
                                (void *)v);
 }
 
-ObjectProperty *object_property_add_uint32_ptr(Object *obj,
-                                               const char *name,
+ObjectProperty *object_property_add_uint32_ptr(Object *obj, const char *name,
                                                const uint32_t *v)
 {
     return object_property_add(obj, name, "uint32", u32_get, NULL, NULL,
                                (void *)v);
 }
 
-ObjectProperty *object_property_add_uint64_ptr(Object *obj,
-                                               const char *name,
+ObjectProperty *object_property_add_uint64_ptr(Object *obj, const char *name,
                                                const uint64_t *v)
 {
     return object_property_add(obj, name, "uint64", u64_get, NULL, NULL,
                                (void *)v);
 }
 
-static json_t *const_str_get(Object *obj, ObjectProperty *prop,
-                             Error **errp)
+static json_t *const_str_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     return json_text(prop->opaque);
 }
@@ -1444,8 +1433,8 @@ ObjectProperty *object_property_try_add_child(Object *obj, const char *name,
 
     assert(!child->parent);
     type = xasprintf("child<%s>", object_get_typename(child));
-    p = object_property_try_add(obj, name, type, child_get, NULL,
-                                child_release, child, errp);
+    p = object_property_try_add(obj, name, type, child_get, NULL, child_release,
+                                child, errp);
     free(type);
     if (!p) {
         return NULL;
@@ -1460,8 +1449,7 @@ ObjectProperty *object_property_add_child(Object *obj, const char *name,
                                           Object *child)
 {
     Error *err = NULL;
-    ObjectProperty *p = object_property_try_add_child(obj, name, child,
-                                                      &err);
+    ObjectProperty *p = object_property_try_add_child(obj, name, child, &err);
 
     if (!p) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
@@ -1471,8 +1459,8 @@ ObjectProperty *object_property_add_child(Object *obj, const char *name,
 }
 
 typedef struct LinkData {
-    Object **targetp;       /* instance links */
-    ptrdiff_t offset;       /* class links */
+    Object **targetp; /* instance links */
+    ptrdiff_t offset; /* class links */
     ObjectLinkCheck *check;
     unsigned flags;
     char *target_type;
@@ -1523,8 +1511,10 @@ static bool link_set(Object *obj, ObjectProperty *prop, json_t *value,
         if (!target) {
             ambiguous = false;
             if (object_resolve_path(path, &ambiguous) || ambiguous) {
-                error_setg(errp, "Invalid parameter type for '%s', "
-                           "expected: %s", prop->name, l->target_type);
+                error_setg(errp,
+                           "Invalid parameter type for '%s', "
+                           "expected: %s",
+                           prop->name, l->target_type);
             } else {
                 error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
                           "Device '%s' not found", path);
@@ -1543,8 +1533,7 @@ static bool link_set(Object *obj, ObjectProperty *prop, json_t *value,
     return true;
 }
 
-static Object *link_resolve(Object *obj, ObjectProperty *prop,
-                            const char *part)
+static Object *link_resolve(Object *obj, ObjectProperty *prop, const char *part)
 {
     return *link_ptr(obj, prop->opaque);
 }
@@ -1578,8 +1567,7 @@ static ObjectProperty *add_link(Object *obj, ObjectClass *klass,
     l->target_type = xstrdup(type);
     if (klass) {
         p = object_class_property_add(klass, name, full, link_get,
-                                      check ? link_set : NULL, link_release,
-                                      l);
+                                      check ? link_set : NULL, link_release, l);
     } else {
         p = object_property_add(obj, name, full, link_get,
                                 check ? link_set : NULL, link_release, l);
@@ -1590,20 +1578,16 @@ static ObjectProperty *add_link(Object *obj, ObjectClass *klass,
 }
 
 ObjectProperty *object_property_add_link(Object *obj, const char *name,
-                                         const char *type,
-                                         Object **targetp,
-                                         ObjectLinkCheck *check,
-                                         unsigned flags)
+                                         const char *type, Object **targetp,
+                                         ObjectLinkCheck *check, unsigned flags)
 {
     return add_link(obj, NULL, name, type, targetp, 0, check, flags);
 }
 
-ObjectProperty *object_class_property_add_link(ObjectClass *klass,
-                                               const char *name,
-                                               const char *type,
-                                               ptrdiff_t offset,
-                                               ObjectLinkCheck *check,
-                                               unsigned flags)
+ObjectProperty *
+object_class_property_add_link(ObjectClass *klass, const char *name,
+                               const char *type, ptrdiff_t offset,
+                               ObjectLinkCheck *check, unsigned flags)
 {
     return add_link(NULL, klass, name, type, NULL, offset, check, flags);
 }
@@ -1774,8 +1758,7 @@ Object *container_get(Object *root, const char *path)
     return obj;
 }
 
-static Object *resolve_abs(Object *parent, char **parts,
-                           const char *typename)
+static Object *resolve_abs(Object *parent, char **parts, const char *typename)
 {
     Object *child;
 

@@ -34,8 +34,8 @@ typedef struct InterfaceClass InterfaceClass;
 typedef json_t *ObjectPropertyGet(Object *obj, ObjectProperty *prop,
                                   Error **errp);
 /* value is borrowed. */
-typedef bool ObjectPropertySet(Object *obj, ObjectProperty *prop,
-                               json_t *value, Error **errp);
+typedef bool ObjectPropertySet(Object *obj, ObjectProperty *prop, json_t *value,
+                               Error **errp);
 /* child<> and link<> properties: the object a path component names. */
 typedef Object *ObjectPropertyResolve(Object *obj, ObjectProperty *prop,
                                       const char *part);
@@ -46,15 +46,15 @@ typedef void ObjectPropertyInit(Object *obj, ObjectProperty *prop);
 
 struct ObjectProperty {
     char *name;
-    char *type;               /* "str", "bool", "uint32", "child<T>", ... */
-    char *description;        /* may be NULL */
-    ObjectPropertyGet *get;   /* NULL: not readable */
-    ObjectPropertySet *set;   /* NULL: not writable */
+    char *type; /* "str", "bool", "uint32", "child<T>", ... */
+    char *description; /* may be NULL */
+    ObjectPropertyGet *get; /* NULL: not readable */
+    ObjectPropertySet *set; /* NULL: not writable */
     ObjectPropertyResolve *resolve;
     ObjectPropertyRelease *release;
     ObjectPropertyInit *init;
     void *opaque;
-    json_t *defval;           /* default value shown by *-list-properties */
+    json_t *defval; /* default value shown by *-list-properties */
     /*
      * The setter takes the text of a -device/device_add option as a JSON
      * string and parses it itself (QEMU's properties that try a string
@@ -72,8 +72,8 @@ struct ObjectClass {
     /* private */
     struct PropTable *properties;
     struct IfaceList *interfaces;
-    ObjectUnparent *unparent;     /* runs before the object leaves its
-                                     parent (devices: unrealize) */
+    ObjectUnparent *unparent; /* runs before the object leaves its
+                                 parent (devices: unrealize) */
 };
 
 struct Object {
@@ -100,13 +100,13 @@ typedef struct InterfaceInfo {
 
 typedef struct TypeInfo {
     const char *name;
-    const char *parent;              /* NULL only for "object"/"interface" */
-    size_t instance_size;            /* 0: the parent's */
+    const char *parent; /* NULL only for "object"/"interface" */
+    size_t instance_size; /* 0: the parent's */
     void (*instance_init)(Object *obj);
     void (*instance_post_init)(Object *obj);
     void (*instance_finalize)(Object *obj);
     bool abstract;
-    size_t class_size;               /* 0: the parent's */
+    size_t class_size; /* 0: the parent's */
     /* Runs after the parent's class struct was copied into klass. */
     void (*class_init)(ObjectClass *klass, void *data);
     void (*class_base_init)(ObjectClass *klass, void *data);
@@ -137,13 +137,12 @@ const char *type_name(Type t);
  * For an interface name the object cast returns the object itself, the
  * class cast returns the interface's class struct.
  */
-#define OBJECT_CHECK(T, obj, name)                                           \
-    ((T *)object_dynamic_cast_assert(OBJECT(obj), (name), __FILE__,          \
-                                     __LINE__))
-#define OBJECT_CLASS_CHECK(T, klass, name)                                   \
-    ((T *)object_class_dynamic_cast_assert(OBJECT_CLASS(klass), (name),      \
+#define OBJECT_CHECK(T, obj, name) \
+    ((T *)object_dynamic_cast_assert(OBJECT(obj), (name), __FILE__, __LINE__))
+#define OBJECT_CLASS_CHECK(T, klass, name)                              \
+    ((T *)object_class_dynamic_cast_assert(OBJECT_CLASS(klass), (name), \
                                            __FILE__, __LINE__))
-#define OBJECT_GET_CLASS(T, obj, name)                                       \
+#define OBJECT_GET_CLASS(T, obj, name) \
     OBJECT_CLASS_CHECK(T, object_get_class(OBJECT(obj)), name)
 
 /*
@@ -151,20 +150,20 @@ const char *type_name(Type t);
  * for an instance type and class type registered as TYPENAME, e.g.
  * OBJECT_DECLARE_CASTS(DeviceState, DeviceClass, DEVICE, TYPE_DEVICE).
  */
-#define OBJECT_DECLARE_CASTS(Inst, Klass, NAME, TYPENAME)                    \
-    static inline __attribute__((unused)) Inst *NAME(const void *obj)        \
-    {                                                                        \
-        return OBJECT_CHECK(Inst, obj, TYPENAME);                            \
-    }                                                                        \
-    static inline __attribute__((unused)) Klass *NAME##_CLASS(               \
-        const void *klass)                                                   \
-    {                                                                        \
-        return OBJECT_CLASS_CHECK(Klass, klass, TYPENAME);                   \
-    }                                                                        \
-    static inline __attribute__((unused)) Klass *NAME##_GET_CLASS(           \
-        const void *obj)                                                     \
-    {                                                                        \
-        return OBJECT_GET_CLASS(Klass, obj, TYPENAME);                       \
+#define OBJECT_DECLARE_CASTS(Inst, Klass, NAME, TYPENAME)             \
+    static inline __attribute__((unused)) Inst *NAME(const void *obj) \
+    {                                                                 \
+        return OBJECT_CHECK(Inst, obj, TYPENAME);                     \
+    }                                                                 \
+    static inline __attribute__((unused))                             \
+    Klass *NAME##_CLASS(const void *klass)                            \
+    {                                                                 \
+        return OBJECT_CLASS_CHECK(Klass, klass, TYPENAME);            \
+    }                                                                 \
+    static inline __attribute__((unused))                             \
+    Klass *NAME##_GET_CLASS(const void *obj)                          \
+    {                                                                 \
+        return OBJECT_GET_CLASS(Klass, obj, TYPENAME);                \
     }
 
 Object *object_dynamic_cast(Object *obj, const char *typename);
@@ -219,13 +218,11 @@ ObjectProperty *object_property_try_add(Object *obj, const char *name,
                                         void *opaque, Error **errp);
 /* Same, aborting on a duplicate (a programming error). */
 ObjectProperty *object_property_add(Object *obj, const char *name,
-                                    const char *type,
-                                    ObjectPropertyGet *get,
+                                    const char *type, ObjectPropertyGet *get,
                                     ObjectPropertySet *set,
                                     ObjectPropertyRelease *release,
                                     void *opaque);
-ObjectProperty *object_class_property_add(ObjectClass *klass,
-                                          const char *name,
+ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
                                           const char *type,
                                           ObjectPropertyGet *get,
                                           ObjectPropertySet *set,
@@ -233,8 +230,7 @@ ObjectProperty *object_class_property_add(ObjectClass *klass,
                                           void *opaque);
 void object_property_set_description(Object *obj, const char *name,
                                      const char *description);
-void object_class_property_set_description(ObjectClass *klass,
-                                           const char *name,
+void object_class_property_set_description(ObjectClass *klass, const char *name,
                                            const char *description);
 /* Sets prop->defval (stolen) and makes new instances start with it. */
 void object_property_set_default(ObjectProperty *prop, json_t *value);
@@ -263,8 +259,8 @@ ObjectProperty *object_property_iter_next(ObjectPropertyIterator *it);
 json_t *object_property_get(Object *obj, const char *name, Error **errp);
 bool object_property_set(Object *obj, const char *name, json_t *value,
                          Error **errp);
-bool object_property_set_str(Object *obj, const char *name,
-                             const char *value, Error **errp);
+bool object_property_set_str(Object *obj, const char *name, const char *value,
+                             Error **errp);
 bool object_property_set_bool(Object *obj, const char *name, bool value,
                               Error **errp);
 bool object_property_set_int(Object *obj, const char *name, int64_t value,
@@ -277,10 +273,8 @@ bool object_property_set_link(Object *obj, const char *name, Object *value,
 char *object_property_get_str(Object *obj, const char *name, Error **errp);
 bool object_property_get_bool(Object *obj, const char *name, Error **errp);
 int64_t object_property_get_int(Object *obj, const char *name, Error **errp);
-uint64_t object_property_get_uint(Object *obj, const char *name,
-                                  Error **errp);
-Object *object_property_get_link(Object *obj, const char *name,
-                                 Error **errp);
+uint64_t object_property_get_uint(Object *obj, const char *name, Error **errp);
+Object *object_property_get_link(Object *obj, const char *name, Error **errp);
 const char *object_property_get_type(Object *obj, const char *name,
                                      Error **errp);
 
@@ -290,30 +284,30 @@ const char *object_property_get_type(Object *obj, const char *name,
  * write-only.  Integer setters reject out-of-range values with QEMU's
  * "Parameter 'NAME' expects uint8"-style errors.
  */
-ObjectProperty *object_property_add_str(
-    Object *obj, const char *name, char *(*get)(Object *, Error **),
-    bool (*set)(Object *, const char *, Error **));
-ObjectProperty *object_class_property_add_str(
-    ObjectClass *klass, const char *name, char *(*get)(Object *, Error **),
-    bool (*set)(Object *, const char *, Error **));
-ObjectProperty *object_property_add_bool(
-    Object *obj, const char *name, bool (*get)(Object *, Error **),
-    bool (*set)(Object *, bool, Error **));
-ObjectProperty *object_class_property_add_bool(
-    ObjectClass *klass, const char *name, bool (*get)(Object *, Error **),
-    bool (*set)(Object *, bool, Error **));
+ObjectProperty *object_property_add_str(Object *obj, const char *name,
+                                        char *(*get)(Object *, Error **),
+                                        bool (*set)(Object *, const char *,
+                                                    Error **));
+ObjectProperty *
+object_class_property_add_str(ObjectClass *klass, const char *name,
+                              char *(*get)(Object *, Error **),
+                              bool (*set)(Object *, const char *, Error **));
+ObjectProperty *object_property_add_bool(Object *obj, const char *name,
+                                         bool (*get)(Object *, Error **),
+                                         bool (*set)(Object *, bool, Error **));
+ObjectProperty *
+object_class_property_add_bool(ObjectClass *klass, const char *name,
+                               bool (*get)(Object *, Error **),
+                               bool (*set)(Object *, bool, Error **));
 
 /* Read-only views of an integer field (type "uint8" ... "uint64"). */
 ObjectProperty *object_property_add_uint8_ptr(Object *obj, const char *name,
                                               const uint8_t *v);
-ObjectProperty *object_property_add_uint16_ptr(Object *obj,
-                                               const char *name,
+ObjectProperty *object_property_add_uint16_ptr(Object *obj, const char *name,
                                                const uint16_t *v);
-ObjectProperty *object_property_add_uint32_ptr(Object *obj,
-                                               const char *name,
+ObjectProperty *object_property_add_uint32_ptr(Object *obj, const char *name,
                                                const uint32_t *v);
-ObjectProperty *object_property_add_uint64_ptr(Object *obj,
-                                               const char *name,
+ObjectProperty *object_property_add_uint64_ptr(Object *obj, const char *name,
                                                const uint64_t *v);
 /* Read-only constant (e.g. "type"-like fixed values). */
 ObjectProperty *object_property_add_const_str(Object *obj, const char *name,
@@ -332,20 +326,17 @@ ObjectProperty *object_property_add_child(Object *obj, const char *name,
                                           Object *child);
 
 /* link<TYPE> property pointing at *targetp; flags below. */
-typedef bool ObjectLinkCheck(const Object *obj, const char *name,
-                             Object *val, Error **errp);
-#define OBJ_PROP_LINK_STRONG 0x1u   /* the link holds a reference */
+typedef bool ObjectLinkCheck(const Object *obj, const char *name, Object *val,
+                             Error **errp);
+#define OBJ_PROP_LINK_STRONG 0x1u /* the link holds a reference */
 ObjectProperty *object_property_add_link(Object *obj, const char *name,
-                                         const char *type,
-                                         Object **targetp,
+                                         const char *type, Object **targetp,
                                          ObjectLinkCheck *check,
                                          unsigned flags);
-ObjectProperty *object_class_property_add_link(ObjectClass *klass,
-                                               const char *name,
-                                               const char *type,
-                                               ptrdiff_t offset,
-                                               ObjectLinkCheck *check,
-                                               unsigned flags);
+ObjectProperty *
+object_class_property_add_link(ObjectClass *klass, const char *name,
+                               const char *type, ptrdiff_t offset,
+                               ObjectLinkCheck *check, unsigned flags);
 /* A check that allows any value. */
 bool object_property_allow_set_link(const Object *obj, const char *name,
                                     Object *val, Error **errp);
@@ -360,8 +351,8 @@ void object_unparent(Object *obj);
 
 /* The root "container" and its well-known children. */
 Object *object_get_root(void);
-Object *object_get_objects_root(void);   /* /objects */
-Object *object_get_internal_root(void);  /* not in the tree */
+Object *object_get_objects_root(void); /* /objects */
+Object *object_get_internal_root(void); /* not in the tree */
 
 /* Finds or creates containers along path (relative to root). */
 Object *container_get(Object *root, const char *path);

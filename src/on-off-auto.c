@@ -6,7 +6,7 @@
 #include "keyval.h"
 #include "util.h"
 
-static const char *const on_off_auto_names[] = {"auto", "on", "off"};
+static const char *const on_off_auto_names[] = { "auto", "on", "off" };
 
 const char *on_off_auto_str(int value)
 {

@@ -31,26 +31,55 @@
 #endif
 
 #define PC_MACHINE OPTIONS_MACHINE_PC
-#define ID_HINT \
+#define ID_HINT                                               \
     "Identifiers consist of letters, digits, '-', '.', '_', " \
     "starting with a letter.\n"
 
 typedef enum OptId {
-    OPT_MACHINE, OPT_M, OPT_SMP, OPT_OBJECT, OPT_NUMA, OPT_DEVICE,
-    OPT_QMP, OPT_QMP_PRETTY, OPT_CHARDEV, OPT_MON, OPT_QTEST,
-    OPT_IGNORED_ARG, OPT_S, OPT_NAME, OPT_UUID, OPT_PIDFILE,
-    OPT_DAEMONIZE, OPT_NODEFAULTS, OPT_DISPLAY, OPT_NOGRAPHIC,
-    OPT_NO_USER_CONFIG, OPT_ACCEL, OPT_ENABLE_KVM, OPT_CPU, OPT_RTC,
-    OPT_NO_SHUTDOWN, OPT_NO_REBOOT, OPT_BOOT, OPT_OVERCOMMIT,
-    OPT_AUDIODEV, OPT_SANDBOX, OPT_MSG, OPT_HELP, OPT_VERSION,
-    OPT_REST, OPT_REST_TOKEN_FILE, OPT_GUEST,
+    OPT_MACHINE,
+    OPT_M,
+    OPT_SMP,
+    OPT_OBJECT,
+    OPT_NUMA,
+    OPT_DEVICE,
+    OPT_QMP,
+    OPT_QMP_PRETTY,
+    OPT_CHARDEV,
+    OPT_MON,
+    OPT_QTEST,
+    OPT_IGNORED_ARG,
+    OPT_S,
+    OPT_NAME,
+    OPT_UUID,
+    OPT_PIDFILE,
+    OPT_DAEMONIZE,
+    OPT_NODEFAULTS,
+    OPT_DISPLAY,
+    OPT_NOGRAPHIC,
+    OPT_NO_USER_CONFIG,
+    OPT_ACCEL,
+    OPT_ENABLE_KVM,
+    OPT_CPU,
+    OPT_RTC,
+    OPT_NO_SHUTDOWN,
+    OPT_NO_REBOOT,
+    OPT_BOOT,
+    OPT_OVERCOMMIT,
+    OPT_AUDIODEV,
+    OPT_SANDBOX,
+    OPT_MSG,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_REST,
+    OPT_REST_TOKEN_FILE,
+    OPT_GUEST,
 } OptId;
 
 typedef struct OptDef {
     const char *name;
     OptId id;
     bool has_arg;
-    bool ours;          /* qmachined option: two dashes only */
+    bool ours; /* qmachined option: two dashes only */
 } OptDef;
 
 static const OptDef opt_defs[] = {
@@ -142,38 +171,83 @@ static const KeyvalOptDesc mon_params[] = {
     { NULL, KEYVAL_OPT_STRING },
 };
 static const char *const cpu_models[] = {
-    "486", "Broadwell", "Broadwell-IBRS", "Broadwell-noTSX",
-    "Broadwell-noTSX-IBRS", "Cascadelake-Server", "Cascadelake-Server-noTSX",
-    "Conroe", "Cooperlake", "Denverton", "Dhyana", "EPYC", "EPYC-IBPB",
-    "EPYC-Milan", "EPYC-Rome", "Haswell", "Haswell-IBRS", "Haswell-noTSX",
-    "Haswell-noTSX-IBRS", "Icelake-Server", "Icelake-Server-noTSX",
-    "IvyBridge", "IvyBridge-IBRS", "KnightsMill", "Nehalem", "Nehalem-IBRS",
-    "Opteron_G1", "Opteron_G2", "Opteron_G3", "Opteron_G4", "Opteron_G5",
-    "Penryn", "SandyBridge", "SandyBridge-IBRS", "Skylake-Client",
-    "Skylake-Client-IBRS", "Skylake-Client-noTSX-IBRS", "Skylake-Server",
-    "Skylake-Server-IBRS", "Skylake-Server-noTSX-IBRS", "Snowridge",
-    "Westmere", "Westmere-IBRS", "athlon", "core2duo", "coreduo", "kvm32",
-    "kvm64", "n270", "pentium", "pentium2", "pentium3", "phenom", "qemu32",
-    "qemu64", "base", "host", "max",
+    "486",
+    "Broadwell",
+    "Broadwell-IBRS",
+    "Broadwell-noTSX",
+    "Broadwell-noTSX-IBRS",
+    "Cascadelake-Server",
+    "Cascadelake-Server-noTSX",
+    "Conroe",
+    "Cooperlake",
+    "Denverton",
+    "Dhyana",
+    "EPYC",
+    "EPYC-IBPB",
+    "EPYC-Milan",
+    "EPYC-Rome",
+    "Haswell",
+    "Haswell-IBRS",
+    "Haswell-noTSX",
+    "Haswell-noTSX-IBRS",
+    "Icelake-Server",
+    "Icelake-Server-noTSX",
+    "IvyBridge",
+    "IvyBridge-IBRS",
+    "KnightsMill",
+    "Nehalem",
+    "Nehalem-IBRS",
+    "Opteron_G1",
+    "Opteron_G2",
+    "Opteron_G3",
+    "Opteron_G4",
+    "Opteron_G5",
+    "Penryn",
+    "SandyBridge",
+    "SandyBridge-IBRS",
+    "Skylake-Client",
+    "Skylake-Client-IBRS",
+    "Skylake-Client-noTSX-IBRS",
+    "Skylake-Server",
+    "Skylake-Server-IBRS",
+    "Skylake-Server-noTSX-IBRS",
+    "Snowridge",
+    "Westmere",
+    "Westmere-IBRS",
+    "athlon",
+    "core2duo",
+    "coreduo",
+    "kvm32",
+    "kvm64",
+    "n270",
+    "pentium",
+    "pentium2",
+    "pentium3",
+    "phenom",
+    "qemu32",
+    "qemu64",
+    "base",
+    "host",
+    "max",
 };
 
 /* State of one parse. */
 typedef struct Parser {
     MachineOptions *opts;
-    json_t *machine;        /* merged -machine keyval */
-    json_t *mem;            /* merged -m */
-    json_t *smp;            /* merged -smp keyval */
-    json_t *boot;           /* merged -boot keyval */
-    json_t *rtc;            /* last -rtc */
-    json_t *accels;         /* [{"loc": ARG, "opts": {...}}] */
-    json_t *chardevs;       /* [{"loc": ARG, "opts": {...}}] */
-    json_t *mons;           /* [{"loc": ARG, "opts": {...}} or {"qmp": ARG}] */
-    json_t *device_ids;     /* ids of keyval -device, for duplicates */
-    json_t *numa_ids;       /* ids of -numa, for duplicates */
-    bool have_mem, have_smp, have_boot;     /* -m, -smp, -boot given */
+    json_t *machine; /* merged -machine keyval */
+    json_t *mem; /* merged -m */
+    json_t *smp; /* merged -smp keyval */
+    json_t *boot; /* merged -boot keyval */
+    json_t *rtc; /* last -rtc */
+    json_t *accels; /* [{"loc": ARG, "opts": {...}}] */
+    json_t *chardevs; /* [{"loc": ARG, "opts": {...}}] */
+    json_t *mons; /* [{"loc": ARG, "opts": {...}} or {"qmp": ARG}] */
+    json_t *device_ids; /* ids of keyval -device, for duplicates */
+    json_t *numa_ids; /* ids of -numa, for duplicates */
+    bool have_mem, have_smp, have_boot; /* -m, -smp, -boot given */
     const char *qtest;
     const char *cpu;
-    const char *opt;        /* the option being parsed, as written */
+    const char *opt; /* the option being parsed, as written */
     const char *arg;
     bool machine_defining;
     unsigned compat_monitors;
@@ -222,7 +296,7 @@ static void print_warnings(Parser *p, json_t *warnings)
     size_t i;
     json_t *w;
 
-    json_array_foreach(warnings, i, w) {
+    json_array_foreach (warnings, i, w) {
         char *text = xasprintf("warning: %s", json_string_value(w));
 
         options_report(p->opt, p->arg, text);
@@ -265,7 +339,7 @@ static json_t *parse_qemuopts(Parser *p, const char *implied,
         return fail_here(p, err), NULL;
     }
     dict = json_object();
-    json_array_foreach(items, i, item) {
+    json_array_foreach (items, i, item) {
         const char *key = json_string_value(json_array_get(item, 0));
         const char *val = json_string_value(json_array_get(item, 1));
         const KeyvalOptDesc *def = defs ? keyval_opt_find(defs, key) : NULL;
@@ -293,8 +367,10 @@ static json_t *parse_qemuopts(Parser *p, const char *implied,
 
             ok = keyval_opt_size(key, val, &n, &err);
             if (ok && keyval_strtosz(val, &n, &hex) == 0 && hex) {
-                fail_at(p, "warning: Using a multiplier suffix on hex "
-                        "numbers is deprecated: %s", val);
+                fail_at(p,
+                        "warning: Using a multiplier suffix on hex "
+                        "numbers is deprecated: %s",
+                        val);
             }
         }
         if (!ok) {
@@ -375,8 +451,7 @@ static bool check_string_member(Parser *p, json_t *dict, const char *key)
  * or QemuOpts text with an implied first key.  Returns the dict, or NULL
  * after reporting.  *is_json tells which form it was.
  */
-static json_t *parse_json_or_opts(Parser *p, const char *implied,
-                                  bool *is_json)
+static json_t *parse_json_or_opts(Parser *p, const char *implied, bool *is_json)
 {
     json_t *dict;
 
@@ -429,8 +504,7 @@ static bool handle_device(Parser *p)
             json_decref(dict);
             return ok;
         }
-        json_object_set_new(p->device_ids, json_string_value(id),
-                            json_true());
+        json_object_set_new(p->device_ids, json_string_value(id), json_true());
     }
     json_array_append_new(o->devices, dict);
     json_array_append_new(o->device_args, json_text(p->arg));
@@ -467,7 +541,9 @@ static bool handle_numa(Parser *p)
 static bool handle_display(Parser *p)
 {
     static const char *const bools[] = {
-        "full-screen", "window-close", "show-cursor",
+        "full-screen",
+        "window-close",
+        "show-cursor",
     };
     static const char *const gl_modes[] = { "off", "on", "core", "es" };
     json_t *dict = parse_keyval_here(p, "type");
@@ -478,15 +554,17 @@ static bool handle_display(Parser *p)
     if (!dict) {
         return false;
     }
-    json_object_foreach(dict, key, val) {
+    json_object_foreach (dict, key, val) {
         const char *s = json_string_value(val);
         Error *err = NULL;
         bool b;
 
         if (!strcmp(key, "type")) {
             if (strcmp(s, "none") != 0) {
-                ok = fail_at(p, "Parameter 'type' does not accept value "
-                             "'%s'", s);
+                ok = fail_at(p,
+                             "Parameter 'type' does not accept value "
+                             "'%s'",
+                             s);
                 break;
             }
         } else if (str_in(key, bools, ARRAY_SIZE(bools))) {
@@ -496,8 +574,7 @@ static bool handle_display(Parser *p)
             }
         } else if (!strcmp(key, "gl")) {
             if (!str_in(s, gl_modes, ARRAY_SIZE(gl_modes))) {
-                ok = fail_at(p, "Parameter 'gl' does not accept value '%s'",
-                             s);
+                ok = fail_at(p, "Parameter 'gl' does not accept value '%s'", s);
                 break;
             }
         } else {
@@ -551,14 +628,14 @@ static bool handle_uuid(Parser *p)
         for (i = 0; i < (size_t)group[g]; i++, pos++) {
             if (!isxdigit((unsigned char)s[pos])) {
                 return fail_at(p, "failed to parse UUID string: wrong "
-                               "format");
+                                  "format");
             }
             buf[pos] = tolower((unsigned char)s[pos]);
         }
         if (g + 1 < ARRAY_SIZE(group)) {
             if (s[pos] != '-') {
                 return fail_at(p, "failed to parse UUID string: wrong "
-                               "format");
+                                  "format");
             }
             buf[pos++] = '-';
         }
@@ -627,7 +704,8 @@ static void print_help(void)
            "(repeatable)\n"
            "  --rest-token-file FILE           bearer token for REST\n"
            "  --guest POLICY                   simulated guest behaviour\n"
-           "  --help, --version\n", OPTIONS_PROGNAME);
+           "  --help, --version\n",
+           OPTIONS_PROGNAME);
 }
 
 static void print_machines(void)
@@ -635,7 +713,8 @@ static void print_machines(void)
     printf("Supported machines are:\n"
            "%-20s Standard PC (i440FX + PIIX, 1996) (alias of %s)\n"
            "%-20s Standard PC (i440FX + PIIX, 1996) (default)\n"
-           "%-20s empty machine\n", "pc", PC_MACHINE, PC_MACHINE, "none");
+           "%-20s empty machine\n",
+           "pc", PC_MACHINE, PC_MACHINE, "none");
 }
 
 /* Phase 1: one option, in argv order. */
@@ -690,8 +769,9 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         return handle_device(p);
     case OPT_QMP:
     case OPT_QMP_PRETTY:
-        json_array_append_new(p->mons, json_pack(
-            "{s:s, s:b}", "qmp", p->arg, "pretty", id == OPT_QMP_PRETTY));
+        json_array_append_new(p->mons,
+                              json_pack("{s:s, s:b}", "qmp", p->arg, "pretty",
+                                        id == OPT_QMP_PRETTY));
         return true;
     case OPT_CHARDEV:
         dict = parse_qemuopts(p, "backend", chardev_opts, true);
@@ -703,30 +783,31 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
             size_t i;
             json_t *c;
 
-            json_array_foreach(p->chardevs, i, c) {
+            json_array_foreach (p->chardevs, i, c) {
                 json_t *other = json_object_get(c, "opts");
-                const char *oid = json_string_value(
-                    json_object_get(other, "id"));
+                const char *oid =
+                    json_string_value(json_object_get(other, "id"));
 
                 if (oid && !strcmp(oid, cid)) {
-                    bool ok = fail_at(p, "Duplicate ID '%s' for chardev",
-                                      cid);
+                    bool ok = fail_at(p, "Duplicate ID '%s' for chardev", cid);
 
                     json_decref(dict);
                     return ok;
                 }
             }
         }
-        json_array_append_new(p->chardevs, json_pack(
-            "{s:s, s:s, s:o}", "opt", p->opt, "loc", p->arg, "opts", dict));
+        json_array_append_new(p->chardevs,
+                              json_pack("{s:s, s:s, s:o}", "opt", p->opt, "loc",
+                                        p->arg, "opts", dict));
         return true;
     case OPT_MON:
         dict = parse_qemuopts(p, "chardev", mon_params, true);
         if (!dict) {
             return false;
         }
-        json_array_append_new(p->mons, json_pack(
-            "{s:s, s:s, s:o}", "opt", p->opt, "loc", p->arg, "opts", dict));
+        json_array_append_new(p->mons,
+                              json_pack("{s:s, s:s, s:o}", "opt", p->opt, "loc",
+                                        p->arg, "opts", dict));
         return true;
     case OPT_QTEST:
         p->qtest = p->arg;
@@ -745,8 +826,8 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         }
         if (json_object_get(dict, "guest")) {
             free(o->name);
-            o->name = xstrdup(json_string_value(
-                json_object_get(dict, "guest")));
+            o->name =
+                xstrdup(json_string_value(json_object_get(dict, "guest")));
         }
         json_decref(dict);
         return true;
@@ -774,8 +855,9 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         if (!dict) {
             return false;
         }
-        json_array_append_new(p->accels, json_pack(
-            "{s:s, s:s, s:o}", "opt", p->opt, "loc", p->arg, "opts", dict));
+        json_array_append_new(p->accels,
+                              json_pack("{s:s, s:s, s:o}", "opt", p->opt, "loc",
+                                        p->arg, "opts", dict));
         return true;
     case OPT_ENABLE_KVM:
         json_object_set_new(p->machine, "accel", json_string("kvm"));
@@ -847,8 +929,8 @@ static bool valid_rtc_date(const char *s)
 {
     int y, mo, d, h, mi, se, n = -1;
 
-    if (sscanf(s, "%d-%d-%dT%d:%d:%d%n", &y, &mo, &d, &h, &mi, &se, &n) == 6
-        && n >= 0 && !s[n]) {
+    if (sscanf(s, "%d-%d-%dT%d:%d:%d%n", &y, &mo, &d, &h, &mi, &se, &n) == 6 &&
+        n >= 0 && !s[n]) {
         return true;
     }
     n = -1;
@@ -865,8 +947,8 @@ static bool check_rtc(Parser *p)
     base = json_string_value(json_object_get(p->rtc, "base"));
     clock = json_string_value(json_object_get(p->rtc, "clock"));
     drift = json_string_value(json_object_get(p->rtc, "driftfix"));
-    if (base && strcmp(base, "utc") != 0 && strcmp(base, "localtime") != 0
-        && !valid_rtc_date(base)) {
+    if (base && strcmp(base, "utc") != 0 && strcmp(base, "localtime") != 0 &&
+        !valid_rtc_date(base)) {
         return fail_plain("invalid datetime format\nvalid formats: "
                           "'2006-06-17T16:01:21' or '2006-06-17'");
     }
@@ -889,7 +971,10 @@ static bool check_rtc(Parser *p)
 static bool early_object_exists(Parser *p, const char *path)
 {
     static const char *const containers[] = {
-        "machine", "unattached", "peripheral", "peripheral-anon",
+        "machine",
+        "unattached",
+        "peripheral",
+        "peripheral-anon",
     };
     const char *name = path;
     size_t i;
@@ -905,8 +990,7 @@ static bool early_object_exists(Parser *p, const char *path)
             return true;
         }
         if (!strncmp(path, "/machine/", 9)) {
-            return str_in(path + 9, containers + 1,
-                          ARRAY_SIZE(containers) - 1);
+            return str_in(path + 9, containers + 1, ARRAY_SIZE(containers) - 1);
         }
         if (strncmp(path, "/chardevs", 9) != 0) {
             return false;
@@ -922,15 +1006,15 @@ static bool early_object_exists(Parser *p, const char *path)
                (any_chardev && !strcmp(path, "chardevs"))) {
         return true;
     }
-    json_array_foreach(p->chardevs, i, entry) {
-        const char *id = json_string_value(json_object_get(
-            json_object_get(entry, "opts"), "id"));
+    json_array_foreach (p->chardevs, i, entry) {
+        const char *id = json_string_value(
+            json_object_get(json_object_get(entry, "opts"), "id"));
 
         if (id && !strcmp(id, name)) {
             return true;
         }
     }
-    json_array_foreach(p->mons, i, entry) {
+    json_array_foreach (p->mons, i, entry) {
         if (json_object_get(entry, "qmp")) {
             char *id = xasprintf("compat_monitor%u", qmp++);
             bool same = !strcmp(id, name);
@@ -982,8 +1066,8 @@ static void relocate(Parser *p, json_t *entry)
 static bool check_accels(Parser *p)
 {
     MachineOptions *o = p->opts;
-    const char *m_accel = json_string_value(json_object_get(p->machine,
-                                                            "accel"));
+    const char *m_accel =
+        json_string_value(json_object_get(p->machine, "accel"));
     char *list = NULL;
     size_t i;
     json_t *entry;
@@ -1009,11 +1093,10 @@ static bool check_accels(Parser *p)
         if (!ok) {
             return false;
         }
-        json_object_set_new(o->machine_props, "accel",
-                            json_text(m_accel));
+        json_object_set_new(o->machine_props, "accel", json_text(m_accel));
         return true;
     }
-    json_array_foreach(p->accels, i, entry) {
+    json_array_foreach (p->accels, i, entry) {
         json_t *opts = json_object_get(entry, "opts");
         const char *name = json_string_value(json_object_get(opts, "accel"));
         const char *key;
@@ -1029,7 +1112,7 @@ static bool check_accels(Parser *p)
             free(list);
             return fail_at(p, "invalid accelerator %s", name);
         }
-        json_object_foreach(opts, key, val) {
+        json_object_foreach (opts, key, val) {
             const char *s = json_string_value(val);
             Error *err = NULL;
             uint64_t n;
@@ -1074,7 +1157,7 @@ static bool check_chardevs(Parser *p)
     size_t i;
     json_t *entry;
 
-    json_array_foreach(p->chardevs, i, entry) {
+    json_array_foreach (p->chardevs, i, entry) {
         Error *err = NULL;
 
         relocate(p, entry);
@@ -1115,16 +1198,17 @@ static bool parse_compat_chardev(Parser *p, const char *spec, ListenAddr *a)
         size_t i;
         json_t *entry;
 
-        json_array_foreach(p->chardevs, i, entry) {
+        json_array_foreach (p->chardevs, i, entry) {
             json_t *copts = json_object_get(entry, "opts");
             const char *id = json_string_value(json_object_get(copts, "id"));
 
             if (id && !strcmp(id, spec + 8)) {
                 ok = chardev_to_addr(p, copts, a, &sock);
                 if (ok && !sock) {
-                    return fail_at(p, "chardev \"%s\" is not a socket; "
-                                   "%s serves only sockets", id,
-                                   OPTIONS_PROGNAME);
+                    return fail_at(p,
+                                   "chardev \"%s\" is not a socket; "
+                                   "%s serves only sockets",
+                                   id, OPTIONS_PROGNAME);
                 }
                 a->chardev_id = xstrdup(id);
                 return ok;
@@ -1143,8 +1227,8 @@ static bool parse_compat_chardev(Parser *p, const char *spec, ListenAddr *a)
 
 static void add_monitor(MachineOptions *o, const ListenAddr *a)
 {
-    o->monitors = xrealloc(o->monitors,
-                           (o->n_monitors + 1) * sizeof(*o->monitors));
+    o->monitors =
+        xrealloc(o->monitors, (o->n_monitors + 1) * sizeof(*o->monitors));
     o->monitors[o->n_monitors++] = *a;
 }
 
@@ -1154,7 +1238,7 @@ static bool setup_monitors(Parser *p)
     size_t i;
     json_t *entry;
 
-    json_array_foreach(p->mons, i, entry) {
+    json_array_foreach (p->mons, i, entry) {
         const char *qmp = json_string_value(json_object_get(entry, "qmp"));
         json_t *m = json_object_get(entry, "opts");
         const char *mode, *cid, *pretty;
@@ -1165,16 +1249,17 @@ static bool setup_monitors(Parser *p)
         json_t *c;
 
         if (qmp) {
-            p->opt = json_is_true(json_object_get(entry, "pretty")) ?
-                "-qmp-pretty" : "-qmp";
+            p->opt = json_is_true(json_object_get(entry, "pretty"))
+                         ? "-qmp-pretty"
+                         : "-qmp";
             p->arg = qmp;
             if (!parse_compat_chardev(p, qmp, &a)) {
                 listen_addr_clear(&a);
                 return fail_at(p, "parse error: %s", qmp);
             }
             if (!a.chardev_id) {
-                a.chardev_id = xasprintf("compat_monitor%u",
-                                         p->compat_monitors++);
+                a.chardev_id =
+                    xasprintf("compat_monitor%u", p->compat_monitors++);
             }
             a.pretty = json_is_true(json_object_get(entry, "pretty"));
             add_monitor(o, &a);
@@ -1192,7 +1277,7 @@ static bool setup_monitors(Parser *p)
         if (!cid) {
             return fail_at(p, "Parameter 'chardev' is missing");
         }
-        json_array_foreach(p->chardevs, j, c) {
+        json_array_foreach (p->chardevs, j, c) {
             json_t *copts = json_object_get(c, "opts");
             const char *id = json_string_value(json_object_get(copts, "id"));
             bool sock;
@@ -1202,16 +1287,17 @@ static bool setup_monitors(Parser *p)
             }
             found = true;
             if (!mode || strcmp(mode, "control") != 0) {
-                break;      /* HMP monitors are not served */
+                break; /* HMP monitors are not served */
             }
             if (!chardev_to_addr(p, copts, &a, &sock)) {
                 listen_addr_clear(&a);
                 return false;
             }
             if (!sock) {
-                return fail_at(p, "chardev \"%s\" is not a socket; %s "
-                               "serves QMP only on sockets", cid,
-                               OPTIONS_PROGNAME);
+                return fail_at(p,
+                               "chardev \"%s\" is not a socket; %s "
+                               "serves QMP only on sockets",
+                               cid, OPTIONS_PROGNAME);
             }
             a.chardev_id = xstrdup(cid);
             a.pretty = pretty && keyval_str_to_bool(pretty, &b) && b;
@@ -1232,7 +1318,7 @@ static bool setup_qtest(Parser *p)
     if (!p->qtest) {
         return true;
     }
-    p->opt = NULL;      /* QEMU reports these without a location */
+    p->opt = NULL; /* QEMU reports these without a location */
     p->arg = NULL;
     if (!parse_compat_chardev(p, p->qtest, &a)) {
         listen_addr_clear(&a);
@@ -1260,10 +1346,10 @@ static bool check_cpu(Parser *p)
     if (!str_in(model, cpu_models, ARRAY_SIZE(cpu_models))) {
         size_t mlen = strlen(model);
         bool versioned = mlen > 3 && strstr(model, "-v") &&
-            strspn(strrchr(model, 'v') + 1, "0123456789") ==
-            strlen(strrchr(model, 'v') + 1);
-        char *base = versioned ?
-            xstrndup(model, strrchr(model, '-') - model) : NULL;
+                         strspn(strrchr(model, 'v') + 1, "0123456789") ==
+                             strlen(strrchr(model, 'v') + 1);
+        char *base =
+            versioned ? xstrndup(model, strrchr(model, '-') - model) : NULL;
         bool ok = base && str_in(base, cpu_models, ARRAY_SIZE(cpu_models));
 
         free(base);
@@ -1283,8 +1369,7 @@ static bool check_cpu(Parser *p)
 static bool finish(Parser *p)
 {
     MachineOptions *o = p->opts;
-    const char *type = json_string_value(json_object_get(p->machine,
-                                                         "type"));
+    const char *type = json_string_value(json_object_get(p->machine, "type"));
 
     p->opt = NULL;
     p->arg = NULL;
@@ -1348,8 +1433,7 @@ static void options_init(MachineOptions *o)
     o->cpu_model = xstrdup("qemu64");
 }
 
-bool options_parse(MachineOptions *opts, int argc, char **argv,
-                   bool *exit_now)
+bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now)
 {
     Parser p = {
         .opts = opts,
@@ -1379,8 +1463,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv,
             p.opt = a;
             p.arg = NULL;
             if (stat(a, &st) < 0) {
-                ok = fail_at(&p, "Could not open '%s': %s", a,
-                             strerror(errno));
+                ok = fail_at(&p, "Could not open '%s': %s", a, strerror(errno));
             } else {
                 ok = fail_at(&p, "disk images are not supported by %s",
                              OPTIONS_PROGNAME);

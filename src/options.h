@@ -29,8 +29,7 @@
  * (the caller exits 1).  opts is always initialised, even on failure,
  * and must be released with options_free().
  */
-bool options_parse(MachineOptions *opts, int argc, char **argv,
-                   bool *exit_now);
+bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now);
 void options_free(MachineOptions *opts);
 
 #endif

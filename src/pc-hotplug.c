@@ -52,14 +52,13 @@ static ObjectClass *pc_parent_class(void)
 /* Its hotplug handler methods, or NULL when it is no hotplug handler. */
 static HotplugHandlerClass *pc_parent_hotplug_class(void)
 {
-    ObjectClass *k = object_class_dynamic_cast(pc_parent_class(),
-                                               TYPE_HOTPLUG_HANDLER);
+    ObjectClass *k =
+        object_class_dynamic_cast(pc_parent_class(), TYPE_HOTPLUG_HANDLER);
 
     return k ? HOTPLUG_HANDLER_CLASS(k) : NULL;
 }
 
-static bool parent_pre_plug(HotplugHandler *h, DeviceState *dev,
-                            Error **errp)
+static bool parent_pre_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     HotplugHandlerClass *hc = pc_parent_hotplug_class();
 
@@ -113,14 +112,13 @@ bool pc_machine_device_pre_plug(HotplugHandler *h, DeviceState *dev,
     hp = memhp_of(h);
     if (!hp->acpi_enabled) {
         error_setg(errp, "memory hotplug is not enabled: missing acpi "
-                   "device or acpi disabled");
+                         "device or acpi disabled");
         return false;
     }
     return dimm_pre_plug(PC_DIMM(dev), &hp->layout, errp);
 }
 
-bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev,
-                            Error **errp)
+bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     if (!is_dimm(dev)) {
         return parent_plug(h, dev, errp);
@@ -140,7 +138,7 @@ bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
     }
     if (!memhp_of(h)->acpi_enabled) {
         error_setg(errp, "memory hotplug is not enabled: missing acpi "
-                   "device or acpi disabled");
+                         "device or acpi disabled");
         return false;
     }
     ops = dimm_get_hotplug_ops(&opaque);
@@ -151,8 +149,7 @@ bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
     return true;
 }
 
-bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev,
-                              Error **errp)
+bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     if (!is_dimm(dev)) {
         return parent_unplug(h, dev, errp);
@@ -177,8 +174,7 @@ void pc_memory_hotplug_init(PCMemoryHotplug *hp, uint64_t ram_size,
 
 /* ---- start-up ---- */
 
-static void prefix_option(Error **errp, const char *opt, json_t *args,
-                          size_t i)
+static void prefix_option(Error **errp, const char *opt, json_t *args, size_t i)
 {
     const char *arg = json_string_value(json_array_get(args, i));
 
@@ -227,7 +223,7 @@ bool pc_create_devices(const MachineOptions *opts, Error **errp)
     json_t *dict;
     size_t i;
 
-    json_array_foreach(opts->devices, i, dict) {
+    json_array_foreach (opts->devices, i, dict) {
         if (!qdev_device_add(dict, errp)) {
             prefix_option(errp, "-device", opts->device_args, i);
             return false;

@@ -60,8 +60,7 @@ HotplugHandler *pc_machine_get_hotplug_handler(MachineState *m,
                                                DeviceState *dev);
 bool pc_machine_device_pre_plug(HotplugHandler *h, DeviceState *dev,
                                 Error **errp);
-bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev,
-                            Error **errp);
+bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp);
 bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
                                       Error **errp);
 bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev,

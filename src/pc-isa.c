@@ -113,8 +113,7 @@ static void pc_cmos_init(RTCState *rtc, const PCISAConfig *cfg)
     }
     cmos_set16(rtc, CMOS_EXT_MEM, v);
     cmos_set16(rtc, CMOS_EXT_MEM2, v);
-    v = cfg->below_4g > 16 * MiB ? (cfg->below_4g - 16 * MiB) / (64 * KiB)
-                                 : 0;
+    v = cfg->below_4g > 16 * MiB ? (cfg->below_4g - 16 * MiB) / (64 * KiB) : 0;
     if (v > 0xffff) {
         v = 0xffff;
     }
@@ -213,8 +212,8 @@ void pc_isa_create_objects(PCISA *isa, PCISAObjects which)
         isa->pit = pit_init(io, PIT_BASE, isa->irqs[0]);
         isa->pcspk = pcspk_init(io, PCSPK_PORT, isa->pit);
         isa->fdc = fdc_init(io, FDC_BASE, isa->irqs[ISA_IRQ_FDC]);
-        isa->kbd = i8042_init(io, isa->irqs[ISA_IRQ_KBD],
-                              isa->irqs[ISA_IRQ_MOUSE]);
+        isa->kbd =
+            i8042_init(io, isa->irqs[ISA_IRQ_KBD], isa->irqs[ISA_IRQ_MOUSE]);
         isa->vmport = vmport_init(io, VMPORT_PORT);
         isa->vmmouse = vmmouse_init();
         isa->port92 = port92_init(io, PORT92_PORT);

@@ -8,17 +8,17 @@
 
 typedef struct PCISAConfig {
     uint64_t ram_size, below_4g, above_4g;
-    unsigned cpus;           /* at start-up */
-    unsigned apic_id_limit;  /* highest APIC ID + 1 */
+    unsigned cpus; /* at start-up */
+    unsigned apic_id_limit; /* highest APIC ID + 1 */
     unsigned numa_nodes;
-    const char *boot_order;  /* NULL: "cad" */
-    const uint8_t *uuid;     /* 16 bytes or NULL */
+    const char *boot_order; /* NULL: "cad" */
+    const uint8_t *uuid; /* 16 bytes or NULL */
 } PCISAConfig;
 
 /* The board's references to its ISA devices (each its own QOM object). */
 typedef struct PCISA {
     MemoryRegion *io;
-    qemu_irq *irqs;          /* the 16 ISA IRQ lines (GSIs 0-15) */
+    qemu_irq *irqs; /* the 16 ISA IRQ lines (GSIs 0-15) */
     VAPICState *vapic;
     I8257State *dma[2];
     PCIOPorts *ioports;

@@ -53,8 +53,8 @@
 #define KiB (1ull << 10)
 
 #define PC_DEFAULT_MAX_RAM_BELOW_4G 0xe0000000ull
-#define PC_PCI_HOLE64_SIZE (2 * GiB)    /* i440FX pci-hole64-size */
-#define PC_PHYS_BITS 40                 /* TCG's long-mode address width */
+#define PC_PCI_HOLE64_SIZE (2 * GiB) /* i440FX pci-hole64-size */
+#define PC_PHYS_BITS 40 /* TCG's long-mode address width */
 #define AMD_HT_START 0xfd00000000ull
 #define AMD_ABOVE_1TB_START 0x10000000000ull
 #define ACPI_MAX_RAM_SLOTS 256
@@ -66,7 +66,7 @@
 #define APIC_MSI_BASE 0xfee00000ull
 #define APIC_MSI_SIZE 0x100000ull
 #define APIC_MSI_PRIORITY 4096
-#define PIIX3_DEVFN 0x08   /* 00:01.0 */
+#define PIIX3_DEVFN 0x08 /* 00:01.0 */
 #define PIIX3_IDE_DEVFN 0x09
 #define PIIX4_PM_DEVFN 0x0b
 #define SCI_GSI 9
@@ -85,13 +85,13 @@ struct PCMachine {
     MachineState parent_obj;
 
     uint64_t ram_size, maxmem;
-    uint64_t max_ram_below_4g;     /* 0: the default 3.5 GiB */
+    uint64_t max_ram_below_4g; /* 0: the default 3.5 GiB */
     unsigned slots;
     uint64_t below_4g, above_4g;
     uint64_t devmem_base, devmem_size;
 
-    MemoryRegion ram;          /* pc.ram container (NUMA memdevs) */
-    MemoryRegion *ram_mr;      /* pc.ram: a backend's region or &ram */
+    MemoryRegion ram; /* pc.ram container (NUMA memdevs) */
+    MemoryRegion *ram_mr; /* pc.ram: a backend's region or &ram */
     MemoryRegion ram_below_4g, ram_above_4g;
     MemoryRegion bios, isa_bios, rom;
     MemoryRegion apic_msi;
@@ -106,12 +106,12 @@ struct PCMachine {
     PIIX3State *piix3;
     PIIX4PMState *pm;
     MemSlots *memslots;
-    PCISA *isa;            /* the legacy ISA devices (pc-isa.c) */
+    PCISA *isa; /* the legacy ISA devices (pc-isa.c) */
     PCMemoryHotplug memhp; /* the DIMM handler's state (pc-hotplug.c) */
 
     /* The machine's QOM properties (machine-props.c's table) */
     json_t *prop_values; /* current values of the stored ones, by name */
-    bool props_ready;    /* the memory properties can be read */
+    bool props_ready; /* the memory properties can be read */
 };
 
 OBJECT_DECLARE_CASTS(PCMachine, MachineClass, PC_MACHINE, TYPE_PC_MACHINE)
@@ -164,8 +164,8 @@ static void compute_layout(PCMachine *pcm)
         uint64_t end = 4 * GiB + pcm->above_4g;
 
         pcm->devmem_base = (end + GiB - 1) & ~(GiB - 1);
-        pcm->devmem_size = pcm->maxmem - pcm->ram_size +
-                           GiB * (uint64_t)pcm->slots;
+        pcm->devmem_size =
+            pcm->maxmem - pcm->ram_size + GiB * (uint64_t)pcm->slots;
     }
 }
 
@@ -183,8 +183,8 @@ static void load_bios(PCMachine *pcm)
         if (fd < 0) {
             continue;
         }
-        if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-            st.st_size % 65536 == 0 && st.st_size <= 16 * (int64_t)MiB) {
+        if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size % 65536 == 0 &&
+            st.st_size <= 16 * (int64_t)MiB) {
             size = (uint64_t)st.st_size;
             data = xmalloc(size);
             if (read(fd, data, size) != (ssize_t)size) {
@@ -308,10 +308,10 @@ static void build_interrupts_and_platform(PCMachine *pcm)
     pcm->ioapic = ioapic_init_child(host, "ioapic", sysmem);
     gsi_connect_ioapic(pcm->gsi, ioapic_get_irqs(pcm->ioapic));
 
-    memory_region_init_io(&pcm->apic_msi, NULL, &apic_msi_ops, pcm,
-                          "apic-msi", APIC_MSI_SIZE);
-    memory_region_add_subregion_overlap(sysmem, APIC_MSI_BASE,
-                                        &pcm->apic_msi, APIC_MSI_PRIORITY);
+    memory_region_init_io(&pcm->apic_msi, NULL, &apic_msi_ops, pcm, "apic-msi",
+                          APIC_MSI_SIZE);
+    memory_region_add_subregion_overlap(sysmem, APIC_MSI_BASE, &pcm->apic_msi,
+                                        APIC_MSI_PRIORITY);
 }
 
 /* The i8259 pair (after the DMA pair, as in QEMU), then the HPET. */
@@ -319,8 +319,7 @@ static void build_pic_and_hpet(PCMachine *pcm)
 {
     pcm->pic = i8259_init(get_system_io(), NULL);
     gsi_connect_i8259(pcm->gsi, i8259_get_irqs(pcm->pic));
-    ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq,
-                      pcm->pic);
+    ioapic_set_extint(pcm->ioapic, (IOAPICExtIntFn *)i8259_read_irq, pcm->pic);
     pcm->hpet = hpet_init(get_system_memory(), HPET_BASE);
 }
 
@@ -343,8 +342,8 @@ static json_t *machine_memory_get(Object *obj, ObjectProperty *prop,
 /* -machine acpi=on|off|auto: only "off" removes the PIIX4 PM function. */
 static bool machine_acpi_enabled(const MachineOptions *opts)
 {
-    const char *v = json_string_value(json_object_get(opts->machine_props,
-                                                      "acpi"));
+    const char *v =
+        json_string_value(json_object_get(opts->machine_props, "acpi"));
 
     return !v || strcmp(v, "off") != 0;
 }
@@ -459,13 +458,13 @@ static bool mach_prop_set(Object *obj, ObjectProperty *prop, json_t *value,
     }
     if (!strcmp(mp->name, "smbios-entry-point-type") && strcmp(s, "32") &&
         strcmp(s, "64")) {
-        error_setg(errp, "Parameter '%s' does not accept value '%s'",
-                   mp->name, s);
+        error_setg(errp, "Parameter '%s' does not accept value '%s'", mp->name,
+                   s);
         return false;
     }
     if (!strcmp(mp->name, "pcspk-audiodev")) {
         error_setg(errp, "Attempt to set property 'audiodev' on anonymous "
-                   "device (type 'isa-pcspk') after it was realized");
+                         "device (type 'isa-pcspk') after it was realized");
         return false;
     }
     json_object_set(PC_MACHINE(obj)->prop_values, mp->name, value);
@@ -510,12 +509,12 @@ static void mach_take_option(json_t *mach_values, const MachProp *mp,
     json_object_set_new(mach_values, mp->name, v);
 }
 
-static void mach_take_options(json_t *mach_values,
-                              const MachineOptions *opts, const MachProp *mps)
+static void mach_take_options(json_t *mach_values, const MachineOptions *opts,
+                              const MachProp *mps)
 {
     for (; mps->name; mps++) {
-        const char *s = json_string_value(json_object_get(opts->machine_props,
-                                                          mps->name));
+        const char *s =
+            json_string_value(json_object_get(opts->machine_props, mps->name));
 
         if (s) {
             mach_take_option(mach_values, mps, s);
@@ -531,13 +530,12 @@ static json_t *mach_rtc_time_get(Object *obj, ObjectProperty *prop,
 
     gmtime_r(&now, &tm);
     return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "tm_year", tm.tm_year,
-                     "tm_sec", tm.tm_sec, "tm_hour", tm.tm_hour,
-                     "tm_min", tm.tm_min, "tm_mon", tm.tm_mon,
-                     "tm_mday", tm.tm_mday);
+                     "tm_sec", tm.tm_sec, "tm_hour", tm.tm_hour, "tm_min",
+                     tm.tm_min, "tm_mon", tm.tm_mon, "tm_mday", tm.tm_mday);
 }
 
-static bool mach_rtc_time_set(Object *obj, ObjectProperty *prop,
-                              json_t *value, Error **errp)
+static bool mach_rtc_time_set(Object *obj, ObjectProperty *prop, json_t *value,
+                              Error **errp)
 {
     error_setg(errp, "Property 'mc146818rtc.date' is not writable");
     return false;
@@ -555,8 +553,8 @@ static json_t *mach_type_link_get(Object *obj, ObjectProperty *prop,
     return v;
 }
 
-static bool mach_type_link_set(Object *obj, ObjectProperty *prop,
-                               json_t *value, Error **errp)
+static bool mach_type_link_set(Object *obj, ObjectProperty *prop, json_t *value,
+                               Error **errp)
 {
     const char *s = json_string_value(value);
 
@@ -604,15 +602,14 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
     if (!machine_acpi_enabled(opts)) {
         json_object_set_new(mach_values, "acpi", json_string("off"));
     }
-    smp = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
-                    "cpus", (json_int_t)cpus, "maxcpus", (json_int_t)maxcpus,
-                    "threads", (json_int_t)threads, "cores", (json_int_t)cores,
-                    "dies", (json_int_t)dies,
-                    "sockets", (json_int_t)(sockets ? sockets : 1),
-                    "clusters", 1);
+    smp = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}", "cpus",
+                    (json_int_t)cpus, "maxcpus", (json_int_t)maxcpus, "threads",
+                    (json_int_t)threads, "cores", (json_int_t)cores, "dies",
+                    (json_int_t)dies, "sockets",
+                    (json_int_t)(sockets ? sockets : 1), "clusters", 1);
     json_object_set_new(mach_values, "smp", smp);
-    backend = json_string_value(json_object_get(opts->machine_props,
-                                                "memory-backend"));
+    backend = json_string_value(
+        json_object_get(opts->machine_props, "memory-backend"));
     if (backend) {
         json_object_set_new(mach_values, "memory-backend",
                             json_sprintf("/objects/%s", backend));
@@ -621,8 +618,8 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
                             json_string("/objects/pc.ram"));
     }
     for (mp = machine_inst_props; mp->name; mp++) {
-        object_property_add(m, mp->name, mp->type, mach_prop_get,
-                            mach_prop_set, NULL, (void *)mp);
+        object_property_add(m, mp->name, mp->type, mach_prop_get, mach_prop_set,
+                            NULL, (void *)mp);
         object_property_set_description(m, mp->name, mp->desc);
     }
     /*
@@ -648,8 +645,7 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
     pcm->props_ready = true;
 }
 
-static json_t *mach_smram_get(Object *obj, ObjectProperty *prop,
-                              Error **errp)
+static json_t *mach_smram_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     Object *o = object_resolve_path_type("", "i440FX", NULL);
     char *path = o ? object_get_canonical_path(o) : NULL;
@@ -670,8 +666,8 @@ static void machine_props_board(int step)
     if (step == 0) {
         const MachProp *mp;
 
-        object_property_add(m, "smram", "link<memory-region>",
-                            mach_smram_get, NULL, NULL, NULL);
+        object_property_add(m, "smram", "link<memory-region>", mach_smram_get,
+                            NULL, NULL, NULL);
         /* The unused flash devices go once the host bridge exists. */
         for (mp = mach_flash_props; mp->name; mp++) {
             object_property_del(m, mp->name);
@@ -693,9 +689,9 @@ static void machine_props_board(int step)
 static bool cpu_is_amd(const char *model)
 {
     static const char *const amd[] = {
-        "qemu64", "max", "phenom", "athlon", "Opteron_G1", "Opteron_G2",
-        "Opteron_G3", "Opteron_G4", "Opteron_G5", "EPYC", "EPYC-IBPB",
-        "EPYC-Rome", "EPYC-Milan",
+        "qemu64",     "max",        "phenom",     "athlon",     "Opteron_G1",
+        "Opteron_G2", "Opteron_G3", "Opteron_G4", "Opteron_G5", "EPYC",
+        "EPYC-IBPB",  "EPYC-Rome",  "EPYC-Milan",
     };
     size_t i, n;
 
@@ -719,13 +715,16 @@ static unsigned cpu_phys_bits(const char *model)
         "qemu32", "coreduo", "n270", "486", "pentium", "base",
     };
     static const char *const bits36[] = {
-        "pentium2", "pentium3", "kvm32", "athlon",
+        "pentium2",
+        "pentium3",
+        "kvm32",
+        "athlon",
     };
     size_t i, n;
 
     for (i = 0; i < ARRAY_SIZE(bits32) + ARRAY_SIZE(bits36); i++) {
-        const char *m = i < ARRAY_SIZE(bits32) ? bits32[i]
-                                               : bits36[i - ARRAY_SIZE(bits32)];
+        const char *m =
+            i < ARRAY_SIZE(bits32) ? bits32[i] : bits36[i - ARRAY_SIZE(bits32)];
 
         n = strlen(m);
         if (!strncmp(model, m, n) &&
@@ -764,13 +763,16 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
     bool amd = cpu_is_amd(opts->cpu_model);
 
     if (pcm->ram_size >= max && (lowmem & (GiB - 1))) {
-        fprintf(stderr, "qmachined: warning: Large machine and "
+        fprintf(stderr,
+                "qmachined: warning: Large machine and "
                 "max_ram_below_4g (%llu) not a multiple of 1G; possible bad "
-                "performance.\n", (unsigned long long)max);
+                "performance.\n",
+                (unsigned long long)max);
     }
     if (amd && !opts->cpu_flags && opts->smp_threads > 1) {
         /* The CPUs have no topoext under TCG. */
-        fprintf(stderr, "qmachined: warning: This family of AMD CPU doesn't "
+        fprintf(stderr,
+                "qmachined: warning: This family of AMD CPU doesn't "
                 "support hyperthreading(%u)\nPlease configure -smp options "
                 "properly or try enabling topoext feature.\n",
                 opts->smp_threads);
@@ -781,9 +783,11 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
         used = max_used_gpa(pcm, AMD_ABOVE_1TB_START);
     }
     if (phys_bits > 32 && used > limit) {
-        error_setg(errp, "Address space limit 0x%llx < 0x%llx phys-bits too "
-                   "low (%u)", (unsigned long long)limit,
-                   (unsigned long long)used, phys_bits);
+        error_setg(errp,
+                   "Address space limit 0x%llx < 0x%llx phys-bits too "
+                   "low (%u)",
+                   (unsigned long long)limit, (unsigned long long)used,
+                   phys_bits);
         return false;
     }
     if (pcm->ram_size < pcm->maxmem) {
@@ -794,7 +798,7 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
         }
         if (pcm->maxmem & 4095) {
             error_setg(errp, "maximum memory size must by aligned to "
-                       "multiple of 4096 bytes");
+                             "multiple of 4096 bytes");
             return false;
         }
     }
@@ -808,10 +812,10 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     PCMachine *pcm;
     PCIDevice *i440fx_dev = NULL;
 
-    const char *memdev = json_string_value(json_object_get(
-        opts->machine_props, "memory-backend"));
-    const char *below = json_string_value(json_object_get(
-        opts->machine_props, "max-ram-below-4g"));
+    const char *memdev = json_string_value(
+        json_object_get(opts->machine_props, "memory-backend"));
+    const char *below = json_string_value(
+        json_object_get(opts->machine_props, "max-ram-below-4g"));
     HostMemoryBackend *machine_be = NULL;
     NumaState *ns;
 
@@ -828,8 +832,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     memory_init();
     /* QEMU's order from here: vl.c, then machine_run_board_init. */
     if (memdev) {
-        Object *o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND,
-                                             NULL);
+        Object *o = object_resolve_path_type(memdev, TYPE_MEMORY_BACKEND, NULL);
 
         if (!o) {
             error_setg(errp, "Memory backend '%s' not found", memdev);
@@ -846,12 +849,11 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     if (machine_be && machine_be->size != pcm->ram_size) {
         error_setg(errp, "Machine memory size does not match the size of "
-                   "the memory backend");
+                         "the memory backend");
         numa_free(ns);
         return NULL;
     }
-    pcm->maxmem = opts->maxmem > pcm->ram_size ? opts->maxmem
-                                               : pcm->ram_size;
+    pcm->maxmem = opts->maxmem > pcm->ram_size ? opts->maxmem : pcm->ram_size;
     compute_layout(pcm);
     if (!numa_complete(ns, pcm->ram_size, machine_be != NULL, errp) ||
         (!strcmp(opts->machine_type, "pc-i440fx-7.2") &&
@@ -861,8 +863,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     acpi = machine_acpi_enabled(opts);
     machine_props_init(opts, pcm);
-    pcm->ram_mr = pc_ram_init(ns, machine_be, pcm->ram_size, &pcm->ram,
-                              errp);
+    pcm->ram_mr = pc_ram_init(ns, machine_be, pcm->ram_size, &pcm->ram, errp);
     numa_free(ns);
     if (!pcm->ram_mr) {
         return NULL;
@@ -872,13 +873,13 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pcm->gsi = gsi_init();
     pcm->isa = pc_isa_new(get_system_io(), gsi_get_irqs(pcm->gsi));
     pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_VAPIC);
-    pcm->pci_bus = i440fx_init(get_system_memory(), get_system_io(),
-                               i440fx_pci_memory(), pcm->ram_mr,
-                               pcm->below_4g, pcm->above_4g, &i440fx_dev);
+    pcm->pci_bus =
+        i440fx_init(get_system_memory(), get_system_io(), i440fx_pci_memory(),
+                    pcm->ram_mr, pcm->below_4g, pcm->above_4g, &i440fx_dev);
     machine_props_board(0);
     build_interrupts_and_platform(pcm);
-    pcm->piix3 = piix3_create(pcm->pci_bus, PIIX3_DEVFN,
-                              gsi_get_irqs(pcm->gsi));
+    pcm->piix3 =
+        piix3_create(pcm->pci_bus, PIIX3_DEVFN, gsi_get_irqs(pcm->gsi));
     pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_DMA);
     build_pic_and_hpet(pcm);
     pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_RTC);
@@ -897,8 +898,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
         pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,
                                 PIIX4_SMB_IO_BASE_DEFAULT,
-                                gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true,
-                                1);
+                                gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, 1);
         /* The PM function's memory hotplug block (acpi/memhp.h). */
         acpi_memhp_machine_init(pcm->pm, pcm->slots,
                                 opts->smp_maxcpus ? opts->smp_maxcpus : 1);
@@ -922,10 +922,9 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     runstate_add_reset_hook(pc_reset, pcm);
     current_machine = pcm;
 
-    pc_memory_hotplug_init(&pcm->memhp, pcm->ram_size, pcm->maxmem,
-                           pcm->slots, pcm->devmem_base, pcm->devmem_size,
-                           pcm->devmem_size ? &pcm->device_memory : NULL,
-                           acpi);
+    pc_memory_hotplug_init(&pcm->memhp, pcm->ram_size, pcm->maxmem, pcm->slots,
+                           pcm->devmem_base, pcm->devmem_size,
+                           pcm->devmem_size ? &pcm->device_memory : NULL, acpi);
     if (!pc_create_devices(opts, errp)) {
         return NULL;
     }
@@ -1049,6 +1048,5 @@ static const TypeInfo pc_machine_types[] = {
 
 void pc_register_types(void)
 {
-    type_register_static_array(pc_machine_types,
-                               ARRAY_SIZE(pc_machine_types));
+    type_register_static_array(pc_machine_types, ARRAY_SIZE(pc_machine_types));
 }

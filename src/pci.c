@@ -31,8 +31,7 @@ static int n_root_buses;
 
 /* ---- Small helpers ---- */
 
-static bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b,
-                           uint32_t blen)
+static bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 {
     return a < b + blen && b < a + alen;
 }
@@ -90,8 +89,7 @@ int pci_bar(PCIDevice *dev, int region_num)
 /* ---- Bus ---- */
 
 PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
-                         MemoryRegion *mem, MemoryRegion *io,
-                         uint8_t devfn_min)
+                         MemoryRegion *mem, MemoryRegion *io, uint8_t devfn_min)
 {
     PCIBus *bus = PCI_BUS(qbus_new(TYPE_PCI_BUS, parent, name));
 
@@ -105,8 +103,8 @@ PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
     return bus;
 }
 
-void pci_bus_irqs(PCIBus *bus, PCISetIRQFunc *set_irq,
-                  PCIMapIRQFunc *map_irq, void *opaque, int nirq)
+void pci_bus_irqs(PCIBus *bus, PCISetIRQFunc *set_irq, PCIMapIRQFunc *map_irq,
+                  void *opaque, int nirq)
 {
     bus->set_irq = set_irq;
     bus->map_irq = map_irq;
@@ -145,8 +143,7 @@ static char *pci_bus_get_dev_path(DeviceState *dev)
 {
     PCIDevice *d = PCI_DEVICE(dev);
 
-    return xasprintf("0000:00:%02x.%x", PCI_SLOT(d->devfn),
-                     PCI_FUNC(d->devfn));
+    return xasprintf("0000:00:%02x.%x", PCI_SLOT(d->devfn), PCI_FUNC(d->devfn));
 }
 
 /* Firmware names by class, as QEMU's table (only where one exists). */
@@ -154,19 +151,43 @@ static const struct {
     uint16_t class_id;
     const char *fw_name;
 } pci_fw_names[] = {
-    { 0x0001, "display" }, { 0x0100, "scsi" }, { 0x0101, "ide" },
-    { 0x0102, "fdc" }, { 0x0103, "ipi" }, { 0x0104, "raid" },
-    { 0x0200, "ethernet" }, { 0x0201, "token-ring" }, { 0x0202, "fddi" },
-    { 0x0203, "atm" }, { 0x0400, "video" }, { 0x0401, "sound" },
-    { 0x0403, "sound" }, { 0x0500, "memory" }, { 0x0501, "flash" },
-    { 0x0600, "host" }, { 0x0601, "isa" }, { 0x0602, "eisa" },
-    { 0x0603, "mca" }, { 0x0604, "pci-bridge" }, { 0x0605, "pcmcia" },
-    { 0x0606, "nubus" }, { 0x0607, "cardbus" }, { 0x0700, "serial" },
-    { 0x0701, "parallel" }, { 0x0800, "interrupt-controller" },
-    { 0x0801, "dma-controller" }, { 0x0802, "timer" }, { 0x0803, "rtc" },
-    { 0x0900, "keyboard" }, { 0x0901, "pen" }, { 0x0902, "mouse" },
-    { 0x0c00, "firewire" }, { 0x0c01, "access-bus" }, { 0x0c02, "ssa" },
-    { 0x0c03, "usb" }, { 0x0c04, "fibre-channel" },
+    { 0x0001, "display" },
+    { 0x0100, "scsi" },
+    { 0x0101, "ide" },
+    { 0x0102, "fdc" },
+    { 0x0103, "ipi" },
+    { 0x0104, "raid" },
+    { 0x0200, "ethernet" },
+    { 0x0201, "token-ring" },
+    { 0x0202, "fddi" },
+    { 0x0203, "atm" },
+    { 0x0400, "video" },
+    { 0x0401, "sound" },
+    { 0x0403, "sound" },
+    { 0x0500, "memory" },
+    { 0x0501, "flash" },
+    { 0x0600, "host" },
+    { 0x0601, "isa" },
+    { 0x0602, "eisa" },
+    { 0x0603, "mca" },
+    { 0x0604, "pci-bridge" },
+    { 0x0605, "pcmcia" },
+    { 0x0606, "nubus" },
+    { 0x0607, "cardbus" },
+    { 0x0700, "serial" },
+    { 0x0701, "parallel" },
+    { 0x0800, "interrupt-controller" },
+    { 0x0801, "dma-controller" },
+    { 0x0802, "timer" },
+    { 0x0803, "rtc" },
+    { 0x0900, "keyboard" },
+    { 0x0901, "pen" },
+    { 0x0902, "mouse" },
+    { 0x0c00, "firewire" },
+    { 0x0c01, "access-bus" },
+    { 0x0c02, "ssa" },
+    { 0x0c03, "usb" },
+    { 0x0c04, "fibre-channel" },
 };
 
 static char *pci_bus_get_fw_dev_path(DeviceState *dev)
@@ -225,7 +246,7 @@ static void pci_init_wmask(PCIDevice *d)
     d->wmask[PCI_INTERRUPT_LINE] = 0xff;
     pci_set_word(d->wmask + PCI_COMMAND,
                  PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-                 PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_SERR);
+                     PCI_COMMAND_INTX_DISABLE | PCI_COMMAND_SERR);
     memset(d->wmask + PCI_CONFIG_HEADER_SIZE, 0xff,
            PCI_CONFIG_SPACE_SIZE - PCI_CONFIG_HEADER_SIZE);
 }
@@ -234,8 +255,8 @@ static void pci_init_w1cmask(PCIDevice *d)
 {
     pci_set_word(d->w1cmask + PCI_STATUS,
                  PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT |
-                 PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT |
-                 PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
+                     PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT |
+                     PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
 }
 
 static bool pci_check_multifunction(PCIBus *bus, PCIDevice *d, Error **errp)
@@ -250,9 +271,10 @@ static bool pci_check_multifunction(PCIBus *bus, PCIDevice *d, Error **errp)
         PCIDevice *f0 = bus->devices[PCI_DEVFN(slot, 0)];
 
         if (f0 && !(f0->cap_present & QEMU_PCI_CAP_MULTIFUNCTION)) {
-            error_setg(errp, "PCI: single function device can't be "
-                       "populated in function %x.%x", slot,
-                       PCI_FUNC(d->devfn));
+            error_setg(errp,
+                       "PCI: single function device can't be "
+                       "populated in function %x.%x",
+                       slot, PCI_FUNC(d->devfn));
             return false;
         }
         return true;
@@ -262,8 +284,10 @@ static bool pci_check_multifunction(PCIBus *bus, PCIDevice *d, Error **errp)
     }
     for (fn = 1; fn < PCI_FUNC_MAX; fn++) {
         if (bus->devices[PCI_DEVFN(slot, fn)]) {
-            error_setg(errp, "PCI: %x.0 indicates single function, "
-                       "but %x.%x is already populated.", slot, slot, fn);
+            error_setg(errp,
+                       "PCI: %x.0 indicates single function, "
+                       "but %x.%x is already populated.",
+                       slot, slot, fn);
             return false;
         }
     }
@@ -293,26 +317,33 @@ static bool pci_register_device(PCIDevice *d, Error **errp)
             }
         }
         if (devfn >= PCI_DEVFN_MAX) {
-            error_setg(errp, "PCI: no slot/function available for %s, "
-                       "all in use or reserved", name);
+            error_setg(errp,
+                       "PCI: no slot/function available for %s, "
+                       "all in use or reserved",
+                       name);
             return false;
         }
     } else if (bus->slot_reserved_mask & (1u << PCI_SLOT(devfn))) {
-        error_setg(errp, "PCI: slot %d function %d not available for %s, "
-                   "reserved", PCI_SLOT(devfn), PCI_FUNC(devfn), name);
+        error_setg(errp,
+                   "PCI: slot %d function %d not available for %s, "
+                   "reserved",
+                   PCI_SLOT(devfn), PCI_FUNC(devfn), name);
         return false;
     } else if (bus->devices[devfn]) {
         PCIDevice *o = bus->devices[devfn];
 
-        error_setg(errp, "PCI: slot %d function %d not available for %s, "
-                   "in use by %s,id=%s", PCI_SLOT(devfn), PCI_FUNC(devfn),
-                   name, o->name, o->qdev.id ? o->qdev.id : "(null)");
+        error_setg(errp,
+                   "PCI: slot %d function %d not available for %s, "
+                   "in use by %s,id=%s",
+                   PCI_SLOT(devfn), PCI_FUNC(devfn), name, o->name,
+                   o->qdev.id ? o->qdev.id : "(null)");
         return false;
     } else if (d->qdev.hotplugged &&
                bus->devices[PCI_DEVFN(PCI_SLOT(devfn), 0)]) {
         PCIDevice *f0 = bus->devices[PCI_DEVFN(PCI_SLOT(devfn), 0)];
 
-        error_setg(errp, "PCI: slot %d function 0 already occupied by %s, "
+        error_setg(errp,
+                   "PCI: slot %d function 0 already occupied by %s, "
                    "new func %s cannot be exposed to guest.",
                    PCI_SLOT(f0->devfn), f0->name, name);
         return false;
@@ -340,8 +371,7 @@ static bool pci_register_device(PCIDevice *d, Error **errp)
         } else {
             pci_set_word(d->config + PCI_SUBSYSTEM_VENDOR_ID,
                          PCI_DEFAULT_SUBSYS_VENDOR);
-            pci_set_word(d->config + PCI_SUBSYSTEM_ID,
-                         PCI_DEFAULT_SUBSYS_ID);
+            pci_set_word(d->config + PCI_SUBSYSTEM_ID, PCI_DEFAULT_SUBSYS_ID);
         }
     }
     pci_init_cmask(d);
@@ -508,8 +538,7 @@ static uint8_t pci_find_space(PCIDevice *d, uint8_t size)
     return 0;
 }
 
-static uint8_t pci_find_cap_list(PCIDevice *d, uint8_t cap_id,
-                                 uint8_t *prevp)
+static uint8_t pci_find_cap_list(PCIDevice *d, uint8_t cap_id, uint8_t *prevp)
 {
     uint8_t prev = PCI_CAPABILITY_LIST;
     uint8_t next = 0;
@@ -564,7 +593,8 @@ int pci_add_capability(PCIDevice *d, uint8_t cap_id, uint8_t offset,
             uint8_t over = pci_cap_at_offset(d, (uint8_t)i);
 
             if (over) {
-                error_setg(errp, "0000:00:%02x:%02x.%x Attempt to add PCI "
+                error_setg(errp,
+                           "0000:00:%02x:%02x.%x Attempt to add PCI "
                            "capability %x at offset %x overlaps existing "
                            "capability %x at offset %x",
                            pci_bus_num(pci_get_bus(d)), PCI_SLOT(d->devfn),
@@ -577,8 +607,8 @@ int pci_add_capability(PCIDevice *d, uint8_t cap_id, uint8_t offset,
     d->config[offset + PCI_CAP_LIST_NEXT] = d->config[PCI_CAPABILITY_LIST];
     d->config[PCI_CAPABILITY_LIST] = offset;
     d->config[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
-    for (i = offset; i < offset + ((size + 3) & ~3) &&
-         i < PCI_CONFIG_SPACE_SIZE; i++) {
+    for (i = offset;
+         i < offset + ((size + 3) & ~3) && i < PCI_CONFIG_SPACE_SIZE; i++) {
         d->used[i] = 0xff;
     }
     memset(d->wmask + offset, 0, size);
@@ -599,8 +629,8 @@ void pci_del_capability(PCIDevice *d, uint8_t cap_id, uint8_t size)
     memset(d->wmask + offset, 0xff, size);
     memset(d->w1cmask + offset, 0, size);
     memset(d->cmask + offset, 0, size);
-    for (i = offset; i < offset + ((size + 3) & ~3) &&
-         i < PCI_CONFIG_SPACE_SIZE; i++) {
+    for (i = offset;
+         i < offset + ((size + 3) & ~3) && i < PCI_CONFIG_SPACE_SIZE; i++) {
         d->used[i] = 0;
     }
     if (!d->config[PCI_CAPABILITY_LIST]) {
@@ -703,8 +733,7 @@ uint32_t pci_default_read_config(PCIDevice *d, uint32_t addr, int len)
     uint32_t val = 0;
     int i;
 
-    for (i = 0; i < len && addr + (uint32_t)i < PCI_CONFIG_SPACE_SIZE;
-         i++) {
+    for (i = 0; i < len && addr + (uint32_t)i < PCI_CONFIG_SPACE_SIZE; i++) {
         val |= (uint32_t)d->config[addr + (uint32_t)i] << (8 * i);
     }
     return val;
@@ -724,7 +753,7 @@ void pci_default_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
         uint8_t w1c = d->w1cmask[a];
 
         d->config[a] = (uint8_t)((d->config[a] & ~wm) | (v & wm));
-        d->config[a] &= (uint8_t)~(v & w1c);
+        d->config[a] &= (uint8_t) ~(v & w1c);
     }
     if (ranges_overlap(addr, (uint32_t)len, PCI_BASE_ADDRESS_0, 24) ||
         ranges_overlap(addr, (uint32_t)len, PCI_ROM_ADDRESS, 4) ||
@@ -769,8 +798,8 @@ void pci_config_write(PCIDevice *d, uint32_t addr, uint32_t val, int len)
     if ((uint32_t)len > limit - addr) {
         len = (int)(limit - addr);
     }
-    (pc->config_write ? pc->config_write
-                      : pci_default_write_config)(d, addr, val, len);
+    (pc->config_write ? pc->config_write : pci_default_write_config)(d, addr,
+                                                                     val, len);
 }
 
 static PCIDevice *pci_dev_by_cfg_addr(PCIBus *bus, uint32_t addr)
@@ -815,9 +844,8 @@ static void pci_do_device_reset(PCIDevice *d)
           pci_get_word(d->w1cmask + PCI_STATUS);
     pci_set_word(d->config + PCI_STATUS,
                  pci_get_word(d->config + PCI_STATUS) & ~clr);
-    d->config[PCI_INTERRUPT_LINE] &=
-        (uint8_t)~(d->wmask[PCI_INTERRUPT_LINE] |
-                   d->w1cmask[PCI_INTERRUPT_LINE]);
+    d->config[PCI_INTERRUPT_LINE] &= (uint8_t) ~(
+        d->wmask[PCI_INTERRUPT_LINE] | d->w1cmask[PCI_INTERRUPT_LINE]);
     d->config[PCI_CACHE_LINE_SIZE] = 0;
     for (r = 0; r < PCI_NUM_REGIONS; r++) {
         PCIIORegion *reg = &d->io_regions[r];
@@ -882,7 +910,7 @@ static void acpi_index_set(uint32_t i, bool v)
     if (v) {
         acpi_index_used[i / 8] |= (uint8_t)(1u << (i % 8));
     } else {
-        acpi_index_used[i / 8] &= (uint8_t)~(1u << (i % 8));
+        acpi_index_used[i / 8] &= (uint8_t) ~(1u << (i % 8));
     }
 }
 
@@ -904,8 +932,10 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
     }
     if (d->acpi_index) {
         if (acpi_index_test(d->acpi_index)) {
-            error_setg(errp, "a PCI device with acpi-index = %u already "
-                       "exist", d->acpi_index);
+            error_setg(errp,
+                       "a PCI device with acpi-index = %u already "
+                       "exist",
+                       d->acpi_index);
             return false;
         }
     }
@@ -914,8 +944,7 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
         return false;
     }
     if (object_class_dynamic_cast(klass, INTERFACE_PCIE_DEVICE) &&
-        !object_class_dynamic_cast(klass,
-                                   INTERFACE_CONVENTIONAL_PCI_DEVICE)) {
+        !object_class_dynamic_cast(klass, INTERFACE_CONVENTIONAL_PCI_DEVICE)) {
         d->cap_present |= QEMU_PCI_CAP_EXPRESS;
     }
     if (d->multifunction) {
@@ -936,7 +965,7 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
     }
     if (d->failover_pair_id) {
         error_setg(errp, "failover primary device must be on "
-                   "PCIExpress bus");
+                         "PCIExpress bus");
         pci_unmap_all(d);
         if (pc->exit) {
             pc->exit(d);
@@ -986,16 +1015,20 @@ static bool devfn_set(Object *obj, Property *prop, json_t *v, Error **errp)
         json_int_t i = json_integer_value(v);
 
         if (i < -1 || i > 255) {
-            error_setg(errp, "Parameter '%s' expects a value between -1 "
-                       "and 255", prop->name);
+            error_setg(errp,
+                       "Parameter '%s' expects a value between -1 "
+                       "and 255",
+                       prop->name);
             return false;
         }
         *ptr = (int32_t)i;
         return true;
     }
     if (!json_is_string(v)) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: "
-                   "integer", prop->name);
+        error_setg(errp,
+                   "Invalid parameter type for '%s', expected: "
+                   "integer",
+                   prop->name);
         return false;
     }
     s = json_string_value(v);
@@ -1057,8 +1090,7 @@ static Property pci_props[] = {
     DEFINE_PROP_BOOL("multifunction", PCIDevice, multifunction, false),
     DEFINE_PROP_BOOL("x-pcie-lnksta-dllla", PCIDevice, x_pcie_lnksta_dllla,
                      true),
-    DEFINE_PROP_BOOL("x-pcie-extcap-init", PCIDevice, x_pcie_extcap_init,
-                     true),
+    DEFINE_PROP_BOOL("x-pcie-extcap-init", PCIDevice, x_pcie_extcap_init, true),
     DEFINE_PROP_STRING("failover_pair_id", PCIDevice, failover_pair_id),
     DEFINE_PROP_UINT32("acpi-index", PCIDevice, acpi_index, 0),
     DEFINE_PROP_END_OF_LIST()
@@ -1087,8 +1119,7 @@ static void pci_device_instance_init(Object *obj)
 
 /* ---- Host bridge: configuration mechanism #1 ---- */
 
-static uint64_t pci_host_conf_read(void *opaque, uint64_t addr,
-                                   unsigned size)
+static uint64_t pci_host_conf_read(void *opaque, uint64_t addr, unsigned size)
 {
     PCIHostState *s = opaque;
 
@@ -1109,8 +1140,7 @@ static void pci_host_conf_write(void *opaque, uint64_t addr, uint64_t val,
     s->config_reg = (uint32_t)val;
 }
 
-static uint64_t pci_host_data_read(void *opaque, uint64_t addr,
-                                   unsigned size)
+static uint64_t pci_host_data_read(void *opaque, uint64_t addr, unsigned size)
 {
     PCIHostState *s = opaque;
 
@@ -1129,8 +1159,8 @@ static void pci_host_data_write(void *opaque, uint64_t addr, uint64_t val,
     if (!(s->config_reg & (1u << 31)) || !s->bus) {
         return;
     }
-    pci_data_write(s->bus, s->config_reg | (uint32_t)(addr & 3),
-                   (uint32_t)val, (int)size);
+    pci_data_write(s->bus, s->config_reg | (uint32_t)(addr & 3), (uint32_t)val,
+                   (int)size);
 }
 
 static const MemoryRegionOps pci_host_conf_ops = {
@@ -1178,9 +1208,8 @@ static void pci_bus_master_init(PCIDevice *d)
                        "bus master container", UINT64_MAX);
     address_space_init(&d->bus_master_as, &d->bus_master_container_region,
                        d->name);
-    memory_region_init_alias(&d->bus_master_enable_region, owner,
-                             "bus master", sysmem, 0,
-                             memory_region_size(sysmem));
+    memory_region_init_alias(&d->bus_master_enable_region, owner, "bus master",
+                             sysmem, 0, memory_region_size(sysmem));
     memory_region_set_enabled(&d->bus_master_enable_region, false);
     memory_region_add_subregion(&d->bus_master_container_region, 0,
                                 &d->bus_master_enable_region);
@@ -1277,8 +1306,7 @@ bool pci_realize_and_unref(PCIDevice *dev, PCIBus *bus, Error **errp)
 }
 
 PCIDevice *pci_create_simple_multifunction(PCIBus *bus, int devfn,
-                                           bool multifunction,
-                                           const char *type)
+                                           bool multifunction, const char *type)
 {
     PCIDevice *d = pci_new_multifunction(devfn, multifunction, type);
     Error *err = NULL;

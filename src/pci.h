@@ -45,32 +45,32 @@
 #define PCI_VENDOR_ID 0x00
 #define PCI_DEVICE_ID 0x02
 #define PCI_COMMAND 0x04
-#define  PCI_COMMAND_IO 0x0001
-#define  PCI_COMMAND_MEMORY 0x0002
-#define  PCI_COMMAND_MASTER 0x0004
-#define  PCI_COMMAND_SPECIAL 0x0008
-#define  PCI_COMMAND_INVALIDATE 0x0010
-#define  PCI_COMMAND_VGA_PALETTE 0x0020
-#define  PCI_COMMAND_PARITY 0x0040
-#define  PCI_COMMAND_WAIT 0x0080
-#define  PCI_COMMAND_SERR 0x0100
-#define  PCI_COMMAND_FAST_BACK 0x0200
-#define  PCI_COMMAND_INTX_DISABLE 0x0400
+#define PCI_COMMAND_IO 0x0001
+#define PCI_COMMAND_MEMORY 0x0002
+#define PCI_COMMAND_MASTER 0x0004
+#define PCI_COMMAND_SPECIAL 0x0008
+#define PCI_COMMAND_INVALIDATE 0x0010
+#define PCI_COMMAND_VGA_PALETTE 0x0020
+#define PCI_COMMAND_PARITY 0x0040
+#define PCI_COMMAND_WAIT 0x0080
+#define PCI_COMMAND_SERR 0x0100
+#define PCI_COMMAND_FAST_BACK 0x0200
+#define PCI_COMMAND_INTX_DISABLE 0x0400
 #define PCI_STATUS 0x06
-#define  PCI_STATUS_INTERRUPT 0x0008
-#define  PCI_STATUS_CAP_LIST 0x0010
-#define  PCI_STATUS_66MHZ 0x0020
-#define  PCI_STATUS_FAST_BACK 0x0080
-#define  PCI_STATUS_PARITY 0x0100
-#define  PCI_STATUS_DEVSEL_MASK 0x0600
-#define  PCI_STATUS_DEVSEL_FAST 0x0000
-#define  PCI_STATUS_DEVSEL_MEDIUM 0x0200
-#define  PCI_STATUS_DEVSEL_SLOW 0x0400
-#define  PCI_STATUS_SIG_TARGET_ABORT 0x0800
-#define  PCI_STATUS_REC_TARGET_ABORT 0x1000
-#define  PCI_STATUS_REC_MASTER_ABORT 0x2000
-#define  PCI_STATUS_SIG_SYSTEM_ERROR 0x4000
-#define  PCI_STATUS_DETECTED_PARITY 0x8000
+#define PCI_STATUS_INTERRUPT 0x0008
+#define PCI_STATUS_CAP_LIST 0x0010
+#define PCI_STATUS_66MHZ 0x0020
+#define PCI_STATUS_FAST_BACK 0x0080
+#define PCI_STATUS_PARITY 0x0100
+#define PCI_STATUS_DEVSEL_MASK 0x0600
+#define PCI_STATUS_DEVSEL_FAST 0x0000
+#define PCI_STATUS_DEVSEL_MEDIUM 0x0200
+#define PCI_STATUS_DEVSEL_SLOW 0x0400
+#define PCI_STATUS_SIG_TARGET_ABORT 0x0800
+#define PCI_STATUS_REC_TARGET_ABORT 0x1000
+#define PCI_STATUS_REC_MASTER_ABORT 0x2000
+#define PCI_STATUS_SIG_SYSTEM_ERROR 0x4000
+#define PCI_STATUS_DETECTED_PARITY 0x8000
 #define PCI_CLASS_REVISION 0x08
 #define PCI_REVISION_ID 0x08
 #define PCI_CLASS_PROG 0x09
@@ -78,25 +78,25 @@
 #define PCI_CACHE_LINE_SIZE 0x0c
 #define PCI_LATENCY_TIMER 0x0d
 #define PCI_HEADER_TYPE 0x0e
-#define  PCI_HEADER_TYPE_NORMAL 0x00
-#define  PCI_HEADER_TYPE_BRIDGE 0x01
-#define  PCI_HEADER_TYPE_MULTI_FUNCTION 0x80
+#define PCI_HEADER_TYPE_NORMAL 0x00
+#define PCI_HEADER_TYPE_BRIDGE 0x01
+#define PCI_HEADER_TYPE_MULTI_FUNCTION 0x80
 #define PCI_BIST 0x0f
 #define PCI_BASE_ADDRESS_0 0x10
 #define PCI_BASE_ADDRESS_5 0x24
-#define  PCI_BASE_ADDRESS_SPACE_IO 0x01
-#define  PCI_BASE_ADDRESS_SPACE_MEMORY 0x00
-#define  PCI_BASE_ADDRESS_MEM_TYPE_32 0x00
-#define  PCI_BASE_ADDRESS_MEM_TYPE_1M 0x02
-#define  PCI_BASE_ADDRESS_MEM_TYPE_64 0x04
-#define  PCI_BASE_ADDRESS_MEM_PREFETCH 0x08
-#define  PCI_BASE_ADDRESS_MEM_MASK (~0x0fULL)
-#define  PCI_BASE_ADDRESS_IO_MASK (~0x03ULL)
+#define PCI_BASE_ADDRESS_SPACE_IO 0x01
+#define PCI_BASE_ADDRESS_SPACE_MEMORY 0x00
+#define PCI_BASE_ADDRESS_MEM_TYPE_32 0x00
+#define PCI_BASE_ADDRESS_MEM_TYPE_1M 0x02
+#define PCI_BASE_ADDRESS_MEM_TYPE_64 0x04
+#define PCI_BASE_ADDRESS_MEM_PREFETCH 0x08
+#define PCI_BASE_ADDRESS_MEM_MASK (~0x0fULL)
+#define PCI_BASE_ADDRESS_IO_MASK (~0x03ULL)
 #define PCI_CARDBUS_CIS 0x28
 #define PCI_SUBSYSTEM_VENDOR_ID 0x2c
 #define PCI_SUBSYSTEM_ID 0x2e
 #define PCI_ROM_ADDRESS 0x30
-#define  PCI_ROM_ADDRESS_ENABLE 0x01
+#define PCI_ROM_ADDRESS_ENABLE 0x01
 #define PCI_CAPABILITY_LIST 0x34
 #define PCI_INTERRUPT_LINE 0x3c
 #define PCI_INTERRUPT_PIN 0x3d
@@ -128,9 +128,9 @@
 #define PCI_NUM_REGIONS 7
 #define PCI_NUM_PINS 4
 
-#define PCI_DEVFN(slot, fn) ((((slot) & 0x1f) << 3) | ((fn) & 0x07))
+#define PCI_DEVFN(slot, fn) ((((slot)&0x1f) << 3) | ((fn)&0x07))
 #define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
-#define PCI_FUNC(devfn) ((devfn) & 0x07)
+#define PCI_FUNC(devfn) ((devfn)&0x07)
 #define PCI_SLOT_MAX 32
 #define PCI_FUNC_MAX 8
 #define PCI_DEVFN_MAX 256
@@ -190,10 +190,10 @@ typedef struct PCIDeviceClass PCIDeviceClass;
 typedef struct PCIHostState PCIHostState;
 
 typedef struct PCIIORegion {
-    pcibus_t addr;            /* bus address, PCI_BAR_UNMAPPED if not */
+    pcibus_t addr; /* bus address, PCI_BAR_UNMAPPED if not */
     pcibus_t size;
-    uint8_t type;             /* PCI_BASE_ADDRESS_* bits */
-    MemoryRegion *memory;     /* NULL: BAR not registered */
+    uint8_t type; /* PCI_BASE_ADDRESS_* bits */
+    MemoryRegion *memory; /* NULL: BAR not registered */
     MemoryRegion *address_space; /* the bus's memory or I/O region */
 } PCIIORegion;
 
@@ -205,9 +205,9 @@ typedef void PCIConfigWrite(PCIDevice *dev, uint32_t addr, uint32_t val,
 
 struct PCIDeviceClass {
     DeviceClass parent_class;
-    PCIRealize *realize;          /* may be NULL */
-    PCIExit *exit;                /* may be NULL */
-    PCIConfigRead *config_read;   /* NULL: pci_default_read_config */
+    PCIRealize *realize; /* may be NULL */
+    PCIExit *exit; /* may be NULL */
+    PCIConfigRead *config_read; /* NULL: pci_default_read_config */
     PCIConfigWrite *config_write; /* NULL: pci_default_write_config */
     uint16_t vendor_id;
     uint16_t device_id;
@@ -215,8 +215,8 @@ struct PCIDeviceClass {
     uint16_t class_id;
     uint16_t subsystem_vendor_id; /* 0: QEMU's default (0x1af4/0x1100) */
     uint16_t subsystem_id;
-    bool is_bridge;               /* type 1 header (not modelled) */
-    const char *romfile;          /* default "romfile" (NULL: none) */
+    bool is_bridge; /* type 1 header (not modelled) */
+    const char *romfile; /* default "romfile" (NULL: none) */
 };
 
 /* Flags in PCIDevice.cap_present. */
@@ -238,7 +238,7 @@ struct PCIDevice {
 
     /* Properties ("addr", "romfile", "romsize", "rombar",
      * "multifunction", "acpi-index", "failover_pair_id", ...). */
-    int32_t devfn;             /* -1 until allocated (auto) */
+    int32_t devfn; /* -1 until allocated (auto) */
     char *romfile;
     uint32_t romsize;
     uint32_t rom_bar;
@@ -248,11 +248,11 @@ struct PCIDevice {
     bool x_pcie_lnksta_dllla;
     bool x_pcie_extcap_init;
 
-    char name[64];             /* the type name, as QEMU's pci_dev->name */
+    char name[64]; /* the type name, as QEMU's pci_dev->name */
     uint32_t cap_present;
     PCIIORegion io_regions[PCI_NUM_REGIONS];
-    int irq_state;             /* bit per asserted INTx pin */
-    bool registered;           /* sits in bus->devices[devfn] */
+    int irq_state; /* bit per asserted INTx pin */
+    bool registered; /* sits in bus->devices[devfn] */
 
     /* DMA view "bus master container" (address space named after the
      * type, as QEMU's), with the "bus master" alias of system memory
@@ -297,8 +297,8 @@ PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
                          MemoryRegion *mem, MemoryRegion *io,
                          uint8_t devfn_min);
 /* Installs the INTx routing (nirq bus interrupt lines). */
-void pci_bus_irqs(PCIBus *bus, PCISetIRQFunc *set_irq,
-                  PCIMapIRQFunc *map_irq, void *opaque, int nirq);
+void pci_bus_irqs(PCIBus *bus, PCISetIRQFunc *set_irq, PCIMapIRQFunc *map_irq,
+                  void *opaque, int nirq);
 /* Current number of asserters of bus irq irq_num. */
 int pci_bus_get_irq_level(PCIBus *bus, int irq_num);
 /* Bus number (0 for the root bus). */

@@ -10,7 +10,7 @@
 
 #define IDE_BMIBA_BAR 4
 #define IDE_BMDMA_SIZE 16
-#define IDE_PROG_IF_LEGACY 0x80  /* bus master capable, legacy ports */
+#define IDE_PROG_IF_LEGACY 0x80 /* bus master capable, legacy ports */
 
 /* Bus-master block, per channel at 0 / 8. */
 #define BM_CMD 0
@@ -31,8 +31,8 @@ typedef struct BMDMAChannel {
     uint8_t cmd;
     uint8_t status;
     uint32_t addr;
-    MemoryRegion extra_io;   /* "piix-bmdma": command and status */
-    MemoryRegion addr_io;    /* "bmdma": PRD table address */
+    MemoryRegion extra_io; /* "piix-bmdma": command and status */
+    MemoryRegion addr_io; /* "bmdma": PRD table address */
 } BMDMAChannel;
 
 typedef struct PIIXIDEState {
@@ -92,10 +92,10 @@ static void bmdma_write(void *opaque, uint64_t addr, uint64_t val,
         bm->cmd = (uint8_t)(val & (BM_CMD_START | BM_CMD_RW));
         break;
     case BM_STATUS:
-        bm->status = (uint8_t)((val & BM_STATUS_DRV_CAP) |
-                               (bm->status & BM_STATUS_DMAING) |
-                               (bm->status & ~val &
-                                (BM_STATUS_ERROR | BM_STATUS_INT)));
+        bm->status =
+            (uint8_t)((val & BM_STATUS_DRV_CAP) |
+                      (bm->status & BM_STATUS_DMAING) |
+                      (bm->status & ~val & (BM_STATUS_ERROR | BM_STATUS_INT)));
         break;
     default:
         break;
@@ -172,10 +172,8 @@ static void ide_cmd_write(void *opaque, uint64_t addr, uint64_t val,
 static const MemoryRegionOps ide_cmd_ops = {
     .read = ide_cmd_read,
     .write = ide_cmd_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4,
-               .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 4,
-              .unaligned = true },
+    .valid = { .min_access_size = 1, .max_access_size = 4, .unaligned = true },
+    .impl = { .min_access_size = 1, .max_access_size = 4, .unaligned = true },
 };
 
 static uint64_t ide_ctl_read(void *opaque, uint64_t addr, unsigned size)
@@ -187,10 +185,8 @@ static uint64_t ide_ctl_read(void *opaque, uint64_t addr, unsigned size)
 static const MemoryRegionOps ide_ctl_ops = {
     .read = ide_ctl_read,
     .write = ide_cmd_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4,
-               .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 4,
-              .unaligned = true },
+    .valid = { .min_access_size = 1, .max_access_size = 4, .unaligned = true },
+    .impl = { .min_access_size = 1, .max_access_size = 4, .unaligned = true },
 };
 
 /* ---- Device ---- */
@@ -226,8 +222,8 @@ static bool piix_ide_realize(PCIDevice *d, Error **errp)
     memory_region_init(&s->bmdma_bar, owner, "piix-bmdma-container",
                        IDE_BMDMA_SIZE);
     for (i = 0; i < 2; i++) {
-        memory_region_init_io(&s->bm[i].extra_io, owner, &bmdma_ops,
-                              &s->bm[i], "piix-bmdma", 4);
+        memory_region_init_io(&s->bm[i].extra_io, owner, &bmdma_ops, &s->bm[i],
+                              "piix-bmdma", 4);
         memory_region_add_subregion(&s->bmdma_bar, (uint64_t)i * 8,
                                     &s->bm[i].extra_io);
         memory_region_init_io(&s->bm[i].addr_io, owner, &bmdma_addr_ops,
@@ -242,12 +238,9 @@ static bool piix_ide_realize(PCIDevice *d, Error **errp)
     for (i = 0; i < 2; i++) {
         memory_region_init_io(&s->cmd_io[i], NULL, &ide_cmd_ops, s, "ide",
                               IDE_CMD_PORTS);
-        memory_region_add_subregion(io, ide_ports[i].cmd_base,
-                                    &s->cmd_io[i]);
-        memory_region_init_io(&s->ctl_io[i], NULL, &ide_ctl_ops, s, "ide",
-                              1);
-        memory_region_add_subregion(io, ide_ports[i].ctl_base,
-                                    &s->ctl_io[i]);
+        memory_region_add_subregion(io, ide_ports[i].cmd_base, &s->cmd_io[i]);
+        memory_region_init_io(&s->ctl_io[i], NULL, &ide_ctl_ops, s, "ide", 1);
+        memory_region_add_subregion(io, ide_ports[i].ctl_base, &s->ctl_io[i]);
     }
     free(owner);
     return true;
@@ -281,7 +274,7 @@ static void piix_ide_class_init(ObjectClass *klass, void *data)
     k->realize = piix_ide_realize;
     k->exit = piix_ide_exit;
     k->vendor_id = PCI_VENDOR_ID_INTEL;
-    k->device_id = 0x7010;   /* 82371SB PIIX3 IDE */
+    k->device_id = 0x7010; /* 82371SB PIIX3 IDE */
     k->class_id = PCI_CLASS_STORAGE_IDE;
     dc->reset = piix_ide_reset;
     dc->categories |= 1ul << DEVICE_CATEGORY_STORAGE;
@@ -289,8 +282,7 @@ static void piix_ide_class_init(ObjectClass *klass, void *data)
 }
 
 static const InterfaceInfo piix_ide_interfaces[] = {
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { NULL }
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
 static const TypeInfo piix_ide_types[] = {

@@ -9,12 +9,12 @@
 #include "src/util.h"
 
 /* Config registers. */
-#define PIIX_PIRQCA 0x60      /* PIRQA-D route control, 0x60-0x63 */
+#define PIIX_PIRQCA 0x60 /* PIRQA-D route control, 0x60-0x63 */
 #define PIIX_PIRQ_DISABLED 0x80
 
 /* Reset control register bits. */
-#define RCR_SYS_RST 0x02      /* reset type: kept */
-#define RCR_RST_CPU 0x04      /* requests a reset */
+#define RCR_SYS_RST 0x02 /* reset type: kept */
+#define RCR_RST_CPU 0x04 /* requests a reset */
 
 struct PIIX3State {
     PCIDevice dev;
@@ -27,8 +27,7 @@ struct PIIX3State {
     void *reset_opaque;
 };
 
-OBJECT_DECLARE_CASTS(PIIX3State, PCIDeviceClass, PIIX3,
-                     TYPE_PIIX3_PCI_DEVICE)
+OBJECT_DECLARE_CASTS(PIIX3State, PCIDeviceClass, PIIX3, TYPE_PIIX3_PCI_DEVICE)
 
 static uint64_t line_mask(int line)
 {
@@ -95,13 +94,13 @@ static const struct {
     uint8_t val;
 } piix3_reset_values[] = {
     { 0x04, 0x07 }, { 0x05, 0x00 }, { 0x06, 0x00 }, { 0x07, 0x02 },
-    { 0x4c, 0x4d }, { 0x4e, 0x03 }, { 0x4f, 0x00 },
-    { 0x60, 0x80 }, { 0x61, 0x80 }, { 0x62, 0x80 }, { 0x63, 0x80 },
-    { 0x69, 0x02 }, { 0x70, 0x80 }, { 0x76, 0x0c }, { 0x77, 0x0c },
-    { 0x78, 0x02 }, { 0x79, 0x00 }, { 0x80, 0x00 }, { 0x82, 0x00 },
-    { 0xa0, 0x08 }, { 0xa2, 0x00 }, { 0xa3, 0x00 }, { 0xa4, 0x00 },
-    { 0xa5, 0x00 }, { 0xa6, 0x00 }, { 0xa7, 0x00 }, { 0xa8, 0x0f },
-    { 0xaa, 0x00 }, { 0xab, 0x00 }, { 0xac, 0x00 }, { 0xae, 0x00 },
+    { 0x4c, 0x4d }, { 0x4e, 0x03 }, { 0x4f, 0x00 }, { 0x60, 0x80 },
+    { 0x61, 0x80 }, { 0x62, 0x80 }, { 0x63, 0x80 }, { 0x69, 0x02 },
+    { 0x70, 0x80 }, { 0x76, 0x0c }, { 0x77, 0x0c }, { 0x78, 0x02 },
+    { 0x79, 0x00 }, { 0x80, 0x00 }, { 0x82, 0x00 }, { 0xa0, 0x08 },
+    { 0xa2, 0x00 }, { 0xa3, 0x00 }, { 0xa4, 0x00 }, { 0xa5, 0x00 },
+    { 0xa6, 0x00 }, { 0xa7, 0x00 }, { 0xa8, 0x0f }, { 0xaa, 0x00 },
+    { 0xab, 0x00 }, { 0xac, 0x00 }, { 0xae, 0x00 },
 };
 
 static void piix3_reset(DeviceState *dev)
@@ -127,8 +126,7 @@ static uint64_t rcr_read(void *opaque, uint64_t addr, unsigned size)
     return s->rcr;
 }
 
-static void rcr_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void rcr_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     PIIX3State *s = opaque;
 
@@ -158,8 +156,8 @@ static bool piix3_realize(PCIDevice *d, Error **errp)
     (void)errp;
     memory_region_init_io(&s->rcr_mem, owner, &rcr_ops, s,
                           "piix3-reset-control", 1);
-    memory_region_add_subregion_overlap(bus->address_space_io,
-                                        PIIX_RCR_IOPORT, &s->rcr_mem, 1);
+    memory_region_add_subregion_overlap(bus->address_space_io, PIIX_RCR_IOPORT,
+                                        &s->rcr_mem, 1);
     free(owner);
     pci_bus_irqs(bus, piix3_bus_set_irq, piix3_pci_slot_get_pirq, s,
                  PIIX_NUM_PIRQS);
@@ -170,8 +168,7 @@ static void piix3_exit(PCIDevice *d)
 {
     PIIX3State *s = PIIX3(d);
 
-    memory_region_del_subregion(pci_get_bus(d)->address_space_io,
-                                &s->rcr_mem);
+    memory_region_del_subregion(pci_get_bus(d)->address_space_io, &s->rcr_mem);
     memory_region_finalize(&s->rcr_mem);
 }
 
@@ -184,7 +181,7 @@ static void piix3_pci_class_init(ObjectClass *klass, void *data)
     k->config_write = piix3_write_config;
     k->exit = piix3_exit;
     k->vendor_id = PCI_VENDOR_ID_INTEL;
-    k->device_id = 0x7000;   /* 82371SB PIIX3 ISA */
+    k->device_id = 0x7000; /* 82371SB PIIX3 ISA */
     k->class_id = PCI_CLASS_BRIDGE_ISA;
     dc->reset = piix3_reset;
     dc->desc = "ISA bridge";
@@ -201,8 +198,7 @@ static void piix3_class_init(ObjectClass *klass, void *data)
 }
 
 static const InterfaceInfo piix3_interfaces[] = {
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { NULL }
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
 static const TypeInfo piix3_types[] = {
@@ -228,8 +224,8 @@ void piix3_register_types(void)
 
 PIIX3State *piix3_create(PCIBus *bus, int devfn, qemu_irq *pic)
 {
-    PCIDevice *d = pci_create_simple_multifunction(bus, devfn, true,
-                                                   TYPE_PIIX3_DEVICE);
+    PCIDevice *d =
+        pci_create_simple_multifunction(bus, devfn, true, TYPE_PIIX3_DEVICE);
     PIIX3State *s = PIIX3(d);
 
     if (pic) {

@@ -13,7 +13,7 @@
 
 struct Port92State {
     ISADevice parent_obj;
-    uint16_t port;           /* set by the board before realize */
+    uint16_t port; /* set by the board before realize */
     uint8_t outport;
     MemoryRegion io;
 };

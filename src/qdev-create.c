@@ -39,8 +39,8 @@ static char *opt_string(json_t *v)
 }
 
 /* Parses a property's string value as QEMU's string input visitor. */
-static json_t *opt_to_value(const char *name, const char *type,
-                            const char *str, Error **errp)
+static json_t *opt_to_value(const char *name, const char *type, const char *str,
+                            Error **errp)
 {
     KeyvalScalar v;
 
@@ -161,8 +161,8 @@ bool qdev_device_add(json_t *args, Error **errp)
     } else if (dc->bus_type) {
         bus = bus_lookup(NULL, dc->bus_type);
         if (!bus) {
-            error_setg(errp, "No '%s' bus found for device '%s'",
-                       dc->bus_type, driver);
+            error_setg(errp, "No '%s' bus found for device '%s'", dc->bus_type,
+                       driver);
             goto out;
         }
     }

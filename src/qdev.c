@@ -34,8 +34,7 @@ bool qdev_hotplug_phase(void)
 
 /* ---- Hotplug handlers ---- */
 
-bool hotplug_handler_pre_plug(HotplugHandler *h, DeviceState *dev,
-                              Error **errp)
+bool hotplug_handler_pre_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(h);
 
@@ -57,8 +56,7 @@ bool hotplug_handler_unplug_request(HotplugHandler *h, DeviceState *dev,
     return hc->unplug_request ? hc->unplug_request(h, dev, errp) : true;
 }
 
-bool hotplug_handler_unplug(HotplugHandler *h, DeviceState *dev,
-                            Error **errp)
+bool hotplug_handler_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     HotplugHandlerClass *hc = HOTPLUG_HANDLER_GET_CLASS(h);
 
@@ -158,11 +156,11 @@ static void bus_add_child(BusState *bus, DeviceState *dev)
     kid->index = bus->max_index++;
     kid->child = dev;
     object_ref(OBJECT(dev));
-    kid->next = bus->children;   /* newest first, as QEMU */
+    kid->next = bus->children; /* newest first, as QEMU */
     bus->children = kid;
     snprintf(name, sizeof(name), "child[%d]", kid->index);
-    object_property_add_link(OBJECT(bus), name, object_get_typename(
-                                 OBJECT(dev)),
+    object_property_add_link(OBJECT(bus), name,
+                             object_get_typename(OBJECT(dev)),
                              (Object **)&kid->child, NULL, 0);
 }
 
@@ -186,8 +184,7 @@ struct BusList {
     struct BusList *next;
 };
 
-BusState *qbus_new(const char *typename, DeviceState *parent,
-                   const char *name)
+BusState *qbus_new(const char *typename, DeviceState *parent, const char *name)
 {
     BusState *bus = BUS(object_new(typename));
     BusClass *bc = BUS_GET_CLASS(bus);
@@ -294,8 +291,7 @@ static void bus_class_init(ObjectClass *k, void *data)
     k->unparent = bus_unparent;
     object_class_property_add_bool(k, "realized", bus_get_realized,
                                    bus_set_realized);
-    object_class_property_add_link(k, "hotplug-handler",
-                                   TYPE_HOTPLUG_HANDLER,
+    object_class_property_add_link(k, "hotplug-handler", TYPE_HOTPLUG_HANDLER,
                                    offsetof(BusState, hotplug_handler),
                                    object_property_allow_set_link,
                                    OBJ_PROP_LINK_STRONG);
@@ -316,13 +312,15 @@ static bool allow_set(Object *obj, const char *name, Error **errp)
         return true;
     }
     if (dev->id) {
-        error_setg(errp, "Attempt to set property '%s' on device '%s' "
-                   "(type '%s') after it was realized", name, dev->id,
-                   object_get_typename(obj));
+        error_setg(errp,
+                   "Attempt to set property '%s' on device '%s' "
+                   "(type '%s') after it was realized",
+                   name, dev->id, object_get_typename(obj));
     } else {
-        error_setg(errp, "Attempt to set property '%s' on anonymous device "
-                   "(type '%s') after it was realized", name,
-                   object_get_typename(obj));
+        error_setg(errp,
+                   "Attempt to set property '%s' on anonymous device "
+                   "(type '%s') after it was realized",
+                   name, object_get_typename(obj));
     }
     return false;
 }
@@ -334,8 +332,10 @@ static bool want_int(json_t *v, const char *name, const char *type,
         if (json_is_number(v) && type) {
             error_setg(errp, "Parameter '%s' expects %s", name, type);
         } else {
-            error_setg(errp, "Invalid parameter type for '%s', "
-                       "expected: integer", name);
+            error_setg(errp,
+                       "Invalid parameter type for '%s', "
+                       "expected: integer",
+                       name);
         }
         return false;
     }
@@ -373,30 +373,29 @@ static json_t *defval_int(const Property *prop)
     return json_integer(prop->defval.i);
 }
 
-#define UINT_PROP(bits, tname)                                               \
-    static json_t *get_u##bits(Object *obj, Property *prop, Error **errp)    \
-    {                                                                        \
-        return json_integer(                                                 \
-            (json_int_t)*(uint##bits##_t *)field_ptr(obj, prop));            \
-    }                                                                        \
-    static bool set_u##bits(Object *obj, Property *prop, json_t *v,          \
-                            Error **errp)                                    \
-    {                                                                        \
-        json_int_t i;                                                        \
-        if (!json_is_integer(v)) {                                           \
-            error_setg(errp, "Parameter '%s' expects %s", prop->name,       \
-                       bits == 64 ? tname : "uint64");                       \
-            return false;                                                    \
-        }                                                                    \
-        i = json_integer_value(v);                                           \
-        if (bits < 64 && (i < 0 || (uint64_t)i > (uint64_t)UINT##bits##_MAX)) \
-        {                                                                    \
-            error_setg(errp, "Parameter '%s' expects %s", prop->name,       \
-                       tname);                                               \
-            return false;                                                    \
-        }                                                                    \
-        *(uint##bits##_t *)field_ptr(obj, prop) = (uint##bits##_t)i;         \
-        return true;                                                         \
+#define UINT_PROP(bits, tname)                                                \
+    static json_t *get_u##bits(Object *obj, Property *prop, Error **errp)     \
+    {                                                                         \
+        return json_integer((json_int_t) *                                    \
+                            (uint##bits##_t *)field_ptr(obj, prop));          \
+    }                                                                         \
+    static bool set_u##bits(Object *obj, Property *prop, json_t *v,           \
+                            Error **errp)                                     \
+    {                                                                         \
+        json_int_t i;                                                         \
+        if (!json_is_integer(v)) {                                            \
+            error_setg(errp, "Parameter '%s' expects %s", prop->name,         \
+                       bits == 64 ? tname : "uint64");                        \
+            return false;                                                     \
+        }                                                                     \
+        i = json_integer_value(v);                                            \
+        if (bits < 64 &&                                                      \
+            (i < 0 || (uint64_t)i > (uint64_t)UINT##bits##_MAX)) {            \
+            error_setg(errp, "Parameter '%s' expects %s", prop->name, tname); \
+            return false;                                                     \
+        }                                                                     \
+        *(uint##bits##_t *)field_ptr(obj, prop) = (uint##bits##_t)i;          \
+        return true;                                                          \
     }
 
 UINT_PROP(8, "uint8")
@@ -479,32 +478,58 @@ static void release_str(Object *obj, Property *prop)
 }
 
 const PropertyInfo qdev_prop_bool = {
-    .name = "bool", .get = get_bool, .set = set_bool,
+    .name = "bool",
+    .get = get_bool,
+    .set = set_bool,
     .defval = defval_bool,
 };
 const PropertyInfo qdev_prop_uint8 = {
-    .name = "uint8", .get = get_u8, .set = set_u8, .defval = defval_uint,
+    .name = "uint8",
+    .get = get_u8,
+    .set = set_u8,
+    .defval = defval_uint,
 };
 const PropertyInfo qdev_prop_uint16 = {
-    .name = "uint16", .get = get_u16, .set = set_u16, .defval = defval_uint,
+    .name = "uint16",
+    .get = get_u16,
+    .set = set_u16,
+    .defval = defval_uint,
 };
 const PropertyInfo qdev_prop_uint32 = {
-    .name = "uint32", .get = get_u32, .set = set_u32, .defval = defval_uint,
+    .name = "uint32",
+    .get = get_u32,
+    .set = set_u32,
+    .defval = defval_uint,
 };
 const PropertyInfo qdev_prop_int32 = {
-    .name = "int32", .get = get_i32, .set = set_i32, .defval = defval_int,
+    .name = "int32",
+    .get = get_i32,
+    .set = set_i32,
+    .defval = defval_int,
 };
 const PropertyInfo qdev_prop_uint64 = {
-    .name = "uint64", .get = get_u64, .set = set_u64, .defval = defval_uint,
+    .name = "uint64",
+    .get = get_u64,
+    .set = set_u64,
+    .defval = defval_uint,
 };
 const PropertyInfo qdev_prop_int64 = {
-    .name = "int64", .get = get_i64, .set = set_i64, .defval = defval_int,
+    .name = "int64",
+    .get = get_i64,
+    .set = set_i64,
+    .defval = defval_int,
 };
 const PropertyInfo qdev_prop_size = {
-    .name = "size", .get = get_u64, .set = set_size, .defval = defval_uint,
+    .name = "size",
+    .get = get_u64,
+    .set = set_size,
+    .defval = defval_uint,
 };
 const PropertyInfo qdev_prop_string = {
-    .name = "str", .get = get_str, .set = set_str, .release = release_str,
+    .name = "str",
+    .get = get_str,
+    .set = set_str,
+    .release = release_str,
 };
 const PropertyInfo qdev_prop_link = {
     .name = "link",
@@ -517,8 +542,7 @@ static json_t *static_get(Object *obj, ObjectProperty *op, Error **errp)
     return prop->info->get(obj, prop, errp);
 }
 
-static bool static_set(Object *obj, ObjectProperty *op, json_t *v,
-                       Error **errp)
+static bool static_set(Object *obj, ObjectProperty *op, json_t *v, Error **errp)
 {
     Property *prop = op->opaque;
 
@@ -562,9 +586,10 @@ static bool link_before_realize(const Object *obj, const char *name,
     const DeviceState *dev = (const DeviceState *)obj;
 
     if (dev->realized) {
-        error_setg(errp, "Attempt to set link property '%s' on device '%s' "
-                   "(type '%s') after it was realized", name,
-                   dev->id ? dev->id : "(null)",
+        error_setg(errp,
+                   "Attempt to set link property '%s' on device '%s' "
+                   "(type '%s') after it was realized",
+                   name, dev->id ? dev->id : "(null)",
                    object_get_typename(obj));
         return false;
     }
@@ -590,18 +615,14 @@ void device_class_set_props(DeviceClass *dc, Property *props)
             free(lname);
         }
         if (info == &qdev_prop_link) {
-            op = object_class_property_add_link(k, prop->name,
-                                                prop->link_type,
-                                                prop->offset,
-                                                link_before_realize,
-                                                OBJ_PROP_LINK_STRONG);
+            op = object_class_property_add_link(
+                k, prop->name, prop->link_type, prop->offset,
+                link_before_realize, OBJ_PROP_LINK_STRONG);
         } else {
-            op = object_class_property_add(k, prop->name, info->name,
-                                           info->get ? static_get : NULL,
-                                           info->set ? static_set : NULL,
-                                           info->release ? static_release
-                                                         : NULL,
-                                           prop);
+            op = object_class_property_add(
+                k, prop->name, info->name, info->get ? static_get : NULL,
+                info->set ? static_set : NULL,
+                info->release ? static_release : NULL, prop);
             if (prop->set_default && info->defval) {
                 op->defval = info->defval(prop);
                 op->init = static_init;
@@ -920,13 +941,12 @@ static void device_class_init(ObjectClass *k, void *data)
     dc->user_creatable = true;
     object_class_property_add_bool(k, "realized", device_get_realized,
                                    device_set_realized);
-    object_class_property_add_bool(k, "hotpluggable",
-                                   device_get_hotpluggable, NULL);
+    object_class_property_add_bool(k, "hotpluggable", device_get_hotpluggable,
+                                   NULL);
     object_class_property_add_bool(k, "hotplugged", device_get_hotplugged,
                                    NULL);
     object_class_property_add_link(k, "parent_bus", TYPE_BUS,
-                                   offsetof(DeviceState, parent_bus), NULL,
-                                   0);
+                                   offsetof(DeviceState, parent_bus), NULL, 0);
 }
 
 /* ---- GPIO lines ---- */

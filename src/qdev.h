@@ -31,15 +31,14 @@ typedef struct Object HotplugHandler;
 
 /* ---- Hotplug handler interface ---- */
 
-typedef bool HotplugFn(HotplugHandler *handler, DeviceState *dev,
-                       Error **errp);
+typedef bool HotplugFn(HotplugHandler *handler, DeviceState *dev, Error **errp);
 
 typedef struct HotplugHandlerClass {
     InterfaceClass parent_class;
-    HotplugFn *pre_plug;        /* before realize; may refuse */
-    HotplugFn *plug;            /* after realize */
-    HotplugFn *unplug_request;  /* asynchronous removal (ACPI) */
-    HotplugFn *unplug;          /* synchronous removal */
+    HotplugFn *pre_plug; /* before realize; may refuse */
+    HotplugFn *plug; /* after realize */
+    HotplugFn *unplug_request; /* asynchronous removal (ACPI) */
+    HotplugFn *unplug; /* synchronous removal */
     bool (*is_hotpluggable_bus)(HotplugHandler *handler, BusState *bus);
 } HotplugHandlerClass;
 
@@ -52,16 +51,15 @@ bool hotplug_handler_pre_plug(HotplugHandler *h, DeviceState *dev,
 bool hotplug_handler_plug(HotplugHandler *h, DeviceState *dev, Error **errp);
 bool hotplug_handler_unplug_request(HotplugHandler *h, DeviceState *dev,
                                     Error **errp);
-bool hotplug_handler_unplug(HotplugHandler *h, DeviceState *dev,
-                            Error **errp);
+bool hotplug_handler_unplug(HotplugHandler *h, DeviceState *dev, Error **errp);
 
 /* ---- Static (qdev) properties ---- */
 
 typedef struct Property Property;
 
 typedef struct PropertyInfo {
-    const char *name;         /* type shown by qom-list: "uint32", "str" */
-    const char *description;  /* default description, may be NULL */
+    const char *name; /* type shown by qom-list: "uint32", "str" */
+    const char *description; /* default description, may be NULL */
     json_t *(*get)(Object *obj, Property *prop, Error **errp);
     bool (*set)(Object *obj, Property *prop, json_t *value, Error **errp);
     /* Default value as JSON (new reference) or NULL: none shown. */
@@ -84,52 +82,57 @@ extern const PropertyInfo qdev_prop_bool, qdev_prop_uint8, qdev_prop_uint16,
 struct Property {
     const char *name;
     const PropertyInfo *info;
-    ptrdiff_t offset;          /* of the field in the instance struct */
+    ptrdiff_t offset; /* of the field in the instance struct */
     bool set_default;
     union {
         int64_t i;
         uint64_t u;
     } defval;
-    const char *link_type;     /* qdev_prop_link */
-    const char *description;   /* overrides info->description */
+    const char *link_type; /* qdev_prop_link */
+    const char *description; /* overrides info->description */
 };
 
-#define DEFINE_PROP(_name, _state, _field, _info, _type, ...)                \
-    { .name = (_name), .info = &(_info),                                     \
-      .offset = offsetof(_state, _field) +                                   \
-          0 * sizeof(((_state *)0)->_field == (_type)0),                     \
-      __VA_ARGS__ }
-#define DEFINE_PROP_BOOL(n, S, f, d)                                         \
-    DEFINE_PROP(n, S, f, qdev_prop_bool, bool, .set_default = true,          \
+#define DEFINE_PROP(_name, _state, _field, _info, _type, ...)    \
+    {                                                            \
+        .name = (_name), .info = &(_info),                       \
+        .offset = offsetof(_state, _field) +                     \
+                  0 * sizeof(((_state *)0)->_field == (_type)0), \
+        __VA_ARGS__                                              \
+    }
+#define DEFINE_PROP_BOOL(n, S, f, d)                                \
+    DEFINE_PROP(n, S, f, qdev_prop_bool, bool, .set_default = true, \
                 .defval.u = (bool)(d))
-#define DEFINE_PROP_UINT8(n, S, f, d)                                        \
-    DEFINE_PROP(n, S, f, qdev_prop_uint8, uint8_t, .set_default = true,      \
+#define DEFINE_PROP_UINT8(n, S, f, d)                                   \
+    DEFINE_PROP(n, S, f, qdev_prop_uint8, uint8_t, .set_default = true, \
                 .defval.u = (d))
-#define DEFINE_PROP_UINT16(n, S, f, d)                                       \
-    DEFINE_PROP(n, S, f, qdev_prop_uint16, uint16_t, .set_default = true,    \
+#define DEFINE_PROP_UINT16(n, S, f, d)                                    \
+    DEFINE_PROP(n, S, f, qdev_prop_uint16, uint16_t, .set_default = true, \
                 .defval.u = (d))
-#define DEFINE_PROP_UINT32(n, S, f, d)                                       \
-    DEFINE_PROP(n, S, f, qdev_prop_uint32, uint32_t, .set_default = true,    \
+#define DEFINE_PROP_UINT32(n, S, f, d)                                    \
+    DEFINE_PROP(n, S, f, qdev_prop_uint32, uint32_t, .set_default = true, \
                 .defval.u = (d))
-#define DEFINE_PROP_INT32(n, S, f, d)                                        \
-    DEFINE_PROP(n, S, f, qdev_prop_int32, int32_t, .set_default = true,      \
+#define DEFINE_PROP_INT32(n, S, f, d)                                   \
+    DEFINE_PROP(n, S, f, qdev_prop_int32, int32_t, .set_default = true, \
                 .defval.i = (d))
-#define DEFINE_PROP_UINT64(n, S, f, d)                                       \
-    DEFINE_PROP(n, S, f, qdev_prop_uint64, uint64_t, .set_default = true,    \
+#define DEFINE_PROP_UINT64(n, S, f, d)                                    \
+    DEFINE_PROP(n, S, f, qdev_prop_uint64, uint64_t, .set_default = true, \
                 .defval.u = (d))
-#define DEFINE_PROP_INT64(n, S, f, d)                                        \
-    DEFINE_PROP(n, S, f, qdev_prop_int64, int64_t, .set_default = true,      \
+#define DEFINE_PROP_INT64(n, S, f, d)                                   \
+    DEFINE_PROP(n, S, f, qdev_prop_int64, int64_t, .set_default = true, \
                 .defval.i = (d))
-#define DEFINE_PROP_SIZE(n, S, f, d)                                         \
-    DEFINE_PROP(n, S, f, qdev_prop_size, uint64_t, .set_default = true,      \
+#define DEFINE_PROP_SIZE(n, S, f, d)                                    \
+    DEFINE_PROP(n, S, f, qdev_prop_size, uint64_t, .set_default = true, \
                 .defval.u = (d))
 /* char * field, malloc'd, freed with the device; no default shown. */
-#define DEFINE_PROP_STRING(n, S, f)                                          \
+#define DEFINE_PROP_STRING(n, S, f) \
     DEFINE_PROP(n, S, f, qdev_prop_string, char *)
 /* Object * field; type "link<T>". */
-#define DEFINE_PROP_LINK(n, S, f, T, PtrType)                                \
+#define DEFINE_PROP_LINK(n, S, f, T, PtrType) \
     DEFINE_PROP(n, S, f, qdev_prop_link, PtrType, .link_type = (T))
-#define DEFINE_PROP_END_OF_LIST() { .name = NULL }
+#define DEFINE_PROP_END_OF_LIST() \
+    {                             \
+        .name = NULL              \
+    }
 
 /*
  * Adds the properties (array ending with DEFINE_PROP_END_OF_LIST) as class
@@ -160,22 +163,22 @@ typedef enum DeviceCategory {
 
 struct DeviceClass {
     ObjectClass parent_class;
-    unsigned long categories;  /* bit mask of 1ul << DeviceCategory */
+    unsigned long categories; /* bit mask of 1ul << DeviceCategory */
     const char *fw_name;
     const char *desc;
-    Property *props_;          /* private: set by device_class_set_props */
-    bool user_creatable;       /* -device / device_add allowed */
-    bool hotpluggable;         /* default true */
+    Property *props_; /* private: set by device_class_set_props */
+    bool user_creatable; /* -device / device_add allowed */
+    bool hotpluggable; /* default true */
     DeviceReset *reset;
     DeviceRealize *realize;
     DeviceUnrealize *unrealize;
-    const char *bus_type;      /* NULL: sits on no bus (sysbus-less) */
+    const char *bus_type; /* NULL: sits on no bus (sysbus-less) */
 };
 
 struct DeviceState {
     Object parent_obj;
-    char *id;                  /* NULL: anonymous */
-    char *canonical_path;      /* cached while realized */
+    char *id; /* NULL: anonymous */
+    char *canonical_path; /* cached while realized */
     bool realized;
     bool pending_deleted_event;
     int64_t pending_deleted_expires_ms;
@@ -186,9 +189,9 @@ struct DeviceState {
     struct BusList *child_bus;
     int num_child_bus;
     int instance_id_alias;
-    qemu_irq *gpio_in;         /* qdev_init_gpio_in; owned */
+    qemu_irq *gpio_in; /* qdev_init_gpio_in; owned */
     int num_gpio_in;
-    qemu_irq *gpio_out;        /* qdev_init_gpio_out; the device's slots */
+    qemu_irq *gpio_out; /* qdev_init_gpio_out; the device's slots */
     int num_gpio_out;
 };
 
@@ -280,8 +283,8 @@ struct BusClass {
     char *(*get_dev_path)(DeviceState *dev);
     char *(*get_fw_dev_path)(DeviceState *dev);
     bool (*check_address)(BusState *bus, DeviceState *dev, Error **errp);
-    int max_dev;               /* 0: unlimited */
-    int automatic_ids;         /* private: counter for NAME.N */
+    int max_dev; /* 0: unlimited */
+    int automatic_ids; /* private: counter for NAME.N */
 };
 
 typedef struct BusChild {
@@ -292,14 +295,14 @@ typedef struct BusChild {
 
 struct BusState {
     Object obj;
-    DeviceState *parent;       /* NULL: main system bus (sysbus) */
+    DeviceState *parent; /* NULL: main system bus (sysbus) */
     char *name;
     HotplugHandler *hotplug_handler;
     int max_index;
     bool realized;
     bool full;
     int num_children;
-    BusChild *children;        /* newest first, as QEMU */
+    BusChild *children; /* newest first, as QEMU */
 };
 
 OBJECT_DECLARE_CASTS(BusState, BusClass, BUS, TYPE_BUS)
@@ -308,8 +311,7 @@ OBJECT_DECLARE_CASTS(BusState, BusClass, BUS, TYPE_BUS)
  * Creates a bus of type typename as child "name" of parent (NULL name:
  * QEMU's automatic "<type-lower>.N" naming).  The bus is owned by parent.
  */
-BusState *qbus_new(const char *typename, DeviceState *parent,
-                   const char *name);
+BusState *qbus_new(const char *typename, DeviceState *parent, const char *name);
 void qbus_set_hotplug_handler(BusState *bus, Object *handler);
 /* Puts dev on bus (updating parent_bus and the "parent_bus" link). */
 void qdev_set_parent_bus(DeviceState *dev, BusState *bus);
@@ -319,12 +321,10 @@ bool qbus_is_hotpluggable(BusState *bus);
 
 struct MachineClass {
     ObjectClass parent_class;
-    const char *name;          /* "pc-i440fx-7.2" */
+    const char *name; /* "pc-i440fx-7.2" */
     const char *desc;
-    HotplugHandler *(*get_hotplug_handler)(MachineState *m,
-                                           DeviceState *dev);
-    bool (*hotplug_allowed)(MachineState *m, DeviceState *dev,
-                            Error **errp);
+    HotplugHandler *(*get_hotplug_handler)(MachineState *m, DeviceState *dev);
+    bool (*hotplug_allowed)(MachineState *m, DeviceState *dev, Error **errp);
 };
 
 struct MachineState {

@@ -47,7 +47,7 @@ typedef struct QtestClient {
     size_t big_len, big_pos;
     bool big_b64;
     JsonBuf later; /* IRQ lines that arrived during a big reply */
-    bool in_io;    /* client_io() is running for it: free it there */
+    bool in_io; /* client_io() is running for it: free it there */
     bool dead;
     struct QtestClient *next;
 } QtestClient;
@@ -127,8 +127,7 @@ static void irq_spy(void *opaque, int n, int level)
         return;
     }
     irq_levels[n] = !!level;
-    snprintf(line, sizeof(line), "IRQ %s %d\n", level ? "raise" : "lower",
-             n);
+    snprintf(line, sizeof(line), "IRQ %s %d\n", level ? "raise" : "lower", n);
     broadcast(line);
 }
 
@@ -315,11 +314,11 @@ static void handle_line(QtestClient *c, char *line, size_t line_len)
         void (*fn)(QtestClient *c, unsigned size, char **w, int n);
         unsigned size;
     } simple[] = {
-        { "inb", cmd_in, 1 },     { "inw", cmd_in, 2 },
-        { "inl", cmd_in, 4 },     { "outb", cmd_out, 1 },
-        { "outw", cmd_out, 2 },   { "outl", cmd_out, 4 },
-        { "readb", cmd_read, 1 }, { "readw", cmd_read, 2 },
-        { "readl", cmd_read, 4 }, { "readq", cmd_read, 8 },
+        { "inb", cmd_in, 1 },       { "inw", cmd_in, 2 },
+        { "inl", cmd_in, 4 },       { "outb", cmd_out, 1 },
+        { "outw", cmd_out, 2 },     { "outl", cmd_out, 4 },
+        { "readb", cmd_read, 1 },   { "readw", cmd_read, 2 },
+        { "readl", cmd_read, 4 },   { "readq", cmd_read, 8 },
         { "writeb", cmd_write, 1 }, { "writew", cmd_write, 2 },
         { "writel", cmd_write, 4 }, { "writeq", cmd_write, 8 },
     };
@@ -445,7 +444,7 @@ static void big_reply_step(QtestClient *c)
     char *enc;
 
     if (n > QTEST_CHUNK) {
-        n = QTEST_CHUNK;    /* a multiple of 3: base64 stays aligned */
+        n = QTEST_CHUNK; /* a multiple of 3: base64 stays aligned */
     }
     if (c->big_b64) {
         enc = b64_encode(p, n);
@@ -476,8 +475,8 @@ static void big_reply_step(QtestClient *c)
 static bool flush(QtestClient *c)
 {
     while (c->out_pos < c->out.len) {
-        ssize_t r = write(c->fd, c->out.data + c->out_pos,
-                          c->out.len - c->out_pos);
+        ssize_t r =
+            write(c->fd, c->out.data + c->out_pos, c->out.len - c->out_pos);
 
         if (r < 0) {
             if (errno == EINTR) {
@@ -538,8 +537,9 @@ static void client_update_watch(QtestClient *c)
         static bool said;
 
         if (!said) {
-            fprintf(stderr, "qmachined: qtest client not reading, "
-                            "disconnected (more than %u MiB waiting)\n",
+            fprintf(stderr,
+                    "qmachined: qtest client not reading, "
+                    "disconnected (more than %u MiB waiting)\n",
                     QTEST_HARD_LIMIT >> 20);
             said = true;
         }

@@ -7,10 +7,11 @@
 #include "util.h"
 
 const char *const runstate_names[] = {
-    "debug", "inmigrate", "internal-error", "io-error", "paused",
-    "postmigrate", "prelaunch", "finish-migrate", "restore-vm", "running",
-    "save-vm", "shutdown", "suspended", "watchdog", "guest-panicked",
-    "colo", NULL
+    "debug",      "inmigrate",   "internal-error", "io-error",
+    "paused",     "postmigrate", "prelaunch",      "finish-migrate",
+    "restore-vm", "running",     "save-vm",        "shutdown",
+    "suspended",  "watchdog",    "guest-panicked", "colo",
+    NULL
 };
 
 typedef struct Hook {
@@ -120,8 +121,7 @@ static void emit_cause(MachineEventKind kind, ShutdownCause cause, bool guest)
 void vm_system_reset(ShutdownCause cause)
 {
     hooks_run(&reset_hooks);
-    emit_cause(MACHINE_EVENT_RESET, cause,
-               cause == SHUTDOWN_CAUSE_GUEST_RESET);
+    emit_cause(MACHINE_EVENT_RESET, cause, cause == SHUTDOWN_CAUSE_GUEST_RESET);
     if (state != RUN_STATE_RUNNING && state != RUN_STATE_INMIGRATE &&
         state != RUN_STATE_FINISH_MIGRATE) {
         state = RUN_STATE_PRELAUNCH;

@@ -44,8 +44,8 @@ void runstate_add_powerdown_hook(RunstateHook *fn, void *opaque);
 void runstate_add_start_hook(RunstateHook *fn, void *opaque);
 
 /* QMP-level operations (events as QEMU emits them). */
-void vm_stop(void);                /* STOP if running -> paused */
-bool vm_cont(Error **errp);        /* RESUME -> running */
+void vm_stop(void); /* STOP if running -> paused */
+bool vm_cont(Error **errp); /* RESUME -> running */
 void vm_system_reset(ShutdownCause cause);
 void vm_system_powerdown(void);
 /* Shutdown: emits SHUTDOWN; quits the daemon unless -no-shutdown applies. */

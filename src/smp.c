@@ -29,7 +29,7 @@ bool smp_parse(MachineOptions *o, json_t *smp, Error **errp)
         "cpus", "sockets", "dies", "clusters", "cores", "threads", "maxcpus",
     };
     bool pc = !strcmp(o->machine_type, OPTIONS_MACHINE_PC);
-    uint64_t v[ARRAY_SIZE(keys)] = {0};
+    uint64_t v[ARRAY_SIZE(keys)] = { 0 };
     bool zero = false;
     unsigned cpus, sockets, dies, clusters, cores, threads, maxcpus;
     unsigned max_cpus = pc ? PC_MAX_CPUS : 1;
@@ -51,8 +51,7 @@ bool smp_parse(MachineOptions *o, json_t *smp, Error **errp)
             zero = true;
         }
     }
-    json_object_foreach(smp, key, val)
-    {
+    json_object_foreach (smp, key, val) {
         if (!is_key(key, keys, ARRAY_SIZE(keys))) {
             error_setg(errp, "Parameter 'smp.%s' is unexpected", key);
             return false;

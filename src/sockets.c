@@ -142,8 +142,7 @@ char *socket_addr_str(const ListenAddr *addr)
     case LISTEN_UNIX:
         return xasprintf("unix:%s", addr->path);
     case LISTEN_TCP:
-        return xasprintf("tcp:%s:%s", addr->host ? addr->host : "",
-                         addr->port);
+        return xasprintf("tcp:%s:%s", addr->host ? addr->host : "", addr->port);
     case LISTEN_FD:
         return xasprintf("fd:%d", addr->fd);
     }
@@ -180,8 +179,9 @@ int socket_accept_listener(SocketListener *l)
     if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
         errno == ENOMEM) {
         if (!said) {
-            fprintf(stderr, "qmachined: cannot accept connections: %s; "
-                            "retrying every %d ms\n",
+            fprintf(stderr,
+                    "qmachined: cannot accept connections: %s; "
+                    "retrying every %d ms\n",
                     strerror(errno), ACCEPT_BACKOFF_MS);
             said = true;
         }

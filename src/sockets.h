@@ -11,14 +11,14 @@ typedef enum { LISTEN_UNIX, LISTEN_TCP, LISTEN_FD } ListenKind;
 
 typedef struct ListenAddr {
     ListenKind kind;
-    char *path;         /* LISTEN_UNIX */
-    char *host;         /* LISTEN_TCP ("" = any address) */
-    char *port;         /* LISTEN_TCP */
-    int fd;             /* LISTEN_FD: an already listening socket; else -1 */
-    bool server;        /* false: QEMU would connect to it as a client */
-    bool wait;          /* server: block until the first client connects */
-    bool pretty;        /* QMP: pretty-printed replies (-qmp-pretty) */
-    char *chardev_id;   /* "charmonitor", "compat_monitor0", ... or NULL */
+    char *path; /* LISTEN_UNIX */
+    char *host; /* LISTEN_TCP ("" = any address) */
+    char *port; /* LISTEN_TCP */
+    int fd; /* LISTEN_FD: an already listening socket; else -1 */
+    bool server; /* false: QEMU would connect to it as a client */
+    bool wait; /* server: block until the first client connects */
+    bool pretty; /* QMP: pretty-printed replies (-qmp-pretty) */
+    char *chardev_id; /* "charmonitor", "compat_monitor0", ... or NULL */
 } ListenAddr;
 
 /* Frees a's strings (not a itself). */

@@ -75,8 +75,7 @@ static uint64_t size_mask(unsigned size)
 static uint16_t msix_checked_vector(VirtIOPCIProxy *p, uint64_t val)
 {
     val &= 0xffff;
-    return val < msix_nr_vectors(&p->msix) ? (uint16_t)val
-                                           : VIRTIO_NO_VECTOR;
+    return val < msix_nr_vectors(&p->msix) ? (uint16_t)val : VIRTIO_NO_VECTOR;
 }
 
 bool virtio_pci_msix_enabled(VirtIOPCIProxy *p)
@@ -198,8 +197,7 @@ static uint32_t legacy_ioport_read(VirtIOPCIProxy *p, uint32_t addr)
     return ret;
 }
 
-static void legacy_ioport_write(VirtIOPCIProxy *p, uint32_t addr,
-                                uint32_t val)
+static void legacy_ioport_write(VirtIOPCIProxy *p, uint32_t addr, uint32_t val)
 {
     VirtIODevice *vdev = &p->vdev;
     uint64_t pa;
@@ -234,9 +232,9 @@ static void legacy_ioport_write(VirtIOPCIProxy *p, uint32_t addr,
         virtio_pci_write_status(p, (uint8_t)val);
         /* Old drivers forget bus mastering: enable it for them. */
         if (val == (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER)) {
-            pci_default_write_config(&p->pci_dev, PCI_COMMAND,
-                                     p->pci_dev.config[PCI_COMMAND] |
-                                     PCI_COMMAND_MASTER, 1);
+            pci_default_write_config(
+                &p->pci_dev, PCI_COMMAND,
+                p->pci_dev.config[PCI_COMMAND] | PCI_COMMAND_MASTER, 1);
         }
         break;
     case VIRTIO_MSI_CONFIG_VECTOR:
@@ -273,8 +271,7 @@ static void legacy_write(void *opaque, uint64_t addr, uint64_t val,
         legacy_ioport_write(p, (uint32_t)addr, (uint32_t)val);
         return;
     }
-    virtio_config_write(&p->vdev, (uint32_t)(addr - hdr), (uint32_t)val,
-                        size);
+    virtio_config_write(&p->vdev, (uint32_t)(addr - hdr), (uint32_t)val, size);
 }
 
 static const MemoryRegionOps virtio_pci_legacy_ops = {
@@ -456,8 +453,7 @@ static uint64_t isr_read(void *opaque, uint64_t addr, unsigned size)
 }
 
 /* The ISR is read-only: writes are dropped. */
-static void isr_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void isr_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
 }
 
@@ -471,8 +467,7 @@ static uint64_t device_read(void *opaque, uint64_t addr, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
 
-    return virtio_config_read(&p->vdev, (uint32_t)addr, size) &
-           size_mask(size);
+    return virtio_config_read(&p->vdev, (uint32_t)addr, size) & size_mask(size);
 }
 
 static void device_write(void *opaque, uint64_t addr, uint64_t val,
@@ -529,8 +524,7 @@ static MemoryRegion *modern_lookup(VirtIOPCIProxy *p, uint32_t *off,
         uint32_t base = i * VIRTIO_PCI_REGION_STRIDE;
 
         if (*off >= base &&
-            (uint64_t)*off + len <= (uint64_t)base +
-                                    VIRTIO_PCI_REGION_STRIDE) {
+            (uint64_t)*off + len <= (uint64_t)base + VIRTIO_PCI_REGION_STRIDE) {
             *off -= base;
             return regs[i];
         }
@@ -579,8 +573,8 @@ static uint32_t virtio_pci_read_config(PCIDevice *d, uint32_t addr, int len)
     return pci_default_read_config(d, addr, len);
 }
 
-static void virtio_pci_write_config(PCIDevice *d, uint32_t addr,
-                                    uint32_t val, int len)
+static void virtio_pci_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                                    int len)
 {
     VirtIOPCIProxy *p = VIRTIO_PCI(d);
 
@@ -603,9 +597,9 @@ static void virtio_pci_write_config(PCIDevice *d, uint32_t addr,
             off &= ~(wlen - 1);
             mr = modern_lookup(p, &off, wlen);
             if (mr) {
-                v = wlen == 1 ? pci_get_byte(cap + VCAP_PCI_CFG_DATA)
+                v = wlen == 1   ? pci_get_byte(cap + VCAP_PCI_CFG_DATA)
                     : wlen == 2 ? pci_get_word(cap + VCAP_PCI_CFG_DATA)
-                    : pci_get_long(cap + VCAP_PCI_CFG_DATA);
+                                : pci_get_long(cap + VCAP_PCI_CFG_DATA);
                 memory_region_dispatch_write(mr, off, v, wlen);
             }
         }
@@ -670,12 +664,11 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
     for (i = 0; i < 4; i++) {
         uint32_t off = (uint32_t)i * VIRTIO_PCI_REGION_STRIDE;
 
-        memory_region_init_io(regs[i], owner, parts[i].ops, p,
-                              parts[i].name, VIRTIO_PCI_REGION_STRIDE);
+        memory_region_init_io(regs[i], owner, parts[i].ops, p, parts[i].name,
+                              VIRTIO_PCI_REGION_STRIDE);
         memory_region_add_subregion(&p->modern_bar, off, regs[i]);
         pos = add_vendor_cap(d, i == 3 ? VCAP_NOTIFY_SIZE : VCAP_SIZE,
-                             parts[i].cfg_type, off,
-                             VIRTIO_PCI_REGION_STRIDE);
+                             parts[i].cfg_type, off, VIRTIO_PCI_REGION_STRIDE);
         if (i == 3 && pos > 0) {
             pci_set_long(d->config + pos + VCAP_NOTIFY_MULT,
                          VIRTIO_PCI_QUEUE_MEM_MULT);
@@ -684,8 +677,9 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
     p->modern_mapped = true;
     pci_register_bar(d, VIRTIO_MODERN_MEM_BAR,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_PREFETCH |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &p->modern_bar);
+                         PCI_BASE_ADDRESS_MEM_PREFETCH |
+                         PCI_BASE_ADDRESS_MEM_TYPE_64,
+                     &p->modern_bar);
 
     /* The pci-cfg window: bar, offset, length and data are writable. */
     pos = add_vendor_cap(d, VCAP_PCI_CFG_SIZE, VIRTIO_PCI_CAP_PCI_CFG, 0, 0);
@@ -699,7 +693,9 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
 
 /* Types of the backend child objects: "virtio-balloon-device", ... */
 static const char *const backend_types[] = {
-    "virtio-balloon-device", "virtio-rng-device", "virtio-net-device",
+    "virtio-balloon-device",
+    "virtio-rng-device",
+    "virtio-net-device",
     "virtio-serial-device",
 };
 
@@ -731,8 +727,7 @@ static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
     }
     if (p->backend) {
         /* Unrealized now; removed (and announced) with the proxy. */
-        object_property_set_bool(OBJECT(p->backend), "realized", false,
-                                 NULL);
+        object_property_set_bool(OBJECT(p->backend), "realized", false, NULL);
         p->backend = NULL;
     }
     msix_uninit(&p->msix);
@@ -769,7 +764,7 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     p->modern = !p->disable_modern;
     if (!p->modern && !p->legacy) {
         error_setg(errp, "device cannot work as neither modern nor legacy "
-                   "mode is enabled");
+                         "mode is enabled");
         return false;
     }
     p->vqs = xzalloc(sizeof(VirtIOPCIQueue) * VIRTIO_QUEUE_MAX);
@@ -809,15 +804,15 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     if (p->nvectors) {
         Error *merr = NULL;
 
-        if (!msix_init_exclusive_bar(&p->msix, d, p->nvectors,
-                                     VIRTIO_MSIX_BAR, &merr)) {
+        if (!msix_init_exclusive_bar(&p->msix, d, p->nvectors, VIRTIO_MSIX_BAR,
+                                     &merr)) {
             error_free(merr);
             p->nvectors = 0;
         }
     }
     if (p->legacy) {
-        size = VIRTIO_PCI_HDR_SIZE + (p->msix.ready ? 4 : 0) +
-               p->vdev.config_len;
+        size =
+            VIRTIO_PCI_HDR_SIZE + (p->msix.ready ? 4 : 0) + p->vdev.config_len;
         memory_region_init_io(&p->bar, owner, &virtio_pci_legacy_ops, p,
                               "virtio-pci", pow2ceil64(size));
         pci_register_bar(d, VIRTIO_LEGACY_IO_BAR, PCI_BASE_ADDRESS_SPACE_IO,
@@ -867,9 +862,7 @@ static void virtio_pci_class_init(ObjectClass *klass, void *data)
 }
 
 static const InterfaceInfo virtio_pci_interfaces[] = {
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { INTERFACE_PCIE_DEVICE },
-    { NULL }
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { INTERFACE_PCIE_DEVICE }, { NULL }
 };
 
 static const TypeInfo virtio_pci_info = {

@@ -48,8 +48,8 @@ struct VirtIOPCIProxy {
      * proxy is removed, with its own DEVICE_DELETED.
      */
     DeviceState *backend;
-    bool vdev_ready;        /* virtio_init ran */
-    bool registered;        /* in the virtio registry */
+    bool vdev_ready; /* virtio_init ran */
+    bool registered; /* in the virtio registry */
 
     /* Properties. */
     uint32_t nvectors;
@@ -64,10 +64,10 @@ struct VirtIOPCIProxy {
     uint32_t dfselect;
     uint32_t gfselect;
     uint32_t guest_features[2];
-    VirtIOPCIQueue *vqs;    /* VIRTIO_QUEUE_MAX */
+    VirtIOPCIQueue *vqs; /* VIRTIO_QUEUE_MAX */
     uint8_t config_cap;
 
-    MemoryRegion bar;       /* legacy "virtio-pci" I/O */
+    MemoryRegion bar; /* legacy "virtio-pci" I/O */
     MemoryRegion modern_bar;
     MemoryRegion common, isr, device, notify;
     bool modern_mapped;
@@ -89,13 +89,13 @@ OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
 
 /* Standard proxy properties (disable-legacy, disable-modern, ioeventfd);
  * a device appends its own after these via its own Property table. */
-#define DEFINE_VIRTIO_PCI_PROPS()                                            \
-    DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,            \
-                on_off_auto_prop, int32_t, .set_default = true,              \
-                .defval.i = ON_OFF_AUTO_AUTO),                               \
-    DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern,       \
-                     false),                                                 \
-    DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
+#define DEFINE_VIRTIO_PCI_PROPS()                                          \
+    DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,          \
+                on_off_auto_prop, int32_t, .set_default = true,            \
+                .defval.i = ON_OFF_AUTO_AUTO),                             \
+        DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, \
+                         false),                                           \
+        DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
 
 /* MSI-X state (tests). */
 bool virtio_pci_msix_enabled(VirtIOPCIProxy *proxy);

@@ -21,23 +21,23 @@
 
 const VirtIOFeatureName virtio_transport_feature_names[] = {
     { VIRTIO_F_NOTIFY_ON_EMPTY, "VIRTIO_F_NOTIFY_ON_EMPTY: Notify when "
-      "device runs out of avail. descs. on VQ" },
+                                "device runs out of avail. descs. on VQ" },
     { VIRTIO_F_ANY_LAYOUT, "VIRTIO_F_ANY_LAYOUT: Device accepts arbitrary "
-      "desc. layouts" },
+                           "desc. layouts" },
     { VIRTIO_F_VERSION_1, "VIRTIO_F_VERSION_1: Device compliant for v1 "
-      "spec (legacy)" },
+                          "spec (legacy)" },
     { VIRTIO_F_IOMMU_PLATFORM, "VIRTIO_F_IOMMU_PLATFORM: Device can be "
-      "used on IOMMU platform" },
+                               "used on IOMMU platform" },
     { VIRTIO_F_RING_PACKED, "VIRTIO_F_RING_PACKED: Device supports packed "
-      "VQ layout" },
+                            "VQ layout" },
     { VIRTIO_F_ORDER_PLATFORM, "VIRTIO_F_ORDER_PLATFORM: Memory accesses "
-      "ordered by platform" },
+                               "ordered by platform" },
     { VIRTIO_F_SR_IOV, "VIRTIO_F_SR_IOV: Device supports single root I/O "
-      "virtualization" },
+                       "virtualization" },
     { VIRTIO_RING_F_INDIRECT_DESC, "VIRTIO_RING_F_INDIRECT_DESC: Indirect "
-      "descriptors supported" },
+                                   "descriptors supported" },
     { VIRTIO_RING_F_EVENT_IDX, "VIRTIO_RING_F_EVENT_IDX: Used & avail. "
-      "event fields enabled" },
+                               "event fields enabled" },
     { -1, NULL }
 };
 
@@ -53,8 +53,8 @@ uint64_t virtio_common_host_features(void)
     return f;
 }
 
-void virtio_init(VirtIODevice *vdev, const VirtIODeviceOps *ops,
-                 void *opaque, size_t config_len)
+void virtio_init(VirtIODevice *vdev, const VirtIODeviceOps *ops, void *opaque,
+                 size_t config_len)
 {
     int i;
 
@@ -201,8 +201,8 @@ void virtio_queue_set_addr(VirtIODevice *vdev, unsigned n, uint64_t addr)
     vq = &vdev->vq[n];
     vq->desc = addr;
     vq->avail = addr + (uint64_t)vq->num * VRING_DESC_SIZE;
-    avail_end = vq->avail + VRING_AVAIL_HDR +
-                (uint64_t)vq->num * VRING_AVAIL_ELEM;
+    avail_end =
+        vq->avail + VRING_AVAIL_HDR + (uint64_t)vq->num * VRING_AVAIL_ELEM;
     vq->used = (avail_end + VIRTIO_PCI_VRING_ALIGN - 1) &
                ~(uint64_t)(VIRTIO_PCI_VRING_ALIGN - 1);
 }
@@ -217,8 +217,7 @@ uint16_t virtio_queue_vector(const VirtIODevice *vdev, unsigned n)
     return n < VIRTIO_QUEUE_MAX ? vdev->vq[n].vector : VIRTIO_NO_VECTOR;
 }
 
-void virtio_queue_set_vector(VirtIODevice *vdev, unsigned n,
-                             uint16_t vector)
+void virtio_queue_set_vector(VirtIODevice *vdev, unsigned n, uint16_t vector)
 {
     if (n < VIRTIO_QUEUE_MAX) {
         vdev->vq[n].vector = vector;
@@ -244,8 +243,7 @@ void virtio_queue_kick_all(VirtIODevice *vdev)
         if (vdev->broken) {
             return;
         }
-        if (vdev->vq[n].num && vdev->vq[n].desc &&
-            vdev->ops->handle_notify) {
+        if (vdev->vq[n].num && vdev->vq[n].desc && vdev->ops->handle_notify) {
             vdev->ops->handle_notify(vdev, n);
         }
     }
@@ -316,8 +314,8 @@ bool virtio_queue_pop_push(VirtIODevice *vdev, unsigned n)
         return false;
     }
     head = vring_ld16(vdev, vq->avail + VRING_AVAIL_RING +
-                      (uint64_t)(vq->last_avail_idx % vq->num) *
-                      VRING_AVAIL_ELEM);
+                                (uint64_t)(vq->last_avail_idx % vq->num) *
+                                    VRING_AVAIL_ELEM);
     vq->last_avail_idx++;
     if (head >= vq->num) {
         /* "Guest says index %u is available". */
@@ -326,17 +324,23 @@ bool virtio_queue_pop_push(VirtIODevice *vdev, unsigned n)
     }
     if (vdev_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX)) {
         /* avail_event follows the used ring. */
-        vring_st(vdev, vq->used + VRING_USED_RING +
-                 (uint64_t)vq->num * VRING_USED_ELEM, vq->last_avail_idx, 2);
+        vring_st(vdev,
+                 vq->used + VRING_USED_RING +
+                     (uint64_t)vq->num * VRING_USED_ELEM,
+                 vq->last_avail_idx, 2);
     }
     vq->inuse++;
 
     /* Return it: used element { id, len = 0 }, then the used index. */
     old = vq->used_idx;
-    vring_st(vdev, vq->used + VRING_USED_RING +
-             (uint64_t)(old % vq->num) * VRING_USED_ELEM, head, 4);
-    vring_st(vdev, vq->used + VRING_USED_RING +
-             (uint64_t)(old % vq->num) * VRING_USED_ELEM + 4, 0, 4);
+    vring_st(vdev,
+             vq->used + VRING_USED_RING +
+                 (uint64_t)(old % vq->num) * VRING_USED_ELEM,
+             head, 4);
+    vring_st(vdev,
+             vq->used + VRING_USED_RING +
+                 (uint64_t)(old % vq->num) * VRING_USED_ELEM + 4,
+             0, 4);
     vq->used_idx = (uint16_t)(old + 1);
     vring_st(vdev, vq->used + VRING_USED_IDX, vq->used_idx, 2);
     vq->inuse--;
@@ -365,8 +369,7 @@ void virtio_queue_complete_each(VirtIODevice *vdev, unsigned n)
     }
 }
 
-uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr,
-                            unsigned size)
+uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr, unsigned size)
 {
     uint32_t v = 0;
     unsigned i;
@@ -437,9 +440,8 @@ static bool virtio_should_notify(VirtIODevice *vdev, VirtQueue *vq)
         return true;
     }
     if (!vdev_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX)) {
-        return !vq->avail ||
-               !(vring_ld16(vdev, vq->avail + VRING_AVAIL_FLAGS) &
-                 VRING_AVAIL_F_NO_INTERRUPT);
+        return !vq->avail || !(vring_ld16(vdev, vq->avail + VRING_AVAIL_FLAGS) &
+                               VRING_AVAIL_F_NO_INTERRUPT);
     }
     valid = vq->signalled_used_valid;
     vq->signalled_used_valid = true;
@@ -449,9 +451,10 @@ static bool virtio_should_notify(VirtIODevice *vdev, VirtQueue *vq)
         return true;
     }
     /* used_event follows the available ring. */
-    event = vq->avail ? vring_ld16(vdev, vq->avail + VRING_AVAIL_RING +
-                                   (uint64_t)vq->num * VRING_AVAIL_ELEM)
-                      : 0;
+    event = vq->avail
+                ? vring_ld16(vdev, vq->avail + VRING_AVAIL_RING +
+                                       (uint64_t)vq->num * VRING_AVAIL_ELEM)
+                : 0;
     return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
 }
 
@@ -519,8 +522,7 @@ void virtio_unregister_device(VirtIODevice *vdev)
     }
 }
 
-VirtIODevice *virtio_device_nth(int i, const char **path,
-                                const char **bus_name)
+VirtIODevice *virtio_device_nth(int i, const char **path, const char **bus_name)
 {
     VirtIOEntry *e = virtio_devices;
 

@@ -63,18 +63,18 @@
 typedef struct VirtIODevice VirtIODevice;
 
 typedef struct VirtQueue {
-    uint16_t num;          /* current size, 0: queue absent */
-    uint16_t num_default;  /* size the device created it with */
+    uint16_t num; /* current size, 0: queue absent */
+    uint16_t num_default; /* size the device created it with */
     uint16_t vector;
     uint64_t desc;
     uint64_t avail;
     uint64_t used;
     uint32_t notifications; /* driver kicks seen (tests) */
     uint16_t last_avail_idx; /* next available entry to take */
-    uint16_t used_idx;       /* next used entry to write */
+    uint16_t used_idx; /* next used entry to write */
     uint16_t signalled_used; /* used_idx at the last interrupt */
     bool signalled_used_valid;
-    unsigned inuse;          /* taken, not yet returned */
+    unsigned inuse; /* taken, not yet returned */
 } VirtQueue;
 
 /* Text names of feature bits, for x-query-virtio-status. */
@@ -84,8 +84,8 @@ typedef struct VirtIOFeatureName {
 } VirtIOFeatureName;
 
 typedef struct VirtIODeviceOps {
-    const char *name;       /* "virtio-balloon" */
-    uint16_t device_id;     /* VIRTIO_ID_* */
+    const char *name; /* "virtio-balloon" */
+    uint16_t device_id; /* VIRTIO_ID_* */
     /* Fill vdev->config from the device state (may be NULL). */
     void (*get_config)(VirtIODevice *vdev, uint8_t *config);
     /* The driver wrote the config space (may be NULL). */
@@ -105,7 +105,7 @@ typedef struct VirtIOTransportOps {
 
 struct VirtIODevice {
     const VirtIODeviceOps *ops;
-    void *opaque;                  /* the device model's state */
+    void *opaque; /* the device model's state */
     const VirtIOTransportOps *transport;
     void *transport_opaque;
 
@@ -117,7 +117,7 @@ struct VirtIODevice {
     uint64_t host_features;
     uint64_t guest_features;
     uint64_t backend_features;
-    uint64_t legacy_features;      /* hidden from modern drivers */
+    uint64_t legacy_features; /* hidden from modern drivers */
     bool started;
     bool broken;
 
@@ -126,12 +126,12 @@ struct VirtIODevice {
 
     size_t config_len;
     uint8_t *config;
-    VirtQueue *vq;                 /* VIRTIO_QUEUE_MAX entries */
+    VirtQueue *vq; /* VIRTIO_QUEUE_MAX entries */
 };
 
 /* Sets up vdev (config_len bytes of device config). */
-void virtio_init(VirtIODevice *vdev, const VirtIODeviceOps *ops,
-                 void *opaque, size_t config_len);
+void virtio_init(VirtIODevice *vdev, const VirtIODeviceOps *ops, void *opaque,
+                 size_t config_len);
 void virtio_cleanup(VirtIODevice *vdev);
 /* Adds a queue of size num; returns its index, -1 when full. */
 int virtio_add_queue(VirtIODevice *vdev, uint16_t num);
@@ -168,8 +168,7 @@ void virtio_queue_set_rings(VirtIODevice *vdev, unsigned n, uint64_t desc,
 void virtio_queue_set_addr(VirtIODevice *vdev, unsigned n, uint64_t addr);
 uint64_t virtio_queue_get_addr(const VirtIODevice *vdev, unsigned n);
 uint16_t virtio_queue_vector(const VirtIODevice *vdev, unsigned n);
-void virtio_queue_set_vector(VirtIODevice *vdev, unsigned n,
-                             uint16_t vector);
+void virtio_queue_set_vector(VirtIODevice *vdev, unsigned n, uint16_t vector);
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n);
 /*
  * The transport started listening for kicks (QEMU's ioeventfd start at
@@ -194,8 +193,7 @@ void virtio_queue_complete_each(VirtIODevice *vdev, unsigned n);
 void virtio_error(VirtIODevice *vdev);
 
 /* Device config space accesses (little-endian on pc). */
-uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr,
-                            unsigned size);
+uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr, unsigned size);
 void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint32_t val,
                          unsigned size);
 

@@ -14,7 +14,7 @@
 
 struct VMPortState {
     ISADevice parent_obj;
-    uint16_t port;           /* set by the board before realize */
+    uint16_t port; /* set by the board before realize */
     MemoryRegion io;
 };
 

@@ -104,10 +104,10 @@ START_TEST(test_pm1_en_bytes)
 {
     core_setup();
     out(PM_BASE + 2, 0x0100, 2);
-    out(PM_BASE + 2, 0x01, 1);   /* widened to a word: high byte cleared */
+    out(PM_BASE + 2, 0x01, 1); /* widened to a word: high byte cleared */
     ck_assert_uint_eq(in(PM_BASE + 2, 2), 0x0001);
     out(PM_BASE + 2, 0x0100, 2);
-    out(PM_BASE + 3, 0x01, 1);   /* dropped */
+    out(PM_BASE + 3, 0x01, 1); /* dropped */
     ck_assert_uint_eq(in(PM_BASE + 2, 2), 0x0100);
     out(PM_BASE + 2, 0xffff, 2);
     ck_assert_uint_eq(in(PM_BASE + 2, 2), 0xffff);
@@ -118,7 +118,7 @@ START_TEST(test_timer_clock)
 {
     core_setup();
     acpi_set_clock(test_clock);
-    ns_clock = 1000000000LL;     /* one second */
+    ns_clock = 1000000000LL; /* one second */
     ck_assert_uint_eq(in(PM_BASE + 8, 4), ACPI_PM_TIMER_FREQUENCY);
     ns_clock = 10LL * 1000000000LL;
     ck_assert_uint_eq(in(PM_BASE + 8, 4),
@@ -196,21 +196,21 @@ START_TEST(test_sci_truth_table)
         { 0, 0, 0, 0, 0, 0, false },
         { 0x0100, 0x0000, 0, 0, 0, 0, false },
         { 0x0100, 0x0100, 0, 0, 0, 0, true },
-        { 0x0001, 0x0001, 0, 0, 0, 0, true },   /* TMR */
-        { 0x0020, 0x0020, 0, 0, 0, 0, true },   /* GBL */
-        { 0x0400, 0x0400, 0, 0, 0, 0, true },   /* RTC */
-        { 0x0200, 0x0200, 0, 0, 0, 0, false },  /* SLPBTN: not common */
-        { 0x8000, 0xffff, 0, 0, 0, 0, false },  /* WAK has no enable */
-        { 0x0010, 0x0010, 0, 0, 0, 0, false },  /* BM */
+        { 0x0001, 0x0001, 0, 0, 0, 0, true }, /* TMR */
+        { 0x0020, 0x0020, 0, 0, 0, 0, true }, /* GBL */
+        { 0x0400, 0x0400, 0, 0, 0, 0, true }, /* RTC */
+        { 0x0200, 0x0200, 0, 0, 0, 0, false }, /* SLPBTN: not common */
+        { 0x8000, 0xffff, 0, 0, 0, 0, false }, /* WAK has no enable */
+        { 0x0010, 0x0010, 0, 0, 0, 0, false }, /* BM */
         { 0, 0, 0x08, 0x00, 0, 0, false },
         { 0, 0, 0x08, 0x08, 0, 0, true },
         { 0, 0, 0x08, 0x04, 0, 0, false },
-        { 0, 0, 0, 0, 0x01, 0x01, false },      /* second byte: no SCI */
+        { 0, 0, 0, 0, 0x01, 0x01, false }, /* second byte: no SCI */
     };
     size_t i;
 
     core_setup();
-    out(PM_BASE, 0xffff, 2);     /* drop the power-on TMR_STS */
+    out(PM_BASE, 0xffff, 2); /* drop the power-on TMR_STS */
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         regs.evt.sts = cases[i].sts;
         regs.evt.en = cases[i].en;
@@ -285,14 +285,13 @@ static void piix4_setup(void)
     ck_assert(qdev_machine_init("pc-i440fx-7.2-machine", &err));
     memory_region_init_ram(&ram, NULL, "pc.ram", 128 << 20);
     memory_region_add_subregion(get_system_memory(), 0, &ram);
-    bus = i440fx_init(get_system_memory(), get_system_io(),
-                      i440fx_pci_memory(), &ram, 128 << 20, 0, NULL);
+    bus = i440fx_init(get_system_memory(), get_system_io(), i440fx_pci_memory(),
+                      &ram, 128 << 20, 0, NULL);
     piix3_create(bus, PCI_DEVFN(1, 0), NULL);
     sci_level = -1;
     sci_changes = 0;
     pm = piix4_pm_init(bus, PIIX4_DEVFN, PIIX4_SMB_IO_BASE_DEFAULT,
-                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true,
-                       1);
+                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true, 1);
     pci_bus_reset(bus);
     piix4_pm_machine_ready(pm);
 }
@@ -346,7 +345,7 @@ START_TEST(test_piix4_pmba_remap)
 {
     piix4_setup();
     cfg_write(0x40, 0x601, 4);
-    ck_assert_uint_eq(in(PM_BASE, 2), 0xffff);        /* not enabled */
+    ck_assert_uint_eq(in(PM_BASE, 2), 0xffff); /* not enabled */
     cfg_write(0x80, 1, 1);
     ck_assert_uint_eq(piix4_pm_io_base(pm), PM_BASE);
     ck_assert_uint_eq(in(PM_BASE, 2), ACPI_BITMASK_TIMER_STATUS);
@@ -419,7 +418,7 @@ START_TEST(test_piix4_gpe_and_sci)
     piix4_send_gpe(pm, PIIX4_GPE_MEM_HOTPLUG);
     ck_assert_int_eq(sci_level, 1);
     ck_assert_uint_eq(in(0xafe0, 1), 0x08);
-    out(0xafe0, 0xffffffff, 4);      /* clears status, sets enables */
+    out(0xafe0, 0xffffffff, 4); /* clears status, sets enables */
     ck_assert_int_eq(sci_level, 0);
     ck_assert_uint_eq(in(0xafe0, 4), 0xffff0000);
     ck_assert_uint_eq(in(0xafe4, 4), 0xffffffff);
@@ -453,7 +452,7 @@ START_TEST(test_piix4_reset)
     ck_assert_uint_eq(cfg_read(0x40, 4), 0x12345601);
     ck_assert_uint_eq(cfg_read(0x58, 4), 0);
     ck_assert_uint_eq(cfg_read(0x80, 1), 0);
-    ck_assert_uint_eq(cfg_read(0x90, 4), 0xc101);   /* kept */
+    ck_assert_uint_eq(cfg_read(0x90, 4), 0xc101); /* kept */
     ck_assert_uint_eq(in(0xafe0, 4), 0);
     ck_assert_uint_eq(in(0x5604, 2), 0xffff);
     cfg_write(0x80, 1, 1);
@@ -466,7 +465,7 @@ START_TEST(test_piix4_cpu_hotplug_switch)
 {
     piix4_setup();
     ck_assert(piix4_pm_cpu_hotplug_legacy(pm));
-    out(0xaf00, 0x05, 1);            /* not a switch request */
+    out(0xaf00, 0x05, 1); /* not a switch request */
     ck_assert(piix4_pm_cpu_hotplug_legacy(pm));
     out(0xaf00, 0x00, 1);
     ck_assert(!piix4_pm_cpu_hotplug_legacy(pm));

@@ -11,7 +11,10 @@
 
 /* -m 1G,slots=4,maxmem=8G: base 4 GiB, 11 GiB of device-memory. */
 static const DimmLayout layout = {
-    .slots = 4, .base = 4 * GiB, .size = 11 * GiB, .capacity = 7 * GiB,
+    .slots = 4,
+    .base = 4 * GiB,
+    .size = 11 * GiB,
+    .capacity = 7 * GiB,
 };
 
 static void expect_error(Error *err, const char *text)
@@ -58,20 +61,20 @@ START_TEST(test_first_fit)
     };
     uint64_t addr = 0;
 
-    ck_assert(dimm_choose_addr(&layout, NULL, 0, 0, NULL, 2 * MiB, GiB,
-                               &addr, NULL));
+    ck_assert(
+        dimm_choose_addr(&layout, NULL, 0, 0, NULL, 2 * MiB, GiB, &addr, NULL));
     ck_assert_uint_eq(addr, 4 * GiB);
     /* Fits in the hole. */
     ck_assert(dimm_choose_addr(&layout, r, 2, GiB + 2 * MiB, NULL, 2 * MiB,
                                512 * MiB, &addr, NULL));
     ck_assert_uint_eq(addr, 4 * GiB);
     /* Does not: moves past each overlapping device, aligned. */
-    ck_assert(dimm_choose_addr(&layout, r, 2, GiB + 2 * MiB, NULL, 2 * MiB,
-                               GiB, &addr, NULL));
+    ck_assert(dimm_choose_addr(&layout, r, 2, GiB + 2 * MiB, NULL, 2 * MiB, GiB,
+                               &addr, NULL));
     ck_assert_uint_eq(addr, 4 * GiB + 1538 * MiB);
     /* 4 KiB alignment (file backend) right after the last device. */
-    ck_assert(dimm_choose_addr(&layout, r, 2, GiB + 2 * MiB, NULL, 4096,
-                               GiB, &addr, NULL));
+    ck_assert(dimm_choose_addr(&layout, r, 2, GiB + 2 * MiB, NULL, 4096, GiB,
+                               &addr, NULL));
     ck_assert_uint_eq(addr, 4 * GiB + 1538 * MiB);
 }
 END_TEST
@@ -88,8 +91,8 @@ START_TEST(test_addr_errors)
                       "space for memory devices 0x1c0000000");
     err = NULL;
     hint = 4 * GiB + 4096;
-    ck_assert(!dimm_choose_addr(&layout, NULL, 0, 0, &hint, 2 * MiB, GiB,
-                                &addr, &err));
+    ck_assert(!dimm_choose_addr(&layout, NULL, 0, 0, &hint, 2 * MiB, GiB, &addr,
+                                &err));
     expect_error(err, "address must be aligned to 0x200000 bytes");
     err = NULL;
     ck_assert(!dimm_choose_addr(&layout, NULL, 0, 0, NULL, 2 * MiB, 3 * MiB,
@@ -97,8 +100,8 @@ START_TEST(test_addr_errors)
     expect_error(err, "backend memory size must be multiple of 0x200000");
     err = NULL;
     hint = 15 * GiB;
-    ck_assert(!dimm_choose_addr(&layout, NULL, 0, 0, &hint, 2 * MiB,
-                                512 * MiB, &addr, &err));
+    ck_assert(!dimm_choose_addr(&layout, NULL, 0, 0, &hint, 2 * MiB, 512 * MiB,
+                                &addr, &err));
     expect_error(err, "can't add memory device [0x3c0000000:0x20000000], "
                       "usable range for memory devices "
                       "[0x100000000:0x2c0000000]");
@@ -120,8 +123,8 @@ START_TEST(test_no_device_memory)
     uint64_t addr;
     Error *err = NULL;
 
-    ck_assert(!dimm_choose_addr(&none, NULL, 0, 0, NULL, 2 * MiB, GiB,
-                                &addr, &err));
+    ck_assert(
+        !dimm_choose_addr(&none, NULL, 0, 0, NULL, 2 * MiB, GiB, &addr, &err));
     expect_error(err, "memory devices (e.g. for memory hotplug) are not "
                       "enabled, please specify the maxmem option");
 }

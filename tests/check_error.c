@@ -14,11 +14,11 @@ START_TEST(test_kind_from_class)
         ErrorClass cls;
         ErrorKind kind;
     } cases[] = {
-        {ERROR_CLASS_GENERIC_ERROR, ERROR_KIND_INVALID},
-        {ERROR_CLASS_COMMAND_NOT_FOUND, ERROR_KIND_UNSUPPORTED},
-        {ERROR_CLASS_DEVICE_NOT_ACTIVE, ERROR_KIND_CONFLICT},
-        {ERROR_CLASS_DEVICE_NOT_FOUND, ERROR_KIND_NOT_FOUND},
-        {ERROR_CLASS_KVM_MISSING_CAP, ERROR_KIND_INVALID},
+        { ERROR_CLASS_GENERIC_ERROR, ERROR_KIND_INVALID },
+        { ERROR_CLASS_COMMAND_NOT_FOUND, ERROR_KIND_UNSUPPORTED },
+        { ERROR_CLASS_DEVICE_NOT_ACTIVE, ERROR_KIND_CONFLICT },
+        { ERROR_CLASS_DEVICE_NOT_FOUND, ERROR_KIND_NOT_FOUND },
+        { ERROR_CLASS_KVM_MISSING_CAP, ERROR_KIND_INVALID },
     };
     size_t i;
 
@@ -80,4 +80,4 @@ static Suite *error_suite(void)
     return s;
 }
 
-const CheckSpec check_spec = {error_suite};
+const CheckSpec check_spec = { error_suite };

@@ -42,7 +42,7 @@ static void teardown(void)
 
 static void balloon(uint64_t actual)
 {
-    MachineEvent ev = {.kind = MACHINE_EVENT_BALLOON_CHANGE};
+    MachineEvent ev = { .kind = MACHINE_EVENT_BALLOON_CHANGE };
 
     ev.u.balloon_change.actual = actual;
     machine_event_emit(&ev);
@@ -61,7 +61,7 @@ static void run_for(int ms)
 START_TEST(test_delivery)
 {
     int64_t before = loop_realtime_ns() / 1000, after;
-    MachineEvent ev = {.kind = MACHINE_EVENT_DEVICE_DELETED};
+    MachineEvent ev = { .kind = MACHINE_EVENT_DEVICE_DELETED };
 
     ev.u.device.device = "d1";
     ev.u.device.path = "/machine/peripheral/d1";
@@ -139,7 +139,7 @@ static void on_qmp_event(void *opaque, const char *name, json_t *msg)
 
 START_TEST(test_qmp_messages)
 {
-    MachineEvent ev = {.kind = MACHINE_EVENT_SHUTDOWN};
+    MachineEvent ev = { .kind = MACHINE_EVENT_SHUTDOWN };
     json_t *msg, *ts, *want;
 
     qmp_seen = json_array();
@@ -147,7 +147,7 @@ START_TEST(test_qmp_messages)
     ev.u.shutdown.guest = true;
     ev.u.shutdown.reason = SHUTDOWN_CAUSE_GUEST_SHUTDOWN;
     machine_event_emit(&ev);
-    ev = (MachineEvent){.kind = MACHINE_EVENT_ACPI_DEVICE_OST};
+    ev = (MachineEvent){ .kind = MACHINE_EVENT_ACPI_DEVICE_OST };
     ev.u.acpi_device_ost.slot = 2;
     ev.u.acpi_device_ost.slot_type = ACPI_SLOT_TYPE_DIMM;
     ev.u.acpi_device_ost.source = 3;
@@ -196,4 +196,4 @@ static Suite *events_suite(void)
     return s;
 }
 
-const CheckSpec check_spec = {events_suite};
+const CheckSpec check_spec = { events_suite };

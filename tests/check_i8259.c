@@ -37,16 +37,18 @@ static void teardown(void)
 
 static void out(int chip, uint64_t port, uint8_t val)
 {
-    ck_assert_int_eq(memory_region_dispatch_write(&pic->chip[chip].base_io,
-                                                  port, val, 1), MEMTX_OK);
+    ck_assert_int_eq(
+        memory_region_dispatch_write(&pic->chip[chip].base_io, port, val, 1),
+        MEMTX_OK);
 }
 
 static uint8_t in(int chip, uint64_t port)
 {
     uint64_t v = 0xdead;
 
-    ck_assert_int_eq(memory_region_dispatch_read(&pic->chip[chip].base_io,
-                                                 port, &v, 1), MEMTX_OK);
+    ck_assert_int_eq(
+        memory_region_dispatch_read(&pic->chip[chip].base_io, port, &v, 1),
+        MEMTX_OK);
     return v;
 }
 
@@ -109,16 +111,16 @@ START_TEST(test_icw_sequences)
 
     /* single mode without ICW4: ICW2 only, low bits of the base dropped */
     out(0, 0, 0x12);
-    ck_assert_uint_eq(in(0, 1), 0);     /* ICW1 cleared IMR */
+    ck_assert_uint_eq(in(0, 1), 0); /* ICW1 cleared IMR */
     out(0, 1, 0x27);
     ck_assert_uint_eq(pic->chip[0].irq_base, 0x20);
-    out(0, 1, 0x55);                    /* now OCW1 */
+    out(0, 1, 0x55); /* now OCW1 */
     ck_assert_uint_eq(in(0, 1), 0x55);
 
     /* cascade with ICW4: special fully nested + auto EOI */
     out(0, 0, 0x11);
     out(0, 1, 0x08);
-    out(0, 1, 0xff);                    /* ICW3 ignored */
+    out(0, 1, 0xff); /* ICW3 ignored */
     ck_assert_uint_eq(in(0, 1), 0);
     out(0, 1, 0x13);
     ck_assert_uint_eq(pic->chip[0].special_fully_nested_mode, 1);
@@ -157,18 +159,18 @@ START_TEST(test_edge)
     ck_assert_uint_eq(in(0, 0), 0x08);
     ck_assert_int_eq(cpu_level, 1);
     set_irq(3, 0);
-    ck_assert_uint_eq(in(0, 0), 0x08);  /* latched */
-    set_irq(3, 1);                      /* a second edge: no change */
+    ck_assert_uint_eq(in(0, 0), 0x08); /* latched */
+    set_irq(3, 1); /* a second edge: no change */
     ck_assert_int_eq(i8259_read_irq(pic), 0x0b);
     ck_assert_uint_eq(in(0, 0), 0x00);
     ck_assert_int_eq(cpu_level, 0);
     out(0, 0, 0x0b);
-    ck_assert_uint_eq(in(0, 0), 0x08);  /* ISR */
+    ck_assert_uint_eq(in(0, 0), 0x08); /* ISR */
     /* raising an already high edge line again does not latch */
     set_irq(3, 1);
     out(0, 0, 0x0a);
     ck_assert_uint_eq(in(0, 0), 0x00);
-    out(0, 0, 0x20);                    /* non-specific EOI */
+    out(0, 0, 0x20); /* non-specific EOI */
     out(0, 0, 0x0b);
     ck_assert_uint_eq(in(0, 0), 0x00);
 }
@@ -186,7 +188,7 @@ START_TEST(test_level_follows_line)
     ck_assert_int_eq(cpu_level, 0);
     set_irq(3, 1);
     ck_assert_int_eq(i8259_read_irq(pic), 0x0b);
-    ck_assert_uint_eq(in(0, 0), 0x08);  /* IRR not cleared on ack */
+    ck_assert_uint_eq(in(0, 0), 0x08); /* IRR not cleared on ack */
     /* ICW1 keeps level-triggered requests */
     out(0, 0, 0x11);
     ck_assert_uint_eq(pic->chip[0].irr, 0x08);
@@ -198,11 +200,11 @@ START_TEST(test_poll)
 {
     bios_init();
     out(0, 0, 0x0c);
-    ck_assert_uint_eq(in(0, 0), 0x00);  /* nothing pending */
+    ck_assert_uint_eq(in(0, 0), 0x00); /* nothing pending */
     ck_assert_uint_eq(pic->chip[0].poll, 0);
     set_irq(4, 1);
     out(0, 0, 0x0c);
-    ck_assert_uint_eq(in(0, 1), 0x84);  /* either port */
+    ck_assert_uint_eq(in(0, 1), 0x84); /* either port */
     ck_assert_uint_eq(pic->chip[0].isr, 0x10);
     ck_assert_uint_eq(pic->chip[0].irr, 0x00);
     /* slave request: master poll sees the cascade, slave poll the IRQ */
@@ -219,13 +221,13 @@ END_TEST
 START_TEST(test_spurious)
 {
     bios_init();
-    ck_assert_int_eq(i8259_read_irq(pic), 0x0f);   /* master IRQ7 */
+    ck_assert_int_eq(i8259_read_irq(pic), 0x0f); /* master IRQ7 */
     ck_assert_uint_eq(pic->chip[0].isr, 0);
     /* slave request withdrawn after the master latched the cascade */
     set_irq(10, 1);
     ck_assert_uint_eq(pic->chip[0].irr, 0x04);
-    out(1, 1, 0x04);                    /* mask it on the slave */
-    ck_assert_int_eq(i8259_read_irq(pic), 0x77);   /* slave IRQ15 */
+    out(1, 1, 0x04); /* mask it on the slave */
+    ck_assert_int_eq(i8259_read_irq(pic), 0x77); /* slave IRQ15 */
     ck_assert_uint_eq(pic->chip[0].isr, 0x04);
     ck_assert_uint_eq(pic->chip[1].isr, 0x00);
 }
@@ -239,21 +241,21 @@ START_TEST(test_eoi_variants)
     ck_assert_int_eq(i8259_read_irq(pic), 0x09);
     /* IRQ5 waits behind IRQ1 */
     ck_assert_int_eq(i8259_get_output(pic), 0);
-    out(0, 0, 0x61);                    /* specific EOI 1 */
+    out(0, 0, 0x61); /* specific EOI 1 */
     ck_assert_int_eq(i8259_get_output(pic), 1);
     ck_assert_int_eq(i8259_read_irq(pic), 0x0d);
-    out(0, 0, 0xa0);                    /* rotate on non-specific EOI */
+    out(0, 0, 0xa0); /* rotate on non-specific EOI */
     ck_assert_uint_eq(pic->chip[0].isr, 0);
     ck_assert_uint_eq(pic->chip[0].priority_add, 6);
-    out(0, 0, 0xc3);                    /* set priority: 4 highest */
+    out(0, 0, 0xc3); /* set priority: 4 highest */
     ck_assert_uint_eq(pic->chip[0].priority_add, 4);
     set_irq(2, 1);
     set_irq(6, 1);
-    ck_assert_int_eq(i8259_read_irq(pic), 0x0e);   /* 6 before 2 */
-    out(0, 0, 0xe6);                    /* rotate on specific EOI 6 */
+    ck_assert_int_eq(i8259_read_irq(pic), 0x0e); /* 6 before 2 */
+    out(0, 0, 0xe6); /* rotate on specific EOI 6 */
     ck_assert_uint_eq(pic->chip[0].priority_add, 7);
     ck_assert_uint_eq(pic->chip[0].isr, 0);
-    out(0, 0, 0x40);                    /* no operation */
+    out(0, 0, 0x40); /* no operation */
     ck_assert_uint_eq(pic->chip[0].priority_add, 7);
     /* EOI with nothing in service changes nothing */
     out(0, 0, 0xa0);
@@ -267,7 +269,7 @@ START_TEST(test_auto_eoi)
     out(0, 1, 0x08);
     out(0, 1, 0x04);
     out(0, 1, 0x03);
-    out(0, 0, 0x80);                    /* rotate in auto-EOI mode */
+    out(0, 0, 0x80); /* rotate in auto-EOI mode */
     ck_assert_uint_eq(pic->chip[0].rotate_on_auto_eoi, 1);
     set_irq(3, 1);
     ck_assert_int_eq(i8259_read_irq(pic), 0x0b);
@@ -287,7 +289,7 @@ START_TEST(test_ocw3_and_special_mask)
     out(0, 0, 0x0b);
     ck_assert_uint_eq(in(0, 0), 0x01);
     ck_assert_uint_eq(pic->chip[0].read_reg_select, 1);
-    out(0, 0, 0x08);                    /* RR clear: selection kept */
+    out(0, 0, 0x08); /* RR clear: selection kept */
     ck_assert_uint_eq(in(0, 0), 0x01);
     out(0, 0, 0x0a);
     ck_assert_uint_eq(in(0, 0), 0x08);
@@ -313,11 +315,11 @@ START_TEST(test_info_text)
     set_irq(9, 0);
     set_irq(9, 1);
     t = i8259_info_pic(pic);
-    ck_assert_str_eq(t,
-        "pic1: irr=02 imr=00 isr=00 hprio=0 irq_base=70 rr_sel=0 elcr=02 "
-        "fnm=0\n"
-        "pic0: irr=04 imr=00 isr=00 hprio=0 irq_base=08 rr_sel=0 elcr=00 "
-        "fnm=0\n");
+    ck_assert_str_eq(
+        t, "pic1: irr=02 imr=00 isr=00 hprio=0 irq_base=70 rr_sel=0 elcr=02 "
+           "fnm=0\n"
+           "pic0: irr=04 imr=00 isr=00 hprio=0 irq_base=08 rr_sel=0 elcr=00 "
+           "fnm=0\n");
     free(t);
     t = i8259_info_irq(pic);
     ck_assert_str_eq(t, "IRQ statistics for isa-i8259:\n 2: 2\n 9: 2\n");

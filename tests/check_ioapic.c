@@ -38,16 +38,17 @@ static void teardown(void)
 
 static void wr(uint64_t addr, uint64_t val, unsigned size)
 {
-    ck_assert_int_eq(memory_region_dispatch_write(&io->io_memory, addr, val,
-                                                  size), MEMTX_OK);
+    ck_assert_int_eq(
+        memory_region_dispatch_write(&io->io_memory, addr, val, size),
+        MEMTX_OK);
 }
 
 static uint64_t rd(uint64_t addr, unsigned size)
 {
     uint64_t v = 0xdead;
 
-    ck_assert_int_eq(memory_region_dispatch_read(&io->io_memory, addr, &v,
-                                                 size), MEMTX_OK);
+    ck_assert_int_eq(
+        memory_region_dispatch_read(&io->io_memory, addr, &v, size), MEMTX_OK);
     return v;
 }
 
@@ -81,7 +82,7 @@ START_TEST(test_reset_registers)
         ck_assert_uint_eq(reg(0x10 + 2 * i), 0x00010000);
         ck_assert_uint_eq(reg(0x11 + 2 * i), 0);
     }
-    ck_assert_uint_eq(reg(0x40), 0);    /* past the table */
+    ck_assert_uint_eq(reg(0x40), 0); /* past the table */
     ck_assert_uint_eq(reg(0x03), 0);
     ck_assert_uint_eq(rd(IOREGSEL, 4), 0x03);
     ck_assert_ptr_eq(ioapic_get_default(), io);
@@ -92,7 +93,7 @@ START_TEST(test_id_and_readonly)
 {
     set_reg(0x00, 0xffffffff);
     ck_assert_uint_eq(reg(0x00), 0x0f000000);
-    ck_assert_uint_eq(reg(0x02), 0x0f000000);  /* ARB reads the id */
+    ck_assert_uint_eq(reg(0x02), 0x0f000000); /* ARB reads the id */
     set_reg(0x01, 0);
     set_reg(0x02, 0);
     ck_assert_uint_eq(reg(0x01), 0x00170020);
@@ -117,7 +118,7 @@ END_TEST
 
 START_TEST(test_access_sizes)
 {
-    wr(IOREGSEL, 0x1ff, 4);             /* IOREGSEL is 8 bits */
+    wr(IOREGSEL, 0x1ff, 4); /* IOREGSEL is 8 bits */
     ck_assert_uint_eq(rd(IOREGSEL, 4), 0xff);
     wr(IOREGSEL, 0x01, 1);
     ck_assert_uint_eq(rd(IOREGSEL, 1), 0x01);
@@ -140,7 +141,7 @@ START_TEST(test_edge_delivery)
     line(5, 0);
     ck_assert_uint_eq(io->irr, 0);
     set_reg(0x1b, 0xff000000);
-    set_reg(0x1a, 0x00000035);          /* pin 5, vector 0x35, edge */
+    set_reg(0x1a, 0x00000035); /* pin 5, vector 0x35, edge */
     line(5, 1);
     ck_assert_int_eq(n_msgs, 1);
     ck_assert_uint_eq(last_addr, 0xfeeff000);
@@ -154,7 +155,7 @@ END_TEST
 
 START_TEST(test_input0_to_pin2)
 {
-    set_reg(0x14, 0x00000030);          /* pin 2 */
+    set_reg(0x14, 0x00000030); /* pin 2 */
     line(0, 1);
     ck_assert_int_eq(n_msgs, 1);
     ck_assert_uint_eq(last_data, 0x30);
@@ -168,22 +169,22 @@ END_TEST
 
 START_TEST(test_level_remote_irr)
 {
-    set_reg(0x22, 0x0001a841);          /* pin 9: masked level lo vec 0x41 */
+    set_reg(0x22, 0x0001a841); /* pin 9: masked level lo vec 0x41 */
     line(9, 1);
-    ck_assert_uint_eq(io->irr, 1u << 9);  /* level IRR ignores the mask */
+    ck_assert_uint_eq(io->irr, 1u << 9); /* level IRR ignores the mask */
     ck_assert_int_eq(n_msgs, 0);
-    set_reg(0x22, 0x0000a841);          /* unmask: delivered */
+    set_reg(0x22, 0x0000a841); /* unmask: delivered */
     ck_assert_int_eq(n_msgs, 1);
     ck_assert_uint_eq(last_data, 0x8041);
     ck_assert_uint_eq(reg(0x22), 0x0000e841);
     line(9, 0);
     line(9, 1);
-    ck_assert_int_eq(n_msgs, 1);        /* coalesced behind remote IRR */
-    wr(EOI, 0x42, 4);                   /* other vector */
+    ck_assert_int_eq(n_msgs, 1); /* coalesced behind remote IRR */
+    wr(EOI, 0x42, 4); /* other vector */
     ck_assert_uint_eq(reg(0x22), 0x0000e841);
-    wr(EOI, 0x41, 2);                   /* wrong size */
+    wr(EOI, 0x41, 2); /* wrong size */
     ck_assert_uint_eq(reg(0x22), 0x0000e841);
-    wr(EOI, 0x41, 4);                   /* line still high: again */
+    wr(EOI, 0x41, 4); /* line still high: again */
     ck_assert_int_eq(n_msgs, 2);
     ck_assert_uint_eq(reg(0x22), 0x0000e841);
     line(9, 0);
@@ -204,26 +205,30 @@ START_TEST(test_info_text)
     char *t, *p;
 
     set_reg(0x13, 0x02000000);
-    set_reg(0x12, 0x0000a930);          /* pin 1 level lo logical */
+    set_reg(0x12, 0x0000a930); /* pin 1 level lo logical */
     line(1, 1);
     line(1, 0);
     line(1, 1);
     line(16, 1);
     wr(IOREGSEL, 0x13, 4);
     t = ioapic_info_pic(io);
-    ck_assert(!strncmp(t, "ioapic0: ver=0x20 id=0x00 sel=0x13 (redir[1])\n"
+    ck_assert(!strncmp(t,
+                       "ioapic0: ver=0x20 id=0x00 sel=0x13 (redir[1])\n"
                        "  pin 0  0x0000000000010000 dest=0 vec=0   "
                        "active-hi edge  masked fixed  physical\n"
                        "  pin 1  0x020000000000e930 dest=2 vec=48  "
-                       "active-lo level        fixed  logical\n", 183));
+                       "active-lo level        fixed  logical\n",
+                       183));
     p = strstr(t, "  IRR      ");
     ck_assert_ptr_nonnull(p);
     ck_assert_str_eq(p, "  IRR      1  \n  Remote IRR 1  \n");
     free(t);
     wr(IOREGSEL, 0x01, 4);
     t = ioapic_info_pic(io);
-    ck_assert(!strncmp(t, "ioapic0: ver=0x20 id=0x00 sel=0x01 "
-                       "(redir[4294967288])\n", 55));
+    ck_assert(!strncmp(t,
+                       "ioapic0: ver=0x20 id=0x00 sel=0x01 "
+                       "(redir[4294967288])\n",
+                       55));
     free(t);
     t = ioapic_info_irq(io);
     ck_assert_str_eq(t, "IRQ statistics for ioapic:\n 1: 2\n16: 1\n");

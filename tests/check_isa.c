@@ -62,21 +62,21 @@ static void out(uint16_t port, unsigned val, unsigned size)
 
 START_TEST(test_dma_flip_flop)
 {
-    ck_assert_uint_eq(in(0x09, 1), 0xff);   /* all masked after reset */
+    ck_assert_uint_eq(in(0x09, 1), 0xff); /* all masked after reset */
     out(0x00, 0x34, 1);
     out(0x00, 0x12, 1);
     ck_assert_uint_eq(in(0x00, 1), 0x34);
     ck_assert_uint_eq(in(0x00, 1), 0x12);
-    in(0x00, 1);                            /* flip-flop now high */
-    out(0x0c, 0, 1);                        /* clear it */
+    in(0x00, 1); /* flip-flop now high */
+    out(0x0c, 0, 1); /* clear it */
     ck_assert_uint_eq(in(0x00, 1), 0x34);
     out(0x0f, 0x05, 1);
     ck_assert_uint_eq(in(0x09, 1), 0x05);
-    out(0x0a, 0x00, 1);                     /* unmask channel 0 */
+    out(0x0a, 0x00, 1); /* unmask channel 0 */
     ck_assert_uint_eq(in(0x09, 1), 0x04);
-    out(0x09, 0x06, 1);                     /* request channel 2 */
+    out(0x09, 0x06, 1); /* request channel 2 */
     ck_assert_uint_eq(in(0x08, 1), 0x40);
-    out(0x0d, 0, 1);                        /* master clear */
+    out(0x0d, 0, 1); /* master clear */
     ck_assert_uint_eq(in(0x08, 1), 0x00);
     ck_assert_uint_eq(in(0x09, 1), 0xff);
     /* 16-bit controller: addresses in words. */
@@ -96,26 +96,26 @@ END_TEST
 
 START_TEST(test_pit_latch_readback)
 {
-    ck_assert_uint_eq(in(0x40, 1), 0x00);   /* 0x10000, mode 3 */
-    out(0x43, 0xe2, 1);                     /* status of channel 0 */
+    ck_assert_uint_eq(in(0x40, 1), 0x00); /* 0x10000, mode 3 */
+    out(0x43, 0xe2, 1); /* status of channel 0 */
     ck_assert_uint_eq(in(0x40, 1), 0x86);
-    out(0x43, 0x34, 1);                     /* lsb/msb, mode 2 */
+    out(0x43, 0x34, 1); /* lsb/msb, mode 2 */
     out(0x40, 0x34, 1);
     out(0x40, 0x12, 1);
-    out(0x43, 0x00, 1);                     /* latch */
-    out(0x43, 0x00, 1);                     /* second latch ignored */
+    out(0x43, 0x00, 1); /* latch */
+    out(0x43, 0x00, 1); /* second latch ignored */
     ck_assert_uint_eq(in(0x40, 1), 0x34);
     ck_assert_uint_eq(in(0x40, 1), 0x12);
-    out(0x43, 0xc2, 1);                     /* count and status */
+    out(0x43, 0xc2, 1); /* count and status */
     ck_assert_uint_eq(in(0x40, 1), 0x34);
     ck_assert_uint_eq(in(0x40, 1), 0x34);
     ck_assert_uint_eq(in(0x40, 1), 0x12);
-    ck_assert_uint_eq(in(0x43, 1), 0x00);   /* write-only */
-    ck_assert_int_eq(irq_level[0], 0);      /* mode 2 output low */
+    ck_assert_uint_eq(in(0x43, 1), 0x00); /* write-only */
+    ck_assert_int_eq(irq_level[0], 0); /* mode 2 output low */
     pit_reset(pit);
     ck_assert_int_eq(irq_level[0], 1);
     /* Port 0x61: gate 2, speaker data, refresh toggling. */
-    ck_assert_uint_eq(in(0x61, 1), 0x30);   /* mode 3: output high */
+    ck_assert_uint_eq(in(0x61, 1), 0x30); /* mode 3: output high */
     ck_assert_uint_eq(in(0x61, 1), 0x20);
     out(0x61, 0x03, 1);
     ck_assert_uint_eq(in(0x61, 1), 0x33);
@@ -125,11 +125,11 @@ END_TEST
 START_TEST(test_rtc_cmos)
 {
     ck_assert_uint_eq(in(0x70, 1), 0xff);
-    out(0x70, 0x8d, 1);                     /* NMI bit dropped */
+    out(0x70, 0x8d, 1); /* NMI bit dropped */
     ck_assert_uint_eq(in(0x71, 1), 0x80);
     out(0x70, 0x0b, 1);
     ck_assert_uint_eq(in(0x71, 1), 0x02);
-    out(0x71, 0x00, 1);                     /* D is read-only */
+    out(0x71, 0x00, 1); /* D is read-only */
     out(0x70, 0x0d, 1);
     out(0x71, 0x00, 1);
     ck_assert_uint_eq(in(0x71, 1), 0x80);
@@ -140,10 +140,10 @@ START_TEST(test_rtc_cmos)
     rtc_set_memory(rtc, 0x15, 0x80);
     out(0x70, 0x15, 1);
     ck_assert_uint_eq(in(0x70, 2), 0x80ff); /* rtc-index, then data */
-    out(0x70, 0x450e, 2);                   /* index 0x0e, data 0x45 */
+    out(0x70, 0x450e, 2); /* index 0x0e, data 0x45 */
     ck_assert_uint_eq(rtc_get_memory(rtc, 0x0e), 0x45);
     out(0x70, 0x0a, 1);
-    out(0x71, 0x85, 1);                     /* UIP is read-only */
+    out(0x71, 0x85, 1); /* UIP is read-only */
     ck_assert_uint_eq(rtc_get_memory(rtc, 0x0a), 0x05);
 }
 END_TEST
@@ -151,26 +151,26 @@ END_TEST
 START_TEST(test_i8042_commands)
 {
     ck_assert_uint_eq(in(0x64, 1), 0x18);
-    out(0x64, 0xaa, 1);                     /* self-test */
+    out(0x64, 0xaa, 1); /* self-test */
     ck_assert_uint_eq(in(0x64, 1), 0x1d);
     ck_assert_int_eq(irq_level[1], 1);
     ck_assert_uint_eq(in(0x60, 1), 0x55);
     ck_assert_uint_eq(in(0x64, 1), 0x1c);
     ck_assert_int_eq(irq_level[1], 0);
-    out(0x64, 0x60, 1);                     /* write command byte */
+    out(0x64, 0x60, 1); /* write command byte */
     out(0x60, 0x45, 1);
     out(0x64, 0x20, 1);
     ck_assert_uint_eq(in(0x60, 1), 0x45);
-    out(0x64, 0xd3, 1);                     /* as if from the mouse */
+    out(0x64, 0xd3, 1); /* as if from the mouse */
     out(0x60, 0x77, 1);
     ck_assert_uint_eq(in(0x64, 1), 0x3d);
     ck_assert_uint_eq(in(0x60, 1), 0x77);
-    out(0x60, 0xf2, 1);                     /* keyboard identify */
+    out(0x60, 0xf2, 1); /* keyboard identify */
     ck_assert_uint_eq(in(0x60, 1), 0xfa);
     ck_assert_uint_eq(in(0x60, 1), 0xab);
-    ck_assert_uint_eq(in(0x60, 1), 0x41);   /* translated */
+    ck_assert_uint_eq(in(0x60, 1), 0x41); /* translated */
     ck_assert_uint_eq(in(0x64, 1), 0x1c);
-    ck_assert_uint_eq(in(0x60, 1), 0x41);   /* last byte again */
+    ck_assert_uint_eq(in(0x60, 1), 0x41); /* last byte again */
     out(0x64, 0xd0, 1);
     ck_assert_uint_eq(in(0x60, 1), 0xcf);
     i8042_reset(kbd);
@@ -182,30 +182,30 @@ START_TEST(test_fw_cfg)
 {
     static const uint8_t data[3] = { 1, 2, 3 };
 
-    ck_assert_uint_eq(in(0x511, 1), 'Q');  /* signature selected */
+    ck_assert_uint_eq(in(0x511, 1), 'Q'); /* signature selected */
     out(0x510, 0x0000, 2);
     ck_assert_uint_eq(in(0x511, 1), 'Q');
-    ck_assert_uint_eq(in(0x510, 1), 'E');  /* data at either port */
+    ck_assert_uint_eq(in(0x510, 1), 'E'); /* data at either port */
     ck_assert_uint_eq(in(0x511, 1), 'M');
     ck_assert_uint_eq(in(0x511, 1), 'U');
-    ck_assert_uint_eq(in(0x511, 1), 0);    /* past the end */
+    ck_assert_uint_eq(in(0x511, 1), 0); /* past the end */
     out(0x510, 0x0001, 2);
     ck_assert_uint_eq(in(0x511, 1), 0x03); /* traditional + DMA */
-    ck_assert_uint_eq(in(0x510, 2), 0);    /* refused width */
+    ck_assert_uint_eq(in(0x510, 2), 0); /* refused width */
     fw_cfg_add_i16(fw, 0x0005, 0x0102);
     fw_cfg_add_file(fw, "b", data, 3);
     fw_cfg_add_file(fw, "a", data, 1);
-    out(0x510, 0x0019, 2);                 /* file directory */
+    out(0x510, 0x0019, 2); /* file directory */
     ck_assert_uint_eq(in(0x511, 1), 0);
     in(0x511, 1);
     in(0x511, 1);
     ck_assert_uint_eq(in(0x511, 1), 2);
-    out(0x510, 0x0021, 2);                 /* "b" sorts second */
+    out(0x510, 0x0021, 2); /* "b" sorts second */
     ck_assert_uint_eq(in(0x511, 1), 1);
     ck_assert_uint_eq(in(0x511, 1), 2);
     out(0x510, 0x0005, 2);
     ck_assert_uint_eq(in(0x511, 1), 0x02);
-    out(0x510, 0x0005, 1);                 /* byte writes ignored */
+    out(0x510, 0x0005, 1); /* byte writes ignored */
     ck_assert_uint_eq(in(0x511, 1), 0x01);
     ck_assert_uint_eq(in(0x514, 4), 0x554d4551);
     ck_assert_uint_eq(in(0x518, 4), 0x47464320);
@@ -236,8 +236,8 @@ START_TEST(test_fw_cfg_dma_huge)
     address_space_write(&address_space_memory, 0x100, desc, sizeof(desc));
     memset(got, 0xaa, sizeof(got));
     address_space_write(&address_space_memory, 0x1000, got, sizeof(got));
-    out(0x514, 0, 4);             /* descriptor address, high half */
-    out(0x518, 0x00010000, 4);    /* low half 0x100 (big-endian) */
+    out(0x514, 0, 4); /* descriptor address, high half */
+    out(0x518, 0x00010000, 4); /* low half 0x100 (big-endian) */
     address_space_read(&address_space_memory, 0x1000, got, sizeof(got));
     ck_assert_mem_eq(got, want, sizeof(want));
     address_space_read(&address_space_memory, 0xfff8, got, sizeof(got));

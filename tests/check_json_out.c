@@ -38,7 +38,9 @@ END_TEST
 
 START_TEST(test_invalid_utf8)
 {
-    json_t *s = json_stringn_nocheck("a\xff" "b", 3);
+    json_t *s = json_stringn_nocheck("a\xff"
+                                     "b",
+                                     3);
 
     expect(s, "\"a\\uFFFDb\"");
 }

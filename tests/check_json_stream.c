@@ -16,7 +16,7 @@
 #include "src/util.h"
 
 typedef struct Out {
-    char *text;     /* emitted items, one per line */
+    char *text; /* emitted items, one per line */
     size_t len;
     size_t count;
 } Out;
@@ -44,8 +44,9 @@ static void collect(void *opaque, json_t *value, Error *err)
         item = xasprintf("E:%s", err->desc);
         error_free(err);
     } else {
-        char *dump = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT
-                                | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+        char *dump =
+            json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS |
+                                  JSON_REAL_PRECISION(17));
 
         ck_assert_ptr_nonnull(dump);
         item = xasprintf("V:%s", dump);
@@ -87,8 +88,8 @@ static void check_case(const char *in, size_t len, const char *expect,
         char *got = run(in, len, chunks[i], flush);
 
         ck_assert_msg(!strcmp(got, expect),
-                      "input %.60s (chunk %zu):\n got: %s\nwant: %s",
-                      in, chunks[i], got, expect);
+                      "input %.60s (chunk %zu):\n got: %s\nwant: %s", in,
+                      chunks[i], got, expect);
         free(got);
     }
 }
@@ -137,7 +138,7 @@ START_TEST(test_parser_errors)
     CASE(",\n", "E:JSON parse error, expecting value\n");
     CASE(":\n", "E:JSON parse error, expecting value\n");
     CASE("[}]\n", "E:JSON parse error, expecting value\n"
-         "E:JSON parse error, expecting value\n");
+                  "E:JSON parse error, expecting value\n");
     CASE("[{]}\n", "E:JSON parse error, expecting value\n");
     CASE("[]]\n", "V:[]\nE:JSON parse error, expecting value\n");
     CASE("[1]x\n", "V:[1]\nE:JSON parse error, invalid keyword 'x'\n");
@@ -145,8 +146,8 @@ START_TEST(test_parser_errors)
     CASE("truefalse ", "E:JSON parse error, invalid keyword 'truefalse'\n");
     CASE("12abc\n", "V:12\nE:JSON parse error, invalid keyword 'abc'\n");
     CASE("}}}{", "E:JSON parse error, expecting value\n"
-         "E:JSON parse error, expecting value\n"
-         "E:JSON parse error, expecting value\n");
+                 "E:JSON parse error, expecting value\n"
+                 "E:JSON parse error, expecting value\n");
 }
 END_TEST
 
@@ -167,7 +168,7 @@ START_TEST(test_string_errors)
     CASE("\"\\uFDD0\" ",
          "E:JSON parse error, \\uFDD0 is not a valid Unicode character\n");
     CASE("\"\\uDBFF\\uDFFF\" ", "E:JSON parse error, \\uDBFF\\uDFFF is not "
-         "a valid Unicode character\n");
+                                "a valid Unicode character\n");
     CASE("\"\\u1\"\n",
          "E:JSON parse error, \\u1\" is not a valid Unicode character\n");
     CASE("\"\\uD800\\u12\"\n",
@@ -201,17 +202,19 @@ START_TEST(test_lexical_errors)
     CASE("\"a\tb\"\n", "E:JSON parse error, stray '\"a\t'\n");
     CASE("\"\xfe\"\n", "E:JSON parse error, stray '\"\xef\xbf\xbd'\n");
     CASE("tru\xff\n", "E:JSON parse error, invalid keyword 'tru'\n"
-         "E:JSON parse error, stray '\xef\xbf\xbd'\n");
+                      "E:JSON parse error, stray '\xef\xbf\xbd'\n");
     CASE("[\"\\\x01\"]", "E:JSON parse error, stray '\"\\\x01'\n"
-         "E:JSON parse error, expecting value\n");
+                         "E:JSON parse error, expecting value\n");
     CASE("{'\xe4\xb8\x01", "E:JSON parse error, stray ''\xef\xbf\xbd\x01'\n");
     CASE("'\xe4\xb8 \xed\xa0\x80 \xf8\x88\x80\x80\x80 \x80\x01",
          "E:JSON parse error, stray ''\xef\xbf\xbd \xef\xbf\xbd "
          "\xef\xbf\xbd \xef\xbf\xbd\x01'\n");
     /* a NUL byte ends the text, as with QEMU's "%s" */
     check_case("\0\n", 2, "E:JSON parse error, stray ''\n", false);
-    check_case("[\0]", 3, "E:JSON parse error, stray ''\n"
-               "E:JSON parse error, expecting value\n", false);
+    check_case("[\0]", 3,
+               "E:JSON parse error, stray ''\n"
+               "E:JSON parse error, expecting value\n",
+               false);
 }
 END_TEST
 
@@ -219,22 +222,27 @@ START_TEST(test_recovery)
 {
     /* input is skipped until a structural or control character */
     CASE("-\n1.\n'it\\'s'\n{}", "E:JSON parse error, stray '-\n'\n"
-         "V:\"it's\"\nV:{}\n");
-    CASE("abc\xfe" "abc{}", "E:JSON parse error, invalid keyword 'abc'\n"
+                                "V:\"it's\"\nV:{}\n");
+    CASE("abc\xfe"
+         "abc{}",
+         "E:JSON parse error, invalid keyword 'abc'\n"
          "E:JSON parse error, stray '\xef\xbf\xbd'\nV:{}\n");
     CASE("x\x01x{}", "E:JSON parse error, invalid keyword 'x'\n"
-         "E:JSON parse error, stray '\x01'\nV:{}\n");
+                     "E:JSON parse error, stray '\x01'\nV:{}\n");
     CASE("%%%%{}", "E:JSON parse error, stray '%'\nV:{}\n");
     CASE("@{}", "E:JSON parse error, stray '@'\nV:{}\n");
     CASE("%\t\"a\"{}", "E:JSON parse error, stray '%'\nV:{}\n");
     CASE("%\"a\":1", "E:JSON parse error, stray '%'\n"
-         "E:JSON parse error, expecting value\n");
-    CASE("%x\xff" "1 ", "E:JSON parse error, stray '%'\n"
+                     "E:JSON parse error, expecting value\n");
+    CASE("%x\xff"
+         "1 ",
+         "E:JSON parse error, stray '%'\n"
          "E:JSON parse error, stray '\xef\xbf\xbd'\n");
     CASE("%x\xfe\n1 ", "E:JSON parse error, stray '%'\n"
-         "E:JSON parse error, stray '\xef\xbf\xbd'\nV:1\n");
+                       "E:JSON parse error, stray '\xef\xbf\xbd'\nV:1\n");
     /* partial tokens are dropped with the error */
-    CASE("{\"a\":[1,2,\x01]} {}", "E:JSON parse error, stray '\x01'\n"
+    CASE("{\"a\":[1,2,\x01]} {}",
+         "E:JSON parse error, stray '\x01'\n"
          "E:JSON parse error, expecting value\n"
          "E:JSON parse error, expecting value\nV:{}\n");
 }
@@ -296,7 +304,8 @@ static json_t *parse_all(const char *in, size_t len)
  */
 START_TEST(test_nul_kept_as_c0_80)
 {
-    static const char in[] = "\"a\\u0000b\" \"a\xc0\x80" "b\" "
+    static const char in[] = "\"a\\u0000b\" \"a\xc0\x80"
+                             "b\" "
                              "{\"a\\u0000\":1,\"a\":2} ";
     json_t *list = parse_all(in, sizeof(in) - 1);
     json_t *obj;
@@ -308,7 +317,10 @@ START_TEST(test_nul_kept_as_c0_80)
         json_t *str = json_array_get(list, i);
 
         ck_assert_uint_eq(json_string_length(str), 4);
-        ck_assert_mem_eq(json_string_value(str), "a\xc0\x80" "b", 4);
+        ck_assert_mem_eq(json_string_value(str),
+                         "a\xc0\x80"
+                         "b",
+                         4);
         out = json_out_dumps(str);
         ck_assert_str_eq(out, "\"a\\u0000b\"");
         free(out);
@@ -324,7 +336,8 @@ START_TEST(test_nul_kept_as_c0_80)
 }
 END_TEST
 
-/* Keys and strings holding a real NUL byte (built by hand) are written whole. */
+/* Keys and strings holding a real NUL byte (built by hand) are written whole.
+ */
 START_TEST(test_out_nul_bytes)
 {
     json_t *obj = json_object();
@@ -366,7 +379,7 @@ START_TEST(test_reuse_after_flush_and_reset)
     json_stream_reset(s);
     json_stream_feed(s, "[2]", 3);
     ck_assert_str_eq(o.text, "E:JSON parse error, premature EOI\nV:{}\n"
-                     "V:[2]\n");
+                             "V:[2]\n");
     json_stream_free(s);
     json_stream_free(NULL);
     free(o.text);
@@ -438,8 +451,10 @@ START_TEST(test_nesting_limit)
     strcat(in, "]");
     o = run_out(in, strlen(in), 0);
     ck_assert_uint_eq(o.count, 1026);
-    ck_assert(!strncmp(o.text, "E:JSON nesting depth limit exceeded\n"
-                       "E:JSON parse error, expecting value\n", 71));
+    ck_assert(!strncmp(o.text,
+                       "E:JSON nesting depth limit exceeded\n"
+                       "E:JSON parse error, expecting value\n",
+                       71));
     free(o.text);
     free(in);
     free(open);
@@ -455,8 +470,10 @@ START_TEST(test_nesting_limit)
     free(in);
     in = cat3(open, "[", close);
     o = run_out(in, strlen(in), 0);
-    ck_assert(!strncmp(o.text, "E:JSON nesting depth limit exceeded\nV:1\n"
-                       "E:JSON parse error, expecting value\n", 75));
+    ck_assert(!strncmp(o.text,
+                       "E:JSON nesting depth limit exceeded\nV:1\n"
+                       "E:JSON parse error, expecting value\n",
+                       75));
     free(o.text);
     free(in);
     free(open);
@@ -483,7 +500,7 @@ START_TEST(test_token_count_limit)
     in = repeat(head, "1,", 1048571, "[]]}", &len);
     o = run_out(in, len, 0);
     ck_assert_str_eq(o.text, "E:JSON token count limit exceeded\n"
-                     "E:JSON parse error, expecting value\n");
+                             "E:JSON parse error, expecting value\n");
     free(o.text);
     free(in);
 }
@@ -512,7 +529,7 @@ START_TEST(test_token_size_limit)
     in = repeat("[\"", "a", (1 << 26) - 3, "\"] ", &len);
     o = run_out(in, len, 0);
     ck_assert_str_eq(o.text, "E:JSON token size limit exceeded\n"
-                     "E:JSON parse error, expecting value\n");
+                             "E:JSON parse error, expecting value\n");
     free(o.text);
     free(in);
 
@@ -520,9 +537,9 @@ START_TEST(test_token_size_limit)
     in = repeat("\"", "a", (1 << 26) + 5, "\"\n{}", &len);
     o = run_out(in, len, 65536);
     ck_assert_str_eq(o.text, "E:JSON token size limit exceeded\n"
-                     "E:JSON parse error, invalid keyword 'aaaaa'\n"
-                     "E:JSON parse error, stray '\"\n'\n"
-                     "V:{}\n");
+                             "E:JSON parse error, invalid keyword 'aaaaa'\n"
+                             "E:JSON parse error, stray '\"\n'\n"
+                             "V:{}\n");
     free(o.text);
     free(in);
 }

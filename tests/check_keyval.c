@@ -78,14 +78,27 @@ START_TEST(test_strtosz)
         int ret;
         uint64_t val;
     } cases[] = {
-        { "0", 0, 0 }, { "1k", 0, 1024 }, { "1K", 0, 1024 },
-        { "1.5G", 0, 1610612736ULL }, { "1.k", 0, 1024 }, { "1.", 0, 1 },
-        { "12B", 0, 12 }, { " 12M", 0, 12ULL << 20 }, { "+1M", 0, 1 << 20 },
-        { "0x10", 0, 16 }, { "0x10M", 0, 16ULL << 20 },
-        { "15E", 0, 15ULL << 60 }, { "1.5", -EINVAL, 0 },
-        { "foo", -EINVAL, 0 }, { "1Q", -EINVAL, 0 }, { "-1", -EINVAL, 0 },
-        { "1e3", -EINVAL, 0 }, { "1.5e3G", -EINVAL, 0 }, { "", -EINVAL, 0 },
-        { "0x1.5M", -EINVAL, 0 }, { "16E", -ERANGE, 0 },
+        { "0", 0, 0 },
+        { "1k", 0, 1024 },
+        { "1K", 0, 1024 },
+        { "1.5G", 0, 1610612736ULL },
+        { "1.k", 0, 1024 },
+        { "1.", 0, 1 },
+        { "12B", 0, 12 },
+        { " 12M", 0, 12ULL << 20 },
+        { "+1M", 0, 1 << 20 },
+        { "0x10", 0, 16 },
+        { "0x10M", 0, 16ULL << 20 },
+        { "15E", 0, 15ULL << 60 },
+        { "1.5", -EINVAL, 0 },
+        { "foo", -EINVAL, 0 },
+        { "1Q", -EINVAL, 0 },
+        { "-1", -EINVAL, 0 },
+        { "1e3", -EINVAL, 0 },
+        { "1.5e3G", -EINVAL, 0 },
+        { "", -EINVAL, 0 },
+        { "0x1.5M", -EINVAL, 0 },
+        { "16E", -ERANGE, 0 },
         { "99999999999999999999", -ERANGE, 0 },
     };
     size_t i;
@@ -110,7 +123,8 @@ START_TEST(test_scalar_errors)
     bool b;
 
     ck_assert(!keyval_opt_size("size", "foo", &u, &err));
-    ck_assert_str_eq(error_get_pretty(err),
+    ck_assert_str_eq(
+        error_get_pretty(err),
         "Parameter 'size' expects a non-negative number below 2^64\n"
         "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, "
         "tera-, peta-\nand exabytes, respectively.\n");
@@ -126,9 +140,9 @@ START_TEST(test_scalar_errors)
                      "Parameter 'slots' expects a number");
     error_free(err);
     err = NULL;
-    ck_assert(!keyval_opt_number("slots", "99999999999999999999999", &u,
-                                 &err));
-    ck_assert_str_eq(error_get_pretty(err), "Value '99999999999999999999999'"
+    ck_assert(!keyval_opt_number("slots", "99999999999999999999999", &u, &err));
+    ck_assert_str_eq(error_get_pretty(err),
+                     "Value '99999999999999999999999'"
                      " is too large for parameter 'slots'");
     error_free(err);
     err = NULL;
@@ -156,8 +170,7 @@ START_TEST(test_scalar_errors)
 }
 END_TEST
 
-static void check_visit_err(const char *type, const char *in,
-                            const char *msg)
+static void check_visit_err(const char *type, const char *in, const char *msg)
 {
     Error *err = NULL;
     KeyvalScalar v;
@@ -180,8 +193,8 @@ START_TEST(test_visit)
     ck_assert(keyval_visit("p", KEYVAL_TYPE_BOOL, "yes", &v, NULL) && v.b);
     ck_assert(keyval_visit("p", KEYVAL_TYPE_INT8, "-128", &v, NULL) &&
               v.i == -128);
-    ck_assert(keyval_visit("p", KEYVAL_TYPE_UINT32, "0xffffffff", &v, NULL)
-              && v.u == UINT32_MAX);
+    ck_assert(keyval_visit("p", KEYVAL_TYPE_UINT32, "0xffffffff", &v, NULL) &&
+              v.u == UINT32_MAX);
     ck_assert(keyval_visit("p", KEYVAL_TYPE_UINT64, "-1", &v, NULL) &&
               v.u == UINT64_MAX);
     ck_assert(keyval_visit("p", KEYVAL_TYPE_SIZE, "1k", &v, NULL) &&
@@ -194,7 +207,8 @@ START_TEST(test_visit)
     check_visit_err("uint32", "4294967296", "Parameter 'p' expects uint32_t");
     check_visit_err("size", "1Q", "Parameter 'p' expects size");
     ck_assert(keyval_visit_enum("p", "on", (const char *const[]){ "off", "on" },
-                                2, &i, NULL) && i == 1);
+                                2, &i, NULL) &&
+              i == 1);
 }
 END_TEST
 

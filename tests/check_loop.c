@@ -117,7 +117,7 @@ static void on_read_count(void *opaque, int fd, unsigned ev)
 START_TEST(test_idle_trim)
 {
 #if defined(HAVE_MALLOC_TRIM) && !defined(__SANITIZE_ADDRESS__)
-    enum { N = 8192, SZ = 4000 };      /* 32 MB below the mmap threshold */
+    enum { N = 8192, SZ = 4000 }; /* 32 MB below the mmap threshold */
     static char *blocks[N];
     char *keep;
     long before, after;
@@ -126,20 +126,20 @@ START_TEST(test_idle_trim)
 
     ck_assert(loop_init());
     ck_assert_int_eq(pipe(p), 0);
-    ck_assert_ptr_nonnull(loop_watch_fd(p[0], LOOP_READ, on_read_count,
-                                        &count));
+    ck_assert_ptr_nonnull(
+        loop_watch_fd(p[0], LOOP_READ, on_read_count, &count));
     for (i = 0; i < N; i++) {
         blocks[i] = malloc(SZ);
         ck_assert_ptr_nonnull(blocks[i]);
         memset(blocks[i], i, SZ);
     }
-    keep = blocks[N - 1];               /* pins the top of the heap */
+    keep = blocks[N - 1]; /* pins the top of the heap */
     for (i = 0; i < N - 1; i++) {
         free(blocks[i]);
     }
     before = rss_kib();
     ck_assert_int_eq(write(p[1], "x", 1), 1);
-    loop_iterate(100);                  /* activity */
+    loop_iterate(100); /* activity */
     ck_assert_int_eq(count, 1);
     loop_timer_add(100000000, on_tick, &ticks);
     end = loop_now_ns() + 2500000000LL; /* then idle, but for the timer */
@@ -149,8 +149,8 @@ START_TEST(test_idle_trim)
     after = rss_kib();
     ck_assert_int_ge(ticks, 15);
     ck_assert_msg(before - after > 16 * 1024,
-                  "RSS %ld KiB before the idle period, %ld KiB after",
-                  before, after);
+                  "RSS %ld KiB before the idle period, %ld KiB after", before,
+                  after);
     free(keep);
     close(p[0]);
     close(p[1]);

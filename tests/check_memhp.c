@@ -80,8 +80,8 @@ static void setup(void)
     dev_b.canonical_path = dev_b_path;
     events = json_array();
     qmp_event_subscribe(on_event, NULL);
-    ms = acpi_memhp_new(get_system_io(), NULL, SLOTS, on_notify, on_eject,
-                        NULL);
+    ms =
+        acpi_memhp_new(get_system_io(), NULL, SLOTS, on_notify, on_eject, NULL);
 }
 
 static void teardown(void)
@@ -106,15 +106,15 @@ static json_t *event_data(size_t i)
 /* The hotplugged DIMM of QEMU's sample: 512 MiB at 4 GiB in slot 0. */
 static void plug_a(bool hotplugged)
 {
-    ck_assert(acpi_memhp_plug(ms, &dev_a, 0, 0x100000000ull, 0x20000000ull,
-                              0, hotplugged, NULL));
+    ck_assert(acpi_memhp_plug(ms, &dev_a, 0, 0x100000000ull, 0x20000000ull, 0,
+                              hotplugged, NULL));
 }
 
 /* A 6 GiB DIMM at 0x1_4000_0000, node 1, slot 2, no id. */
 static void plug_b(void)
 {
-    ck_assert(acpi_memhp_plug(ms, &dev_b, 2, 0x140000000ull,
-                              0x180000000ull, 1, true, NULL));
+    ck_assert(acpi_memhp_plug(ms, &dev_b, 2, 0x140000000ull, 0x180000000ull, 1,
+                              true, NULL));
 }
 
 /* ---- Reads ---- */
@@ -167,8 +167,8 @@ START_TEST(test_plug_hot_and_cold)
     ck_assert_uint_eq(in(BASE + ACPI_MEMHP_PXM, 4), 1);
 
     /* A cold-plugged DIMM is enabled only and raises nothing. */
-    ck_assert(acpi_memhp_plug(ms, &dev_a, 1, 0x120000000ull, 0x20000000ull,
-                              0, false, NULL));
+    ck_assert(acpi_memhp_plug(ms, &dev_a, 1, 0x120000000ull, 0x20000000ull, 0,
+                              false, NULL));
     ck_assert_int_eq(notifies, 2);
     ck_assert_uint_eq(acpi_memhp_slot_flags(ms, 1), ACPI_MEMHP_FLAG_ENABLED);
 }
@@ -243,13 +243,12 @@ START_TEST(test_eject_refused)
     ck_assert_str_eq(event_name(0), "MEM_UNPLUG_ERROR");
     ck_assert_str_eq(
         json_string_value(json_object_get(event_data(0), "device")), "");
-    ck_assert_str_eq(
-        json_string_value(json_object_get(event_data(0), "msg")), "refused");
+    ck_assert_str_eq(json_string_value(json_object_get(event_data(0), "msg")),
+                     "refused");
     ck_assert_str_eq(event_name(1), "DEVICE_UNPLUG_GUEST_ERROR");
     ck_assert_ptr_null(json_object_get(event_data(1), "device"));
-    ck_assert_str_eq(
-        json_string_value(json_object_get(event_data(1), "path")),
-        "/machine/peripheral-anon/device[0]");
+    ck_assert_str_eq(json_string_value(json_object_get(event_data(1), "path")),
+                     "/machine/peripheral-anon/device[0]");
 }
 END_TEST
 
@@ -318,7 +317,8 @@ START_TEST(test_ospm_status)
     acpi_memhp_ospm_status(ms, list);
     ck_assert_uint_eq(json_array_size(list), SLOTS);
     s = json_dumps(list, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    ck_assert_str_eq(s,
+    ck_assert_str_eq(
+        s,
         "[{\"device\":\"dimm1\",\"slot\":\"0\",\"slot-type\":\"DIMM\","
         "\"source\":1,\"status\":0},"
         "{\"slot\":\"1\",\"slot-type\":\"DIMM\",\"source\":0,\"status\":0},"
@@ -331,8 +331,9 @@ START_TEST(test_ospm_status)
     list = json_array();
     acpi_memhp_ospm_status(ms, list);
     ck_assert_ptr_null(json_object_get(json_array_get(list, 0), "device"));
-    ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_array_get(list, 0), "source")), 1);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_array_get(list, 0), "source")),
+        1);
     json_decref(list);
 }
 END_TEST
@@ -344,8 +345,7 @@ START_TEST(test_no_slots)
 
     acpi_memhp_free(ms);
     ms = NULL;
-    none = acpi_memhp_new(get_system_io(), NULL, 0, on_notify, on_eject,
-                          NULL);
+    none = acpi_memhp_new(get_system_io(), NULL, 0, on_notify, on_eject, NULL);
     ck_assert_uint_eq(acpi_memhp_slots(none), 0);
     acpi_memhp_ospm_status(none, list);
     ck_assert_uint_eq(json_array_size(list), 0);

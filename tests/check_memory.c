@@ -65,10 +65,8 @@ START_TEST(test_doc_example)
     memory_region_init_ram(&vram, NULL, "vram", 0x1000000);
     memory_region_init_io(&vga_mmio, NULL, &nops, NULL, "vga-mmio", 0x10000);
     memory_region_init(&vga_area, NULL, "vga-area", 0x20000);
-    memory_region_init_alias(&vram_lo, NULL, "vram-lo", &vram, 0x10000,
-                             0x8000);
-    memory_region_init_alias(&vram_hi, NULL, "vram-hi", &vram, 0x20000,
-                             0x8000);
+    memory_region_init_alias(&vram_lo, NULL, "vram-lo", &vram, 0x10000, 0x8000);
+    memory_region_init_alias(&vram_hi, NULL, "vram-hi", &vram, 0x20000, 0x8000);
     memory_region_add_subregion(&vga_area, 0, &vram_lo);
     memory_region_add_subregion(&vga_area, 0x8000, &vram_hi);
     memory_region_add_subregion(&pci, 0xa0000, &vga_area);
@@ -243,8 +241,7 @@ typedef struct Recorder {
     char log[2048];
 } Recorder;
 
-static void rec(MemoryListener *l, const char *what,
-                MemoryRegionSection *s)
+static void rec(MemoryListener *l, const char *what, MemoryRegionSection *s)
 {
     Recorder *r = (Recorder *)l;
     size_t len = strlen(r->log);
@@ -270,8 +267,8 @@ static void rec_shared(MemoryListener *l, const char *what,
         snprintf(shared_log + len, sizeof(shared_log) - len, "%s:%s %s;",
                  l->name, what, memory_region_name(s->mr));
     } else {
-        snprintf(shared_log + len, sizeof(shared_log) - len, "%s:%s;",
-                 l->name, what);
+        snprintf(shared_log + len, sizeof(shared_log) - len, "%s:%s;", l->name,
+                 what);
     }
 }
 
@@ -315,10 +312,10 @@ START_TEST(test_listeners)
     memory_region_init_ram(&b, NULL, "b", 0x1000);
     memory_region_add_subregion(get_system_memory(), 0, &a);
 
-    hi.l = (MemoryListener){ l_begin, l_commit, l_add, l_del, l_nop, 20,
-                             "hi", NULL };
-    lo.l = (MemoryListener){ l_begin, l_commit, l_add, l_del, l_nop, 5,
-                             "lo", NULL };
+    hi.l = (MemoryListener){ l_begin, l_commit, l_add, l_del,
+                             l_nop,   20,       "hi",  NULL };
+    lo.l = (MemoryListener){ l_begin, l_commit, l_add, l_del,
+                             l_nop,   5,        "lo",  NULL };
     memory_listener_register(&hi.l, &address_space_memory);
     ck_assert_str_eq(hi.log, "hi:begin;hi:add a@0+2000;hi:commit;");
     memory_listener_register(&lo.l, &address_space_memory);
@@ -327,11 +324,10 @@ START_TEST(test_listeners)
     /* b covers a's second page: a is split (del, then add + add). */
     shared_log[0] = 0;
     memory_region_add_subregion(get_system_memory(), 0x1000, &b);
-    ck_assert_str_eq(shared_log,
-                     "lo:begin;hi:begin;"
-                     "hi:del a;lo:del a;"
-                     "lo:add a;hi:add a;lo:add b;hi:add b;"
-                     "lo:commit;hi:commit;");
+    ck_assert_str_eq(shared_log, "lo:begin;hi:begin;"
+                                 "hi:del a;lo:del a;"
+                                 "lo:add a;hi:add a;lo:add b;hi:add b;"
+                                 "lo:commit;hi:commit;");
 
     /* Unrelated change: everything is a nop. */
     shared_log[0] = 0;
@@ -375,8 +371,7 @@ static uint64_t dev_read(void *opaque, uint64_t addr, unsigned size)
     return 0x1111111111111111ULL * (addr + 1);
 }
 
-static void dev_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void dev_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     Dev *d = opaque;
     size_t len = strlen(d->log);
@@ -480,14 +475,13 @@ START_TEST(test_sparse_ram)
     ck_assert_uint_eq(memory_region_ram_pages_allocated(&big), 0);
     address_space_read(&address_space_memory, 0x3ffffff00ULL, buf, 16);
     ck_assert_uint_eq(memory_region_ram_pages_allocated(&big), 0);
-    address_space_write(&address_space_memory, 0x3ffffeffcULL,
-                        "0123456789", 10);
+    address_space_write(&address_space_memory, 0x3ffffeffcULL, "0123456789",
+                        10);
     ck_assert_uint_eq(memory_region_ram_pages_allocated(&big), 2);
     address_space_read(&address_space_memory, 0x3ffffeffcULL, buf, 10);
     ck_assert_int_eq(memcmp(buf, "0123456789", 10), 0);
-    ck_assert_uint_eq(address_space_ld(&address_space_memory,
-                                       0x3fffff000ULL, 4),
-                      0x37363534);
+    ck_assert_uint_eq(
+        address_space_ld(&address_space_memory, 0x3fffff000ULL, 4), 0x37363534);
     memory_region_del_subregion(get_system_memory(), &big);
     memory_region_finalize(&big);
     memory_cleanup();
@@ -520,8 +514,7 @@ START_TEST(test_mtree_text)
 
     memory_init();
     memory_region_init_ram(&ram, NULL, "pc.ram", 128 << 20);
-    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0,
-                             128 << 20);
+    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0, 128 << 20);
     memory_region_init(&pci, NULL, "pci", UINT64_MAX);
     memory_region_init_rom(&rom, NULL, "pc.rom", 0x20000);
     memory_region_init_io(&hidden, NULL, &nops, NULL, "hidden", 0x1000);
@@ -576,8 +569,7 @@ START_TEST(test_memslots)
 
     memory_init();
     memory_region_init_ram(&ram, NULL, "pc.ram", 0x100000000ULL);
-    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0,
-                             0xc0000000);
+    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0, 0xc0000000);
     memory_region_init_alias(&above, NULL, "ram-above-4g", &ram, 0xc0000000,
                              0x40000000);
     memory_region_init_rom(&bios, NULL, "pc.bios", 0x40000);

@@ -123,14 +123,19 @@ static void sub_class_init(ObjectClass *k, void *data)
 }
 
 static const TypeInfo test_types[] = {
-    { .name = TYPE_TEST_HANDLER, .parent = TYPE_DEVICE,
-      .instance_size = sizeof(TestHandler), .class_init = th_class_init,
-      .interfaces = (const InterfaceInfo[]) {
-          { TYPE_HOTPLUG_HANDLER }, { NULL } } },
+    { .name = TYPE_TEST_HANDLER,
+      .parent = TYPE_DEVICE,
+      .instance_size = sizeof(TestHandler),
+      .class_init = th_class_init,
+      .interfaces =
+          (const InterfaceInfo[]){ { TYPE_HOTPLUG_HANDLER }, { NULL } } },
     { .name = TYPE_TEST_BUS, .parent = TYPE_BUS },
-    { .name = TYPE_TEST_DEV, .parent = TYPE_DEVICE,
-      .instance_size = sizeof(TestDev), .class_init = td_class_init },
-    { .name = TYPE_TEST_SUBDEV, .parent = TYPE_TEST_DEV,
+    { .name = TYPE_TEST_DEV,
+      .parent = TYPE_DEVICE,
+      .instance_size = sizeof(TestDev),
+      .class_init = td_class_init },
+    { .name = TYPE_TEST_SUBDEV,
+      .parent = TYPE_TEST_DEV,
       .class_init = sub_class_init },
 };
 
@@ -185,7 +190,7 @@ START_TEST(test_glib_order)
     object_class_property_iter_init(&it, object_class_by_name(TYPE_DEVICE));
     names = iter_names(&it);
     ck_assert_str_eq(names, "hotpluggable,hotplugged,realized,parent_bus,"
-                     "type");
+                            "type");
     free(names);
     /* qom-list / is type, objects, machine, chardevs. */
     object_property_iter_init(&it, object_get_root());
@@ -207,8 +212,7 @@ START_TEST(test_paths)
     ck_assert_str_eq(object_get_typename(o), TYPE_CONTAINER);
     ck_assert_ptr_eq(object_resolve_path("peripheral", &amb), o);
     ck_assert(!amb);
-    ck_assert_ptr_eq(object_resolve_path("//machine//peripheral/", NULL),
-                     o);
+    ck_assert_ptr_eq(object_resolve_path("//machine//peripheral/", NULL), o);
     ck_assert_ptr_null(object_resolve_path("", &amb));
     ck_assert(amb);
     ck_assert_ptr_null(object_resolve_path("/nosuch", &amb));
@@ -276,17 +280,15 @@ START_TEST(test_casts_and_classes)
     ck_assert_ptr_null(object_class_dynamic_cast(k, TYPE_BUS));
     ck_assert_ptr_null(object_class_dynamic_cast(k, TYPE_HOTPLUG_HANDLER));
     dc = DEVICE_CLASS(k);
-    ck_assert_ptr_eq(dc->bus_type, TYPE_TEST_BUS);  /* copied from parent */
+    ck_assert_ptr_eq(dc->bus_type, TYPE_TEST_BUS); /* copied from parent */
     ck_assert(dc->hotpluggable && dc->user_creatable);
     k = object_class_by_name(TYPE_TEST_HANDLER);
-    ck_assert_ptr_nonnull(object_class_dynamic_cast(k,
-                                                    TYPE_HOTPLUG_HANDLER));
+    ck_assert_ptr_nonnull(object_class_dynamic_cast(k, TYPE_HOTPLUG_HANDLER));
     ck_assert_ptr_eq(HOTPLUG_HANDLER_CLASS(k)->plug, th_plug);
     ck_assert_ptr_nonnull(object_class_dynamic_cast(
         object_class_by_name("generic-pc-machine"), TYPE_HOTPLUG_HANDLER));
     ck_assert_ptr_nonnull(object_class_dynamic_cast(
-        object_class_by_name("pc-i440fx-7.2-machine"),
-        TYPE_HOTPLUG_HANDLER));
+        object_class_by_name("pc-i440fx-7.2-machine"), TYPE_HOTPLUG_HANDLER));
 }
 END_TEST
 
@@ -300,8 +302,7 @@ START_TEST(test_static_props)
     ck_assert_int_eq(((TestDev *)dev)->slot, -1);
     ck_assert(((TestDev *)dev)->flag);
     ck_assert(!object_property_set_int(OBJECT(dev), "node", -1, &err));
-    ck_assert_str_eq(error_get_pretty(err),
-                     "Parameter 'node' expects uint32");
+    ck_assert_str_eq(error_get_pretty(err), "Parameter 'node' expects uint32");
     error_free(err);
     err = NULL;
     ck_assert(!object_property_set_str(OBJECT(dev), "flag", "on", &err));
@@ -376,8 +377,7 @@ START_TEST(test_realize_and_unplug)
     ck_assert(qdev_unplug(dev, &err));
     ck_assert_int_eq(json_array_size(events), 1);
     data = json_object_get(json_array_get(events, 0), "data");
-    ck_assert_str_eq(json_string_value(json_object_get(data, "device")),
-                     "d0");
+    ck_assert_str_eq(json_string_value(json_object_get(data, "device")), "d0");
     ck_assert_str_eq(json_string_value(json_object_get(data, "path")),
                      "/machine/peripheral/d0");
     ck_assert_ptr_null(object_resolve_path("d0", NULL));
@@ -417,7 +417,7 @@ START_TEST(test_realize_failure_unattached)
     error_free(err);
     ck_assert_ptr_null(OBJECT(dev)->parent);
     object_unref(dev);
-    ck_assert_int_eq(json_array_size(events), 1);  /* only the handler */
+    ck_assert_int_eq(json_array_size(events), 1); /* only the handler */
 }
 END_TEST
 

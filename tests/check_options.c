@@ -40,8 +40,7 @@ static const struct {
       "and exabytes, respectively.\n" },
     { "-m", "1,slots=x",
       "qmachined: -m 1,slots=x: Parameter 'slots' expects a number\n" },
-    { "-m", "1G,slots=4",
-      "qmachined: slots specified but no max-size\n" },
+    { "-m", "1G,slots=4", "qmachined: slots specified but no max-size\n" },
     { "-m", "1G,maxmem=foo",
       "qmachined: -m 1G,maxmem=foo: Parameter 'maxmem' expects a non-neg"
       "ative number below 2^64\n"
@@ -90,8 +89,7 @@ static const struct {
       " deprecated\n"
       "Please use foo=off instead\n"
       "qmachined: -m 1,nofoo: Invalid parameter 'foo'\n" },
-    { "-m", "1G,id=x",
-      "qmachined: -m 1G,id=x: Invalid parameter 'id'\n" },
+    { "-m", "1G,id=x", "qmachined: -m 1G,id=x: Invalid parameter 'id'\n" },
     { "-m", "99999999999999",
       "qmachined: Parameter 'memory.size' expects size\n" },
     { "-m", "1.5",
@@ -115,14 +113,11 @@ static const struct {
     { "-m", "0,maxmem=1",
       "qmachined: invalid value of maxmem: maximum memory size (0x1) mus"
       "t be at least the initial memory size (0x8000000)\n" },
-    { "-m", "1,slots=0",
-      "qmachined: slots specified but no max-size\n" },
-    { "-smp", "foo",
-      "qmachined: Parameter 'smp.cpus' expects integer\n" },
+    { "-m", "1,slots=0", "qmachined: slots specified but no max-size\n" },
+    { "-smp", "foo", "qmachined: Parameter 'smp.cpus' expects integer\n" },
     { "-smp", "2,sockets=x",
       "qmachined: Parameter 'smp.sockets' expects integer\n" },
-    { "-smp", "2,bogus=1",
-      "qmachined: Parameter 'smp.bogus' is unexpected\n" },
+    { "-smp", "2,bogus=1", "qmachined: Parameter 'smp.bogus' is unexpected\n" },
     { "-smp", "4,sockets=2,cores=1,threads=1",
       "qmachined: Invalid CPU topology: product of the hierarchy must ma"
       "tch maxcpus: sockets (2) * dies (1) * cores (1) * threads (1) != "
@@ -139,10 +134,8 @@ static const struct {
       " maxcpus (1) < smp_cpus (2)\n" },
     { "-smp", "99999999999999999999",
       "qmachined: Parameter 'smp.cpus' expects integer\n" },
-    { "-smp", "2,,",
-      "qmachined: -smp 2,,: Invalid parameter ''\n" },
-    { "-smp", ",cpus=2",
-      "qmachined: -smp ,cpus=2: Invalid parameter ''\n" },
+    { "-smp", "2,,", "qmachined: -smp 2,,: Invalid parameter ''\n" },
+    { "-smp", ",cpus=2", "qmachined: -smp ,cpus=2: Invalid parameter ''\n" },
     { "-smp", "0",
       "qmachined: warning: Deprecated CPU topology (considered invalid):"
       " CPU topology parameters must be greater than zero\n" },
@@ -153,8 +146,7 @@ static const struct {
       "qmachined: Property 'pc-i440fx-7.2-machine.foo' not found\n" },
     { "-machine", "pc,usb=maybe",
       "qmachined: Parameter 'usb' expects 'on' or 'off'\n" },
-    { "-machine", "pc,,",
-      "qmachined: -machine pc,,: Invalid parameter ''\n" },
+    { "-machine", "pc,,", "qmachined: -machine pc,,: Invalid parameter ''\n" },
     { "-machine", "pc,usb",
       "qmachined: -machine pc,usb: Expected '=' after parameter 'usb'\n" },
     { "-machine", "usb=off,1x=on",
@@ -178,21 +170,17 @@ static const struct {
       "ion 'bogus' deprecated\n"
       "Please use bogus=on instead\n"
       "qmachined: -name process=x,bogus: Invalid parameter 'bogus'\n" },
-    { "-accel", "foo",
-      "qmachined: -accel foo: invalid accelerator foo\n" },
+    { "-accel", "foo", "qmachined: -accel foo: invalid accelerator foo\n" },
     { "-accel", "tcg,thread=x",
       "qmachined: -accel tcg,thread=x: Invalid 'thread' setting x\n" },
     { "-accel", "tcg,foo=1",
       "qmachined: -accel tcg,foo=1: Property 'tcg-accel.foo' not found\n" },
-    { "-cpu", "foo",
-      "qmachined: unable to find CPU model 'foo'\n" },
+    { "-cpu", "foo", "qmachined: unable to find CPU model 'foo'\n" },
     { "-rtc", "base=foo",
       "qmachined: invalid datetime format\n"
       "valid formats: '2006-06-17T16:01:21' or '2006-06-17'\n" },
-    { "-rtc", "foo=1",
-      "qmachined: -rtc foo=1: Invalid parameter 'foo'\n" },
-    { "-rtc", "clock=foo",
-      "qmachined: invalid option value 'foo'\n" },
+    { "-rtc", "foo=1", "qmachined: -rtc foo=1: Invalid parameter 'foo'\n" },
+    { "-rtc", "clock=foo", "qmachined: invalid option value 'foo'\n" },
     { "-boot", "strict=x",
       "qmachined: Parameter 'boot.strict' expects 'on' or 'off'\n" },
     { "-overcommit", "foo=1",
@@ -239,8 +227,7 @@ static const struct {
     { "-qmp", "foo",
       "qmachined: -qmp foo: 'foo' is not a valid char driver\n"
       "qmachined: -qmp foo: parse error: foo\n" },
-    { "-qmp", "tcp:foo",
-      "qmachined: -qmp tcp:foo: parse error: tcp:foo\n" },
+    { "-qmp", "tcp:foo", "qmachined: -qmp tcp:foo: parse error: tcp:foo\n" },
     { "-chardev", "foo,id=x",
       "qmachined: -chardev foo,id=x: 'foo' is not a valid char driver na"
       "me\n" },
@@ -276,10 +263,8 @@ static const struct {
     { "-mon", "chardev=c2,mode=control",
       "qmachined: -mon chardev=c2,mode=control: chardev \"c2\" not found"
       "\n" },
-    { "-foo", NULL,
-      "qmachined: -foo: invalid option\n" },
-    { "-m", NULL,
-      "qmachined: -m: requires an argument\n" },
+    { "-foo", NULL, "qmachined: -foo: invalid option\n" },
+    { "-m", NULL, "qmachined: -m: requires an argument\n" },
 };
 
 /* Runs options_parse on argv with stderr captured into *err (malloc'd). */
@@ -392,9 +377,11 @@ END_TEST
 START_TEST(test_defaults)
 {
     MachineOptions o;
-    char *argv[] = { "qmachined", "-S", "-qmp",
-                     "unix:/tmp/x.sock,server,nowait", "--rest",
-                     "tcp:127.0.0.1:8080", "--guest", "linux", NULL };
+    char *argv[] = { "qmachined", "-S",
+                     "-qmp",      "unix:/tmp/x.sock,server,nowait",
+                     "--rest",    "tcp:127.0.0.1:8080",
+                     "--guest",   "linux",
+                     NULL };
     char *err;
 
     ck_assert(run(8, argv, &o, &err));
@@ -424,26 +411,53 @@ START_TEST(test_libvirt_domain)
 {
     MachineOptions o;
     char *argv[] = {
-        "qmachined", "-name", "guest=vm1,debug-threads=on", "-S",
-        "-object", "secret,id=masterKey0,format=raw,file=/x/master-key.aes",
-        "-machine", "pc-i440fx-7.2,usb=off,dump-guest-core=off",
-        "-accel", "tcg", "-cpu", "qemu64",
-        "-m", "size=1048576k,slots=4,maxmem=8388608k",
-        "-overcommit", "mem-lock=off",
-        "-smp", "1,sockets=1,cores=1,threads=1",
-        "-object", "{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node0\","
+        "qmachined",
+        "-name",
+        "guest=vm1,debug-threads=on",
+        "-S",
+        "-object",
+        "secret,id=masterKey0,format=raw,file=/x/master-key.aes",
+        "-machine",
+        "pc-i440fx-7.2,usb=off,dump-guest-core=off",
+        "-accel",
+        "tcg",
+        "-cpu",
+        "qemu64",
+        "-m",
+        "size=1048576k,slots=4,maxmem=8388608k",
+        "-overcommit",
+        "mem-lock=off",
+        "-smp",
+        "1,sockets=1,cores=1,threads=1",
+        "-object",
+        "{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node0\","
         "\"size\":1073741824}",
-        "-numa", "node,nodeid=0,cpus=0,memdev=ram-node0",
-        "-uuid", "C7A5FDBD-EDAF-9455-926A-D65C16DB1809",
-        "-display", "none", "-no-user-config", "-nodefaults",
-        "-qmp", "tcp:127.0.0.1:4444,server=on,wait=off",
-        "-rtc", "base=utc", "-no-shutdown", "-boot", "strict=on",
-        "-device", "{\"driver\":\"piix3-usb-uhci\",\"id\":\"usb\","
+        "-numa",
+        "node,nodeid=0,cpus=0,memdev=ram-node0",
+        "-uuid",
+        "C7A5FDBD-EDAF-9455-926A-D65C16DB1809",
+        "-display",
+        "none",
+        "-no-user-config",
+        "-nodefaults",
+        "-qmp",
+        "tcp:127.0.0.1:4444,server=on,wait=off",
+        "-rtc",
+        "base=utc",
+        "-no-shutdown",
+        "-boot",
+        "strict=on",
+        "-device",
+        "{\"driver\":\"piix3-usb-uhci\",\"id\":\"usb\","
         "\"bus\":\"pci.0\",\"addr\":\"0x1.0x2\"}",
-        "-audiodev", "{\"id\":\"audio1\",\"driver\":\"none\"}",
-        "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+        "-audiodev",
+        "{\"id\":\"audio1\",\"driver\":\"none\"}",
+        "-sandbox",
+        "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
         "resourcecontrol=deny",
-        "-msg", "timestamp=on", NULL,
+        "-msg",
+        "timestamp=on",
+        NULL,
     };
     int argc = sizeof(argv) / sizeof(argv[0]) - 1;
     json_t *obj;
@@ -457,20 +471,22 @@ START_TEST(test_libvirt_domain)
     ck_assert(o.ram_size == 1ULL << 30);
     ck_assert(o.maxmem == 8ULL << 30);
     ck_assert_uint_eq(o.slots, 4);
-    ck_assert_str_eq(json_string_value(json_object_get(o.machine_props,
-                                                       "usb")), "off");
-    ck_assert_str_eq(json_string_value(json_object_get(o.machine_props,
-                                                       "accel")), "tcg");
+    ck_assert_str_eq(json_string_value(json_object_get(o.machine_props, "usb")),
+                     "off");
+    ck_assert_str_eq(
+        json_string_value(json_object_get(o.machine_props, "accel")), "tcg");
     ck_assert_uint_eq(json_array_size(o.objects), 2);
     obj = json_array_get(o.objects, 1);
-    ck_assert(json_integer_value(json_object_get(obj, "size")) ==
-              1073741824);
+    ck_assert(json_integer_value(json_object_get(obj, "size")) == 1073741824);
     ck_assert_str_eq(json_string_value(json_object_get(
-        json_array_get(o.objects, 0), "qom-type")), "secret");
+                         json_array_get(o.objects, 0), "qom-type")),
+                     "secret");
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_array_get(o.numa, 0), "memdev")),
+        "ram-node0");
     ck_assert_str_eq(json_string_value(json_object_get(
-        json_array_get(o.numa, 0), "memdev")), "ram-node0");
-    ck_assert_str_eq(json_string_value(json_object_get(
-        json_array_get(o.devices, 0), "driver")), "piix3-usb-uhci");
+                         json_array_get(o.devices, 0), "driver")),
+                     "piix3-usb-uhci");
     ck_assert_uint_eq(o.n_monitors, 1);
     ck_assert_int_eq(o.monitors[0].kind, LISTEN_TCP);
     ck_assert_str_eq(o.monitors[0].port, "4444");
@@ -483,10 +499,13 @@ END_TEST
 START_TEST(test_memory_and_smp)
 {
     MachineOptions o;
-    char *argv[] = { "qmachined", "-m", "1k", "-m", "maxmem=1G,slots=2",
-                     "-smp", "4,sockets=2", "-machine", "pc", NULL };
-    char *argv2[] = { "qmachined", "-m", "2", "-smp", "maxcpus=8,cpus=2",
-                      NULL };
+    char *argv[] = {
+        "qmachined", "-m",          "1k",       "-m", "maxmem=1G,slots=2",
+        "-smp",      "4,sockets=2", "-machine", "pc", NULL
+    };
+    char *argv2[] = {
+        "qmachined", "-m", "2", "-smp", "maxcpus=8,cpus=2", NULL
+    };
     char *err;
 
     ck_assert(run(9, argv, &o, &err));
@@ -514,11 +533,15 @@ END_TEST
 START_TEST(test_chardev_mon)
 {
     MachineOptions o;
-    char *argv[] = { "qmachined", "-chardev",
+    char *argv[] = { "qmachined",
+                     "-chardev",
                      "socket,id=charmonitor,path=/tmp/m.sock,server=on,"
-                     "wait=off", "-mon",
+                     "wait=off",
+                     "-mon",
                      "chardev=charmonitor,id=monitor,mode=control",
-                     "-qtest", "unix:/tmp/qt.sock,server=on,wait=off", NULL };
+                     "-qtest",
+                     "unix:/tmp/qt.sock,server=on,wait=off",
+                     NULL };
     char *argv2[] = { "qmachined", "--rest", "x", NULL };
     char *argv3[] = { "qmachined", "-rest", "x", NULL };
     char *err;
@@ -535,7 +558,7 @@ START_TEST(test_chardev_mon)
 
     ck_assert(!run(3, argv2, &o, &err));
     ck_assert_str_eq(err, "qmachined: --rest x: expected tcp:HOST:PORT or "
-                     "unix:PATH\n");
+                          "unix:PATH\n");
     free(err);
     options_free(&o);
     ck_assert(!run(3, argv3, &o, &err));

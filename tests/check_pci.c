@@ -47,8 +47,9 @@ static bool test_realize(PCIDevice *d, Error **errp)
     pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_IO, &test_bar0);
     memory_region_init_io(&test_bar2, NULL, &test_io_ops, d, "test-mem",
                           0x4000);
-    pci_register_bar(d, 2, PCI_BASE_ADDRESS_MEM_TYPE_64 |
-                               PCI_BASE_ADDRESS_MEM_PREFETCH, &test_bar2);
+    pci_register_bar(
+        d, 2, PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH,
+        &test_bar2);
     return true;
 }
 
@@ -86,8 +87,8 @@ static void setup(void)
     type_register_static(&test_type);
     memory_region_init_ram(&ram, NULL, "pc.ram", 128 << 20);
     memory_region_add_subregion(get_system_memory(), 0, &ram);
-    bus = i440fx_init(get_system_memory(), get_system_io(),
-                      i440fx_pci_memory(), &ram, 128 << 20, 0, NULL);
+    bus = i440fx_init(get_system_memory(), get_system_io(), i440fx_pci_memory(),
+                      &ram, 128 << 20, 0, NULL);
     isa_lines = qemu_allocate_irqs(isa_irq_handler, NULL, PIIX_NUM_PIC_IRQS);
     piix3_create(bus, -1, isa_lines);
     free(isa_lines); /* the PIIX3 copies the lines, not the array */
@@ -99,16 +100,15 @@ static uint32_t cfg_read(int devfn, int off, int size)
 {
     address_space_st(&address_space_io, 0xcf8,
                      0x80000000u | (uint32_t)devfn << 8 | (off & 0xfc), 4);
-    return (uint32_t)address_space_ld(&address_space_io,
-                                      0xcfc + (off & 3), (unsigned)size);
+    return (uint32_t)address_space_ld(&address_space_io, 0xcfc + (off & 3),
+                                      (unsigned)size);
 }
 
 static void cfg_write(int devfn, int off, uint32_t val, int size)
 {
     address_space_st(&address_space_io, 0xcf8,
                      0x80000000u | (uint32_t)devfn << 8 | (off & 0xfc), 4);
-    address_space_st(&address_space_io, 0xcfc + (off & 3), val,
-                     (unsigned)size);
+    address_space_st(&address_space_io, 0xcfc + (off & 3), val, (unsigned)size);
 }
 
 START_TEST(test_reset_values)
@@ -233,8 +233,8 @@ START_TEST(test_64bit_bar_and_caps)
     cfg_write(0x18, 0x1c, 0, 4);
     cfg_write(0x18, 0x04, PCI_COMMAND_MEMORY, 2);
     ck_assert_uint_eq(pci_get_bar_addr(d, 2), 0xfe000000);
-    ck_assert_uint_eq(address_space_ld(&address_space_memory, 0xfe000004,
-                                       1), 0xa4);
+    ck_assert_uint_eq(address_space_ld(&address_space_memory, 0xfe000004, 1),
+                      0xa4);
     /* Capabilities: first fit from 0x40, newest first in the list. */
     c1 = pci_add_capability(d, PCI_CAP_ID_VNDR, 0, 6, &err);
     c2 = pci_add_capability(d, PCI_CAP_ID_PM, 0, 8, &err);
@@ -245,8 +245,7 @@ START_TEST(test_64bit_bar_and_caps)
     ck_assert_uint_eq(d->config[PCI_STATUS] & PCI_STATUS_CAP_LIST,
                       PCI_STATUS_CAP_LIST);
     ck_assert_int_eq(pci_find_capability(d, PCI_CAP_ID_VNDR), 0x40);
-    ck_assert_int_lt(pci_add_capability(d, PCI_CAP_ID_MSI, 0x44, 4, &err),
-                     0);
+    ck_assert_int_lt(pci_add_capability(d, PCI_CAP_ID_MSI, 0x44, 4, &err), 0);
     ck_assert_ptr_nonnull(err);
     error_free(err);
     err = NULL;
@@ -332,11 +331,11 @@ START_TEST(test_pam_smram)
     address_space_st(&address_space_memory, 0xf0000, 0x5a, 1);
     ck_assert_uint_eq(address_space_ld(&address_space_memory, 0xf0000, 1),
                       0x5a);
-    cfg_write(0, 0x59, 0x10, 1);  /* read-only RAM */
+    cfg_write(0, 0x59, 0x10, 1); /* read-only RAM */
     address_space_st(&address_space_memory, 0xf0000, 0x11, 1);
     ck_assert_uint_eq(address_space_ld(&address_space_memory, 0xf0000, 1),
                       0x5a);
-    cfg_write(0, 0x59, 0x00, 1);  /* PCI again */
+    cfg_write(0, 0x59, 0x00, 1); /* PCI again */
     ck_assert_uint_eq(address_space_ld(&address_space_memory, 0xf0000, 1),
                       0xa0);
     /* SMRAM D_OPEN shows RAM at 0xa0000. */

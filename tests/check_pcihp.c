@@ -70,8 +70,7 @@ static void fixed_class_init(ObjectClass *klass, void *data)
 }
 
 static const InterfaceInfo test_ifaces[] = {
-    { INTERFACE_CONVENTIONAL_PCI_DEVICE },
-    { NULL }
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
 static const TypeInfo test_types[] = {
@@ -101,13 +100,12 @@ static void setup(void)
     type_register_static_array(test_types, 2);
     memory_region_init_ram(&ram, NULL, "pc.ram", 128 << 20);
     memory_region_add_subregion(get_system_memory(), 0, &ram);
-    bus = i440fx_init(get_system_memory(), get_system_io(),
-                      i440fx_pci_memory(), &ram, 128 << 20, 0, NULL);
+    bus = i440fx_init(get_system_memory(), get_system_io(), i440fx_pci_memory(),
+                      &ram, 128 << 20, 0, NULL);
     piix3_create(bus, PCI_DEVFN(1, 0), NULL);
     piix3_ide_create(bus, PCI_DEVFN(1, 1));
     pm = piix4_pm_init(bus, PIIX4_DEVFN, PIIX4_SMB_IO_BASE_DEFAULT,
-                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true,
-                       1);
+                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true, 1);
     hp = piix4_pcihp_init(pm);
     ck_assert_ptr_nonnull(hp);
     pci_bus_reset(bus);
@@ -140,8 +138,7 @@ static const char *event_str(size_t i, const char *key)
     if (!strcmp(key, "event")) {
         return json_string_value(json_object_get(ev, "event"));
     }
-    return json_string_value(json_object_get(json_object_get(ev, "data"),
-                                             key));
+    return json_string_value(json_object_get(json_object_get(ev, "data"), key));
 }
 
 START_TEST(test_registers_at_start)
@@ -159,17 +156,14 @@ START_TEST(test_registers_at_start)
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_RMV, 2), 0);
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_RMV + 1, 4), 0);
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_SIZE, 4), 0xffffffff);
-    ck_assert_uint_eq(object_property_get_uint(OBJECT(bus),
-                                               ACPI_PCIHP_PROP_BSEL, NULL),
-                      0);
-    ck_assert_uint_eq(object_property_get_uint(OBJECT(pm),
-                                               ACPI_PCIHP_IO_BASE_PROP,
-                                               NULL),
-                      0xae00);
-    ck_assert_uint_eq(object_property_get_uint(OBJECT(pm),
-                                               ACPI_PCIHP_IO_LEN_PROP,
-                                               NULL),
-                      0x18);
+    ck_assert_uint_eq(
+        object_property_get_uint(OBJECT(bus), ACPI_PCIHP_PROP_BSEL, NULL), 0);
+    ck_assert_uint_eq(
+        object_property_get_uint(OBJECT(pm), ACPI_PCIHP_IO_BASE_PROP, NULL),
+        0xae00);
+    ck_assert_uint_eq(
+        object_property_get_uint(OBJECT(pm), ACPI_PCIHP_IO_LEN_PROP, NULL),
+        0x18);
 }
 END_TEST
 
@@ -188,7 +182,7 @@ START_TEST(test_bus_select)
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_RMV, 4), 0);
     out(HP_BASE + ACPI_PCIHP_SEL, 0xffffffff, 4);
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_SEL, 4), 0);
-    out(HP_BASE + ACPI_PCIHP_EJ, 0xffffffff, 4);   /* ignored */
+    out(HP_BASE + ACPI_PCIHP_EJ, 0xffffffff, 4); /* ignored */
     out(HP_BASE + ACPI_PCIHP_SEL, 0, 4);
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_RMV, 4), 0xfffffffc);
 }
@@ -286,8 +280,8 @@ START_TEST(test_acpi_index)
     setup();
     qdev_set_hotplug_phase(true);
     dev = qdev_new(TEST_PCI);
-    ck_assert(object_property_set_int(OBJECT(dev), "addr",
-                                      PCI_DEVFN(4, 0), NULL));
+    ck_assert(
+        object_property_set_int(OBJECT(dev), "addr", PCI_DEVFN(4, 0), NULL));
     ck_assert(object_property_set_int(OBJECT(dev), "acpi-index", 5, NULL));
     ck_assert_ptr_nonnull(qdev_set_id(dev, strdup("r1"), NULL));
     ck_assert(qdev_realize_and_unref(dev, &bus->qbus, NULL));
@@ -321,8 +315,7 @@ START_TEST(test_reset_ejects_and_recomputes)
     setup();
     /* A cold-plugged device of a non-hotpluggable type: not removable
      * (after the next reset) and never ejected. */
-    ck_assert_ptr_nonnull(plug(TEST_PCI_FIXED, PCI_DEVFN(6, 0), "x1",
-                               NULL));
+    ck_assert_ptr_nonnull(plug(TEST_PCI_FIXED, PCI_DEVFN(6, 0), "x1", NULL));
     qdev_set_hotplug_phase(true);
     dev = plug(TEST_PCI, PCI_DEVFN(5, 0), "n1", NULL);
     ck_assert_ptr_nonnull(dev);
@@ -331,12 +324,12 @@ START_TEST(test_reset_ejects_and_recomputes)
     out(GPE_EN, 0x02, 1);
     ck_assert_int_eq(sci_level, 1);
 
-    pci_bus_reset(bus);                /* what system_reset runs */
+    pci_bus_reset(bus); /* what system_reset runs */
     ck_assert_ptr_null(pci_find_device(bus, 0, PCI_DEVFN(5, 0)));
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_DOWN, 4), 0);
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_UP, 4), 0);
     ck_assert_uint_eq(in(HP_BASE + ACPI_PCIHP_RMV, 4), 0xffffffbc);
-    ck_assert_int_eq(sci_level, 0);    /* GPE cleared by the PM reset */
+    ck_assert_int_eq(sci_level, 0); /* GPE cleared by the PM reset */
     ck_assert_uint_eq(json_array_size(events), 0);
     acpi_pcihp_release_ejected();
     ck_assert_uint_eq(json_array_size(events), 1);

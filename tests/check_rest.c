@@ -12,7 +12,7 @@
  * and desc against want_cls and err's own. */
 static unsigned status_of(Error *err, const char *want_cls)
 {
-    RestReply rep = {0};
+    RestReply rep = { 0 };
     json_t *e;
     unsigned status;
 
@@ -33,10 +33,10 @@ START_TEST(test_status_by_kind)
         ErrorKind kind;
         unsigned status;
     } cases[] = {
-        {ERROR_KIND_INVALID, 400},
-        {ERROR_KIND_NOT_FOUND, 404},
-        {ERROR_KIND_CONFLICT, 409},
-        {ERROR_KIND_UNSUPPORTED, 501},
+        { ERROR_KIND_INVALID, 400 },
+        { ERROR_KIND_NOT_FOUND, 404 },
+        { ERROR_KIND_CONFLICT, 409 },
+        { ERROR_KIND_UNSUPPORTED, 501 },
     };
     size_t i;
 
@@ -97,4 +97,4 @@ static Suite *rest_suite(void)
     return s;
 }
 
-const CheckSpec check_spec = {rest_suite};
+const CheckSpec check_spec = { rest_suite };

@@ -11,26 +11,25 @@
 #include "qmp/schema.h"
 
 static const char *const color_values[] = { "red", "green", NULL };
-static const QapiType color = { .name = "Color", .kind = QAPI_KIND_ENUM,
+static const QapiType color = { .name = "Color",
+                                .kind = QAPI_KIND_ENUM,
                                 .values = color_values };
 static QAPI_ARRAY_OF(color_list, color);
-static const QapiMember inner_members[] = {
-    { "n", &qapi_uint8, false },
-    { NULL }
-};
-static const QapiType inner = { .name = "Inner", .kind = QAPI_KIND_OBJECT,
+static const QapiMember inner_members[] = { { "n", &qapi_uint8, false },
+                                            { NULL } };
+static const QapiType inner = { .name = "Inner",
+                                .kind = QAPI_KIND_OBJECT,
                                 .members = inner_members };
 static QAPI_ARRAY_OF(inner_list, inner);
-static const QapiMember outer_members[] = {
-    { "s", &qapi_str, false },
-    { "i", &qapi_int, true },
-    { "b", &qapi_bool, true },
-    { "u", &qapi_uint64, true },
-    { "c", &color_list, true },
-    { "o", &inner_list, true },
-    { NULL }
-};
-static const QapiType outer = { .name = "Outer", .kind = QAPI_KIND_OBJECT,
+static const QapiMember outer_members[] = { { "s", &qapi_str, false },
+                                            { "i", &qapi_int, true },
+                                            { "b", &qapi_bool, true },
+                                            { "u", &qapi_uint64, true },
+                                            { "c", &color_list, true },
+                                            { "o", &inner_list, true },
+                                            { NULL } };
+static const QapiType outer = { .name = "Outer",
+                                .kind = QAPI_KIND_OBJECT,
                                 .members = outer_members };
 
 static void check_err(const char *json, const char *want)
@@ -90,7 +89,7 @@ static json_t *schema_by_name(json_t *schema, const char *name)
     size_t i;
     json_t *e;
 
-    json_array_foreach(schema, i, e) {
+    json_array_foreach (schema, i, e) {
         if (!strcmp(json_string_value(json_object_get(e, "name")), name)) {
             return e;
         }
@@ -115,13 +114,15 @@ START_TEST(test_schema_consistent)
 
     ck_assert(qmp_cmd_query_qmp_schema(&s, NULL, &schema, &err));
     ck_assert(json_is_array(schema));
-    json_array_foreach(schema, i, e) {
+    json_array_foreach (schema, i, e) {
         const char *mt = json_string_value(json_object_get(e, "meta-type"));
 
         ck_assert_ptr_nonnull(mt);
         /* Names are unique. */
-        ck_assert_ptr_eq(schema_by_name(schema, json_string_value(
-                             json_object_get(e, "name"))), e);
+        ck_assert_ptr_eq(
+            schema_by_name(schema,
+                           json_string_value(json_object_get(e, "name"))),
+            e);
         if (!strcmp(mt, "command")) {
             assert_resolves(schema, json_object_get(e, "arg-type"));
             assert_resolves(schema, json_object_get(e, "ret-type"));
@@ -130,11 +131,11 @@ START_TEST(test_schema_consistent)
         } else if (!strcmp(mt, "array")) {
             assert_resolves(schema, json_object_get(e, "element-type"));
         } else if (!strcmp(mt, "object")) {
-            json_array_foreach(json_object_get(e, "members"), j, m) {
+            json_array_foreach (json_object_get(e, "members"), j, m) {
                 assert_resolves(schema, json_object_get(m, "type"));
             }
         } else if (!strcmp(mt, "alternate")) {
-            json_array_foreach(json_object_get(e, "members"), j, m) {
+            json_array_foreach (json_object_get(e, "members"), j, m) {
                 assert_resolves(schema, json_object_get(m, "type"));
             }
         }

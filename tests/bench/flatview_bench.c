@@ -24,8 +24,7 @@ static uint64_t nop_read(void *opaque, uint64_t addr, unsigned size)
     return 0;
 }
 
-static void nop_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void nop_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
 }
 
@@ -46,8 +45,7 @@ static void run(unsigned n)
 
     memory_init();
     memory_region_init_ram(&ram, NULL, "pc.ram", 1ULL << 32);
-    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0,
-                             1ULL << 32);
+    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0, 1ULL << 32);
     memory_region_add_subregion(get_system_memory(), 0, &below);
     ms = memslots_new(&address_space_memory, 0);
 
@@ -60,8 +58,7 @@ static void run(unsigned n)
         snprintf(name, sizeof(name), "dev%u", i);
         memory_region_init_io(&regs[i], NULL, &nop_ops, NULL, name, 0x1000);
         memory_region_add_subregion_overlap(get_system_memory(),
-                                            (uint64_t)i * 0x2000, &regs[i],
-                                            1);
+                                            (uint64_t)i * 0x2000, &regs[i], 1);
     }
     memory_region_transaction_commit();
     build_us = now_us() - t0;
@@ -84,8 +81,8 @@ static void run(unsigned n)
     }
     lookup_ns = (now_us() - t0) * 1000.0 / lookups;
 
-    printf("%8u %10u %14.1f %14.1f %12.1f\n", n, memslots_used(ms),
-           build_us, commit_us, lookup_ns);
+    printf("%8u %10u %14.1f %14.1f %12.1f\n", n, memslots_used(ms), build_us,
+           commit_us, lookup_ns);
 
     memslots_free(ms);
     memory_region_transaction_begin();
@@ -109,8 +106,8 @@ int main(void)
     static const unsigned sizes[] = { 16, 256, 4096 };
     unsigned i;
 
-    printf("%8s %10s %14s %14s %12s\n", "regions", "memslots",
-           "build_us", "commit_us", "lookup_ns");
+    printf("%8s %10s %14s %14s %12s\n", "regions", "memslots", "build_us",
+           "commit_us", "lookup_ns");
     for (i = 0; i < ARRAY_SIZE(sizes); i++) {
         run(sizes[i]);
     }

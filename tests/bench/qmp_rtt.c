@@ -205,8 +205,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
             rounds = atoi(argv[++i]);
         } else {
-            fprintf(stderr, "usage: %s [--qmachined PATH] [--qemu PATH] "
-                            "[--iterations N] [--rounds R]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--qmachined PATH] [--qemu PATH] "
+                    "[--iterations N] [--rounds R]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -221,7 +223,8 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("query-status round trip over a unix socket, %d iterations, "
-           "median of %d rounds\n", iterations, rounds);
+           "median of %d rounds\n",
+           iterations, rounds);
     printf("  qmachined:            %8.2f us\n", t_qm);
     printf("  QEMU 7.2:             %8.2f us\n", t_qemu);
     printf("  unix ping-pong floor: %8.2f us\n", t_floor);

@@ -52,8 +52,7 @@ static void fuzz_request(void *opaque, json_t *value, Error *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FuzzClient c = { .session = { .oob_offered = true,
-                                  .send = fuzz_send } };
+    FuzzClient c = { .session = { .oob_offered = true, .send = fuzz_send } };
     JsonStream *js;
     json_t *greeting;
 

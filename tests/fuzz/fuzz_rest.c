@@ -5,12 +5,12 @@
  *     METHOD SP URL LF BODY
  *
  * (the URL as libmicrohttpd hands it over: still percent-encoded,
- * up to the first NUL; rest_route_match() decodes each segment).  It runs the steps rest/server.c's on_request() runs once the
- * headers and body are in: route match (404/405), the body parsed with
- * the QMP parser when the route takes one (415 on a bad body), then the
- * route against the real pc machine, built once per process.  The reply
- * body is rendered as it would be sent, then discarded.  A request is
- * assumed authorised and sent as application/json.
+ * up to the first NUL; rest_route_match() decodes each segment).  It runs the
+ * steps rest/server.c's on_request() runs once the headers and body are in:
+ * route match (404/405), the body parsed with the QMP parser when the route
+ * takes one (415 on a bad body), then the route against the real pc machine,
+ * built once per process.  The reply body is rendered as it would be sent, then
+ * discarded.  A request is assumed authorised and sent as application/json.
  *
  * rest/server.c is compiled into this file so that its static body
  * parser is the one exercised, not a copy; its listener functions are
