@@ -2,16 +2,16 @@
 # Installs what qmachined needs to build, run and test on Debian 12:
 # the toolchain, the libraries configure looks for, QEMU 7.2 (the
 # reference the differential tests compare against), and clang with
-# libFuzzer (make fuzz-smoke).  With --bench, also
-# wrk and nginx for the REST benchmark.  Run as root (or it
-# uses sudo).  Safe to run again.
+# libFuzzer (make fuzz-smoke) and clang-format (the format check in
+# make check).  With --bench, also wrk and nginx for the REST benchmark.
+# Run as root (or it uses sudo).  Safe to run again.
 set -eu
 
 PACKAGES="
     autoconf automake make gcc libc6-dev pkg-config
     libjansson-dev libmicrohttpd-dev libvirt-dev check
     python3 qemu-system-x86 curl
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev clang-format
 "
 # The benchmarks' load generator and reference server: only with --bench.
 BENCH_PACKAGES="wrk nginx"
