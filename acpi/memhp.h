@@ -25,7 +25,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "acpi/piix4.h"
 #include "src/error.h"
 #include "src/events.h"
 #include "src/memory.h"
@@ -99,25 +98,7 @@ uint32_t acpi_memhp_slot_flags(const MemHotplugState *ms, unsigned slot);
 bool acpi_memhp_slot_ost(const MemHotplugState *ms, unsigned slot,
                          AcpiOstInfo *info);
 
-/*
- * The machine's wiring: the block in pm's PCI I/O space (slots may be 0:
- * no region, but query-acpi-ospm-status answers []), notifications as
- * GPE.3 through pm, ejects through dimm_eject(), the pc-dimm hooks
- * registered, and pm made the ACPI device query-acpi-ospm-status asks
- * (with possible_cpus CPU entries once the guest switched pm's CPU
- * hotplug to the modern interface).  acpi_memhp_machine_fini undoes it.
- */
-MemHotplugState *acpi_memhp_machine_init(PIIX4PMState *pm, unsigned slots,
-                                         unsigned possible_cpus);
-void acpi_memhp_machine_fini(void);
-
-/*
- * The machine's _OST records as query-acpi-ospm-status lists them: one
- * per DIMM slot, then (modern CPU hotplug) one per possible CPU, each
- * passed to fn.  Fails with QEMU's message when there is no ACPI device.
- */
+/* Receives one _OST record (query-acpi-ospm-status). */
 typedef void AcpiOstInfoFn(void *opaque, const AcpiOstInfo *info);
-bool acpi_memhp_machine_ospm_status(AcpiOstInfoFn *fn, void *opaque,
-                                    Error **errp);
 
 #endif

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "acpi/cpuhp.h"
+#include "acpi/memhp.h"
 #include "acpi/pcihp.h"
 
+#include "src/dimm.h"
 #include "src/runstate.h"
 #include "src/util.h"
 
@@ -99,6 +101,8 @@ struct PIIX4PMState {
     uint8_t s4_val;
 
     AcpiPciHpState *pcihp; /* ACPI PCI hotplug; NULL: disabled */
+    MemHotplugState *memhp; /* ACPI memory hotplug (acpi/memhp.c) */
+    unsigned possible_cpus; /* for the _OST list (modern CPU hotplug) */
 };
 
 OBJECT_DECLARE_CASTS(PIIX4PMState, PCIDeviceClass, PIIX4_PM, TYPE_PIIX4_PM)
@@ -388,11 +392,26 @@ static bool piix4_device_pre_plug(HotplugHandler *h, DeviceState *dev,
     return !s->pcihp || acpi_pcihp_device_pre_plug(s->pcihp, dev, errp);
 }
 
+static bool is_dimm(DeviceState *dev)
+{
+    return object_dynamic_cast(OBJECT(dev), TYPE_PC_DIMM) != NULL;
+}
+
 static bool piix4_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
     (void)errp;
+    if (is_dimm(dev)) {
+        PCDIMMDevice *dimm = PC_DIMM(dev);
+
+        /* Only hotpluggable devices get a slot (pc-dimm always is one). */
+        if (s->memhp && DEVICE_GET_CLASS(dev)->hotpluggable) {
+            acpi_memhp_plug(s->memhp, dev, dimm->slot, dimm->addr,
+                            dimm_size(dimm), dimm->node, dev->hotplugged, NULL);
+        }
+        return true;
+    }
     if (s->pcihp && is_pci(dev)) {
         acpi_pcihp_device_plug(s->pcihp, dev);
     }
@@ -404,6 +423,10 @@ static bool piix4_device_unplug_request(HotplugHandler *h, DeviceState *dev,
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
+    if (is_dimm(dev)) {
+        return !s->memhp || acpi_memhp_unplug_request(s->memhp, dev,
+                                                      PC_DIMM(dev)->slot, errp);
+    }
     if (!s->pcihp || !is_pci(dev)) {
         error_setg(errp,
                    "acpi: device unplug request for not supported"
@@ -419,6 +442,12 @@ static bool piix4_device_unplug(HotplugHandler *h, DeviceState *dev,
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
+    if (is_dimm(dev)) {
+        if (s->memhp) {
+            acpi_memhp_unplug(s->memhp, dev, PC_DIMM(dev)->slot, NULL);
+        }
+        return true;
+    }
     if (!s->pcihp || !is_pci(dev)) {
         error_setg(errp,
                    "acpi: device unplug for not supported device"
@@ -511,6 +540,8 @@ static void piix4_pm_exit(PCIDevice *d)
         memory_region_finalize(regions[i]);
     }
     acpi_cpuhp_fini(&s->cpuhp);
+    acpi_memhp_free(s->memhp);
+    s->memhp = NULL;
 }
 
 static Property piix4_pm_properties[] = {
@@ -694,4 +725,55 @@ AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm)
                         bridges, root, piix4_hp_event, pm);
     piix4_pm_set_pcihp(pm, hp);
     return hp;
+}
+
+/* ---- ACPI memory hotplug at 0x0a00 (acpi/memhp.c) ---- */
+
+static void piix4_memhp_notify(void *opaque)
+{
+    piix4_send_gpe(opaque, PIIX4_GPE_MEM_HOTPLUG);
+}
+
+static bool piix4_memhp_eject(void *opaque, DeviceState *dev, Error **errp)
+{
+    (void)opaque;
+    return dimm_eject(PC_DIMM(dev), errp);
+}
+
+MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots,
+                                  unsigned possible_cpus)
+{
+    PCIDevice *d = piix4_pm_pci_device(pm);
+    char *owner = pci_mr_owner(d);
+
+    acpi_memhp_free(pm->memhp);
+    pm->memhp = acpi_memhp_new(pci_get_bus(d)->address_space_io, owner, slots,
+                               piix4_memhp_notify, piix4_memhp_eject, pm);
+    free(owner);
+    pm->possible_cpus = possible_cpus;
+    return pm->memhp;
+}
+
+bool piix4_pm_ospm_status(AcpiOstInfoFn *fn, void *opaque, Error **errp)
+{
+    Object *obj = object_resolve_path_type("", TYPE_PIIX4_PM, NULL);
+    PIIX4PMState *pm = obj ? PIIX4_PM(obj) : NULL;
+    AcpiOstInfo info;
+    unsigned i;
+
+    if (!pm || !pm->memhp) {
+        error_setg(errp, "command is not supported, missing ACPI device");
+        return false;
+    }
+    for (i = 0; acpi_memhp_slot_ost(pm->memhp, i, &info); i++) {
+        fn(opaque, &info);
+    }
+    /* The modern CPU hotplug interface reports every possible CPU. */
+    if (!acpi_cpuhp_is_legacy(&pm->cpuhp)) {
+        for (i = 0; i < pm->possible_cpus; i++) {
+            info = (AcpiOstInfo){ .slot = i, .slot_type = ACPI_SLOT_TYPE_CPU };
+            fn(opaque, &info);
+        }
+    }
+    return true;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "acpi/core.h"
+#include "acpi/memhp.h"
 #include "src/irq.h"
 #include "src/pci.h"
 
@@ -85,6 +86,26 @@ PCIDevice *piix4_pm_pci_device(PIIX4PMState *s);
 AcpiPciHpState *piix4_pcihp_init(PIIX4PMState *pm);
 /* The state piix4_pcihp_init() made for pm, or NULL. */
 AcpiPciHpState *piix4_pcihp_get(PIIX4PMState *pm);
+
+/*
+ * The PM's ACPI memory hotplug block at 0x0a00 in its PCI I/O space
+ * (slots may be 0: no region, but query-acpi-ospm-status answers []):
+ * notifications as GPE.3, ejects through dimm_eject(); the PM's hotplug
+ * methods pass pc-dimm plug, unplug requests and unplugs to it.
+ * possible_cpus: the CPU entries piix4_pm_ospm_status lists once the
+ * guest switched the CPU hotplug interface to the modern one.  Call once,
+ * after piix4_pm_init().
+ */
+MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots,
+                                  unsigned possible_cpus);
+
+/*
+ * The machine's _OST records as query-acpi-ospm-status lists them: one
+ * per DIMM slot, then (modern CPU hotplug) one per possible CPU, each
+ * passed to fn.  The ACPI device is the machine's PIIX4 PM; fails with
+ * QEMU's message when there is none.
+ */
+bool piix4_pm_ospm_status(AcpiOstInfoFn *fn, void *opaque, Error **errp);
 AcpiRegs *piix4_pm_acpi_regs(PIIX4PMState *s);
 /* The current PM I/O base (config 0x40 & 0xffc0). */
 uint32_t piix4_pm_io_base(const PIIX4PMState *s);

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "acpi/memhp.h"
+#include "acpi/piix4.h"
 #include "acpi/ospm.h"
 #include "src/util.h"
 
@@ -71,7 +72,7 @@ bool qmp_cmd_query_acpi_ospm_status(QmpSession *s, json_t *args, json_t **ret,
 
     (void)s;
     (void)args;
-    if (!acpi_memhp_machine_ospm_status(append_ost_info, list, errp)) {
+    if (!piix4_pm_ospm_status(append_ost_info, list, errp)) {
         json_decref(list);
         return false;
     }

@@ -10,23 +10,7 @@
 #include "json-value.h"
 #include "util.h"
 
-static const DimmHotplugOps *hotplug_ops;
 static unsigned dimm_numa_nodes; /* -numa nodes, 0: none */
-static void *hotplug_opaque;
-
-void dimm_set_hotplug_ops(const DimmHotplugOps *ops, void *opaque)
-{
-    hotplug_ops = ops;
-    hotplug_opaque = ops ? opaque : NULL;
-}
-
-const DimmHotplugOps *dimm_get_hotplug_ops(void **opaque)
-{
-    if (opaque) {
-        *opaque = hotplug_opaque;
-    }
-    return hotplug_ops;
-}
 
 void dimm_set_numa_nodes(unsigned n)
 {
@@ -295,18 +279,12 @@ void dimm_plug(PCDIMMDevice *dimm, const DimmLayout *l)
     memory_region_transaction_begin();
     memory_region_add_subregion(l->container, dimm->addr - l->base, mr);
     memory_region_transaction_commit();
-    if (hotplug_ops && hotplug_ops->plug) {
-        hotplug_ops->plug(hotplug_opaque, dimm, DEVICE(dimm)->hotplugged);
-    }
 }
 
 void dimm_unplug(PCDIMMDevice *dimm, const DimmLayout *l)
 {
     MemoryRegion *mr = backend_get_memory(dimm_backend(dimm));
 
-    if (hotplug_ops && hotplug_ops->unplug) {
-        hotplug_ops->unplug(hotplug_opaque, dimm);
-    }
     if (mr && memory_region_get_container(mr)) {
         memory_region_transaction_begin();
         memory_region_del_subregion(memory_region_get_container(mr), mr);

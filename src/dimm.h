@@ -4,11 +4,11 @@
  * choice follow QEMU 7.2 (lowest free slot, first fit from the base of
  * device-memory with the backend's alignment), with QEMU's errors.
  *
- * Hooks for the ACPI memory-hotplug block (acpi/memhp.c): it registers a
- * DimmHotplugOps table; the machine's hotplug handler calls plug after a
- * DIMM is mapped (hotplugged = false for -device DIMMs), unplug_request
- * on device_del, and the ACPI side calls dimm_eject() when the guest
- * ejects a slot (runs the machine's unplug, emits DEVICE_DELETED).
+ * The machine's hotplug handler maps a DIMM (dimm_plug) and then passes
+ * plug, device_del's unplug request and unplug on to its ACPI device (the
+ * PIIX4 PM, whose memory-hotplug block is acpi/memhp.c), as QEMU's pc
+ * machine does; the ACPI side calls dimm_eject() when the guest ejects a
+ * slot (runs the machine's unplug, emits DEVICE_DELETED).
  */
 #ifndef QMACHINED_DIMM_H
 #define QMACHINED_DIMM_H
@@ -80,21 +80,6 @@ uint64_t dimm_size(const PCDIMMDevice *dimm);
 HostMemoryBackend *dimm_backend(const PCDIMMDevice *dimm);
 /* Sum of the sizes of realized DIMMs (plugged-memory). */
 uint64_t dimm_plugged_size(void);
-
-/* ---- Hooks for ACPI memory hotplug ---- */
-
-typedef struct DimmHotplugOps {
-    /* After the DIMM was mapped (cold or hot plug). */
-    void (*plug)(void *opaque, PCDIMMDevice *dimm, bool hotplugged);
-    /* device_del: start the guest-visible removal request. */
-    bool (*unplug_request)(void *opaque, PCDIMMDevice *dimm, Error **errp);
-    /* Just before the DIMM is unmapped and deleted. */
-    void (*unplug)(void *opaque, PCDIMMDevice *dimm);
-} DimmHotplugOps;
-
-/* One registration (the ACPI device); NULL ops unregisters. */
-void dimm_set_hotplug_ops(const DimmHotplugOps *ops, void *opaque);
-const DimmHotplugOps *dimm_get_hotplug_ops(void **opaque);
 
 /* The guest ejected dimm: unplug through the machine and delete it. */
 bool dimm_eject(PCDIMMDevice *dimm, Error **errp);

@@ -124,15 +124,15 @@ bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
         return parent_plug(h, dev, errp);
     }
     dimm_plug(PC_DIMM(dev), &memhp_of(h)->layout);
+    if (memhp_of(h)->acpi_dev) {
+        hotplug_handler_plug(memhp_of(h)->acpi_dev, dev, NULL);
+    }
     return true;
 }
 
 bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
                                       Error **errp)
 {
-    const DimmHotplugOps *ops;
-    void *opaque;
-
     if (!is_dimm(dev)) {
         return parent_unplug_request(h, dev, errp);
     }
@@ -141,18 +141,17 @@ bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
                          "device or acpi disabled");
         return false;
     }
-    ops = dimm_get_hotplug_ops(&opaque);
-    if (ops && ops->unplug_request) {
-        return ops->unplug_request(opaque, PC_DIMM(dev), errp);
-    }
-    /* PIIX4 with no guest: the request is noted, nothing else happens. */
-    return true;
+    return !memhp_of(h)->acpi_dev ||
+           hotplug_handler_unplug_request(memhp_of(h)->acpi_dev, dev, errp);
 }
 
 bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     if (!is_dimm(dev)) {
         return parent_unplug(h, dev, errp);
+    }
+    if (memhp_of(h)->acpi_dev) {
+        hotplug_handler_unplug(memhp_of(h)->acpi_dev, dev, NULL);
     }
     dimm_unplug(PC_DIMM(dev), &memhp_of(h)->layout);
     return true;

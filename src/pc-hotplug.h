@@ -33,6 +33,7 @@ struct PCMemoryHotplug {
     DimmLayout layout;
     uint64_t base_ram_size;
     bool acpi_enabled;
+    HotplugHandler *acpi_dev; /* the ACPI device (PIIX4 PM), or NULL */
 };
 /* The machine type whose class init installs the methods below. */
 #define TYPE_PC_MACHINE "generic-pc-machine"

@@ -900,8 +900,8 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
                                 PIIX4_SMB_IO_BASE_DEFAULT,
                                 gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, 1);
         /* The PM function's memory hotplug block (acpi/memhp.h). */
-        acpi_memhp_machine_init(pcm->pm, pcm->slots,
-                                opts->smp_maxcpus ? opts->smp_maxcpus : 1);
+        piix4_memhp_init(pcm->pm, pcm->slots,
+                         opts->smp_maxcpus ? opts->smp_maxcpus : 1);
         /* ACPI PCI hotplug at 0xae00 and the bus's hotplug handler. */
         piix4_pcihp_init(pcm->pm);
         machine_props_board(2);
@@ -925,6 +925,8 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     pc_memory_hotplug_init(&pcm->memhp, pcm->ram_size, pcm->maxmem, pcm->slots,
                            pcm->devmem_base, pcm->devmem_size,
                            pcm->devmem_size ? &pcm->device_memory : NULL, acpi);
+    /* The machine passes memory devices on to it (x86ms->acpi_dev). */
+    pcm->memhp.acpi_dev = pcm->pm ? OBJECT(pcm->pm) : NULL;
     if (!pc_create_devices(opts, errp)) {
         return NULL;
     }
