@@ -313,9 +313,36 @@ static struct PropTable *types(void)
     return type_table;
 }
 
+/*
+ * Most lookups by name come from a few string literals (the casts): the
+ * types found are remembered by the address of the name asked for, and
+ * the text is compared as well, so a name at a reused address cannot
+ * give the wrong type.  Types are never unregistered.
+ */
+#define TYPE_CACHE_SIZE 64
+static struct {
+    const char *key;
+    Type type;
+} type_cache[TYPE_CACHE_SIZE];
+
 static Type type_get_by_name(const char *name)
 {
-    return name ? ht_get(types(), name) : NULL;
+    size_t h;
+    Type t;
+
+    if (!name) {
+        return NULL;
+    }
+    h = ((uintptr_t)name >> 3) % TYPE_CACHE_SIZE;
+    if (type_cache[h].key == name && !strcmp(type_cache[h].type->name, name)) {
+        return type_cache[h].type;
+    }
+    t = ht_get(types(), name);
+    if (t) {
+        type_cache[h].key = name;
+        type_cache[h].type = t;
+    }
+    return t;
 }
 
 Type type_register_static(const TypeInfo *info)
