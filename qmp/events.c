@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "qmp.h"
+#include "src/callbacks.h"
 #include "src/events.h"
 #include "src/runstate.h"
 #include "src/util.h"
@@ -91,13 +92,7 @@ const QmpEvent qmp_events[] = {
 
 /* ---- subscribers ------------------------------------------------------- */
 
-typedef struct Sink {
-    QmpEventSink *fn;
-    void *opaque;
-} Sink;
-
-static Sink *sinks;
-static size_t n_sinks;
+static CallbackList sinks;
 
 static void on_machine_event(void *opaque, const MachineEvent *ev);
 
@@ -109,26 +104,12 @@ void qmp_event_subscribe(QmpEventSink *fn, void *opaque)
         machine_event_subscribe(on_machine_event, NULL);
         on_bus = true;
     }
-    sinks = xrealloc(sinks, sizeof(*sinks) * (n_sinks + 1));
-    sinks[n_sinks].fn = fn;
-    sinks[n_sinks].opaque = opaque;
-    n_sinks++;
+    callback_list_add(&sinks, (CallbackFn *)fn, opaque);
 }
 
 void qmp_event_unsubscribe(QmpEventSink *fn, void *opaque)
 {
-    size_t i;
-
-    for (i = 0; i < n_sinks; i++) {
-        if (sinks[i].fn == fn && sinks[i].opaque == opaque) {
-            sinks[i] = sinks[--n_sinks];
-            if (!n_sinks) {
-                free(sinks);
-                sinks = NULL;
-            }
-            return;
-        }
-    }
+    callback_list_remove(&sinks, (CallbackFn *)fn, opaque);
 }
 
 /* ---- events as QMP messages ----------------------------------------- */
@@ -198,7 +179,7 @@ static void on_machine_event(void *opaque, const MachineEvent *ev)
     size_t i;
 
     (void)opaque;
-    if (!n_sinks) {
+    if (!sinks.n) {
         return;
     }
     msg = json_object();
@@ -214,9 +195,9 @@ static void on_machine_event(void *opaque, const MachineEvent *ev)
                         json_integer(ev->timestamp_us % 1000000));
     json_object_set_new(msg, "timestamp", ts);
     /* A sink may unsubscribe itself while we iterate: walk backwards. */
-    for (i = n_sinks; i-- > 0;) {
-        if (i < n_sinks) {
-            sinks[i].fn(sinks[i].opaque, name, msg);
+    for (i = sinks.n; i-- > 0;) {
+        if (i < sinks.n) {
+            ((QmpEventSink *)sinks.v[i].fn)(sinks.v[i].opaque, name, msg);
         }
     }
     json_decref(msg);

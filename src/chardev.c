@@ -39,18 +39,6 @@ static const char *const chardev_backends[] = {
     "dbus",    "qemu-vdagent", "spicevmc", "spiceport",
 };
 
-static bool str_in(const char *s, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (!strcmp(s, list[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool chardev_listen_addr(json_t *c, ListenAddr *a, bool *is_socket,
                          Error **errp)
 {
@@ -121,7 +109,7 @@ bool chardev_check(json_t *c, Error **errp)
         error_setg(errp, "chardev: \"%s\" missing backend", id);
         return false;
     }
-    if (!str_in(backend, chardev_backends, ARRAY_SIZE(chardev_backends))) {
+    if (!str_in_list(backend, chardev_backends, ARRAY_SIZE(chardev_backends))) {
         error_setg(errp, "'%s' is not a valid char driver name", backend);
         return false;
     }
@@ -197,7 +185,7 @@ json_t *chardev_parse_compat(const char *spec, Error **errp)
             json_decref(c);
             return NULL;
         }
-    } else if (str_in(spec, simple, ARRAY_SIZE(simple))) {
+    } else if (str_in_list(spec, simple, ARRAY_SIZE(simple))) {
         error_setg(errp,
                    "character device '%s' cannot serve here; %s serves only "
                    "sockets",

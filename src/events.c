@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "callbacks.h"
 #include "loop.h"
 #include "util.h"
 
@@ -44,36 +45,16 @@ static Throttle *throttle_of(MachineEventKind kind)
 
 /* ---- subscribers ------------------------------------------------------ */
 
-typedef struct Sink {
-    MachineEventFn *fn;
-    void *opaque;
-} Sink;
-
-static Sink *sinks;
-static size_t n_sinks;
+static CallbackList sinks;
 
 void machine_event_subscribe(MachineEventFn *fn, void *opaque)
 {
-    sinks = xrealloc(sinks, sizeof(*sinks) * (n_sinks + 1));
-    sinks[n_sinks].fn = fn;
-    sinks[n_sinks].opaque = opaque;
-    n_sinks++;
+    callback_list_add(&sinks, (CallbackFn *)fn, opaque);
 }
 
 void machine_event_unsubscribe(MachineEventFn *fn, void *opaque)
 {
-    size_t i;
-
-    for (i = 0; i < n_sinks; i++) {
-        if (sinks[i].fn == fn && sinks[i].opaque == opaque) {
-            sinks[i] = sinks[--n_sinks];
-            if (!n_sinks) {
-                free(sinks);
-                sinks = NULL;
-            }
-            return;
-        }
-    }
+    callback_list_remove(&sinks, (CallbackFn *)fn, opaque);
 }
 
 /* Hands ev to every subscriber. */
@@ -82,9 +63,9 @@ static void deliver(MachineEvent *ev)
     size_t i;
 
     /* A sink may unsubscribe itself while we iterate: walk backwards. */
-    for (i = n_sinks; i-- > 0;) {
-        if (i < n_sinks) {
-            sinks[i].fn(sinks[i].opaque, ev);
+    for (i = sinks.n; i-- > 0;) {
+        if (i < sinks.n) {
+            ((MachineEventFn *)sinks.v[i].fn)(sinks.v[i].opaque, ev);
         }
     }
 }

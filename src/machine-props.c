@@ -285,18 +285,6 @@ bool machine_prop_set_option(MachineOptions *o, const char *name, json_t *value,
     return true;
 }
 
-static bool str_in(const char *s, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (!strcmp(s, list[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* -boot (the "boot" property, BootConfiguration): only checked. */
 static bool boot_check(json_t *boot, Error **errp)
 {
@@ -309,7 +297,7 @@ static bool boot_check(json_t *boot, Error **errp)
     bool b;
 
     json_object_foreach (boot, key, val) {
-        if (!str_in(key, keys, ARRAY_SIZE(keys))) {
+        if (!str_in_list(key, keys, ARRAY_SIZE(keys))) {
             error_setg(errp, "Parameter 'boot.%s' is unexpected", key);
             return false;
         }
@@ -385,7 +373,7 @@ bool machine_props_apply(MachineOptions *o, const MachineOptionArgs *args,
             !strncmp(key, "boot.", 5)) {
             continue;
         }
-        if (str_in(key, legacy, ARRAY_SIZE(legacy)) ||
+        if (str_in_list(key, legacy, ARRAY_SIZE(legacy)) ||
             ((mp = machine_prop_find_option(key, pc)) && mp->opt == MO_COPY)) {
             json_object_set(o->machine_props, key, val);
             continue;

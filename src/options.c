@@ -304,18 +304,6 @@ static void print_warnings(Parser *p, json_t *warnings)
     }
 }
 
-static bool str_in(const char *s, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (!strcmp(s, list[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /*
  * Parses the current argument with the QemuOpts grammar, validating each
  * item in order against defs (NULL: accept anything); "id" is accepted
@@ -567,13 +555,13 @@ static bool handle_display(Parser *p)
                              s);
                 break;
             }
-        } else if (str_in(key, bools, ARRAY_SIZE(bools))) {
+        } else if (str_in_list(key, bools, ARRAY_SIZE(bools))) {
             if (!keyval_visit_bool(key, s, &b, &err)) {
                 ok = fail_here(p, err);
                 break;
             }
         } else if (!strcmp(key, "gl")) {
-            if (!str_in(s, gl_modes, ARRAY_SIZE(gl_modes))) {
+            if (!str_in_list(s, gl_modes, ARRAY_SIZE(gl_modes))) {
                 ok = fail_at(p, "Parameter 'gl' does not accept value '%s'", s);
                 break;
             }
@@ -990,7 +978,8 @@ static bool early_object_exists(Parser *p, const char *path)
             return true;
         }
         if (!strncmp(path, "/machine/", 9)) {
-            return str_in(path + 9, containers + 1, ARRAY_SIZE(containers) - 1);
+            return str_in_list(path + 9, containers + 1,
+                               ARRAY_SIZE(containers) - 1);
         }
         if (strncmp(path, "/chardevs", 9) != 0) {
             return false;
@@ -1002,7 +991,7 @@ static bool early_object_exists(Parser *p, const char *path)
             return false;
         }
         name = path + 10;
-    } else if (str_in(path, containers, ARRAY_SIZE(containers)) ||
+    } else if (str_in_list(path, containers, ARRAY_SIZE(containers)) ||
                (any_chardev && !strcmp(path, "chardevs"))) {
         return true;
     }
@@ -1343,14 +1332,14 @@ static bool check_cpu(Parser *p)
     }
     len = strcspn(p->cpu, ",");
     model = xstrndup(p->cpu, len);
-    if (!str_in(model, cpu_models, ARRAY_SIZE(cpu_models))) {
+    if (!str_in_list(model, cpu_models, ARRAY_SIZE(cpu_models))) {
         size_t mlen = strlen(model);
         bool versioned = mlen > 3 && strstr(model, "-v") &&
                          strspn(strrchr(model, 'v') + 1, "0123456789") ==
                              strlen(strrchr(model, 'v') + 1);
         char *base =
             versioned ? xstrndup(model, strrchr(model, '-') - model) : NULL;
-        bool ok = base && str_in(base, cpu_models, ARRAY_SIZE(cpu_models));
+        bool ok = base && str_in_list(base, cpu_models, ARRAY_SIZE(cpu_models));
 
         free(base);
         if (!ok) {

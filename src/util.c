@@ -73,3 +73,15 @@ uint64_t pow2ceil64(uint64_t v)
     }
     return p;
 }
+
+bool str_in_list(const char *s, const char *const *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!strcmp(s, list[i])) {
+            return true;
+        }
+    }
+    return false;
+}

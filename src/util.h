@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -26,6 +27,9 @@ char *xvasprintf(const char *fmt, va_list ap)
  * NULL; the JSON writer shows such bytes as QEMU does.
  */
 json_t *json_text(const char *s);
+
+/* Whether s equals one of the n strings in list. */
+bool str_in_list(const char *s, const char *const *list, size_t n);
 
 /* The smallest power of two >= v (1 for 0). */
 uint64_t pow2ceil64(uint64_t v);
