@@ -9,16 +9,16 @@ reported as skipped.
 
 Run: QMACHINED=src/qmachined python3 tests/e2e/guest.py
 """
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-QMACHINED = os.environ.get("QMACHINED", "src/qmachined")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resthttp import QMACHINED, Qmp, Qtest, wait_for_paths  # noqa: E402
+
 passed = failed = skipped = 0
 
 
@@ -35,84 +35,6 @@ def skip(what):
     global skipped
     skipped += 1
     print("SKIP:", what)
-
-
-class Qmp:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.buf = b""
-        self.events = []
-        self.read()
-        self.cmd("qmp_capabilities")
-
-    def read(self, timeout=5.0):
-        self.s.settimeout(timeout)
-        while b"\n" not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.s.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            m = self.read()
-            if "event" in m:
-                m["_t"] = time.monotonic()
-                self.events.append(m)
-                continue
-            return m
-
-    def wait_events(self, count, timeout, names=None):
-        """Collects events until count of them (matching names) arrived."""
-        end = time.monotonic() + timeout
-        got = [e for e in self.events if not names or e["event"] in names]
-        while len(got) < count and time.monotonic() < end:
-            try:
-                m = self.read(max(0.01, end - time.monotonic()))
-            except (socket.timeout, TimeoutError):
-                break
-            if "event" in m:
-                m["_t"] = time.monotonic()
-                self.events.append(m)
-                if not names or m["event"] in names:
-                    got.append(m)
-        return got
-
-    def take(self):
-        ev, self.events = self.events, []
-        return ev
-
-
-class Qtest:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.f = self.s.makefile("rw")
-
-    def q(self, line):
-        self.f.write(line + "\n")
-        self.f.flush()
-        while True:
-            r = self.f.readline().strip()
-            if not r.startswith("IRQ"):
-                return r
-
-    def inl(self, port):
-        return int(self.q("inl 0x%x" % port).split()[1], 16)
-
-    def inb(self, port):
-        return int(self.q("inb 0x%x" % port).split()[1], 16)
-
-    def cfg(self, devfn, off):
-        self.q("outl 0xcf8 0x%x" % (0x80000000 | devfn << 8 | off))
-        return self.inl(0xcfc)
 
 
 def ost(e):
@@ -134,11 +56,8 @@ def main():
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     try:
-        for _ in range(200):
-            if os.path.exists(qmp_path) and os.path.exists(qt_path):
-                break
-            time.sleep(0.02)
-        qmp, qt = Qmp(qmp_path), Qtest(qt_path)
+        wait_for_paths(proc, qmp_path, qt_path)
+        qmp, qt = Qmp(qmp_path, stamp=True), Qtest(qt_path)
         run(qmp, qt)
         qmp.cmd("quit")
         proc.wait(timeout=5)

@@ -8,16 +8,15 @@ gives SHUTDOWN with reason host-signal.
 
 Run: QMACHINED=src/qmachined python3 tests/e2e/monitors.py
 """
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-QMACHINED = os.environ.get("QMACHINED", "src/qmachined")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resthttp import QMACHINED, Qmp, free_port, wait_for_paths  # noqa: E402
+
 passed = failed = 0
 
 
@@ -30,76 +29,9 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-class Client:
-    def __init__(self, path=None, tcp=None):
-        if tcp:
-            self.s = socket.create_connection(tcp, timeout=5)
-        else:
-            self.s = socket.socket(socket.AF_UNIX)
-            self.s.settimeout(5)
-            self.s.connect(path)
-        self.buf = b""
-        self.greeting = self.read()
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def read(self):
-        return json.loads(self.line())
-
-    def send(self, data):
-        self.s.sendall(data if isinstance(data, bytes) else
-                       json.dumps(data).encode())
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.send(msg)
-        events = []
-        while True:
-            r = self.read()
-            if "event" in r:
-                events.append(r)
-            else:
-                return r, events
-
-    def pending(self, wait=0.2):
-        """Messages that arrive within wait seconds."""
-        out = []
-        self.s.settimeout(wait)
-        try:
-            while True:
-                out.append(self.read())
-        except (socket.timeout, TimeoutError, EOFError):
-            pass
-        finally:
-            self.s.settimeout(5)
-        return out
-
-
-def wait_for(path, proc):
-    for _ in range(200):
-        if os.path.exists(path):
-            return True
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.025)
-    return False
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+def client(path=None, tcp=None):
+    """A client left in capabilities negotiation, greeting read."""
+    return Qmp(path, tcp=tcp, negotiate=False)
 
 
 def main():
@@ -112,44 +44,47 @@ def main():
                              "-qmp", "tcp:127.0.0.1:%d,server=on,wait=off"
                              % port])
     try:
-        check(wait_for(sock, proc), "daemon started")
-        a, b, c = Client(sock), Client(sock), Client(sock)
+        check(wait_for_paths(proc, sock), "daemon started")
+        a, b, c = client(sock), client(sock), client(sock)
         check(a.greeting["QMP"]["capabilities"] == ["oob"], "greeting")
-        check(a.cmd("qmp_capabilities")[0] == {"return": {}}, "a negotiates")
-        check(b.cmd("qmp_capabilities")[0] == {"return": {}}, "b negotiates")
+        check(a.cmd_events("qmp_capabilities")[0] == {"return": {}},
+              "a negotiates")
+        check(b.cmd_events("qmp_capabilities")[0] == {"return": {}},
+              "b negotiates")
         # c stays in negotiation mode and must get no events.
-        r, ev = a.cmd("cont")
+        r, ev = a.cmd_events("cont")
         check(r == {"return": {}} and [e["event"] for e in ev] == ["RESUME"],
               "a sees RESUME before its reply")
-        evb = b.pending()
+        evb = b.pending(0.2)
         check([e["event"] for e in evb] == ["RESUME"], "b sees RESUME")
-        check(c.pending() == [], "un-negotiated c sees no event")
-        r, _ = c.cmd("query-status")
+        check(c.pending(0.2) == [], "un-negotiated c sees no event")
+        r, _ = c.cmd_events("query-status")
         check(r["error"]["class"] == "CommandNotFound", "c still negotiating")
 
         # A client that vanishes mid-message; another that sends garbage.
-        d = Client(sock)
+        d = client(sock)
         d.send(b'{"execute": "qmp_capabilities"}{"execute": "query-sta')
         d.s.close()
-        e = Client(sock)
+        e = client(sock)
         e.send(b"\xff\xfe{{{{[[[[" * 1000)
         e.s.close()
-        f = Client(tcp=("127.0.0.1", port))
-        check(f.cmd("qmp_capabilities")[0] == {"return": {}}, "tcp client")
-        r, _ = a.cmd("query-status")
+        f = client(tcp=("127.0.0.1", port))
+        check(f.cmd_events("qmp_capabilities")[0] == {"return": {}},
+              "tcp client")
+        r, _ = a.cmd_events("query-status")
         check(r["return"]["status"] == "running", "a still served")
-        r, ev = f.cmd("stop")
+        r, ev = f.cmd_events("stop")
         check([x["event"] for x in ev] == ["STOP"], "tcp client sees STOP")
-        check([x["event"] for x in a.pending()] == ["STOP"], "a sees STOP")
+        check([x["event"] for x in a.pending(0.2)] == ["STOP"], "a sees STOP")
 
         # Many clients at once, each negotiated independently.
-        many = [Client(sock) for _ in range(50)]
+        many = [client(sock) for _ in range(50)]
         for m in many:
             m.send(b'{"execute":"qmp_capabilities"}')
         for m in many:
             check(m.read() == {"return": {}}, "many negotiate")
-        a.cmd("cont")
-        check(all([x["event"] for x in m.pending()] == ["RESUME"]
+        a.cmd_events("cont")
+        check(all([x["event"] for x in m.pending(0.2)] == ["RESUME"]
                   for m in many), "every negotiated client gets the event")
         for m in many:
             m.s.close()

@@ -9,7 +9,6 @@ Run: QMACHINED=src/qmachined python3 tests/e2e/qmp_limits.py
 """
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resthttp import (QMACHINED, Checker, Qmp, cpu_seconds,  # noqa: E402
-                      rss_kib, rss_within)
+                      rss_kib, rss_within, unix_socket, wait_for_paths)
 
 
 def start(tmp, nofile=None):
@@ -31,18 +30,12 @@ def start(tmp, nofile=None):
         [QMACHINED, "-machine", "pc", "-nodefaults", "-S",
          "-qmp", "unix:%s,server=on,wait=off" % path],
         stderr=err, preexec_fn=limit)
-    for _ in range(400):
-        if os.path.exists(path):
-            break
-        time.sleep(0.025)
+    wait_for_paths(proc, path)
     return proc, path, err
 
 
 def connect(path):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(5)
-    s.connect(path)
-    return s
+    return unix_socket(path, 5)
 
 
 def fd_limit(check):

@@ -10,7 +10,6 @@ import base64
 import os
 import socket
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -19,33 +18,12 @@ from resthttp import Checker, Daemon, rss_kib, rss_within  # noqa: E402
 BIG = 16 << 20
 
 
-class Qtest:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.settimeout(10)
-        self.s.connect(path)
-        self.buf = b""
-
-    def line(self):
-        while b"\n" not in self.buf:
-            data = self.s.recv(1 << 20)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line
-
-    def cmd(self, text):
-        self.s.sendall(text + b"\n")
-        return self.line()
-
-
 def main():
     check = Checker()
     # A daemon of our own with a qtest socket.
-    d = QtestDaemon()
+    d = Daemon(extra=["-m", "128M"], qtest=True)
     try:
-        q = Qtest(d.qtest_path)
+        q = d.qtest()
         # NUL bytes: the whole word counts.
         check(q.cmd(b"outb 0x70 0x0e").startswith(b"OK"), "plain command")
         r = q.cmd(b"inb 0x71\x00zz")
@@ -120,15 +98,6 @@ def main():
     finally:
         d.stop()
     return check.finish()
-
-
-class QtestDaemon(Daemon):
-    def __init__(self):
-        tmp = tempfile.mkdtemp()
-        self.qtest_path = os.path.join(tmp, "qtest.sock")
-        Daemon.__init__(self, extra=[
-            "-m", "128M",
-            "-qtest", "unix:%s,server=on,wait=off" % self.qtest_path])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""Helpers shared by the REST end-to-end tests (tests/e2e/rest*.py):
-starting a daemon, an HTTP client (TCP or unix socket), a Server-Sent
-Events reader and a QMP client."""
+"""Helpers shared by the end-to-end tests (tests/e2e/*.py): a check
+counter, starting a daemon, an HTTP client (TCP or unix socket), a
+Server-Sent Events reader, a QMP client and a qtest client."""
 import http.client
 import json
 import os
@@ -59,6 +59,14 @@ def rss_kib(pid):
     return 0
 
 
+def unix_socket(path, timeout):
+    """A stream socket connected to the unix socket path."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    s.connect(path)
+    return s
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -73,9 +81,7 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.unix_path = path
 
     def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.unix_path)
+        self.sock = unix_socket(self.unix_path, self.timeout)
 
 
 class Reply:
@@ -140,9 +146,7 @@ class Sse:
 
     def __init__(self, port=None, unix=None, token=None):
         if unix:
-            self.s = socket.socket(socket.AF_UNIX)
-            self.s.settimeout(5)
-            self.s.connect(unix)
+            self.s = unix_socket(unix, 5)
         else:
             self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
         auth = "Authorization: Bearer %s\r\n" % token if token else ""
@@ -212,54 +216,179 @@ class Sse:
         self.s.close()
 
 
+def wait_for_paths(proc, *paths, tries=400, step=0.025):
+    """Waits until every path exists (a daemon's sockets); False if proc
+    exits first or they do not appear in time."""
+    for _ in range(tries):
+        if all(os.path.exists(p) for p in paths):
+            return True
+        if proc is not None and proc.poll() is not None:
+            return False
+        time.sleep(step)
+    return False
+
+
 class Qmp:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.settimeout(5)
-        self.s.connect(path)
+    """A QMP client on a unix socket (path) or on TCP (tcp=(host, port)).
+
+    It reads the greeting (kept in .greeting) and, unless negotiate is
+    false, leaves capabilities negotiation.  Events read while a command
+    waits for its reply are queued in .events; with stamp, each one gets
+    "_t", its arrival time on the monotonic clock.  timeout is the
+    socket's, for every read unless one says otherwise."""
+
+    def __init__(self, path=None, tcp=None, timeout=5, negotiate=True,
+                 stamp=False):
+        self.timeout = timeout
+        if tcp:
+            self.s = socket.create_connection(tcp, timeout=timeout)
+        else:
+            self.s = unix_socket(path, timeout)
         self.buf = b""
         self.events = []
-        self.read()
-        self.cmd("qmp_capabilities")
+        self.stamp = stamp
+        self.greeting = self.read()
+        if negotiate:
+            self.cmd("qmp_capabilities")
 
-    def read(self):
+    def line(self):
+        """One line as sent, without its CRLF."""
         while b"\r\n" not in self.buf:
             data = self.s.recv(65536)
             if not data:
                 raise EOFError
             self.buf += data
         line, self.buf = self.buf.split(b"\r\n", 1)
-        return json.loads(line)
+        return line
+
+    def read(self, timeout=None):
+        """The next message, waiting timeout seconds (default: the
+        socket's) for it."""
+        if timeout is None:
+            return json.loads(self.line())
+        self.s.settimeout(timeout)
+        try:
+            return json.loads(self.line())
+        finally:
+            self.s.settimeout(self.timeout)
+
+    def send(self, data):
+        """Sends bytes as they are, anything else as JSON."""
+        self.s.sendall(data if isinstance(data, bytes) else
+                       json.dumps(data).encode())
+
+    def _queue(self, m):
+        if self.stamp:
+            m["_t"] = time.monotonic()
+        self.events.append(m)
 
     def cmd(self, name, **args):
+        """Executes name; returns its reply, queueing the events before."""
         msg = {"execute": name}
         if args:
             msg["arguments"] = args
-        self.s.sendall(json.dumps(msg).encode())
+        self.send(msg)
         while True:
             r = self.read()
             if "event" in r:
-                self.events.append(r)
+                self._queue(r)
             else:
                 return r
 
+    def cmd_events(self, name, **args):
+        """Executes name; returns its reply and the events read before it
+        (which are not queued)."""
+        first = len(self.events)
+        r = self.cmd(name, **args)
+        ev = self.events[first:]
+        del self.events[first:]
+        return r, ev
+
     def pending(self, wait=0.3):
-        self.s.settimeout(wait)
+        """The queued events, then every message that arrives within wait
+        seconds (or until the monitor closes); the queue is emptied."""
         try:
             while True:
-                self.events.append(self.read())
+                self.events.append(self.read(wait))
         except (socket.timeout, TimeoutError, EOFError):
             pass
-        finally:
-            self.s.settimeout(5)
         ev, self.events = self.events, []
         return ev
+
+    def wait_events(self, count, timeout, names=None):
+        """Reads events until count of them (those named in names, if
+        given) are queued, or timeout seconds have passed; returns those
+        events, which stay queued."""
+        end = time.monotonic() + timeout
+        got = [e for e in self.events if not names or e["event"] in names]
+        while len(got) < count and time.monotonic() < end:
+            try:
+                m = self.read(max(0.01, end - time.monotonic()))
+            except (socket.timeout, TimeoutError):
+                break
+            if "event" in m:
+                self._queue(m)
+                if not names or m["event"] in names:
+                    got.append(m)
+        return got
+
+    def take(self):
+        """The queued events; the queue is emptied."""
+        ev, self.events = self.events, []
+        return ev
+
+    def close(self):
+        self.s.close()
+
+
+class Qtest:
+    """A qtest client on a unix socket: cmd() sends a line of bytes and
+    returns the next reply line as bytes; q() sends text and returns the
+    reply as text, passing over asynchronous IRQ lines."""
+
+    def __init__(self, path, timeout=10):
+        self.s = unix_socket(path, timeout)
+        self.buf = b""
+
+    def line(self):
+        while b"\n" not in self.buf:
+            data = self.s.recv(1 << 20)
+            if not data:
+                raise EOFError
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line
+
+    def cmd(self, text):
+        self.s.sendall(text + b"\n")
+        return self.line()
+
+    def q(self, line):
+        self.s.sendall(line.encode() + b"\n")
+        while True:
+            r = self.line().decode().strip()
+            if not r.startswith("IRQ"):
+                return r
+
+    def inl(self, port):
+        return int(self.q("inl 0x%x" % port).split()[1], 16)
+
+    def inb(self, port):
+        return int(self.q("inb 0x%x" % port).split()[1], 16)
+
+    def cfg(self, devfn, off):
+        """A PCI config dword of bus 0 through ports 0xcf8/0xcfc."""
+        self.q("outl 0xcf8 0x%x" % (0x80000000 | devfn << 8 | off))
+        return self.inl(0xcfc)
+
+    def close(self):
+        self.s.close()
 
 
 class Daemon:
     """qmachined with a QMP unix socket, REST on TCP and a unix socket."""
 
-    def __init__(self, extra=(), token=None, env=None):
+    def __init__(self, extra=(), token=None, env=None, qtest=False):
         self.tmp = tempfile.mkdtemp()
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         self.rest_path = os.path.join(self.tmp, "rest.sock")
@@ -269,6 +398,10 @@ class Daemon:
                 "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
                 "--rest", "tcp:127.0.0.1:%d" % self.port,
                 "--rest", "unix:%s" % self.rest_path] + list(extra)
+        self.qtest_path = None
+        if qtest:
+            self.qtest_path = os.path.join(self.tmp, "qtest.sock")
+            args += ["-qtest", "unix:%s,server=on,wait=off" % self.qtest_path]
         if token:
             tf = os.path.join(self.tmp, "token")
             with open(tf, "w") as f:
@@ -279,7 +412,8 @@ class Daemon:
         self.proc = subprocess.Popen(args, env=e)
         self.token = token
         for _ in range(400):
-            if os.path.exists(self.rest_path) and self._connectable():
+            if os.path.exists(self.rest_path) and self._connectable() and \
+                    (not qtest or os.path.exists(self.qtest_path)):
                 break
             if self.proc.poll() is not None:
                 raise RuntimeError("qmachined exited with %d"
@@ -300,6 +434,9 @@ class Daemon:
 
     def qmp(self):
         return Qmp(self.qmp_path)
+
+    def qtest(self):
+        return Qtest(self.qtest_path)
 
     def fd_count(self):
         return len(os.listdir("/proc/%d/fd" % self.proc.pid))

@@ -12,16 +12,15 @@ each one it lists must agree with QEMU's.
 
 Run: QMACHINED=src/qmachined python3 tests/e2e/schema_vs_qemu.py
 """
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-QMACHINED = os.environ.get("QMACHINED", "src/qmachined")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resthttp import QMACHINED, Qmp, wait_for_paths  # noqa: E402
+
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64") or "qemu-system-x86_64"
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
         "-accel", "tcg"]
@@ -33,20 +32,12 @@ def query(prog, tmp, name):
                             ["-qmp", "unix:%s,server=on,wait=off" % sock],
                             stdout=subprocess.DEVNULL)
     try:
-        for _ in range(400):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.025)
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(20)
-        s.connect(sock)
-        f = s.makefile("rb")
-        f.readline()
+        wait_for_paths(proc, sock)
+        qmp = Qmp(sock, timeout=20, negotiate=False)
         out = {}
         for cmd in ("qmp_capabilities", "query-commands", "query-qmp-schema"):
-            s.sendall(json.dumps({"execute": cmd}).encode())
-            out[cmd] = json.loads(f.readline())["return"]
-        s.close()
+            out[cmd] = qmp.cmd(cmd)["return"]
+        qmp.close()
         return out
     finally:
         proc.kill()
