@@ -15,13 +15,17 @@ QmpCommandFunc qmp_cmd_qmp_capabilities, qmp_cmd_query_version,
     qmp_cmd_query_commands, qmp_cmd_query_qmp_schema;
 
 /* commands-machine.c */
-extern const QapiType name_info_type, status_info_type;
+extern const QapiType name_info_type, status_info_type, target_info_type,
+    kvm_info_type, uuid_info_type;
+QmpCommandFunc qmp_cmd_query_target, qmp_cmd_query_kvm, qmp_cmd_query_uuid;
 QmpCommandFunc qmp_cmd_query_name, qmp_cmd_query_status, qmp_cmd_stop,
     qmp_cmd_cont, qmp_cmd_system_reset, qmp_cmd_system_powerdown, qmp_cmd_quit;
 
 /* The machine's identity, set at start-up (-name, -uuid, -smp). */
 void qmp_machine_set_identity(const char *name, const char *uuid,
                               unsigned ncpus);
+/* The accelerator list (-accel, -machine accel=: "kvm:tcg"); NULL: tcg. */
+void qmp_machine_set_accel(const char *accel);
 const char *qmp_machine_name(void);
 unsigned qmp_machine_ncpus(void);
 

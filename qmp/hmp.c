@@ -180,9 +180,35 @@ static void info_memory_size_summary(JsonBuf *out, const char *args)
     json_decref(ret);
 }
 
+static void info_kvm(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+
+    if (qmp_cmd_query_kvm(NULL, NULL, &ret, NULL)) {
+        out_printf(
+            out, "kvm support: %s\n",
+            !json_is_true(json_object_get(ret, "present"))  ? "not compiled"
+            : json_is_true(json_object_get(ret, "enabled")) ? "enabled"
+                                                            : "disabled");
+    }
+    json_decref(ret);
+}
+
+static void info_uuid(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+
+    if (qmp_cmd_query_uuid(NULL, NULL, &ret, NULL)) {
+        out_printf(out, "%s\n",
+                   json_string_value(json_object_get(ret, "UUID")));
+    }
+    json_decref(ret);
+}
+
 static const HmpCommand info_commands[] = {
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
+    { "kvm", "", "show KVM information", info_kvm, false },
     { "memdev", "", "show memory backends", info_memdev, false },
     { "memory-devices", "", "show memory devices", info_memory_devices, false },
     { "memory_size_summary", "",
@@ -199,6 +225,7 @@ static const HmpCommand info_commands[] = {
     { "pic", "", "show PIC state", info_pic, false },
     { "status", "", "show the current VM status (running|paused)", info_status,
       false },
+    { "uuid", "", "show the current VM UUID", info_uuid, false },
     { "version", "", "show the version of QEMU", info_version, false },
     { NULL }
 };

@@ -224,6 +224,8 @@ int main(int argc, char **argv)
 
     /* From here on, failures leave through "out" so nothing leaks. */
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
+    qmp_machine_set_accel(
+        json_string_value(json_object_get(opts.machine_props, "accel")));
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
         !create_objects(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
