@@ -85,11 +85,50 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
     return true;
 }
 
+/* The first string of /proc/PID/cmdline (the sender's argv[0]), or NULL. */
+static char *pid_name(pid_t pid)
+{
+    char path[64], buf[256];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) {
+        return NULL;
+    }
+    buf[n] = '\0';
+    return xstrdup(buf);
+}
+
+/* What QEMU prints when a signal ends it (libvirt looks for it). */
+static void report_killer(const struct signalfd_siginfo *si)
+{
+    char *name;
+
+    if (!si->ssi_pid) {
+        fprintf(stderr, "%s: terminating on signal %u\n", OPTIONS_PROGNAME,
+                si->ssi_signo);
+        return;
+    }
+    name = pid_name((pid_t)si->ssi_pid);
+    fprintf(stderr, "%s: terminating on signal %u from pid %u (%s)\n",
+            OPTIONS_PROGNAME, si->ssi_signo, si->ssi_pid,
+            name ? name : "<unknown process>");
+    free(name);
+}
+
 static void on_signal(void *opaque, int fd, unsigned events)
 {
     struct signalfd_siginfo si;
 
     if (read(fd, &si, sizeof(si)) == sizeof(si)) {
+        report_killer(&si);
         vm_shutdown(SHUTDOWN_CAUSE_HOST_SIGNAL, false);
     }
 }
@@ -297,6 +336,7 @@ out:
     monitor_cleanup();
     qtest_cleanup();
     rest_cleanup();
+    socket_remove_created();
     loop_watch_remove(sigw);
     if (sigfd >= 0) {
         close(sigfd);

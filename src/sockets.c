@@ -30,6 +30,48 @@ int socket_set_nonblock(int fd)
  * The socket is bound under a temporary name and renamed into place once
  * it listens, so a client that sees the path can always connect.
  */
+/* The unix sockets this process created, removed at exit as QEMU does. */
+typedef struct CreatedSocket {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+} CreatedSocket;
+
+static CreatedSocket *created;
+static size_t n_created;
+
+static void remember_created(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0) {
+        return;
+    }
+    created = xrealloc(created, sizeof(*created) * (n_created + 1));
+    created[n_created].path = xstrdup(path);
+    created[n_created].dev = st.st_dev;
+    created[n_created].ino = st.st_ino;
+    n_created++;
+}
+
+void socket_remove_created(void)
+{
+    struct stat st;
+    size_t i;
+
+    for (i = 0; i < n_created; i++) {
+        /* Only if the path is still the socket made here. */
+        if (stat(created[i].path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+            st.st_dev == created[i].dev && st.st_ino == created[i].ino) {
+            unlink(created[i].path);
+        }
+        free(created[i].path);
+    }
+    free(created);
+    created = NULL;
+    n_created = 0;
+}
+
 static int listen_unix(const char *path, Error **errp)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -64,6 +106,7 @@ static int listen_unix(const char *path, Error **errp)
         goto fail;
     }
     free(tmp);
+    remember_created(path);
     return fd;
 
 fail:

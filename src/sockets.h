@@ -24,6 +24,12 @@ typedef struct ListenAddr {
 /* Frees a's strings (not a itself). */
 void listen_addr_clear(ListenAddr *a);
 
+/*
+ * Removes the unix sockets socket_listen() created (those still at their
+ * paths), as QEMU removes its server sockets when it exits.
+ */
+void socket_remove_created(void);
+
 /* Returns a non-blocking listening descriptor for addr, or -1. */
 int socket_listen(const ListenAddr *addr, Error **errp);
 /* Human-readable form of addr ("unix:/path", "tcp:127.0.0.1:4444"). */
