@@ -18,6 +18,13 @@ QmpCommandFunc qmp_cmd_qmp_capabilities, qmp_cmd_query_version,
 extern const QapiType name_info_type, status_info_type, target_info_type,
     kvm_info_type, uuid_info_type;
 QmpCommandFunc qmp_cmd_query_target, qmp_cmd_query_kvm, qmp_cmd_query_uuid;
+extern const QapiType machine_info_list, current_machine_params_type,
+    query_command_line_options_args, command_line_option_info_list,
+    tpm_model_list, tpm_type_list, sev_capability_type, sgx_info_type;
+QmpCommandFunc qmp_cmd_query_machines, qmp_cmd_query_current_machine,
+    qmp_cmd_query_command_line_options, qmp_cmd_query_tpm_models,
+    qmp_cmd_query_tpm_types, qmp_cmd_query_sev_capabilities,
+    qmp_cmd_query_sgx_capabilities, qmp_cmd_query_sgx;
 QmpCommandFunc qmp_cmd_query_name, qmp_cmd_query_status, qmp_cmd_stop,
     qmp_cmd_cont, qmp_cmd_system_reset, qmp_cmd_system_powerdown, qmp_cmd_quit;
 
@@ -73,6 +80,12 @@ extern const QapiType balloon_args, balloon_info_type, virtio_info_list,
     x_query_virtio_status_args, virtio_status_type;
 QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
     qmp_cmd_x_query_virtio_status;
+
+/* commands-migration.c */
+extern const QapiType migration_capability_status_list,
+    migrate_set_capabilities_args;
+QmpCommandFunc qmp_cmd_query_migrate_capabilities,
+    qmp_cmd_migrate_set_capabilities;
 
 /* commands-acpi.c */
 extern const QapiType acpi_ost_info_type, acpi_ost_info_list,

@@ -205,6 +205,36 @@ static void info_uuid(JsonBuf *out, const char *args)
     json_decref(ret);
 }
 
+static void info_migrate_capabilities(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+    size_t i;
+    json_t *e;
+
+    if (qmp_cmd_query_migrate_capabilities(NULL, NULL, &ret, NULL)) {
+        json_array_foreach (ret, i, e) {
+            out_printf(out, "%s: %s\n",
+                       json_string_value(json_object_get(e, "capability")),
+                       json_is_true(json_object_get(e, "state")) ? "on"
+                                                                 : "off");
+        }
+    }
+    json_decref(ret);
+}
+
+static void info_sgx(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+    Error *err = NULL;
+
+    /* error_report's form: no "Error: " prefix in a monitor. */
+    if (!qmp_cmd_query_sgx(NULL, NULL, &ret, &err)) {
+        out_printf(out, "%s\n", error_get_pretty(err));
+        error_free(err);
+    }
+    json_decref(ret);
+}
+
 static const HmpCommand info_commands[] = {
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
@@ -215,6 +245,8 @@ static const HmpCommand info_commands[] = {
       "show the amount of initially allocated and present hotpluggable (if "
       "enabled) memory in bytes.",
       info_memory_size_summary, false },
+    { "migrate_capabilities", "", "show current migration capabilities",
+      info_migrate_capabilities, false },
     { "mtree", "[-f][-d][-o][-D]",
       "show memory tree (-f: dump flat view for address spaces;-d: dump "
       "dispatch tree, valid with -f only);-o: dump region owners/parents;"
@@ -223,6 +255,7 @@ static const HmpCommand info_commands[] = {
     { "name", "", "show the current VM name", info_name, false },
     { "pci", "", "show PCI info", info_pci, false },
     { "pic", "", "show PIC state", info_pic, false },
+    { "sgx", "", "show intel SGX information", info_sgx, false },
     { "status", "", "show the current VM status (running|paused)", info_status,
       false },
     { "uuid", "", "show the current VM UUID", info_uuid, false },

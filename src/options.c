@@ -22,6 +22,7 @@
 #include "chardev.h"
 #include "keyval.h"
 #include "machine-props.h"
+#include "machine-types.h"
 #include "memory-size.h"
 #include "options-report.h"
 #include "util.h"
@@ -1371,13 +1372,20 @@ static bool finish(Parser *p)
         }
     }
     if (type) {
-        if (!strcmp(type, "pc") || !strcmp(type, PC_MACHINE)) {
-            type = PC_MACHINE;
-        } else if (strcmp(type, "none") != 0) {
+        const MachineTypeInfo *mt = machine_type_find(type);
+
+        if (!mt) {
             return fail_plain("unsupported machine type\n"
                               "Use -machine help to list supported "
                               "machines");
         }
+        if (!machine_type_modelled(mt)) {
+            /* QEMU 7.2 has it; qmachined does not build it. */
+            return fail_plain("machine type '%s' is not modelled: qmachined "
+                              "builds %s (alias pc) and none",
+                              mt->name, PC_MACHINE);
+        }
+        type = mt->name;
         free(o->machine_type);
         o->machine_type = xstrdup(type);
     }

@@ -947,6 +947,11 @@ PCMachine *pc_current_machine(void)
     return current_machine;
 }
 
+bool pc_wakeup_suspend_supported(void)
+{
+    return current_machine && current_machine->pm;
+}
+
 const MemSlots *pc_memslots(const PCMachine *pcm)
 {
     return pcm->memslots;

@@ -35,6 +35,8 @@ const struct MemSlots *pc_memslots(const PCMachine *pcm);
 
 /* The machine built by pc_machine_create (NULL before). */
 PCMachine *pc_current_machine(void);
+/* An ACPI PM function can wake the guest from suspend (not acpi=off). */
+bool pc_wakeup_suspend_supported(void);
 
 /* Layout facts, as QEMU computes them. */
 uint64_t pc_below_4g_mem_size(const PCMachine *pcm);

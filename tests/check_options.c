@@ -407,6 +407,35 @@ START_TEST(test_defaults)
 END_TEST
 
 /* The shape of libvirt 9.0's domain command line (see observed.md). */
+/*
+ * Machine types QEMU 7.2 has and qmachined does not build: refused with
+ * qmachined's own message (QEMU accepts them, so they are not in
+ * err_cases, which tests/diff/cmdline.py also plays against QEMU).
+ */
+START_TEST(test_unmodelled_machine)
+{
+    static const char *const types[][2] = {
+        { "q35", "pc-q35-7.2" },
+        { "pc-i440fx-2.0,usb=off", "pc-i440fx-2.0" },
+        { "isapc", "isapc" },
+        { "microvm", "microvm" },
+    };
+    MachineOptions o;
+    char want[256];
+    char *err;
+    char *argv[] = { "qmachined", "-machine", (char *)types[_i][0], NULL };
+
+    snprintf(want, sizeof(want),
+             "qmachined: machine type '%s' is not modelled: qmachined "
+             "builds pc-i440fx-7.2 (alias pc) and none\n",
+             types[_i][1]);
+    ck_assert(!run(3, argv, &o, &err));
+    ck_assert_str_eq(err, want);
+    free(err);
+    options_free(&o);
+}
+END_TEST
+
 START_TEST(test_libvirt_domain)
 {
     MachineOptions o;
@@ -625,6 +654,7 @@ static Suite *options_suite(void)
     tcase_add_loop_test(tc, test_error_frees_everything, 0,
                         sizeof(leak_cases) / sizeof(leak_cases[0]));
     tcase_add_test(tc, test_libvirt_domain);
+    tcase_add_loop_test(tc, test_unmodelled_machine, 0, 4);
     tcase_add_test(tc, test_memory_and_smp);
     tcase_add_test(tc, test_chardev_mon);
     suite_add_tcase(s, tc);
