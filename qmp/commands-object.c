@@ -98,8 +98,24 @@ static const QapiType backend_file_props = { .name =
                                                  "MemoryBackendFileProperties",
                                              .kind = QAPI_KIND_OBJECT,
                                              .members = backend_file_members };
+static const char *const secret_format_values[] = { "raw", "base64", NULL };
+static const QapiType secret_format_type = { .name = "QCryptoSecretFormat",
+                                             .kind = QAPI_KIND_ENUM,
+                                             .values = secret_format_values };
+static const QapiMember secret_members[] = { { "loaded", &qapi_bool, true },
+                                             { "format", &secret_format_type,
+                                               true },
+                                             { "keyid", &qapi_str, true },
+                                             { "iv", &qapi_str, true },
+                                             { "data", &qapi_str, true },
+                                             { "file", &qapi_str, true },
+                                             { NULL } };
+static const QapiType secret_props = { .name = "SecretProperties",
+                                       .kind = QAPI_KIND_OBJECT,
+                                       .members = secret_members };
 static const QapiVariant object_variants[] = {
     { "memory-backend-file", &backend_file_props },
+    { "secret", &secret_props },
     { "memory-backend-ram", &backend_ram_props },
     { "can-bus", &qapi_empty },
     { "pef-guest", &qapi_empty },

@@ -81,6 +81,17 @@ extern const QapiType balloon_args, balloon_info_type, virtio_info_list,
 QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
     qmp_cmd_x_query_virtio_status;
 
+/* commands-chardev.c */
+extern const QapiType chardev_info_list;
+QmpCommandFunc qmp_cmd_query_chardev;
+/* "info chardev" text (malloc'd). */
+char *qmp_chardev_info_text(void);
+
+/* commands-block.c */
+extern const QapiType blk_block_info_list, blk_named_nodes_args,
+    blk_block_device_info_list;
+QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes;
+
 /* commands-migration.c */
 extern const QapiType migration_capability_status_list,
     migrate_set_capabilities_args;

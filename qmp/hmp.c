@@ -205,6 +205,11 @@ static void info_uuid(JsonBuf *out, const char *args)
     json_decref(ret);
 }
 
+static void info_chardev(JsonBuf *out, const char *args)
+{
+    out_text(out, qmp_chardev_info_text());
+}
+
 static void info_migrate_capabilities(JsonBuf *out, const char *args)
 {
     json_t *ret = NULL;
@@ -236,6 +241,7 @@ static void info_sgx(JsonBuf *out, const char *args)
 }
 
 static const HmpCommand info_commands[] = {
+    { "chardev", "", "show the character devices", info_chardev, false },
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
     { "kvm", "", "show KVM information", info_kvm, false },

@@ -17,6 +17,7 @@
 #include "json-out.h"
 #include "json-stream.h"
 #include "qmp.h"
+#include "src/chardev-socket.h"
 #include "src/loop.h"
 #include "src/sockets.h"
 #include "src/util.h"
@@ -34,12 +35,14 @@
 
 typedef struct MonitorServer {
     SocketListener listener;
+    ChardevSocket *chr; /* /chardevs/ID */
     struct MonitorServer *next;
 } MonitorServer;
 
 typedef struct MonitorClient {
     QmpSession session; /* first: the session is the client */
     int fd;
+    ChardevSocket *chr; /* the chardev it connected through */
     LoopWatch *watch;
     JsonStream *stream;
     JsonBuf out;
@@ -84,6 +87,7 @@ static void client_free(MonitorClient *c)
     }
     qmp_event_unsubscribe(client_event, c);
     loop_watch_remove(c->watch);
+    chardev_socket_client_removed(c->chr, c->fd);
     close(c->fd);
     json_stream_free(c->stream);
     json_buf_free(&c->out);
@@ -248,6 +252,8 @@ static void server_accept(void *opaque, int fd, unsigned events)
         free(c);
         return;
     }
+    c->chr = srv->chr;
+    chardev_socket_client_added(c->chr, cfd);
     c->next = clients;
     clients = c;
     qmp_event_subscribe(client_event, c);
@@ -265,6 +271,16 @@ bool monitor_listen(const ListenAddr *addr, Error **errp)
         return false;
     }
     srv = xzalloc(sizeof(*srv));
+    if (addr->chardev_id) {
+        srv->chr = chardev_socket_new(addr->chardev_id, addr, fd, errp);
+        if (!srv->chr) {
+            if (addr->kind != LISTEN_FD) {
+                close(fd);
+            }
+            free(srv);
+            return false;
+        }
+    }
     srv->listener.fd = fd;
     srv->listener.watch = loop_watch_fd(fd, LOOP_READ, server_accept, srv);
     srv->next = servers;

@@ -359,7 +359,9 @@ Type type_register_static(const TypeInfo *info)
     ti->name = xstrdup(info->name);
     ti->parent_name = info->parent ? xstrdup(info->parent) : NULL;
     ti->info = *info;
-    ti->abstract = info->abstract;
+    /* Interfaces are abstract, as in QEMU (qom-list-types hides them). */
+    ti->abstract = info->abstract ||
+                   (info->parent && !strcmp(info->parent, TYPE_INTERFACE));
     for (i = 0; info->interfaces && info->interfaces[i].type; i++) {
         ti->ifaces = xrealloc(ti->ifaces, (i + 1) * sizeof(char *));
         ti->ifaces[i] = xstrdup(info->interfaces[i].type);

@@ -60,6 +60,7 @@ typedef enum OptId {
     OPT_NO_USER_CONFIG,
     OPT_ACCEL,
     OPT_ENABLE_KVM,
+    OPT_NO_ACPI,
     OPT_CPU,
     OPT_RTC,
     OPT_NO_SHUTDOWN,
@@ -108,6 +109,7 @@ static const OptDef opt_defs[] = {
     { "no-user-config", OPT_NO_USER_CONFIG, false, false },
     { "accel", OPT_ACCEL, true, false },
     { "enable-kvm", OPT_ENABLE_KVM, false, false },
+    { "no-acpi", OPT_NO_ACPI, false, false },
     { "cpu", OPT_CPU, true, false },
     { "rtc", OPT_RTC, true, false },
     { "no-shutdown", OPT_NO_SHUTDOWN, false, false },
@@ -850,6 +852,11 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         return true;
     case OPT_ENABLE_KVM:
         json_object_set_new(p->machine, "accel", json_string("kvm"));
+        return true;
+    case OPT_NO_ACPI:
+        /* QEMU 7.2: the same as -machine acpi=off (libvirt passes it
+         * for a domain without <acpi/>). */
+        json_object_set_new(p->machine, "acpi", json_string("off"));
         return true;
     case OPT_CPU:
         p->cpu = p->arg;

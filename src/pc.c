@@ -1001,6 +1001,13 @@ static void machine_class_init(ObjectClass *klass, void *data)
     mach_add_class_props(klass, machine_class_props);
 }
 
+/* Every machine instance has its two device containers from the start. */
+static void machine_instance_init(Object *obj)
+{
+    container_get(obj, "/peripheral");
+    container_get(obj, "/peripheral-anon");
+}
+
 static void x86_machine_class_init(ObjectClass *klass, void *data)
 {
     (void)data;
@@ -1016,6 +1023,16 @@ static void pc_i440fx_7_2_machine_class_init(ObjectClass *klass, void *data)
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
 }
 
+/* -machine none: the empty machine (no board, no devices). */
+static void none_machine_class_init(ObjectClass *klass, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(klass);
+
+    (void)data;
+    mc->name = "none";
+    mc->desc = "empty machine";
+}
+
 static const InterfaceInfo pc_machine_interfaces[] = {
     { TYPE_HOTPLUG_HANDLER },
     { NULL },
@@ -1027,8 +1044,14 @@ static const TypeInfo pc_machine_types[] = {
         .parent = TYPE_OBJECT,
         .instance_size = sizeof(MachineState),
         .class_size = sizeof(MachineClass),
+        .instance_init = machine_instance_init,
         .class_init = machine_class_init,
         .abstract = true,
+    },
+    {
+        .name = "none-machine",
+        .parent = TYPE_MACHINE,
+        .class_init = none_machine_class_init,
     },
     {
         .name = TYPE_X86_MACHINE,

@@ -1030,8 +1030,6 @@ bool qdev_machine_init(const char *machine_type, Error **errp)
     object_unref(machine_obj);
     object_get_objects_root();
     container_get(root, "/chardevs");
-    container_get(machine_obj, "/peripheral");
-    container_get(machine_obj, "/peripheral-anon");
     container_get(machine_obj, "/unattached");
     return true;
 }

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "chardev-socket.h"
 #include "irq.h"
 #include "loop.h"
 #include "memory.h"
@@ -53,6 +54,7 @@ typedef struct QtestClient {
 } QtestClient;
 
 static SocketListener server = { .fd = -1 };
+static ChardevSocket *server_chr; /* /chardevs/qtest */
 static QtestClient *clients;
 
 static void client_free(QtestClient *c)
@@ -66,6 +68,7 @@ static void client_free(QtestClient *c)
         }
     }
     loop_watch_remove(c->watch);
+    chardev_socket_client_removed(server_chr, c->fd);
     close(c->fd);
     json_buf_free(&c->in);
     json_buf_free(&c->out);
@@ -612,6 +615,7 @@ static void server_accept(void *opaque, int fd, unsigned events)
     c = xzalloc(sizeof(*c));
     c->fd = cfd;
     c->watch = loop_watch_fd(cfd, LOOP_READ, client_io, c);
+    chardev_socket_client_added(server_chr, cfd);
     c->next = clients;
     clients = c;
 }
@@ -621,6 +625,17 @@ bool qtest_listen(const ListenAddr *addr, Error **errp)
     server.fd = socket_listen(addr, errp);
     if (server.fd < 0) {
         return false;
+    }
+    if (addr->chardev_id) {
+        server_chr =
+            chardev_socket_new(addr->chardev_id, addr, server.fd, errp);
+        if (!server_chr) {
+            if (addr->kind != LISTEN_FD) {
+                close(server.fd);
+            }
+            server.fd = -1;
+            return false;
+        }
     }
     server.watch = loop_watch_fd(server.fd, LOOP_READ, server_accept, NULL);
     return true;
@@ -640,6 +655,7 @@ void qtest_cleanup(void)
     while (clients) {
         client_free(clients);
     }
+    server_chr = NULL; /* stays in /chardevs until the tree goes */
     socket_listener_cancel_backoff(&server);
     loop_watch_remove(server.watch);
     server.watch = NULL;

@@ -75,7 +75,9 @@ kept to a minimum:
     (QMP.version.package) is replaced by "<package>" wherever it occurs
     inside a string of a QMP message (greeting, query-version, HMP
     "info version").  qmachined should therefore announce a distinctive
-    package string (say "qmachined 0.1"), not a short or empty one.
+    package string (say "qmachined 0.1"), not a short or empty one;
+  - each side's own temporary directory (where its QMP and qtest sockets
+    are) is replaced by "<dir>" inside strings (query-chardev filenames).
 qtest lines are compared byte for byte.  At the end of the script (unless
 the connection was closed) the runner sends {"execute": "query-status",
 "id": "qmpdiff-sync"} and reads up to its reply: any reply before it was
@@ -297,10 +299,12 @@ class Record:
                 and "event" in self.value
                 and (name is None or self.value["event"] == name))
 
-    def finish(self, package, ignore):
+    def finish(self, package, ignore, workdir=None):
         """Compute the comparison key after normalisation."""
         if self.kind == "qmp":
             v = self.value
+            if workdir:
+                v = replace_strings(v, workdir, "<dir>")
             if isinstance(v, dict) and "event" in v and "timestamp" in v \
                     and valid_timestamp(v["timestamp"]):
                 v = dict(v)
@@ -700,7 +704,7 @@ def run_script(path, opts):
             records = [s.run_step(step) for s in sides]
             for s, recs in zip(sides, records):
                 for r in recs:
-                    r.finish(s.package, ignore)
+                    r.finish(s.package, ignore, s.dir)
             keys = [[r.key for r in recs] for recs in records]
             fatal = any(fatal_record(r) for r in records)
             bad_end = any(r.kind == "qmp" and not r.raw.endswith(b"\r\n")
@@ -735,7 +739,7 @@ def run_script(path, opts):
                 records = [s.sync() for s in sides]
                 for s, recs in zip(sides, records):
                     for r in recs:
-                        r.finish(s.package, ignore)
+                        r.finish(s.package, ignore, s.dir)
                 keys = [[r.key for r in recs] for recs in records]
                 if keys[0] != keys[1] or any(len(r) != 1 or r[0].kind != "qmp"
                                              for r in records):
