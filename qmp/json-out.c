@@ -92,7 +92,20 @@ static void append_string(JsonBuf *b, const char *str, size_t n)
     json_buf_append(b, "\"", 1);
     while (i < n) {
         long cp;
-        size_t len = utf8_decode(s + i, n - i, &cp);
+        size_t len, run = i;
+
+        /* Printable ASCII other than '"' and '\\' goes out as it is, a
+         * whole run at a time. */
+        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' &&
+               s[run] != '\\') {
+            run++;
+        }
+        if (run > i) {
+            json_buf_append(b, str + i, run - i);
+            i = run;
+            continue;
+        }
+        len = utf8_decode(s + i, n - i, &cp);
 
         i += len;
         if (cp < 0) {
