@@ -4,7 +4,6 @@
 
 #include "events.h"
 #include "loop.h"
-#include "memory.h"
 #include "util.h"
 
 const char *const runstate_names[] = {
@@ -121,11 +120,7 @@ static void emit_cause(MachineEventKind kind, ShutdownCause cause, bool guest)
 
 void vm_system_reset(ShutdownCause cause)
 {
-    /* Devices reset one after another; the memory map they leave is
-     * rendered once, when all are done. */
-    memory_region_transaction_begin();
     hooks_run(&reset_hooks);
-    memory_region_transaction_commit();
     emit_cause(MACHINE_EVENT_RESET, cause, cause == SHUTDOWN_CAUSE_GUEST_RESET);
     if (state != RUN_STATE_RUNNING && state != RUN_STATE_INMIGRATE &&
         state != RUN_STATE_FINISH_MIGRATE) {
