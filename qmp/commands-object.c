@@ -113,7 +113,27 @@ static const QapiMember secret_members[] = { { "loaded", &qapi_bool, true },
 static const QapiType secret_props = { .name = "SecretProperties",
                                        .kind = QAPI_KIND_OBJECT,
                                        .members = secret_members };
+static const QapiMember rng_members[] = { { "opened", &qapi_bool, true },
+                                          { NULL } };
+static const QapiType rng_props = { .name = "RngProperties",
+                                    .kind = QAPI_KIND_OBJECT,
+                                    .members = rng_members };
+static const QapiMember rng_random_members[] = {
+    { "opened", &qapi_bool, true }, { "filename", &qapi_str, true }, { NULL }
+};
+static const QapiType rng_random_props = { .name = "RngRandomProperties",
+                                           .kind = QAPI_KIND_OBJECT,
+                                           .members = rng_random_members };
+static const QapiMember rng_egd_members[] = { { "opened", &qapi_bool, true },
+                                              { "chardev", &qapi_str, false },
+                                              { NULL } };
+static const QapiType rng_egd_props = { .name = "RngEgdProperties",
+                                        .kind = QAPI_KIND_OBJECT,
+                                        .members = rng_egd_members };
 static const QapiVariant object_variants[] = {
+    { "rng-builtin", &rng_props },
+    { "rng-egd", &rng_egd_props },
+    { "rng-random", &rng_random_props },
     { "memory-backend-file", &backend_file_props },
     { "secret", &secret_props },
     { "memory-backend-ram", &backend_ram_props },

@@ -710,7 +710,12 @@ static void add_backend(VirtIOPCIProxy *p)
     }
     object_property_add_child(OBJECT(p), "virtio-backend", OBJECT(be));
     if (qdev_realize(be, NULL, NULL)) {
+        VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
+
         p->backend = be;
+        if (k->backend_added) {
+            k->backend_added(p, be);
+        }
     } else {
         object_unparent(OBJECT(be));
     }

@@ -82,6 +82,9 @@ typedef struct VirtIOPCIClass {
      * host features, default vectors). */
     bool (*device_realize)(VirtIOPCIProxy *proxy, Error **errp);
     void (*device_unrealize)(VirtIOPCIProxy *proxy);
+    /* The "virtio-backend" child exists (may be NULL): a device hangs
+     * its own children and links there, as QEMU's virtio devices do. */
+    void (*backend_added)(VirtIOPCIProxy *proxy, DeviceState *backend);
 } VirtIOPCIClass;
 
 OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
