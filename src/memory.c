@@ -585,20 +585,6 @@ static void flatview_unref(FlatView *view)
     free(view);
 }
 
-static void flatview_insert(FlatView *view, unsigned pos, const FlatRange *fr)
-{
-    if (view->nr == view->nr_allocated) {
-        view->nr_allocated = view->nr_allocated ? 2 * view->nr_allocated : 16;
-        view->ranges =
-            xrealloc(view->ranges, view->nr_allocated * sizeof(*view->ranges));
-    }
-    memmove(view->ranges + pos + 1, view->ranges + pos,
-            (view->nr - pos) * sizeof(*view->ranges));
-    view->ranges[pos] = *fr;
-    memory_region_ref(fr->mr);
-    view->nr++;
-}
-
 /* First range whose end lies above addr. */
 static unsigned flatview_first_ending_after(const FlatView *view, I128 addr)
 {
@@ -627,14 +613,34 @@ static I128 i128_max(I128 a, I128 b)
     return a > b ? a : b;
 }
 
-static void render_region(FlatView *view, MemoryRegion *mr, I128 base,
-                          I128 clip_start, I128 clip_size, bool readonly)
+/*
+ * Rendering.  Walking the tree in priority order (a container's
+ * subregions by priority, then the container itself when it terminates)
+ * gives every terminating region one clipped piece of address space;
+ * each point of the view belongs to the first piece in that order that
+ * covers it.  The pieces are collected first, then one sweep over their
+ * sorted ends with a heap of the pieces open at that point (earliest
+ * first) writes the view in address order: O(n log n) in the number of
+ * regions.
+ */
+typedef struct Piece {
+    MemoryRegion *mr;
+    uint64_t offset_in_region;
+    I128 start, end;
+    bool readonly, romd_mode;
+} Piece;
+
+typedef struct PieceList {
+    Piece *piece;
+    size_t nr, allocated;
+} PieceList;
+
+static void collect_pieces(PieceList *pl, MemoryRegion *mr, I128 base,
+                           I128 clip_start, I128 clip_size, bool readonly)
 {
     MemoryRegion *sub;
-    I128 start, end, remain, now;
-    uint64_t offset_in_region;
-    unsigned i;
-    FlatRange fr;
+    I128 start, end;
+    Piece *p;
 
     if (!mr->enabled) {
         return;
@@ -654,57 +660,28 @@ static void render_region(FlatView *view, MemoryRegion *mr, I128 base,
     if (mr->alias) {
         base -= mr->alias->addr;
         base -= mr->alias_offset;
-        render_region(view, mr->alias, base, clip_start, clip_size, readonly);
+        collect_pieces(pl, mr->alias, base, clip_start, clip_size, readonly);
         return;
     }
 
     for (sub = mr->sub_first; sub; sub = sub->sub_next) {
-        render_region(view, sub, base, clip_start, clip_size, readonly);
+        collect_pieces(pl, sub, base, clip_start, clip_size, readonly);
     }
 
     if (!mr->terminates) {
         return;
     }
-
-    offset_in_region = (uint64_t)(clip_start - base);
-    base = clip_start;
-    remain = clip_size;
-
-    fr.mr = mr;
-    fr.readonly = readonly;
-    fr.romd_mode = mr->romd_mode;
-
-    /* Fill the gaps the higher-priority ranges left. */
-    i = flatview_first_ending_after(view, base);
-    for (; i < view->nr && remain; i++) {
-        FlatRange *r = &view->ranges[i];
-
-        if (base >= r->start + r->size) {
-            continue;
-        }
-        if (base < r->start) {
-            now = i128_min(remain, r->start - base);
-            fr.offset_in_region = offset_in_region;
-            fr.start = base;
-            fr.size = now;
-            flatview_insert(view, i, &fr);
-            i++;
-            r = &view->ranges[i];
-            base += now;
-            offset_in_region += (uint64_t)now;
-            remain -= now;
-        }
-        now = i128_min(base + remain, r->start + r->size) - base;
-        base += now;
-        offset_in_region += (uint64_t)now;
-        remain -= now;
+    if (pl->nr == pl->allocated) {
+        pl->allocated = pl->allocated ? 2 * pl->allocated : 64;
+        pl->piece = xrealloc(pl->piece, pl->allocated * sizeof(*pl->piece));
     }
-    if (remain) {
-        fr.offset_in_region = offset_in_region;
-        fr.start = base;
-        fr.size = remain;
-        flatview_insert(view, i, &fr);
-    }
+    p = &pl->piece[pl->nr++];
+    p->mr = mr;
+    p->offset_in_region = (uint64_t)(clip_start - base);
+    p->start = clip_start;
+    p->end = clip_start + clip_size;
+    p->readonly = readonly;
+    p->romd_mode = mr->romd_mode;
 }
 
 static bool can_merge(const FlatRange *a, const FlatRange *b)
@@ -714,19 +691,122 @@ static bool can_merge(const FlatRange *a, const FlatRange *b)
            a->readonly == b->readonly && a->romd_mode == b->romd_mode;
 }
 
-static void flatview_simplify(FlatView *view)
+/* Appends [start, end) of piece p, merged into the last range if it
+ * continues it. */
+static void flatview_append(FlatView *view, const Piece *p, I128 start,
+                            I128 end)
 {
-    unsigned in, out = 0;
+    FlatRange fr = {
+        .mr = p->mr,
+        .offset_in_region = p->offset_in_region + (uint64_t)(start - p->start),
+        .start = start,
+        .size = end - start,
+        .readonly = p->readonly,
+        .romd_mode = p->romd_mode,
+    };
 
-    for (in = 0; in < view->nr; in++) {
-        if (out && can_merge(&view->ranges[out - 1], &view->ranges[in])) {
-            view->ranges[out - 1].size += view->ranges[in].size;
-            memory_region_unref(view->ranges[in].mr);
-        } else {
-            view->ranges[out++] = view->ranges[in];
+    if (view->nr && can_merge(&view->ranges[view->nr - 1], &fr)) {
+        view->ranges[view->nr - 1].size += fr.size;
+        return;
+    }
+    if (view->nr == view->nr_allocated) {
+        view->nr_allocated = view->nr_allocated ? 2 * view->nr_allocated : 16;
+        view->ranges =
+            xrealloc(view->ranges, view->nr_allocated * sizeof(*view->ranges));
+    }
+    view->ranges[view->nr++] = fr;
+    memory_region_ref(fr.mr);
+}
+
+/* A piece's start or its end. */
+typedef struct PieceEdge {
+    I128 at;
+    size_t piece;
+    bool is_end;
+} PieceEdge;
+
+static int edge_cmp(const void *a, const void *b)
+{
+    const PieceEdge *x = a, *y = b;
+
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Min-heap of piece indices: the earliest piece is the one that shows. */
+static void heap_push(size_t *heap, size_t *nr, size_t v)
+{
+    size_t i = (*nr)++;
+
+    while (i && heap[(i - 1) / 2] > v) {
+        heap[i] = heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    heap[i] = v;
+}
+
+static void heap_pop(size_t *heap, size_t *nr)
+{
+    size_t v = heap[--(*nr)], i = 0;
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= *nr) {
+            break;
+        }
+        if (c + 1 < *nr && heap[c + 1] < heap[c]) {
+            c++;
+        }
+        if (heap[c] >= v) {
+            break;
+        }
+        heap[i] = heap[c];
+        i = c;
+    }
+    if (*nr) {
+        heap[i] = v;
+    }
+}
+
+static void render_pieces(FlatView *view, const PieceList *pl)
+{
+    size_t n = pl->nr, nedges = 2 * n, nheap = 0, e = 0, i;
+    PieceEdge *edge;
+    size_t *heap;
+    bool *open;
+
+    if (!n) {
+        return;
+    }
+    edge = xmalloc(nedges * sizeof(*edge));
+    heap = xmalloc(n * sizeof(*heap));
+    open = xzalloc(n * sizeof(*open));
+    for (i = 0; i < n; i++) {
+        edge[2 * i] = (PieceEdge){ pl->piece[i].start, i, false };
+        edge[2 * i + 1] = (PieceEdge){ pl->piece[i].end, i, true };
+    }
+    qsort(edge, nedges, sizeof(*edge), edge_cmp);
+    while (e < nedges) {
+        I128 at = edge[e].at;
+
+        for (; e < nedges && edge[e].at == at; e++) {
+            if (edge[e].is_end) {
+                open[edge[e].piece] = false;
+            } else {
+                open[edge[e].piece] = true;
+                heap_push(heap, &nheap, edge[e].piece);
+            }
+        }
+        while (nheap && !open[heap[0]]) {
+            heap_pop(heap, &nheap);
+        }
+        if (nheap && e < nedges) {
+            flatview_append(view, &pl->piece[heap[0]], at, edge[e].at);
         }
     }
-    view->nr = out;
+    free(open);
+    free(heap);
+    free(edge);
 }
 
 /* The region a view really starts at (lets address spaces share views). */
@@ -770,11 +850,13 @@ static MemoryRegion *flatview_root(MemoryRegion *mr)
 static FlatView *generate_view(MemoryRegion *root)
 {
     FlatView *view = flatview_new(root);
+    PieceList pl = { 0 };
 
     if (root) {
-        render_region(view, root, 0, 0, I128_2_64, false);
+        collect_pieces(&pl, root, 0, 0, I128_2_64, false);
     }
-    flatview_simplify(view);
+    render_pieces(view, &pl);
+    free(pl.piece);
     return view;
 }
 
