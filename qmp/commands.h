@@ -81,6 +81,15 @@ extern const QapiType balloon_args, balloon_info_type, virtio_info_list,
 QmpCommandFunc qmp_cmd_balloon, qmp_cmd_query_balloon, qmp_cmd_x_query_virtio,
     qmp_cmd_x_query_virtio_status;
 
+/* commands-net.c */
+extern const QapiType netdev_add_args, netdev_del_args;
+QmpCommandFunc qmp_cmd_netdev_add, qmp_cmd_netdev_del;
+/*
+ * -netdev: dict as options.c built it (keyval: QemuOpts strings to
+ * convert); checked as netdev_add's arguments, then created.
+ */
+bool qmp_netdev_add_cmdline(json_t *dict, bool keyval, Error **errp);
+
 /* commands-chardev.c */
 extern const QapiType chardev_info_list;
 QmpCommandFunc qmp_cmd_query_chardev;

@@ -15,6 +15,7 @@
 #include "src/ioapic.h"
 #include "src/keyval.h"
 #include "src/memory.h"
+#include "src/net.h"
 #include "src/qdev.h"
 #include "src/runstate.h"
 #include "src/util.h"
@@ -240,6 +241,11 @@ static void info_sgx(JsonBuf *out, const char *args)
     json_decref(ret);
 }
 
+static void info_network(JsonBuf *out, const char *args)
+{
+    out_text(out, net_info_network());
+}
+
 static const HmpCommand info_commands[] = {
     { "chardev", "", "show the character devices", info_chardev, false },
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
@@ -259,6 +265,7 @@ static const HmpCommand info_commands[] = {
       "-D: dump disabled regions",
       info_mtree, true },
     { "name", "", "show the current VM name", info_name, false },
+    { "network", "", "show the network state", info_network, false },
     { "pci", "", "show PCI info", info_pci, false },
     { "pic", "", "show PIC state", info_pic, false },
     { "sgx", "", "show intel SGX information", info_sgx, false },

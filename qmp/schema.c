@@ -577,6 +577,15 @@ const char *qapi_schema_type(QapiSchemaBuilder *b, const QapiType *t)
                 json_object_set_new(
                     m, "type",
                     json_text(qapi_schema_type(b, t->members[i].type)));
+                if (t->members[i].features) {
+                    const char *const *f = t->members[i].features;
+                    json_t *fa = json_array();
+
+                    for (; *f; f++) {
+                        json_array_append_new(fa, json_text(*f));
+                    }
+                    json_object_set_new(m, "features", fa);
+                }
                 json_array_append_new(arr, m);
             }
             json_object_set_new(e, "members", arr);

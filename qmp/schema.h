@@ -47,6 +47,7 @@ typedef struct QapiMember {
     const char *name;
     const QapiType *type;
     bool optional;
+    const char *const *features; /* NULL-terminated; NULL for none */
 } QapiMember;
 
 struct QapiType {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "src/net-mac.h"
+#include "src/net.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
 
@@ -33,6 +34,8 @@
 typedef struct E1000State {
     PCIDevice parent_obj;
     uint8_t mac[6];
+    NetClient *netdev; /* "netdev": the peer named */
+    NetClient *nic;
     bool mac_taken;
     bool rom_present;
     uint32_t *regs;
@@ -130,6 +133,7 @@ static bool e1000_realize(PCIDevice *d, Error **errp)
     d->config[PCI_INTERRUPT_PIN] = 1;
     net_macaddr_default_if_unset(s->mac);
     s->mac_taken = true;
+    s->nic = net_nic_new(DEVICE(d), s->mac, s->netdev);
     s->regs = xzalloc(E1000_REG_WORDS * 4);
     e1000_reset_regs(s);
 
@@ -156,6 +160,9 @@ static void e1000_exit(PCIDevice *d)
 {
     E1000State *s = E1000(d);
 
+    net_nic_free(s->nic);
+    s->nic = NULL;
+    s->netdev = NULL;
     memory_region_finalize(&s->mmio);
     memory_region_finalize(&s->io);
     if (s->rom_present) {
@@ -181,6 +188,7 @@ static void e1000_qdev_reset(DeviceState *dev)
 
 static Property e1000_props[] = {
     DEFINE_PROP("mac", E1000State, mac, net_prop_macaddr, uint8_t *),
+    DEFINE_PROP_NETDEV("netdev", E1000State, netdev),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -53,6 +53,14 @@ typedef struct MachineOptions {
     /* Each -device as a device_add argument dict (driver, id, ...). */
     json_t *devices;
     json_t *device_args;
+    /*
+     * Each -netdev as a netdev_add argument dict: JSON values as given, or
+     * (QemuOpts form: its text does not start with '{') strings, with
+     * hostfwd, guestfwd and dnssearch as lists of {"str": ...} in the order
+     * given.  netdev_args holds the option texts.
+     */
+    json_t *netdevs;
+    json_t *netdev_args;
     /* QMP monitors: -qmp, and -chardev socket + -mon chardev=ID,mode=control */
     ListenAddr *monitors;
     size_t n_monitors;

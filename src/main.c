@@ -16,6 +16,7 @@
 #include "config.h"
 #include "loop.h"
 #include "memory.h"
+#include "net.h"
 #include "options.h"
 #include "options-report.h"
 #include "pc.h"
@@ -79,6 +80,24 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
 
         if (!qmp_object_add_cmdline(dict, keyval, errp)) {
             error_prepend(errp, "-object %s: ", arg ? arg : "");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -netdev, in command-line order, before -device (NICs name them). */
+static bool create_netdevs(const MachineOptions *opts, Error **errp)
+{
+    json_t *dict;
+    size_t i;
+
+    json_array_foreach (opts->netdevs, i, dict) {
+        const char *arg =
+            json_string_value(json_array_get(opts->netdev_args, i));
+
+        if (!qmp_netdev_add_cmdline(dict, arg[0] != '{', errp)) {
+            error_prepend(errp, "-netdev %s: ", arg);
             return false;
         }
     }
@@ -266,13 +285,14 @@ int main(int argc, char **argv)
     qmp_machine_set_accel(
         json_string_value(json_object_get(opts.machine_props, "accel")));
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
-        !create_objects(&opts, &err) ||
+        !create_objects(&opts, &err) || !create_netdevs(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);
         goto out;
     }
     (void)machine;
+    net_check_clients();
     if (!ospm_init(&opts, &err)) {
         options_report("--guest", opts.guest_policy, error_get_pretty(err));
         error_free(err);

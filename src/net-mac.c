@@ -2,10 +2,11 @@
 #include "net-mac.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "util.h"
-#include "virtio-pci.h" /* TYPE_VIRTIO_PCI, whose "mac" is an alias */
 
 static const uint8_t mac_prefix[5] = { 0x52, 0x54, 0x00, 0x12, 0x34 };
 #define MAC_FIRST_DEFAULT 0x56
@@ -77,6 +78,7 @@ static bool mac_set(Object *obj, Property *prop, json_t *value, Error **errp)
     uint8_t *m = (uint8_t *)obj + prop->offset;
     uint8_t tmp[6];
     const char *s;
+    char *owner;
     int i;
 
     if (!json_is_string(value)) {
@@ -113,23 +115,10 @@ static bool mac_set(Object *obj, Property *prop, json_t *value, Error **errp)
     memcpy(m, tmp, 6);
     return true;
 inval:
-    /*
-     * On a virtio-pci proxy the property is QEMU's alias of the backend's
-     * ("virtio-net-pci" -> "virtio-net-device"), which names the error.
-     */
-    if (object_dynamic_cast(obj, TYPE_VIRTIO_PCI)) {
-        const char *tn = object_get_typename(obj);
-        size_t n = strlen(tn);
-
-        if (n > 4 && strcmp(tn + n - 4, "-pci") == 0) {
-            error_setg(errp,
-                       "Property '%.*s-device.%s' doesn't take value '%s'",
-                       (int)(n - 4), tn, prop->name, json_string_value(value));
-            return false;
-        }
-    }
-    error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
-               object_get_typename(obj), prop->name, json_string_value(value));
+    owner = net_prop_owner(obj);
+    error_setg(errp, "Property '%s.%s' doesn't take value '%s'", owner,
+               prop->name, json_string_value(value));
+    free(owner);
     return false;
 }
 

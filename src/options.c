@@ -43,6 +43,7 @@ typedef enum OptId {
     OPT_OBJECT,
     OPT_NUMA,
     OPT_DEVICE,
+    OPT_NETDEV,
     OPT_QMP,
     OPT_QMP_PRETTY,
     OPT_CHARDEV,
@@ -92,6 +93,7 @@ static const OptDef opt_defs[] = {
     { "object", OPT_OBJECT, true, false },
     { "numa", OPT_NUMA, true, false },
     { "device", OPT_DEVICE, true, false },
+    { "netdev", OPT_NETDEV, true, false },
     { "qmp", OPT_QMP, true, false },
     { "qmp-pretty", OPT_QMP_PRETTY, true, false },
     { "chardev", OPT_CHARDEV, true, false },
@@ -246,6 +248,7 @@ typedef struct Parser {
     json_t *chardevs; /* [{"loc": ARG, "opts": {...}}] */
     json_t *mons; /* [{"loc": ARG, "opts": {...}} or {"qmp": ARG}] */
     json_t *device_ids; /* ids of keyval -device, for duplicates */
+    json_t *netdev_ids; /* ids of QemuOpts -netdev, for duplicates */
     json_t *numa_ids; /* ids of -numa, for duplicates */
     bool have_mem, have_smp, have_boot; /* -m, -smp, -boot given */
     const char *qtest;
@@ -499,6 +502,81 @@ static bool handle_device(Parser *p)
     }
     json_array_append_new(o->devices, dict);
     json_array_append_new(o->device_args, json_text(p->arg));
+    return true;
+}
+
+/*
+ * -netdev: JSON, or QemuOpts text with the type implied first, where
+ * hostfwd, guestfwd and dnssearch may repeat (each adds to its list).
+ * QemuOpts needs a well-formed id, unique among such -netdev options.
+ */
+static bool handle_netdev(Parser *p)
+{
+    static const char *const lists[] = { "hostfwd", "guestfwd", "dnssearch",
+                                         NULL };
+    MachineOptions *o = p->opts;
+    json_t *dict, *items, *item, *warnings;
+    Error *err = NULL;
+    const char *id;
+    size_t i;
+
+    if (p->arg[0] == '{') {
+        bool is_json;
+
+        dict = parse_json_or_opts(p, "type", &is_json);
+        if (!dict) {
+            return false;
+        }
+        json_array_append_new(o->netdevs, dict);
+        json_array_append_new(o->netdev_args, json_text(p->arg));
+        return true;
+    }
+    warnings = json_array();
+    items = keyval_parse_qemuopts(p->arg, "type", warnings, &err);
+    print_warnings(p, warnings);
+    json_decref(warnings);
+    if (!items) {
+        return fail_here(p, err);
+    }
+    dict = json_object();
+    json_array_foreach (items, i, item) {
+        const char *key = json_string_value(json_array_get(item, 0));
+        json_t *val = json_array_get(item, 1);
+        size_t k;
+
+        for (k = 0; lists[k] && strcmp(lists[k], key); k++) {
+        }
+        if (lists[k]) {
+            json_t *list = json_object_get(dict, key);
+
+            if (!list) {
+                list = json_array();
+                json_object_set_new(dict, key, list);
+            }
+            json_array_append_new(list, json_pack("{s:O}", "str", val));
+        } else {
+            json_object_set(dict, key, val);
+        }
+    }
+    json_decref(items);
+    id = json_string_value(json_object_get(dict, "id"));
+    if (!id) {
+        json_decref(dict);
+        return fail_at(p, "Parameter 'id' is missing");
+    }
+    if (!keyval_id_wellformed(id)) {
+        json_decref(dict);
+        return fail_at(p, "Parameter 'id' expects an identifier\n" ID_HINT);
+    }
+    if (json_object_get(p->netdev_ids, id)) {
+        bool ok = fail_at(p, "Duplicate ID '%s' for netdev", id);
+
+        json_decref(dict);
+        return ok;
+    }
+    json_object_set_new(p->netdev_ids, id, json_true());
+    json_array_append_new(o->netdevs, dict);
+    json_array_append_new(o->netdev_args, json_text(p->arg));
     return true;
 }
 
@@ -758,6 +836,8 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
     case OPT_DEVICE:
         p->machine_defining = true;
         return handle_device(p);
+    case OPT_NETDEV:
+        return handle_netdev(p);
     case OPT_QMP:
     case OPT_QMP_PRETTY:
         json_array_append_new(p->mons,
@@ -1434,6 +1514,8 @@ static void options_init(MachineOptions *o)
     o->numa_args = json_array();
     o->devices = json_array();
     o->device_args = json_array();
+    o->netdevs = json_array();
+    o->netdev_args = json_array();
     o->cpu_model = xstrdup("qemu64");
 }
 
@@ -1449,6 +1531,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now)
         .chardevs = json_array(),
         .mons = json_array(),
         .device_ids = json_object(),
+        .netdev_ids = json_object(),
         .numa_ids = json_object(),
     };
     bool ok = true;
@@ -1502,6 +1585,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now)
     json_decref(p.chardevs);
     json_decref(p.mons);
     json_decref(p.device_ids);
+    json_decref(p.netdev_ids);
     json_decref(p.numa_ids);
     return ok;
 }
@@ -1521,6 +1605,8 @@ void options_free(MachineOptions *opts)
     json_decref(opts->numa_args);
     json_decref(opts->devices);
     json_decref(opts->device_args);
+    json_decref(opts->netdevs);
+    json_decref(opts->netdev_args);
     for (i = 0; i < opts->n_monitors; i++) {
         listen_addr_clear(&opts->monitors[i]);
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "src/net-mac.h"
+#include "src/net.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
 
@@ -61,6 +62,8 @@ typedef struct VirtIONetPCI {
     VirtIOPCIProxy proxy;
     uint8_t mac[6];
     uint16_t status;
+    NetClient *netdev; /* "netdev": the peer named */
+    NetClient *nic;
     bool mac_taken;
     bool rom_present;
     MemoryRegion rom;
@@ -155,6 +158,7 @@ static bool net_realize(VirtIOPCIProxy *p, Error **errp)
     virtio_add_feature(&p->vdev.legacy_features, VIRTIO_NET_F_GSO);
     net_macaddr_default_if_unset(n->mac);
     n->mac_taken = true;
+    n->nic = net_nic_new(DEVICE(p), n->mac, n->netdev);
     n->status = VIRTIO_NET_S_LINK_UP;
     p->class_code = PCI_CLASS_NETWORK_ETHERNET;
     if (p->nvectors == DEV_NVECTORS_UNSPECIFIED) {
@@ -168,6 +172,9 @@ static void net_unrealize(VirtIOPCIProxy *p)
 {
     VirtIONetPCI *n = VIRTIO_NET_PCI(p);
 
+    net_nic_free(n->nic);
+    n->nic = NULL;
+    n->netdev = NULL;
     if (n->mac_taken) {
         net_macaddr_release(n->mac);
         n->mac_taken = false;
@@ -183,6 +190,7 @@ static Property net_props[] = {
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
     DEFINE_PROP("mac", VirtIONetPCI, mac, net_prop_macaddr, uint8_t *),
+    DEFINE_PROP_NETDEV("netdev", VirtIONetPCI, netdev),
     DEFINE_PROP_END_OF_LIST(),
 };
 

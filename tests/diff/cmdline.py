@@ -317,6 +317,27 @@ CASES = [
     ["-smp", "2,maxcpus=4", "-machine", "none"],
     ["-smp", "2", "-machine", "none"],
     ["-smp", "4", "-smp", "sockets=2"],
+    # ---- -netdev (QemuOpts and JSON) ----
+    ["-netdev", "user,id=n1,net=bad"],
+    ["-netdev", "user,id=n1,restrict=maybe"],
+    ["-netdev", "user,id=n1,bogus=1"],
+    ["-netdev", "tap2,id=n1"],
+    ["-netdev", "user,id=n1,hostfwd=tcp::0-:22,hostfwd=bad"],
+    ["-netdev", "user,id=n1,ipv6-prefixlen=x"],
+    ["-netdev", "user"],
+    ["-netdev", "user,id=1n"],
+    ["-netdev", "user,id=n1", "-netdev", "user,id=n1"],
+    ["-netdev", '{"type":"user","id":"n1","net":"bad"}'],
+    ["-netdev", '{"type":"user","id":"n1"}', "-netdev", '{"type":"user","id":"n1"}'],
+    ["-netdev", "user,id=n1,ipv4=off,ipv6=off"],
+    ["-netdev", "user,id=n1", "-device", "virtio-net-pci,netdev=nosuch"],
+    ["-netdev", "user,id=n1", "-device", "virtio-net-pci,netdev=n1",
+     "-device", "e1000,netdev=n1"],
+    ["-netdev", "user,id=n1,dnssearch=a.org,dnssearch=b.org,restrict=on,"
+     "hostfwd=tcp:127.0.0.1:0-:22,hostfwd=udp::0-:53"],
+    ["-netdev", '{"type":"user","id":"hostnet0"}', "-device",
+     '{"driver":"virtio-net-pci","netdev":"hostnet0","id":"net0",'
+     '"mac":"52:54:00:11:22:33","bus":"pci.0","addr":"0x3"}'],
     # ---- bytes that are not UTF-8 (\udcXX: the raw byte XX) ----
     ["-object", "memory-backend-ram,id=m\udcff,size=1M"],
     ["-object", "memory-backend-ram\udcc0\udc80,id=m,size=1M"],
