@@ -241,12 +241,27 @@ static void info_sgx(JsonBuf *out, const char *args)
     json_decref(ret);
 }
 
+static void info_balloon(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+    Error *err = NULL;
+
+    if (!qmp_cmd_query_balloon(NULL, NULL, &ret, &err)) {
+        report_error(out, err);
+        return;
+    }
+    out_printf(out, "balloon: actual=%" JSON_INTEGER_FORMAT "\n",
+               json_integer_value(json_object_get(ret, "actual")) >> 20);
+    json_decref(ret);
+}
+
 static void info_network(JsonBuf *out, const char *args)
 {
     out_text(out, net_info_network());
 }
 
 static const HmpCommand info_commands[] = {
+    { "balloon", "", "show balloon information", info_balloon, false },
     { "chardev", "", "show the character devices", info_chardev, false },
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "src/dimm.h"
 #include "src/events.h"
 #include "src/pc.h"
 #include "src/virtio-pci.h"
@@ -48,15 +49,19 @@ static void balloon_emit_change(uint64_t actual_bytes)
     machine_event_emit(&ev);
 }
 
-/* The machine's RAM size, 128 MiB without a machine. */
+/*
+ * The guest's current RAM, as QEMU's balloon counts it: the machine's RAM
+ * (128 MiB without a machine) plus the plugged memory devices.
+ */
 static uint64_t balloon_ram_size(void)
 {
     PCMachine *pcm = pc_current_machine();
 
     if (!pcm) {
-        return 128ULL << 20;
+        return (128ULL << 20) + dimm_plugged_size();
     }
-    return pc_below_4g_mem_size(pcm) + pc_above_4g_mem_size(pcm);
+    return pc_below_4g_mem_size(pcm) + pc_above_4g_mem_size(pcm) +
+           dimm_plugged_size();
 }
 
 static uint64_t balloon_actual_bytes(VirtIOBalloonPCI *b)
