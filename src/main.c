@@ -42,6 +42,9 @@ static int daemonize_pipe = -1;
 
 typedef enum FrontEnd { FRONT_QMP, FRONT_REST } FrontEnd;
 
+/* What each front end listens on, as bound ("tcp:127.0.0.1:4444"). */
+static json_t *bound_qmp, *bound_rest;
+
 /* Opens one listening front end; prints QEMU-style on failure. */
 static bool listen_or_report(FrontEnd which, const ListenAddr *addr,
                              const MachineOptions *opts)
@@ -54,13 +57,61 @@ static bool listen_or_report(FrontEnd which, const ListenAddr *addr,
     if (!ok) {
         char *where = socket_addr_str(addr);
 
-        fprintf(stderr, "qmachined: %s %s: %s\n",
-                which == FRONT_QMP ? "-qmp" : "--rest", where,
-                error_get_pretty(err));
+        /* rest_listen's errors name the option already. */
+        if (which == FRONT_QMP) {
+            fprintf(stderr, "qmachined: -qmp %s: %s\n", where,
+                    error_get_pretty(err));
+        } else {
+            fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+        }
         free(where);
         error_free(err);
+    } else if (socket_last_bound()) {
+        json_array_append_new(which == FRONT_QMP ? bound_qmp : bound_rest,
+                              json_text(socket_last_bound()));
     }
     return ok;
+}
+
+/*
+ * The REST front end's URL for a bound address: http://HOST:PORT/... for
+ * TCP (an unspecified address is reached at loopback), the socket path
+ * for a unix socket.
+ */
+static char *rest_url(const char *bound)
+{
+    if (!strncmp(bound, "tcp:", 4)) {
+        const char *hp = bound + 4;
+
+        if (!strncmp(hp, "0.0.0.0:", 8)) {
+            return xasprintf("http://127.0.0.1:%s/api/v1/machine", hp + 8);
+        }
+        if (!strncmp(hp, "[::]:", 5)) {
+            return xasprintf("http://[::1]:%s/api/v1/machine", hp + 5);
+        }
+        return xasprintf("http://%s/api/v1/machine", hp);
+    }
+    return xasprintf("%s (HTTP, /api/v1/machine)", bound);
+}
+
+/* The startup lines: where QMP (default machine only) and REST listen. */
+static void print_listening(bool qmp)
+{
+    json_t *v;
+    size_t i;
+
+    if (qmp) {
+        json_array_foreach (bound_qmp, i, v) {
+            printf("  QMP:  %s\n", json_string_value(v));
+        }
+    }
+    json_array_foreach (bound_rest, i, v) {
+        char *url = rest_url(json_string_value(v));
+
+        printf("  REST: %s\n", url);
+        free(url);
+    }
+    fflush(stdout);
 }
 
 /*
@@ -281,6 +332,8 @@ int main(int argc, char **argv)
     sigw = loop_watch_fd(sigfd, LOOP_READ, on_signal, NULL);
 
     /* From here on, failures leave through "out" so nothing leaks. */
+    bound_qmp = json_array();
+    bound_rest = json_array();
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
     qmp_machine_set_accel(
         json_string_value(json_object_get(opts.machine_props, "accel")));
@@ -326,11 +379,9 @@ int main(int argc, char **argv)
                "%u slots, maxmem %llu MiB\n",
                PACKAGE_VERSION, (unsigned long long)(opts.ram_size >> 20),
                opts.slots, (unsigned long long)(opts.maxmem >> 20));
-        printf("  QMP:  %s\n  REST: http://%s:%s/api/v1/machine\n",
-               opts.n_monitors ? "(as given)"
-                               : "tcp:" DEFAULT_QMP_HOST ":" DEFAULT_QMP_PORT,
-               REST_DEFAULT_HOST, REST_DEFAULT_PORT);
-        fflush(stdout);
+        print_listening(true);
+    } else if (json_array_size(bound_rest)) {
+        print_listening(false);
     }
     if (opts.qtest && !qtest_listen(opts.qtest, &err)) {
         fprintf(stderr, "qmachined: -qtest: %s\n", error_get_pretty(err));
@@ -353,6 +404,8 @@ int main(int argc, char **argv)
         unlink(opts.pidfile);
     }
 out:
+    json_decref(bound_qmp);
+    json_decref(bound_rest);
     monitor_cleanup();
     qtest_cleanup();
     rest_cleanup();

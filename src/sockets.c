@@ -1,5 +1,6 @@
 #include "sockets.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -54,6 +55,9 @@ static void remember_created(const char *path)
     n_created++;
 }
 
+/* The address the last socket_listen() bound, as socket_bound_str(). */
+static char *last_bound;
+
 void socket_remove_created(void)
 {
     struct stat st;
@@ -70,6 +74,8 @@ void socket_remove_created(void)
     free(created);
     created = NULL;
     n_created = 0;
+    free(last_bound);
+    last_bound = NULL;
 }
 
 static int listen_unix(const char *path, Error **errp)
@@ -161,7 +167,43 @@ void listen_addr_clear(ListenAddr *a)
     free(a->chardev_id);
 }
 
-int socket_listen(const ListenAddr *addr, Error **errp)
+char *socket_bound_str(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char host[INET6_ADDRSTRLEN];
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        return xasprintf("fd:%d", fd);
+    }
+    if (ss.ss_family == AF_UNIX) {
+        const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
+
+        return xasprintf("unix:%.*s",
+                         (int)strnlen(un->sun_path, sizeof(un->sun_path)),
+                         un->sun_path);
+    }
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        return xasprintf("tcp:%s:%u", host, ntohs(in->sin_port));
+    }
+    if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        return xasprintf("tcp:[%s]:%u", host, ntohs(in6->sin6_port));
+    }
+    return xasprintf("fd:%d", fd);
+}
+
+const char *socket_last_bound(void)
+{
+    return last_bound;
+}
+
+static int socket_listen_any(const ListenAddr *addr, Error **errp)
 {
     switch (addr->kind) {
     case LISTEN_UNIX:
@@ -177,6 +219,20 @@ int socket_listen(const ListenAddr *addr, Error **errp)
         return addr->fd;
     }
     return -1;
+}
+
+int socket_listen(const ListenAddr *addr, Error **errp)
+{
+    int fd = socket_listen_any(addr, errp);
+
+    if (fd >= 0) {
+        free(last_bound);
+        /* A unix socket is bound under a temporary name, then renamed. */
+        last_bound = addr->kind == LISTEN_UNIX
+                         ? xasprintf("unix:%s", addr->path)
+                         : socket_bound_str(fd);
+    }
+    return fd;
 }
 
 char *socket_addr_str(const ListenAddr *addr)

@@ -32,6 +32,10 @@ void socket_remove_created(void);
 
 /* Returns a non-blocking listening descriptor for addr, or -1. */
 int socket_listen(const ListenAddr *addr, Error **errp);
+/* "tcp:HOST:PORT" or "unix:PATH" that fd is bound to (new string). */
+char *socket_bound_str(int fd);
+/* What the last successful socket_listen() bound, or NULL. */
+const char *socket_last_bound(void);
 /* Human-readable form of addr ("unix:/path", "tcp:127.0.0.1:4444"). */
 char *socket_addr_str(const ListenAddr *addr);
 /* Accepts one client as non-blocking, close-on-exec; -1 if none. */
