@@ -690,11 +690,11 @@ char *net_info_network(void)
 char *net_prop_owner(Object *obj)
 {
     const char *tn = object_get_typename(obj);
-    size_t n = strlen(tn);
+    const char *pci = strstr(tn, "-pci");
 
-    if (object_dynamic_cast(obj, TYPE_VIRTIO_PCI) && n > 4 &&
-        !strcmp(tn + n - 4, "-pci")) {
-        return xasprintf("%.*s-device", (int)(n - 4), tn);
+    /* virtio-X-pci, virtio-X-pci-transitional, ...: virtio-X-device */
+    if (object_dynamic_cast(obj, TYPE_VIRTIO_PCI) && pci) {
+        return xasprintf("%.*s-device", (int)(pci - tn), tn);
     }
     return xstrdup(tn);
 }

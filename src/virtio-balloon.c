@@ -36,7 +36,7 @@ typedef struct VirtIOBalloonPCI {
 
 #define TYPE_VIRTIO_BALLOON_PCI "virtio-balloon-pci"
 OBJECT_DECLARE_CASTS(VirtIOBalloonPCI, VirtIOPCIClass, VIRTIO_BALLOON_PCI,
-                     TYPE_VIRTIO_BALLOON_PCI)
+                     VIRTIO_PCI_BASE(TYPE_VIRTIO_BALLOON_PCI))
 
 static VirtIOBalloonPCI *the_balloon;
 
@@ -226,5 +226,5 @@ static const TypeInfo virtio_balloon_pci_info = {
 
 void virtio_balloon_register_types(void)
 {
-    type_register_static(&virtio_balloon_pci_info);
+    virtio_pci_types_register(&virtio_balloon_pci_info);
 }

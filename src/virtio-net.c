@@ -71,7 +71,7 @@ typedef struct VirtIONetPCI {
 
 #define TYPE_VIRTIO_NET_PCI "virtio-net-pci"
 OBJECT_DECLARE_CASTS(VirtIONetPCI, VirtIOPCIClass, VIRTIO_NET_PCI,
-                     TYPE_VIRTIO_NET_PCI)
+                     VIRTIO_PCI_BASE(TYPE_VIRTIO_NET_PCI))
 
 static void net_get_config(VirtIODevice *vdev, uint8_t *config)
 {
@@ -220,5 +220,5 @@ static const TypeInfo virtio_net_pci_info = {
 
 void virtio_net_register_types(void)
 {
-    type_register_static(&virtio_net_pci_info);
+    virtio_pci_types_register(&virtio_net_pci_info);
 }

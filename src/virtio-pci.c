@@ -880,6 +880,69 @@ static const TypeInfo virtio_pci_info = {
     .interfaces = virtio_pci_interfaces,
 };
 
+static Property virtio_pci_generic_props[] = {
+    DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,
+                on_off_auto_prop, int32_t, .set_default = true,
+                .defval.i = ON_OFF_AUTO_AUTO),
+    DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void virtio_pci_generic_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    device_class_set_props(DEVICE_CLASS(klass), virtio_pci_generic_props);
+}
+
+static void virtio_pci_transitional_init(Object *obj)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
+
+    p->disable_legacy = ON_OFF_AUTO_OFF;
+    p->disable_modern = false;
+}
+
+static void virtio_pci_non_transitional_init(Object *obj)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
+
+    p->disable_legacy = ON_OFF_AUTO_ON;
+    p->disable_modern = false;
+}
+
+static const InterfaceInfo virtio_pci_conventional[] = {
+    { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
+};
+
+void virtio_pci_types_register(const TypeInfo *info)
+{
+    char *base = xasprintf("%s-base", info->name);
+    char *trans = xasprintf("%s-transitional", info->name);
+    char *non_trans = xasprintf("%s-non-transitional", info->name);
+    TypeInfo t = *info;
+
+    t.name = base;
+    t.parent = TYPE_VIRTIO_PCI;
+    t.abstract = true;
+    type_register_static(&t);
+    t = (TypeInfo){ .name = info->name,
+                    .parent = base,
+                    .class_init = virtio_pci_generic_class_init };
+    type_register_static(&t);
+    t = (TypeInfo){ .name = trans,
+                    .parent = base,
+                    .instance_init = virtio_pci_transitional_init,
+                    .interfaces = virtio_pci_conventional };
+    type_register_static(&t);
+    t = (TypeInfo){ .name = non_trans,
+                    .parent = base,
+                    .instance_init = virtio_pci_non_transitional_init };
+    type_register_static(&t);
+    free(non_trans);
+    free(trans);
+    free(base);
+}
+
 void virtio_pci_register_types(void)
 {
     static TypeInfo backend_infos[ARRAY_SIZE(backend_types) + 1];

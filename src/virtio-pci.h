@@ -90,15 +90,24 @@ typedef struct VirtIOPCIClass {
 OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
                      TYPE_VIRTIO_PCI)
 
-/* Standard proxy properties (disable-legacy, disable-modern, ioeventfd);
- * a device appends its own after these via its own Property table. */
-#define DEFINE_VIRTIO_PCI_PROPS()                                          \
-    DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,          \
-                on_off_auto_prop, int32_t, .set_default = true,            \
-                .defval.i = ON_OFF_AUTO_AUTO),                             \
-        DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, \
-                         false),                                           \
-        DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
+/* Standard proxy properties every variant has (ioeventfd); a device
+ * appends its own after these via its own Property table.  The generic
+ * type adds disable-legacy and disable-modern (virtio_pci_types_register). */
+#define DEFINE_VIRTIO_PCI_PROPS() \
+    DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
+
+/*
+ * Registers a virtio-pci device as QEMU does: info (name "virtio-X-pci",
+ * the device's instance size and class_init) becomes the abstract
+ * "virtio-X-pci-base" under virtio-pci, and three concrete types derive
+ * from it: "virtio-X-pci" (disable-legacy and disable-modern settable),
+ * "virtio-X-pci-transitional" (both interfaces) and
+ * "virtio-X-pci-non-transitional" (modern only).  Casts to the device
+ * use the base name, which every variant has.
+ */
+void virtio_pci_types_register(const TypeInfo *info);
+/* "virtio-X-pci-base" for "virtio-X-pci". */
+#define VIRTIO_PCI_BASE(generic) generic "-base"
 
 /* MSI-X state (tests). */
 bool virtio_pci_msix_enabled(VirtIOPCIProxy *proxy);

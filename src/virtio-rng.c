@@ -22,7 +22,7 @@ typedef struct VirtIORngPCI {
 
 #define TYPE_VIRTIO_RNG_PCI "virtio-rng-pci"
 OBJECT_DECLARE_CASTS(VirtIORngPCI, VirtIOPCIClass, VIRTIO_RNG_PCI,
-                     TYPE_VIRTIO_RNG_PCI)
+                     VIRTIO_PCI_BASE(TYPE_VIRTIO_RNG_PCI))
 
 static const VirtIOFeatureName vhost_user_feature_names[] = {
     { VHOST_USER_F_PROTOCOL_FEATURES,
@@ -120,5 +120,5 @@ static const TypeInfo virtio_rng_pci_info = {
 
 void virtio_rng_register_types(void)
 {
-    type_register_static(&virtio_rng_pci_info);
+    virtio_pci_types_register(&virtio_rng_pci_info);
 }

@@ -29,7 +29,7 @@ typedef struct VirtIOSerialPCI {
 
 #define TYPE_VIRTIO_SERIAL_PCI "virtio-serial-pci"
 OBJECT_DECLARE_CASTS(VirtIOSerialPCI, VirtIOPCIClass, VIRTIO_SERIAL_PCI,
-                     TYPE_VIRTIO_SERIAL_PCI)
+                     VIRTIO_PCI_BASE(TYPE_VIRTIO_SERIAL_PCI))
 
 static void serial_get_config(VirtIODevice *vdev, uint8_t *config)
 {
@@ -135,5 +135,5 @@ static const TypeInfo virtio_serial_pci_info = {
 
 void virtio_serial_register_types(void)
 {
-    type_register_static(&virtio_serial_pci_info);
+    virtio_pci_types_register(&virtio_serial_pci_info);
 }
