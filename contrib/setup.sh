@@ -2,8 +2,11 @@
 # Installs what qmachined needs to build, run and test on Debian 12:
 # the toolchain, the libraries configure looks for, QEMU 7.2 (the
 # reference the differential tests compare against), and clang with
-# libFuzzer (make fuzz-smoke) and clang-format (the format check in
-# make check).  With --bench, also wrk and nginx for the REST benchmark.
+# libFuzzer (make fuzz-smoke), clang-format (the format check in
+# make check) and libvirt 9.0's daemon and client (the libvirt end-to-end
+# tests start a private libvirtd), with the users and groups libvirt's
+# QEMU driver expects.  With --bench, also wrk and nginx for the REST
+# benchmark.
 # Run as root (or it uses sudo).  Safe to run again.
 set -eu
 
@@ -12,6 +15,7 @@ PACKAGES="
     libjansson-dev libmicrohttpd-dev libvirt-dev check
     python3 qemu-system-x86 curl
     clang libclang-rt-14-dev clang-format
+    libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 "
 # The benchmarks' load generator and reference server: only with --bench.
 BENCH_PACKAGES="wrk nginx"
@@ -37,3 +41,11 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing
 fi
+
+# libvirt's QEMU driver wants these to exist even when it runs domains as
+# root (a container may have no such entries).
+getent group kvm >/dev/null || groupadd -r kvm
+getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+getent passwd libvirt-qemu >/dev/null ||
+    useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin \
+        libvirt-qemu
