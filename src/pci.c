@@ -888,11 +888,17 @@ void pci_bus_reset(PCIBus *bus)
             }
         }
     }
+    /*
+     * The devices that are left (a reset above may have ejected some)
+     * unmap their BARs one after another; the map is rendered once.
+     */
+    memory_region_transaction_begin();
     for (i = 0; i < PCI_DEVFN_MAX; i++) {
         if (bus->devices[i]) {
             pci_do_device_reset(bus->devices[i]);
         }
     }
+    memory_region_transaction_commit();
 }
 
 /* ---- The "pci-device" type ---- */

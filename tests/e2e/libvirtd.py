@@ -39,6 +39,7 @@ DOMAIN = """\
   <currentMemory unit='KiB'>1048576</currentMemory>
   <vcpu placement='static'>1</vcpu>
   <os><type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type></os>
+  <features><acpi/><apic/></features>
 {cpu}  <on_crash>destroy</on_crash>
   <devices>
     <emulator>{emulator}</emulator>
@@ -58,7 +59,8 @@ CPU_NUMA = """\
 
 def domain_xml(name, emulator, numa=True):
     """A 1 GiB, 1 vCPU pc-i440fx-7.2 domain ready for memory hotplug
-    (4 slots, maxMemory 8 GiB, one NUMA cell), with a virtio balloon;
+    (4 slots, maxMemory 8 GiB, one NUMA cell; ACPI, which PCI hotplug
+    needs), with a virtio balloon;
     without numa, no <cpu> element and no <maxMemory>."""
     xml = DOMAIN.format(name=name, uuid=uuid.uuid4(), emulator=emulator,
                         cpu=CPU_NUMA if numa else "")
