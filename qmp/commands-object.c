@@ -98,6 +98,18 @@ static const QapiType backend_file_props = { .name =
                                                  "MemoryBackendFileProperties",
                                              .kind = QAPI_KIND_OBJECT,
                                              .members = backend_file_members };
+static const QapiMember backend_memfd_members[] = {
+    BACKEND_COMMON_MEMBERS,
+    { "hugetlb", &qapi_bool, true },
+    { "hugetlbsize", &qapi_size, true },
+    { "seal", &qapi_bool, true },
+    { NULL }
+};
+static const QapiType backend_memfd_props = {
+    .name = "MemoryBackendMemfdProperties",
+    .kind = QAPI_KIND_OBJECT,
+    .members = backend_memfd_members
+};
 static const char *const secret_format_values[] = { "raw", "base64", NULL };
 static const QapiType secret_format_type = { .name = "QCryptoSecretFormat",
                                              .kind = QAPI_KIND_ENUM,
@@ -115,6 +127,7 @@ static const QapiType secret_props = { .name = "SecretProperties",
                                        .members = secret_members };
 static const QapiVariant object_variants[] = {
     { "memory-backend-file", &backend_file_props },
+    { "memory-backend-memfd", &backend_memfd_props },
     { "secret", &secret_props },
     { "memory-backend-ram", &backend_ram_props },
     { "can-bus", &qapi_empty },
@@ -265,8 +278,28 @@ static const QapiType *variant_of(const char *qom_type)
 
 /*
  * keyval form: every value is a string; convert the members the type
- * declares as QEMU's keyval input visitor would.
+ * declares as QEMU 7.2 does for -object, with its option-visitor texts
+ * ("expects a size value", "expects an int64 value", ...).
  */
+static bool convert_uint(const char *name, const char *str, uint64_t max,
+                         uint64_t *out, Error **errp)
+{
+    const char *p = str;
+
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r')) {
+        p++;
+    }
+    if (*p == '-' || keyval_strtou64(str, 0, out)) {
+        error_setg(errp, "Parameter '%s' expects a uint64 value", name);
+        return false;
+    }
+    if (*out > max) {
+        error_setg(errp, "Parameter '%s' expects uint32_t", name);
+        return false;
+    }
+    return true;
+}
+
 static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
 {
     const QapiMember *m;
@@ -275,13 +308,16 @@ static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
         json_t *v = json_object_get(dict, m->name);
         const char *str = json_string_value(v);
         uint64_t u;
+        int64_t i;
         bool b;
 
         if (!str) {
             continue;
         }
         if (m->type == &qapi_size) {
-            if (!keyval_visit_size(m->name, str, &u, errp)) {
+            if (keyval_strtosz(str, &u, NULL)) {
+                error_setg(errp, "Parameter '%s' expects a size value",
+                           m->name);
                 return false;
             }
             json_object_set_new(dict, m->name, json_uint64(u));
@@ -291,17 +327,25 @@ static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
             }
             json_object_set_new(dict, m->name, json_boolean(b));
         } else if (m->type == &qapi_uint32) {
-            if (!keyval_visit_uint64(m->name, str, &u, errp)) {
+            if (!convert_uint(m->name, str, UINT32_MAX, &u, errp)) {
                 return false;
             }
             json_object_set_new(dict, m->name, json_uint64(u));
+        } else if (m->type == &qapi_int) {
+            if (keyval_strtoi64(str, 0, &i)) {
+                error_setg(errp, "Parameter '%s' expects an int64 value",
+                           m->name);
+                return false;
+            }
+            json_object_set_new(dict, m->name, json_integer(i));
         }
     }
     return true;
 }
 
-bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
+bool qmp_object_add_cmdline(json_t *dict, const char *arg, Error **errp)
 {
+    bool keyval = arg[0] != '{';
     json_t *args = json_deep_copy(dict);
     const char *type = json_string_value(json_object_get(args, "qom-type"));
     const QapiType *variant = type ? variant_of(type) : NULL;
@@ -335,9 +379,14 @@ bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
             goto out;
         }
     }
-    ok = qapi_check(&object_add_args, args, errp) &&
-         user_creatable_add_dict(args, errp);
+    if (!qapi_check(&object_add_args, args, errp)) {
+        goto out;
+    }
+    ok = user_creatable_add_dict(args, errp);
+    json_decref(args);
+    return ok;
 out:
+    error_prepend(errp, "-object %s: ", arg);
     json_decref(args);
     return ok;
 }
