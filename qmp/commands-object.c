@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "json-out.h"
 #include "src/backend.h"
+#include "src/iothread.h"
 #include "src/keyval.h"
 #include "src/util.h"
 
@@ -110,6 +111,27 @@ static const QapiType backend_memfd_props = {
     .kind = QAPI_KIND_OBJECT,
     .members = backend_memfd_members
 };
+static const QapiMember iothread_members[] = {
+    { "aio-max-batch", &qapi_int, true },
+    { "thread-pool-min", &qapi_int, true },
+    { "thread-pool-max", &qapi_int, true },
+    { "poll-max-ns", &qapi_int, true },
+    { "poll-grow", &qapi_int, true },
+    { "poll-shrink", &qapi_int, true },
+    { NULL }
+};
+static const QapiType iothread_props = { .name = "IothreadProperties",
+                                         .kind = QAPI_KIND_OBJECT,
+                                         .members = iothread_members };
+static const QapiMember main_loop_members[] = {
+    { "aio-max-batch", &qapi_int, true },
+    { "thread-pool-min", &qapi_int, true },
+    { "thread-pool-max", &qapi_int, true },
+    { NULL }
+};
+static const QapiType main_loop_props = { .name = "MainLoopProperties",
+                                          .kind = QAPI_KIND_OBJECT,
+                                          .members = main_loop_members };
 static const char *const secret_format_values[] = { "raw", "base64", NULL };
 static const QapiType secret_format_type = { .name = "QCryptoSecretFormat",
                                              .kind = QAPI_KIND_ENUM,
@@ -128,6 +150,8 @@ static const QapiType secret_props = { .name = "SecretProperties",
 static const QapiVariant object_variants[] = {
     { "memory-backend-file", &backend_file_props },
     { "memory-backend-memfd", &backend_memfd_props },
+    { "iothread", &iothread_props },
+    { "main-loop", &main_loop_props },
     { "secret", &secret_props },
     { "memory-backend-ram", &backend_ram_props },
     { "can-bus", &qapi_empty },
@@ -168,6 +192,20 @@ static const QapiType memdev_type = { .name = "Memdev",
                                       .kind = QAPI_KIND_OBJECT,
                                       .members = memdev_members };
 QAPI_ARRAY_OF(memdev_list, memdev_type);
+
+static const QapiMember iothread_info_members[] = {
+    { "id", &qapi_str, false },
+    { "thread-id", &qapi_int, false },
+    { "poll-max-ns", &qapi_int, false },
+    { "poll-grow", &qapi_int, false },
+    { "poll-shrink", &qapi_int, false },
+    { "aio-max-batch", &qapi_int, false },
+    { NULL }
+};
+static const QapiType iothread_info_type = { .name = "IOThreadInfo",
+                                             .kind = QAPI_KIND_OBJECT,
+                                             .members = iothread_info_members };
+QAPI_ARRAY_OF(iothread_info_list, iothread_info_type);
 
 /* ---- object-add, object-del ---- */
 
@@ -258,6 +296,51 @@ char *qmp_memdev_info_text(void)
     }
     json_buf_append(&out, "\n", 1);
     json_decref(list);
+    return out.data;
+}
+
+/* ---- query-iothreads, info iothreads ---- */
+
+static void add_iothread(const IOThreadInfo *t, void *opaque)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_text(t->id));
+    json_object_set_new(o, "thread-id", json_integer(t->thread_id));
+    json_object_set_new(o, "poll-max-ns", json_integer(t->poll_max_ns));
+    json_object_set_new(o, "poll-grow", json_integer(t->poll_grow));
+    json_object_set_new(o, "poll-shrink", json_integer(t->poll_shrink));
+    json_object_set_new(o, "aio-max-batch", json_integer(t->aio_max_batch));
+    json_array_append_new(opaque, o);
+}
+
+bool qmp_cmd_query_iothreads(QmpSession *s, json_t *args, json_t **ret,
+                             Error **errp)
+{
+    *ret = json_array();
+    iothread_foreach(add_iothread, *ret);
+    return true;
+}
+
+static void print_iothread(const IOThreadInfo *t, void *opaque)
+{
+    char *s = xasprintf("%s:\n  thread_id=%lld\n  poll-max-ns=%lld\n"
+                        "  poll-grow=%lld\n  poll-shrink=%lld\n"
+                        "  aio-max-batch=%lld\n",
+                        t->id, (long long)t->thread_id,
+                        (long long)t->poll_max_ns, (long long)t->poll_grow,
+                        (long long)t->poll_shrink, (long long)t->aio_max_batch);
+
+    json_buf_append(opaque, s, strlen(s));
+    free(s);
+}
+
+char *qmp_iothreads_info_text(void)
+{
+    JsonBuf out = { 0 };
+
+    json_buf_append(&out, "", 0);
+    iothread_foreach(print_iothread, &out);
     return out.data;
 }
 

@@ -56,8 +56,11 @@ char *qmp_pci_info_text(void);
 
 /* commands-object.c */
 extern const QapiType object_add_args, object_del_args, memdev_list,
-    host_mem_policy_type;
-QmpCommandFunc qmp_cmd_object_add, qmp_cmd_object_del, qmp_cmd_query_memdev;
+    host_mem_policy_type, iothread_info_list;
+QmpCommandFunc qmp_cmd_object_add, qmp_cmd_object_del, qmp_cmd_query_memdev,
+    qmp_cmd_query_iothreads;
+/* "info iothreads" text (malloc'd). */
+char *qmp_iothreads_info_text(void);
 /*
  * -object ARG: dict as parsed from ARG (string values unless ARG is JSON).
  * As in QEMU, errors in the arguments name the option ("-object ARG: "),

@@ -156,6 +156,11 @@ static void info_irq(JsonBuf *out, const char *args)
     }
 }
 
+static void info_iothreads(JsonBuf *out, const char *args)
+{
+    out_text(out, qmp_iothreads_info_text());
+}
+
 static void info_memdev(JsonBuf *out, const char *args)
 {
     out_text(out, qmp_memdev_info_text());
@@ -244,6 +249,7 @@ static const HmpCommand info_commands[] = {
     { "chardev", "", "show the character devices", info_chardev, false },
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
+    { "iothreads", "", "show iothreads", info_iothreads, false },
     { "kvm", "", "show KVM information", info_kvm, false },
     { "memdev", "", "show memory backends", info_memdev, false },
     { "memory-devices", "", "show memory devices", info_memory_devices, false },
