@@ -359,6 +359,17 @@ CASES = [
     ["-object", "main-loop,id=ml", "-object", "main-loop,id=ml2"],
     ["-object", "iothread,id=io0,poll-max-ns=0x10,thread-pool-max=2",
      "-object", "main-loop,id=ml"],
+    # ---- USB: -usb, usb=on, piix3-usb-uhci ----
+    ["-usb", "-device", "piix3-usb-uhci,id=usb,bus=pci.0,addr=0x1.0x2"],
+    ["-machine", "pc,usb=on", "-device", "piix3-usb-uhci,addr=0x1.0x2"],
+    ["-device", "piix3-usb-uhci,id=usb,bus=pci.0,addr=0x1.0x2,bandwidth=-1"],
+    ["-device", "piix3-usb-uhci,maxframes=x"],
+    ["-device", "piix3-usb-uhci,masterbus=usb.0"],
+    ["-device", "piix3-usb-uhci,id=usb", "-device", "piix3-usb-uhci,id=usb"],
+    ["-machine", "pc,usb=maybe"],
+    ["-usb", "-machine", "usb=off"],
+    ["-machine", "usb=off", "-usb"],
+    ["-device", "pci-uhci-usb"],
     # ---- bytes that are not UTF-8 (\udcXX: the raw byte XX) ----
     ["-object", "memory-backend-ram,id=m\udcff,size=1M"],
     ["-object", "memory-backend-ram\udcc0\udc80,id=m,size=1M"],
