@@ -359,6 +359,12 @@ CASES = [
     ["-object", "main-loop,id=ml", "-object", "main-loop,id=ml2"],
     ["-object", "iothread,id=io0,poll-max-ns=0x10,thread-pool-max=2",
      "-object", "main-loop,id=ml"],
+    # ---- libvirt's JSON forms ----
+    ["-object", '{"qom-type":"iothread","id":"iothread1","poll-max-ns":100,'
+     '"poll-grow":2,"poll-shrink":2}'],
+    ["-object", '{"qom-type":"memory-backend-memfd","id":"pc.ram",'
+     '"x-use-canonical-path-for-ramblock-id":false,"share":true,'
+     '"size":134217728}', "-machine", "pc,memory-backend=pc.ram"],
     # ---- USB: -usb, usb=on, piix3-usb-uhci ----
     ["-usb", "-device", "piix3-usb-uhci,id=usb,bus=pci.0,addr=0x1.0x2"],
     ["-machine", "pc,usb=on", "-device", "piix3-usb-uhci,addr=0x1.0x2"],
