@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "json-out.h"
 #include "src/backend.h"
+#include "src/iothread.h"
 #include "src/keyval.h"
 #include "src/util.h"
 
@@ -98,6 +99,39 @@ static const QapiType backend_file_props = { .name =
                                                  "MemoryBackendFileProperties",
                                              .kind = QAPI_KIND_OBJECT,
                                              .members = backend_file_members };
+static const QapiMember backend_memfd_members[] = {
+    BACKEND_COMMON_MEMBERS,
+    { "hugetlb", &qapi_bool, true },
+    { "hugetlbsize", &qapi_size, true },
+    { "seal", &qapi_bool, true },
+    { NULL }
+};
+static const QapiType backend_memfd_props = {
+    .name = "MemoryBackendMemfdProperties",
+    .kind = QAPI_KIND_OBJECT,
+    .members = backend_memfd_members
+};
+static const QapiMember iothread_members[] = {
+    { "aio-max-batch", &qapi_int, true },
+    { "thread-pool-min", &qapi_int, true },
+    { "thread-pool-max", &qapi_int, true },
+    { "poll-max-ns", &qapi_int, true },
+    { "poll-grow", &qapi_int, true },
+    { "poll-shrink", &qapi_int, true },
+    { NULL }
+};
+static const QapiType iothread_props = { .name = "IothreadProperties",
+                                         .kind = QAPI_KIND_OBJECT,
+                                         .members = iothread_members };
+static const QapiMember main_loop_members[] = {
+    { "aio-max-batch", &qapi_int, true },
+    { "thread-pool-min", &qapi_int, true },
+    { "thread-pool-max", &qapi_int, true },
+    { NULL }
+};
+static const QapiType main_loop_props = { .name = "MainLoopProperties",
+                                          .kind = QAPI_KIND_OBJECT,
+                                          .members = main_loop_members };
 static const char *const secret_format_values[] = { "raw", "base64", NULL };
 static const QapiType secret_format_type = { .name = "QCryptoSecretFormat",
                                              .kind = QAPI_KIND_ENUM,
@@ -135,6 +169,9 @@ static const QapiVariant object_variants[] = {
     { "rng-egd", &rng_egd_props },
     { "rng-random", &rng_random_props },
     { "memory-backend-file", &backend_file_props },
+    { "memory-backend-memfd", &backend_memfd_props },
+    { "iothread", &iothread_props },
+    { "main-loop", &main_loop_props },
     { "secret", &secret_props },
     { "memory-backend-ram", &backend_ram_props },
     { "can-bus", &qapi_empty },
@@ -175,6 +212,20 @@ static const QapiType memdev_type = { .name = "Memdev",
                                       .kind = QAPI_KIND_OBJECT,
                                       .members = memdev_members };
 QAPI_ARRAY_OF(memdev_list, memdev_type);
+
+static const QapiMember iothread_info_members[] = {
+    { "id", &qapi_str, false },
+    { "thread-id", &qapi_int, false },
+    { "poll-max-ns", &qapi_int, false },
+    { "poll-grow", &qapi_int, false },
+    { "poll-shrink", &qapi_int, false },
+    { "aio-max-batch", &qapi_int, false },
+    { NULL }
+};
+static const QapiType iothread_info_type = { .name = "IOThreadInfo",
+                                             .kind = QAPI_KIND_OBJECT,
+                                             .members = iothread_info_members };
+QAPI_ARRAY_OF(iothread_info_list, iothread_info_type);
 
 /* ---- object-add, object-del ---- */
 
@@ -268,6 +319,51 @@ char *qmp_memdev_info_text(void)
     return out.data;
 }
 
+/* ---- query-iothreads, info iothreads ---- */
+
+static void add_iothread(const IOThreadInfo *t, void *opaque)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "id", json_text(t->id));
+    json_object_set_new(o, "thread-id", json_integer(t->thread_id));
+    json_object_set_new(o, "poll-max-ns", json_integer(t->poll_max_ns));
+    json_object_set_new(o, "poll-grow", json_integer(t->poll_grow));
+    json_object_set_new(o, "poll-shrink", json_integer(t->poll_shrink));
+    json_object_set_new(o, "aio-max-batch", json_integer(t->aio_max_batch));
+    json_array_append_new(opaque, o);
+}
+
+bool qmp_cmd_query_iothreads(QmpSession *s, json_t *args, json_t **ret,
+                             Error **errp)
+{
+    *ret = json_array();
+    iothread_foreach(add_iothread, *ret);
+    return true;
+}
+
+static void print_iothread(const IOThreadInfo *t, void *opaque)
+{
+    char *s = xasprintf("%s:\n  thread_id=%lld\n  poll-max-ns=%lld\n"
+                        "  poll-grow=%lld\n  poll-shrink=%lld\n"
+                        "  aio-max-batch=%lld\n",
+                        t->id, (long long)t->thread_id,
+                        (long long)t->poll_max_ns, (long long)t->poll_grow,
+                        (long long)t->poll_shrink, (long long)t->aio_max_batch);
+
+    json_buf_append(opaque, s, strlen(s));
+    free(s);
+}
+
+char *qmp_iothreads_info_text(void)
+{
+    JsonBuf out = { 0 };
+
+    json_buf_append(&out, "", 0);
+    iothread_foreach(print_iothread, &out);
+    return out.data;
+}
+
 /* ---- -object at start-up ---- */
 
 /* The variant type for a qom-type, or NULL (not modelled here). */
@@ -285,8 +381,28 @@ static const QapiType *variant_of(const char *qom_type)
 
 /*
  * keyval form: every value is a string; convert the members the type
- * declares as QEMU's keyval input visitor would.
+ * declares as QEMU 7.2 does for -object, with its option-visitor texts
+ * ("expects a size value", "expects an int64 value", ...).
  */
+static bool convert_uint(const char *name, const char *str, uint64_t max,
+                         uint64_t *out, Error **errp)
+{
+    const char *p = str;
+
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r')) {
+        p++;
+    }
+    if (*p == '-' || keyval_strtou64(str, 0, out)) {
+        error_setg(errp, "Parameter '%s' expects a uint64 value", name);
+        return false;
+    }
+    if (*out > max) {
+        error_setg(errp, "Parameter '%s' expects uint32_t", name);
+        return false;
+    }
+    return true;
+}
+
 static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
 {
     const QapiMember *m;
@@ -295,13 +411,16 @@ static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
         json_t *v = json_object_get(dict, m->name);
         const char *str = json_string_value(v);
         uint64_t u;
+        int64_t i;
         bool b;
 
         if (!str) {
             continue;
         }
         if (m->type == &qapi_size) {
-            if (!keyval_visit_size(m->name, str, &u, errp)) {
+            if (keyval_strtosz(str, &u, NULL)) {
+                error_setg(errp, "Parameter '%s' expects a size value",
+                           m->name);
                 return false;
             }
             json_object_set_new(dict, m->name, json_uint64(u));
@@ -311,17 +430,25 @@ static bool keyval_convert(const QapiType *variant, json_t *dict, Error **errp)
             }
             json_object_set_new(dict, m->name, json_boolean(b));
         } else if (m->type == &qapi_uint32) {
-            if (!keyval_visit_uint64(m->name, str, &u, errp)) {
+            if (!convert_uint(m->name, str, UINT32_MAX, &u, errp)) {
                 return false;
             }
             json_object_set_new(dict, m->name, json_uint64(u));
+        } else if (m->type == &qapi_int) {
+            if (keyval_strtoi64(str, 0, &i)) {
+                error_setg(errp, "Parameter '%s' expects an int64 value",
+                           m->name);
+                return false;
+            }
+            json_object_set_new(dict, m->name, json_integer(i));
         }
     }
     return true;
 }
 
-bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
+bool qmp_object_add_cmdline(json_t *dict, const char *arg, Error **errp)
 {
+    bool keyval = arg[0] != '{';
     json_t *args = json_deep_copy(dict);
     const char *type = json_string_value(json_object_get(args, "qom-type"));
     const QapiType *variant = type ? variant_of(type) : NULL;
@@ -355,9 +482,14 @@ bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp)
             goto out;
         }
     }
-    ok = qapi_check(&object_add_args, args, errp) &&
-         user_creatable_add_dict(args, errp);
+    if (!qapi_check(&object_add_args, args, errp)) {
+        goto out;
+    }
+    ok = user_creatable_add_dict(args, errp);
+    json_decref(args);
+    return ok;
 out:
+    error_prepend(errp, "-object %s: ", arg);
     json_decref(args);
     return ok;
 }

@@ -86,6 +86,8 @@ const QmpCommand qmp_commands[] = {
     { "device_del", &device_del_args, NULL, qmp_cmd_device_del, 0, NULL },
     { "query-memdev", NULL, &memdev_list, qmp_cmd_query_memdev,
       QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "query-iothreads", NULL, &iothread_info_list, qmp_cmd_query_iothreads,
+      QMP_CMD_ALLOW_PRECONFIG, NULL },
     { "query-memory-devices", NULL, &memory_device_info_list,
       qmp_cmd_query_memory_devices, 0, NULL },
     { "query-memory-size-summary", NULL, &memory_size_summary_type,

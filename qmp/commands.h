@@ -56,10 +56,17 @@ char *qmp_pci_info_text(void);
 
 /* commands-object.c */
 extern const QapiType object_add_args, object_del_args, memdev_list,
-    host_mem_policy_type;
-QmpCommandFunc qmp_cmd_object_add, qmp_cmd_object_del, qmp_cmd_query_memdev;
-/* -object: dict as parsed (keyval: string values); errors unprefixed. */
-bool qmp_object_add_cmdline(json_t *dict, bool keyval, Error **errp);
+    host_mem_policy_type, iothread_info_list;
+QmpCommandFunc qmp_cmd_object_add, qmp_cmd_object_del, qmp_cmd_query_memdev,
+    qmp_cmd_query_iothreads;
+/* "info iothreads" text (malloc'd). */
+char *qmp_iothreads_info_text(void);
+/*
+ * -object ARG: dict as parsed from ARG (string values unless ARG is JSON).
+ * As in QEMU, errors in the arguments name the option ("-object ARG: "),
+ * errors from creating the object do not.
+ */
+bool qmp_object_add_cmdline(json_t *dict, const char *arg, Error **errp);
 /* "info memdev" text (malloc'd). */
 char *qmp_memdev_info_text(void);
 

@@ -18,6 +18,7 @@
 #include "src/net.h"
 #include "src/qdev.h"
 #include "src/runstate.h"
+#include "src/usb.h"
 #include "src/util.h"
 
 typedef void HmpFunc(JsonBuf *out, const char *args);
@@ -157,6 +158,19 @@ static void info_irq(JsonBuf *out, const char *args)
     }
 }
 
+static void info_iothreads(JsonBuf *out, const char *args)
+{
+    out_text(out, qmp_iothreads_info_text());
+}
+
+/* No USB device types exist: a bus, when there is one, lists nothing. */
+static void info_usb(JsonBuf *out, const char *args)
+{
+    if (!usb_bus_exists()) {
+        out_printf(out, "Error: USB support not enabled\n");
+    }
+}
+
 static void info_memdev(JsonBuf *out, const char *args)
 {
     out_text(out, qmp_memdev_info_text());
@@ -265,6 +279,7 @@ static const HmpCommand info_commands[] = {
     { "chardev", "", "show the character devices", info_chardev, false },
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
+    { "iothreads", "", "show iothreads", info_iothreads, false },
     { "kvm", "", "show KVM information", info_kvm, false },
     { "memdev", "", "show memory backends", info_memdev, false },
     { "memory-devices", "", "show memory devices", info_memory_devices, false },
@@ -286,6 +301,7 @@ static const HmpCommand info_commands[] = {
     { "sgx", "", "show intel SGX information", info_sgx, false },
     { "status", "", "show the current VM status (running|paused)", info_status,
       false },
+    { "usb", "", "show guest USB devices", info_usb, false },
     { "uuid", "", "show the current VM UUID", info_uuid, false },
     { "version", "", "show the version of QEMU", info_version, false },
     { NULL }

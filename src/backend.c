@@ -1,14 +1,18 @@
 /*
- * Host memory backends: memory-backend (abstract), memory-backend-ram and
- * memory-backend-file, with the properties and checks QEMU 7.2 has.
+ * Host memory backends: memory-backend (abstract), memory-backend-ram,
+ * memory-backend-file and memory-backend-memfd, with the properties and
+ * checks QEMU 7.2 has.
  */
 #include "backend.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "json-value.h"
@@ -65,6 +69,17 @@ static void err_bad_value(Object *obj, ObjectProperty *prop, uint64_t v,
 
 #define BE(obj) MEMORY_BACKEND(obj)
 
+/* A "size" value as QEMU's visitor takes it (negative numbers wrap). */
+static bool want_size(ObjectProperty *prop, json_t *v, uint64_t *out,
+                      Error **errp)
+{
+    if (!json_is_integer(v) && !json_is_uint64_exact(v)) {
+        error_setg(errp, "Parameter '%s' expects uint64", prop->name);
+        return false;
+    }
+    return want_uint(prop, v, UINT64_MAX, "uint64", out, errp);
+}
+
 static json_t *get_size(Object *obj, ObjectProperty *prop, Error **errp)
 {
     return json_uint64(BE(obj)->size);
@@ -80,11 +95,7 @@ static bool set_size(Object *obj, ObjectProperty *prop, json_t *v, Error **errp)
                    object_get_typename(obj));
         return false;
     }
-    if (!json_is_integer(v) && !json_is_uint64_exact(v)) {
-        error_setg(errp, "Parameter '%s' expects uint64", prop->name);
-        return false;
-    }
-    if (!want_uint(prop, v, UINT64_MAX, "uint64", &u, errp)) {
+    if (!want_size(prop, v, &u, errp)) {
         return false;
     }
     if (!u) {
@@ -270,6 +281,9 @@ uint64_t backend_get_alignment(HostMemoryBackend *be)
 {
     if (object_dynamic_cast(OBJECT(be), TYPE_MEMORY_BACKEND_FILE)) {
         return be->align ? be->align : BACKEND_PAGE_SIZE;
+    }
+    if (object_dynamic_cast(OBJECT(be), TYPE_MEMORY_BACKEND_MEMFD)) {
+        return be->page_size;
     }
     return BACKEND_RAM_ALIGN;
 }
@@ -585,6 +599,131 @@ static void file_class_init(ObjectClass *k, void *data)
         (void *)(intptr_t)offsetof(HostMemoryBackend, readonly));
 }
 
+/* ---- memory-backend-memfd ---- */
+
+#define MEMFD_HUGE_SHIFT 26 /* MFD_HUGE_SHIFT: log2 of the page size */
+#define MEMFD_SEALS (F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL)
+
+/*
+ * Creates the memfd as QEMU would (name, flags, size, seals), checks its
+ * size against the page-rounded request and maps it with QEMU's sharing
+ * and reservation flags, so that every failure the host would give QEMU
+ * (no huge pages of that size, sizes a huge page does not divide, no
+ * huge pages left to reserve) is given here too.  The mapping and the
+ * file are released again: the guest RAM is the backend's own region.
+ */
+static bool memfd_alloc(HostMemoryBackend *be, Error **errp)
+{
+    unsigned shift =
+        be->hugetlbsize ? (unsigned)__builtin_ctzll(be->hugetlbsize) : 0;
+    unsigned flags = MFD_CLOEXEC | (be->seal ? MFD_ALLOW_SEALING : 0u);
+    uint64_t rounded;
+    struct statfs sfs;
+    struct stat st;
+    void *p;
+    int fd;
+
+    if (shift && (1ull << shift) != be->hugetlbsize) {
+        error_setg(errp, "Hugepage size must be a power of 2");
+        return false;
+    }
+    if (be->hugetlb) {
+        flags |= MFD_HUGETLB | (shift << MEMFD_HUGE_SHIFT);
+    }
+    fd = memfd_create(TYPE_MEMORY_BACKEND_MEMFD, flags);
+    if (fd < 0) {
+        error_setg(errp, "failed to create memfd with flags 0x%x: %s", flags,
+                   strerror(errno));
+        return false;
+    }
+    /* Sizes past INT64_MAX become negative lengths: EINVAL, as in QEMU. */
+    if (ftruncate(fd, (off_t)be->size)) {
+        error_setg(errp, "failed to resize memfd to %llu: %s",
+                   (unsigned long long)be->size, strerror(errno));
+        goto fail;
+    }
+    if (be->seal && fcntl(fd, F_ADD_SEALS, MEMFD_SEALS) < 0) {
+        error_setg(errp, "failed to add seals 0x%x: %s", MEMFD_SEALS,
+                   strerror(errno));
+        goto fail;
+    }
+    rounded = (be->size + BACKEND_PAGE_SIZE - 1) & ~(BACKEND_PAGE_SIZE - 1);
+    if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+        (uint64_t)st.st_size < rounded) {
+        error_setg(errp,
+                   "backing store size 0x%llx does not match 'size' "
+                   "option 0x%llx",
+                   (unsigned long long)st.st_size, (unsigned long long)rounded);
+        goto fail;
+    }
+    be->page_size = BACKEND_PAGE_SIZE;
+    if (fstatfs(fd, &sfs) == 0 && be->hugetlb && sfs.f_bsize > 0) {
+        be->page_size = (uint64_t)sfs.f_bsize;
+    }
+    rounded = (be->size + be->page_size - 1) & ~(be->page_size - 1);
+    p = mmap(NULL, (size_t)rounded, PROT_READ | PROT_WRITE,
+             (be->share ? MAP_SHARED : MAP_PRIVATE) |
+                 (be->reserve ? 0 : MAP_NORESERVE),
+             fd, 0);
+    if (p == MAP_FAILED) {
+        error_setg(errp, "unable to map backing store for guest RAM: %s",
+                   strerror(errno));
+        goto fail;
+    }
+    munmap(p, (size_t)rounded);
+    close(fd);
+    return true;
+
+fail:
+    close(fd);
+    return false;
+}
+
+static json_t *get_hugetlbsize(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    return json_uint64(BE(obj)->hugetlbsize);
+}
+
+static bool set_hugetlbsize(Object *obj, ObjectProperty *prop, json_t *v,
+                            Error **errp)
+{
+    uint64_t u;
+
+    if (BE(obj)->complete) {
+        error_setg(errp, "cannot change property value");
+        return false;
+    }
+    if (!want_size(prop, v, &u, errp)) {
+        return false;
+    }
+    if (!u) {
+        error_setg(errp, "Property '%s.%s' doesn't take value '0'",
+                   object_get_typename(obj), prop->name);
+        return false;
+    }
+    BE(obj)->hugetlbsize = u;
+    return true;
+}
+
+static void memfd_instance_init(Object *obj)
+{
+    BE(obj)->seal = true;
+    BE(obj)->share = true;
+}
+
+static void memfd_class_init(ObjectClass *k, void *data)
+{
+    MEMORY_BACKEND_CLASS(k)->alloc = memfd_alloc;
+    add_flag(k, "hugetlb", offsetof(HostMemoryBackend, hugetlb),
+             "Use huge pages");
+    object_class_property_add(k, "hugetlbsize", "int", get_hugetlbsize,
+                              set_hugetlbsize, NULL, NULL);
+    object_class_property_set_description(k, "hugetlbsize",
+                                          "Huge pages size (ex: 2M, 1G)");
+    add_flag(k, "seal", offsetof(HostMemoryBackend, seal),
+             "Seal growing & shrinking");
+}
+
 /* ---- helpers for the machine and QMP ---- */
 
 HostMemoryBackend *backend_create_ram(const char *id, uint64_t size,
@@ -632,6 +771,12 @@ static const TypeInfo backend_types[] = {
         .name = TYPE_MEMORY_BACKEND_FILE,
         .parent = TYPE_MEMORY_BACKEND,
         .class_init = file_class_init,
+    },
+    {
+        .name = TYPE_MEMORY_BACKEND_MEMFD,
+        .parent = TYPE_MEMORY_BACKEND,
+        .instance_init = memfd_instance_init,
+        .class_init = memfd_class_init,
     },
 };
 

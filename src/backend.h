@@ -1,9 +1,12 @@
 /*
- * Host memory backends (QEMU's memory-backend, memory-backend-ram and
- * memory-backend-file): user-creatable objects under /objects that own
- * the RAM region a DIMM or a NUMA node maps.  RAM is sparse (pages cost
- * memory only once written); memory-backend-file validates its mem-path
- * as QEMU would but never creates or maps a file.
+ * Host memory backends (QEMU's memory-backend, memory-backend-ram,
+ * memory-backend-file and memory-backend-memfd): user-creatable objects
+ * under /objects that own the RAM region a DIMM or a NUMA node maps.  RAM
+ * is sparse (pages cost memory only once written); memory-backend-file
+ * validates its mem-path as QEMU would but never creates or maps a file;
+ * memory-backend-memfd creates, sizes, seals and maps a memfd as QEMU
+ * does, so the host's answers (huge pages, limits) decide success, then
+ * closes it again.
  */
 #ifndef QMACHINED_BACKEND_H
 #define QMACHINED_BACKEND_H
@@ -18,6 +21,7 @@
 #define TYPE_MEMORY_BACKEND "memory-backend"
 #define TYPE_MEMORY_BACKEND_RAM "memory-backend-ram"
 #define TYPE_MEMORY_BACKEND_FILE "memory-backend-file"
+#define TYPE_MEMORY_BACKEND_MEMFD "memory-backend-memfd"
 #define TYPE_MEMORY_REGION "memory-region"
 
 #define BACKEND_MAX_HOST_NODES 128
@@ -47,6 +51,10 @@ typedef struct HostMemoryBackend {
     char *mem_path;
     uint64_t align;
     bool discard_data, pmem, readonly;
+    /* memory-backend-memfd */
+    bool hugetlb, seal;
+    uint64_t hugetlbsize;
+    uint64_t page_size; /* of the memfd, found at completion */
 } HostMemoryBackend;
 
 /*
@@ -63,7 +71,10 @@ OBJECT_DECLARE_CASTS(HostMemoryBackend, HostMemoryBackendClass, MEMORY_BACKEND,
 
 /* The backend's RAM region (NULL before completion). */
 MemoryRegion *backend_get_memory(HostMemoryBackend *be);
-/* Required placement alignment of the region (2 MiB for RAM). */
+/*
+ * Required placement alignment of the region (2 MiB for RAM, the page
+ * size of the file for memory-backend-file and -memfd).
+ */
 uint64_t backend_get_alignment(HostMemoryBackend *be);
 bool backend_is_mapped(const HostMemoryBackend *be);
 void backend_set_mapped(HostMemoryBackend *be, bool mapped);

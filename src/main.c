@@ -114,10 +114,8 @@ static void print_listening(bool qmp)
     fflush(stdout);
 }
 
-/*
- * -object, in command-line order, before the machine (which maps the
- * backends); errors name the option.
- */
+/* -object, in command-line order, before the machine (which maps the
+ * backends). */
 static bool create_objects(const MachineOptions *opts, Error **errp)
 {
     json_t *dict;
@@ -127,10 +125,8 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
     json_array_foreach (opts->objects, i, dict) {
         const char *arg =
             json_string_value(json_array_get(opts->object_args, i));
-        bool keyval = !(arg && arg[0] == '{');
 
-        if (!qmp_object_add_cmdline(dict, keyval, errp)) {
-            error_prepend(errp, "-object %s: ", arg ? arg : "");
+        if (!qmp_object_add_cmdline(dict, arg ? arg : "", errp)) {
             return false;
         }
     }

@@ -62,6 +62,7 @@ typedef enum OptId {
     OPT_ACCEL,
     OPT_ENABLE_KVM,
     OPT_NO_ACPI,
+    OPT_USB,
     OPT_CPU,
     OPT_RTC,
     OPT_NO_SHUTDOWN,
@@ -112,6 +113,7 @@ static const OptDef opt_defs[] = {
     { "accel", OPT_ACCEL, true, false },
     { "enable-kvm", OPT_ENABLE_KVM, false, false },
     { "no-acpi", OPT_NO_ACPI, false, false },
+    { "usb", OPT_USB, false, false },
     { "cpu", OPT_CPU, true, false },
     { "rtc", OPT_RTC, true, false },
     { "no-shutdown", OPT_NO_SHUTDOWN, false, false },
@@ -937,6 +939,10 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         /* QEMU 7.2: the same as -machine acpi=off (libvirt passes it
          * for a domain without <acpi/>). */
         json_object_set_new(p->machine, "acpi", json_string("off"));
+        return true;
+    case OPT_USB:
+        /* QEMU 7.2: the same as -machine usb=on. */
+        json_object_set_new(p->machine, "usb", json_string("on"));
         return true;
     case OPT_CPU:
         p->cpu = p->arg;

@@ -13,8 +13,8 @@
  *    device-memory after the RAM above 4 GiB, when maxmem > RAM
  *
  * and on the PCI bus 00:00.0 i440FX, 00:01.0 PIIX3, 00:01.1 PIIX3 IDE,
- * 00:01.3 PIIX4 PM.  Interrupts: 24 GSIs fan out to the i8259 pair and
- * the IOAPIC; the SCI is GSI 9.
+ * 00:01.2 PIIX3 USB (with -usb / usb=on), 00:01.3 PIIX4 PM.  Interrupts: 24
+ * GSIs fan out to the i8259 pair and the IOAPIC; the SCI is GSI 9.
  */
 #include "pc.h"
 
@@ -35,6 +35,7 @@
 #include "i8259.h"
 #include "ioapic.h"
 #include "irq.h"
+#include "keyval.h"
 #include "machine-props.h"
 #include "memory.h"
 #include "memslots.h"
@@ -46,6 +47,7 @@
 #include "piix.h"
 #include "qdev.h"
 #include "runstate.h"
+#include "uhci.h"
 #include "util.h"
 
 #define GiB (1ull << 30)
@@ -68,6 +70,7 @@
 #define APIC_MSI_PRIORITY 4096
 #define PIIX3_DEVFN 0x08 /* 00:01.0 */
 #define PIIX3_IDE_DEVFN 0x09
+#define PIIX3_USB_DEVFN 0x0a
 #define PIIX4_PM_DEVFN 0x0b
 #define SCI_GSI 9
 /* KVM_CAP_NR_MEMSLOTS of current x86-64 Linux kernels. */
@@ -346,6 +349,19 @@ static bool machine_acpi_enabled(const MachineOptions *opts)
         json_string_value(json_object_get(opts->machine_props, "acpi"));
 
     return !v || strcmp(v, "off") != 0;
+}
+
+/* -machine usb=on (or -usb): the PIIX3's USB function is created. */
+static bool machine_usb_enabled(const MachineOptions *opts)
+{
+    json_t *v = json_object_get(opts->machine_props, "usb");
+    bool on = false;
+
+    if (json_is_boolean(v)) {
+        return json_is_true(v);
+    }
+    return json_is_string(v) && keyval_str_to_bool(json_string_value(v), &on) &&
+           on;
 }
 
 /* ---- The machine's own QOM properties (QEMU 7.2 pc-i440fx-7.2) ---- */
@@ -894,6 +910,9 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
                               .apic_id_limit = pc_apic_id_limit(opts),
                           });
     piix3_ide_create(pcm->pci_bus, PIIX3_IDE_DEVFN);
+    if (machine_usb_enabled(opts)) {
+        uhci_piix3_create(pcm->pci_bus, PIIX3_USB_DEVFN);
+    }
     if (acpi) {
         /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
         pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,

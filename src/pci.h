@@ -121,6 +121,7 @@
 #define PCI_CLASS_BRIDGE_HOST 0x0600
 #define PCI_CLASS_BRIDGE_ISA 0x0601
 #define PCI_CLASS_BRIDGE_OTHER 0x0680
+#define PCI_CLASS_SERIAL_USB 0x0c03
 #define PCI_CLASS_OTHERS 0xff
 
 /* BAR slots: 0-5 and the expansion ROM. */

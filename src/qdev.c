@@ -264,6 +264,10 @@ static void bus_unparent(Object *obj)
     while (bus->children) {
         object_unparent(OBJECT(bus->children->child));
     }
+    /* A bus that handles its own hotplug (usb-bus) holds itself. */
+    if (bus->hotplug_handler == obj) {
+        object_property_set_link(obj, "hotplug-handler", NULL, NULL);
+    }
     if (parent) {
         struct BusList **pp;
 
@@ -479,6 +483,7 @@ static void release_str(Object *obj, Property *prop)
 
 const PropertyInfo qdev_prop_bool = {
     .name = "bool",
+    .description = "on/off",
     .get = get_bool,
     .set = set_bool,
     .defval = defval_bool,
