@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "forward.h"
 #include "config.h"
 #include "src/util.h"
 
@@ -212,9 +213,14 @@ json_t *qmp_version_info(void)
 
 json_t *qmp_greeting(const QmpSession *s)
 {
-    json_t *g = json_object();
-    json_t *inner = json_object();
-    json_t *caps = json_array();
+    json_t *g, *inner, *caps;
+
+    if (forward_active()) {
+        return forward_greeting(s);
+    }
+    g = json_object();
+    inner = json_object();
+    caps = json_array();
 
     if (s->oob_offered) {
         json_array_append_new(caps, json_string("oob"));

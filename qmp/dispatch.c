@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forward.h"
 #include "json-out.h"
 #include "qmp.h"
 #include "src/util.h"
@@ -146,7 +147,41 @@ bool qmp_execute(QmpSession *s, const char *name, json_t *args, json_t **ret,
     return ok;
 }
 
+bool qmp_request_forwardable(QmpSession *s, json_t *req, Error **errp)
+{
+    bool oob;
+
+    if (!json_is_object(req)) {
+        error_setg(errp, "QMP input must be a JSON object");
+        return false;
+    }
+    return check_members(req, s->oob_enabled, &oob, errp) != NULL;
+}
+
+bool qmp_session_busy(const QmpSession *s)
+{
+    return forward_session_busy(s);
+}
+
+void qmp_session_end(QmpSession *s)
+{
+    forward_session_end(s);
+}
+
 void qmp_handle_request(QmpSession *s, json_t *req, Error *err)
+{
+    json_t *rsp;
+
+    if (forward_active() && s->negotiated) {
+        forward_request(s, req, err);
+        return;
+    }
+    rsp = qmp_reply_local(s, req, err);
+    s->send(s, rsp);
+    json_decref(rsp);
+}
+
+json_t *qmp_reply_local(QmpSession *s, json_t *req, Error *err)
 {
     json_t *rsp = NULL, *ret, *id = NULL;
     bool negotiating = !s->negotiated;
@@ -173,6 +208,5 @@ void qmp_handle_request(QmpSession *s, json_t *req, Error *err)
     if (id) {
         json_object_set(rsp, "id", id);
     }
-    s->send(s, rsp);
-    json_decref(rsp);
+    return rsp;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "commands.h"
+#include "forward.h"
 #include "qmp.h"
 #include "src/callbacks.h"
 #include "src/events.h"
@@ -172,14 +173,26 @@ static json_t *event_data(const MachineEvent *ev)
     }
 }
 
+static void broadcast(const char *name, json_t *msg)
+{
+    size_t i;
+
+    /* A sink may unsubscribe itself while we iterate: walk backwards. */
+    for (i = sinks.n; i-- > 0;) {
+        if (i < sinks.n) {
+            ((QmpEventSink *)sinks.v[i].fn)(sinks.v[i].opaque, name, msg);
+        }
+    }
+}
+
 static void on_machine_event(void *opaque, const MachineEvent *ev)
 {
     const char *name = event_names[ev->kind];
     json_t *msg, *ts, *data;
-    size_t i;
 
     (void)opaque;
-    if (!sinks.n) {
+    /* Forwarding: clients see QEMU's events, not the local model's. */
+    if (!sinks.n || forward_active()) {
         return;
     }
     msg = json_object();
@@ -194,11 +207,11 @@ static void on_machine_event(void *opaque, const MachineEvent *ev)
     json_object_set_new(ts, "microseconds",
                         json_integer(ev->timestamp_us % 1000000));
     json_object_set_new(msg, "timestamp", ts);
-    /* A sink may unsubscribe itself while we iterate: walk backwards. */
-    for (i = sinks.n; i-- > 0;) {
-        if (i < sinks.n) {
-            ((QmpEventSink *)sinks.v[i].fn)(sinks.v[i].opaque, name, msg);
-        }
-    }
+    broadcast(name, msg);
     json_decref(msg);
+}
+
+void qmp_event_broadcast(const char *name, json_t *msg)
+{
+    broadcast(name, msg);
 }

@@ -63,9 +63,10 @@ static void client_update_watch(MonitorClient *c)
 {
     unsigned ev = 0;
     size_t pending = c->out.len - c->out_pos;
-    bool unfed = c->unfed_pos < c->unfed_len;
+    /* Input waits while the session has its most commands in flight. */
+    bool unfed = c->unfed_pos < c->unfed_len && !qmp_session_busy(&c->session);
 
-    if (pending < OUTPUT_BACKLOG_LIMIT && !unfed) {
+    if (pending < OUTPUT_BACKLOG_LIMIT && c->unfed_pos >= c->unfed_len) {
         ev |= LOOP_READ;
     }
     /* unparsed input is taken up again once the output drains */
@@ -86,6 +87,7 @@ static void client_free(MonitorClient *c)
         }
     }
     qmp_event_unsubscribe(client_event, c);
+    qmp_session_end(&c->session);
     loop_watch_remove(c->watch);
     chardev_socket_client_removed(c->chr, c->fd);
     close(c->fd);
@@ -180,7 +182,8 @@ static void client_feed(MonitorClient *c)
 {
     c->in_feed = true;
     while (!c->closing && c->unfed_pos < c->unfed_len &&
-           c->out.len - c->out_pos < OUTPUT_BACKLOG_LIMIT) {
+           c->out.len - c->out_pos < OUTPUT_BACKLOG_LIMIT &&
+           !qmp_session_busy(&c->session)) {
         size_t n = c->unfed_len - c->unfed_pos;
 
         if (n > FEED_PIECE) {

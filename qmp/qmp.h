@@ -23,6 +23,8 @@ struct QmpSession {
     bool oob_offered;
     bool oob_enabled;
     void (*send)(QmpSession *s, json_t *msg);
+    /* --forward: replies still to come (qmp/forward.c); NULL otherwise. */
+    struct ForwardQueue *fwd;
 };
 
 /* Command flags, as QEMU's command options. */
@@ -60,6 +62,21 @@ void qmp_handle_request(QmpSession *s, json_t *req, Error *err);
 bool qmp_execute(QmpSession *s, const char *name, json_t *args, json_t **ret,
                  Error **errp);
 
+/*
+ * The reply qmachined itself gives to a request (req borrowed, err
+ * consumed; new reference), as qmp_handle_request sends it.
+ */
+json_t *qmp_reply_local(QmpSession *s, json_t *req, Error *err);
+/*
+ * With --forward: whether req can go to QEMU as it is, that is QEMU would
+ * look at its command; else *errp says why not (QEMU's error).
+ */
+bool qmp_request_forwardable(QmpSession *s, json_t *req, Error **errp);
+/* The transport should not read more requests for s for now. */
+bool qmp_session_busy(const QmpSession *s);
+/* The transport is dropping s. */
+void qmp_session_end(QmpSession *s);
+
 /* Builds the error reply {"error": {"class", "desc"}} (new reference). */
 json_t *qmp_error_response(const Error *err);
 
@@ -74,6 +91,9 @@ json_t *qmp_version_info(void);
  */
 typedef void QmpEventSink(void *opaque, const char *name, json_t *msg);
 void qmp_event_subscribe(QmpEventSink *fn, void *opaque);
+/* Gives every sink an event that did not come from the model (msg
+ * borrowed): QEMU's, when forwarding. */
+void qmp_event_broadcast(const char *name, json_t *msg);
 void qmp_event_unsubscribe(QmpEventSink *fn, void *opaque);
 
 typedef struct QmpEvent {

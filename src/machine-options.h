@@ -72,6 +72,8 @@ typedef struct MachineOptions {
     char *rest_token_file;
     /* --guest POLICY (validated later by the daemon), NULL = default. */
     char *guest_policy;
+    /* --forward: QEMU's QMP socket, or NULL. */
+    ListenAddr *forward;
     /* -S, -daemonize, -nodefaults, -no-shutdown */
     bool start_paused, daemonize, nodefaults, no_shutdown;
     bool no_reboot;

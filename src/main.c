@@ -21,6 +21,7 @@
 #include "options-report.h"
 #include "pc.h"
 #include "qmp/commands.h"
+#include "qmp/forward.h"
 #include "qmp/monitor.h"
 #include "qmp/qmp.h"
 #include "qdev.h"
@@ -348,6 +349,26 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    if (opts.forward) {
+        char *where = socket_addr_str(opts.forward);
+
+        if (opts.n_rest) {
+            fprintf(stderr,
+                    "qmachined: --forward %s: the REST API is not "
+                    "served in front of QEMU yet; drop --rest\n",
+                    where);
+            free(where);
+            goto out;
+        }
+        if (!forward_connect(opts.forward, &err)) {
+            fprintf(stderr, "qmachined: --forward %s: %s\n", where,
+                    error_get_pretty(err));
+            error_free(err);
+            free(where);
+            goto out;
+        }
+        free(where);
+    }
     for (i = 0; i < opts.n_monitors; i++) {
         if (!listen_or_report(FRONT_QMP, &opts.monitors[i], &opts)) {
             goto out;
@@ -367,14 +388,22 @@ int main(int argc, char **argv)
 
         if ((opts.n_monitors == 0 &&
              !listen_or_report(FRONT_QMP, &dflt_qmp, &opts)) ||
-            (opts.n_rest == 0 &&
+            (opts.n_rest == 0 && !opts.forward &&
              !listen_or_report(FRONT_REST, &dflt_rest, &opts))) {
             goto out;
         }
-        printf("qmachined %s: default machine pc-i440fx-7.2, %llu MiB, "
-               "%u slots, maxmem %llu MiB\n",
-               PACKAGE_VERSION, (unsigned long long)(opts.ram_size >> 20),
-               opts.slots, (unsigned long long)(opts.maxmem >> 20));
+        if (opts.forward) {
+            char *where = socket_addr_str(opts.forward);
+
+            printf("qmachined %s: forwarding to QEMU's monitor at %s\n",
+                   PACKAGE_VERSION, where);
+            free(where);
+        } else {
+            printf("qmachined %s: default machine pc-i440fx-7.2, %llu MiB, "
+                   "%u slots, maxmem %llu MiB\n",
+                   PACKAGE_VERSION, (unsigned long long)(opts.ram_size >> 20),
+                   opts.slots, (unsigned long long)(opts.maxmem >> 20));
+        }
         print_listening(true);
     } else if (json_array_size(bound_rest)) {
         print_listening(false);
@@ -400,6 +429,7 @@ int main(int argc, char **argv)
         unlink(opts.pidfile);
     }
 out:
+    forward_cleanup();
     json_decref(bound_qmp);
     json_decref(bound_rest);
     monitor_cleanup();

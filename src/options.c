@@ -77,6 +77,7 @@ typedef enum OptId {
     OPT_REST,
     OPT_REST_TOKEN_FILE,
     OPT_GUEST,
+    OPT_FORWARD,
 } OptId;
 
 typedef struct OptDef {
@@ -135,6 +136,7 @@ static const OptDef opt_defs[] = {
     { "rest", OPT_REST, true, true },
     { "rest-token-file", OPT_REST_TOKEN_FILE, true, true },
     { "guest", OPT_GUEST, true, true },
+    { "forward", OPT_FORWARD, true, true },
 };
 
 /*
@@ -750,6 +752,31 @@ static bool handle_rest(Parser *p)
     return true;
 }
 
+/* --forward unix:PATH | tcp:HOST:PORT: QEMU's QMP socket (a client). */
+static bool handle_forward(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    ListenAddr a = { .fd = -1 };
+    const char *s = p->arg;
+
+    if (!strncmp(s, "unix:", 5) && s[5]) {
+        a.kind = LISTEN_UNIX;
+        a.path = xstrdup(s + 5);
+    } else if (!strncmp(s, "tcp:", 4) &&
+               split_host_port(s + 4, &a.host, &a.port)) {
+        a.kind = LISTEN_TCP;
+    } else {
+        return fail_at(p, "expected tcp:HOST:PORT or unix:PATH");
+    }
+    if (o->forward) {
+        listen_addr_clear(o->forward);
+    } else {
+        o->forward = xzalloc(sizeof(*o->forward));
+    }
+    *o->forward = a;
+    return true;
+}
+
 static void print_help(void)
 {
     printf("usage: %s [options]\n"
@@ -775,6 +802,9 @@ static void print_help(void)
            "(repeatable)\n"
            "  --rest-token-file FILE           bearer token for REST\n"
            "  --guest POLICY                   simulated guest behaviour\n"
+           "  --forward unix:PATH|tcp:HOST:PORT  serve a real QEMU's QMP "
+           "monitor\n"
+           "                                   to many clients\n"
            "  --help, --version\n",
            OPTIONS_PROGNAME);
 }
@@ -1003,6 +1033,8 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         free(o->guest_policy);
         o->guest_policy = xstrdup(p->arg);
         return true;
+    case OPT_FORWARD:
+        return handle_forward(p);
     }
     return true;
 }
@@ -1627,6 +1659,10 @@ void options_free(MachineOptions *opts)
     free(opts->rest);
     free(opts->rest_token_file);
     free(opts->guest_policy);
+    if (opts->forward) {
+        listen_addr_clear(opts->forward);
+        free(opts->forward);
+    }
     free(opts->name);
     free(opts->uuid);
     free(opts->pidfile);

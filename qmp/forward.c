@@ -1,0 +1,535 @@
+#include "forward.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netdb.h>
+#include <unistd.h>
+
+#include "json-out.h"
+#include "json-stream.h"
+#include "src/loop.h"
+#include "src/util.h"
+
+#define CONNECT_TIMEOUT_MS 10000
+#define READ_SIZE 65536
+/* Commands waiting to be written to QEMU, over all clients. */
+#define UPSTREAM_BACKLOG_LIMIT (16u << 20)
+
+/* One forwarded (or locally answered) request of a session. */
+typedef struct Entry {
+    struct Entry *next; /* in its session's queue */
+    struct Entry *inflight_next; /* in the table of commands QEMU has */
+    QmpSession *session;
+    char tag[32]; /* the id QEMU sees */
+    json_t *client_id; /* the client's id, or NULL: it gave none */
+    json_t *reply; /* NULL: still waiting */
+    bool oob;
+} Entry;
+
+/* A session's replies, in the order its requests came. */
+struct ForwardQueue {
+    Entry *head, *tail;
+    unsigned pending;
+};
+
+static struct {
+    bool active;
+    bool connected;
+    char *where; /* "unix:PATH" / "tcp:HOST:PORT" */
+    int fd;
+    LoopWatch *watch;
+    JsonStream *stream;
+    JsonBuf out;
+    size_t out_pos;
+    json_t *greeting;
+    bool greeted; /* the greeting was read */
+    json_t *negotiated; /* the reply to qmp_capabilities, once read */
+    Entry *inflight;
+    unsigned long long next_tag;
+} up = { .fd = -1 };
+
+bool forward_active(void)
+{
+    return up.active;
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+static struct ForwardQueue *queue_of(QmpSession *s)
+{
+    if (!s->fwd) {
+        s->fwd = xzalloc(sizeof(*s->fwd));
+    }
+    return s->fwd;
+}
+
+static void entry_free(Entry *e)
+{
+    json_decref(e->client_id);
+    json_decref(e->reply);
+    free(e);
+}
+
+static void inflight_remove(Entry *e)
+{
+    Entry **p;
+
+    for (p = &up.inflight; *p; p = &(*p)->inflight_next) {
+        if (*p == e) {
+            *p = e->inflight_next;
+            return;
+        }
+    }
+}
+
+/* The session queue_flush() is sending to, and whether it ended meanwhile
+ * (a transport may drop a client from inside send()). */
+static QmpSession *flushing;
+static bool flushing_ended;
+
+/* Sends the session's finished replies, oldest first, up to the first
+ * still waiting. */
+static void queue_flush(QmpSession *s)
+{
+    QmpSession *outer = flushing;
+    bool outer_ended = flushing_ended;
+
+    flushing = s;
+    flushing_ended = false;
+    while (s->fwd && s->fwd->head && s->fwd->head->reply) {
+        struct ForwardQueue *q = s->fwd;
+        Entry *e = q->head;
+
+        q->head = e->next;
+        if (!q->head) {
+            q->tail = NULL;
+        }
+        q->pending--;
+        s->send(s, e->reply);
+        entry_free(e);
+        if (flushing_ended) {
+            break; /* s is gone */
+        }
+    }
+    flushing = outer;
+    flushing_ended = outer_ended;
+}
+
+static void queue_append(QmpSession *s, Entry *e)
+{
+    struct ForwardQueue *q = queue_of(s);
+
+    e->session = s;
+    if (q->tail) {
+        q->tail->next = e;
+    } else {
+        q->head = e;
+    }
+    q->tail = e;
+    q->pending++;
+}
+
+/* The reply as the client must see it: its own id, or none. */
+static void set_reply(Entry *e, json_t *rsp)
+{
+    json_t *r = json_copy(rsp);
+
+    json_object_del(r, "id");
+    if (e->client_id) {
+        json_object_set(r, "id", e->client_id);
+    }
+    e->reply = r;
+}
+
+static void complete(Entry *e, json_t *rsp)
+{
+    QmpSession *s = e->session;
+
+    inflight_remove(e);
+    set_reply(e, rsp);
+    if (e->oob) {
+        /* OOB replies go out at once, as QEMU sends them. */
+        json_t *r = json_incref(e->reply);
+
+        entry_free(e);
+        s->send(s, r);
+        json_decref(r);
+        return;
+    }
+    queue_flush(s);
+}
+
+static json_t *lost_reply(void)
+{
+    Error *err = NULL;
+    json_t *rsp;
+
+    error_setg(&err,
+               "qmachined: the connection to QEMU's monitor at %s is "
+               "closed",
+               up.where);
+    rsp = qmp_error_response(err);
+    error_free(err);
+    return rsp;
+}
+
+/* ---- QEMU's side -------------------------------------------------------- */
+
+static void upstream_closed(void)
+{
+    json_t *rsp;
+
+    if (!up.connected) {
+        return;
+    }
+    up.connected = false;
+    fprintf(stderr,
+            "qmachined: --forward %s: QEMU's monitor closed the "
+            "connection\n",
+            up.where);
+    loop_watch_remove(up.watch);
+    up.watch = NULL;
+    close(up.fd);
+    up.fd = -1;
+    rsp = lost_reply();
+    while (up.inflight) {
+        complete(up.inflight, rsp);
+    }
+    json_decref(rsp);
+}
+
+static void upstream_update_watch(void)
+{
+    if (up.watch) {
+        loop_watch_set_events(
+            up.watch, LOOP_READ | (up.out_pos < up.out.len ? LOOP_WRITE : 0));
+    }
+}
+
+static void upstream_try_write(void)
+{
+    while (up.connected && up.out_pos < up.out.len) {
+        ssize_t n =
+            write(up.fd, up.out.data + up.out_pos, up.out.len - up.out_pos);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                upstream_closed();
+            }
+            break;
+        }
+        up.out_pos += (size_t)n;
+    }
+    if (up.out_pos == up.out.len) {
+        up.out.len = up.out_pos = 0;
+    }
+    upstream_update_watch();
+}
+
+static void upstream_send(json_t *msg)
+{
+    json_out_append(&up.out, msg);
+    json_buf_append(&up.out, "\r\n", 2);
+    upstream_try_write();
+}
+
+static Entry *inflight_find(json_t *id)
+{
+    const char *tag = json_string_value(id);
+    Entry *e;
+
+    for (e = up.inflight; tag && e; e = e->inflight_next) {
+        if (!strcmp(e->tag, tag)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* One message from QEMU. */
+static void upstream_message(void *opaque, json_t *msg, Error *err)
+{
+    (void)opaque;
+    if (err || !json_is_object(msg)) {
+        error_free(err);
+        json_decref(msg);
+        return;
+    }
+    if (!up.greeted) {
+        up.greeting = msg;
+        up.greeted = true;
+        return;
+    }
+    if (!up.negotiated) {
+        up.negotiated = msg;
+        return;
+    }
+    if (json_object_get(msg, "event")) {
+        qmp_event_broadcast(json_string_value(json_object_get(msg, "event")),
+                            msg);
+    } else {
+        Entry *e = inflight_find(json_object_get(msg, "id"));
+
+        if (e) {
+            complete(e, msg);
+        }
+    }
+    json_decref(msg);
+}
+
+static void upstream_io(void *opaque, int fd, unsigned events)
+{
+    char buf[READ_SIZE];
+    ssize_t n;
+
+    (void)opaque;
+    if (events & LOOP_WRITE) {
+        upstream_try_write();
+    }
+    if (!up.connected || !(events & LOOP_READ)) {
+        return;
+    }
+    n = read(fd, buf, sizeof(buf));
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        upstream_closed();
+        return;
+    }
+    if (n > 0) {
+        json_stream_feed(up.stream, buf, (size_t)n);
+    }
+}
+
+static int connect_to(const ListenAddr *addr, Error **errp)
+{
+    int fd = -1;
+
+    if (addr->kind == LISTEN_UNIX) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+        if (strlen(addr->path) >= sizeof(sa.sun_path)) {
+            error_setg(errp, "UNIX socket path '%s' is too long", addr->path);
+            return -1;
+        }
+        strcpy(sa.sun_path, addr->path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            error_setg(errp, "Failed to connect to '%s': %s", addr->path,
+                       strerror(errno));
+            close(fd);
+            return -1;
+        }
+    } else {
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+        int rc = getaddrinfo(addr->host && *addr->host ? addr->host : NULL,
+                             addr->port, &hints, &res);
+
+        if (rc) {
+            error_setg(errp, "address resolution failed for %s:%s: %s",
+                       addr->host, addr->port, gai_strerror(rc));
+            return -1;
+        }
+        for (ai = res; ai; ai = ai->ai_next) {
+            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+            if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+                break;
+            }
+            if (fd >= 0) {
+                close(fd);
+                fd = -1;
+            }
+        }
+        freeaddrinfo(res);
+        if (fd < 0) {
+            error_setg(errp, "Failed to connect to '%s:%s': %s", addr->host,
+                       addr->port, strerror(errno));
+            return -1;
+        }
+    }
+    if (fd < 0) {
+        error_setg(errp, "socket: %s", strerror(errno));
+    }
+    return fd;
+}
+
+/* Reads from QEMU until pred holds or the time is up (start-up only). */
+static bool read_until(json_t **slot, int timeout_ms)
+{
+    char buf[4096];
+
+    while (!*slot && up.connected) {
+        struct pollfd pfd = { .fd = up.fd, .events = POLLIN };
+        int rc = poll(&pfd, 1, timeout_ms);
+        ssize_t n;
+
+        if (rc <= 0) {
+            return false;
+        }
+        n = read(up.fd, buf, sizeof(buf));
+        if (n <= 0) {
+            return false;
+        }
+        json_stream_feed(up.stream, buf, (size_t)n);
+    }
+    return *slot != NULL;
+}
+
+bool forward_connect(const ListenAddr *addr, Error **errp)
+{
+    json_t *caps, *cmd;
+
+    up.where = socket_addr_str(addr);
+    up.fd = connect_to(addr, errp);
+    if (up.fd < 0) {
+        return false;
+    }
+    up.connected = true;
+    up.stream = json_stream_new(upstream_message, NULL);
+    if (!read_until(&up.greeting, CONNECT_TIMEOUT_MS) ||
+        !json_is_object(json_object_get(up.greeting, "QMP"))) {
+        error_setg(errp, "no QMP greeting from %s", up.where);
+        return false;
+    }
+    /* OOB when QEMU offers it, so clients that enable it get it. */
+    caps = json_object_get(json_object_get(up.greeting, "QMP"), "capabilities");
+    cmd = json_pack("{s:s}", "execute", "qmp_capabilities");
+    if (json_array_size(caps)) {
+        json_object_set_new(cmd, "arguments",
+                            json_pack("{s:O}", "enable", caps));
+    }
+    upstream_send(cmd);
+    json_decref(cmd);
+    if (!read_until(&up.negotiated, CONNECT_TIMEOUT_MS) ||
+        !json_object_get(up.negotiated, "return")) {
+        error_setg(errp, "capabilities negotiation with %s failed", up.where);
+        return false;
+    }
+    if (socket_set_nonblock(up.fd) < 0) {
+        error_setg(errp, "%s: %s", up.where, strerror(errno));
+        return false;
+    }
+    up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
+    up.active = true;
+    return true;
+}
+
+json_t *forward_greeting(const QmpSession *s)
+{
+    json_t *g = json_deep_copy(up.greeting);
+    json_t *qmp = json_object_get(g, "QMP");
+
+    if (!s->oob_offered) {
+        json_object_set_new(qmp, "capabilities", json_array());
+    }
+    return g;
+}
+
+/* ---- clients ------------------------------------------------------------ */
+
+void forward_request(QmpSession *s, json_t *req, Error *err)
+{
+    Entry *e = xzalloc(sizeof(*e));
+    json_t *msg, *rsp;
+
+    e->oob = !err && json_is_object(req) && json_object_get(req, "exec-oob");
+    if (err || !qmp_request_forwardable(s, req, &err)) {
+        /*
+         * Answered here, with QEMU's error, in its turn.  A malformed
+         * object goes through local dispatch again, which gives the same
+         * error with the request's id, as QEMU does.
+         */
+        if (json_is_object(req)) {
+            error_free(err);
+            err = NULL;
+        }
+        rsp = qmp_reply_local(s, req, err);
+        e->oob = false;
+        queue_append(s, e);
+        e->reply = rsp;
+        queue_flush(s);
+        return;
+    }
+    e->client_id = json_incref(json_object_get(req, "id"));
+    if (!e->oob) {
+        queue_append(s, e);
+    } else {
+        e->session = s;
+    }
+    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
+    if (!up.connected || up.out.len - up.out_pos > UPSTREAM_BACKLOG_LIMIT) {
+        rsp = lost_reply();
+        e->inflight_next = up.inflight;
+        up.inflight = e;
+        complete(e, rsp);
+        json_decref(rsp);
+        return;
+    }
+    e->inflight_next = up.inflight;
+    up.inflight = e;
+    msg = json_copy(req);
+    json_object_set_new(msg, "id", json_string(e->tag));
+    upstream_send(msg);
+    json_decref(msg);
+}
+
+bool forward_session_busy(const QmpSession *s)
+{
+    return s->fwd && s->fwd->pending >= FORWARD_MAX_PENDING;
+}
+
+void forward_session_end(QmpSession *s)
+{
+    struct ForwardQueue *q = s->fwd;
+    Entry *e, **p;
+
+    if (s == flushing) {
+        flushing_ended = true;
+    }
+
+    /* OOB commands in flight are not in the queue. */
+    for (p = &up.inflight; *p;) {
+        e = *p;
+        if (e->session == s && e->oob) {
+            *p = e->inflight_next;
+            entry_free(e);
+        } else {
+            p = &e->inflight_next;
+        }
+    }
+    if (!q) {
+        return;
+    }
+    while ((e = q->head)) {
+        q->head = e->next;
+        if (!e->reply) {
+            inflight_remove(e);
+        }
+        entry_free(e);
+    }
+    free(q);
+    s->fwd = NULL;
+}
+
+void forward_cleanup(void)
+{
+    if (up.watch) {
+        loop_watch_remove(up.watch);
+    }
+    if (up.fd >= 0) {
+        close(up.fd);
+    }
+    json_stream_free(up.stream);
+    json_buf_free(&up.out);
+    json_decref(up.greeting);
+    json_decref(up.negotiated);
+    free(up.where);
+    memset(&up, 0, sizeof(up));
+    up.fd = -1;
+}

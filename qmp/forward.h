@@ -1,0 +1,51 @@
+/*
+ * Forwarding (--forward): qmachined in front of a real QEMU's QMP
+ * monitor.  qmachined keeps one connection to QEMU, negotiated once (with
+ * OOB when QEMU offers it), and every command any of its negotiated QMP
+ * clients sends goes there, in arrival order, under an id of qmachined's
+ * own; the reply goes back to the client that asked, with the client's id
+ * (or none, as it sent), in the order that client sent its commands (OOB
+ * replies as soon as they arrive, as QEMU sends them).  QEMU's events go
+ * to every negotiated client.  Clients see QEMU's greeting.
+ *
+ * What stays local: capabilities negotiation, and requests QEMU would
+ * refuse before looking at them (parse errors, non-objects, malformed
+ * members), answered with QEMU's own errors.  A client has at most
+ * FORWARD_MAX_PENDING commands in flight; past that its input waits.
+ * When QEMU's connection ends, every waiting command and every later one
+ * is answered with an error.
+ */
+#ifndef QMACHINED_FORWARD_H
+#define QMACHINED_FORWARD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "qmp.h"
+#include "src/sockets.h"
+
+/* As QEMU's monitor queue: 8 requests per client. */
+#define FORWARD_MAX_PENDING 8
+
+/* Connects to QEMU's monitor at addr and negotiates (blocking, 10 s). */
+bool forward_connect(const ListenAddr *addr, Error **errp);
+bool forward_active(void);
+
+/* QEMU's greeting, with OOB offered as s's transport offers it (new). */
+json_t *forward_greeting(const QmpSession *s);
+
+/*
+ * Takes one request of a negotiated session (req borrowed, err
+ * consumed): a valid request goes to QEMU, anything else is answered
+ * here, in turn.
+ */
+void forward_request(QmpSession *s, json_t *req, Error *err);
+
+/* The session has FORWARD_MAX_PENDING commands in flight. */
+bool forward_session_busy(const QmpSession *s);
+/* The session is going away: its replies still to come are dropped. */
+void forward_session_end(QmpSession *s);
+
+void forward_cleanup(void);
+
+#endif

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""--forward: qmachined in front of a real QEMU 7.2's QMP monitor.
+
+Two QEMUs run with the same arguments; one is reached directly, the other
+through qmachined.  The greeting and the replies to a script of commands
+(with ids of every JSON type, errors, a command QEMU lacks, malformed
+requests, OOB) must equal QEMU's own.  Eight clients at once, each with
+its own ids, each get exactly their replies, in their order, with their
+ids; a client that sends 100 commands at once gets all 100.  QEMU's
+events reach every client.  When QEMU dies with a command in flight, the
+waiting client gets an error carrying its id, later commands too, and
+the daemon keeps serving.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resthttp import QMACHINED, Checker, Qmp  # noqa: E402
+
+QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
+ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
+        "-accel", "tcg"]
+
+IDS = [1, -7, 2.5, 1e300, "plain", "\u00e9\u4e2d\U0001f600", "",
+       None, True, [1, [2, {"a": None}]], {"nested": {"k": [1, "x"]}}]
+
+
+def wait_path(path, proc):
+    for _ in range(400):
+        if os.path.exists(path):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.025)
+    return False
+
+
+def start_qemu(tmp, name):
+    sock = os.path.join(tmp, name)
+    p = subprocess.Popen([QEMU] + ARGS + [
+        "-qmp", "unix:%s,server=on,wait=off" % sock],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not wait_path(sock, p):
+        raise RuntimeError("QEMU did not start")
+    return p, sock
+
+
+class Raw:
+    """A QMP connection that reads messages as they come (events too)."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.settimeout(20)
+        self.s.connect(path)
+        self.buf = b""
+        self.greeting = self.read()
+
+    def read(self):
+        while b"\r\n" not in self.buf:
+            data = self.s.recv(65536)
+            if not data:
+                raise EOFError
+            self.buf += data
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return json.loads(line)
+
+    def send(self, data):
+        self.s.sendall(data if isinstance(data, bytes) else
+                       json.dumps(data).encode())
+
+    def reply(self):
+        """The next message that is not an event."""
+        while True:
+            m = self.read()
+            if "event" not in m:
+                return m
+
+    def close(self):
+        self.s.close()
+
+
+def script():
+    steps = [b'{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}']
+    for i, ident in enumerate(IDS):
+        cmd = ["query-status", "query-name", "query-kvm", "nosuch",
+               "query-version"][i % 5]
+        steps.append(json.dumps({"execute": cmd, "id": ident}).encode())
+    steps += [
+        b'{"execute": "device_add", "arguments": {"driver": "nosuch"}, "id": 3}',
+        b'{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "m", "size": 1048576}}',
+        b'{"execute": "qom-list", "arguments": {"path": "/objects"}, "id": "l"}',
+        b'{"execute": "query-status", "extra": 1, "id": 9}',
+        b'[1, 2]',
+        b'{"exec-oob": "migrate-pause", "id": "oob"}',
+        b'{"exec-oob": "query-status", "id": "oob2"}',
+        b'{"execute": "qmp_capabilities", "id": "again"}',
+        b'{"execute": "query-status"}',
+    ]
+    return steps
+
+
+def main():
+    check = Checker()
+    tmp = tempfile.mkdtemp()
+    procs = []
+    try:
+        direct, dsock = start_qemu(tmp, "direct.sock")
+        behind, bsock = start_qemu(tmp, "behind.sock")
+        procs += [direct, behind]
+        qsock = os.path.join(tmp, "qm.sock")
+        qm = subprocess.Popen([QMACHINED] + ARGS + [
+            "--forward", "unix:" + bsock,
+            "-qmp", "unix:%s,server=on,wait=off" % qsock],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        procs.append(qm)
+        if not check(wait_path(qsock, qm), "qmachined starts forwarding"):
+            return check.finish()
+
+        # The same script straight to QEMU and through qmachined.
+        a, b = Raw(dsock), Raw(qsock)
+        check(a.greeting == b.greeting, "QEMU's greeting",
+              (a.greeting, b.greeting))
+        for step in script():
+            a.send(step)
+            b.send(step)
+            ra, rb = a.reply(), b.reply()
+            check(ra == rb, "reply to %s" % step.decode(), (ra, rb))
+        a.close()
+        b.close()
+
+        # Eight clients at once, each with its own ids.
+        errors = []
+
+        def client(n):
+            try:
+                c = Qmp(qsock, timeout=20)
+                for i in range(40):
+                    ident = {"client": n, "i": i, "v": IDS[i % len(IDS)]}
+                    c.send({"execute": "query-status", "id": ident})
+                    r = c.read()
+                    while "event" in r:
+                        r = c.read()
+                    if r.get("id") != ident or "return" not in r:
+                        errors.append((n, i, r))
+                c.s.close()
+            except Exception as e:  # noqa: BLE001
+                errors.append((n, "exception", repr(e)))
+        threads = [threading.Thread(target=client, args=(n,))
+                   for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        check(errors == [], "8 clients each get their own replies",
+              errors[:5])
+
+        # One client floods 100 commands: all answered, in order.
+        c = Raw(qsock)
+        c.send(b'{"execute": "qmp_capabilities"}')
+        c.reply()
+        c.send(b"".join(json.dumps({"execute": "query-kvm", "id": i})
+                        .encode() for i in range(100)))
+        got = [c.reply().get("id") for _ in range(100)]
+        check(got == list(range(100)), "100 at once, all in order", got[:10])
+
+        # QEMU's events go to every client.
+        listeners = [Raw(qsock) for _ in range(3)]
+        for l in listeners:
+            l.send(b'{"execute": "qmp_capabilities"}')
+            l.reply()
+        c.send(b'{"execute": "cont", "id": "go"}')
+        for n, l in enumerate(listeners + [c]):
+            m = l.read()
+            check(m.get("event") == "RESUME", "RESUME to client %d" % n, m)
+        check(c.reply() == {"return": {}, "id": "go"}, "cont's reply")
+
+        # QEMU dies with a command in flight.
+        c.send(b'{"execute": "query-qmp-schema", "id": "last"}')
+        behind.send_signal(signal.SIGKILL)
+        behind.wait()
+        r = c.reply()
+        check(r.get("id") == "last" and
+              r.get("error", {}).get("class") == "GenericError",
+              "the waiting command gets an error with its id", r)
+        c.send(b'{"execute": "query-status", "id": "later"}')
+        r = c.reply()
+        check(r.get("id") == "later" and "error" in r,
+              "later commands get the error too", r)
+        d = Raw(qsock)
+        d.send(b'{"execute": "qmp_capabilities"}')
+        check(d.reply() == {"return": {}}, "the daemon still serves")
+        for l in listeners + [c, d]:
+            l.close()
+        check(qm.poll() is None, "qmachined still runs")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
