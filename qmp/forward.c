@@ -16,6 +16,9 @@
 #include "src/util.h"
 
 #define CONNECT_TIMEOUT_MS 10000
+/* Reconnecting: the first try after this, doubling up to the maximum. */
+#define RETRY_MIN_MS 100
+#define RETRY_MAX_MS 5000
 #define READ_SIZE 65536
 /* Commands waiting to be written to QEMU, over all clients. */
 #define UPSTREAM_BACKLOG_LIMIT (16u << 20)
@@ -39,7 +42,11 @@ struct ForwardQueue {
 
 static struct {
     bool active;
-    bool connected;
+    bool connected; /* the socket is open */
+    bool ready; /* negotiated: commands may go */
+    ListenAddr addr; /* where QEMU is, for reconnecting */
+    LoopTimer *retry;
+    int64_t backoff_ms;
     char *where; /* "unix:PATH" / "tcp:HOST:PORT" */
     int fd;
     LoopWatch *watch;
@@ -47,6 +54,7 @@ static struct {
     JsonBuf out;
     size_t out_pos;
     json_t *greeting;
+    json_t *last_greeting; /* what clients get, also while reconnecting */
     bool greeted; /* the greeting was read */
     json_t *negotiated; /* the reply to qmp_capabilities, once read */
     Entry *inflight;
@@ -180,27 +188,45 @@ static json_t *lost_reply(void)
 
 /* ---- QEMU's side -------------------------------------------------------- */
 
+static void reconnect(void *opaque);
+
+static void schedule_reconnect(void)
+{
+    up.retry = loop_timer_add(up.backoff_ms * 1000000, reconnect, NULL);
+    up.backoff_ms =
+        up.backoff_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : up.backoff_ms * 2;
+}
+
 static void upstream_closed(void)
 {
+    bool was_ready = up.ready;
     json_t *rsp;
 
     if (!up.connected) {
         return;
     }
-    up.connected = false;
-    fprintf(stderr,
-            "qmachined: --forward %s: QEMU's monitor closed the "
-            "connection\n",
-            up.where);
+    up.connected = up.ready = false;
+    if (was_ready) {
+        fprintf(stderr,
+                "qmachined: --forward %s: QEMU's monitor closed the "
+                "connection; reconnecting\n",
+                up.where);
+    }
     loop_watch_remove(up.watch);
     up.watch = NULL;
     close(up.fd);
     up.fd = -1;
+    up.out.len = up.out_pos = 0;
+    json_decref(up.greeting);
+    json_decref(up.negotiated);
+    up.greeting = up.negotiated = NULL;
+    up.greeted = false;
     rsp = lost_reply();
     while (up.inflight) {
         complete(up.inflight, rsp);
     }
     json_decref(rsp);
+    schedule_reconnect();
 }
 
 static void upstream_update_watch(void)
@@ -241,6 +267,21 @@ static void upstream_send(json_t *msg)
     upstream_try_write();
 }
 
+/* qmp_capabilities, with OOB when QEMU offers it. */
+static void negotiate(void)
+{
+    json_t *caps =
+        json_object_get(json_object_get(up.greeting, "QMP"), "capabilities");
+    json_t *cmd = json_pack("{s:s}", "execute", "qmp_capabilities");
+
+    if (json_array_size(caps)) {
+        json_object_set_new(cmd, "arguments",
+                            json_pack("{s:O}", "enable", caps));
+    }
+    upstream_send(cmd);
+    json_decref(cmd);
+}
+
 static Entry *inflight_find(json_t *id)
 {
     const char *tag = json_string_value(id);
@@ -258,18 +299,31 @@ static Entry *inflight_find(json_t *id)
 static void upstream_message(void *opaque, json_t *msg, Error *err)
 {
     (void)opaque;
-    if (err || !json_is_object(msg)) {
+    if (err || !json_is_object(msg) || !up.connected) {
         error_free(err);
         json_decref(msg);
         return;
     }
     if (!up.greeted) {
         up.greeting = msg;
+        json_decref(up.last_greeting);
+        up.last_greeting = json_incref(msg);
         up.greeted = true;
+        if (up.active) {
+            negotiate(); /* reconnected: the loop reads the reply */
+        }
         return;
     }
     if (!up.negotiated) {
         up.negotiated = msg;
+        if (up.active && json_object_get(msg, "return")) {
+            up.ready = true;
+            up.backoff_ms = RETRY_MIN_MS;
+            fprintf(stderr, "qmachined: --forward %s: connected again\n",
+                    up.where);
+        } else if (up.active) {
+            upstream_closed();
+        }
         return;
     }
     if (json_object_get(msg, "event")) {
@@ -381,31 +435,56 @@ static bool read_until(json_t **slot, int timeout_ms)
     return *slot != NULL;
 }
 
+/*
+ * Reconnecting (a timer): a unix connect answers at once, and so does a
+ * TCP one refused locally.  The greeting and negotiation then come
+ * through the loop.
+ */
+static void reconnect(void *opaque)
+{
+    Error *err = NULL;
+
+    (void)opaque;
+    up.retry = NULL;
+    up.fd = connect_to(&up.addr, &err);
+    if (up.fd < 0 || socket_set_nonblock(up.fd) < 0) {
+        error_free(err);
+        if (up.fd >= 0) {
+            close(up.fd);
+            up.fd = -1;
+        }
+        schedule_reconnect();
+        return;
+    }
+    up.connected = true;
+    /* Nothing of the old connection's input is left. */
+    json_stream_free(up.stream);
+    up.stream = json_stream_new(upstream_message, NULL);
+    up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
+}
+
 bool forward_connect(const ListenAddr *addr, Error **errp)
 {
-    json_t *caps, *cmd;
-
     up.where = socket_addr_str(addr);
+    up.addr = (ListenAddr){ .kind = addr->kind,
+                            .fd = -1,
+                            .path = addr->path ? xstrdup(addr->path) : NULL,
+                            .host = addr->host ? xstrdup(addr->host) : NULL,
+                            .port = addr->port ? xstrdup(addr->port) : NULL };
+    up.backoff_ms = RETRY_MIN_MS;
+    up.stream = json_stream_new(upstream_message, NULL);
     up.fd = connect_to(addr, errp);
     if (up.fd < 0) {
         return false;
     }
     up.connected = true;
-    up.stream = json_stream_new(upstream_message, NULL);
     if (!read_until(&up.greeting, CONNECT_TIMEOUT_MS) ||
         !json_is_object(json_object_get(up.greeting, "QMP"))) {
         error_setg(errp, "no QMP greeting from %s", up.where);
         return false;
     }
     /* OOB when QEMU offers it, so clients that enable it get it. */
-    caps = json_object_get(json_object_get(up.greeting, "QMP"), "capabilities");
-    cmd = json_pack("{s:s}", "execute", "qmp_capabilities");
-    if (json_array_size(caps)) {
-        json_object_set_new(cmd, "arguments",
-                            json_pack("{s:O}", "enable", caps));
-    }
-    upstream_send(cmd);
-    json_decref(cmd);
+    negotiate();
     if (!read_until(&up.negotiated, CONNECT_TIMEOUT_MS) ||
         !json_object_get(up.negotiated, "return")) {
         error_setg(errp, "capabilities negotiation with %s failed", up.where);
@@ -416,13 +495,13 @@ bool forward_connect(const ListenAddr *addr, Error **errp)
         return false;
     }
     up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
-    up.active = true;
+    up.active = up.ready = true;
     return true;
 }
 
 json_t *forward_greeting(const QmpSession *s)
 {
-    json_t *g = json_deep_copy(up.greeting);
+    json_t *g = json_deep_copy(up.last_greeting);
     json_t *qmp = json_object_get(g, "QMP");
 
     if (!s->oob_offered) {
@@ -463,7 +542,7 @@ void forward_request(QmpSession *s, json_t *req, Error *err)
         e->session = s;
     }
     snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
-    if (!up.connected || up.out.len - up.out_pos > UPSTREAM_BACKLOG_LIMIT) {
+    if (!up.ready || up.out.len - up.out_pos > UPSTREAM_BACKLOG_LIMIT) {
         rsp = lost_reply();
         e->inflight_next = up.inflight;
         up.inflight = e;
@@ -519,6 +598,8 @@ void forward_session_end(QmpSession *s)
 
 void forward_cleanup(void)
 {
+    loop_timer_cancel(up.retry);
+    listen_addr_clear(&up.addr);
     if (up.watch) {
         loop_watch_remove(up.watch);
     }
@@ -528,6 +609,7 @@ void forward_cleanup(void)
     json_stream_free(up.stream);
     json_buf_free(&up.out);
     json_decref(up.greeting);
+    json_decref(up.last_greeting);
     json_decref(up.negotiated);
     free(up.where);
     memset(&up, 0, sizeof(up));

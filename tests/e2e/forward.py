@@ -9,7 +9,8 @@ its own ids, each get exactly their replies, in their order, with their
 ids; a client that sends 100 commands at once gets all 100.  QEMU's
 events reach every client.  When QEMU dies with a command in flight, the
 waiting client gets an error carrying its id, later commands too, and
-the daemon keeps serving.
+the daemon keeps serving; a new QEMU at the same socket is found again
+(commands and events flow).  Forwarding over TCP works the same.
 """
 import json
 import os
@@ -23,7 +24,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, Qmp  # noqa: E402
+from resthttp import QMACHINED, Checker, Qmp, free_port  # noqa: E402
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
@@ -197,9 +198,55 @@ def main():
         d = Raw(qsock)
         d.send(b'{"execute": "qmp_capabilities"}')
         check(d.reply() == {"return": {}}, "the daemon still serves")
+
+        # A new QEMU at the same socket: qmachined reconnects.
+        os.unlink(bsock)
+        again, _ = start_qemu(tmp, "behind.sock")
+        procs.append(again)
+        r = None
+        for _ in range(100):
+            d.send(b'{"execute": "query-status", "id": "back"}')
+            r = d.reply()
+            if "return" in r:
+                break
+            time.sleep(0.1)
+        check(r == {"return": {"status": "prelaunch", "singlestep": False,
+                               "running": False}, "id": "back"},
+              "reconnected to the new QEMU", r)
+        d.send(b'{"execute": "cont"}')
+        m = c.read()
+        check(m.get("event") == "RESUME", "events from the new QEMU", m)
         for l in listeners + [c, d]:
             l.close()
         check(qm.poll() is None, "qmachined still runs")
+
+        # TCP.
+        port = free_port()
+        t = subprocess.Popen([QEMU] + ARGS + [
+            "-qmp", "tcp:127.0.0.1:%d,server=on,wait=off" % port],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(t)
+        for _ in range(400):
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.025)
+        tsock = os.path.join(tmp, "qm-tcp.sock")
+        tq = subprocess.Popen([QMACHINED] + ARGS + [
+            "--forward", "tcp:127.0.0.1:%d" % port,
+            "-qmp", "unix:%s,server=on,wait=off" % tsock],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(tq)
+        if check(wait_path(tsock, tq), "forwarding over TCP starts"):
+            e = Raw(tsock)
+            e.send(b'{"execute": "qmp_capabilities"}')
+            e.reply()
+            e.send(b'{"execute": "query-status", "id": {"t": 1}}')
+            r = e.reply()
+            check(r.get("id") == {"t": 1} and "return" in r,
+                  "a command over TCP", r)
+            e.close()
     finally:
         for p in procs:
             if p.poll() is None:
