@@ -3,6 +3,7 @@
  * query-qmp-schema all read it.  Each command is declared here once.
  */
 #include "commands.h"
+#include "forward.h"
 
 static const char *const unstable_features[] = { "unstable", NULL };
 static const char *const hmp_features[] = { "savevm-monitor-nodes", NULL };
@@ -109,6 +110,8 @@ const QmpCommand qmp_commands[] = {
       qmp_cmd_query_interrupts, QMP_CMD_ALLOW_PRECONFIG, NULL },
     { "__org.qmachined_set-guest-policy", &ospm_set_policy_args, NULL,
       qmp_cmd_ospm_set_guest_policy, QMP_CMD_ALLOW_PRECONFIG, NULL },
+    { "__org.qmachined_query-forward-drift", NULL, &forward_drift_type,
+      qmp_cmd_query_forward_drift, 0, NULL },
     { "__org.qmachined_query-guest-policy", NULL, &ospm_policy_info_type,
       qmp_cmd_ospm_query_guest_policy, QMP_CMD_ALLOW_PRECONFIG, NULL },
     { NULL }

@@ -12,7 +12,9 @@
 
 #include "json-out.h"
 #include "json-stream.h"
+#include "acpi/ospm.h"
 #include "src/loop.h"
+#include "src/qdev.h"
 #include "src/util.h"
 
 #define CONNECT_TIMEOUT_MS 10000
@@ -32,6 +34,12 @@ typedef struct Entry {
     json_t *client_id; /* the client's id, or NULL: it gave none */
     json_t *reply; /* NULL: still waiting */
     bool oob;
+    /* A command the local model replays once QEMU has done it. */
+    json_t *replay;
+    /* qmachined's own query (no session): gets QEMU's reply. */
+    void (*done)(void *opaque, json_t *rsp);
+    void *opaque;
+    struct Drift *drift; /* a drift query answering this request */
 } Entry;
 
 /* A session's replies, in the order its requests came. */
@@ -80,7 +88,80 @@ static void entry_free(Entry *e)
 {
     json_decref(e->client_id);
     json_decref(e->reply);
+    json_decref(e->replay);
     free(e);
+}
+
+/* ---- the local model, kept in step -------------------------------------- */
+
+/*
+ * Commands that change what the model holds: when QEMU has done one, the
+ * model does it too, so it ends where QEMU is (device_del only asks, as
+ * in QEMU; the removal follows QEMU's DEVICE_DELETED).
+ */
+static const char *const replayed[] = {
+    "object-add", "object-del", "device_add",
+    "device_del", "netdev_add", "netdev_del",
+    "qom-set",    "balloon",    "migrate-set-capabilities",
+    "stop",       "cont",       "system_reset",
+    NULL,
+};
+
+static QmpSession model_session = { .negotiated = true };
+static unsigned long long replay_failures;
+static char *last_replay_failure;
+
+static bool is_replayed(const char *name)
+{
+    size_t i;
+
+    for (i = 0; name && replayed[i]; i++) {
+        if (!strcmp(name, replayed[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void replay(json_t *req)
+{
+    const char *name = json_string_value(json_object_get(req, "execute"));
+    json_t *ret = NULL;
+    Error *err = NULL;
+
+    if (!qmp_execute(&model_session, name, json_object_get(req, "arguments"),
+                     &ret, &err)) {
+        replay_failures++;
+        free(last_replay_failure);
+        last_replay_failure = xasprintf("%s: %s", name, error_get_pretty(err));
+        fprintf(stderr, "qmachined: --forward: the model could not follow %s\n",
+                last_replay_failure);
+        error_free(err);
+    }
+    json_decref(ret);
+}
+
+/* QEMU's events that change the model. */
+static void model_event(json_t *msg)
+{
+    const char *name = json_string_value(json_object_get(msg, "event"));
+    json_t *data = json_object_get(msg, "data");
+
+    if (name && !strcmp(name, "DEVICE_DELETED")) {
+        const char *path = json_string_value(json_object_get(data, "path"));
+        Object *obj = path ? object_resolve_path(path, NULL) : NULL;
+        DeviceState *dev =
+            obj ? (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE) : NULL;
+        Error *err = NULL;
+
+        if (dev && !qdev_remove(dev, &err)) {
+            replay_failures++;
+            free(last_replay_failure);
+            last_replay_failure =
+                xasprintf("DEVICE_DELETED %s: %s", path, error_get_pretty(err));
+            error_free(err);
+        }
+    }
 }
 
 static void inflight_remove(Entry *e)
@@ -159,6 +240,14 @@ static void complete(Entry *e, json_t *rsp)
     QmpSession *s = e->session;
 
     inflight_remove(e);
+    if (e->replay && json_object_get(rsp, "return")) {
+        replay(e->replay);
+    }
+    if (e->done) {
+        e->done(e->opaque, rsp);
+        entry_free(e);
+        return;
+    }
     set_reply(e, rsp);
     if (e->oob) {
         /* OOB replies go out at once, as QEMU sends them. */
@@ -327,6 +416,7 @@ static void upstream_message(void *opaque, json_t *msg, Error *err)
         return;
     }
     if (json_object_get(msg, "event")) {
+        model_event(msg);
         qmp_event_broadcast(json_string_value(json_object_get(msg, "event")),
                             msg);
     } else {
@@ -496,6 +586,8 @@ bool forward_connect(const ListenAddr *addr, Error **errp)
     }
     up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
     up.active = up.ready = true;
+    /* The model's guest does nothing: QEMU's guest (if any) acts. */
+    ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
     return true;
 }
 
@@ -510,12 +602,123 @@ json_t *forward_greeting(const QmpSession *s)
     return g;
 }
 
+/* ---- qmachined's own queries to QEMU ------------------------------------- */
+
+/* Sends name to QEMU for qmachined itself; done gets the reply. */
+static void internal_query(const char *name, void (*done)(void *, json_t *),
+                           void *opaque)
+{
+    Entry *e = xzalloc(sizeof(*e));
+    json_t *msg;
+
+    e->done = done;
+    e->opaque = opaque;
+    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
+    e->inflight_next = up.inflight;
+    up.inflight = e;
+    if (!up.ready) {
+        json_t *rsp = lost_reply();
+
+        complete(e, rsp);
+        json_decref(rsp);
+        return;
+    }
+    msg = json_pack("{s:s, s:s}", "execute", name, "id", e->tag);
+    upstream_send(msg);
+    json_decref(msg);
+}
+
+/*
+ * __org.qmachined_query-forward-drift: the queries whose answers the model
+ * must give as QEMU does, asked of both; the differences, and the replays
+ * that failed.
+ */
+static const char *const drift_queries[] = {
+    "query-status",         "query-pci",
+    "query-memory-devices", "query-memory-size-summary",
+    "query-balloon",        NULL,
+};
+
+typedef struct Drift {
+    Entry *client; /* the request, queued in its session; NULL: it left */
+    size_t waiting;
+    json_t *diffs;
+} Drift;
+
+typedef struct DriftQuery {
+    Drift *d;
+    const char *name;
+} DriftQuery;
+
+static void drift_done(void *opaque, json_t *rsp)
+{
+    DriftQuery *q = opaque;
+    Drift *d = q->d;
+    json_t *local = NULL, *theirs = json_object_get(rsp, "return");
+    Error *err = NULL;
+
+    if (!qmp_execute(&model_session, q->name, NULL, &local, &err)) {
+        local = qmp_error_response(err);
+        error_free(err);
+    }
+    if (!theirs) {
+        theirs = json_object_get(rsp, "error");
+    }
+    if (!json_equal(local, theirs)) {
+        json_array_append_new(
+            d->diffs, json_pack("{s:s, s:O, s:O}", "query", q->name, "qemu",
+                                theirs ? theirs : json_null(), "model", local));
+    }
+    json_decref(local);
+    free(q);
+    if (--d->waiting == 0 && !d->client) {
+        json_decref(d->diffs);
+        free(d);
+    } else if (d->waiting == 0) {
+        json_t *ret = json_pack("{s:o, s:I}", "differences", d->diffs,
+                                "replay-failures", (json_int_t)replay_failures);
+        json_t *r;
+
+        if (last_replay_failure) {
+            json_object_set_new(ret, "last-replay-failure",
+                                json_text(last_replay_failure));
+        }
+        r = json_pack("{s:o}", "return", ret);
+        d->client->drift = NULL;
+        set_reply(d->client, r);
+        json_decref(r);
+        queue_flush(d->client->session);
+        free(d);
+    }
+}
+
+static void drift_start(Entry *client)
+{
+    Drift *d = xzalloc(sizeof(*d));
+    size_t i;
+
+    d->client = client;
+    client->drift = d;
+    d->diffs = json_array();
+    for (i = 0; drift_queries[i]; i++) {
+        d->waiting++;
+    }
+    for (i = 0; drift_queries[i]; i++) {
+        DriftQuery *q = xzalloc(sizeof(*q));
+
+        q->d = d;
+        q->name = drift_queries[i];
+        internal_query(q->name, drift_done, q);
+    }
+}
+
 /* ---- clients ------------------------------------------------------------ */
 
 void forward_request(QmpSession *s, json_t *req, Error *err)
 {
     Entry *e = xzalloc(sizeof(*e));
     json_t *msg, *rsp;
+    const char *name;
 
     e->oob = !err && json_is_object(req) && json_object_get(req, "exec-oob");
     if (err || !qmp_request_forwardable(s, req, &err)) {
@@ -534,6 +737,38 @@ void forward_request(QmpSession *s, json_t *req, Error *err)
         e->reply = rsp;
         queue_flush(s);
         return;
+    }
+    name = json_string_value(
+        json_object_get(req, e->oob ? "exec-oob" : "execute"));
+    if (name && !strncmp(name, QMP_VENDOR_PREFIX, strlen(QMP_VENDOR_PREFIX))) {
+        /* qmachined's own commands are answered here, in turn. */
+        e->oob = false;
+        queue_append(s, e);
+        if (!strcmp(name, "__org.qmachined_set-guest-policy")) {
+            Error *perr = NULL;
+            json_t *id = json_object_get(req, "id");
+
+            error_setg(&perr, "the guest is QEMU's when forwarding; its "
+                              "policy cannot be set");
+            e->reply = qmp_error_response(perr);
+            error_free(perr);
+            if (id) {
+                json_object_set(e->reply, "id", id);
+            }
+            queue_flush(s);
+            return;
+        }
+        if (!strcmp(name, "__org.qmachined_query-forward-drift")) {
+            e->client_id = json_incref(json_object_get(req, "id"));
+            drift_start(e);
+            return;
+        }
+        e->reply = qmp_reply_local(s, req, NULL);
+        queue_flush(s);
+        return;
+    }
+    if (!e->oob && is_replayed(name)) {
+        e->replay = json_deep_copy(req);
     }
     e->client_id = json_incref(json_object_get(req, "id"));
     if (!e->oob) {
@@ -590,6 +825,9 @@ void forward_session_end(QmpSession *s)
         if (!e->reply) {
             inflight_remove(e);
         }
+        if (e->drift) {
+            e->drift->client = NULL; /* its queries finish on their own */
+        }
         entry_free(e);
     }
     free(q);
@@ -614,4 +852,41 @@ void forward_cleanup(void)
     free(up.where);
     memset(&up, 0, sizeof(up));
     up.fd = -1;
+}
+
+/* ---- the command (for the table) ---------------------------------------- */
+
+static const QapiMember drift_difference_members[] = {
+    { "query", &qapi_str, false },
+    { "qemu", &qapi_any, false },
+    { "model", &qapi_any, false },
+    { NULL },
+};
+static const QapiType drift_difference_type = {
+    .name = "ForwardDriftDifference",
+    .kind = QAPI_KIND_OBJECT,
+    .members = drift_difference_members,
+};
+static QAPI_ARRAY_OF(drift_difference_list, drift_difference_type);
+static const QapiMember drift_members[] = {
+    { "differences", &drift_difference_list, false },
+    { "replay-failures", &qapi_int, false },
+    { "last-replay-failure", &qapi_str, true },
+    { NULL },
+};
+const QapiType forward_drift_type = {
+    .name = "ForwardDrift",
+    .kind = QAPI_KIND_OBJECT,
+    .members = drift_members,
+};
+
+/* Forwarding answers it in forward_request; this runs when it is not. */
+bool qmp_cmd_query_forward_drift(QmpSession *s, json_t *args, json_t **ret,
+                                 Error **errp)
+{
+    (void)s;
+    (void)args;
+    (void)ret;
+    error_setg(errp, "qmachined is not forwarding to a QEMU (--forward)");
+    return false;
 }

@@ -48,4 +48,13 @@ void forward_session_end(QmpSession *s);
 
 void forward_cleanup(void);
 
+/*
+ * __org.qmachined_query-forward-drift: asks QEMU and the model the same
+ * queries (query-status, query-pci, query-memory-devices,
+ * query-memory-size-summary, query-balloon) and lists where they differ,
+ * with how many model updates failed.  Must be empty when forwarding works.
+ */
+extern const QapiType forward_drift_type;
+QmpCommandFunc qmp_cmd_query_forward_drift;
+
 #endif

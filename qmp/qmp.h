@@ -12,6 +12,9 @@
 #define QEMU_VERSION_MINOR 2
 #define QEMU_VERSION_MICRO 22
 
+/* qmachined's own commands (QEMU's rule for vendor extensions). */
+#define QMP_VENDOR_PREFIX "__org.qmachined_"
+
 typedef struct QmpSession QmpSession;
 
 /*

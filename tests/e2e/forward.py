@@ -28,7 +28,7 @@ from resthttp import QMACHINED, Checker, Qmp, free_port  # noqa: E402
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
-        "-accel", "tcg"]
+        "-accel", "tcg", "-m", "1G,slots=4,maxmem=8G"]
 
 IDS = [1, -7, 2.5, 1e300, "plain", "\u00e9\u4e2d\U0001f600", "",
        None, True, [1, [2, {"a": None}]], {"nested": {"k": [1, "x"]}}]
@@ -136,6 +136,42 @@ def main():
             check(ra == rb, "reply to %s" % step.decode(), (ra, rb))
         a.close()
         b.close()
+
+        # The model follows what QEMU did: no drift.
+        m = Qmp(qsock, timeout=20)
+        steps = [
+            ("object-add", {"qom-type": "memory-backend-ram", "id": "mem1",
+                            "size": 536870912}),
+            ("device_add", {"driver": "pc-dimm", "id": "dimm1",
+                            "memdev": "mem1"}),
+            ("device_add", {"driver": "virtio-rng-pci", "id": "rng1"}),
+            ("netdev_add", {"type": "user", "id": "n1"}),
+            ("device_add", {"driver": "virtio-net-pci", "id": "net1",
+                            "netdev": "n1", "mac": "52:54:00:00:00:01"}),
+            ("device_add", {"driver": "virtio-balloon-pci", "id": "b1"}),
+            ("balloon", {"value": 1073741824}),
+            ("device_del", {"id": "rng1"}),
+            ("device_add", {"driver": "nosuch"}),
+        ]
+        for name, args in steps:
+            r = m.cmd(name, **args)
+            check(("return" in r) == (name != "device_add" or
+                                      args["driver"] != "nosuch"),
+                  "%s through qmachined" % name, r)
+        r = m.cmd("__org.qmachined_query-forward-drift")
+        check(r.get("return", {}).get("differences") == [] and
+              r["return"].get("replay-failures") == 0,
+              "no drift after the hotplug steps", r)
+        r = m.cmd("__org.qmachined_set-guest-policy", policy="reject")
+        check("error" in r, "the guest policy is QEMU's guest's", r)
+        # A change the model cannot see (HMP) shows up as drift.
+        m.cmd("human-monitor-command",
+              **{"command-line": "device_add virtio-rng-pci,id=hidden"})
+        r = m.cmd("__org.qmachined_query-forward-drift")
+        diffs = r.get("return", {}).get("differences", [])
+        check([d["query"] for d in diffs] == ["query-pci"],
+              "a change behind the model's back is reported", diffs)
+        m.s.close()
 
         # Eight clients at once, each with its own ids.
         errors = []
