@@ -73,6 +73,8 @@ typedef struct MachineOptions {
     char *cpu_model;
     /* -cpu had feature flags after the model name. */
     bool cpu_flags;
+    /* -cpu was given (the none machine has no CPU otherwise). */
+    bool cpu_given;
 } MachineOptions;
 
 /* MachineOptions.machine_type of the pc machine. */

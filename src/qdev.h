@@ -140,6 +140,8 @@ struct Property {
  * realized device fails as in QEMU.
  */
 void device_class_set_props(DeviceClass *dc, Property *props);
+/* One property, as device_class_set_props adds each (prop must outlive dc). */
+void device_class_add_prop(DeviceClass *dc, Property *prop);
 
 /* ---- Devices ---- */
 
