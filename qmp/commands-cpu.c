@@ -116,6 +116,44 @@ static const QapiType hotpluggable_cpu_type = {
     .members = hotpluggable_cpu_members,
 };
 QAPI_ARRAY_OF(hotpluggable_cpu_list, hotpluggable_cpu_type);
+
+static const char *const cpu_model_expansion_type_values[] = {
+    "static", "full", NULL
+};
+static const QapiType cpu_model_expansion_type_type = {
+    .name = "CpuModelExpansionType",
+    .kind = QAPI_KIND_ENUM,
+    .values = cpu_model_expansion_type_values,
+};
+static const QapiMember cpu_model_info_members[] = {
+    { "name", &qapi_str, false },
+    { "props", &qapi_any, true },
+    { NULL }
+};
+static const QapiType cpu_model_info_type = {
+    .name = "CpuModelInfo",
+    .kind = QAPI_KIND_OBJECT,
+    .members = cpu_model_info_members,
+};
+static const QapiMember cpu_model_expansion_args_members[] = {
+    { "type", &cpu_model_expansion_type_type, false },
+    { "model", &cpu_model_info_type, false },
+    { NULL }
+};
+const QapiType cpu_model_expansion_args = {
+    .name = "q_obj_query-cpu-model-expansion-arg",
+    .kind = QAPI_KIND_OBJECT,
+    .members = cpu_model_expansion_args_members,
+};
+static const QapiMember cpu_model_expansion_info_members[] = {
+    { "model", &cpu_model_info_type, false },
+    { NULL }
+};
+const QapiType cpu_model_expansion_info_type = {
+    .name = "CpuModelExpansionInfo",
+    .kind = QAPI_KIND_OBJECT,
+    .members = cpu_model_expansion_info_members,
+};
 /* clang-format on */
 
 /* ---- query-cpu-definitions ---- */
@@ -263,5 +301,66 @@ bool qmp_cmd_query_hotpluggable_cpus(QmpSession *s, json_t *args, json_t **ret,
         json_array_append_new(list, e);
     }
     *ret = list;
+    return true;
+}
+
+/* ---- query-cpu-model-expansion ---- */
+
+/* Adds obj's property name to props (a property that fails is left out). */
+static void expand_prop(Object *obj, const char *name, json_t *props)
+{
+    Error *err = NULL;
+    json_t *v = object_property_get(obj, name, &err);
+
+    if (v) {
+        json_object_set_new(props, name, v);
+    } else {
+        error_free(err);
+    }
+}
+
+bool qmp_cmd_query_cpu_model_expansion(QmpSession *s, json_t *args,
+                                       json_t **ret, Error **errp)
+{
+    json_t *model = json_object_get(args, "model");
+    json_t *jname = json_object_get(model, "name");
+    const char *name = json_string_value(jname);
+    bool full = !strcmp(qapi_arg_str(args, "type", "static"), "full");
+    json_t *props;
+    Object *obj;
+
+    (void)s;
+    /* A name with a NUL in it names no model (QEMU prints up to the NUL). */
+    if (strlen(name) != json_string_length(jname)) {
+        error_setg(errp, "CPU model '%s' not found", name);
+        return false;
+    }
+    obj = x86_cpu_expansion_new(name, json_object_get(model, "props"), errp);
+    if (!obj) {
+        return false;
+    }
+    props = json_object();
+    if (full) {
+        ObjectPropertyIterator it;
+        ObjectProperty *p;
+
+        /*
+         * Every property that can be read and set, except "hotplugged"
+         * (QEMU's x86_cpu_to_dict_full).
+         */
+        object_property_iter_init(&it, obj);
+        while ((p = object_property_iter_next(&it))) {
+            if (p->get && p->set && strcmp(p->name, "hotplugged") != 0) {
+                expand_prop(obj, p->name, props);
+            }
+        }
+    }
+    for (size_t i = 0; i < x86_cpu_static_prop_count(); i++) {
+        expand_prop(obj, x86_cpu_static_prop(i), props);
+    }
+    object_unref(obj);
+    /* A static expansion is relative to "base", a full one to the model. */
+    *ret = json_pack("{s:{s:s, s:o}}", "model", "name", full ? name : "base",
+                     "props", props);
     return true;
 }

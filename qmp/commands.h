@@ -38,9 +38,10 @@ unsigned qmp_machine_ncpus(void);
 
 /* commands-cpu.c */
 extern const QapiType cpu_definition_info_list, cpu_info_fast_list,
-    hotpluggable_cpu_list;
+    hotpluggable_cpu_list, cpu_model_expansion_args,
+    cpu_model_expansion_info_type;
 QmpCommandFunc qmp_cmd_query_cpu_definitions, qmp_cmd_query_cpus_fast,
-    qmp_cmd_query_hotpluggable_cpus;
+    qmp_cmd_query_hotpluggable_cpus, qmp_cmd_query_cpu_model_expansion;
 
 /* hmp.c (hmp_execute is in qmp.h) */
 extern const QapiType hmp_args;

@@ -12,6 +12,18 @@
 #include "util.h"
 
 static CPUState *cpu_list;
+static Object *default_memory;
+
+void cpu_set_default_memory(Object *memory)
+{
+    default_memory = memory;
+}
+
+static void cpu_instance_init(Object *obj)
+{
+    /* Every vCPU starts out in system memory (QEMU's cpu_common_initfn). */
+    CPU(obj)->memory = default_memory ? object_ref(default_memory) : NULL;
+}
 
 CPUState *cpu_first(void)
 {
@@ -85,6 +97,7 @@ static const TypeInfo cpu_type_info = {
     .parent = TYPE_DEVICE,
     .abstract = true,
     .instance_size = sizeof(CPUState),
+    .instance_init = cpu_instance_init,
     .class_size = sizeof(DeviceClass),
     .class_init = cpu_class_init,
 };

@@ -34,6 +34,9 @@ CPUState *cpu_next(CPUState *cpu);
 void cpu_list_add(CPUState *cpu);
 void cpu_list_remove(CPUState *cpu);
 
+/* The object new vCPUs' "memory" link starts at (the system memory's). */
+void cpu_set_default_memory(Object *memory);
+
 void cpu_register_types(void);
 
 #endif

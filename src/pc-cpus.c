@@ -36,6 +36,7 @@ bool pc_cpus_init(PCCpus *c, const MachineOptions *opts, const NumaState *ns,
     object_property_add_child(container_get(qdev_get_machine(), "/unattached"),
                               "system[*]", c->system_memory);
     object_unref(c->system_memory);
+    cpu_set_default_memory(c->system_memory);
     if (!strcmp(opts->machine_type, "none")) {
         /* No vCPU unless -cpu asks; then QEMU's none machine cannot. */
         if (opts->cpu_given) {

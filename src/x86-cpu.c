@@ -466,9 +466,9 @@ static json_t *special_get(Object *obj, ObjectProperty *prop, Error **errp)
     case X86_PROP_STEPPING:
         return json_integer(*special_int(cpu, which));
     case X86_PROP_VENDOR:
-        return json_string(cpu->vendor);
+        return json_text(cpu->vendor);
     case X86_PROP_MODEL_ID:
-        return json_string(cpu->model_id);
+        return json_text(cpu->model_id);
     case X86_PROP_TSC_FREQ:
         return json_integer(cpu->tsc_khz * 1000);
     case X86_PROP_UNAVAILABLE:
@@ -490,13 +490,14 @@ static bool set_string_prop(Object *obj, ObjectProperty *prop, json_t *value,
     if (field == &X86_CPU(obj)->vendor &&
         (json_string_length(value) != 12 ||
          strlen(json_string_value(value)) != 12)) {
-        error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
-                   object_get_typename(obj), prop->name,
+        /* QEMU leaves the type name out here too. */
+        error_setg(errp, "Property '.%s' doesn't take value '%s'", prop->name,
                    json_string_value(value));
         return false;
     }
     free(*field);
-    *field = xstrdup(json_string_value(value));
+    /* CPUID holds 48 bytes of model-id (vendor is exactly 12). */
+    *field = xstrndup(json_string_value(value), 48);
     return true;
 }
 
@@ -520,10 +521,11 @@ static bool special_set(Object *obj, ObjectProperty *prop, json_t *value,
         }
         v = json_integer_value(value);
         if (v < 0 || v > special_int_limits[which].max) {
+            /* QEMU leaves the type name out of this one. */
             error_setg(errp,
-                       "Property %s.%s doesn't take value %lld "
+                       "Property .%s doesn't take value %lld "
                        "(minimum: 0, maximum: %lld)",
-                       object_get_typename(obj), prop->name, (long long)v,
+                       prop->name, (long long)v,
                        (long long)special_int_limits[which].max);
             return false;
         }
@@ -544,10 +546,9 @@ static bool special_set(Object *obj, ObjectProperty *prop, json_t *value,
         v = json_integer_value(value);
         if (v < 0) {
             error_setg(errp,
-                       "Property %s.%s doesn't take value %lld "
+                       "Property .%s doesn't take value %lld "
                        "(minimum: 0, maximum: %lld)",
-                       object_get_typename(obj), prop->name, (long long)v,
-                       (long long)INT64_MAX);
+                       prop->name, (long long)v, (long long)INT64_MAX);
             return false;
         }
         cpu->tsc_khz = v / 1000;
@@ -696,6 +697,31 @@ static void x86_cpu_enable_xsave_components(X86CPU *cpu)
     cpu->features[FW_XCR0_LO + 1] = mask >> 32;
 }
 
+/*
+ * QEMU's x86_cpu_expand_features as far as it shows: the levels the user
+ * left unset follow the model, XCR0 follows the features.
+ */
+static void x86_cpu_expand(X86CPU *cpu)
+{
+    X86CPUConfig *c = &cpu->cfg;
+
+    if (c->level == UINT32_MAX) {
+        c->level = c->min_level;
+    }
+    if (c->xlevel == UINT32_MAX) {
+        c->xlevel = c->min_xlevel;
+    }
+    if (c->xlevel2 == UINT32_MAX) {
+        c->xlevel2 = c->min_xlevel2;
+    }
+    if (c->level_func7 == UINT32_MAX) {
+        const X86CpuModel *m = X86_CPU_GET_CLASS(cpu)->model;
+
+        c->level_func7 = m ? m->level_func7 : 0;
+    }
+    x86_cpu_enable_xsave_components(cpu);
+}
+
 /* "CPUID.07H:EBX" or "MSR(10AH)": how QEMU names a feature word. */
 static void word_label(int w, char *buf, size_t size)
 {
@@ -753,22 +779,7 @@ static bool x86_cpu_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "apic-id property was not initialized properly");
         return false;
     }
-    /* Levels the user left unset follow the model (and its features). */
-    if (c->level == UINT32_MAX) {
-        c->level = c->min_level;
-    }
-    if (c->xlevel == UINT32_MAX) {
-        c->xlevel = c->min_xlevel;
-    }
-    if (c->xlevel2 == UINT32_MAX) {
-        c->xlevel2 = c->min_xlevel2;
-    }
-    if (c->level_func7 == UINT32_MAX) {
-        const X86CpuModel *m = X86_CPU_GET_CLASS(dev)->model;
-
-        c->level_func7 = m ? m->level_func7 : 0;
-    }
-    x86_cpu_enable_xsave_components(cpu);
+    x86_cpu_expand(cpu);
     /* TCG: the KVM words go, what TCG lacks is filtered. */
     tcg_filter(cpu->features, cpu->filtered);
     if (c->check || c->enforce) {
@@ -906,6 +917,53 @@ void x86_cpu_register_types(void)
     }
 }
 
+/* ---- Model expansion ---- */
+
+Object *x86_cpu_expansion_new(const char *model, json_t *props, Error **errp)
+{
+    const X86CpuModel *m = x86_cpu_model_find(model);
+    Object *obj;
+    const char *key;
+    json_t *value;
+
+    if (!m) {
+        error_setg(errp, "CPU model '%s' not found", model);
+        return NULL;
+    }
+    obj = object_new(m->type_name);
+    /* props other than an object are ignored, as QEMU ignores them. */
+    if (json_is_object(props)) {
+        json_object_foreach (props, key, value) {
+            if (!object_property_set(obj, key, value, errp)) {
+                object_unref(obj);
+                return NULL;
+            }
+        }
+    }
+    x86_cpu_expand(X86_CPU(obj));
+    return obj;
+}
+
+/* The properties a static expansion shows besides the feature flags. */
+static const char *const static_props[] = {
+    "min-level", "min-xlevel", "family", "model",
+    "stepping",  "model-id",   "vendor", "lmce",
+};
+
+size_t x86_cpu_static_prop_count(void)
+{
+    return ARRAY_SIZE(static_props) + X86_FEATURE_COUNT;
+}
+
+const char *x86_cpu_static_prop(size_t i)
+{
+    if (i < ARRAY_SIZE(static_props)) {
+        return static_props[i];
+    }
+    i -= ARRAY_SIZE(static_props);
+    return i < X86_FEATURE_COUNT ? x86_features[i].name : NULL;
+}
+
 /* ---- Boards ---- */
 
 CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
@@ -920,7 +978,12 @@ CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
     cpu->cfg.thread_id = ids->thread_id;
     cpu->cfg.node_id = ids->node_id;
     cpu->cfg.apic_id = ids->apic_id;
-    CPU(cpu)->memory = memory ? object_ref(memory) : NULL;
+    if (memory && CPU(cpu)->memory != memory) {
+        if (CPU(cpu)->memory) {
+            object_unref(CPU(cpu)->memory);
+        }
+        CPU(cpu)->memory = object_ref(memory);
+    }
     if (!qdev_realize_and_unref(dev, NULL, errp)) {
         return NULL;
     }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "cpu.h"
 #include "error.h"
 
@@ -76,6 +78,17 @@ typedef struct X86CpuTopoIds {
  */
 CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
                          Object *memory, Error **errp);
+
+/*
+ * query-cpu-model-expansion's vCPU: a new, unrealized object of the model
+ * named model, props (a JSON object; anything else is ignored) applied,
+ * its features expanded as QEMU's x86_cpu_expand_features does.  NULL
+ * with QEMU's error for an unknown model or a property that fails.
+ */
+Object *x86_cpu_expansion_new(const char *model, json_t *props, Error **errp);
+/* The properties of a static expansion: QEMU's list, then every flag. */
+size_t x86_cpu_static_prop_count(void);
+const char *x86_cpu_static_prop(size_t i);
 
 void x86_cpu_register_types(void);
 
