@@ -1293,6 +1293,9 @@ static bool check_cpu(Parser *p)
     free(p->opts->cpu_model);
     p->opts->cpu_model = model;
     p->opts->cpu_flags = p->cpu[len] == ',';
+    free(p->opts->cpu_features);
+    p->opts->cpu_features =
+        p->opts->cpu_flags ? xstrdup(p->cpu + len + 1) : NULL;
     p->opts->cpu_given = true;
     return true;
 }
@@ -1474,5 +1477,6 @@ void options_free(MachineOptions *opts)
     free(opts->uuid);
     free(opts->pidfile);
     free(opts->cpu_model);
+    free(opts->cpu_features);
     memset(opts, 0, sizeof(*opts));
 }

@@ -56,6 +56,7 @@ bool pc_cpus_init(PCCpus *c, const MachineOptions *opts, const NumaState *ns,
         error_setg(errp, "CPU model '%s' requires KVM or HVF", c->model->name);
         return false;
     }
+    c->features = x86_cpu_features_parse(opts->cpu_features);
     c->n_slots = max;
     c->slots = xzalloc(max * sizeof(*c->slots));
     for (unsigned i = 0; i < max; i++) {
@@ -82,7 +83,8 @@ bool pc_cpus_create(PCCpus *c, unsigned first, unsigned count, Error **errp)
     for (unsigned i = first; i < first + count && i < c->n_slots; i++) {
         PCCpuSlot *s = &c->slots[i];
 
-        s->cpu = x86_cpu_create(c->model, &s->ids, c->system_memory, errp);
+        s->cpu = x86_cpu_create(c->model, &s->ids, c->system_memory,
+                                c->features, errp);
         if (!s->cpu) {
             return false;
         }

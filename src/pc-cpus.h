@@ -25,6 +25,7 @@ typedef struct PCCpus {
     unsigned n_slots;
     PCCpuSlot *slots;
     Object *system_memory; /* "system[0]": the vCPUs' "memory" link */
+    X86CpuFeatures *features; /* -cpu's, for every vCPU */
 } PCCpus;
 
 /*

@@ -253,6 +253,13 @@ bool qdev_hotplug_phase(void);
  * args is borrowed.
  */
 bool qdev_device_add(json_t *args, Error **errp);
+/*
+ * The value a property of QOM type type gets from the text str, as QEMU's
+ * string input visitor parses it (-device, -global, -cpu); new reference,
+ * or NULL with errp set.
+ */
+json_t *qdev_prop_value_from_string(const char *name, const char *type,
+                                    const char *str, Error **errp);
 
 /*
  * device_del: checks (not hotpluggable, bus without handler, pending

@@ -14,6 +14,7 @@
 #include "x86-cpu.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +267,7 @@ typedef struct X86CPU {
     bool migratable; /* max and host only */
     bool host_cache_info;
     APICState *lapic;
+    const X86CpuFeatures *user; /* -cpu's +/- flags, applied at realize */
 } X86CPU;
 
 typedef struct X86CPUClass {
@@ -697,6 +699,8 @@ static void x86_cpu_enable_xsave_components(X86CPU *cpu)
     cpu->features[FW_XCR0_LO + 1] = mask >> 32;
 }
 
+static bool apply_flags(Object *obj, const X86CpuFeatures *f, Error **errp);
+
 /*
  * QEMU's x86_cpu_expand_features as far as it shows: the levels the user
  * left unset follow the model, XCR0 follows the features.
@@ -777,6 +781,9 @@ static bool x86_cpu_realize(DeviceState *dev, Error **errp)
 
     if (c->apic_id == UINT32_MAX) {
         error_setg(errp, "apic-id property was not initialized properly");
+        return false;
+    }
+    if (!apply_flags(OBJECT(cpu), cpu->user, errp)) {
         return false;
     }
     x86_cpu_expand(cpu);
@@ -964,13 +971,172 @@ const char *x86_cpu_static_prop(size_t i)
     return i < X86_FEATURE_COUNT ? x86_features[i].name : NULL;
 }
 
+/* ---- -cpu's feature string ---- */
+
+struct X86CpuFeatures {
+    char **plus, **minus; /* NULL-terminated */
+    size_t n_plus, n_minus;
+    char **names, **values; /* the globals */
+    size_t n_globals;
+};
+
+static void str_append(char ***list, size_t *n, char *s)
+{
+    *list = xrealloc(*list, (*n + 2) * sizeof(**list));
+    (*list)[(*n)++] = s;
+    (*list)[*n] = NULL;
+}
+
+X86CpuFeatures *x86_cpu_features_parse(const char *text)
+{
+    X86CpuFeatures *f = xzalloc(sizeof(*f));
+    const char *p = text ? text : "";
+
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char *item = xstrndup(p, len);
+
+        p += len;
+        if (*p == ',') {
+            p++;
+        }
+        if (!*item) {
+            free(item); /* empty items are skipped (strtok) */
+        } else if (item[0] == '+') {
+            str_append(&f->plus, &f->n_plus, xstrdup(item + 1));
+            free(item);
+        } else if (item[0] == '-') {
+            str_append(&f->minus, &f->n_minus, xstrdup(item + 1));
+            free(item);
+        } else {
+            char *eq = strchr(item, '=');
+            char *value = xstrdup(eq ? eq + 1 : "on");
+
+            if (eq) {
+                *eq = '\0';
+            }
+            for (char *c = item; *c; c++) {
+                if (*c == '_') {
+                    *c = '-';
+                }
+            }
+            str_append(&f->names, &f->n_globals, item);
+            f->values = xrealloc(f->values, f->n_globals * sizeof(char *));
+            f->values[f->n_globals - 1] = value;
+        }
+    }
+    return f;
+}
+
+void x86_cpu_features_free(X86CpuFeatures *f)
+{
+    if (!f) {
+        return;
+    }
+    for (size_t i = 0; i < f->n_plus; i++) {
+        free(f->plus[i]);
+    }
+    for (size_t i = 0; i < f->n_minus; i++) {
+        free(f->minus[i]);
+    }
+    for (size_t i = 0; i < f->n_globals; i++) {
+        free(f->names[i]);
+        free(f->values[i]);
+    }
+    free(f->plus);
+    free(f->minus);
+    free(f->names);
+    free(f->values);
+    free(f);
+}
+
+/*
+ * A number as QEMU's string input visitor reads one for an integer
+ * property (base 0, an optional sign, nothing after it); it reports any
+ * other text as not an int64 / uint64.
+ */
+static bool global_number_ok(const char *name, const char *type,
+                             const char *text, Error **errp)
+{
+    bool is_uint = !strncmp(type, "uint", 4);
+    char *end;
+
+    if (strncmp(type, "int", 3) != 0 && !is_uint) {
+        return true;
+    }
+    errno = 0;
+    if (is_uint) {
+        (void)strtoull(text, &end, 0);
+    } else {
+        (void)strtoll(text, &end, 0);
+    }
+    if (!*text || *end || errno) {
+        error_setg(errp, "Parameter '%s' expects %s", name,
+                   is_uint ? "uint64" : "int64");
+        return false;
+    }
+    return true;
+}
+
+/* The NAME=VALUE globals, as QEMU applies them to a new device. */
+static bool apply_globals(Object *obj, const X86CpuFeatures *f, Error **errp)
+{
+    for (size_t i = 0; f && i < f->n_globals; i++) {
+        Error *err = NULL;
+        ObjectProperty *prop = object_property_find_err(obj, f->names[i], &err);
+        json_t *v = NULL;
+        bool ok = false;
+
+        if (prop &&
+            global_number_ok(f->names[i], prop->type, f->values[i], &err)) {
+            v = prop->parses_string
+                    ? json_text(f->values[i])
+                    : qdev_prop_value_from_string(f->names[i], prop->type,
+                                                  f->values[i], &err);
+            ok = v && object_property_set(obj, f->names[i], v, &err);
+            json_decref(v);
+        }
+        if (!ok) {
+            error_setg(errp, "can't apply global %s.%s=%s: %s",
+                       object_get_typename(obj), f->names[i], f->values[i],
+                       error_get_pretty(err));
+            error_free(err);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The +flags, then the -flags (QEMU: the minus ones win). */
+static bool apply_flags(Object *obj, const X86CpuFeatures *f, Error **errp)
+{
+    for (size_t i = 0; f && i < f->n_plus; i++) {
+        if (!object_property_set_bool(obj, f->plus[i], true, errp)) {
+            return false;
+        }
+    }
+    for (size_t i = 0; f && i < f->n_minus; i++) {
+        if (!object_property_set_bool(obj, f->minus[i], false, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- Boards ---- */
 
 CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
-                         Object *memory, Error **errp)
+                         Object *memory, const X86CpuFeatures *features,
+                         Error **errp)
 {
     DeviceState *dev = qdev_new(m->type_name);
     X86CPU *cpu = X86_CPU(dev);
+
+    if (!apply_globals(OBJECT(dev), features, errp)) {
+        object_unref(OBJECT(dev));
+        return NULL;
+    }
+    cpu->user = features;
 
     cpu->cfg.socket_id = ids->socket_id;
     cpu->cfg.die_id = ids->die_id;

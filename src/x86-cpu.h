@@ -72,12 +72,25 @@ typedef struct X86CpuTopoIds {
 } X86CpuTopoIds;
 
 /*
+ * The features after -cpu's model name ("+avx2,-pcid,level=13,pmu"), as
+ * QEMU's x86_cpu_parse_featurestr splits them: flags to turn on and off
+ * when the vCPU expands its features, and NAME=VALUE properties (a bare
+ * NAME means NAME=on; '_' spelt '-') set on each vCPU as globals before
+ * realize.  Parsing never fails; applying does, with QEMU's errors.
+ */
+typedef struct X86CpuFeatures X86CpuFeatures;
+X86CpuFeatures *x86_cpu_features_parse(const char *text);
+void x86_cpu_features_free(X86CpuFeatures *f);
+
+/*
  * Creates and realizes a vCPU of model m below /machine/unattached, with
  * ids, its "memory" link pointing at memory (the system memory region's
- * object).  NULL with errp set on failure, with nothing left behind.
+ * object) and the -cpu features (may be NULL).  NULL with errp set on
+ * failure, with nothing left behind.
  */
 CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
-                         Object *memory, Error **errp);
+                         Object *memory, const X86CpuFeatures *features,
+                         Error **errp);
 
 /*
  * query-cpu-model-expansion's vCPU: a new, unrealized object of the model
