@@ -88,8 +88,8 @@ static void cpu_class_init(ObjectClass *klass, void *data)
     object_class_property_add_bool(klass, "start-powered-off",
                                    cpu_powered_off_get, cpu_powered_off_set);
     dc->categories |= 1ul << DEVICE_CATEGORY_CPU;
-    /* vCPUs are created by the board (device_add of CPUs: not yet). */
-    dc->user_creatable = false;
+    /* device_add reaches the machine's checks (pc_cpus_pre_plug). */
+    dc->user_creatable = true;
 }
 
 static const TypeInfo cpu_type_info = {

@@ -26,6 +26,8 @@ typedef struct PCCpus {
     PCCpuSlot *slots;
     Object *system_memory; /* "system[0]": the vCPUs' "memory" link */
     X86CpuFeatures *features; /* -cpu's, for every vCPU */
+    unsigned threads, cores, dies; /* -smp's */
+    bool creating; /* pc_cpus_create is realizing a board vCPU */
 } PCCpus;
 
 /*
@@ -37,6 +39,14 @@ bool pc_cpus_init(PCCpus *c, const MachineOptions *opts, const NumaState *ns,
                   Error **errp);
 /* Creates and realizes vCPUs in slots first .. first + count - 1. */
 bool pc_cpus_create(PCCpus *c, unsigned first, unsigned count, Error **errp);
+
+/*
+ * The machine's pre-plug checks for a vCPU being realized, QEMU's
+ * pc_cpu_pre_plug in its order (type, topology ids, the slot, a vCPU
+ * already there).  The board's own start-up vCPUs pass; any other vCPU
+ * fails after the checks, as vCPU hotplug is not modelled yet.
+ */
+bool pc_cpus_pre_plug(CPUState *cpu, Error **errp);
 
 /* The current machine's vCPU slots (NULL: none or no vCPUs at all). */
 const PCCpus *pc_machine_cpus(void);

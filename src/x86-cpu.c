@@ -1125,6 +1125,18 @@ static bool apply_flags(Object *obj, const X86CpuFeatures *f, Error **errp)
 
 /* ---- Boards ---- */
 
+void x86_cpu_get_topo_ids(CPUState *cpu, X86CpuTopoIds *ids)
+{
+    const X86CPUConfig *c = &X86_CPU(cpu)->cfg;
+
+    ids->socket_id = c->socket_id;
+    ids->die_id = c->die_id;
+    ids->core_id = c->core_id;
+    ids->thread_id = c->thread_id;
+    ids->node_id = c->node_id;
+    ids->apic_id = c->apic_id;
+}
+
 CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
                          Object *memory, const X86CpuFeatures *features,
                          Error **errp)

@@ -71,6 +71,9 @@ typedef struct X86CpuTopoIds {
     uint32_t apic_id;
 } X86CpuTopoIds;
 
+/* The ids a vCPU was given (its properties; -1 / UINT32_MAX: unset). */
+void x86_cpu_get_topo_ids(CPUState *cpu, X86CpuTopoIds *ids);
+
 /*
  * The features after -cpu's model name ("+avx2,-pcid,level=13,pmu"), as
  * QEMU's x86_cpu_parse_featurestr splits them: flags to turn on and off
