@@ -161,7 +161,10 @@ unsigned x86_cpu_model_phys_bits(const X86CpuModel *m)
     return has_feature(m->features, "pse36") ? 36 : 32;
 }
 
-/* Calls fn for each feature set in words, in word and bit order. */
+/*
+ * The names of the features set in words, in word and bit order: fills
+ * names (up to max) and returns how many there are.
+ */
 static size_t feature_names(const uint64_t *words, const char **names,
                             size_t max)
 {
@@ -209,6 +212,12 @@ size_t x86_cpu_model_unavailable(const X86CpuModel *m, const char **names,
 
 /* ---- The vCPU object ---- */
 
+/*
+ * x86-cpu-props.inc lists the class properties once, as
+ * X(KIND, name, field, default, description); the macros below expand it
+ * into the X86CPUConfig fields, the static property table, the
+ * per-instance values of the _ND ones and the registration order.
+ */
 #define X86_FIELD_BOOL bool
 #define X86_FIELD_BOOL_ND bool
 #define X86_FIELD_U8 uint8_t
@@ -348,7 +357,6 @@ enum { ENTRY_FEATURE, ENTRY_SPECIAL, ENTRY_STATIC };
 #define X86_ENTRY_KIND_ONOFFAUTO ENTRY_STATIC
 #define X86_ENTRY_ARG_FEATURE(f) (f)
 #define X86_ENTRY_ARG_SPECIAL(f) (f)
-#define X86_ENTRY_ARG_STATIC(f) (-1)
 #define X86_ENTRY(kind, name, field, def, desc) \
     { X86_ENTRY_KIND_##kind, name, X86_ENTRY_ARG_##kind(field) },
 #define X86_ENTRY_ARG_BOOL(f) (-1)
