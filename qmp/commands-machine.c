@@ -72,9 +72,9 @@ static const char *const sys_emu_target_values[] = {
     "sparc",        "sparc64", "tricore",     "x86_64",   "xtensa",
     "xtensaeb",     NULL
 };
-static const QapiType sys_emu_target_type = { .name = "SysEmuTarget",
-                                              .kind = QAPI_KIND_ENUM,
-                                              .values = sys_emu_target_values };
+const QapiType sys_emu_target_type = { .name = "SysEmuTarget",
+                                       .kind = QAPI_KIND_ENUM,
+                                       .values = sys_emu_target_values };
 static const QapiMember target_info_members[] = {
     { "arch", &sys_emu_target_type, false }, { NULL }
 };

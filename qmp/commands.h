@@ -16,7 +16,7 @@ QmpCommandFunc qmp_cmd_qmp_capabilities, qmp_cmd_query_version,
 
 /* commands-machine.c */
 extern const QapiType name_info_type, status_info_type, target_info_type,
-    kvm_info_type, uuid_info_type;
+    kvm_info_type, uuid_info_type, sys_emu_target_type;
 QmpCommandFunc qmp_cmd_query_target, qmp_cmd_query_kvm, qmp_cmd_query_uuid;
 extern const QapiType machine_info_list, current_machine_params_type,
     query_command_line_options_args, command_line_option_info_list,
@@ -35,6 +35,13 @@ void qmp_machine_set_identity(const char *name, const char *uuid,
 void qmp_machine_set_accel(const char *accel);
 const char *qmp_machine_name(void);
 unsigned qmp_machine_ncpus(void);
+
+/* commands-cpu.c */
+extern const QapiType cpu_definition_info_list, cpu_info_fast_list,
+    hotpluggable_cpu_list, cpu_model_expansion_args,
+    cpu_model_expansion_info_type;
+QmpCommandFunc qmp_cmd_query_cpu_definitions, qmp_cmd_query_cpus_fast,
+    qmp_cmd_query_hotpluggable_cpus, qmp_cmd_query_cpu_model_expansion;
 
 /* hmp.c (hmp_execute is in qmp.h) */
 extern const QapiType hmp_args;

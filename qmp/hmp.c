@@ -10,6 +10,7 @@
 
 #include "json-out.h"
 #include "commands.h"
+#include "src/cpu.h"
 #include "config.h"
 #include "src/i8259.h"
 #include "src/ioapic.h"
@@ -274,9 +275,33 @@ static void info_network(JsonBuf *out, const char *args)
     out_text(out, net_info_network());
 }
 
+/* The CPU the command runs for (cpu-index, else the first vCPU). */
+static int hmp_cpu_index;
+
+static void info_cpus(JsonBuf *out, const char *args)
+{
+    json_t *ret = NULL;
+    size_t i;
+    json_t *e;
+
+    if (qmp_cmd_query_cpus_fast(NULL, NULL, &ret, NULL)) {
+        json_array_foreach (ret, i, e) {
+            json_int_t index =
+                json_integer_value(json_object_get(e, "cpu-index"));
+
+            out_printf(
+                out, "%c CPU #%lld: thread_id=%lld\n",
+                index == hmp_cpu_index ? '*' : ' ', (long long)index,
+                (long long)json_integer_value(json_object_get(e, "thread-id")));
+        }
+    }
+    json_decref(ret);
+}
+
 static const HmpCommand info_commands[] = {
     { "balloon", "", "show balloon information", info_balloon, false },
     { "chardev", "", "show the character devices", info_chardev, false },
+    { "cpus", "", "show infos for each CPU", info_cpus, false },
     { "irq", "", "show the interrupts statistics (if available)", info_irq,
       false },
     { "iothreads", "", "show iothreads", info_iothreads, false },
@@ -551,11 +576,19 @@ bool qmp_cmd_human_monitor_command(QmpSession *s, json_t *args, json_t **ret,
     json_t *idx = json_object_get(args, "cpu-index");
     char *out;
 
-    if (idx && (json_integer_value(idx) < 0 ||
-                json_integer_value(idx) >= (json_int_t)qmp_machine_ncpus())) {
-        error_setg(errp, "Parameter 'cpu-index' expects a CPU number");
-        return false;
+    CPUState *cpu = cpu_first();
+
+    /* The vCPU with that index must exist (QEMU's monitor_set_cpu). */
+    if (idx) {
+        while (cpu && cpu->cpu_index != json_integer_value(idx)) {
+            cpu = cpu_next(cpu);
+        }
+        if (!cpu) {
+            error_setg(errp, "Parameter 'cpu-index' expects a CPU number");
+            return false;
+        }
     }
+    hmp_cpu_index = cpu ? cpu->cpu_index : -1;
     out = hmp_execute(json_string_value(json_object_get(args, "command-line")));
     *ret = json_text(out);
     free(out);

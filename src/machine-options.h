@@ -81,8 +81,11 @@ typedef struct MachineOptions {
     char *name, *uuid, *pidfile;
     /* -cpu model name (without feature flags); "qemu64" by default. */
     char *cpu_model;
-    /* -cpu had feature flags after the model name. */
+    /* -cpu had feature flags after the model name: the text after the ','. */
     bool cpu_flags;
+    char *cpu_features;
+    /* -cpu was given (the none machine has no CPU otherwise). */
+    bool cpu_given;
 } MachineOptions;
 
 /* MachineOptions.machine_type of the pc machine. */

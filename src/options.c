@@ -26,6 +26,7 @@
 #include "memory-size.h"
 #include "options-report.h"
 #include "util.h"
+#include "x86-cpu.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -178,66 +179,6 @@ static const KeyvalOptDesc mon_params[] = {
     { "chardev", KEYVAL_OPT_STRING },
     { "pretty", KEYVAL_OPT_BOOL },
     { NULL, KEYVAL_OPT_STRING },
-};
-static const char *const cpu_models[] = {
-    "486",
-    "Broadwell",
-    "Broadwell-IBRS",
-    "Broadwell-noTSX",
-    "Broadwell-noTSX-IBRS",
-    "Cascadelake-Server",
-    "Cascadelake-Server-noTSX",
-    "Conroe",
-    "Cooperlake",
-    "Denverton",
-    "Dhyana",
-    "EPYC",
-    "EPYC-IBPB",
-    "EPYC-Milan",
-    "EPYC-Rome",
-    "Haswell",
-    "Haswell-IBRS",
-    "Haswell-noTSX",
-    "Haswell-noTSX-IBRS",
-    "Icelake-Server",
-    "Icelake-Server-noTSX",
-    "IvyBridge",
-    "IvyBridge-IBRS",
-    "KnightsMill",
-    "Nehalem",
-    "Nehalem-IBRS",
-    "Opteron_G1",
-    "Opteron_G2",
-    "Opteron_G3",
-    "Opteron_G4",
-    "Opteron_G5",
-    "Penryn",
-    "SandyBridge",
-    "SandyBridge-IBRS",
-    "Skylake-Client",
-    "Skylake-Client-IBRS",
-    "Skylake-Client-noTSX-IBRS",
-    "Skylake-Server",
-    "Skylake-Server-IBRS",
-    "Skylake-Server-noTSX-IBRS",
-    "Snowridge",
-    "Westmere",
-    "Westmere-IBRS",
-    "athlon",
-    "core2duo",
-    "coreduo",
-    "kvm32",
-    "kvm64",
-    "n270",
-    "pentium",
-    "pentium2",
-    "pentium3",
-    "phenom",
-    "qemu32",
-    "qemu64",
-    "base",
-    "host",
-    "max",
 };
 
 /* State of one parse. */
@@ -1456,27 +1397,24 @@ static bool check_cpu(Parser *p)
     if (!p->cpu) {
         return true;
     }
+    if (!*p->cpu) {
+        fail_plain("-cpu option cannot be empty");
+        return false;
+    }
     len = strcspn(p->cpu, ",");
     model = xstrndup(p->cpu, len);
-    if (!str_in_list(model, cpu_models, ARRAY_SIZE(cpu_models))) {
-        size_t mlen = strlen(model);
-        bool versioned = mlen > 3 && strstr(model, "-v") &&
-                         strspn(strrchr(model, 'v') + 1, "0123456789") ==
-                             strlen(strrchr(model, 'v') + 1);
-        char *base =
-            versioned ? xstrndup(model, strrchr(model, '-') - model) : NULL;
-        bool ok = base && str_in_list(base, cpu_models, ARRAY_SIZE(cpu_models));
-
-        free(base);
-        if (!ok) {
-            fail_plain("unable to find CPU model '%s'", model);
-            free(model);
-            return false;
-        }
+    if (!x86_cpu_model_find(model)) {
+        fail_plain("unable to find CPU model '%s'", model);
+        free(model);
+        return false;
     }
     free(p->opts->cpu_model);
     p->opts->cpu_model = model;
     p->opts->cpu_flags = p->cpu[len] == ',';
+    free(p->opts->cpu_features);
+    p->opts->cpu_features =
+        p->opts->cpu_flags ? xstrdup(p->cpu + len + 1) : NULL;
+    p->opts->cpu_given = true;
     return true;
 }
 
@@ -1667,5 +1605,6 @@ void options_free(MachineOptions *opts)
     free(opts->uuid);
     free(opts->pidfile);
     free(opts->cpu_model);
+    free(opts->cpu_features);
     memset(opts, 0, sizeof(*opts));
 }

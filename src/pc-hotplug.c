@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "backend.h"
+#include "cpu.h"
+#include "pc-cpus.h"
 #include "qdev.h"
 #include "util.h"
 
@@ -94,7 +96,7 @@ HotplugHandler *pc_machine_get_hotplug_handler(MachineState *m,
 {
     MachineClass *parent = MACHINE_CLASS(pc_parent_class());
 
-    if (is_dimm(dev)) {
+    if (is_dimm(dev) || object_dynamic_cast(OBJECT(dev), TYPE_CPU)) {
         return OBJECT(m);
     }
     return parent->get_hotplug_handler ? parent->get_hotplug_handler(m, dev)
@@ -106,6 +108,9 @@ bool pc_machine_device_pre_plug(HotplugHandler *h, DeviceState *dev,
 {
     PCMemoryHotplug *hp;
 
+    if (object_dynamic_cast(OBJECT(dev), TYPE_CPU)) {
+        return pc_cpus_pre_plug(CPU(dev), errp);
+    }
     if (!is_dimm(dev)) {
         return parent_pre_plug(h, dev, errp);
     }

@@ -40,6 +40,7 @@
 #include "memory.h"
 #include "memslots.h"
 #include "numa.h"
+#include "pc-cpus.h"
 #include "pc-hotplug.h"
 #include "pc-isa.h"
 #include "object.h"
@@ -111,6 +112,7 @@ struct PCMachine {
     MemSlots *memslots;
     PCISA *isa; /* the legacy ISA devices (pc-isa.c) */
     PCMemoryHotplug memhp; /* the DIMM handler's state (pc-hotplug.c) */
+    PCCpus cpus; /* the vCPU slots and vCPUs (pc-cpus.c) */
 
     /* The machine's QOM properties (machine-props.c's table) */
     json_t *prop_values; /* current values of the stored ones, by name */
@@ -701,54 +703,20 @@ static void machine_props_board(int step)
     }
 }
 
-/* CPU models whose vendor is AMD (QEMU's IS_AMD_CPU). */
+/* The -cpu model's vendor is AMD (QEMU's IS_AMD_CPU). */
 static bool cpu_is_amd(const char *model)
 {
-    static const char *const amd[] = {
-        "qemu64",     "max",        "phenom",     "athlon",     "Opteron_G1",
-        "Opteron_G2", "Opteron_G3", "Opteron_G4", "Opteron_G5", "EPYC",
-        "EPYC-IBPB",  "EPYC-Rome",  "EPYC-Milan",
-    };
-    size_t i, n;
+    const X86CpuModel *m = x86_cpu_model_find(model);
 
-    for (i = 0; i < ARRAY_SIZE(amd); i++) {
-        n = strlen(amd[i]);
-        if (!strncmp(model, amd[i], n) &&
-            (!model[n] || !strncmp(model + n, "-v", 2))) {
-            return true;
-        }
-    }
-    return false;
+    return m && x86_cpu_model_is_amd(m);
 }
 
-/*
- * The CPU's physical address width under TCG: 40 with long mode, else 36
- * with PSE-36, else 32 (and then QEMU checks nothing).
- */
+/* The CPU's physical address width under TCG (x86_cpu_model_phys_bits). */
 static unsigned cpu_phys_bits(const char *model)
 {
-    static const char *const bits32[] = {
-        "qemu32", "coreduo", "n270", "486", "pentium", "base",
-    };
-    static const char *const bits36[] = {
-        "pentium2",
-        "pentium3",
-        "kvm32",
-        "athlon",
-    };
-    size_t i, n;
+    const X86CpuModel *m = x86_cpu_model_find(model);
 
-    for (i = 0; i < ARRAY_SIZE(bits32) + ARRAY_SIZE(bits36); i++) {
-        const char *m =
-            i < ARRAY_SIZE(bits32) ? bits32[i] : bits36[i - ARRAY_SIZE(bits32)];
-
-        n = strlen(m);
-        if (!strncmp(model, m, n) &&
-            (!model[n] || !strncmp(model + n, "-v", 2))) {
-            return i < ARRAY_SIZE(bits32) ? 32 : 36;
-        }
-    }
-    return PC_PHYS_BITS;
+    return m ? x86_cpu_model_phys_bits(m) : PC_PHYS_BITS;
 }
 
 /* The highest guest address the board uses (QEMU's pc_max_used_gpa). */
@@ -877,6 +845,10 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
         numa_free(ns);
         return NULL;
     }
+    if (!pc_cpus_init(&pcm->cpus, opts, ns, errp)) {
+        numa_free(ns);
+        return NULL;
+    }
     acpi = machine_acpi_enabled(opts);
     machine_props_init(opts, pcm);
     pcm->ram_mr = pc_ram_init(ns, machine_be, pcm->ram_size, &pcm->ram, errp);
@@ -888,7 +860,21 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     build_memory(pcm);
     pcm->gsi = gsi_init();
     pcm->isa = pc_isa_new(get_system_io(), gsi_get_irqs(pcm->gsi));
+    /*
+     * The vCPUs come first (x86_cpus_init); the first one's APIC creates
+     * kvmvapic, so it lands between vCPU 0 and vCPU 1 below
+     * /machine/unattached.
+     */
+    if (!pc_cpus_create(&pcm->cpus, 0, 1, errp)) {
+        memory_region_transaction_commit();
+        return NULL;
+    }
     pc_isa_create_objects(pcm->isa, PC_ISA_OBJ_VAPIC);
+    if (!pc_cpus_create(&pcm->cpus, 1, opts->smp_cpus ? opts->smp_cpus - 1 : 0,
+                        errp)) {
+        memory_region_transaction_commit();
+        return NULL;
+    }
     pcm->pci_bus =
         i440fx_init(get_system_memory(), get_system_io(), i440fx_pci_memory(),
                     pcm->ram_mr, pcm->below_4g, pcm->above_4g, &i440fx_dev);
@@ -964,6 +950,13 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 PCMachine *pc_current_machine(void)
 {
     return current_machine;
+}
+
+const PCCpus *pc_machine_cpus(void)
+{
+    return current_machine && current_machine->cpus.model
+               ? &current_machine->cpus
+               : NULL;
 }
 
 bool pc_wakeup_suspend_supported(void)

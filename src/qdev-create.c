@@ -38,9 +38,8 @@ static char *opt_string(json_t *v)
     return NULL;
 }
 
-/* Parses a property's string value as QEMU's string input visitor. */
-static json_t *opt_to_value(const char *name, const char *type, const char *str,
-                            Error **errp)
+json_t *qdev_prop_value_from_string(const char *name, const char *type,
+                                    const char *str, Error **errp)
 {
     KeyvalScalar v;
 
@@ -210,8 +209,9 @@ bool qdev_device_add(json_t *args, Error **errp)
             free(str);
             goto fail_unparent;
         }
-        v = prop->parses_string ? json_text(str)
-                                : opt_to_value(name, prop->type, str, errp);
+        v = prop->parses_string
+                ? json_text(str)
+                : qdev_prop_value_from_string(name, prop->type, str, errp);
         free(str);
         if (!v) {
             goto fail_unparent;

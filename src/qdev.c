@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "src/events.h"
+#include "src/json-value.h"
 #include "src/qdev.h"
 #include "src/util.h"
 
@@ -380,8 +381,7 @@ static json_t *defval_int(const Property *prop)
 #define UINT_PROP(bits, tname)                                                \
     static json_t *get_u##bits(Object *obj, Property *prop, Error **errp)     \
     {                                                                         \
-        return json_integer((json_int_t) *                                    \
-                            (uint##bits##_t *)field_ptr(obj, prop));          \
+        return json_uint64(*(uint##bits##_t *)field_ptr(obj, prop));          \
     }                                                                         \
     static bool set_u##bits(Object *obj, Property *prop, json_t *v,           \
                             Error **errp)                                     \
@@ -483,7 +483,6 @@ static void release_str(Object *obj, Property *prop)
 
 const PropertyInfo qdev_prop_bool = {
     .name = "bool",
-    .description = "on/off",
     .get = get_bool,
     .set = set_bool,
     .defval = defval_bool,
@@ -601,43 +600,45 @@ static bool link_before_realize(const Object *obj, const char *name,
     return true;
 }
 
-void device_class_set_props(DeviceClass *dc, Property *props)
+void device_class_add_prop(DeviceClass *dc, Property *prop)
 {
     ObjectClass *k = OBJECT_CLASS(dc);
-    Property *prop;
+    const PropertyInfo *info = prop->info;
+    ObjectProperty *op;
 
+    if (info->print || !info->get) {
+        char *lname = xasprintf("legacy-%s", prop->name);
+
+        object_class_property_add(
+            k, lname, "str", info->print ? legacy_get : NULL, NULL, NULL, prop);
+        free(lname);
+    }
+    if (info == &qdev_prop_link) {
+        op = object_class_property_add_link(k, prop->name, prop->link_type,
+                                            prop->offset, link_before_realize,
+                                            OBJ_PROP_LINK_STRONG);
+    } else {
+        op = object_class_property_add(
+            k, prop->name, info->name, info->get ? static_get : NULL,
+            info->set ? static_set : NULL,
+            info->release ? static_release : NULL, prop);
+        if (prop->set_default && info->defval) {
+            op->defval = info->defval(prop);
+            op->init = static_init;
+        }
+        op->parses_string = info->parses_string;
+    }
+    if (prop->description || info->description) {
+        op->description =
+            xstrdup(prop->description ? prop->description : info->description);
+    }
+}
+
+void device_class_set_props(DeviceClass *dc, Property *props)
+{
     dc->props_ = props;
-    for (prop = props; prop->name; prop++) {
-        const PropertyInfo *info = prop->info;
-        ObjectProperty *op;
-
-        if (info->print || !info->get) {
-            char *lname = xasprintf("legacy-%s", prop->name);
-
-            object_class_property_add(k, lname, "str",
-                                      info->print ? legacy_get : NULL, NULL,
-                                      NULL, prop);
-            free(lname);
-        }
-        if (info == &qdev_prop_link) {
-            op = object_class_property_add_link(
-                k, prop->name, prop->link_type, prop->offset,
-                link_before_realize, OBJ_PROP_LINK_STRONG);
-        } else {
-            op = object_class_property_add(
-                k, prop->name, info->name, info->get ? static_get : NULL,
-                info->set ? static_set : NULL,
-                info->release ? static_release : NULL, prop);
-            if (prop->set_default && info->defval) {
-                op->defval = info->defval(prop);
-                op->init = static_init;
-            }
-            op->parses_string = info->parses_string;
-        }
-        if (prop->description || info->description) {
-            op->description = xstrdup(prop->description ? prop->description
-                                                        : info->description);
-        }
+    for (Property *prop = props; prop->name; prop++) {
+        device_class_add_prop(dc, prop);
     }
 }
 

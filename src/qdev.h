@@ -102,6 +102,10 @@ struct Property {
 #define DEFINE_PROP_BOOL(n, S, f, d)                                \
     DEFINE_PROP(n, S, f, qdev_prop_bool, bool, .set_default = true, \
                 .defval.u = (bool)(d))
+/* A bool that QEMU keeps as a bit (DEFINE_PROP_BIT): described "on/off". */
+#define DEFINE_PROP_BIT_BOOL(n, S, f, d)                            \
+    DEFINE_PROP(n, S, f, qdev_prop_bool, bool, .set_default = true, \
+                .defval.u = (bool)(d), .description = "on/off")
 #define DEFINE_PROP_UINT8(n, S, f, d)                                   \
     DEFINE_PROP(n, S, f, qdev_prop_uint8, uint8_t, .set_default = true, \
                 .defval.u = (d))
@@ -140,6 +144,8 @@ struct Property {
  * realized device fails as in QEMU.
  */
 void device_class_set_props(DeviceClass *dc, Property *props);
+/* One property, as device_class_set_props adds each (prop must outlive dc). */
+void device_class_add_prop(DeviceClass *dc, Property *prop);
 
 /* ---- Devices ---- */
 
@@ -251,6 +257,13 @@ bool qdev_hotplug_phase(void);
  * args is borrowed.
  */
 bool qdev_device_add(json_t *args, Error **errp);
+/*
+ * The value a property of QOM type type gets from the text str, as QEMU's
+ * string input visitor parses it (-device, -global, -cpu); new reference,
+ * or NULL with errp set.
+ */
+json_t *qdev_prop_value_from_string(const char *name, const char *type,
+                                    const char *str, Error **errp);
 
 /*
  * device_del: checks (not hotpluggable, bus without handler, pending

@@ -50,14 +50,14 @@ def layer_of(path):
 
 
 def read_tree(root):
-    """{path: [included paths]} for every .c/.h in DIRS; errors."""
+    """{path: [included paths]} for every .c/.h/.inc in DIRS; errors."""
     files = []
     for d in DIRS:
         top = os.path.join(root, d)
         if not os.path.isdir(top):
             continue
         for name in sorted(os.listdir(top)):
-            if name.endswith((".c", ".h")):
+            if name.endswith((".c", ".h", ".inc")):
                 files.append(d + "/" + name)
     known = set(files)
     graph, errors = {}, []
