@@ -562,6 +562,29 @@ static Property piix4_pm_properties[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/*
+ * The SCI and SMI outputs, as QEMU's instance_init declares them
+ * (qdev_init_gpio_out and "smi-irq"): link<irq> properties.  qmachined's
+ * interrupt lines are not QOM objects, so a link reads as "" where QEMU
+ * names its /machine/unattached/non-qdev-gpio[N] (tests/diff/pending/
+ * qom-pc.qmp).
+ */
+static json_t *gpio_link_get(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    (void)obj;
+    (void)prop;
+    (void)errp;
+    return json_text("");
+}
+
+static void piix4_pm_instance_init(Object *obj)
+{
+    object_property_add(obj, "unnamed-gpio-out[0]", "link<irq>", gpio_link_get,
+                        NULL, NULL, NULL);
+    object_property_add(obj, "smi-irq[0]", "link<irq>", gpio_link_get, NULL,
+                        NULL, NULL);
+}
+
 static void piix4_pm_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -595,6 +618,7 @@ static const TypeInfo piix4_pm_type = {
     .name = TYPE_PIIX4_PM,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(PIIX4PMState),
+    .instance_init = piix4_pm_instance_init,
     .class_init = piix4_pm_class_init,
     .interfaces = piix4_pm_interfaces,
 };
