@@ -650,40 +650,25 @@ typedef struct DriftQuery {
     const char *name;
 } DriftQuery;
 
+static json_t *drift_compare(const char *name, json_t *rsp);
+static json_t *drift_result(json_t *diffs);
+
 static void drift_done(void *opaque, json_t *rsp)
 {
     DriftQuery *q = opaque;
     Drift *d = q->d;
-    json_t *local = NULL, *theirs = json_object_get(rsp, "return");
-    Error *err = NULL;
+    json_t *diff = drift_compare(q->name, rsp);
 
-    if (!qmp_execute(&model_session, q->name, NULL, &local, &err)) {
-        local = qmp_error_response(err);
-        error_free(err);
+    if (diff) {
+        json_array_append_new(d->diffs, diff);
     }
-    if (!theirs) {
-        theirs = json_object_get(rsp, "error");
-    }
-    if (!json_equal(local, theirs)) {
-        json_array_append_new(
-            d->diffs, json_pack("{s:s, s:O, s:O}", "query", q->name, "qemu",
-                                theirs ? theirs : json_null(), "model", local));
-    }
-    json_decref(local);
     free(q);
     if (--d->waiting == 0 && !d->client) {
         json_decref(d->diffs);
         free(d);
     } else if (d->waiting == 0) {
-        json_t *ret = json_pack("{s:o, s:I}", "differences", d->diffs,
-                                "replay-failures", (json_int_t)replay_failures);
-        json_t *r;
+        json_t *r = json_pack("{s:o}", "return", drift_result(d->diffs));
 
-        if (last_replay_failure) {
-            json_object_set_new(ret, "last-replay-failure",
-                                json_text(last_replay_failure));
-        }
-        r = json_pack("{s:o}", "return", ret);
         d->client->drift = NULL;
         set_reply(d->client, r);
         json_decref(r);
@@ -880,13 +865,148 @@ const QapiType forward_drift_type = {
     .members = drift_members,
 };
 
-/* Forwarding answers it in forward_request; this runs when it is not. */
+/* One difference, or NULL (new reference). */
+static json_t *drift_compare(const char *name, json_t *rsp)
+{
+    json_t *local = NULL, *theirs = json_object_get(rsp, "return"),
+           *diff = NULL;
+    Error *err = NULL;
+
+    if (!qmp_execute(&model_session, name, NULL, &local, &err)) {
+        local = qmp_error_response(err);
+        error_free(err);
+    }
+    if (!theirs) {
+        theirs = json_object_get(rsp, "error");
+    }
+    if (!json_equal(local, theirs)) {
+        diff = json_pack("{s:s, s:O, s:O}", "query", name, "qemu",
+                         theirs ? theirs : json_null(), "model", local);
+    }
+    json_decref(local);
+    return diff;
+}
+
+static json_t *drift_result(json_t *diffs)
+{
+    json_t *ret = json_pack("{s:o, s:I}", "differences", diffs,
+                            "replay-failures", (json_int_t)replay_failures);
+
+    if (last_replay_failure) {
+        json_object_set_new(ret, "last-replay-failure",
+                            json_text(last_replay_failure));
+    }
+    return ret;
+}
+
+/*
+ * QMP clients get the drift in forward_request, without blocking; this
+ * handler runs for REST (which waits for QEMU) and when not forwarding.
+ */
 bool qmp_cmd_query_forward_drift(QmpSession *s, json_t *args, json_t **ret,
                                  Error **errp)
 {
+    json_t *diffs;
+    size_t i;
+
     (void)s;
     (void)args;
-    (void)ret;
-    error_setg(errp, "qmachined is not forwarding to a QEMU (--forward)");
-    return false;
+    if (!forward_active()) {
+        error_setg(errp, "qmachined is not forwarding to a QEMU (--forward)");
+        return false;
+    }
+    diffs = json_array();
+    for (i = 0; drift_queries[i]; i++) {
+        json_t *req = json_pack("{s:s}", "execute", drift_queries[i]);
+        json_t *rsp = forward_execute_sync(req);
+        json_t *d = drift_compare(drift_queries[i], rsp);
+
+        if (d) {
+            json_array_append_new(diffs, d);
+        }
+        json_decref(rsp);
+        json_decref(req);
+    }
+    *ret = drift_result(diffs);
+    return true;
+}
+
+/* ---- synchronous use (REST) --------------------------------------------- */
+
+typedef struct SyncWait {
+    json_t *rsp;
+    bool done;
+} SyncWait;
+
+static void sync_done(void *opaque, json_t *rsp)
+{
+    SyncWait *w = opaque;
+
+    w->rsp = json_incref(rsp);
+    w->done = true;
+}
+
+json_t *forward_execute_sync(json_t *req)
+{
+    const char *name = json_string_value(json_object_get(req, "execute"));
+    SyncWait w = { 0 };
+    Entry *e;
+    json_t *msg, *rsp;
+    int64_t deadline = loop_now_ns() + (int64_t)CONNECT_TIMEOUT_MS * 1000000;
+
+    if (!up.ready) {
+        return lost_reply();
+    }
+    e = xzalloc(sizeof(*e));
+    e->done = sync_done;
+    e->opaque = &w;
+    if (is_replayed(name)) {
+        e->replay = json_deep_copy(req);
+    }
+    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
+    e->inflight_next = up.inflight;
+    up.inflight = e;
+    msg = json_copy(req);
+    json_object_set_new(msg, "id", json_string(e->tag));
+    upstream_send(msg);
+    json_decref(msg);
+    /*
+     * The loop waits for this one reply; QEMU's other messages (replies
+     * to clients, events) are handled as they come meanwhile.
+     */
+    while (!w.done && up.ready) {
+        int64_t left = (deadline - loop_now_ns()) / 1000000;
+        struct pollfd pfd = { .fd = up.fd, .events = POLLIN };
+
+        if (up.out_pos < up.out.len) {
+            pfd.events |= POLLOUT;
+        }
+        if (left <= 0) {
+            break;
+        }
+        if (poll(&pfd, 1, (int)left) > 0) {
+            upstream_io(
+                NULL, up.fd,
+                ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) ? LOOP_READ : 0) |
+                    ((pfd.revents & POLLOUT) ? LOOP_WRITE : 0));
+        }
+    }
+    if (w.done) {
+        rsp = json_copy(w.rsp);
+        json_decref(w.rsp);
+    } else {
+        Error *err = NULL;
+
+        /* No answer in time: the reply is dropped when it comes. */
+        e->done = NULL;
+        e->opaque = NULL;
+        inflight_remove(e);
+        entry_free(e);
+        error_setg(&err, "qmachined: QEMU did not answer %s within %d s",
+                   name ? name : "the command", CONNECT_TIMEOUT_MS / 1000);
+        rsp = qmp_error_response(err);
+        error_free(err);
+    }
+    json_object_del(rsp, "id");
+    return rsp;
 }

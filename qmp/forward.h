@@ -49,6 +49,15 @@ void forward_session_end(QmpSession *s);
 void forward_cleanup(void);
 
 /*
+ * Runs req ({"execute", "arguments"}) on QEMU and waits for the reply,
+ * QEMU's other messages being handled meanwhile (10 s at most); a command
+ * that changes the machine is then done on the model too.  Returns the
+ * reply without id (new reference).  For front ends that answer at once
+ * (REST); the loop serves nothing else while QEMU works on it.
+ */
+json_t *forward_execute_sync(json_t *req);
+
+/*
  * __org.qmachined_query-forward-drift: asks QEMU and the model the same
  * queries (query-status, query-pci, query-memory-devices,
  * query-memory-size-summary, query-balloon) and lists where they differ,

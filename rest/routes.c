@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qmp/forward.h"
 #include "qmp/json-out.h"
 #include "qmp/qmp.h"
 #include "rest/rest-int.h"
@@ -131,12 +132,54 @@ static void never_send(QmpSession *s, json_t *msg)
 
 static QmpSession session = { .negotiated = true, .send = never_send };
 
+/*
+ * Forwarding: what only reads is answered by the model (kept in step
+ * with QEMU); the rest goes to QEMU (and then to the model).
+ */
+static bool reads_only(const char *cmd)
+{
+    return !strncmp(cmd, "query-", 6) || !strncmp(cmd, "x-query-", 8) ||
+           !strcmp(cmd, "qom-list") || !strcmp(cmd, "qom-get") ||
+           !strncmp(cmd, QMP_VENDOR_PREFIX, strlen(QMP_VENDOR_PREFIX));
+}
+
+/* QEMU's reply as qmp_execute's result. */
+static bool from_reply(json_t *rsp, json_t **ret, Error **errp)
+{
+    json_t *e = json_object_get(rsp, "error");
+
+    if (!e) {
+        *ret = json_incref(json_object_get(rsp, "return"));
+        return true;
+    }
+    error_set(
+        errp,
+        error_class_from_name(json_string_value(json_object_get(e, "class"))),
+        "%s", json_string_value(json_object_get(e, "desc")));
+    return false;
+}
+
 /* Runs a command; on failure fills rep with the mapped error. */
 static bool run(const char *cmd, json_t *args, json_t **ret, RestReply *rep)
 {
     Error *err = NULL;
 
-    if (qmp_execute(&session, cmd, args, ret, &err)) {
+    if (forward_active() && !reads_only(cmd)) {
+        json_t *req = json_pack("{s:s}", "execute", cmd);
+        json_t *rsp;
+        bool ok;
+
+        if (args) {
+            json_object_set(req, "arguments", args);
+        }
+        rsp = forward_execute_sync(req);
+        ok = from_reply(rsp, ret, &err);
+        json_decref(rsp);
+        json_decref(req);
+        if (ok) {
+            return true;
+        }
+    } else if (qmp_execute(&session, cmd, args, ret, &err)) {
         return true;
     }
     if (rep) {
@@ -629,7 +672,27 @@ static void post_qmp(const char *param, size_t n, json_t *body, RestReply *rep)
         return;
     }
     tunnel_reply = NULL;
-    qmp_handle_request(&tunnel, body, NULL);
+    if (forward_active()) {
+        const char *cmd = json_string_value(json_object_get(body, "execute"));
+        Error *err = NULL;
+
+        if (cmd &&
+            !strncmp(cmd, QMP_VENDOR_PREFIX, strlen(QMP_VENDOR_PREFIX))) {
+            tunnel_reply = qmp_reply_local(&tunnel, body, NULL);
+        } else if (!qmp_request_forwardable(&tunnel, body, &err)) {
+            error_free(err);
+            tunnel_reply = qmp_reply_local(&tunnel, body, NULL);
+        } else {
+            json_t *id = json_object_get(body, "id");
+
+            tunnel_reply = forward_execute_sync(body);
+            if (id) {
+                json_object_set(tunnel_reply, "id", id);
+            }
+        }
+    } else {
+        qmp_handle_request(&tunnel, body, NULL);
+    }
     if (!tunnel_reply) {
         rest_reply_error(rep, 400, "GenericError",
                          "The command produced no reply");

@@ -105,6 +105,19 @@ const char *error_class_name(ErrorClass cls)
     return "GenericError";
 }
 
+ErrorClass error_class_from_name(const char *name)
+{
+    ErrorClass cls;
+
+    for (cls = ERROR_CLASS_GENERIC_ERROR; cls <= ERROR_CLASS_KVM_MISSING_CAP;
+         cls++) {
+        if (name && !strcmp(error_class_name(cls), name)) {
+            return cls;
+        }
+    }
+    return ERROR_CLASS_GENERIC_ERROR;
+}
+
 ErrorKind error_class_kind(ErrorClass cls)
 {
     switch (cls) {

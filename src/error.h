@@ -55,6 +55,8 @@ void error_propagate(Error **dst, Error *src);
 void error_prepend(Error **errp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *error_class_name(ErrorClass cls);
+/* The class named name (QMP's "class"); GenericError if none is. */
+ErrorClass error_class_from_name(const char *name);
 /* The kind an error of class cls has unless its creator names one. */
 ErrorKind error_class_kind(ErrorClass cls);
 ErrorKind error_get_kind(const Error *err);

@@ -352,14 +352,6 @@ int main(int argc, char **argv)
     if (opts.forward) {
         char *where = socket_addr_str(opts.forward);
 
-        if (opts.n_rest) {
-            fprintf(stderr,
-                    "qmachined: --forward %s: the REST API is not "
-                    "served in front of QEMU yet; drop --rest\n",
-                    where);
-            free(where);
-            goto out;
-        }
         if (!forward_connect(opts.forward, &err)) {
             fprintf(stderr, "qmachined: --forward %s: %s\n", where,
                     error_get_pretty(err));
@@ -388,7 +380,7 @@ int main(int argc, char **argv)
 
         if ((opts.n_monitors == 0 &&
              !listen_or_report(FRONT_QMP, &dflt_qmp, &opts)) ||
-            (opts.n_rest == 0 && !opts.forward &&
+            (opts.n_rest == 0 &&
              !listen_or_report(FRONT_REST, &dflt_rest, &opts))) {
             goto out;
         }

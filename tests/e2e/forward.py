@@ -24,7 +24,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, Qmp, free_port  # noqa: E402
+from resthttp import QMACHINED, Checker, Qmp, Rest, free_port  # noqa: E402
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
@@ -117,10 +117,12 @@ def main():
         behind, bsock = start_qemu(tmp, "behind.sock")
         procs += [direct, behind]
         qsock = os.path.join(tmp, "qm.sock")
+        rport = free_port()
         qm = subprocess.Popen([QMACHINED] + ARGS + [
             "--forward", "unix:" + bsock,
-            "-qmp", "unix:%s,server=on,wait=off" % qsock],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            "-qmp", "unix:%s,server=on,wait=off" % qsock,
+            "--rest", "tcp:127.0.0.1:%d" % rport],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(qm)
         if not check(wait_path(qsock, qm), "qmachined starts forwarding"):
             return check.finish()
@@ -171,6 +173,35 @@ def main():
         diffs = r.get("return", {}).get("differences", [])
         check([d["query"] for d in diffs] == ["query-pci"],
               "a change behind the model's back is reported", diffs)
+
+        # REST: reads from the model, changes through QEMU.
+        rest = Rest(port=rport)
+        r = rest.get("/memory-devices")
+        check(r.status == 200 and [d["data"]["id"] for d in r.json] ==
+              ["dimm1"], "REST reads the model's DIMMs", (r.status, r.data))
+        r = rest.post("/objects", {"qom-type": "memory-backend-ram",
+                                          "id": "mem2", "size": 268435456})
+        check(r.status in (200, 201, 204), "REST object-add", (r.status, r.data))
+        r = rest.post("/devices", {"driver": "pc-dimm", "id": "dimm2",
+                                          "memdev": "mem2"})
+        check(r.status in (200, 201), "REST device_add", (r.status, r.data))
+        r = m.cmd("query-memory-devices")
+        check([d["data"]["id"] for d in r.get("return", [])] ==
+              ["dimm1", "dimm2"], "the DIMM REST added is in QEMU", r)
+        r = rest.post("/devices", {"driver": "pc-dimm", "id": "dimm3",
+                                          "memdev": "nosuch"})
+        check(r.status >= 400 and "nosuch" in r.data.decode(errors="replace"),
+              "QEMU's error through REST", (r.status, r.data))
+        r = rest.post("/qmp", {"execute": "query-status", "id": [7]})
+        check(r.status == 200 and r.json.get("id") == [7] and
+              r.json.get("return", {}).get("status") == "prelaunch",
+              "POST /api/v1/qmp goes to QEMU", (r.status, r.data))
+        r = rest.post("/qmp",
+                      {"execute": "__org.qmachined_query-forward-drift"})
+        diffs = (r.json or {}).get("return", {}).get("differences")
+        check([d["query"] for d in diffs or []] == ["query-pci"],
+              "after REST changes, only the HMP change differs",
+              (r.status, r.data[:500]))
         m.s.close()
 
         # Eight clients at once, each with its own ids.
