@@ -873,7 +873,10 @@ static json_t *drift_compare(const char *name, json_t *rsp)
     Error *err = NULL;
 
     if (!qmp_execute(&model_session, name, NULL, &local, &err)) {
-        local = qmp_error_response(err);
+        json_t *e = qmp_error_response(err);
+
+        local = json_incref(json_object_get(e, "error"));
+        json_decref(e);
         error_free(err);
     }
     if (!theirs) {

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include "runstate.h"
 #include "sockets.h"
 #include "util.h"
+#include "wrap.h"
 
 /* The documented default machine (README "Default machine"). */
 #define DEFAULT_QMP_HOST "127.0.0.1"
@@ -190,14 +192,30 @@ static void report_killer(const struct signalfd_siginfo *si)
     free(name);
 }
 
+/* Wrapper mode: QEMU's exit status, once it has exited (-1 before). */
+static int wrapped_status = -1;
+
 static void on_signal(void *opaque, int fd, unsigned events)
 {
     struct signalfd_siginfo si;
 
-    if (read(fd, &si, sizeof(si)) == sizeof(si)) {
-        report_killer(&si);
-        vm_shutdown(SHUTDOWN_CAUSE_HOST_SIGNAL, false);
+    if (read(fd, &si, sizeof(si)) != sizeof(si)) {
+        return;
     }
+    if (si.ssi_signo == SIGCHLD) {
+        if (wrap_reap(&wrapped_status)) {
+            /* QEMU is gone: so is its wrapper, with its status. */
+            loop_quit();
+        }
+        return;
+    }
+    if (wrap_child() > 0) {
+        /* QEMU decides (and says "terminating on signal" itself). */
+        wrap_signal((int)si.ssi_signo);
+        return;
+    }
+    report_killer(&si);
+    vm_shutdown(SHUTDOWN_CAUSE_HOST_SIGNAL, false);
 }
 
 static int setup_signals(void)
@@ -209,6 +227,7 @@ static int setup_signals(void)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
@@ -293,8 +312,11 @@ int main(int argc, char **argv)
     int status = 1;
     int sigfd;
     size_t i;
+    const char *wrap_qemu = NULL;
+    bool wrapping;
 
     memset(&opts, 0, sizeof(opts));
+    wrapping = wrap_requested(&argc, argv, &wrap_qemu);
     if (!options_parse(&opts, argc, argv, &exit_now)) {
         options_free(&opts);
         return 1;
@@ -349,6 +371,25 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    if (wrapping) {
+        char *path = NULL;
+
+        if (!wrap_spawn(wrap_qemu, argc, argv, opts.daemonize, &path, &err) ||
+            !wrap_wait_ready(path, &err)) {
+            fprintf(stderr, "qmachined: %s: %s\n", wrap_qemu,
+                    error_get_pretty(err));
+            error_free(err);
+            free(path);
+            goto out;
+        }
+        if (opts.forward) {
+            listen_addr_clear(opts.forward);
+        } else {
+            opts.forward = xzalloc(sizeof(*opts.forward));
+        }
+        *opts.forward =
+            (ListenAddr){ .kind = LISTEN_UNIX, .fd = -1, .path = path };
+    }
     if (opts.forward) {
         char *where = socket_addr_str(opts.forward);
 
@@ -415,6 +456,19 @@ int main(int argc, char **argv)
 
     loop_run();
     status = 0;
+    if (wrapping) {
+        int st;
+
+        /* Ended otherwise (quit): QEMU goes too, its status is ours. */
+        if (wrapped_status < 0 && wrap_child() > 0) {
+            wrap_signal(SIGTERM);
+            while (!wrap_reap(&st)) {
+                poll(NULL, 0, 10);
+            }
+            wrapped_status = st;
+        }
+        status = wrapped_status < 0 ? 0 : wrapped_status;
+    }
 
     monitor_flush_all();
     if (opts.pidfile) {
@@ -422,6 +476,7 @@ int main(int argc, char **argv)
     }
 out:
     forward_cleanup();
+    wrap_cleanup();
     json_decref(bound_qmp);
     json_decref(bound_rest);
     monitor_cleanup();
