@@ -292,15 +292,21 @@ static void bus_finalize(Object *obj)
     free(BUS(obj)->name);
 }
 
+/* "hotplug-handler" is an instance property in QEMU (its place in
+ * qom-list follows from that). */
+static void bus_instance_init(Object *obj)
+{
+    object_property_add_link(obj, "hotplug-handler", TYPE_HOTPLUG_HANDLER,
+                             (Object **)&BUS(obj)->hotplug_handler,
+                             object_property_allow_set_link,
+                             OBJ_PROP_LINK_STRONG);
+}
+
 static void bus_class_init(ObjectClass *k, void *data)
 {
     k->unparent = bus_unparent;
     object_class_property_add_bool(k, "realized", bus_get_realized,
                                    bus_set_realized);
-    object_class_property_add_link(k, "hotplug-handler", TYPE_HOTPLUG_HANDLER,
-                                   offsetof(BusState, hotplug_handler),
-                                   object_property_allow_set_link,
-                                   OBJ_PROP_LINK_STRONG);
 }
 
 /* ---- Static properties ---- */
@@ -1083,6 +1089,7 @@ static const TypeInfo qdev_types[] = {
         .name = TYPE_BUS,
         .parent = TYPE_OBJECT,
         .instance_size = sizeof(BusState),
+        .instance_init = bus_instance_init,
         .instance_finalize = bus_finalize,
         .class_size = sizeof(BusClass),
         .class_init = bus_class_init,

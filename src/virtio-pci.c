@@ -747,14 +747,20 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
     pci_set_long(d->wmask + pos + VCAP_PCI_CFG_DATA, UINT32_MAX);
 }
 
-/* The backend goes onto the proxy with the proxy's realize. */
+/* The proxy's bus for its one backend, as QEMU's. */
+#define TYPE_VIRTIO_BUS "virtio-bus"
+#define TYPE_VIRTIO_PCI_BUS "virtio-pci-bus"
+#define VIRTIO_PCI_BUS_NAME "virtio-bus"
+
+/* The backend goes onto the proxy's bus with the proxy's realize. */
 static void realize_backend(VirtIOPCIProxy *p)
 {
     VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
     DeviceState *be = DEVICE(p->backend);
+    BusState *bus = qdev_get_child_bus(DEVICE(p), VIRTIO_PCI_BUS_NAME);
 
     /* A plain device realize: nothing in it can fail. */
-    if (qdev_realize(be, NULL, NULL) && k->backend_added) {
+    if (qdev_realize(be, bus, NULL) && k->backend_added) {
         k->backend_added(p, be);
     }
 }
@@ -812,6 +818,9 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
         return false;
     }
     p->vqs = xzalloc(sizeof(VirtIOPCIQueue) * VIRTIO_QUEUE_MAX);
+    if (!qdev_get_child_bus(DEVICE(p), VIRTIO_PCI_BUS_NAME)) {
+        qbus_new(TYPE_VIRTIO_PCI_BUS, DEVICE(p), VIRTIO_PCI_BUS_NAME);
+    }
 
     if (!k->device_realize || !k->device_realize(p, errp)) {
         free(p->vqs);
@@ -950,6 +959,14 @@ static void virtio_pci_class_init(ObjectClass *klass, void *data)
     dc->reset = virtio_pci_qdev_reset;
 }
 
+static void virtio_pci_instance_finalize(Object *obj)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
+
+    object_unref(p->backend);
+    p->backend = NULL;
+}
+
 static const InterfaceInfo virtio_pci_interfaces[] = {
     { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { INTERFACE_PCIE_DEVICE }, { NULL }
 };
@@ -958,6 +975,7 @@ static const TypeInfo virtio_pci_info = {
     .name = TYPE_VIRTIO_PCI,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(VirtIOPCIProxy),
+    .instance_finalize = virtio_pci_instance_finalize,
     .abstract = true,
     .class_size = sizeof(VirtIOPCIClass),
     .class_init = virtio_pci_class_init,
@@ -1012,9 +1030,13 @@ static void virtio_pci_base_instance_init(Object *obj)
     Object *be;
     const char *const *name;
 
+    /*
+     * The proxy keeps a reference of its own (QEMU's backend is embedded
+     * in the proxy): taken off its bus and out of the tree with the
+     * proxy, the backend is finalized, and announced, with it.
+     */
     be = object_new(k->backend_type);
     object_property_add_child(obj, "virtio-backend", be);
-    object_unref(be);
     p->backend = VIRTIO_BACKEND(be);
     /* The static properties, the device's table first, as QEMU 7.2's
      * qdev_alias_all_properties. */
@@ -1117,6 +1139,15 @@ void virtio_pci_register_types(void)
         .class_init = virtio_device_class_init,
     };
 
+    static const TypeInfo bus_infos[] = {
+        { .name = TYPE_VIRTIO_BUS,
+          .parent = TYPE_BUS,
+          .instance_size = sizeof(BusState),
+          .abstract = true },
+        { .name = TYPE_VIRTIO_PCI_BUS, .parent = TYPE_VIRTIO_BUS },
+    };
+
+    type_register_static_array(bus_infos, ARRAY_SIZE(bus_infos));
     type_register_static(&virtio_device_info);
     type_register_static(&virtio_pci_info);
 }
