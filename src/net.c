@@ -11,7 +11,6 @@
 #include "keyval.h"
 #include "options-report.h"
 #include "util.h"
-#include "virtio-pci.h"
 
 /* Where QEMU looks for the SMB server the "smb" option starts. */
 #define SMBD_COMMAND "/usr/sbin/smbd"
@@ -689,14 +688,7 @@ char *net_info_network(void)
 
 char *net_prop_owner(Object *obj)
 {
-    const char *tn = object_get_typename(obj);
-    const char *pci = strstr(tn, "-pci");
-
-    /* virtio-X-pci, virtio-X-pci-transitional, ...: virtio-X-device */
-    if (object_dynamic_cast(obj, TYPE_VIRTIO_PCI) && pci) {
-        return xasprintf("%.*s-device", (int)(pci - tn), tn);
-    }
-    return xstrdup(tn);
+    return xstrdup(object_get_typename(obj));
 }
 
 static json_t *netdev_get(Object *obj, Property *prop, Error **errp)

@@ -47,9 +47,9 @@ extern const PropertyInfo net_prop_netdev;
     DEFINE_PROP(name, type, field, net_prop_netdev, NetClient *)
 
 /*
- * The type name QEMU's property errors give for obj: a virtio-pci
- * proxy's NIC properties are aliases of its backend's, so
- * "virtio-net-pci" becomes "virtio-net-device".  New string.
+ * The type name QEMU's property errors give for obj (a virtio-pci
+ * proxy's NIC properties are aliases of its backend's, so errors name
+ * "virtio-net-device").  New string.
  */
 char *net_prop_owner(Object *obj);
 

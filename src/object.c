@@ -1621,6 +1621,79 @@ object_class_property_add_link(ObjectClass *klass, const char *name,
     return add_link(NULL, klass, name, type, NULL, offset, check, flags);
 }
 
+typedef struct AliasProp {
+    Object *target;
+    char *target_name;
+} AliasProp;
+
+static json_t *alias_get(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    AliasProp *a = prop->opaque;
+
+    (void)obj;
+    return object_property_get(a->target, a->target_name, errp);
+}
+
+static bool alias_set(Object *obj, ObjectProperty *prop, json_t *value,
+                      Error **errp)
+{
+    AliasProp *a = prop->opaque;
+
+    (void)obj;
+    return object_property_set(a->target, a->target_name, value, errp);
+}
+
+static Object *alias_resolve(Object *obj, ObjectProperty *prop,
+                             const char *part)
+{
+    AliasProp *a = prop->opaque;
+    ObjectProperty *t = object_property_find(a->target, a->target_name);
+
+    (void)obj;
+    return t && t->resolve ? t->resolve(a->target, t, part) : NULL;
+}
+
+static void alias_release(Object *obj, ObjectProperty *prop)
+{
+    AliasProp *a = prop->opaque;
+
+    (void)obj;
+    free(a->target_name);
+    free(a);
+}
+
+ObjectProperty *object_property_add_alias(Object *obj, const char *name,
+                                          Object *target,
+                                          const char *target_name)
+{
+    ObjectProperty *t = object_property_find(target, target_name);
+    AliasProp *a;
+    ObjectProperty *p;
+    char *type;
+
+    assert(t);
+    if (prop_is_child(t)) {
+        type = xasprintf("link%s", t->type + strlen("child"));
+    } else {
+        type = xstrdup(t->type);
+    }
+    a = xzalloc(sizeof(*a));
+    a->target = target;
+    a->target_name = xstrdup(target_name);
+    p = object_property_add(obj, name, type, alias_get, alias_set,
+                            alias_release, a);
+    free(type);
+    p->resolve = alias_resolve;
+    p->parses_string = t->parses_string;
+    if (t->defval) {
+        p->defval = json_incref(t->defval);
+    }
+    if (t->description) {
+        p->description = xstrdup(t->description);
+    }
+    return p;
+}
+
 bool object_property_allow_set_link(const Object *obj, const char *name,
                                     Object *val, Error **errp)
 {

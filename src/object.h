@@ -337,6 +337,17 @@ ObjectProperty *
 object_class_property_add_link(ObjectClass *klass, const char *name,
                                const char *type, ptrdiff_t offset,
                                ObjectLinkCheck *check, unsigned flags);
+/*
+ * Alias: obj/name forwards get, set and path resolution to target's
+ * property target_name (QEMU's object_property_add_alias): same type
+ * (a child<T> becomes link<T>), description and default.  The alias
+ * holds no reference on target (which must outlive obj's alias, e.g.
+ * as its child).
+ */
+ObjectProperty *object_property_add_alias(Object *obj, const char *name,
+                                          Object *target,
+                                          const char *target_name);
+
 /* A check that allows any value. */
 bool object_property_allow_set_link(const Object *obj, const char *name,
                                     Object *val, Error **errp);

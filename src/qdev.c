@@ -229,6 +229,11 @@ BusState *qdev_get_child_bus(DeviceState *dev, const char *name)
     return NULL;
 }
 
+BusState *qdev_last_child_bus(DeviceState *dev)
+{
+    return dev->child_bus ? dev->child_bus->bus : NULL;
+}
+
 int qbus_foreach_child(BusState *bus, int (*fn)(DeviceState *dev, void *op),
                        void *opaque)
 {
@@ -291,15 +296,21 @@ static void bus_finalize(Object *obj)
     free(BUS(obj)->name);
 }
 
+/* "hotplug-handler" is an instance property in QEMU (its place in
+ * qom-list follows from that). */
+static void bus_instance_init(Object *obj)
+{
+    object_property_add_link(obj, "hotplug-handler", TYPE_HOTPLUG_HANDLER,
+                             (Object **)&BUS(obj)->hotplug_handler,
+                             object_property_allow_set_link,
+                             OBJ_PROP_LINK_STRONG);
+}
+
 static void bus_class_init(ObjectClass *k, void *data)
 {
     k->unparent = bus_unparent;
     object_class_property_add_bool(k, "realized", bus_get_realized,
                                    bus_set_realized);
-    object_class_property_add_link(k, "hotplug-handler", TYPE_HOTPLUG_HANDLER,
-                                   offsetof(BusState, hotplug_handler),
-                                   object_property_allow_set_link,
-                                   OBJ_PROP_LINK_STRONG);
 }
 
 /* ---- Static properties ---- */
@@ -363,6 +374,54 @@ static bool set_bool(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
+static json_t *get_bit(Object *obj, Property *prop, Error **errp)
+{
+    uint32_t *f = field_ptr(obj, prop);
+
+    return json_boolean((*f >> prop->bitnr) & 1);
+}
+
+static bool set_bit(Object *obj, Property *prop, json_t *v, Error **errp)
+{
+    uint32_t *f = field_ptr(obj, prop);
+
+    if (!json_is_boolean(v)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: boolean",
+                   prop->name);
+        return false;
+    }
+    if (json_is_true(v)) {
+        *f |= 1u << prop->bitnr;
+    } else {
+        *f &= ~(1u << prop->bitnr);
+    }
+    return true;
+}
+
+static json_t *get_bit64(Object *obj, Property *prop, Error **errp)
+{
+    uint64_t *f = field_ptr(obj, prop);
+
+    return json_boolean((*f >> prop->bitnr) & 1);
+}
+
+static bool set_bit64(Object *obj, Property *prop, json_t *v, Error **errp)
+{
+    uint64_t *f = field_ptr(obj, prop);
+
+    if (!json_is_boolean(v)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: boolean",
+                   prop->name);
+        return false;
+    }
+    if (json_is_true(v)) {
+        *f |= 1ull << prop->bitnr;
+    } else {
+        *f &= ~(1ull << prop->bitnr);
+    }
+    return true;
+}
+
 static json_t *defval_bool(const Property *prop)
 {
     return json_boolean(prop->defval.u != 0);
@@ -405,7 +464,28 @@ static json_t *defval_int(const Property *prop)
 UINT_PROP(8, "uint8")
 UINT_PROP(16, "uint16")
 UINT_PROP(32, "uint32")
-UINT_PROP(64, "uint64")
+
+/* uint64: QEMU's QMP input also takes negative integers (wrapped). */
+static json_t *get_u64(Object *obj, Property *prop, Error **errp)
+{
+    return json_uint64(*(uint64_t *)field_ptr(obj, prop));
+}
+
+static bool set_u64(Object *obj, Property *prop, json_t *v, Error **errp)
+{
+    uint64_t u;
+
+    if (json_get_uint64(v, &u)) {
+        *(uint64_t *)field_ptr(obj, prop) = u;
+        return true;
+    }
+    if (json_is_integer(v)) {
+        *(uint64_t *)field_ptr(obj, prop) = (uint64_t)json_integer_value(v);
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects %s", prop->name, "uint64");
+    return false;
+}
 
 static bool set_size(Object *obj, Property *prop, json_t *v, Error **errp)
 {
@@ -485,6 +565,20 @@ const PropertyInfo qdev_prop_bool = {
     .name = "bool",
     .get = get_bool,
     .set = set_bool,
+    .defval = defval_bool,
+};
+const PropertyInfo qdev_prop_bit = {
+    .name = "bool",
+    .description = "on/off",
+    .get = get_bit,
+    .set = set_bit,
+    .defval = defval_bool,
+};
+const PropertyInfo qdev_prop_bit64 = {
+    .name = "bool",
+    .description = "on/off",
+    .get = get_bit64,
+    .set = set_bit64,
     .defval = defval_bool,
 };
 const PropertyInfo qdev_prop_uint8 = {
@@ -1000,6 +1094,7 @@ static const TypeInfo qdev_types[] = {
         .name = TYPE_BUS,
         .parent = TYPE_OBJECT,
         .instance_size = sizeof(BusState),
+        .instance_init = bus_instance_init,
         .instance_finalize = bus_finalize,
         .class_size = sizeof(BusClass),
         .class_init = bus_class_init,

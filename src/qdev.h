@@ -77,7 +77,8 @@ typedef struct PropertyInfo {
 
 extern const PropertyInfo qdev_prop_bool, qdev_prop_uint8, qdev_prop_uint16,
     qdev_prop_uint32, qdev_prop_int32, qdev_prop_uint64, qdev_prop_int64,
-    qdev_prop_size, qdev_prop_string, qdev_prop_link;
+    qdev_prop_size, qdev_prop_string, qdev_prop_link, qdev_prop_bit,
+    qdev_prop_bit64;
 
 struct Property {
     const char *name;
@@ -90,6 +91,7 @@ struct Property {
     } defval;
     const char *link_type; /* qdev_prop_link */
     const char *description; /* overrides info->description */
+    uint8_t bitnr; /* qdev_prop_bit, qdev_prop_bit64 */
 };
 
 #define DEFINE_PROP(_name, _state, _field, _info, _type, ...)    \
@@ -127,6 +129,13 @@ struct Property {
 #define DEFINE_PROP_SIZE(n, S, f, d)                                    \
     DEFINE_PROP(n, S, f, qdev_prop_size, uint64_t, .set_default = true, \
                 .defval.u = (d))
+/* One bit (bitnr) of a uint32_t / uint64_t field, shown as "bool". */
+#define DEFINE_PROP_BIT(n, S, f, bit, d)                          \
+    DEFINE_PROP(n, S, f, qdev_prop_bit, uint32_t, .bitnr = (bit), \
+                .set_default = true, .defval.u = (bool)(d))
+#define DEFINE_PROP_BIT64(n, S, f, bit, d)                          \
+    DEFINE_PROP(n, S, f, qdev_prop_bit64, uint64_t, .bitnr = (bit), \
+                .set_default = true, .defval.u = (bool)(d))
 /* char * field, malloc'd, freed with the device; no default shown. */
 #define DEFINE_PROP_STRING(n, S, f) \
     DEFINE_PROP(n, S, f, qdev_prop_string, char *)
@@ -284,6 +293,8 @@ DeviceState *qdev_find_recursive(BusState *bus, const char *id);
 /* /machine/peripheral/ID, or NULL. */
 DeviceState *qdev_find_by_id(const char *id);
 BusState *qdev_get_child_bus(DeviceState *dev, const char *name);
+/* The bus dev created last (NULL: none). */
+BusState *qdev_last_child_bus(DeviceState *dev);
 /* Calls fn for each realized or unrealized device sitting on bus. */
 int qbus_foreach_child(BusState *bus, int (*fn)(DeviceState *dev, void *op),
                        void *opaque);

@@ -1,4 +1,5 @@
 /* virtio-pci proxy: see virtio-pci.h. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,25 @@
 /* BAR indices. */
 #define VIRTIO_LEGACY_IO_BAR 0
 #define VIRTIO_MSIX_BAR 1
+#define VIRTIO_MODERN_IO_BAR 2
 #define VIRTIO_MODERN_MEM_BAR 4
+
+static bool has_flag(const VirtIOPCIProxy *p, unsigned bit)
+{
+    return (p->flags >> bit) & 1;
+}
+
+/* Bytes between two queues' notify addresses (page-per-vq: a page). */
+static uint32_t notify_mult(const VirtIOPCIProxy *p)
+{
+    return has_flag(p, VIRTIO_PCI_FLAG_PAGE_PER_VQ) ? 0x1000
+                                                    : VIRTIO_PCI_QUEUE_MEM_MULT;
+}
+
+static uint64_t notify_size(const VirtIOPCIProxy *p)
+{
+    return (uint64_t)notify_mult(p) * VIRTIO_QUEUE_MAX;
+}
 
 static uint64_t size_mask(unsigned size)
 {
@@ -137,8 +156,8 @@ static void virtio_pci_write_status(VirtIOPCIProxy *p, uint8_t val)
      * QEMU starts its ioeventfds at DRIVER_OK and kicks every queue once
      * to pick up buffers the driver made available before.
      */
-    if ((val & VIRTIO_CONFIG_S_DRIVER_OK) && p->ioeventfd &&
-        !p->ioeventfd_started) {
+    if ((val & VIRTIO_CONFIG_S_DRIVER_OK) &&
+        has_flag(p, VIRTIO_PCI_FLAG_USE_IOEVENTFD) && !p->ioeventfd_started) {
         p->ioeventfd_started = true;
         virtio_queue_kick_all(&p->vdev);
     }
@@ -496,7 +515,7 @@ static void notify_write(void *opaque, uint64_t addr, uint64_t val,
                          unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
-    uint64_t queue = addr / VIRTIO_PCI_QUEUE_MEM_MULT;
+    uint64_t queue = addr / notify_mult(p);
 
     (void)val;
     (void)size;
@@ -511,6 +530,25 @@ static const MemoryRegionOps virtio_pci_notify_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 4 },
 };
 
+/* modern-pio-notify: the value written is the queue index. */
+static void notify_pio_write(void *opaque, uint64_t addr, uint64_t val,
+                             unsigned size)
+{
+    VirtIOPCIProxy *p = opaque;
+
+    (void)addr;
+    (void)size;
+    if (val < VIRTIO_QUEUE_MAX) {
+        virtio_queue_notify(&p->vdev, (unsigned)val);
+    }
+}
+
+static const MemoryRegionOps virtio_pci_notify_pio_ops = {
+    .read = notify_read,
+    .write = notify_pio_write,
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
 /* ---- PCI configuration space ---- */
 
 /* The BAR4 region an access of len bytes at off (pci-cfg window) hits. */
@@ -522,9 +560,9 @@ static MemoryRegion *modern_lookup(VirtIOPCIProxy *p, uint32_t *off,
 
     for (i = 0; i < 4; i++) {
         uint32_t base = i * VIRTIO_PCI_REGION_STRIDE;
+        uint64_t rsize = i == 3 ? notify_size(p) : VIRTIO_PCI_REGION_STRIDE;
 
-        if (*off >= base &&
-            (uint64_t)*off + len <= (uint64_t)base + VIRTIO_PCI_REGION_STRIDE) {
+        if (*off >= base && (uint64_t)*off + len <= (uint64_t)base + rsize) {
             *off -= base;
             return regs[i];
         }
@@ -638,6 +676,10 @@ static void modern_regions_fini(VirtIOPCIProxy *p)
     }
     memory_region_finalize(&p->modern_bar);
     p->modern_mapped = false;
+    if (p->notify_pio_mapped) {
+        memory_region_finalize(&p->notify_pio);
+        p->notify_pio_mapped = false;
+    }
 }
 
 static void modern_init(VirtIOPCIProxy *p, const char *owner)
@@ -659,22 +701,36 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
     PCIDevice *d = &p->pci_dev;
     int i, pos;
 
-    memory_region_init(&p->modern_bar, owner, "virtio-pci",
-                       VIRTIO_PCI_MODERN_BAR_SIZE);
+    memory_region_init(
+        &p->modern_bar, owner, "virtio-pci",
+        pow2ceil64(3 * VIRTIO_PCI_REGION_STRIDE + notify_size(p)));
     for (i = 0; i < 4; i++) {
         uint32_t off = (uint32_t)i * VIRTIO_PCI_REGION_STRIDE;
+        uint64_t size = i == 3 ? notify_size(p) : VIRTIO_PCI_REGION_STRIDE;
 
         memory_region_init_io(regs[i], owner, parts[i].ops, p, parts[i].name,
-                              VIRTIO_PCI_REGION_STRIDE);
+                              size);
         memory_region_add_subregion(&p->modern_bar, off, regs[i]);
         pos = add_vendor_cap(d, i == 3 ? VCAP_NOTIFY_SIZE : VCAP_SIZE,
-                             parts[i].cfg_type, off, VIRTIO_PCI_REGION_STRIDE);
+                             parts[i].cfg_type, off, (uint32_t)size);
         if (i == 3 && pos > 0) {
-            pci_set_long(d->config + pos + VCAP_NOTIFY_MULT,
-                         VIRTIO_PCI_QUEUE_MEM_MULT);
+            pci_set_long(d->config + pos + VCAP_NOTIFY_MULT, notify_mult(p));
         }
     }
     p->modern_mapped = true;
+    if (has_flag(p, VIRTIO_PCI_FLAG_MODERN_PIO_NOTIFY)) {
+        /* A 4-byte I/O BAR 2 whose writes name the queue to kick. */
+        memory_region_init_io(&p->notify_pio, owner, &virtio_pci_notify_pio_ops,
+                              p, "virtio-pci-notify-pio", 4);
+        p->notify_pio_mapped = true;
+        pci_register_bar(d, VIRTIO_MODERN_IO_BAR, PCI_BASE_ADDRESS_SPACE_IO,
+                         &p->notify_pio);
+        pos = add_vendor_cap(d, VCAP_NOTIFY_SIZE, VIRTIO_PCI_CAP_NOTIFY_CFG, 0,
+                             4);
+        if (pos > 0) {
+            d->config[pos + VCAP_BAR] = VIRTIO_MODERN_IO_BAR;
+        }
+    }
     pci_register_bar(d, VIRTIO_MODERN_MEM_BAR,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
                          PCI_BASE_ADDRESS_MEM_PREFETCH |
@@ -691,35 +747,22 @@ static void modern_init(VirtIOPCIProxy *p, const char *owner)
     pci_set_long(d->wmask + pos + VCAP_PCI_CFG_DATA, UINT32_MAX);
 }
 
-/* Types of the backend child objects: "virtio-balloon-device", ... */
-static const char *const backend_types[] = {
-    "virtio-balloon-device",
-    "virtio-rng-device",
-    "virtio-net-device",
-    "virtio-serial-device",
-};
+/* The proxy's bus for its one backend, as QEMU's. */
+#define TYPE_VIRTIO_BUS "virtio-bus"
+#define TYPE_VIRTIO_PCI_BUS "virtio-pci-bus"
+#define VIRTIO_PCI_BUS_NAME "virtio-bus"
 
-static void add_backend(VirtIOPCIProxy *p)
+/* The backend goes onto the proxy's bus with the proxy's realize. */
+static void realize_backend(VirtIOPCIProxy *p)
 {
-    char *type = xasprintf("%s-device", p->vdev.ops->name);
-    DeviceState *be = qdev_try_new(type);
+    VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
+    DeviceState *be = DEVICE(p->backend);
+    BusState *bus = qdev_get_child_bus(DEVICE(p), VIRTIO_PCI_BUS_NAME);
 
-    free(type);
-    if (!be) {
-        return;
+    /* A plain device realize: nothing in it can fail. */
+    if (qdev_realize(be, bus, NULL) && k->backend_added) {
+        k->backend_added(p, be);
     }
-    object_property_add_child(OBJECT(p), "virtio-backend", OBJECT(be));
-    if (qdev_realize(be, NULL, NULL)) {
-        VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
-
-        p->backend = be;
-        if (k->backend_added) {
-            k->backend_added(p, be);
-        }
-    } else {
-        object_unparent(OBJECT(be));
-    }
-    object_unref(be);
 }
 
 static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
@@ -730,10 +773,9 @@ static void virtio_pci_unplug_all(VirtIOPCIProxy *p)
         virtio_unregister_device(&p->vdev);
         p->registered = false;
     }
-    if (p->backend) {
+    if (p->backend && DEVICE(p->backend)->realized) {
         /* Unrealized now; removed (and announced) with the proxy. */
         object_property_set_bool(OBJECT(p->backend), "realized", false, NULL);
-        p->backend = NULL;
     }
     msix_uninit(&p->msix);
     if (p->config_cap) {
@@ -765,6 +807,9 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     uint64_t size;
 
     /* On pc's conventional root bus "auto" keeps the legacy interface. */
+    if (p->disable_legacy == ON_OFF_AUTO_AUTO) {
+        p->disable_legacy = ON_OFF_AUTO_OFF;
+    }
     p->legacy = p->disable_legacy != ON_OFF_AUTO_ON;
     p->modern = !p->disable_modern;
     if (!p->modern && !p->legacy) {
@@ -773,8 +818,23 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
         return false;
     }
     p->vqs = xzalloc(sizeof(VirtIOPCIQueue) * VIRTIO_QUEUE_MAX);
+    if (!qdev_get_child_bus(DEVICE(p), VIRTIO_PCI_BUS_NAME)) {
+        qbus_new(TYPE_VIRTIO_PCI_BUS, DEVICE(p), VIRTIO_PCI_BUS_NAME);
+    }
 
     if (!k->device_realize || !k->device_realize(p, errp)) {
+        free(p->vqs);
+        p->vqs = NULL;
+        return false;
+    }
+    if (p->legacy && virtio_has_feature(p->backend->host_features,
+                                        VIRTIO_F_IOMMU_PLATFORM)) {
+        error_setg(errp, "VIRTIO_F_IOMMU_PLATFORM was supported by neither "
+                         "legacy nor transitional device");
+        if (k->device_unrealize) {
+            k->device_unrealize(p);
+        }
+        virtio_cleanup(&p->vdev);
         free(p->vqs);
         p->vqs = NULL;
         return false;
@@ -783,7 +843,7 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     p->vdev.transport = &virtio_pci_transport;
     p->vdev.transport_opaque = p;
     p->vdev.dma_as = &d->bus_master_as;
-    p->vdev.host_features |= virtio_common_host_features();
+    p->vdev.host_features |= p->backend->host_features;
     if (p->modern) {
         virtio_add_feature(&p->vdev.host_features, VIRTIO_F_VERSION_1);
     }
@@ -825,23 +885,21 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     }
     free(owner);
 
+    realize_backend(p);
     path = object_get_canonical_path(OBJECT(d));
     if (path) {
         char *full = xasprintf("%s/virtio-backend", path);
-        const char *bus = "";
-        char *busname = NULL;
+        BusState *bus = qdev_last_child_bus(DEVICE(p->backend));
 
-        if (p->vdev.ops->device_id == VIRTIO_ID_CONSOLE) {
-            busname = xasprintf("%s.0", DEVICE(d)->id ? DEVICE(d)->id
-                                                      : "virtio-serial-bus");
-            bus = busname;
-        }
-        virtio_register_device(&p->vdev, full, bus);
+        /* The device's own bus (virtio-serial's) hangs on the backend. */
+        virtio_register_device(&p->vdev, full, bus ? bus->name : "");
         p->registered = true;
-        add_backend(p);
-        free(busname);
         free(full);
         free(path);
+    }
+    if (k->device_plugged && !k->device_plugged(p, errp)) {
+        virtio_pci_unplug_all(p);
+        return false;
     }
     return true;
 }
@@ -851,12 +909,47 @@ static void virtio_pci_exit(PCIDevice *d)
     virtio_pci_unplug_all(VIRTIO_PCI(d));
 }
 
+/*
+ * QEMU 7.2's virtio-pci properties.  On pc's conventional bus only
+ * page-per-vq and modern-pio-notify change what the guest sees; the
+ * PCIe ones (x-disable-pcie, ats, x-ats-page-aligned, x-pcie-*, aer),
+ * the migration ones and x-ignore-backend-features (vhost) are stored.
+ */
+static Property virtio_pci_props[] = {
+    DEFINE_PROP_BIT("virtio-pci-bus-master-bug-migration", VirtIOPCIProxy,
+                    flags, VIRTIO_PCI_FLAG_BUS_MASTER_BUG_MIGRATION, false),
+    DEFINE_PROP_BIT("migrate-extra", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_MIGRATE_EXTRA, true),
+    DEFINE_PROP_BIT("modern-pio-notify", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_MODERN_PIO_NOTIFY, false),
+    DEFINE_PROP_BIT("x-disable-pcie", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_DISABLE_PCIE, false),
+    DEFINE_PROP_BIT("page-per-vq", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_PAGE_PER_VQ, false),
+    DEFINE_PROP_BOOL("x-ignore-backend-features", VirtIOPCIProxy,
+                     ignore_backend_features, false),
+    DEFINE_PROP_BIT("ats", VirtIOPCIProxy, flags, VIRTIO_PCI_FLAG_ATS, false),
+    DEFINE_PROP_BIT("x-ats-page-aligned", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_ATS_PAGE_ALIGNED, true),
+    DEFINE_PROP_BIT("x-pcie-deverr-init", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_INIT_DEVERR, true),
+    DEFINE_PROP_BIT("x-pcie-lnkctl-init", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_INIT_LNKCTL, true),
+    DEFINE_PROP_BIT("x-pcie-pm-init", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_INIT_PM, true),
+    DEFINE_PROP_BIT("x-pcie-flr-init", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_INIT_FLR, true),
+    DEFINE_PROP_BIT("aer", VirtIOPCIProxy, flags, VIRTIO_PCI_FLAG_AER, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 static void virtio_pci_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
 
     (void)data;
+    device_class_set_props(dc, virtio_pci_props);
     k->realize = virtio_pci_realize;
     k->exit = virtio_pci_exit;
     k->config_read = virtio_pci_read_config;
@@ -864,6 +957,14 @@ static void virtio_pci_class_init(ObjectClass *klass, void *data)
     k->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
     k->revision = 0;
     dc->reset = virtio_pci_qdev_reset;
+}
+
+static void virtio_pci_instance_finalize(Object *obj)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
+
+    object_unref(p->backend);
+    p->backend = NULL;
 }
 
 static const InterfaceInfo virtio_pci_interfaces[] = {
@@ -874,6 +975,7 @@ static const TypeInfo virtio_pci_info = {
     .name = TYPE_VIRTIO_PCI,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(VirtIOPCIProxy),
+    .instance_finalize = virtio_pci_instance_finalize,
     .abstract = true,
     .class_size = sizeof(VirtIOPCIClass),
     .class_init = virtio_pci_class_init,
@@ -914,6 +1016,42 @@ static const InterfaceInfo virtio_pci_conventional[] = {
     { INTERFACE_CONVENTIONAL_PCI_DEVICE }, { NULL }
 };
 
+/*
+ * As QEMU's virtio_instance_init_common: the backend is the child
+ * "virtio-backend" from the start, and the proxy gets an alias of each
+ * of its class properties (and of the instance ones the device names).
+ */
+static void virtio_pci_base_instance_init(Object *obj)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
+    VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
+    ObjectClass *klass;
+    Property *prop;
+    Object *be;
+    const char *const *name;
+
+    /*
+     * The proxy keeps a reference of its own (QEMU's backend is embedded
+     * in the proxy): taken off its bus and out of the tree with the
+     * proxy, the backend is finalized, and announced, with it.
+     */
+    be = object_new(k->backend_type);
+    object_property_add_child(obj, "virtio-backend", be);
+    p->backend = VIRTIO_BACKEND(be);
+    /* The static properties, the device's table first, as QEMU 7.2's
+     * qdev_alias_all_properties. */
+    for (klass = object_get_class(be);
+         klass != object_class_by_name(TYPE_DEVICE);
+         klass = object_class_get_parent(klass)) {
+        for (prop = DEVICE_CLASS(klass)->props_; prop && prop->name; prop++) {
+            object_property_add_alias(obj, prop->name, be, prop->name);
+        }
+    }
+    for (name = k->backend_instance_aliases; name && *name; name++) {
+        object_property_add_alias(obj, *name, be, *name);
+    }
+}
+
 void virtio_pci_types_register(const TypeInfo *info)
 {
     char *base = xasprintf("%s-base", info->name);
@@ -924,6 +1062,8 @@ void virtio_pci_types_register(const TypeInfo *info)
     t.name = base;
     t.parent = TYPE_VIRTIO_PCI;
     t.abstract = true;
+    assert(!t.instance_init);
+    t.instance_init = virtio_pci_base_instance_init;
     type_register_static(&t);
     t = (TypeInfo){ .name = info->name,
                     .parent = base,
@@ -943,24 +1083,71 @@ void virtio_pci_types_register(const TypeInfo *info)
     free(base);
 }
 
+/* QEMU 7.2's virtio-device properties, which every backend has. */
+Property virtio_device_props[] = {
+    DEFINE_PROP_BIT64("indirect_desc", VirtIOBackend, host_features,
+                      VIRTIO_RING_F_INDIRECT_DESC, true),
+    DEFINE_PROP_BIT64("event_idx", VirtIOBackend, host_features,
+                      VIRTIO_RING_F_EVENT_IDX, true),
+    DEFINE_PROP_BIT64("notify_on_empty", VirtIOBackend, host_features,
+                      VIRTIO_F_NOTIFY_ON_EMPTY, true),
+    DEFINE_PROP_BIT64("any_layout", VirtIOBackend, host_features,
+                      VIRTIO_F_ANY_LAYOUT, true),
+    DEFINE_PROP_BIT64("iommu_platform", VirtIOBackend, host_features,
+                      VIRTIO_F_IOMMU_PLATFORM, false),
+    DEFINE_PROP_BIT64("packed", VirtIOBackend, host_features,
+                      VIRTIO_F_RING_PACKED, false),
+    DEFINE_PROP_BIT64("queue_reset", VirtIOBackend, host_features,
+                      VIRTIO_F_RING_RESET, true),
+    DEFINE_PROP_BOOL("use-started", VirtIOBackend, use_started, true),
+    DEFINE_PROP_BOOL("use-disabled-flag", VirtIOBackend, use_disabled_flag,
+                     true),
+    DEFINE_PROP_BOOL("x-disable-legacy-check", VirtIOBackend,
+                     disable_legacy_check, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void virtio_device_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    device_class_set_props(DEVICE_CLASS(klass), virtio_device_props);
+}
+
+void virtio_backend_type_register(const char *name, size_t instance_size,
+                                  void (*class_init)(ObjectClass *, void *),
+                                  void (*instance_init)(Object *))
+{
+    TypeInfo t = {
+        .name = name,
+        .parent = TYPE_VIRTIO_DEVICE,
+        .instance_size = instance_size,
+        .class_init = class_init,
+        .instance_init = instance_init,
+    };
+
+    type_register_static(&t);
+}
+
 void virtio_pci_register_types(void)
 {
-    static TypeInfo backend_infos[ARRAY_SIZE(backend_types) + 1];
-    size_t i;
+    static const TypeInfo virtio_device_info = {
+        .name = TYPE_VIRTIO_DEVICE,
+        .parent = TYPE_DEVICE,
+        .instance_size = sizeof(VirtIOBackend),
+        .class_size = sizeof(DeviceClass),
+        .abstract = true,
+        .class_init = virtio_device_class_init,
+    };
 
-    backend_infos[0] = (TypeInfo){ .name = "virtio-device",
-                                   .parent = TYPE_DEVICE,
-                                   .instance_size = sizeof(DeviceState),
-                                   .class_size = sizeof(DeviceClass),
-                                   .abstract = true };
-    for (i = 0; i < ARRAY_SIZE(backend_types); i++) {
-        backend_infos[i + 1] = (TypeInfo){
-            .name = backend_types[i],
-            .parent = "virtio-device",
-            .instance_size = sizeof(DeviceState),
-            .class_size = sizeof(DeviceClass),
-        };
-    }
-    type_register_static_array(backend_infos, ARRAY_SIZE(backend_infos));
+    static const TypeInfo bus_infos[] = {
+        { .name = TYPE_VIRTIO_BUS,
+          .parent = TYPE_BUS,
+          .instance_size = sizeof(BusState),
+          .abstract = true },
+        { .name = TYPE_VIRTIO_PCI_BUS, .parent = TYPE_VIRTIO_BUS },
+    };
+
+    type_register_static_array(bus_infos, ARRAY_SIZE(bus_infos));
+    type_register_static(&virtio_device_info);
     type_register_static(&virtio_pci_info);
 }

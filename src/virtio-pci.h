@@ -7,9 +7,12 @@
  *
  * A concrete device ("virtio-balloon-pci", ...) derives from
  * TYPE_VIRTIO_PCI, embeds VirtIOPCIProxy first and sets in its class
- * init the PCIDeviceClass IDs (device_id = transitional ID, class_id) and
- * VirtIOPCIClass.device_realize, which calls virtio_init() on
- * proxy->vdev, adds queues and sets the device's host features.
+ * init the PCIDeviceClass IDs (device_id = transitional ID, class_id),
+ * VirtIOPCIClass.backend_type (its "virtio-X-device", which holds the
+ * device's properties; the proxy aliases them all, as QEMU's) and
+ * VirtIOPCIClass.device_realize, which reads the backend's settings,
+ * calls virtio_init() on proxy->vdev, adds queues and sets the device's
+ * host features; the transport adds the backend's common feature bits.
  */
 #ifndef QMACHINED_VIRTIO_PCI_H
 #define QMACHINED_VIRTIO_PCI_H
@@ -31,6 +34,46 @@
 
 typedef struct VirtIOPCIProxy VirtIOPCIProxy;
 
+/*
+ * The backend device ("virtio-X-device", abstract parent "virtio-device")
+ * that QEMU puts on the proxy's virtio bus as its child "virtio-backend".
+ * It carries the device's properties (the proxy has aliases of all of
+ * them); the device's run-time state stays in the proxy's VirtIODevice.
+ * A device's backend struct embeds this first.
+ */
+#define TYPE_VIRTIO_DEVICE "virtio-device"
+
+typedef struct VirtIOBackend {
+    DeviceState parent_obj;
+    uint64_t host_features; /* the transport feature-bit properties */
+    bool use_started;
+    bool use_disabled_flag;
+    bool disable_legacy_check;
+} VirtIOBackend;
+
+OBJECT_DECLARE_CASTS(VirtIOBackend, DeviceClass, VIRTIO_BACKEND,
+                     TYPE_VIRTIO_DEVICE)
+
+/* The properties every backend has (virtio-device's), in QEMU's order. */
+extern Property virtio_device_props[];
+
+/* Proxy flag bits (the "flags" word of the bit properties). */
+enum {
+    VIRTIO_PCI_FLAG_BUS_MASTER_BUG_MIGRATION,
+    VIRTIO_PCI_FLAG_USE_IOEVENTFD,
+    VIRTIO_PCI_FLAG_MIGRATE_EXTRA,
+    VIRTIO_PCI_FLAG_MODERN_PIO_NOTIFY,
+    VIRTIO_PCI_FLAG_DISABLE_PCIE,
+    VIRTIO_PCI_FLAG_PAGE_PER_VQ,
+    VIRTIO_PCI_FLAG_ATS,
+    VIRTIO_PCI_FLAG_ATS_PAGE_ALIGNED,
+    VIRTIO_PCI_FLAG_INIT_DEVERR,
+    VIRTIO_PCI_FLAG_INIT_LNKCTL,
+    VIRTIO_PCI_FLAG_INIT_PM,
+    VIRTIO_PCI_FLAG_INIT_FLR,
+    VIRTIO_PCI_FLAG_AER,
+};
+
 typedef struct VirtIOPCIQueue {
     uint16_t num;
     bool enabled;
@@ -47,7 +90,7 @@ struct VirtIOPCIProxy {
      * device on the proxy's virtio bus, as in QEMU: it goes first when the
      * proxy is removed, with its own DEVICE_DELETED.
      */
-    DeviceState *backend;
+    VirtIOBackend *backend;
     bool vdev_ready; /* virtio_init ran */
     bool registered; /* in the virtio registry */
 
@@ -55,10 +98,11 @@ struct VirtIOPCIProxy {
     uint32_t nvectors;
     int32_t disable_legacy; /* OnOffAuto */
     bool disable_modern;
-    bool ioeventfd;
+    uint32_t flags; /* VIRTIO_PCI_FLAG_* */
+    bool ignore_backend_features;
     bool ioeventfd_started; /* kicks go through "ioeventfd" (DRIVER_OK) */
 
-    uint16_t class_code;
+    uint32_t class_code;
     bool legacy;
     bool modern;
     uint32_t dfselect;
@@ -70,6 +114,8 @@ struct VirtIOPCIProxy {
     MemoryRegion bar; /* legacy "virtio-pci" I/O */
     MemoryRegion modern_bar;
     MemoryRegion common, isr, device, notify;
+    MemoryRegion notify_pio; /* modern-pio-notify: BAR 2 */
+    bool notify_pio_mapped;
     bool modern_mapped;
 
     /* MSI-X (exclusive BAR 1). */
@@ -78,10 +124,18 @@ struct VirtIOPCIProxy {
 
 typedef struct VirtIOPCIClass {
     PCIDeviceClass parent_class;
+    /* The backend's type ("virtio-net-device"), made at instance init. */
+    const char *backend_type;
+    /* Instance properties of the backend the proxy also aliases
+     * (NULL-terminated; may be NULL), e.g. "bootindex". */
+    const char *const *backend_instance_aliases;
     /* Creates the virtio device in proxy->vdev (virtio_init, queues,
      * host features, default vectors). */
     bool (*device_realize)(VirtIOPCIProxy *proxy, Error **errp);
     void (*device_unrealize)(VirtIOPCIProxy *proxy);
+    /* After the transport is set up (may be NULL): the last checks, such
+     * as the option ROM's; on failure the whole device is undone. */
+    bool (*device_plugged)(VirtIOPCIProxy *proxy, Error **errp);
     /* The "virtio-backend" child exists (may be NULL): a device hangs
      * its own children and links there, as QEMU's virtio devices do. */
     void (*backend_added)(VirtIOPCIProxy *proxy, DeviceState *backend);
@@ -90,11 +144,20 @@ typedef struct VirtIOPCIClass {
 OBJECT_DECLARE_CASTS(VirtIOPCIProxy, VirtIOPCIClass, VIRTIO_PCI,
                      TYPE_VIRTIO_PCI)
 
-/* Standard proxy properties every variant has (ioeventfd); a device
- * appends its own after these via its own Property table.  The generic
- * type adds disable-legacy and disable-modern (virtio_pci_types_register). */
-#define DEFINE_VIRTIO_PCI_PROPS() \
-    DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true)
+/* "ioeventfd", which most virtio-X-pci have (not virtio-balloon-pci); a
+ * device lists it in its own Property table.  The generic type adds
+ * disable-legacy and disable-modern (virtio_pci_types_register). */
+#define DEFINE_VIRTIO_PCI_IOEVENTFD()                   \
+    DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags, \
+                    VIRTIO_PCI_FLAG_USE_IOEVENTFD, true)
+
+/* The backend of proxy p as the device's own struct. */
+#define VIRTIO_PCI_BACKEND(T, p) ((T *)(p)->backend)
+
+/* Registers a backend type "virtio-X-device" (parent virtio-device). */
+void virtio_backend_type_register(const char *name, size_t instance_size,
+                                  void (*class_init)(ObjectClass *, void *),
+                                  void (*instance_init)(Object *));
 
 /*
  * Registers a virtio-pci device as QEMU does: info (name "virtio-X-pci",

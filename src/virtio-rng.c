@@ -11,13 +11,20 @@
 
 #define RNG_QUEUE_SIZE 8
 
-typedef struct VirtIORngPCI {
-    VirtIOPCIProxy proxy;
+/* virtio-rng-device: QEMU 7.2's properties. */
+typedef struct VirtIORngBackend {
+    VirtIOBackend parent_obj;
     uint64_t max_bytes;
     uint32_t period_ms;
     /* "rng": the backend given, or the rng-builtin "default-backend" made
      * under virtio-backend when none is (QEMU's virtio-rng does the same). */
     Object *rng;
+} VirtIORngBackend;
+
+#define TYPE_VIRTIO_RNG_DEVICE "virtio-rng-device"
+
+typedef struct VirtIORngPCI {
+    VirtIOPCIProxy proxy;
 } VirtIORngPCI;
 
 #define TYPE_VIRTIO_RNG_PCI "virtio-rng-pci"
@@ -41,11 +48,11 @@ static bool rng_realize(VirtIOPCIProxy *p, Error **errp)
 {
     VirtIORngPCI *r = VIRTIO_RNG_PCI(p);
 
-    if (r->period_ms == 0) {
+    if (VIRTIO_PCI_BACKEND(VirtIORngBackend, p)->period_ms == 0) {
         error_setg(errp, "'period' parameter expects a positive integer");
         return false;
     }
-    if (r->max_bytes > INT64_MAX) {
+    if (VIRTIO_PCI_BACKEND(VirtIORngBackend, p)->max_bytes > INT64_MAX) {
         error_setg(errp, "'max-bytes' parameter must be non-negative, "
                          "and less than 2^63");
         return false;
@@ -59,41 +66,43 @@ static bool rng_realize(VirtIOPCIProxy *p, Error **errp)
     return true;
 }
 
-/* The link QEMU's virtio-rng-device has; the proxy's "rng" is its alias. */
-static bool backend_link_check(const Object *obj, const char *name, Object *val,
-                               Error **errp)
-{
-    (void)obj;
-    (void)val;
-    error_setg(errp, "Property '%s' can no longer be set", name);
-    return false;
-}
-
 static void rng_backend_added(VirtIOPCIProxy *p, DeviceState *backend)
 {
-    VirtIORngPCI *r = VIRTIO_RNG_PCI(p);
+    VirtIORngBackend *be = VIRTIO_PCI_BACKEND(VirtIORngBackend, p);
 
-    if (!r->rng) {
+    if (!be->rng) {
         Object *def = object_new(TYPE_RNG_BUILTIN);
 
         /* rng-builtin opens without fail. */
         rng_backend_open(RNG_BACKEND(def), NULL);
         object_property_add_child(OBJECT(backend), "default-backend", def);
-        r->rng = def; /* the link's reference */
+        be->rng = def; /* the link's reference */
     }
-    object_property_add_link(OBJECT(backend), "rng", TYPE_RNG_BACKEND, &r->rng,
-                             backend_link_check, 0);
 }
 
-static Property rng_props[] = {
-    DEFINE_VIRTIO_PCI_PROPS(),
+static Property rng_pci_props[] = {
+    DEFINE_VIRTIO_PCI_IOEVENTFD(),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
-    DEFINE_PROP_UINT64("max-bytes", VirtIORngPCI, max_bytes, INT64_MAX),
-    DEFINE_PROP_UINT32("period", VirtIORngPCI, period_ms, 1 << 16),
-    DEFINE_PROP_LINK("rng", VirtIORngPCI, rng, TYPE_RNG_BACKEND, Object *),
     DEFINE_PROP_END_OF_LIST(),
 };
+
+/* No entropy is delivered, so max-bytes and period are checked only. */
+static Property rng_device_props[] = {
+    DEFINE_PROP_UINT64("max-bytes", VirtIORngBackend, max_bytes, INT64_MAX),
+    DEFINE_PROP_UINT32("period", VirtIORngBackend, period_ms, 1 << 16),
+    DEFINE_PROP_LINK("rng", VirtIORngBackend, rng, TYPE_RNG_BACKEND, Object *),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void rng_device_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->categories |= 1ul << DEVICE_CATEGORY_MISC;
+    device_class_set_props(dc, rng_device_props);
+}
 
 static void rng_class_init(ObjectClass *klass, void *data)
 {
@@ -106,9 +115,10 @@ static void rng_class_init(ObjectClass *klass, void *data)
     k->class_id = PCI_CLASS_OTHERS;
     vk->device_realize = rng_realize;
     vk->backend_added = rng_backend_added;
+    vk->backend_type = TYPE_VIRTIO_RNG_DEVICE;
     dc->categories |= 1ul << DEVICE_CATEGORY_MISC;
     dc->user_creatable = true;
-    device_class_set_props(dc, rng_props);
+    device_class_set_props(dc, rng_pci_props);
 }
 
 static const TypeInfo virtio_rng_pci_info = {
@@ -120,5 +130,8 @@ static const TypeInfo virtio_rng_pci_info = {
 
 void virtio_rng_register_types(void)
 {
+    virtio_backend_type_register(TYPE_VIRTIO_RNG_DEVICE,
+                                 sizeof(VirtIORngBackend),
+                                 rng_device_class_init, NULL);
     virtio_pci_types_register(&virtio_rng_pci_info);
 }

@@ -4,7 +4,10 @@
  * one pair per further port), transmitted data and control messages
  * returned as QEMU returns them when no port device exists.
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include "src/util.h"
 
 #include "src/virtio-pci.h"
 
@@ -15,16 +18,27 @@
 #define VIRTIO_CONSOLE_F_MULTIPORT 1
 #define VIRTIO_CONSOLE_F_EMERG_WRITE 2
 #define SERIAL_CFG_MAX_NR_PORTS 4
+#define SERIAL_CFG_EMERG_WR 8
 #define SERIAL_CONFIG_SIZE 12
 #define SERIAL_QUEUE_SIZE 128
+#define SERIAL_CTRL_QUEUE_SIZE 32
 #define SERIAL_MAX_PORTS_LIMIT 511
 #define SERIAL_QUEUE_CTRL_IN 2
 #define SERIAL_QUEUE_CTRL_OUT 3
 
+/* virtio-serial-device: QEMU 7.2's properties. */
+typedef struct VirtIOSerialBackend {
+    VirtIOBackend parent_obj;
+    uint32_t max_ports;
+    uint64_t host_features; /* emergency-write */
+} VirtIOSerialBackend;
+
+#define TYPE_VIRTIO_SERIAL_DEVICE "virtio-serial-device"
+#define PCI_CLASS_DISPLAY_OTHER 0x0380
+
 typedef struct VirtIOSerialPCI {
     VirtIOPCIProxy proxy;
     uint32_t max_ports;
-    bool emergency_write;
 } VirtIOSerialPCI;
 
 #define TYPE_VIRTIO_SERIAL_PCI "virtio-serial-pci"
@@ -35,8 +49,10 @@ static void serial_get_config(VirtIODevice *vdev, uint8_t *config)
 {
     VirtIOSerialPCI *s = vdev->opaque;
 
-    memset(config, 0, SERIAL_CONFIG_SIZE);
-    pci_set_long(config + SERIAL_CFG_MAX_NR_PORTS, s->max_ports);
+    uint8_t full[SERIAL_CONFIG_SIZE] = { 0 };
+
+    pci_set_long(full + SERIAL_CFG_MAX_NR_PORTS, s->max_ports);
+    memcpy(config, full, vdev->config_len);
 }
 
 static const VirtIOFeatureName serial_feature_names[] = {
@@ -76,8 +92,16 @@ static const VirtIODeviceOps serial_ops = {
 static bool serial_realize(VirtIOPCIProxy *p, Error **errp)
 {
     VirtIOSerialPCI *s = VIRTIO_SERIAL_PCI(p);
+    VirtIOSerialBackend *be = VIRTIO_PCI_BACKEND(VirtIOSerialBackend, p);
     uint32_t i;
 
+    /* The "class" property: the classes old QEMUs gave, else the usual. */
+    if (p->class_code != PCI_CLASS_COMMUNICATION_OTHER &&
+        p->class_code != PCI_CLASS_DISPLAY_OTHER &&
+        p->class_code != PCI_CLASS_OTHERS) {
+        p->class_code = PCI_CLASS_COMMUNICATION_OTHER;
+    }
+    s->max_ports = be->max_ports;
     if (!s->max_ports) {
         error_setg(errp, "Maximum number of serial ports not specified");
         return false;
@@ -86,30 +110,63 @@ static bool serial_realize(VirtIOPCIProxy *p, Error **errp)
         error_setg(errp, "maximum ports supported: %u", SERIAL_MAX_PORTS_LIMIT);
         return false;
     }
-    virtio_init(&p->vdev, &serial_ops, s, SERIAL_CONFIG_SIZE);
+    /* emerg_wr is there only with emergency-write. */
+    virtio_init(
+        &p->vdev, &serial_ops, s,
+        virtio_has_feature(be->host_features, VIRTIO_CONSOLE_F_EMERG_WRITE)
+            ? SERIAL_CONFIG_SIZE
+            : SERIAL_CFG_EMERG_WR);
     /* Port 0 pair, the control pair, then one pair per further port. */
     for (i = 0; i < 2 * (s->max_ports + 1); i++) {
-        virtio_add_queue(&p->vdev, SERIAL_QUEUE_SIZE);
+        virtio_add_queue(&p->vdev,
+                         i == SERIAL_QUEUE_CTRL_IN || i == SERIAL_QUEUE_CTRL_OUT
+                             ? SERIAL_CTRL_QUEUE_SIZE
+                             : SERIAL_QUEUE_SIZE);
     }
+    p->vdev.host_features = be->host_features;
     virtio_add_feature(&p->vdev.host_features, VIRTIO_CONSOLE_F_MULTIPORT);
-    if (s->emergency_write) {
-        virtio_add_feature(&p->vdev.host_features,
-                           VIRTIO_CONSOLE_F_EMERG_WRITE);
-    }
-    p->class_code = PCI_CLASS_COMMUNICATION_OTHER;
     if (p->nvectors == DEV_NVECTORS_UNSPECIFIED) {
         p->nvectors = s->max_ports + 1;
     }
     return true;
 }
 
-static Property serial_props[] = {
-    DEFINE_VIRTIO_PCI_PROPS(),
+/* QEMU's virtio-serial-bus, for ports (none are modelled). */
+#define TYPE_VIRTIO_SERIAL_BUS "virtio-serial-bus"
+
+/* The bus goes on the backend: "ID.0" for a proxy with an id, else
+ * QEMU's automatic "virtio-serial-bus.N". */
+static void serial_backend_added(VirtIOPCIProxy *p, DeviceState *backend)
+{
+    const char *id = DEVICE(p)->id;
+    char *name = id ? xasprintf("%s.0", id) : NULL;
+
+    qbus_new(TYPE_VIRTIO_SERIAL_BUS, backend, name);
+    free(name);
+}
+
+static Property serial_pci_props[] = {
+    DEFINE_VIRTIO_PCI_IOEVENTFD(),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors, 2),
-    DEFINE_PROP_UINT32("max_ports", VirtIOSerialPCI, max_ports, 31),
-    DEFINE_PROP_BOOL("emergency-write", VirtIOSerialPCI, emergency_write, true),
+    DEFINE_PROP_UINT32("class", VirtIOPCIProxy, class_code, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
+
+static Property serial_device_props[] = {
+    DEFINE_PROP_UINT32("max_ports", VirtIOSerialBackend, max_ports, 31),
+    DEFINE_PROP_BIT64("emergency-write", VirtIOSerialBackend, host_features,
+                      VIRTIO_CONSOLE_F_EMERG_WRITE, true),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void serial_device_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    (void)data;
+    dc->categories |= 1ul << DEVICE_CATEGORY_INPUT;
+    device_class_set_props(dc, serial_device_props);
+}
 
 static void serial_class_init(ObjectClass *klass, void *data)
 {
@@ -121,9 +178,11 @@ static void serial_class_init(ObjectClass *klass, void *data)
     k->device_id = PCI_DEVICE_ID_VIRTIO_CONSOLE;
     k->class_id = PCI_CLASS_COMMUNICATION_OTHER;
     vk->device_realize = serial_realize;
+    vk->backend_type = TYPE_VIRTIO_SERIAL_DEVICE;
+    vk->backend_added = serial_backend_added;
     dc->categories |= 1ul << DEVICE_CATEGORY_INPUT;
     dc->user_creatable = true;
-    device_class_set_props(dc, serial_props);
+    device_class_set_props(dc, serial_pci_props);
 }
 
 static const TypeInfo virtio_serial_pci_info = {
@@ -135,5 +194,15 @@ static const TypeInfo virtio_serial_pci_info = {
 
 void virtio_serial_register_types(void)
 {
+    static const TypeInfo bus_info = {
+        .name = TYPE_VIRTIO_SERIAL_BUS,
+        .parent = TYPE_BUS,
+        .instance_size = sizeof(BusState),
+    };
+
+    type_register_static(&bus_info);
+    virtio_backend_type_register(TYPE_VIRTIO_SERIAL_DEVICE,
+                                 sizeof(VirtIOSerialBackend),
+                                 serial_device_class_init, NULL);
     virtio_pci_types_register(&virtio_serial_pci_info);
 }

@@ -41,18 +41,6 @@ const VirtIOFeatureName virtio_transport_feature_names[] = {
     { -1, NULL }
 };
 
-uint64_t virtio_common_host_features(void)
-{
-    uint64_t f = 0;
-
-    virtio_add_feature(&f, VIRTIO_F_NOTIFY_ON_EMPTY);
-    virtio_add_feature(&f, VIRTIO_F_ANY_LAYOUT);
-    virtio_add_feature(&f, VIRTIO_RING_F_INDIRECT_DESC);
-    virtio_add_feature(&f, VIRTIO_RING_F_EVENT_IDX);
-    virtio_add_feature(&f, VIRTIO_F_RING_RESET);
-    return f;
-}
-
 void virtio_init(VirtIODevice *vdev, const VirtIODeviceOps *ops, void *opaque,
                  size_t config_len)
 {

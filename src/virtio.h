@@ -151,9 +151,6 @@ static inline void virtio_clear_feature(uint64_t *features, unsigned bit)
     *features &= ~(1ULL << bit);
 }
 
-/* The transport features every device offers on pc (QEMU 7.2). */
-uint64_t virtio_common_host_features(void);
-
 /* Driver side. */
 void virtio_reset(VirtIODevice *vdev);
 void virtio_set_status(VirtIODevice *vdev, uint8_t val);

@@ -317,6 +317,38 @@ START_TEST(test_static_props)
 }
 END_TEST
 
+/* Bit properties (one bit of a word each) and aliases forwarding to them. */
+START_TEST(test_bits_and_aliases)
+{
+    Object *holder, *be;
+    ObjectProperty *p;
+
+    setup();
+    holder = object_new(TYPE_CONTAINER);
+    be = object_new("virtio-net-device");
+    object_property_add_child(holder, "be", be);
+    object_unref(be);
+    ck_assert(!object_property_get_bool(be, "mq", NULL));
+    ck_assert(object_property_get_bool(be, "csum", NULL));
+    ck_assert(object_property_set_bool(be, "csum", false, NULL));
+    ck_assert(!object_property_get_bool(be, "csum", NULL));
+    ck_assert(object_property_get_bool(be, "guest_csum", NULL));
+
+    p = object_property_add_alias(holder, "multi", be, "mq");
+    ck_assert_str_eq(p->type, "bool");
+    ck_assert_str_eq(p->description, "on/off");
+    ck_assert(json_is_false(p->defval));
+    ck_assert(object_property_set_bool(holder, "multi", true, NULL));
+    ck_assert(object_property_get_bool(be, "mq", NULL));
+    ck_assert(object_property_get_bool(be, "guest_csum", NULL));
+
+    p = object_property_add_alias(holder, "other", holder, "be");
+    ck_assert_str_eq(p->type, "link<virtio-net-device>");
+    ck_assert_ptr_eq(object_resolve_path_component(holder, "other"), be);
+    object_unref(holder);
+}
+END_TEST
+
 START_TEST(test_realize_and_unplug)
 {
     TestHandler *h;
@@ -431,6 +463,7 @@ static Suite *object_suite(void)
     tcase_add_test(tc, test_property_errors);
     tcase_add_test(tc, test_casts_and_classes);
     tcase_add_test(tc, test_static_props);
+    tcase_add_test(tc, test_bits_and_aliases);
     tcase_add_test(tc, test_realize_and_unplug);
     tcase_add_test(tc, test_realize_failure_unattached);
     suite_add_tcase(s, tc);
