@@ -374,6 +374,13 @@ int main(int argc, char **argv)
     if (wrapping) {
         char *path = NULL;
 
+        /* The monitor descriptors handed over are qmachined's, not QEMU's. */
+        for (i = 0; i < opts.n_monitors; i++) {
+            if (opts.monitors[i].kind == LISTEN_FD) {
+                fcntl(opts.monitors[i].fd, F_SETFD, FD_CLOEXEC);
+            }
+        }
+
         if (!wrap_spawn(wrap_qemu, argc, argv, opts.daemonize, &path, &err) ||
             !wrap_wait_ready(path, &err)) {
             fprintf(stderr, "qmachined: %s: %s\n", wrap_qemu,
@@ -405,6 +412,18 @@ int main(int argc, char **argv)
     for (i = 0; i < opts.n_monitors; i++) {
         if (!listen_or_report(FRONT_QMP, &opts.monitors[i], &opts)) {
             goto out;
+        }
+    }
+    if (wrapping && !opts.n_rest && opts.name && wrap_rest_dir()) {
+        /* Started as a domain's emulator: REST where it can be found. */
+        char *path = wrap_rest_path(opts.name);
+
+        if (path) {
+            opts.rest = xrealloc(opts.rest, sizeof(*opts.rest));
+            opts.rest[0] = (ListenAddr){
+                .kind = LISTEN_UNIX, .fd = -1, .server = true, .path = path
+            };
+            opts.n_rest = 1;
         }
     }
     for (i = 0; i < opts.n_rest; i++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,8 +19,10 @@
 #define WRAP_NAME "qmachined-wrap"
 #define DEFAULT_QEMU "/usr/bin/qemu-system-x86_64"
 #define READY_TIMEOUT_MS 10000
+#define DEFAULT_REST_DIR "/run/qmachined"
 
 static pid_t child = -1;
+static bool by_name; /* entered as qmachined-wrap */
 static char *sock_dir;
 static char *sock_file;
 
@@ -37,6 +40,7 @@ bool wrap_requested(int *argc, char **argv, const char **qemu)
     if (!strcmp(base, WRAP_NAME)) {
         const char *env = getenv("QMACHINED_QEMU");
 
+        by_name = true;
         *qemu = env && *env ? env : DEFAULT_QEMU;
         return true;
     }
@@ -272,4 +276,36 @@ void wrap_cleanup(void)
     free(sock_file);
     free(sock_dir);
     sock_file = sock_dir = NULL;
+}
+
+const char *wrap_rest_dir(void)
+{
+    const char *env = getenv("QMACHINED_REST_DIR");
+
+    if (!by_name) {
+        return NULL;
+    }
+    return env && *env ? env : DEFAULT_REST_DIR;
+}
+
+char *wrap_rest_path(const char *name)
+{
+    const char *dir = wrap_rest_dir();
+    const char *guest = name;
+    size_t len, i;
+
+    /* -name guest=NAME,debug-threads=on or -name NAME */
+    if (!strncmp(guest, "guest=", 6)) {
+        guest += 6;
+    }
+    len = strcspn(guest, ",");
+    for (i = 0; i < len; i++) {
+        if (guest[i] == '/' || guest[i] == '\0') {
+            return NULL;
+        }
+    }
+    if (!dir || !len || (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
+        return NULL;
+    }
+    return xasprintf("%s/%.*s.sock", dir, (int)len, guest);
 }

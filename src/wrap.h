@@ -46,6 +46,15 @@ void wrap_signal(int sig);
  * shell gives it (128 + signal when killed).
  */
 bool wrap_reap(int *status);
+/*
+ * Entered as qmachined-wrap (libvirt passes only QEMU's arguments): the
+ * REST API listens on unix:DIR/NAME.sock for -name NAME, DIR being
+ * $QMACHINED_REST_DIR or /run/qmachined.  NULL when not so entered.
+ */
+const char *wrap_rest_dir(void);
+/* DIR/NAME.sock for a -name argument (new string), or NULL. */
+char *wrap_rest_path(const char *name);
+
 /* Removes the private socket's directory. */
 void wrap_cleanup(void);
 
