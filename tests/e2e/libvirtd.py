@@ -132,7 +132,9 @@ class Libvirtd:
             f.write("\n".join(conf) + "\n")
         script = "".join("mount --bind %s %s && " % (
             os.path.join(self.tmp, d), target) for d, target in BINDS)
-        script += "exec /usr/sbin/libvirtd --config /etc/libvirt/libvirtd.conf"
+        # Its own PID file: two test libvirtds may run at once.
+        script += ("exec /usr/sbin/libvirtd --config /etc/libvirt/libvirtd.conf"
+                   " --pid-file %s" % os.path.join(self.tmp, "libvirtd.pid"))
         self.out = open(os.path.join(self.tmp, "libvirtd.out"), "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", REAPER, "unshare", "-m", "--propagation",
