@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include "forward-libvirt.h"
 #include "json-out.h"
 #include "json-stream.h"
 #include "acpi/ospm.h"
@@ -52,6 +53,9 @@ static struct {
     bool active;
     bool connected; /* the socket is open */
     bool ready; /* negotiated: commands may go */
+    bool via_libvirt; /* --forward libvirt:..., through two pipes */
+    bool read_only; /* --forward-read-only */
+    int wfd; /* where commands are written: fd, or libvirt's pipe */
     ListenAddr addr; /* where QEMU is, for reconnecting */
     LoopTimer *retry;
     int64_t backoff_ms;
@@ -67,7 +71,7 @@ static struct {
     json_t *negotiated; /* the reply to qmp_capabilities, once read */
     Entry *inflight;
     unsigned long long next_tag;
-} up = { .fd = -1 };
+} up = { .fd = -1, .wfd = -1 };
 
 bool forward_active(void)
 {
@@ -315,7 +319,9 @@ static void upstream_closed(void)
         complete(up.inflight, rsp);
     }
     json_decref(rsp);
-    schedule_reconnect();
+    if (!up.via_libvirt) {
+        schedule_reconnect();
+    }
 }
 
 static void upstream_update_watch(void)
@@ -330,7 +336,7 @@ static void upstream_try_write(void)
 {
     while (up.connected && up.out_pos < up.out.len) {
         ssize_t n =
-            write(up.fd, up.out.data + up.out_pos, up.out.len - up.out_pos);
+            write(up.wfd, up.out.data + up.out_pos, up.out.len - up.out_pos);
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -536,7 +542,7 @@ static void reconnect(void *opaque)
 
     (void)opaque;
     up.retry = NULL;
-    up.fd = connect_to(&up.addr, &err);
+    up.fd = up.wfd = connect_to(&up.addr, &err);
     if (up.fd < 0 || socket_set_nonblock(up.fd) < 0) {
         error_free(err);
         if (up.fd >= 0) {
@@ -563,7 +569,7 @@ bool forward_connect(const ListenAddr *addr, Error **errp)
                             .port = addr->port ? xstrdup(addr->port) : NULL };
     up.backoff_ms = RETRY_MIN_MS;
     up.stream = json_stream_new(upstream_message, NULL);
-    up.fd = connect_to(addr, errp);
+    up.fd = up.wfd = connect_to(addr, errp);
     if (up.fd < 0) {
         return false;
     }
@@ -752,6 +758,24 @@ void forward_request(QmpSession *s, json_t *req, Error *err)
         queue_flush(s);
         return;
     }
+    if (up.read_only && !qmp_command_reads_only(name)) {
+        Error *rerr = NULL;
+        json_t *id = json_object_get(req, "id");
+
+        error_setg(&rerr,
+                   "qmachined: --forward-read-only: %s would change the "
+                   "machine behind libvirt's back",
+                   name ? name : "the command");
+        e->oob = false;
+        queue_append(s, e);
+        e->reply = qmp_error_response(rerr);
+        error_free(rerr);
+        if (id) {
+            json_object_set(e->reply, "id", id);
+        }
+        queue_flush(s);
+        return;
+    }
     if (!e->oob && is_replayed(name)) {
         e->replay = json_deep_copy(req);
     }
@@ -829,6 +853,9 @@ void forward_cleanup(void)
     if (up.fd >= 0) {
         close(up.fd);
     }
+    if (up.wfd >= 0 && up.wfd != up.fd) {
+        close(up.wfd);
+    }
     json_stream_free(up.stream);
     json_buf_free(&up.out);
     json_decref(up.greeting);
@@ -836,7 +863,7 @@ void forward_cleanup(void)
     json_decref(up.negotiated);
     free(up.where);
     memset(&up, 0, sizeof(up));
-    up.fd = -1;
+    up.fd = up.wfd = -1;
 }
 
 /* ---- the command (for the table) ---------------------------------------- */
@@ -931,6 +958,40 @@ bool qmp_cmd_query_forward_drift(QmpSession *s, json_t *args, json_t **ret,
         json_decref(req);
     }
     *ret = drift_result(diffs);
+    return true;
+}
+
+bool qmp_command_reads_only(const char *name)
+{
+    return name &&
+           (!strncmp(name, "query-", 6) || !strncmp(name, "x-query-", 8) ||
+            !strcmp(name, "qom-list") || !strcmp(name, "qom-get") ||
+            !strcmp(name, "qom-list-types") ||
+            !strcmp(name, "qom-list-properties") ||
+            !strcmp(name, "device-list-properties") ||
+            !strncmp(name, QMP_VENDOR_PREFIX, strlen(QMP_VENDOR_PREFIX)));
+}
+
+bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp)
+{
+    up.where = xasprintf("libvirt:%s", spec);
+    up.via_libvirt = true;
+    up.read_only = read_only;
+    up.stream = json_stream_new(upstream_message, NULL);
+    if (!forward_libvirt_open(spec, &up.fd, &up.wfd, &up.greeting, errp)) {
+        return false;
+    }
+    up.last_greeting = json_incref(up.greeting);
+    up.greeted = true;
+    up.negotiated = json_pack("{s:{}}", "return");
+    up.connected = true;
+    if (socket_set_nonblock(up.fd) < 0) {
+        error_setg(errp, "%s: %s", up.where, strerror(errno));
+        return false;
+    }
+    up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
+    up.active = up.ready = true;
+    ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
     return true;
 }
 

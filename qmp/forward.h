@@ -30,6 +30,15 @@
 /* Connects to QEMU's monitor at addr and negotiates (blocking, 10 s). */
 bool forward_connect(const ListenAddr *addr, Error **errp);
 bool forward_active(void);
+/*
+ * --forward libvirt:URI#DOMAIN (spec is "URI#DOMAIN"): the same through
+ * libvirt's API for a domain it manages; with read_only, commands that
+ * would change the machine are refused.
+ */
+bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp);
+/* Commands that only read (what REST answers from the model, and what
+ * --forward-read-only lets through). */
+bool qmp_command_reads_only(const char *name);
 
 /* QEMU's greeting, with OOB offered as s's transport offers it (new). */
 json_t *forward_greeting(const QmpSession *s);

@@ -132,17 +132,6 @@ static void never_send(QmpSession *s, json_t *msg)
 
 static QmpSession session = { .negotiated = true, .send = never_send };
 
-/*
- * Forwarding: what only reads is answered by the model (kept in step
- * with QEMU); the rest goes to QEMU (and then to the model).
- */
-static bool reads_only(const char *cmd)
-{
-    return !strncmp(cmd, "query-", 6) || !strncmp(cmd, "x-query-", 8) ||
-           !strcmp(cmd, "qom-list") || !strcmp(cmd, "qom-get") ||
-           !strncmp(cmd, QMP_VENDOR_PREFIX, strlen(QMP_VENDOR_PREFIX));
-}
-
 /* QEMU's reply as qmp_execute's result. */
 static bool from_reply(json_t *rsp, json_t **ret, Error **errp)
 {
@@ -164,7 +153,8 @@ static bool run(const char *cmd, json_t *args, json_t **ret, RestReply *rep)
 {
     Error *err = NULL;
 
-    if (forward_active() && !reads_only(cmd)) {
+    /* Forwarding: reads from the model, changes through QEMU. */
+    if (forward_active() && !qmp_command_reads_only(cmd)) {
         json_t *req = json_pack("{s:s}", "execute", cmd);
         json_t *rsp;
         bool ok;

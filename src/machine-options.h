@@ -74,6 +74,9 @@ typedef struct MachineOptions {
     char *guest_policy;
     /* --forward: QEMU's QMP socket, or NULL. */
     ListenAddr *forward;
+    /* --forward libvirt:URI#DOMAIN: "URI#DOMAIN", or NULL. */
+    char *forward_libvirt;
+    bool forward_read_only;
     /* -S, -daemonize, -nodefaults, -no-shutdown */
     bool start_paused, daemonize, nodefaults, no_shutdown;
     bool no_reboot;

@@ -397,7 +397,15 @@ int main(int argc, char **argv)
         *opts.forward =
             (ListenAddr){ .kind = LISTEN_UNIX, .fd = -1, .path = path };
     }
-    if (opts.forward) {
+    if (opts.forward_libvirt) {
+        if (!forward_connect_libvirt(opts.forward_libvirt,
+                                     opts.forward_read_only, &err)) {
+            fprintf(stderr, "qmachined: --forward libvirt:%s: %s\n",
+                    opts.forward_libvirt, error_get_pretty(err));
+            error_free(err);
+            goto out;
+        }
+    } else if (opts.forward) {
         char *where = socket_addr_str(opts.forward);
 
         if (!forward_connect(opts.forward, &err)) {

@@ -79,6 +79,7 @@ typedef enum OptId {
     OPT_REST_TOKEN_FILE,
     OPT_GUEST,
     OPT_FORWARD,
+    OPT_FORWARD_READ_ONLY,
 } OptId;
 
 typedef struct OptDef {
@@ -138,6 +139,7 @@ static const OptDef opt_defs[] = {
     { "rest-token-file", OPT_REST_TOKEN_FILE, true, true },
     { "guest", OPT_GUEST, true, true },
     { "forward", OPT_FORWARD, true, true },
+    { "forward-read-only", OPT_FORWARD_READ_ONLY, false, true },
 };
 
 /*
@@ -700,6 +702,14 @@ static bool handle_forward(Parser *p)
     ListenAddr a = { .fd = -1 };
     const char *s = p->arg;
 
+    if (!strncmp(s, "libvirt:", 8)) {
+        if (!strchr(s + 8, '#')) {
+            return fail_at(p, "expected libvirt:URI#DOMAIN");
+        }
+        free(o->forward_libvirt);
+        o->forward_libvirt = xstrdup(s + 8);
+        return true;
+    }
     if (!strncmp(s, "unix:", 5) && s[5]) {
         a.kind = LISTEN_UNIX;
         a.path = xstrdup(s + 5);
@@ -707,7 +717,8 @@ static bool handle_forward(Parser *p)
                split_host_port(s + 4, &a.host, &a.port)) {
         a.kind = LISTEN_TCP;
     } else {
-        return fail_at(p, "expected tcp:HOST:PORT or unix:PATH");
+        return fail_at(
+            p, "expected tcp:HOST:PORT, unix:PATH or libvirt:URI#DOMAIN");
     }
     if (o->forward) {
         listen_addr_clear(o->forward);
@@ -743,9 +754,10 @@ static void print_help(void)
            "(repeatable)\n"
            "  --rest-token-file FILE           bearer token for REST\n"
            "  --guest POLICY                   simulated guest behaviour\n"
-           "  --forward unix:PATH|tcp:HOST:PORT  serve a real QEMU's QMP "
-           "monitor\n"
-           "                                   to many clients\n"
+           "  --forward unix:PATH|tcp:HOST:PORT|libvirt:URI#DOMAIN\n"
+           "                                   serve a real QEMU's QMP monitor "
+           "to many clients\n"
+           "  --forward-read-only              (with libvirt:) refuse changes\n"
            "  --help, --version\n",
            OPTIONS_PROGNAME);
 }
@@ -976,6 +988,9 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         return true;
     case OPT_FORWARD:
         return handle_forward(p);
+    case OPT_FORWARD_READ_ONLY:
+        o->forward_read_only = true;
+        return true;
     }
     return true;
 }
@@ -1601,6 +1616,7 @@ void options_free(MachineOptions *opts)
         listen_addr_clear(opts->forward);
         free(opts->forward);
     }
+    free(opts->forward_libvirt);
     free(opts->name);
     free(opts->uuid);
     free(opts->pidfile);

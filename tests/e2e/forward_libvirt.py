@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""--forward libvirt:URI#DOMAIN: qmachined in front of a QEMU 7.2 domain
+that a (private) libvirtd manages, through libvirt's API.
+
+qmachined's model is given the domain's own QEMU arguments (read from
+its process).  The greeting is QEMU's version; commands from qmachined's clients reach
+QEMU (query-status says running; a DIMM device_add shows in QEMU's
+query-memory-devices and in the model, with no drift); QEMU's events come
+back (virsh suspend gives STOP to every client); with
+--forward-read-only, device_add is refused with qmachined's error and
+queries still work.
+
+Skipped (77) without root or without libvirt installed.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resthttp import QMACHINED, Checker, Qmp  # noqa: E402
+import libvirtd  # noqa: E402
+
+QEMU = "/usr/bin/qemu-system-x86_64"
+
+
+def wait_path(path, proc):
+    for _ in range(400):
+        if os.path.exists(path):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.025)
+    return False
+
+
+def machine_args(d, name):
+    """The running domain's QEMU arguments, without its monitor, -S (it
+    runs) and what only concerns the process: what the model is given."""
+    pid = open(os.path.join(d.tmp, "run", "qemu", name + ".pid")).read()
+    argv = open("/proc/%d/cmdline" % int(pid), "rb").read().split(b"\0")
+    argv = [a.decode() for a in argv[1:] if a]
+    out, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-S", "-daemonize"):
+            i += 1
+            continue
+        if a in ("-pidfile", "-mon") or (
+                a == "-chardev" and "charmonitor" in argv[i + 1]):
+            i += 2
+            continue
+        # libvirtd's files are in its own mount namespace.
+        out.append(a.replace("/var/lib/libvirt/",
+                             os.path.join(d.tmp, "lib") + "/"))
+        i += 1
+    return out
+
+
+def front(d, name, tmp, extra=()):
+    sock = os.path.join(tmp, "qm-%s.sock" % uuid.uuid4().hex[:6])
+    p = subprocess.Popen([QMACHINED] + machine_args(d, name) + [
+                          "--forward", "libvirt:%s#%s" % (d.uri, name),
+                          "-qmp", "unix:%s,server=on,wait=off" % sock]
+                         + list(extra),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return p, sock
+
+
+def main():
+    why = libvirtd.missing()
+    if why:
+        print("SKIP: %s" % why)
+        return 77
+    check = Checker()
+    d = libvirtd.Libvirtd()
+    tmp = tempfile.mkdtemp()
+    name = "qm-fwd-%s" % uuid.uuid4().hex[:8]
+    procs = []
+    try:
+        path = os.path.join(d.tmp, name + ".xml")
+        with open(path, "w") as f:
+            f.write(libvirtd.domain_xml(name, QEMU))
+        r = d.virsh("define", path)
+        check(r.returncode == 0, "define", r.stderr)
+        r = d.virsh("start", name)
+        if not check(r.returncode == 0, "start a QEMU domain", r.stderr):
+            return check.finish()
+
+        p, sock = front(d, name, tmp)
+        procs.append(p)
+        if not check(wait_path(sock, p), "qmachined forwards to the domain",
+                     p.stderr.read().decode() if p.poll() is not None
+                     else None):
+            return check.finish()
+        a, b = Qmp(sock, timeout=20), Qmp(sock, timeout=20)
+        ver = a.greeting["QMP"]["version"]["qemu"]
+        check((ver["major"], ver["minor"]) == (7, 2), "QEMU's version",
+              a.greeting)
+        r = a.cmd("query-status")
+        check(r.get("return", {}).get("status") == "running",
+              "query-status reaches QEMU", r)
+        r = a.cmd("object-add", **{"qom-type": "memory-backend-ram",
+                                   "id": "fmem", "size": 268435456})
+        check(r == {"return": {}}, "object-add", r)
+        r = a.cmd("device_add", driver="pc-dimm", id="fdimm", memdev="fmem")
+        check(r == {"return": {}}, "device_add of a DIMM", r)
+        r = a.cmd("query-memory-devices")
+        check([m["data"]["id"] for m in r.get("return", [])] == ["fdimm"],
+              "the DIMM is in QEMU", r)
+        r = a.cmd("__org.qmachined_query-forward-drift")
+        check(r.get("return", {}).get("differences") == [] and
+              r["return"]["replay-failures"] == 0, "no drift", r)
+        r = d.virsh("suspend", name)
+        check(r.returncode == 0, "virsh suspend", r.stderr)
+        for c, n in ((a, "a"), (b, "b")):
+            m = c.read(timeout=10)
+            check(m.get("event") == "STOP", "STOP reaches client %s" % n, m)
+        a.s.close()
+        b.s.close()
+
+        p2, sock2 = front(d, name, tmp, ["--forward-read-only"])
+        procs.append(p2)
+        if check(wait_path(sock2, p2), "read-only forwarding starts"):
+            c = Qmp(sock2, timeout=20)
+            r = c.cmd("query-status")
+            check(r.get("return", {}).get("status") == "paused",
+                  "read-only: queries work", r)
+            r = c.cmd("device_add", driver="pc-dimm", id="x", memdev="fmem")
+            check("error" in r and "read-only" in r["error"]["desc"],
+                  "read-only: device_add refused", r)
+            c.s.close()
+        r = d.virsh("destroy", name)
+        check(r.returncode == 0, "destroy", r.stderr)
+        d.virsh("undefine", name)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+        d.stop()
+        if check.failed:
+            print("libvirtd log kept in", d.tmp)
+        else:
+            d.cleanup()
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
