@@ -107,6 +107,11 @@ def missing():
     for prog in ("/usr/sbin/libvirtd", "/usr/bin/virsh", "/usr/bin/unshare"):
         if not os.path.exists(prog):
             return prog + " is not installed"
+    # The private libvirtd needs its own mount namespace (CAP_SYS_ADMIN).
+    r = subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                       capture_output=True)
+    if r.returncode:
+        return "no mount namespace here: %s" % r.stderr.decode().strip()
     return None
 
 
