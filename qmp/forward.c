@@ -559,6 +559,20 @@ static void reconnect(void *opaque)
     up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
 }
 
+/* Connected and negotiated: QEMU's input goes through the loop now. */
+static bool start_forwarding(Error **errp)
+{
+    if (socket_set_nonblock(up.fd) < 0) {
+        error_setg(errp, "%s: %s", up.where, strerror(errno));
+        return false;
+    }
+    up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
+    up.active = up.ready = true;
+    /* The model's guest does nothing: QEMU's guest (if any) acts. */
+    ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
+    return true;
+}
+
 bool forward_connect(const ListenAddr *addr, Error **errp)
 {
     up.where = socket_addr_str(addr);
@@ -586,15 +600,7 @@ bool forward_connect(const ListenAddr *addr, Error **errp)
         error_setg(errp, "capabilities negotiation with %s failed", up.where);
         return false;
     }
-    if (socket_set_nonblock(up.fd) < 0) {
-        error_setg(errp, "%s: %s", up.where, strerror(errno));
-        return false;
-    }
-    up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
-    up.active = up.ready = true;
-    /* The model's guest does nothing: QEMU's guest (if any) acts. */
-    ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
-    return true;
+    return start_forwarding(errp);
 }
 
 json_t *forward_greeting(const QmpSession *s)
@@ -608,6 +614,24 @@ json_t *forward_greeting(const QmpSession *s)
     return g;
 }
 
+/* Gives e its id for QEMU and puts it among the commands QEMU has. */
+static void track(Entry *e)
+{
+    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
+    e->inflight_next = up.inflight;
+    up.inflight = e;
+}
+
+/* Sends req to QEMU under e's id. */
+static void send_tracked(Entry *e, json_t *req)
+{
+    json_t *msg = json_copy(req);
+
+    json_object_set_new(msg, "id", json_string(e->tag));
+    upstream_send(msg);
+    json_decref(msg);
+}
+
 /* ---- qmachined's own queries to QEMU ------------------------------------- */
 
 /* Sends name to QEMU for qmachined itself; done gets the reply. */
@@ -619,9 +643,7 @@ static void internal_query(const char *name, void (*done)(void *, json_t *),
 
     e->done = done;
     e->opaque = opaque;
-    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
-    e->inflight_next = up.inflight;
-    up.inflight = e;
+    track(e);
     if (!up.ready) {
         json_t *rsp = lost_reply();
 
@@ -629,8 +651,8 @@ static void internal_query(const char *name, void (*done)(void *, json_t *),
         json_decref(rsp);
         return;
     }
-    msg = json_pack("{s:s, s:s}", "execute", name, "id", e->tag);
-    upstream_send(msg);
+    msg = json_pack("{s:s}", "execute", name);
+    send_tracked(e, msg);
     json_decref(msg);
 }
 
@@ -708,7 +730,7 @@ static void drift_start(Entry *client)
 void forward_request(QmpSession *s, json_t *req, Error *err)
 {
     Entry *e = xzalloc(sizeof(*e));
-    json_t *msg, *rsp;
+    json_t *rsp;
     const char *name;
 
     e->oob = !err && json_is_object(req) && json_object_get(req, "exec-oob");
@@ -785,21 +807,14 @@ void forward_request(QmpSession *s, json_t *req, Error *err)
     } else {
         e->session = s;
     }
-    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
+    track(e);
     if (!up.ready || up.out.len - up.out_pos > UPSTREAM_BACKLOG_LIMIT) {
         rsp = lost_reply();
-        e->inflight_next = up.inflight;
-        up.inflight = e;
         complete(e, rsp);
         json_decref(rsp);
         return;
     }
-    e->inflight_next = up.inflight;
-    up.inflight = e;
-    msg = json_copy(req);
-    json_object_set_new(msg, "id", json_string(e->tag));
-    upstream_send(msg);
-    json_decref(msg);
+    send_tracked(e, req);
 }
 
 bool forward_session_busy(const QmpSession *s)
@@ -985,14 +1000,7 @@ bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp)
     up.greeted = true;
     up.negotiated = json_pack("{s:{}}", "return");
     up.connected = true;
-    if (socket_set_nonblock(up.fd) < 0) {
-        error_setg(errp, "%s: %s", up.where, strerror(errno));
-        return false;
-    }
-    up.watch = loop_watch_fd(up.fd, LOOP_READ, upstream_io, NULL);
-    up.active = up.ready = true;
-    ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
-    return true;
+    return start_forwarding(errp);
 }
 
 /* ---- synchronous use (REST) --------------------------------------------- */
@@ -1015,7 +1023,7 @@ json_t *forward_execute_sync(json_t *req)
     const char *name = json_string_value(json_object_get(req, "execute"));
     SyncWait w = { 0 };
     Entry *e;
-    json_t *msg, *rsp;
+    json_t *rsp;
     int64_t deadline = loop_now_ns() + (int64_t)CONNECT_TIMEOUT_MS * 1000000;
 
     if (!up.ready) {
@@ -1027,13 +1035,8 @@ json_t *forward_execute_sync(json_t *req)
     if (is_replayed(name)) {
         e->replay = json_deep_copy(req);
     }
-    snprintf(e->tag, sizeof(e->tag), "qmd-fwd-%llu", ++up.next_tag);
-    e->inflight_next = up.inflight;
-    up.inflight = e;
-    msg = json_copy(req);
-    json_object_set_new(msg, "id", json_string(e->tag));
-    upstream_send(msg);
-    json_decref(msg);
+    track(e);
+    send_tracked(e, req);
     /*
      * The loop waits for this one reply; QEMU's other messages (replies
      * to clients, events) are handled as they come meanwhile.

@@ -409,6 +409,16 @@ static json_t *parse_json_or_opts(Parser *p, const char *implied, bool *is_json)
     return dict;
 }
 
+/* Records a QemuOpts id of its option group; QEMU's error if taken. */
+static bool claim_id(Parser *p, json_t *ids, const char *id, const char *what)
+{
+    if (json_object_get(ids, id)) {
+        return fail_at(p, "Duplicate ID '%s' for %s", id, what);
+    }
+    json_object_set_new(ids, id, json_true());
+    return true;
+}
+
 static bool handle_object(Parser *p)
 {
     MachineOptions *o = p->opts;
@@ -437,15 +447,9 @@ static bool handle_device(Parser *p)
         return false;
     }
     id = is_json ? NULL : json_object_get(dict, "id");
-    if (id) {
-        if (json_object_get(p->device_ids, json_string_value(id))) {
-            bool ok = fail_at(p, "Duplicate ID '%s' for device",
-                              json_string_value(id));
-
-            json_decref(dict);
-            return ok;
-        }
-        json_object_set_new(p->device_ids, json_string_value(id), json_true());
+    if (id && !claim_id(p, p->device_ids, json_string_value(id), "device")) {
+        json_decref(dict);
+        return false;
     }
     json_array_append_new(o->devices, dict);
     json_array_append_new(o->device_args, json_text(p->arg));
@@ -515,13 +519,10 @@ static bool handle_netdev(Parser *p)
         json_decref(dict);
         return fail_at(p, "Parameter 'id' expects an identifier\n" ID_HINT);
     }
-    if (json_object_get(p->netdev_ids, id)) {
-        bool ok = fail_at(p, "Duplicate ID '%s' for netdev", id);
-
+    if (!claim_id(p, p->netdev_ids, id, "netdev")) {
         json_decref(dict);
-        return ok;
+        return false;
     }
-    json_object_set_new(p->netdev_ids, id, json_true());
     json_array_append_new(o->netdevs, dict);
     json_array_append_new(o->netdev_args, json_text(p->arg));
     return true;
@@ -541,13 +542,9 @@ static bool handle_numa(Parser *p)
         return false;
     }
     id = json_string_value(json_object_get(dict, "id"));
-    if (id) {
-        if (json_object_get(p->numa_ids, id)) {
-            fail_at(p, "Duplicate ID '%s' for numa", id);
-            json_decref(dict);
-            return false;
-        }
-        json_object_set_new(p->numa_ids, id, json_true());
+    if (id && !claim_id(p, p->numa_ids, id, "numa")) {
+        json_decref(dict);
+        return false;
     }
     json_array_append_new(o->numa, dict);
     json_array_append_new(o->numa_args, json_text(p->arg));
