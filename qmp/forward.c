@@ -15,6 +15,7 @@
 #include "json-stream.h"
 #include "acpi/ospm.h"
 #include "src/loop.h"
+#include "src/runstate.h"
 #include "src/qdev.h"
 #include "src/util.h"
 
@@ -72,6 +73,8 @@ static struct {
     Entry *inflight;
     unsigned long long next_tag;
 } up = { .fd = -1, .wfd = -1 };
+
+static void sync_runstate(void);
 
 bool forward_active(void)
 {
@@ -414,6 +417,7 @@ static void upstream_message(void *opaque, json_t *msg, Error *err)
         if (up.active && json_object_get(msg, "return")) {
             up.ready = true;
             up.backoff_ms = RETRY_MIN_MS;
+            sync_runstate();
             fprintf(stderr, "qmachined: --forward %s: connected again\n",
                     up.where);
         } else if (up.active) {
@@ -570,6 +574,7 @@ static bool start_forwarding(Error **errp)
     up.active = up.ready = true;
     /* The model's guest does nothing: QEMU's guest (if any) acts. */
     ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
+    sync_runstate();
     return true;
 }
 
@@ -654,6 +659,33 @@ static void internal_query(const char *name, void (*done)(void *, json_t *),
     msg = json_pack("{s:s}", "execute", name);
     send_tracked(e, msg);
     json_decref(msg);
+}
+
+/*
+ * The model runs when QEMU does: asked once connected (and again after
+ * each reconnect), so a model built from QEMU's arguments follows a QEMU
+ * that was started, stopped or resumed before qmachined came.
+ */
+static void runstate_done(void *opaque, json_t *rsp)
+{
+    json_t *running =
+        json_object_get(json_object_get(rsp, "return"), "running");
+
+    (void)opaque;
+    if (json_is_true(running) && !runstate_is_running()) {
+        Error *err = NULL;
+
+        if (!vm_cont(&err)) {
+            error_free(err);
+        }
+    } else if (json_is_false(running) && runstate_is_running()) {
+        vm_stop();
+    }
+}
+
+static void sync_runstate(void)
+{
+    internal_query("query-status", runstate_done, NULL);
 }
 
 /*

@@ -37,15 +37,16 @@ def wait_path(path, proc):
 
 
 def machine_args(d, name):
-    """The running domain's QEMU arguments, without its monitor, -S (it
-    runs) and what only concerns the process: what the model is given."""
+    """The running domain's QEMU arguments, without its monitor and what
+    only concerns the process: what the model is given (it has -S, as
+    libvirt starts every domain paused; qmachined finds QEMU running)."""
     pid = open(os.path.join(d.tmp, "run", "qemu", name + ".pid")).read()
     argv = open("/proc/%d/cmdline" % int(pid), "rb").read().split(b"\0")
     argv = [a.decode() for a in argv[1:] if a]
     out, i = [], 0
     while i < len(argv):
         a = argv[i]
-        if a in ("-S", "-daemonize"):
+        if a == "-daemonize":
             i += 1
             continue
         if a in ("-pidfile", "-mon") or (
