@@ -15,6 +15,7 @@
 #include "json-stream.h"
 #include "acpi/ospm.h"
 #include "src/loop.h"
+#include "src/object.h"
 #include "src/runstate.h"
 #include "src/qdev.h"
 #include "src/util.h"
@@ -74,7 +75,7 @@ static struct {
     unsigned long long next_tag;
 } up = { .fd = -1, .wfd = -1 };
 
-static void sync_runstate(void);
+static void sync_model(void);
 
 bool forward_active(void)
 {
@@ -417,7 +418,7 @@ static void upstream_message(void *opaque, json_t *msg, Error *err)
         if (up.active && json_object_get(msg, "return")) {
             up.ready = true;
             up.backoff_ms = RETRY_MIN_MS;
-            sync_runstate();
+            sync_model();
             fprintf(stderr, "qmachined: --forward %s: connected again\n",
                     up.where);
         } else if (up.active) {
@@ -574,7 +575,7 @@ static bool start_forwarding(Error **errp)
     up.active = up.ready = true;
     /* The model's guest does nothing: QEMU's guest (if any) acts. */
     ospm_set_policy(&(OspmPolicy){ .kind = OSPM_POLICY_PASSIVE });
-    sync_runstate();
+    sync_model();
     return true;
 }
 
@@ -639,9 +640,10 @@ static void send_tracked(Entry *e, json_t *req)
 
 /* ---- qmachined's own queries to QEMU ------------------------------------- */
 
-/* Sends name to QEMU for qmachined itself; done gets the reply. */
-static void internal_query(const char *name, void (*done)(void *, json_t *),
-                           void *opaque)
+/* Sends name (args: NULL or borrowed) to QEMU for qmachined itself;
+ * done gets the reply. */
+static void internal_query(const char *name, json_t *args,
+                           void (*done)(void *, json_t *), void *opaque)
 {
     Entry *e = xzalloc(sizeof(*e));
     json_t *msg;
@@ -657,6 +659,9 @@ static void internal_query(const char *name, void (*done)(void *, json_t *),
         return;
     }
     msg = json_pack("{s:s}", "execute", name);
+    if (args) {
+        json_object_set(msg, "arguments", args);
+    }
     send_tracked(e, msg);
     json_decref(msg);
 }
@@ -683,9 +688,135 @@ static void runstate_done(void *opaque, json_t *rsp)
     }
 }
 
-static void sync_runstate(void)
+/* Runs a command on the model; a failure counts as a replay failure. */
+static void model_do(const char *name, json_t *args)
 {
-    internal_query("query-status", runstate_done, NULL);
+    json_t *req = json_pack("{s:s, s:O}", "execute", name, "arguments", args);
+
+    replay(req);
+    json_decref(req);
+}
+
+/*
+ * Catching up (sync_model): the memory backends QEMU has and the model
+ * lacks (query-memdev, then each one's type), then the DIMMs
+ * (query-memory-devices), then the run state, one step after the other.
+ */
+static void dimms_done(void *opaque, json_t *rsp);
+static void runstate_done(void *opaque, json_t *rsp);
+
+typedef struct SyncBackend {
+    unsigned *waiting;
+    json_t *args; /* object-add's, but qom-type */
+} SyncBackend;
+
+static void backends_all_done(void)
+{
+    internal_query("query-memory-devices", NULL, dimms_done, NULL);
+}
+
+static void backend_type_done(void *opaque, json_t *rsp)
+{
+    SyncBackend *b = opaque;
+    const char *type = json_string_value(json_object_get(rsp, "return"));
+
+    /* What query-memdev tells is all a RAM or memfd backend has. */
+    if (type && (!strcmp(type, "memory-backend-ram") ||
+                 !strcmp(type, "memory-backend-memfd"))) {
+        json_object_set_new(b->args, "qom-type", json_string(type));
+        model_do("object-add", b->args);
+    }
+    json_decref(b->args);
+    if (--*b->waiting == 0) {
+        free(b->waiting);
+        backends_all_done();
+    }
+    free(b);
+}
+
+static void memdev_done(void *opaque, json_t *rsp)
+{
+    unsigned *waiting = xzalloc(sizeof(*waiting));
+    json_t *m;
+    size_t i;
+
+    (void)opaque;
+    *waiting = 1; /* held until every query is out */
+    json_array_foreach (json_object_get(rsp, "return"), i, m) {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        SyncBackend *b;
+        json_t *path;
+
+        if (!id ||
+            object_resolve_path_component(object_get_objects_root(), id)) {
+            continue;
+        }
+        b = xzalloc(sizeof(*b));
+        b->waiting = waiting;
+        b->args = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
+                            id, "size", json_object_get(m, "size"), "merge",
+                            json_object_get(m, "merge"), "dump",
+                            json_object_get(m, "dump"), "prealloc",
+                            json_object_get(m, "prealloc"), "share",
+                            json_object_get(m, "share"), "host-nodes",
+                            json_object_get(m, "host-nodes"), "policy",
+                            json_object_get(m, "policy"));
+        if (!b->args) {
+            free(b);
+            continue;
+        }
+        (*waiting)++;
+        path = json_pack("{s:s+, s:s}", "path", "/objects/", id, "property",
+                         "type");
+        internal_query("qom-get", path, backend_type_done, b);
+        json_decref(path);
+    }
+    if (--*waiting == 0) {
+        free(waiting);
+        backends_all_done();
+    }
+}
+
+/* The DIMMs QEMU has and the model lacks (query-memory-devices). */
+static void dimms_done(void *opaque, json_t *rsp)
+{
+    json_t *m;
+    size_t i;
+
+    (void)opaque;
+    json_array_foreach (json_object_get(rsp, "return"), i, m) {
+        json_t *d = json_object_get(m, "data");
+        const char *id = json_string_value(json_object_get(d, "id"));
+        const char *memdev = json_string_value(json_object_get(d, "memdev"));
+        const char *base = memdev ? strrchr(memdev, '/') : NULL;
+        json_t *args;
+
+        if (strcmp(json_string_value(json_object_get(m, "type")) ?: "",
+                   "dimm") ||
+            !id || !base || qdev_find_by_id(id)) {
+            continue;
+        }
+        args = json_pack(
+            "{s:s, s:s, s:s, s:O, s:O, s:O}", "driver", "pc-dimm", "id", id,
+            "memdev", base + 1, "slot", json_object_get(d, "slot"), "node",
+            json_object_get(d, "node"), "addr", json_object_get(d, "addr"));
+        if (args) {
+            model_do("device_add", args);
+            json_decref(args);
+        }
+    }
+    internal_query("query-status", NULL, runstate_done, NULL);
+}
+
+/*
+ * Once connected (and after each reconnect): the model catches up with
+ * what QEMU already has that it can read back in full: its run state,
+ * its RAM backends and its DIMMs.  Other devices QEMU has and the model
+ * lacks show up in the drift query.
+ */
+static void sync_model(void)
+{
+    internal_query("query-memdev", NULL, memdev_done, NULL);
 }
 
 /*
@@ -753,7 +884,7 @@ static void drift_start(Entry *client)
 
         q->d = d;
         q->name = drift_queries[i];
-        internal_query(q->name, drift_done, q);
+        internal_query(q->name, NULL, drift_done, q);
     }
 }
 

@@ -10,7 +10,8 @@ ids; a client that sends 100 commands at once gets all 100.  QEMU's
 events reach every client.  When QEMU dies with a command in flight, the
 waiting client gets an error carrying its id, later commands too, and
 the daemon keeps serving; a new QEMU at the same socket is found again
-(commands and events flow).  Forwarding over TCP works the same.
+(commands and events flow).  Attached to a QEMU that already has a
+DIMM, the model catches up.  Forwarding over TCP works the same.
 """
 import json
 import os
@@ -286,6 +287,36 @@ def main():
         for l in listeners + [c, d]:
             l.close()
         check(qm.poll() is None, "qmachined still runs")
+
+        # Attaching to a QEMU that already has memory plugged: the model
+        # catches up (backends, DIMMs) and shows no drift.
+        pre, psock = start_qemu(tmp, "pre.sock")
+        procs.append(pre)
+        direct = Qmp(psock, timeout=20)
+        direct.cmd("object-add", **{"qom-type": "memory-backend-ram",
+                                    "id": "early", "size": 268435456})
+        direct.cmd("device_add", driver="pc-dimm", id="earlydimm",
+                   memdev="early")
+        direct.s.close()
+        time.sleep(0.2)
+        asock = os.path.join(tmp, "qm-attach.sock")
+        aport = free_port()
+        aq = subprocess.Popen([QMACHINED] + ARGS + [
+            "--forward", "unix:" + psock,
+            "-qmp", "unix:%s,server=on,wait=off" % asock,
+            "--rest", "tcp:127.0.0.1:%d" % aport],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(aq)
+        if check(wait_path(asock, aq), "attaching to a busy QEMU"):
+            g = Qmp(asock, timeout=20)
+            r = g.cmd("__org.qmachined_query-forward-drift")
+            check(r.get("return", {}).get("differences") == [] and
+                  r["return"]["replay-failures"] == 0,
+                  "the model caught up with QEMU's memory", r)
+            r = Rest(port=aport).get("/memory-devices")
+            check([m["data"]["id"] for m in r.json or []] == ["earlydimm"],
+                  "REST lists the DIMM QEMU had", (r.status, r.data))
+            g.s.close()
 
         # TCP.
         port = free_port()
