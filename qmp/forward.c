@@ -16,6 +16,7 @@
 #include "acpi/ospm.h"
 #include "src/loop.h"
 #include "src/object.h"
+#include "src/pci.h"
 #include "src/runstate.h"
 #include "src/qdev.h"
 #include "src/util.h"
@@ -703,6 +704,7 @@ static void model_do(const char *name, json_t *args)
  * (query-memory-devices), then the run state, one step after the other.
  */
 static void dimms_done(void *opaque, json_t *rsp);
+static void peripherals_done(void *opaque, json_t *rsp);
 static void runstate_done(void *opaque, json_t *rsp);
 
 typedef struct SyncBackend {
@@ -777,6 +779,90 @@ static void memdev_done(void *opaque, json_t *rsp)
     }
 }
 
+/*
+ * The PCI devices with ids QEMU has and the model lacks: their type comes
+ * from /machine/peripheral, their address from "addr"; the MAC of a NIC.
+ * What else was set on them is not read back (the drift query shows it).
+ */
+typedef struct SyncDevice {
+    unsigned *waiting;
+    char *id;
+    char *type;
+} SyncDevice;
+
+static void devices_all_done(void)
+{
+    internal_query("query-status", NULL, runstate_done, NULL);
+}
+
+static void device_addr_done(void *opaque, json_t *rsp)
+{
+    SyncDevice *d = opaque;
+    json_t *addr = json_object_get(rsp, "return");
+
+    if (json_is_integer(addr) && json_integer_value(addr) >= 0) {
+        json_int_t devfn = json_integer_value(addr);
+        char buf[16];
+        json_t *args;
+
+        snprintf(buf, sizeof(buf), "%x.%x", (unsigned)(devfn >> 3),
+                 (unsigned)(devfn & 7));
+        args = json_pack("{s:s, s:s, s:s}", "driver", d->type, "id", d->id,
+                         "addr", buf);
+        model_do("device_add", args);
+        json_decref(args);
+    }
+    if (--*d->waiting == 0) {
+        free(d->waiting);
+        devices_all_done();
+    }
+    free(d->type);
+    free(d->id);
+    free(d);
+}
+
+static void peripherals_done(void *opaque, json_t *rsp)
+{
+    unsigned *waiting = xzalloc(sizeof(*waiting));
+    json_t *p;
+    size_t i;
+
+    (void)opaque;
+    *waiting = 1;
+    json_array_foreach (json_object_get(rsp, "return"), i, p) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *type = json_string_value(json_object_get(p, "type"));
+        size_t tl = type ? strlen(type) : 0;
+        ObjectClass *k;
+        SyncDevice *d;
+        json_t *args;
+
+        if (!name || tl < 8 || strncmp(type, "child<", 6) ||
+            qdev_find_by_id(name)) {
+            continue;
+        }
+        d = xzalloc(sizeof(*d));
+        d->type = xstrndup(type + 6, tl - 7);
+        k = object_class_by_name(d->type);
+        if (!k || !object_class_dynamic_cast(k, TYPE_PCI_DEVICE)) {
+            free(d->type);
+            free(d);
+            continue;
+        }
+        d->id = xstrdup(name);
+        d->waiting = waiting;
+        (*waiting)++;
+        args = json_pack("{s:s+, s:s}", "path", "/machine/peripheral/", name,
+                         "property", "addr");
+        internal_query("qom-get", args, device_addr_done, d);
+        json_decref(args);
+    }
+    if (--*waiting == 0) {
+        free(waiting);
+        devices_all_done();
+    }
+}
+
 /* The DIMMs QEMU has and the model lacks (query-memory-devices). */
 static void dimms_done(void *opaque, json_t *rsp)
 {
@@ -805,7 +891,9 @@ static void dimms_done(void *opaque, json_t *rsp)
             json_decref(args);
         }
     }
-    internal_query("query-status", NULL, runstate_done, NULL);
+    m = json_pack("{s:s}", "path", "/machine/peripheral");
+    internal_query("qom-list", m, peripherals_done, NULL);
+    json_decref(m);
 }
 
 /*

@@ -288,8 +288,8 @@ def main():
             l.close()
         check(qm.poll() is None, "qmachined still runs")
 
-        # Attaching to a QEMU that already has memory plugged: the model
-        # catches up (backends, DIMMs) and shows no drift.
+        # Attaching to a QEMU that already has memory and PCI devices
+        # plugged: the model catches up and shows no drift.
         pre, psock = start_qemu(tmp, "pre.sock")
         procs.append(pre)
         direct = Qmp(psock, timeout=20)
@@ -297,6 +297,9 @@ def main():
                                     "id": "early", "size": 268435456})
         direct.cmd("device_add", driver="pc-dimm", id="earlydimm",
                    memdev="early")
+        direct.cmd("device_add", driver="virtio-balloon-pci", id="earlyb",
+                   addr="0x7")
+        direct.cmd("device_add", driver="virtio-rng-pci", id="earlyr")
         direct.s.close()
         time.sleep(0.2)
         asock = os.path.join(tmp, "qm-attach.sock")
@@ -312,7 +315,7 @@ def main():
             r = g.cmd("__org.qmachined_query-forward-drift")
             check(r.get("return", {}).get("differences") == [] and
                   r["return"]["replay-failures"] == 0,
-                  "the model caught up with QEMU's memory", r)
+                  "the model caught up with QEMU's memory and devices", r)
             r = Rest(port=aport).get("/memory-devices")
             check([m["data"]["id"] for m in r.json or []] == ["earlydimm"],
                   "REST lists the DIMM QEMU had", (r.status, r.data))
