@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,14 +470,21 @@ static int connect_to(const ListenAddr *addr, Error **errp)
 
     if (addr->kind == LISTEN_UNIX) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        size_t len = strlen(addr->path);
+        socklen_t salen = sizeof(sa);
 
-        if (strlen(addr->path) >= sizeof(sa.sun_path)) {
+        if (len >= sizeof(sa.sun_path)) {
             error_setg(errp, "UNIX socket path '%s' is too long", addr->path);
             return -1;
         }
-        strcpy(sa.sun_path, addr->path);
+        memcpy(sa.sun_path, addr->path, len);
+        if (addr->path[0] == '@') {
+            /* "@NAME": an abstract socket (QEMU's abstract=on). */
+            sa.sun_path[0] = '\0';
+            salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+        }
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, salen) < 0) {
             error_setg(errp, "Failed to connect to '%s': %s", addr->path,
                        strerror(errno));
             close(fd);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,6 @@
 
 static pid_t child = -1;
 static bool by_name; /* entered as qmachined-wrap */
-static char *sock_dir;
 static char *sock_file;
 
 bool wrap_requested(int *argc, char **argv, const char **qemu)
@@ -99,7 +99,6 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
 {
     char **cargv = xzalloc((size_t)(argc + 4) * sizeof(*cargv));
     char **mon_chardevs = xzalloc((size_t)(argc + 1) * sizeof(*mon_chardevs));
-    char tmpl[] = "/tmp/qmachined-wrap-XXXXXX";
     size_t nmon = 0, n = 0, k;
     char *qmp_arg;
     int i;
@@ -114,13 +113,12 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
             }
         }
     }
-    if (!mkdtemp(tmpl)) {
-        error_setg(errp, "cannot create a directory for QEMU's monitor: %s",
-                   strerror(errno));
-        goto fail;
-    }
-    sock_dir = xstrdup(tmpl);
-    sock_file = xasprintf("%s/qmp.sock", sock_dir);
+    /*
+     * An abstract unix socket: nothing on the file system, so nothing is
+     * left behind however qmachined ends.
+     */
+    sock_file = xasprintf("qmachined-wrap-%d-%08lx", (int)getpid(),
+                          (unsigned long)random());
     cargv[n++] = (char *)qemu;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -148,7 +146,7 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
         }
         cargv[n++] = argv[i];
     }
-    qmp_arg = xasprintf("unix:%s,server=on,wait=off", sock_file);
+    qmp_arg = xasprintf("unix:%s,abstract=on,server=on,wait=off", sock_file);
     cargv[n++] = "-qmp";
     cargv[n++] = qmp_arg;
     cargv[n] = NULL;
@@ -192,7 +190,7 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
     }
     free(mon_chardevs);
     free(cargv);
-    *sock_path = xstrdup(sock_file);
+    *sock_path = xasprintf("@%s", sock_file);
     return true;
 
 fail:
@@ -207,9 +205,17 @@ fail:
 bool wrap_wait_ready(const char *sock_path, Error **errp)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t len = strlen(sock_path + 1);
+    socklen_t salen;
     int waited;
 
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+    /* "@NAME": the abstract socket NAME (a leading NUL, no terminator). */
+    if (sock_path[0] != '@' || len + 1 > sizeof(sa.sun_path)) {
+        error_setg(errp, "bad monitor address %s", sock_path);
+        return false;
+    }
+    memcpy(sa.sun_path + 1, sock_path + 1, len);
+    salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
     for (waited = 0; waited < READY_TIMEOUT_MS; waited += 10) {
         int fd, status;
 
@@ -219,7 +225,7 @@ bool wrap_wait_ready(const char *sock_path, Error **errp)
             return false;
         }
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, salen) == 0) {
             /* A probe only; forwarding connects on its own.  QEMU takes
              * one client at a time and frees the monitor on close. */
             close(fd);
@@ -267,15 +273,8 @@ void wrap_cleanup(void)
         waitpid(child, &st, 0);
         child = -1;
     }
-    if (sock_file) {
-        unlink(sock_file);
-    }
-    if (sock_dir) {
-        rmdir(sock_dir);
-    }
     free(sock_file);
-    free(sock_dir);
-    sock_file = sock_dir = NULL;
+    sock_file = NULL;
 }
 
 const char *wrap_rest_dir(void)

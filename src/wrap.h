@@ -27,10 +27,11 @@
 bool wrap_requested(int *argc, char **argv, const char **qemu);
 
 /*
- * Starts QEMU with argv's machine arguments and a private QMP socket;
- * *sock_path (new string) is where it listens once wrap_wait_ready() said
- * so.  QEMU's stdio is qmachined's, or /dev/null when quiet (qmachined
- * daemonizes: whoever started it waits for its output to end).
+ * Starts QEMU with argv's machine arguments and a private QMP socket, an
+ * abstract unix socket; *sock_path (new string) is "@NAME", where it
+ * listens once wrap_wait_ready() said so.  QEMU's stdio is qmachined's, or
+ * /dev/null when quiet (qmachined daemonizes: whoever started it waits for its
+ * output to end).
  */
 bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
                 char **sock_path, Error **errp);
@@ -55,7 +56,7 @@ const char *wrap_rest_dir(void);
 /* DIR/NAME.sock for a -name argument (new string), or NULL. */
 char *wrap_rest_path(const char *name);
 
-/* Removes the private socket's directory. */
+/* Ends QEMU if it still runs. */
 void wrap_cleanup(void);
 
 #endif

@@ -321,6 +321,39 @@ def main():
                   "REST lists the DIMM QEMU had", (r.status, r.data))
             g.s.close()
 
+        # Wrapper mode by hand: QEMU under qmachined, gone with it.
+        wsock = os.path.join(tmp, "qm-wrap.sock")
+        w = subprocess.Popen([QMACHINED, "--wrap=" + shutil.which(QEMU)] +
+                             ARGS + ["-qmp",
+                                     "unix:%s,server=on,wait=off" % wsock],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        procs.append(w)
+        if check(wait_path(wsock, w), "wrapper mode starts"):
+            h = Qmp(wsock, timeout=20)
+            r = h.cmd("query-version")
+            check(r.get("return", {}).get("package") ==
+                  a.greeting["QMP"]["version"]["package"],
+                  "the wrapped QEMU answers", r)
+            kids = subprocess.run(["pgrep", "-P", str(w.pid)],
+                                  capture_output=True, text=True).stdout.split()
+            check(len(kids) == 1, "one QEMU under the wrapper", kids)
+            w.kill()
+            w.wait()
+            gone = False
+            for _ in range(100):
+                try:
+                    with open("/proc/%s/stat" % kids[0]) as f:
+                        # A zombie is gone too (its reaper may be slow).
+                        gone = f.read().split(")")[-1].split()[0] == "Z"
+                except (OSError, IndexError):
+                    gone = True
+                if gone:
+                    break
+                time.sleep(0.02)
+            check(gone, "QEMU ends when qmachined is killed")
+            h.s.close()
+
         # TCP.
         port = free_port()
         t = subprocess.Popen([QEMU] + ARGS + [
