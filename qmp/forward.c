@@ -59,6 +59,8 @@ static struct {
     bool ready; /* negotiated: commands may go */
     bool via_libvirt; /* --forward libvirt:..., through two pipes */
     bool read_only; /* --forward-read-only */
+    bool own_qemu; /* wrapper mode: QEMU is ours; its monitor closes when it
+                      ends */
     int wfd; /* where commands are written: fd, or libvirt's pipe */
     ListenAddr addr; /* where QEMU is, for reconnecting */
     LoopTimer *retry;
@@ -305,7 +307,7 @@ static void upstream_closed(void)
         return;
     }
     up.connected = up.ready = false;
-    if (was_ready) {
+    if (was_ready && !up.own_qemu) {
         fprintf(stderr,
                 "qmachined: --forward %s: QEMU's monitor closed the "
                 "connection; reconnecting\n",
@@ -325,9 +327,14 @@ static void upstream_closed(void)
         complete(up.inflight, rsp);
     }
     json_decref(rsp);
-    if (!up.via_libvirt) {
+    if (!up.via_libvirt && !up.own_qemu) {
         schedule_reconnect();
     }
+}
+
+void forward_own_qemu(void)
+{
+    up.own_qemu = true;
 }
 
 static void upstream_update_watch(void)

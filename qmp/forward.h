@@ -40,6 +40,12 @@ bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp);
  * --forward-read-only lets through). */
 bool qmp_command_reads_only(const char *name);
 
+/*
+ * Wrapper mode: qmachined started this QEMU; when its monitor closes,
+ * QEMU is ending, so there is nothing to reconnect to or to report.
+ */
+void forward_own_qemu(void);
+
 /* QEMU's greeting, with OOB offered as s's transport offers it (new). */
 json_t *forward_greeting(const QmpSession *s);
 

@@ -396,6 +396,7 @@ int main(int argc, char **argv)
         }
         *opts.forward =
             (ListenAddr){ .kind = LISTEN_UNIX, .fd = -1, .path = path };
+        forward_own_qemu();
     }
     if (opts.forward_libvirt) {
         if (!forward_connect_libvirt(opts.forward_libvirt,
