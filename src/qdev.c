@@ -320,7 +320,7 @@ static void *field_ptr(Object *obj, const Property *prop)
     return (char *)obj + prop->offset;
 }
 
-static bool allow_set(Object *obj, const char *name, Error **errp)
+bool qdev_prop_allow_set(Object *obj, const char *name, Error **errp)
 {
     DeviceState *dev = DEVICE(obj);
 
@@ -363,11 +363,20 @@ static json_t *get_bool(Object *obj, Property *prop, Error **errp)
     return json_boolean(*(bool *)field_ptr(obj, prop));
 }
 
-static bool set_bool(Object *obj, Property *prop, json_t *v, Error **errp)
+/* v must be a JSON boolean (QEMU's visitor error otherwise). */
+static bool want_bool(json_t *v, const Property *prop, Error **errp)
 {
     if (!json_is_boolean(v)) {
         error_setg(errp, "Invalid parameter type for '%s', expected: boolean",
                    prop->name);
+        return false;
+    }
+    return true;
+}
+
+static bool set_bool(Object *obj, Property *prop, json_t *v, Error **errp)
+{
+    if (!want_bool(v, prop, errp)) {
         return false;
     }
     *(bool *)field_ptr(obj, prop) = json_is_true(v);
@@ -385,9 +394,7 @@ static bool set_bit(Object *obj, Property *prop, json_t *v, Error **errp)
 {
     uint32_t *f = field_ptr(obj, prop);
 
-    if (!json_is_boolean(v)) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: boolean",
-                   prop->name);
+    if (!want_bool(v, prop, errp)) {
         return false;
     }
     if (json_is_true(v)) {
@@ -409,9 +416,7 @@ static bool set_bit64(Object *obj, Property *prop, json_t *v, Error **errp)
 {
     uint64_t *f = field_ptr(obj, prop);
 
-    if (!json_is_boolean(v)) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: boolean",
-                   prop->name);
+    if (!want_bool(v, prop, errp)) {
         return false;
     }
     if (json_is_true(v)) {
@@ -644,7 +649,7 @@ static bool static_set(Object *obj, ObjectProperty *op, json_t *v, Error **errp)
 {
     Property *prop = op->opaque;
 
-    if (!allow_set(obj, op->name, errp)) {
+    if (!qdev_prop_allow_set(obj, op->name, errp)) {
         return false;
     }
     return prop->info->set(obj, prop, v, errp);

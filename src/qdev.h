@@ -75,6 +75,12 @@ typedef struct PropertyInfo {
     bool parses_string;
 } PropertyInfo;
 
+/*
+ * Whether a property may be set now: not after realize (QEMU's error,
+ * naming the device by id or as anonymous).
+ */
+bool qdev_prop_allow_set(Object *obj, const char *name, Error **errp);
+
 extern const PropertyInfo qdev_prop_bool, qdev_prop_uint8, qdev_prop_uint16,
     qdev_prop_uint32, qdev_prop_int32, qdev_prop_uint64, qdev_prop_int64,
     qdev_prop_size, qdev_prop_string, qdev_prop_link, qdev_prop_bit,

@@ -378,27 +378,6 @@ static const struct {
 
 /* ---- Feature and special property accessors ---- */
 
-static bool allow_set(Object *obj, const char *name, Error **errp)
-{
-    DeviceState *dev = DEVICE(obj);
-
-    if (!dev->realized) {
-        return true;
-    }
-    if (dev->id) {
-        error_setg(errp,
-                   "Attempt to set property '%s' on device '%s' "
-                   "(type '%s') after it was realized",
-                   name, dev->id, object_get_typename(obj));
-    } else {
-        error_setg(errp,
-                   "Attempt to set property '%s' on anonymous device "
-                   "(type '%s') after it was realized",
-                   name, object_get_typename(obj));
-    }
-    return false;
-}
-
 static json_t *feature_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     const X86Feature *f = prop->opaque;
@@ -413,7 +392,7 @@ static bool feature_set(Object *obj, ObjectProperty *prop, json_t *value,
     const X86Feature *f = prop->opaque;
     X86CPU *cpu = X86_CPU(obj);
 
-    if (!allow_set(obj, prop->name, errp)) {
+    if (!qdev_prop_allow_set(obj, prop->name, errp)) {
         return false;
     }
     if (!json_is_boolean(value)) {

@@ -22,6 +22,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "e2e"))
+from resthttp import wait_for_paths  # noqa: E402
+
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
         "-accel", "tcg"]
@@ -29,13 +33,7 @@ CMD = b'{"execute": "query-status"}\r\n'
 
 
 def wait_path(path, proc):
-    for _ in range(400):
-        if os.path.exists(path):
-            return True
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.025)
-    return False
+    return wait_for_paths(proc, path)
 
 
 class Client:

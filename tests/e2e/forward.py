@@ -25,7 +25,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, Qmp, Rest, free_port  # noqa: E402
+from resthttp import (QMACHINED, Checker, Qmp, Rest, free_port,  # noqa: E402
+                      wait_for_paths)
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
@@ -36,13 +37,7 @@ IDS = [1, -7, 2.5, 1e300, "plain", "\u00e9\u4e2d\U0001f600", "",
 
 
 def wait_path(path, proc):
-    for _ in range(400):
-        if os.path.exists(path):
-            return True
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.025)
-    return False
+    return wait_for_paths(proc, path)
 
 
 def start_qemu(tmp, name):

@@ -20,20 +20,14 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, Qmp  # noqa: E402
+from resthttp import QMACHINED, Checker, Qmp, wait_for_paths  # noqa: E402
 import libvirtd  # noqa: E402
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 
 
 def wait_path(path, proc):
-    for _ in range(400):
-        if os.path.exists(path):
-            return True
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.025)
-    return False
+    return wait_for_paths(proc, path)
 
 
 def machine_args(d, name):
