@@ -2,13 +2,10 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <netdb.h>
 #include <unistd.h>
 
 #include "forward-libvirt.h"
@@ -471,65 +468,6 @@ static void upstream_io(void *opaque, int fd, unsigned events)
     }
 }
 
-static int connect_to(const ListenAddr *addr, Error **errp)
-{
-    int fd = -1;
-
-    if (addr->kind == LISTEN_UNIX) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        size_t len = strlen(addr->path);
-        socklen_t salen = sizeof(sa);
-
-        if (len >= sizeof(sa.sun_path)) {
-            error_setg(errp, "UNIX socket path '%s' is too long", addr->path);
-            return -1;
-        }
-        memcpy(sa.sun_path, addr->path, len);
-        if (addr->path[0] == '@') {
-            /* "@NAME": an abstract socket (QEMU's abstract=on). */
-            sa.sun_path[0] = '\0';
-            salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
-        }
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, salen) < 0) {
-            error_setg(errp, "Failed to connect to '%s': %s", addr->path,
-                       strerror(errno));
-            close(fd);
-            return -1;
-        }
-    } else {
-        struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-        int rc = getaddrinfo(addr->host && *addr->host ? addr->host : NULL,
-                             addr->port, &hints, &res);
-
-        if (rc) {
-            error_setg(errp, "address resolution failed for %s:%s: %s",
-                       addr->host, addr->port, gai_strerror(rc));
-            return -1;
-        }
-        for (ai = res; ai; ai = ai->ai_next) {
-            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-            if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-                break;
-            }
-            if (fd >= 0) {
-                close(fd);
-                fd = -1;
-            }
-        }
-        freeaddrinfo(res);
-        if (fd < 0) {
-            error_setg(errp, "Failed to connect to '%s:%s': %s", addr->host,
-                       addr->port, strerror(errno));
-            return -1;
-        }
-    }
-    if (fd < 0) {
-        error_setg(errp, "socket: %s", strerror(errno));
-    }
-    return fd;
-}
-
 /* Reads from QEMU until pred holds or the time is up (start-up only). */
 static bool read_until(json_t **slot, int timeout_ms)
 {
@@ -563,7 +501,7 @@ static void reconnect(void *opaque)
 
     (void)opaque;
     up.retry = NULL;
-    up.fd = up.wfd = connect_to(&up.addr, &err);
+    up.fd = up.wfd = socket_connect(&up.addr, &err);
     if (up.fd < 0 || socket_set_nonblock(up.fd) < 0) {
         error_free(err);
         if (up.fd >= 0) {
@@ -598,14 +536,10 @@ static bool start_forwarding(Error **errp)
 bool forward_connect(const ListenAddr *addr, Error **errp)
 {
     up.where = socket_addr_str(addr);
-    up.addr = (ListenAddr){ .kind = addr->kind,
-                            .fd = -1,
-                            .path = addr->path ? xstrdup(addr->path) : NULL,
-                            .host = addr->host ? xstrdup(addr->host) : NULL,
-                            .port = addr->port ? xstrdup(addr->port) : NULL };
+    listen_addr_copy(&up.addr, addr);
     up.backoff_ms = RETRY_MIN_MS;
     up.stream = json_stream_new(upstream_message, NULL);
-    up.fd = up.wfd = connect_to(addr, errp);
+    up.fd = up.wfd = socket_connect(addr, errp);
     if (up.fd < 0) {
         return false;
     }

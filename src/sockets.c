@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,74 @@ void listen_addr_clear(ListenAddr *a)
     free(a->host);
     free(a->port);
     free(a->chardev_id);
+}
+
+void listen_addr_copy(ListenAddr *dst, const ListenAddr *src)
+{
+    *dst = (ListenAddr){ .kind = src->kind,
+                         .fd = -1,
+                         .path = src->path ? xstrdup(src->path) : NULL,
+                         .host = src->host ? xstrdup(src->host) : NULL,
+                         .port = src->port ? xstrdup(src->port) : NULL };
+}
+
+int socket_connect(const ListenAddr *addr, Error **errp)
+{
+    int fd = -1;
+
+    if (addr->kind == LISTEN_UNIX) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        size_t len = strlen(addr->path);
+        socklen_t salen = sizeof(sa);
+
+        if (len >= sizeof(sa.sun_path)) {
+            error_setg(errp, "UNIX socket path '%s' is too long", addr->path);
+            return -1;
+        }
+        memcpy(sa.sun_path, addr->path, len);
+        if (addr->path[0] == '@') {
+            /* "@NAME": an abstract socket (QEMU's abstract=on). */
+            sa.sun_path[0] = '\0';
+            salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+        }
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, salen) < 0) {
+            error_setg(errp, "Failed to connect to '%s': %s", addr->path,
+                       strerror(errno));
+            close(fd);
+            return -1;
+        }
+    } else {
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+        int rc = getaddrinfo(addr->host && *addr->host ? addr->host : NULL,
+                             addr->port, &hints, &res);
+
+        if (rc) {
+            error_setg(errp, "address resolution failed for %s:%s: %s",
+                       addr->host, addr->port, gai_strerror(rc));
+            return -1;
+        }
+        for (ai = res; ai; ai = ai->ai_next) {
+            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+            if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+                break;
+            }
+            if (fd >= 0) {
+                close(fd);
+                fd = -1;
+            }
+        }
+        freeaddrinfo(res);
+        if (fd < 0) {
+            error_setg(errp, "Failed to connect to '%s:%s': %s", addr->host,
+                       addr->port, strerror(errno));
+            return -1;
+        }
+    }
+    if (fd < 0) {
+        error_setg(errp, "socket: %s", strerror(errno));
+    }
+    return fd;
 }
 
 char *socket_bound_str(int fd)

@@ -23,6 +23,15 @@ typedef struct ListenAddr {
 
 /* Frees a's strings (not a itself). */
 void listen_addr_clear(ListenAddr *a);
+/* dst gets src's address (kind, path or host and port), strings copied. */
+void listen_addr_copy(ListenAddr *dst, const ListenAddr *src);
+
+/*
+ * Connects to addr as a client (blocking; unix: a path, or "@NAME" for
+ * the abstract socket NAME, as QEMU's abstract=on; tcp: HOST:PORT).
+ * Returns the descriptor (close-on-exec) or -1 with errp set.
+ */
+int socket_connect(const ListenAddr *addr, Error **errp);
 
 /*
  * Removes the unix sockets socket_listen() created (those still at their

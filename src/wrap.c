@@ -4,17 +4,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sockets.h"
 #include "util.h"
 
 #define WRAP_NAME "qmachined-wrap"
@@ -204,19 +202,13 @@ fail:
 
 bool wrap_wait_ready(const char *sock_path, Error **errp)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    size_t len = strlen(sock_path + 1);
-    socklen_t salen;
+    ListenAddr addr = { .kind = LISTEN_UNIX,
+                        .fd = -1,
+                        .path = (char *)sock_path };
     int waited;
 
-    /* "@NAME": the abstract socket NAME (a leading NUL, no terminator). */
-    if (sock_path[0] != '@' || len + 1 > sizeof(sa.sun_path)) {
-        error_setg(errp, "bad monitor address %s", sock_path);
-        return false;
-    }
-    memcpy(sa.sun_path + 1, sock_path + 1, len);
-    salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
     for (waited = 0; waited < READY_TIMEOUT_MS; waited += 10) {
+        Error *err = NULL;
         int fd, status;
 
         if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
@@ -224,16 +216,14 @@ bool wrap_wait_ready(const char *sock_path, Error **errp)
             error_setg(errp, "QEMU exited before its monitor was ready");
             return false;
         }
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, salen) == 0) {
+        fd = socket_connect(&addr, &err);
+        if (fd >= 0) {
             /* A probe only; forwarding connects on its own.  QEMU takes
              * one client at a time and frees the monitor on close. */
             close(fd);
             return true;
         }
-        if (fd >= 0) {
-            close(fd);
-        }
+        error_free(err);
         poll(NULL, 0, 10);
     }
     error_setg(errp, "QEMU's monitor at %s did not come up", sock_path);
