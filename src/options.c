@@ -672,19 +672,27 @@ static bool split_host_port(const char *s, char **host, char **port)
     return true;
 }
 
+/* "unix:PATH" or "tcp:HOST:PORT" into a (kind and strings). */
+static bool parse_socket_addr(const char *s, ListenAddr *a)
+{
+    if (!strncmp(s, "unix:", 5) && s[5]) {
+        a->kind = LISTEN_UNIX;
+        a->path = xstrdup(s + 5);
+        return true;
+    }
+    if (!strncmp(s, "tcp:", 4) && split_host_port(s + 4, &a->host, &a->port)) {
+        a->kind = LISTEN_TCP;
+        return true;
+    }
+    return false;
+}
+
 static bool handle_rest(Parser *p)
 {
     MachineOptions *o = p->opts;
     ListenAddr a = { .fd = -1, .server = true };
-    const char *s = p->arg;
 
-    if (!strncmp(s, "unix:", 5) && s[5]) {
-        a.kind = LISTEN_UNIX;
-        a.path = xstrdup(s + 5);
-    } else if (!strncmp(s, "tcp:", 4) &&
-               split_host_port(s + 4, &a.host, &a.port)) {
-        a.kind = LISTEN_TCP;
-    } else {
+    if (!parse_socket_addr(p->arg, &a)) {
         return fail_at(p, "expected tcp:HOST:PORT or unix:PATH");
     }
     o->rest = xrealloc(o->rest, (o->n_rest + 1) * sizeof(*o->rest));
@@ -707,13 +715,7 @@ static bool handle_forward(Parser *p)
         o->forward_libvirt = xstrdup(s + 8);
         return true;
     }
-    if (!strncmp(s, "unix:", 5) && s[5]) {
-        a.kind = LISTEN_UNIX;
-        a.path = xstrdup(s + 5);
-    } else if (!strncmp(s, "tcp:", 4) &&
-               split_host_port(s + 4, &a.host, &a.port)) {
-        a.kind = LISTEN_TCP;
-    } else {
+    if (!parse_socket_addr(s, &a)) {
         return fail_at(
             p, "expected tcp:HOST:PORT, unix:PATH or libvirt:URI#DOMAIN");
     }

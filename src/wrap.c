@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "keyval.h"
 #include "sockets.h"
 #include "util.h"
 
@@ -55,22 +56,18 @@ static bool is_opt(const char *arg, const char *name)
     return !strcmp(arg, name);
 }
 
-/* The value of key in a QemuOpts string ("socket,id=x,..."), or NULL. */
-static char *opt_value(const char *opts, const char *key)
+/*
+ * The value of key in an option's QemuOpts text (implied: the key a
+ * value without a name stands for), or NULL.  New string.
+ */
+static char *opt_value(const char *opts, const char *implied, const char *key)
 {
-    size_t klen = strlen(key);
-    const char *p = opts;
+    json_t *d = keyval_parse_qemuopts_dict(opts, implied, NULL, NULL);
+    const char *v = json_string_value(json_object_get(d, key));
+    char *ret = v ? xstrdup(v) : NULL;
 
-    while (p && *p) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-
-        if (len > klen && !strncmp(p, key, klen) && p[klen] == '=') {
-            return xstrndup(p + klen + 1, len - klen - 1);
-        }
-        p = end ? end + 1 : NULL;
-    }
-    return NULL;
+    json_decref(d);
+    return ret;
 }
 
 /* qmachined's own options with an argument (not for QEMU). */
@@ -104,7 +101,7 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
     /* The chardevs the monitors use are qmachined's. */
     for (i = 1; i + 1 < argc; i++) {
         if (is_opt(argv[i], "mon")) {
-            char *c = opt_value(argv[i + 1], "chardev");
+            char *c = opt_value(argv[i + 1], "chardev", "chardev");
 
             if (c) {
                 mon_chardevs[nmon++] = c;
@@ -130,7 +127,7 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
             continue;
         }
         if (i + 1 < argc && is_opt(a, "chardev")) {
-            char *id = opt_value(argv[i + 1], "id");
+            char *id = opt_value(argv[i + 1], "backend", "id");
             bool mine = false;
 
             for (k = 0; id && k < nmon; k++) {
