@@ -68,8 +68,7 @@ def main():
                     total += dt
                 times[label]["cycle"].append(total)
     finally:
-        d.stop()
-        d.cleanup()
+        d.finish(False)
     print("libvirt 9.0, private libvirtd, %d rounds, domain %s"
           % (a.rounds, "with NUMA/maxMemory" if a.numa else "plain"))
     print("%-10s %-9s %10s %10s" % ("emulator", "step", "median ms",

@@ -135,11 +135,7 @@ def main():
             if p.poll() is None:
                 p.kill()
             p.wait()
-        d.stop()
-        if check.failed:
-            print("libvirtd log kept in", d.tmp)
-        else:
-            d.cleanup()
+        d.finish(check.failed)
     return check.finish()
 
 

@@ -105,11 +105,7 @@ def main():
     try:
         run(check, d, qmachined)
     finally:
-        d.stop()
-        if check.failed:
-            print("libvirtd log kept in", d.tmp)
-        else:
-            d.cleanup()
+        d.finish(check.failed)
     return check.finish()
 
 

@@ -100,11 +100,7 @@ def main():
         r = d.virsh("undefine", name)
         check(r.returncode == 0, "undefine", r.stderr)
     finally:
-        d.stop()
-        if check.failed:
-            print("libvirtd log kept in", d.tmp)
-        else:
-            d.cleanup()
+        d.finish(check.failed)
     return check.finish()
 
 

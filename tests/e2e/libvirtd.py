@@ -192,3 +192,11 @@ class Libvirtd:
 
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def finish(self, failed):
+        """Stops libvirtd; its directory (logs) is kept when a test failed."""
+        self.stop()
+        if failed:
+            print("libvirtd log kept in", self.tmp)
+        else:
+            self.cleanup()
