@@ -132,6 +132,18 @@ static bool is_replayed(const char *name)
     return false;
 }
 
+/* The model could not do what QEMU did (err consumed): counted, kept for
+ * the drift query, said on stderr. */
+static void model_failed(const char *what, Error *err)
+{
+    replay_failures++;
+    free(last_replay_failure);
+    last_replay_failure = xasprintf("%s: %s", what, error_get_pretty(err));
+    fprintf(stderr, "qmachined: --forward: the model could not follow %s\n",
+            last_replay_failure);
+    error_free(err);
+}
+
 static void replay(json_t *req)
 {
     const char *name = json_string_value(json_object_get(req, "execute"));
@@ -140,12 +152,7 @@ static void replay(json_t *req)
 
     if (!qmp_execute(&model_session, name, json_object_get(req, "arguments"),
                      &ret, &err)) {
-        replay_failures++;
-        free(last_replay_failure);
-        last_replay_failure = xasprintf("%s: %s", name, error_get_pretty(err));
-        fprintf(stderr, "qmachined: --forward: the model could not follow %s\n",
-                last_replay_failure);
-        error_free(err);
+        model_failed(name, err);
     }
     json_decref(ret);
 }
@@ -164,11 +171,10 @@ static void model_event(json_t *msg)
         Error *err = NULL;
 
         if (dev && !qdev_remove(dev, &err)) {
-            replay_failures++;
-            free(last_replay_failure);
-            last_replay_failure =
-                xasprintf("DEVICE_DELETED %s: %s", path, error_get_pretty(err));
-            error_free(err);
+            char *what = xasprintf("DEVICE_DELETED %s", path);
+
+            model_failed(what, err);
+            free(what);
         }
     }
 }
