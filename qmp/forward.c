@@ -42,6 +42,10 @@ typedef struct Entry {
     void (*done)(void *opaque, json_t *rsp);
     void *opaque;
     struct Drift *drift; /* a drift query answering this request */
+    /* Held while the model catches up: the request, or a drift query. */
+    struct Entry *held_next;
+    json_t *held_req;
+    bool held_drift;
 } Entry;
 
 /* A session's replies, in the order its requests came. */
@@ -74,9 +78,14 @@ static struct {
     json_t *negotiated; /* the reply to qmp_capabilities, once read */
     Entry *inflight;
     unsigned long long next_tag;
+    /* The model is catching up with QEMU: clients' commands wait (in
+     * order) until it has, so none sees a model half caught up. */
+    bool syncing;
+    Entry *held, **held_tail;
 } up = { .fd = -1, .wfd = -1 };
 
 static void sync_model(void);
+static void release_held(void);
 
 bool forward_active(void)
 {
@@ -98,6 +107,7 @@ static void entry_free(Entry *e)
     json_decref(e->client_id);
     json_decref(e->reply);
     json_decref(e->replay);
+    json_decref(e->held_req);
     free(e);
 }
 
@@ -642,6 +652,7 @@ static void runstate_done(void *opaque, json_t *rsp)
     } else if (json_is_false(running) && runstate_is_running()) {
         vm_stop();
     }
+    release_held(); /* the last step of catching up */
 }
 
 /* Runs a command on the model; a failure counts as a replay failure. */
@@ -859,6 +870,7 @@ static void dimms_done(void *opaque, json_t *rsp)
  */
 static void sync_model(void)
 {
+    up.syncing = true;
     internal_query("query-memdev", NULL, memdev_done, NULL);
 }
 
@@ -933,6 +945,68 @@ static void drift_start(Entry *client)
 
 /* ---- clients ------------------------------------------------------------ */
 
+/* Sends a client's request to QEMU, or answers it with the error when
+ * QEMU cannot take it. */
+static void dispatch(Entry *e, json_t *req)
+{
+    track(e);
+    if (!up.ready || up.out.len - up.out_pos > UPSTREAM_BACKLOG_LIMIT) {
+        json_t *rsp = lost_reply();
+
+        complete(e, rsp);
+        json_decref(rsp);
+        return;
+    }
+    send_tracked(e, req);
+}
+
+static void hold(Entry *e)
+{
+    if (!up.held) {
+        up.held_tail = &up.held;
+    }
+    *up.held_tail = e;
+    up.held_tail = &e->held_next;
+}
+
+static void unhold(Entry *e)
+{
+    Entry **p;
+
+    for (p = &up.held; *p; p = &(*p)->held_next) {
+        if (*p == e) {
+            *p = e->held_next;
+            if (!*p) {
+                up.held_tail = p;
+            }
+            return;
+        }
+    }
+}
+
+/* The model has caught up: what waited goes, oldest first.  A reply may
+ * end a session (and take its held entries out of the list) meanwhile. */
+static void release_held(void)
+{
+    Entry *e;
+
+    up.syncing = false;
+    while (!up.syncing && (e = up.held)) {
+        json_t *req = e->held_req;
+
+        up.held = e->held_next;
+        e->held_next = NULL;
+        e->held_req = NULL;
+        if (e->held_drift) {
+            e->held_drift = false;
+            drift_start(e);
+        } else {
+            dispatch(e, req);
+        }
+        json_decref(req);
+    }
+}
+
 void forward_request(QmpSession *s, json_t *req, Error *err)
 {
     Entry *e = xzalloc(sizeof(*e));
@@ -979,7 +1053,12 @@ void forward_request(QmpSession *s, json_t *req, Error *err)
         }
         if (!strcmp(name, "__org.qmachined_query-forward-drift")) {
             e->client_id = json_incref(json_object_get(req, "id"));
-            drift_start(e);
+            if (up.syncing) {
+                e->held_drift = true;
+                hold(e);
+            } else {
+                drift_start(e);
+            }
             return;
         }
         e->reply = qmp_reply_local(s, req, NULL);
@@ -1013,14 +1092,12 @@ void forward_request(QmpSession *s, json_t *req, Error *err)
     } else {
         e->session = s;
     }
-    track(e);
-    if (!up.ready || up.out.len - up.out_pos > UPSTREAM_BACKLOG_LIMIT) {
-        rsp = lost_reply();
-        complete(e, rsp);
-        json_decref(rsp);
+    if (up.syncing && !e->oob) {
+        e->held_req = json_incref(req);
+        hold(e);
         return;
     }
-    send_tracked(e, req);
+    dispatch(e, req);
 }
 
 bool forward_session_busy(const QmpSession *s)
@@ -1054,6 +1131,7 @@ void forward_session_end(QmpSession *s)
         q->head = e->next;
         if (!e->reply) {
             inflight_remove(e);
+            unhold(e);
         }
         if (e->drift) {
             e->drift->client = NULL; /* its queries finish on their own */
@@ -1224,6 +1302,28 @@ static void sync_done(void *opaque, json_t *rsp)
     w->done = true;
 }
 
+/* Waits for QEMU's next input (or room to write) and handles it; false
+ * once the deadline has passed. */
+static bool pump(int64_t deadline)
+{
+    int64_t left = (deadline - loop_now_ns()) / 1000000;
+    struct pollfd pfd = { .fd = up.fd, .events = POLLIN };
+
+    if (up.out_pos < up.out.len) {
+        pfd.events |= POLLOUT;
+    }
+    if (left <= 0) {
+        return false;
+    }
+    if (poll(&pfd, 1, (int)left) > 0) {
+        upstream_io(
+            NULL, up.fd,
+            ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) ? LOOP_READ : 0) |
+                ((pfd.revents & POLLOUT) ? LOOP_WRITE : 0));
+    }
+    return true;
+}
+
 json_t *forward_execute_sync(json_t *req)
 {
     const char *name = json_string_value(json_object_get(req, "execute"));
@@ -1232,6 +1332,10 @@ json_t *forward_execute_sync(json_t *req)
     json_t *rsp;
     int64_t deadline = loop_now_ns() + (int64_t)CONNECT_TIMEOUT_MS * 1000000;
 
+    /* As a client's commands do, this one waits for the model to catch
+     * up; the loop below carries the catching up on. */
+    while (up.syncing && up.ready && pump(deadline)) {
+    }
     if (!up.ready) {
         return lost_reply();
     }
@@ -1247,22 +1351,7 @@ json_t *forward_execute_sync(json_t *req)
      * The loop waits for this one reply; QEMU's other messages (replies
      * to clients, events) are handled as they come meanwhile.
      */
-    while (!w.done && up.ready) {
-        int64_t left = (deadline - loop_now_ns()) / 1000000;
-        struct pollfd pfd = { .fd = up.fd, .events = POLLIN };
-
-        if (up.out_pos < up.out.len) {
-            pfd.events |= POLLOUT;
-        }
-        if (left <= 0) {
-            break;
-        }
-        if (poll(&pfd, 1, (int)left) > 0) {
-            upstream_io(
-                NULL, up.fd,
-                ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) ? LOOP_READ : 0) |
-                    ((pfd.revents & POLLOUT) ? LOOP_WRITE : 0));
-        }
+    while (!w.done && up.ready && pump(deadline)) {
     }
     if (w.done) {
         rsp = json_copy(w.rsp);

@@ -295,6 +295,19 @@ def main():
         direct.cmd("device_add", driver="virtio-balloon-pci", id="earlyb",
                    addr="0x7")
         direct.cmd("device_add", driver="virtio-rng-pci", id="earlyr")
+        # Enough that catching up takes many round trips: the first
+        # client command must wait for all of them.
+        early_dimms = ["earlydimm"]
+        for n in range(1, 3):
+            direct.cmd("object-add", **{"qom-type": "memory-backend-ram",
+                                        "id": "early%d" % n,
+                                        "size": 134217728})
+            direct.cmd("device_add", driver="pc-dimm", id="earlydimm%d" % n,
+                       memdev="early%d" % n)
+            early_dimms.append("earlydimm%d" % n)
+        for n in range(1, 4):
+            direct.cmd("device_add", driver="virtio-rng-pci",
+                       id="earlyr%d" % n)
         direct.s.close()
         time.sleep(0.2)
         asock = os.path.join(tmp, "qm-attach.sock")
@@ -311,8 +324,13 @@ def main():
             check(r.get("return", {}).get("differences") == [] and
                   r["return"]["replay-failures"] == 0,
                   "the model caught up with QEMU's memory and devices", r)
+            r = Rest(port=aport).post(
+                "/qmp", {"execute": "__org.qmachined_query-forward-drift"})
+            check(r.status == 200 and
+                  (r.json or {}).get("return", {}).get("differences") == [],
+                  "REST's drift query: none", (r.status, r.data))
             r = Rest(port=aport).get("/memory-devices")
-            check([m["data"]["id"] for m in r.json or []] == ["earlydimm"],
+            check([m["data"]["id"] for m in r.json or []] == early_dimms,
                   "REST lists the DIMM QEMU had", (r.status, r.data))
             g.s.close()
 
