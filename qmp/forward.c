@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "forward-libvirt.h"
+#include "forward-machine.h"
 #include "json-out.h"
 #include "json-stream.h"
 #include "acpi/ospm.h"
@@ -449,6 +450,10 @@ static void upstream_message(void *opaque, json_t *msg, Error *err)
         return;
     }
     if (json_object_get(msg, "event")) {
+        if (!up.active) {
+            json_decref(msg); /* no model and no clients yet */
+            return;
+        }
         model_event(msg);
         qmp_event_broadcast(json_string_value(json_object_get(msg, "event")),
                             msg);
@@ -535,7 +540,7 @@ static void reconnect(void *opaque)
 }
 
 /* Connected and negotiated: QEMU's input goes through the loop now. */
-static bool start_forwarding(Error **errp)
+bool forward_start(Error **errp)
 {
     if (socket_set_nonblock(up.fd) < 0) {
         error_setg(errp, "%s: %s", up.where, strerror(errno));
@@ -549,7 +554,7 @@ static bool start_forwarding(Error **errp)
     return true;
 }
 
-bool forward_connect(const ListenAddr *addr, Error **errp)
+bool forward_open(const ListenAddr *addr, Error **errp)
 {
     up.where = socket_addr_str(addr);
     listen_addr_copy(&up.addr, addr);
@@ -572,7 +577,8 @@ bool forward_connect(const ListenAddr *addr, Error **errp)
         error_setg(errp, "capabilities negotiation with %s failed", up.where);
         return false;
     }
-    return start_forwarding(errp);
+    up.ready = true; /* forward_execute_sync() may ask QEMU now */
+    return true;
 }
 
 json_t *forward_greeting(const QmpSession *s)
@@ -688,9 +694,7 @@ static void backend_type_done(void *opaque, json_t *rsp)
     SyncBackend *b = opaque;
     const char *type = json_string_value(json_object_get(rsp, "return"));
 
-    /* What query-memdev tells is all a RAM or memfd backend has. */
-    if (type && (!strcmp(type, "memory-backend-ram") ||
-                 !strcmp(type, "memory-backend-memfd"))) {
+    if (forward_backend_type_modelled(type)) {
         json_object_set_new(b->args, "qom-type", json_string(type));
         model_do("object-add", b->args);
     }
@@ -721,14 +725,7 @@ static void memdev_done(void *opaque, json_t *rsp)
         }
         b = xzalloc(sizeof(*b));
         b->waiting = waiting;
-        b->args = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
-                            id, "size", json_object_get(m, "size"), "merge",
-                            json_object_get(m, "merge"), "dump",
-                            json_object_get(m, "dump"), "prealloc",
-                            json_object_get(m, "prealloc"), "share",
-                            json_object_get(m, "share"), "host-nodes",
-                            json_object_get(m, "host-nodes"), "policy",
-                            json_object_get(m, "policy"));
+        b->args = forward_backend_args(m);
         if (!b->args) {
             free(b);
             continue;
@@ -880,9 +877,16 @@ static void sync_model(void)
  * that failed.
  */
 static const char *const drift_queries[] = {
-    "query-status",         "query-pci",
-    "query-memory-devices", "query-memory-size-summary",
-    "query-balloon",        NULL,
+    "query-status",
+    "query-pci",
+    "query-memory-devices",
+    "query-memory-size-summary",
+    "query-balloon",
+    "query-memdev",
+    "query-hotpluggable-cpus",
+    "query-name",
+    "query-uuid",
+    NULL,
 };
 
 typedef struct Drift {
@@ -1191,6 +1195,42 @@ const QapiType forward_drift_type = {
     .members = drift_members,
 };
 
+static int by_id(const void *a, const void *b)
+{
+    const char *x =
+        json_string_value(json_object_get(*(json_t *const *)a, "id"));
+    const char *y =
+        json_string_value(json_object_get(*(json_t *const *)b, "id"));
+
+    return strcmp(x ? x : "", y ? y : "");
+}
+
+/*
+ * query-memdev lists the backends in the order of QEMU's table of
+ * /objects, which depends on the order they were created in: the model
+ * caught up with them in another.  Compared by id (new reference).
+ */
+static json_t *drift_canonical(const char *name, json_t *v)
+{
+    json_t *sorted, **items;
+    size_t n = json_array_size(v), i;
+
+    if (strcmp(name, "query-memdev") || n < 2) {
+        return json_incref(v);
+    }
+    items = xzalloc(n * sizeof(*items));
+    for (i = 0; i < n; i++) {
+        items[i] = json_array_get(v, i);
+    }
+    qsort(items, n, sizeof(*items), by_id);
+    sorted = json_array();
+    for (i = 0; i < n; i++) {
+        json_array_append(sorted, items[i]);
+    }
+    free(items);
+    return sorted;
+}
+
 /* One difference, or NULL (new reference). */
 static json_t *drift_compare(const char *name, json_t *rsp)
 {
@@ -1208,9 +1248,16 @@ static json_t *drift_compare(const char *name, json_t *rsp)
     if (!theirs) {
         theirs = json_object_get(rsp, "error");
     }
-    if (!json_equal(local, theirs)) {
-        diff = json_pack("{s:s, s:O, s:O}", "query", name, "qemu",
-                         theirs ? theirs : json_null(), "model", local);
+    {
+        json_t *a = drift_canonical(name, local);
+        json_t *b = drift_canonical(name, theirs);
+
+        if (!json_equal(a, b)) {
+            diff = json_pack("{s:s, s:O, s:O}", "query", name, "qemu",
+                             theirs ? theirs : json_null(), "model", local);
+        }
+        json_decref(a);
+        json_decref(b);
     }
     json_decref(local);
     return diff;
@@ -1271,7 +1318,7 @@ bool qmp_command_reads_only(const char *name)
             !strncmp(name, QMP_VENDOR_PREFIX, strlen(QMP_VENDOR_PREFIX)));
 }
 
-bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp)
+bool forward_open_libvirt(const char *spec, bool read_only, Error **errp)
 {
     up.where = xasprintf("libvirt:%s", spec);
     up.via_libvirt = true;
@@ -1283,8 +1330,8 @@ bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp)
     up.last_greeting = json_incref(up.greeting);
     up.greeted = true;
     up.negotiated = json_pack("{s:{}}", "return");
-    up.connected = true;
-    return start_forwarding(errp);
+    up.connected = up.ready = true;
+    return true;
 }
 
 /* ---- synchronous use (REST) --------------------------------------------- */

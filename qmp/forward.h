@@ -27,15 +27,22 @@
 /* As QEMU's monitor queue: 8 requests per client. */
 #define FORWARD_MAX_PENDING 8
 
-/* Connects to QEMU's monitor at addr and negotiates (blocking, 10 s). */
-bool forward_connect(const ListenAddr *addr, Error **errp);
-bool forward_active(void);
+/*
+ * Connects to QEMU's monitor at addr and negotiates (blocking, 10 s);
+ * then forward_execute_sync() can ask QEMU (forward-machine.c does,
+ * before the model is built), and forward_start() begins forwarding.
+ */
+bool forward_open(const ListenAddr *addr, Error **errp);
 /*
  * --forward libvirt:URI#DOMAIN (spec is "URI#DOMAIN"): the same through
  * libvirt's API for a domain it manages; with read_only, commands that
  * would change the machine are refused.
  */
-bool forward_connect_libvirt(const char *spec, bool read_only, Error **errp);
+bool forward_open_libvirt(const char *spec, bool read_only, Error **errp);
+/* Once the model is built: QEMU's input goes through the loop, the model
+ * catches up with what QEMU has, clients' commands go to QEMU. */
+bool forward_start(Error **errp);
+bool forward_active(void);
 /* Commands that only read (what REST answers from the model, and what
  * --forward-read-only lets through). */
 bool qmp_command_reads_only(const char *name);

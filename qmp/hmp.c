@@ -17,6 +17,7 @@
 #include "src/keyval.h"
 #include "src/memory.h"
 #include "src/net.h"
+#include "src/numa.h"
 #include "src/qdev.h"
 #include "src/runstate.h"
 #include "src/usb.h"
@@ -298,6 +299,53 @@ static void info_cpus(JsonBuf *out, const char *args)
     json_decref(ret);
 }
 
+/* QEMU's "info numa": each node's CPUs (by index) and memory, the
+ * hot-plugged memory devices on it counted in. */
+static void info_numa(JsonBuf *out, const char *args)
+{
+    unsigned n = numa_node_count(), i;
+    uint64_t *plugged = xzalloc((n + 1) * sizeof(*plugged));
+    json_t *cpus = NULL, *devs = NULL, *e;
+    size_t k;
+
+    out_printf(out, "%u nodes\n", n);
+    if (!qmp_cmd_query_cpus_fast(NULL, NULL, &cpus, NULL)) {
+        cpus = NULL;
+    }
+    if (!qmp_cmd_query_memory_devices(NULL, NULL, &devs, NULL)) {
+        devs = NULL;
+    }
+    json_array_foreach (devs, k, e) {
+        json_t *d = json_object_get(e, "data");
+        json_int_t node = json_integer_value(json_object_get(d, "node"));
+        json_int_t size = json_integer_value(json_object_get(d, "size"));
+
+        if (node >= 0 && (unsigned long long)node < n && size > 0) {
+            plugged[node] += (uint64_t)size;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        out_printf(out, "node %u cpus:", i);
+        json_array_foreach (cpus, k, e) {
+            json_t *node =
+                json_object_get(json_object_get(e, "props"), "node-id");
+
+            if (json_is_integer(node) && json_integer_value(node) == i) {
+                out_printf(out, " %lld",
+                           (long long)json_integer_value(
+                               json_object_get(e, "cpu-index")));
+            }
+        }
+        out_printf(out, "\nnode %u size: %llu MB\n", i,
+                   (unsigned long long)((numa_node_mem(i) + plugged[i]) >> 20));
+        out_printf(out, "node %u plugged: %llu MB\n", i,
+                   (unsigned long long)(plugged[i] >> 20));
+    }
+    json_decref(cpus);
+    json_decref(devs);
+    free(plugged);
+}
+
 static const HmpCommand info_commands[] = {
     { "balloon", "", "show balloon information", info_balloon, false },
     { "chardev", "", "show the character devices", info_chardev, false },
@@ -321,6 +369,7 @@ static const HmpCommand info_commands[] = {
       info_mtree, true },
     { "name", "", "show the current VM name", info_name, false },
     { "network", "", "show the network state", info_network, false },
+    { "numa", "", "show NUMA information", info_numa, false },
     { "pci", "", "show PCI info", info_pci, false },
     { "pic", "", "show PIC state", info_pic, false },
     { "sgx", "", "show intel SGX information", info_sgx, false },

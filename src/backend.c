@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "json-value.h"
+#include "qdev.h"
 #include "util.h"
 
 #define BACKEND_RAM_ALIGN (2ull << 20) /* anonymous RAM on x86-64 Linux */
@@ -356,12 +357,24 @@ static bool backend_can_be_deleted(Object *obj)
     return !BE(obj)->mapped;
 }
 
+/* The machine's mem-merge or dump-guest-core now: a new backend's
+ * default, as QEMU's backends take it. */
+static bool machine_flag(const char *name)
+{
+    Object *m = qdev_get_machine();
+    json_t *v = m ? object_property_get(m, name, NULL) : NULL;
+    bool on = !json_is_false(v);
+
+    json_decref(v);
+    return on;
+}
+
 static void backend_instance_init(Object *obj)
 {
     HostMemoryBackend *be = BE(obj);
 
-    be->merge = true;
-    be->dump = true;
+    be->merge = machine_flag("mem-merge");
+    be->dump = machine_flag("dump-guest-core");
     be->reserve = true;
     be->prealloc_threads = 1;
 }

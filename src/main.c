@@ -23,6 +23,7 @@
 #include "pc.h"
 #include "qmp/commands.h"
 #include "qmp/forward.h"
+#include "qmp/forward-machine.h"
 #include "qmp/monitor.h"
 #include "qmp/qmp.h"
 #include "qdev.h"
@@ -298,6 +299,79 @@ static bool write_pidfile(const char *path)
     return true;
 }
 
+/* Connects to QEMU's monitor (--forward, or the wrapped QEMU's). */
+static bool forward_open_opts(const MachineOptions *opts)
+{
+    Error *err = NULL;
+    char *where;
+
+    if (opts->forward_libvirt) {
+        if (forward_open_libvirt(opts->forward_libvirt, opts->forward_read_only,
+                                 &err)) {
+            return true;
+        }
+        fprintf(stderr, "qmachined: --forward libvirt:%s: %s\n",
+                opts->forward_libvirt, error_get_pretty(err));
+        error_free(err);
+        return false;
+    }
+    if (forward_open(opts->forward, &err)) {
+        return true;
+    }
+    where = socket_addr_str(opts->forward);
+    fprintf(stderr, "qmachined: --forward %s: %s\n", where,
+            error_get_pretty(err));
+    free(where);
+    error_free(err);
+    return false;
+}
+
+/*
+ * --forward without machine options: the model is QEMU's machine, as its
+ * monitor tells it (forward-machine.h), parsed with the daemon's own
+ * options.  *qemu_argv keeps the argument strings.
+ */
+static bool adopt_qemu_machine(MachineOptions *opts, int argc, char **argv,
+                               char ***qemu_argv)
+{
+    json_t *extra;
+    Error *err = NULL;
+    bool exit_now = false, ok;
+    size_t n, i;
+    char **all;
+
+    extra = forward_machine_options(forward_execute_sync, &err);
+    if (!extra) {
+        fprintf(stderr, "qmachined: --forward: %s\n", error_get_pretty(err));
+        error_free(err);
+        return false;
+    }
+    n = json_array_size(extra);
+    all = xzalloc((argc + n + 1) * sizeof(*all));
+    *qemu_argv = xzalloc((n + 1) * sizeof(**qemu_argv));
+    for (i = 0; i < (size_t)argc; i++) {
+        all[i] = argv[i];
+    }
+    for (i = 0; i < n; i++) {
+        (*qemu_argv)[i] = xstrdup(json_string_value(json_array_get(extra, i)));
+        all[argc + i] = (*qemu_argv)[i];
+    }
+    options_free(opts);
+    memset(opts, 0, sizeof(*opts));
+    ok = options_parse(opts, argc + (int)n, all, &exit_now);
+    if (!ok) {
+        fprintf(stderr, "qmachined: --forward: QEMU's machine, as its monitor "
+                        "tells it, cannot be modelled:");
+        for (i = 0; i < n; i++) {
+            fprintf(stderr, " %s", (*qemu_argv)[i]);
+        }
+        fprintf(stderr, "\n");
+    }
+    free(all);
+    json_decref(extra);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     MachineOptions opts;
@@ -314,6 +388,8 @@ int main(int argc, char **argv)
     size_t i;
     const char *wrap_qemu = NULL;
     bool wrapping;
+    bool front_defaults;
+    char **qemu_argv = NULL; /* the options read from QEMU, if any */
 
     memset(&opts, 0, sizeof(opts));
     wrapping = wrap_requested(&argc, argv, &wrap_qemu);
@@ -325,12 +401,7 @@ int main(int argc, char **argv)
         options_free(&opts);
         return 0;
     }
-    if (opts.defaults_used) {
-        /* The documented default machine: ready for memory hotplug. */
-        opts.ram_size = DEFAULT_RAM_SIZE;
-        opts.slots = DEFAULT_SLOTS;
-        opts.maxmem = DEFAULT_MAXMEM;
-    }
+    front_defaults = opts.defaults_used;
     for (i = 0; i < opts.n_monitors; i++) {
         if (!opts.monitors[i].server) {
             fprintf(stderr, "qmachined: -qmp: only server sockets are "
@@ -353,11 +424,25 @@ int main(int argc, char **argv)
     /* From here on, failures leave through "out" so nothing leaks. */
     bound_qmp = json_array();
     bound_rest = json_array();
+    if (!wrapping && (opts.forward || opts.forward_libvirt)) {
+        if (!forward_open_opts(&opts) ||
+            (opts.defaults_used &&
+             !adopt_qemu_machine(&opts, argc, argv, &qemu_argv))) {
+            goto out;
+        }
+    }
+    if (opts.defaults_used) {
+        /* The documented default machine: ready for memory hotplug. */
+        opts.ram_size = DEFAULT_RAM_SIZE;
+        opts.slots = DEFAULT_SLOTS;
+        opts.maxmem = DEFAULT_MAXMEM;
+    }
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
     qmp_machine_set_accel(
         json_string_value(json_object_get(opts.machine_props, "accel")));
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
-        !create_objects(&opts, &err) || !create_netdevs(&opts, &err) ||
+        (pc_machine_set_options(&opts), !create_objects(&opts, &err)) ||
+        !create_netdevs(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);
@@ -398,25 +483,14 @@ int main(int argc, char **argv)
             (ListenAddr){ .kind = LISTEN_UNIX, .fd = -1, .path = path };
         forward_own_qemu();
     }
-    if (opts.forward_libvirt) {
-        if (!forward_connect_libvirt(opts.forward_libvirt,
-                                     opts.forward_read_only, &err)) {
-            fprintf(stderr, "qmachined: --forward libvirt:%s: %s\n",
-                    opts.forward_libvirt, error_get_pretty(err));
-            error_free(err);
-            goto out;
-        }
-    } else if (opts.forward) {
-        char *where = socket_addr_str(opts.forward);
-
-        if (!forward_connect(opts.forward, &err)) {
-            fprintf(stderr, "qmachined: --forward %s: %s\n", where,
+    if ((wrapping && !forward_open_opts(&opts)) ||
+        ((opts.forward || opts.forward_libvirt) && !forward_start(&err))) {
+        if (err) {
+            fprintf(stderr, "qmachined: --forward: %s\n",
                     error_get_pretty(err));
             error_free(err);
-            free(where);
-            goto out;
         }
-        free(where);
+        goto out;
     }
     for (i = 0; i < opts.n_monitors; i++) {
         if (!listen_or_report(FRONT_QMP, &opts.monitors[i], &opts)) {
@@ -440,7 +514,7 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (opts.defaults_used) {
+    if (front_defaults) {
         /* The default machine's front ends (README "Default machine"). */
         ListenAddr dflt_rest = { .kind = LISTEN_TCP,
                                  .fd = -1,
@@ -516,6 +590,10 @@ out:
         close(sigfd);
     }
     options_free(&opts);
+    for (i = 0; qemu_argv && qemu_argv[i]; i++) {
+        free(qemu_argv[i]);
+    }
+    free(qemu_argv);
     loop_fini();
     return status;
 }

@@ -654,8 +654,32 @@ static void finish_cpus(NumaState *ns)
     free(list);
 }
 
+/* The nodes of the machine built, for "info numa". */
+static unsigned built_nodes;
+static uint64_t built_mem[NUMA_MAX_NODES];
+
+static void keep_built(const NumaState *ns)
+{
+    unsigned i;
+
+    built_nodes = ns->num_nodes;
+    for (i = 0; i < ns->num_nodes; i++) {
+        built_mem[i] = ns->nodes[i].mem;
+    }
+}
+
+unsigned numa_node_count(void)
+{
+    return built_nodes;
+}
+
+uint64_t numa_node_mem(unsigned node)
+{
+    return node < built_nodes ? built_mem[node] : 0;
+}
+
 bool numa_complete(NumaState *ns, uint64_t ram_size, bool machine_memdev,
-                   Error **errp)
+                   bool auto_node, Error **errp)
 {
     uint64_t total = 0;
     unsigned i, j;
@@ -667,6 +691,13 @@ bool numa_complete(NumaState *ns, uint64_t ram_size, bool machine_memdev,
             return false;
         }
     }
+    if (!ns->num_nodes && auto_node) {
+        /* One node of the machine's own, holding all of its RAM. */
+        ns->nodes[0].present = true;
+        ns->nodes[0].mem = ram_size;
+        ns->num_nodes = ns->max_nodeid = 1;
+    }
+    keep_built(ns);
     if (!ns->num_nodes) {
         return true;
     }

@@ -56,7 +56,17 @@ NumaState *numa_parse(const MachineOptions *opts, Error **errp);
  * no option mapped, printing QEMU's warnings about them to stderr.
  */
 bool numa_complete(NumaState *ns, uint64_t ram_size, bool machine_memdev,
-                   Error **errp);
+                   bool auto_node, Error **errp);
+/*
+ * auto_node: with no -numa node, the machine gets one node of its own
+ * with all the RAM (QEMU's pc machines do when memory can be hot-plugged:
+ * -m with slots, or maxmem above the size).
+ */
+
+/* The nodes of the machine built (numa_complete) and each one's memory
+ * as -numa (or the automatic node) gave it. */
+unsigned numa_node_count(void);
+uint64_t numa_node_mem(unsigned node);
 
 void numa_free(NumaState *ns);
 

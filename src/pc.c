@@ -598,6 +598,19 @@ static const MachProp mach_flash_props[] = {
     { NULL, NULL, NULL, 0 }
 };
 
+void pc_machine_set_options(const MachineOptions *opts)
+{
+    json_t *mach_values = PC_MACHINE(qdev_get_machine())->prop_values;
+
+    mach_take_options(mach_values, opts, machine_class_props);
+    mach_take_options(mach_values, opts, x86_class_props);
+    mach_take_options(mach_values, opts, pc_class_props);
+    mach_take_options(mach_values, opts, machine_inst_props);
+    if (!machine_acpi_enabled(opts)) {
+        json_object_set_new(mach_values, "acpi", json_string("off"));
+    }
+}
+
 static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
 {
     Object *m = qdev_get_machine();
@@ -613,13 +626,6 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
     const char *backend;
     json_t *mach_values = pcm->prop_values;
 
-    mach_take_options(mach_values, opts, machine_class_props);
-    mach_take_options(mach_values, opts, x86_class_props);
-    mach_take_options(mach_values, opts, pc_class_props);
-    mach_take_options(mach_values, opts, machine_inst_props);
-    if (!machine_acpi_enabled(opts)) {
-        json_object_set_new(mach_values, "acpi", json_string("off"));
-    }
     smp = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:i}", "cpus",
                     (json_int_t)cpus, "maxcpus", (json_int_t)maxcpus, "threads",
                     (json_int_t)threads, "cores", (json_int_t)cores, "dies",
@@ -791,7 +797,7 @@ static bool pc_board_checks(const MachineOptions *opts, PCMachine *pcm,
 
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
 {
-    bool acpi;
+    bool acpi, is_pc;
     Object *machine = qdev_get_machine();
     PCMachine *pcm;
     PCIDevice *i440fx_dev = NULL;
@@ -839,9 +845,11 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     pcm->maxmem = opts->maxmem > pcm->ram_size ? opts->maxmem : pcm->ram_size;
     compute_layout(pcm);
-    if (!numa_complete(ns, pcm->ram_size, machine_be != NULL, errp) ||
-        (!strcmp(opts->machine_type, "pc-i440fx-7.2") &&
-         !pc_board_checks(opts, pcm, errp))) {
+    is_pc = !strcmp(opts->machine_type, OPTIONS_MACHINE_PC);
+    if (!numa_complete(ns, pcm->ram_size, machine_be != NULL,
+                       is_pc && (opts->slots || pcm->maxmem > pcm->ram_size),
+                       errp) ||
+        (is_pc && !pc_board_checks(opts, pcm, errp))) {
         numa_free(ns);
         return NULL;
     }

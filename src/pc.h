@@ -30,6 +30,12 @@ void pc_register_types(void);
  * vl.c does before the board.
  */
 PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp);
+/*
+ * The -machine properties, taken by the machine object (qdev_machine_init
+ * made it) before -object creates anything: a memory backend's defaults
+ * follow the machine's mem-merge and dump-guest-core, as in QEMU.
+ */
+void pc_machine_set_options(const MachineOptions *opts);
 /* The KVM-style memslot table kept for the memory address space. */
 const struct MemSlots *pc_memslots(const PCMachine *pcm);
 

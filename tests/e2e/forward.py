@@ -312,7 +312,9 @@ def main():
         time.sleep(0.2)
         asock = os.path.join(tmp, "qm-attach.sock")
         aport = free_port()
-        aq = subprocess.Popen([QMACHINED] + ARGS + [
+        # No machine options: the model is QEMU's machine as its monitor
+        # tells it.
+        aq = subprocess.Popen([QMACHINED,
             "--forward", "unix:" + psock,
             "-qmp", "unix:%s,server=on,wait=off" % asock,
             "--rest", "tcp:127.0.0.1:%d" % aport],
@@ -329,6 +331,11 @@ def main():
             check(r.status == 200 and
                   (r.json or {}).get("return", {}).get("differences") == [],
                   "REST's drift query: none", (r.status, r.data))
+            r = Rest(port=aport).get("/machine")
+            check((r.json or {}).get("memory") == {
+                "base": 1 << 30, "maxmem": 8 << 30, "slots": 4,
+                "plugged": 512 << 20},
+                "the model's memory is QEMU's", (r.status, r.data))
             r = Rest(port=aport).get("/memory-devices")
             check([m["data"]["id"] for m in r.json or []] == early_dimms,
                   "REST lists the DIMM QEMU had", (r.status, r.data))

@@ -2,8 +2,8 @@
 """--forward libvirt:URI#DOMAIN: qmachined in front of a QEMU 7.2 domain
 that a (private) libvirtd manages, through libvirt's API.
 
-qmachined's model is given the domain's own QEMU arguments (read from
-its process).  The greeting is QEMU's version; commands from qmachined's clients reach
+qmachined is given no machine options: its model is the domain's
+machine as QEMU's monitor tells it (forward-machine.c).  The greeting is QEMU's version; commands from qmachined's clients reach
 QEMU (query-status says running; a DIMM device_add shows in QEMU's
 query-memory-devices and in the model, with no drift); QEMU's events come
 back (virsh suspend gives STOP to every client); with
@@ -30,35 +30,14 @@ def wait_path(path, proc):
     return wait_for_paths(proc, path)
 
 
-def machine_args(d, name):
-    """The running domain's QEMU arguments, without its monitor and what
-    only concerns the process: what the model is given (it has -S, as
-    libvirt starts every domain paused; qmachined finds QEMU running)."""
-    pid = open(os.path.join(d.tmp, "run", "qemu", name + ".pid")).read()
-    argv = open("/proc/%d/cmdline" % int(pid), "rb").read().split(b"\0")
-    argv = [a.decode() for a in argv[1:] if a]
-    out, i = [], 0
-    while i < len(argv):
-        a = argv[i]
-        if a == "-daemonize":
-            i += 1
-            continue
-        if a in ("-pidfile", "-mon") or (
-                a == "-chardev" and "charmonitor" in argv[i + 1]):
-            i += 2
-            continue
-        # libvirtd's files are in its own mount namespace.
-        out.append(a.replace("/var/lib/libvirt/",
-                             os.path.join(d.tmp, "lib") + "/"))
-        i += 1
-    return out
-
-
 def front(d, name, tmp, extra=()):
     sock = os.path.join(tmp, "qm-%s.sock" % uuid.uuid4().hex[:6])
-    p = subprocess.Popen([QMACHINED] + machine_args(d, name) + [
+    # No machine options: the model is built from what QEMU tells.
+    p = subprocess.Popen([QMACHINED,
                           "--forward", "libvirt:%s#%s" % (d.uri, name),
-                          "-qmp", "unix:%s,server=on,wait=off" % sock]
+                          "-qmp", "unix:%s,server=on,wait=off" % sock,
+                          # (else the default REST port: one per host)
+                          "--rest", "unix:" + sock + ".rest"]
                          + list(extra),
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return p, sock
@@ -118,7 +97,9 @@ def main():
 
         p2, sock2 = front(d, name, tmp, ["--forward-read-only"])
         procs.append(p2)
-        if check(wait_path(sock2, p2), "read-only forwarding starts"):
+        if check(wait_path(sock2, p2), "read-only forwarding starts",
+                 p2.stderr.read().decode() if p2.poll() is not None
+                 else None):
             c = Qmp(sock2, timeout=20)
             r = c.cmd("query-status")
             check(r.get("return", {}).get("status") == "paused",

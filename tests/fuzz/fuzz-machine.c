@@ -48,7 +48,8 @@ void fuzz_machine_init(void)
     }
     qmp_machine_set_identity(opts.name, opts.uuid, opts.smp_cpus);
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
-        !pc_machine_create(&opts, &err) || !ospm_init(&opts, &err)) {
+        (pc_machine_set_options(&opts), !pc_machine_create(&opts, &err)) ||
+        !ospm_init(&opts, &err)) {
         fprintf(stderr, "fuzz: cannot build the machine: %s\n",
                 error_get_pretty(err));
         abort();
