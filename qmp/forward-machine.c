@@ -335,8 +335,9 @@ json_t *forward_machine_options(ForwardExecute *exec, Error **errp)
         json_t *max = json_object_get(mem, "max-size");
 
         opt_add_u64(&b, "size", size, "B");
+        /* max-size is 0 when -m gave no maxmem. */
         if (json_integer_value(slots) ||
-            json_integer_value(max) != json_integer_value(size)) {
+            json_integer_value(max) > json_integer_value(size)) {
             opt_add_u64(&b, "slots", slots, "");
             opt_add_u64(&b, "maxmem", max, "B");
         }

@@ -743,18 +743,40 @@ static void memdev_done(void *opaque, json_t *rsp)
 }
 
 /*
- * The PCI devices with ids QEMU has and the model lacks: their type comes
- * from /machine/peripheral, their address from "addr"; the MAC of a NIC.
- * What else was set on them is not read back (the drift query shows it).
+ * The PCI devices QEMU has and the model lacks, those with ids
+ * (/machine/peripheral) and then those without (/machine/peripheral-anon,
+ * added without an id, so the model numbers them as QEMU did when they
+ * come in QEMU's order): the type from the child's, the address from
+ * "addr".  What else was set on them is not read back (the drift query
+ * shows it).
  */
+#define PERIPHERAL "/machine/peripheral"
+#define PERIPHERAL_ANON "/machine/peripheral-anon"
+
+typedef struct SyncDevices {
+    unsigned waiting;
+    bool anon;
+} SyncDevices;
+
 typedef struct SyncDevice {
-    unsigned *waiting;
-    char *id;
+    SyncDevices *all;
+    char *name;
     char *type;
 } SyncDevice;
 
-static void devices_all_done(void)
+static void devices_all_done(SyncDevices *all)
 {
+    bool anon = all->anon;
+    json_t *m;
+
+    free(all);
+    if (!anon) {
+        m = json_pack("{s:s}", "path", PERIPHERAL_ANON);
+        internal_query("qom-list", m, peripherals_done,
+                       (void *)PERIPHERAL_ANON);
+        json_decref(m);
+        return;
+    }
     internal_query("query-status", NULL, runstate_done, NULL);
 }
 
@@ -770,38 +792,70 @@ static void device_addr_done(void *opaque, json_t *rsp)
 
         snprintf(buf, sizeof(buf), "%x.%x", (unsigned)(devfn >> 3),
                  (unsigned)(devfn & 7));
-        args = json_pack("{s:s, s:s, s:s}", "driver", d->type, "id", d->id,
-                         "addr", buf);
+        args = json_pack("{s:s, s:s}", "driver", d->type, "addr", buf);
+        if (!d->all->anon) {
+            json_object_set_new(args, "id", json_text(d->name));
+        }
         model_do("device_add", args);
         json_decref(args);
     }
-    if (--*d->waiting == 0) {
-        free(d->waiting);
-        devices_all_done();
+    if (--d->all->waiting == 0) {
+        devices_all_done(d->all);
     }
     free(d->type);
-    free(d->id);
+    free(d->name);
     free(d);
+}
+
+/* "device[N]" by N: the order QEMU created them in. */
+static long child_index(json_t *p)
+{
+    const char *name = json_string_value(json_object_get(p, "name"));
+    const char *b = name ? strchr(name, '[') : NULL;
+
+    return b ? strtol(b + 1, NULL, 10) : -1;
+}
+
+static int by_child_index(const void *a, const void *b)
+{
+    long x = child_index(*(json_t *const *)a);
+    long y = child_index(*(json_t *const *)b);
+
+    return x < y ? -1 : x > y;
 }
 
 static void peripherals_done(void *opaque, json_t *rsp)
 {
-    unsigned *waiting = xzalloc(sizeof(*waiting));
-    json_t *p;
-    size_t i;
+    const char *container = opaque;
+    SyncDevices *all = xzalloc(sizeof(*all));
+    json_t *list = json_object_get(rsp, "return");
+    size_t n = json_array_size(list), i;
+    json_t **children = xzalloc((n + 1) * sizeof(*children));
 
-    (void)opaque;
-    *waiting = 1;
-    json_array_foreach (json_object_get(rsp, "return"), i, p) {
+    all->anon = !strcmp(container, PERIPHERAL_ANON);
+    all->waiting = 1;
+    for (i = 0; i < n; i++) {
+        children[i] = json_array_get(list, i);
+    }
+    if (all->anon) {
+        qsort(children, n, sizeof(*children), by_child_index);
+    }
+    for (i = 0; i < n; i++) {
+        json_t *p = children[i];
         const char *name = json_string_value(json_object_get(p, "name"));
         const char *type = json_string_value(json_object_get(p, "type"));
         size_t tl = type ? strlen(type) : 0;
         ObjectClass *k;
         SyncDevice *d;
         json_t *args;
+        char *path;
 
-        if (!name || tl < 8 || strncmp(type, "child<", 6) ||
-            qdev_find_by_id(name)) {
+        if (!name || tl < 8 || strncmp(type, "child<", 6)) {
+            continue;
+        }
+        path = xasprintf("%s/%s", container, name);
+        if (object_resolve_path(path, NULL)) {
+            free(path);
             continue;
         }
         d = xzalloc(sizeof(*d));
@@ -810,19 +864,20 @@ static void peripherals_done(void *opaque, json_t *rsp)
         if (!k || !object_class_dynamic_cast(k, TYPE_PCI_DEVICE)) {
             free(d->type);
             free(d);
+            free(path);
             continue;
         }
-        d->id = xstrdup(name);
-        d->waiting = waiting;
-        (*waiting)++;
-        args = json_pack("{s:s+, s:s}", "path", "/machine/peripheral/", name,
-                         "property", "addr");
+        d->name = xstrdup(name);
+        d->all = all;
+        all->waiting++;
+        args = json_pack("{s:s, s:s}", "path", path, "property", "addr");
         internal_query("qom-get", args, device_addr_done, d);
         json_decref(args);
+        free(path);
     }
-    if (--*waiting == 0) {
-        free(waiting);
-        devices_all_done();
+    free(children);
+    if (--all->waiting == 0) {
+        devices_all_done(all);
     }
 }
 
@@ -854,8 +909,8 @@ static void dimms_done(void *opaque, json_t *rsp)
             json_decref(args);
         }
     }
-    m = json_pack("{s:s}", "path", "/machine/peripheral");
-    internal_query("qom-list", m, peripherals_done, NULL);
+    m = json_pack("{s:s}", "path", PERIPHERAL);
+    internal_query("qom-list", m, peripherals_done, (void *)PERIPHERAL);
     json_decref(m);
 }
 

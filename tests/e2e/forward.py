@@ -308,6 +308,9 @@ def main():
         for n in range(1, 4):
             direct.cmd("device_add", driver="virtio-rng-pci",
                        id="earlyr%d" % n)
+        # Without ids (/machine/peripheral-anon).
+        for n in range(3):
+            direct.cmd("device_add", driver="virtio-rng-pci")
         direct.s.close()
         time.sleep(0.2)
         asock = os.path.join(tmp, "qm-attach.sock")
