@@ -44,6 +44,7 @@ static bool active_since_trim;
 static int64_t last_active; /* last round with a ready descriptor */
 static LoopWatch *dead_watches;
 static LoopTimer *timers; /* sorted by deadline, earliest first */
+static int64_t poll_ns; /* loop_set_poll_ns() */
 
 bool loop_init(void)
 {
@@ -203,7 +204,25 @@ void loop_iterate(int timeout_ms)
             timeout_ms = ms; /* "at most": returning early is ok */
         }
     }
-    n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
+    n = 0;
+    if (poll_ns && timeout_ms != 0 && last_active) {
+        /* Busy for a while after the last input: look without sleeping
+         * (up to the next timer), so the next message costs no wake-up. */
+        int64_t end = last_active + poll_ns;
+
+        if (timers && timers->deadline < end) {
+            end = timers->deadline;
+        }
+        if (timeout_ms > 0 && loop_now_ns() + timeout_ms * 1000000LL < end) {
+            end = loop_now_ns() + timeout_ms * 1000000LL;
+        }
+        while (n == 0 && loop_now_ns() < end) {
+            n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), 0);
+        }
+    }
+    if (n == 0) {
+        n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout_ms);
+    }
     if (n > 0) {
         active_since_trim = true;
         last_active = loop_now_ns();
@@ -231,6 +250,11 @@ void loop_iterate(int timeout_ms)
     }
     run_timers();
     free_dead();
+}
+
+void loop_set_poll_ns(int64_t ns)
+{
+    poll_ns = ns > 0 ? ns : 0;
 }
 
 void loop_run(void)

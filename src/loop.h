@@ -37,6 +37,13 @@ void loop_run(void);
 void loop_quit(void);
 /* Runs one round, waiting at most timeout_ms (-1: until something happens). */
 void loop_iterate(int timeout_ms);
+/*
+ * Adaptive polling: for ns after the last round that had input, the loop
+ * looks for more without sleeping (0: never, the default).  A process
+ * relaying messages (forwarding) saves a wake-up per message that way,
+ * for some CPU time while it waits.
+ */
+void loop_set_poll_ns(int64_t ns);
 
 int64_t loop_now_ns(void); /* CLOCK_MONOTONIC */
 int64_t loop_realtime_ns(void); /* CLOCK_REALTIME */

@@ -77,6 +77,8 @@ typedef struct MachineOptions {
     /* --forward libvirt:URI#DOMAIN: "URI#DOMAIN", or NULL. */
     char *forward_libvirt;
     bool forward_read_only;
+    /* --forward-poll-us: adaptive polling while forwarding (loop.h). */
+    unsigned forward_poll_us;
     /* -S, -daemonize, -nodefaults, -no-shutdown */
     bool start_paused, daemonize, nodefaults, no_shutdown;
     bool no_reboot;

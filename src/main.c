@@ -492,6 +492,10 @@ int main(int argc, char **argv)
         }
         goto out;
     }
+    if (opts.forward || opts.forward_libvirt) {
+        /* A relay: the next message is usually close behind. */
+        loop_set_poll_ns((int64_t)opts.forward_poll_us * 1000);
+    }
     for (i = 0; i < opts.n_monitors; i++) {
         if (!listen_or_report(FRONT_QMP, &opts.monitors[i], &opts)) {
             goto out;

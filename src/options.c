@@ -80,6 +80,7 @@ typedef enum OptId {
     OPT_GUEST,
     OPT_FORWARD,
     OPT_FORWARD_READ_ONLY,
+    OPT_FORWARD_POLL_US,
 } OptId;
 
 typedef struct OptDef {
@@ -140,6 +141,7 @@ static const OptDef opt_defs[] = {
     { "guest", OPT_GUEST, true, true },
     { "forward", OPT_FORWARD, true, true },
     { "forward-read-only", OPT_FORWARD_READ_ONLY, false, true },
+    { "forward-poll-us", OPT_FORWARD_POLL_US, true, true },
 };
 
 /*
@@ -757,6 +759,10 @@ static void print_help(void)
            "                                   serve a real QEMU's QMP monitor "
            "to many clients\n"
            "  --forward-read-only              (with libvirt:) refuse changes\n"
+           "  --forward-poll-us N              forwarding: look for input "
+           "without\n"
+           "                                   sleeping for N us after the "
+           "last (1000)\n"
            "  --help, --version\n",
            OPTIONS_PROGNAME);
 }
@@ -990,6 +996,18 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
     case OPT_FORWARD_READ_ONLY:
         o->forward_read_only = true;
         return true;
+    case OPT_FORWARD_POLL_US: {
+        char *end;
+        unsigned long us;
+
+        errno = 0;
+        us = strtoul(p->arg, &end, 10);
+        if (!*p->arg || *end || errno || us > 1000000 || p->arg[0] == '-') {
+            return fail_at(p, "expected microseconds, 0 to 1000000");
+        }
+        o->forward_poll_us = (unsigned)us;
+        return true;
+    }
     }
     return true;
 }
@@ -1489,6 +1507,18 @@ static const OptDef *lookup_option(const char *arg)
     return NULL;
 }
 
+bool options_own(const char *arg, bool *has_arg)
+{
+    const OptDef *d =
+        arg[0] == '-' && arg[1] == '-' ? lookup_option(arg) : NULL;
+
+    if (!d || !d->ours) {
+        return false;
+    }
+    *has_arg = d->has_arg;
+    return true;
+}
+
 static void options_init(MachineOptions *o)
 {
     memset(o, 0, sizeof(*o));
@@ -1507,6 +1537,7 @@ static void options_init(MachineOptions *o)
     o->netdevs = json_array();
     o->netdev_args = json_array();
     o->cpu_model = xstrdup("qemu64");
+    o->forward_poll_us = 1000;
 }
 
 bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now)

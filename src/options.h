@@ -31,5 +31,8 @@
  */
 bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now);
 void options_free(MachineOptions *opts);
+/* Whether arg is one of qmachined's own options (--rest, --forward, ...:
+ * not QEMU's), and whether it takes an argument. */
+bool options_own(const char *arg, bool *has_arg);
 
 #endif

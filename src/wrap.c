@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "keyval.h"
+#include "options.h"
 #include "sockets.h"
 #include "util.h"
 
@@ -70,9 +71,6 @@ static char *opt_value(const char *opts, const char *implied, const char *key)
     return ret;
 }
 
-/* qmachined's own options with an argument (not for QEMU). */
-static const char *const own_with_arg[] = { "rest", "rest-token-file", "guest",
-                                            "forward", NULL };
 /* QEMU options qmachined takes over (with an argument). */
 static const char *const taken_with_arg[] = { "qmp", "qmp-pretty", "pidfile",
                                               NULL };
@@ -118,11 +116,17 @@ bool wrap_spawn(const char *qemu, int argc, char **argv, bool quiet,
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 
+        bool own_arg;
+
         if (is_opt(a, "daemonize")) {
             continue;
         }
-        if (i + 1 < argc && (in(a, own_with_arg) || in(a, taken_with_arg) ||
-                             is_opt(a, "mon"))) {
+        /* qmachined's own options are not for QEMU. */
+        if (options_own(a, &own_arg)) {
+            i += own_arg && i + 1 < argc;
+            continue;
+        }
+        if (i + 1 < argc && (in(a, taken_with_arg) || is_opt(a, "mon"))) {
             i++;
             continue;
         }

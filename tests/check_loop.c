@@ -108,6 +108,47 @@ static void on_read_count(void *opaque, int fd, unsigned ev)
 }
 
 /*
+ * Adaptive polling: input that comes within the window after the last is
+ * handled without sleeping; the window neither outlasts the timeout
+ * asked for nor delays a timer; without input the loop sleeps again.
+ */
+START_TEST(test_poll)
+{
+    int p[2], count = 0, ticks = 0;
+    int64_t t0;
+
+    ck_assert(loop_init());
+    ck_assert_int_eq(pipe(p), 0);
+    ck_assert_ptr_nonnull(
+        loop_watch_fd(p[0], LOOP_READ, on_read_count, &count));
+    loop_set_poll_ns(2000000000LL); /* 2 s */
+    ck_assert_int_eq(write(p[1], "x", 1), 1);
+    loop_iterate(100);
+    ck_assert_int_eq(count, 1);
+    /* Within the window: a 20 ms timeout still ends after about 20 ms. */
+    t0 = loop_now_ns();
+    loop_iterate(20);
+    ck_assert_int_eq(count, 1);
+    ck_assert_int_lt(loop_now_ns() - t0, 500000000LL);
+    ck_assert_int_ge(loop_now_ns() - t0, 19000000LL);
+    /* A timer due in 30 ms fires on time although the window is open. */
+    loop_timer_add(30000000, on_tick, &ticks);
+    t0 = loop_now_ns();
+    loop_iterate(-1);
+    ck_assert_int_eq(ticks, 1);
+    ck_assert_int_lt(loop_now_ns() - t0, 500000000LL);
+    /* Input during the window is handled. */
+    ck_assert_int_eq(write(p[1], "y", 1), 1);
+    loop_iterate(-1);
+    ck_assert_int_eq(count, 2);
+    loop_set_poll_ns(0);
+    close(p[0]);
+    close(p[1]);
+    loop_fini();
+}
+END_TEST
+
+/*
  * Memory freed during a burst (clients' buffers) goes back to the system
  * once the loop has been idle for a while: the RSS drops although the
  * freed blocks lie below a block still in use (free() alone cannot
@@ -167,6 +208,7 @@ static Suite *loop_suite(void)
     tcase_add_test(tc, test_timer_order);
     tcase_add_test(tc, test_remove_in_handler);
     tcase_add_test(tc, test_idle_trim);
+    tcase_add_test(tc, test_poll);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -406,6 +406,41 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* --forward-poll-us: 1000 unless given; 0 to 1000000 microseconds. */
+START_TEST(test_forward_poll)
+{
+    static const char *const bad[] = { "", "x", "-1", "1000001", "5us" };
+    MachineOptions o;
+    char *err;
+    char *dflt[] = { "qmachined", NULL };
+    char *zero[] = { "qmachined", "--forward-poll-us", "0", NULL };
+    size_t i;
+
+    ck_assert(run(1, dflt, &o, &err));
+    ck_assert_uint_eq(o.forward_poll_us, 1000);
+    free(err);
+    options_free(&o);
+    ck_assert(run(3, zero, &o, &err));
+    ck_assert_uint_eq(o.forward_poll_us, 0);
+    free(err);
+    options_free(&o);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *argv[] = { "qmachined", "--forward-poll-us", (char *)bad[i],
+                         NULL };
+        char want[128];
+
+        snprintf(want, sizeof(want),
+                 "qmachined: --forward-poll-us %s: expected microseconds, 0 "
+                 "to 1000000\n",
+                 bad[i]);
+        ck_assert(!run(3, argv, &o, &err));
+        ck_assert_str_eq(err, want);
+        free(err);
+        options_free(&o);
+    }
+}
+END_TEST
+
 /* The shape of libvirt 9.0's domain command line (see observed.md). */
 /*
  * Machine types QEMU 7.2 has and qmachined does not build: refused with
@@ -654,6 +689,7 @@ static Suite *options_suite(void)
     tcase_add_loop_test(tc, test_error_frees_everything, 0,
                         sizeof(leak_cases) / sizeof(leak_cases[0]));
     tcase_add_test(tc, test_libvirt_domain);
+    tcase_add_test(tc, test_forward_poll);
     tcase_add_loop_test(tc, test_unmodelled_machine, 0, 4);
     tcase_add_test(tc, test_memory_and_smp);
     tcase_add_test(tc, test_chardev_mon);

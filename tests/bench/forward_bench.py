@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark: what --forward adds to a QMP round trip, and throughput.
 
-Two QEMU 7.2 processes with the same arguments (-machine pc -nodefaults
--S, TCG); one is reached directly, the other through qmachined
---forward.  For each, one client sends query-status N times, one at a
-time (round trip: median and mean in microseconds); then commands per
-second: 16 clients at once sending N/16 each through qmachined, and the
-one client QEMU's monitor accepts sending N one at a time.  Prints one table and
-the ratio of the medians.
+Three QEMU 7.2 processes with the same arguments (-machine pc
+-nodefaults -S, TCG): one reached directly, one through qmachined
+--forward (adaptive polling as by default, 1000 us), one through
+qmachined --forward --forward-poll-us 0.  One client per path sends
+query-status N times, one at a time, the paths taking turns 50 commands
+at a time (round trip: median and mean in microseconds); then commands
+per second: 16 clients at once sending N/16 each through each
+qmachined, and the one client QEMU's monitor accepts sending N one at a
+time.  Prints one table and the ratios of the medians.
 
 Usage: tests/bench/forward_bench.py [--qmachined PATH] [--count N]
 """
@@ -56,17 +58,26 @@ class Client:
         return self.line()
 
 
-def rtt(path, n):
-    c = Client(path)
-    for _ in range(200):
-        c.call()
-    t = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        c.call()
-        t.append((time.perf_counter() - t0) * 1e6)
-    c.s.close()
-    return statistics.median(t), statistics.mean(t)
+def rtt(paths, n, block=50):
+    """Round trips on each path, taken in turns of `block` so that both
+    see the machine in the same state (its load and its CPUs' idle
+    states change over a run): {path: (median, mean)}."""
+    cs = {p: Client(p) for p in paths}
+    t = {p: [] for p in paths}
+    for c in cs.values():
+        for _ in range(200):
+            c.call()
+    while len(t[paths[0]]) < n:
+        for p in paths:
+            c = cs[p]
+            for _ in range(min(block, n - len(t[p]))):
+                t0 = time.perf_counter()
+                c.call()
+                t[p].append((time.perf_counter() - t0) * 1e6)
+    for c in cs.values():
+        c.s.close()
+    return {p: (statistics.median(v), statistics.mean(v))
+            for p, v in t.items()}
 
 
 def throughput(path, n, clients=16):
@@ -97,30 +108,33 @@ def main():
     tmp = tempfile.mkdtemp()
     procs = []
     try:
-        socks = {}
-        for name in ("direct", "behind"):
-            sock = os.path.join(tmp, name + ".sock")
-            p = subprocess.Popen([QEMU] + ARGS + [
-                "-qmp", "unix:%s,server=on,wait=off" % sock],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        def start(argv, sock, what):
+            p = subprocess.Popen(argv + ["-qmp",
+                                         "unix:%s,server=on,wait=off" % sock],
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
             procs.append(p)
             if not wait_path(sock, p):
-                print("QEMU did not start")
-                return 1
-            socks[name] = sock
-        qsock = os.path.join(tmp, "qm.sock")
-        qm = subprocess.Popen([a.qmachined] + ARGS + [
-            "--forward", "unix:" + socks["behind"],
-            "-qmp", "unix:%s,server=on,wait=off" % qsock],
-            stdout=subprocess.DEVNULL)
-        procs.append(qm)
-        if not wait_path(qsock, qm):
-            print("qmachined did not start")
-            return 1
+                raise SystemExit("%s did not start" % what)
+            return sock
+
+        socks = {name: start([QEMU] + ARGS, os.path.join(tmp, name + ".sock"),
+                             "QEMU")
+                 for name in ("direct", "behind", "behind-nopoll")}
+        fronts = {}
+        for label, behind, extra in (
+                ("via qmachined", "behind", []),
+                ("  no polling", "behind-nopoll",
+                 ["--forward-poll-us", "0"])):
+            fronts[label] = start(
+                [a.qmachined] + ARGS + ["--forward", "unix:" + socks[behind]]
+                + extra, os.path.join(tmp, behind + "-qm.sock"), "qmachined")
         rows = {}
-        for label, path, clients in (("QEMU direct", socks["direct"], 1),
-                                     ("via qmachined", qsock, 16)):
-            med, mean = rtt(path, a.count)
+        paths = [("QEMU direct", socks["direct"], 1)] + [
+            (label, path, 16) for label, path in fronts.items()]
+        times = rtt([path for _, path, _ in paths], a.count)
+        for label, path, clients in paths:
+            med, mean = times[path]
             rows[label] = (med, mean, throughput(path, a.count, clients),
                            clients)
         print("query-status, %d round trips; then N commands over the "
@@ -130,8 +144,9 @@ def main():
         for label, (med, mean, tput, n) in rows.items():
             print("%-14s %12.1f %12.1f %9d %12.0f" % (label, med, mean, n,
                                                        tput))
-        print("round trip via qmachined / direct: %.2f"
-              % (rows["via qmachined"][0] / rows["QEMU direct"][0]))
+        for label in fronts:
+            print("round trip %s / direct: %.2f"
+                  % (label.strip(), rows[label][0] / rows["QEMU direct"][0]))
     finally:
         for p in procs:
             p.kill()

@@ -346,9 +346,13 @@ def main():
 
         # Wrapper mode by hand: QEMU under qmachined, gone with it.
         wsock = os.path.join(tmp, "qm-wrap.sock")
+        # qmachined's own options (with and without an argument) are not
+        # passed to QEMU, which would refuse them.
         w = subprocess.Popen([QMACHINED, "--wrap=" + shutil.which(QEMU)] +
                              ARGS + ["-qmp",
-                                     "unix:%s,server=on,wait=off" % wsock],
+                                     "unix:%s,server=on,wait=off" % wsock,
+                                     "--forward-poll-us", "500",
+                                     "--forward-read-only"],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         procs.append(w)
