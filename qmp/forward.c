@@ -87,10 +87,25 @@ static struct {
 
 static void sync_model(void);
 static void release_held(void);
+static json_t *lost_reply(void);
 
 bool forward_active(void)
 {
     return up.active;
+}
+
+json_t *forward_status(void)
+{
+    return json_pack("{s:s, s:b}", "qemu", up.where ? up.where : "",
+                     "connected", up.active && up.ready);
+}
+
+json_t *forward_lost_error(void)
+{
+    if (up.ready) {
+        return NULL;
+    }
+    return lost_reply();
 }
 
 /* ---- replies ------------------------------------------------------------ */

@@ -43,6 +43,11 @@ bool forward_open_libvirt(const char *spec, bool read_only, Error **errp);
  * catches up with what QEMU has, clients' commands go to QEMU. */
 bool forward_start(Error **errp);
 bool forward_active(void);
+/* {"qemu": "unix:PATH" (where), "connected": bool} (new reference). */
+json_t *forward_status(void);
+/* While QEMU's monitor is not connected: the error every command gets
+ * (a QMP error response, new reference); NULL when connected. */
+json_t *forward_lost_error(void);
 /* Commands that only read (what REST answers from the model, and what
  * --forward-read-only lets through). */
 bool qmp_command_reads_only(const char *name);

@@ -245,6 +245,9 @@ static json_t *machine_resource(void)
     json_decref(cfg);
     json_object_set_new(m, "memory", mem);
 
+    if (forward_active()) {
+        json_object_set_new(m, "forward", forward_status());
+    }
     policy = try_run("__org.qmachined_query-guest-policy", NULL);
     json_object_set(m, "guest-policy",
                     or_null(json_object_get(policy, "policy")));
@@ -912,5 +915,22 @@ bool rest_route_has_body(const RestRoute *r)
 void rest_route_run(const RestRoute *r, const char *param, size_t param_len,
                     json_t *body, RestReply *rep)
 {
+    json_t *lost;
+
+    /*
+     * In front of a QEMU whose monitor is gone, the model may be behind
+     * it: only the machine (which says so), the event stream and the
+     * description answer; the rest is 503 with the error QMP clients get.
+     */
+    if (forward_active() && r->fn != get_machine && r->fn != get_events &&
+        r->fn != get_openapi && (lost = forward_lost_error())) {
+        json_t *e = json_object_get(lost, "error");
+
+        rest_reply_error(rep, 503,
+                         json_string_value(json_object_get(e, "class")),
+                         json_string_value(json_object_get(e, "desc")));
+        json_decref(lost);
+        return;
+    }
     r->fn(param, param_len, body, rep);
 }

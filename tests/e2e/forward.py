@@ -261,6 +261,16 @@ def main():
         d = Raw(qsock)
         d.send(b'{"execute": "qmp_capabilities"}')
         check(d.reply() == {"return": {}}, "the daemon still serves")
+        # REST says so: the machine disconnected, the rest unavailable.
+        r = rest.get("/machine")
+        check(r.status == 200 and (r.json or {}).get("forward") ==
+              {"qemu": "unix:" + bsock, "connected": False},
+              "REST: the machine is disconnected", (r.status, r.data))
+        r = rest.get("/pci")
+        check(r.status == 503 and (r.json or {}).get("error", {}).get(
+            "class") == "GenericError" and "closed" in
+            r.json["error"]["desc"], "REST: 503 while QEMU is away",
+            (r.status, r.data))
 
         # A new QEMU at the same socket: qmachined reconnects.
         os.unlink(bsock)
@@ -276,6 +286,10 @@ def main():
         check(r == {"return": {"status": "prelaunch", "singlestep": False,
                                "running": False}, "id": "back"},
               "reconnected to the new QEMU", r)
+        r = rest.get("/machine")
+        check((r.json or {}).get("forward", {}).get("connected") is True,
+              "REST: connected again", (r.status, r.data))
+        check(rest.get("/pci").status == 200, "REST: routes answer again")
         d.send(b'{"execute": "cont"}')
         m = c.read()
         check(m.get("event") == "RESUME", "events from the new QEMU", m)
