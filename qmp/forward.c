@@ -699,9 +699,129 @@ typedef struct SyncBackend {
     json_t *args; /* object-add's, but qom-type */
 } SyncBackend;
 
+static void objects_done(void *opaque, json_t *rsp);
+
 static void backends_all_done(void)
 {
-    internal_query("query-memory-devices", NULL, dimms_done, NULL);
+    json_t *args = json_pack("{s:s}", "path", "/objects");
+
+    internal_query("qom-list", args, objects_done, NULL);
+    json_decref(args);
+}
+
+/*
+ * Other objects QEMU has and the model lacks, of the types whose
+ * object-add properties QEMU reads back in full (qom-get of each).
+ * Secrets are not among them: one encrypted with another (keyid) needs
+ * that one first, and /objects does not tell the order.
+ */
+static const struct {
+    const char *type;
+    const char *const props[7];
+} caught_objects[] = {
+    { "iothread",
+      { "poll-max-ns", "poll-grow", "poll-shrink", "aio-max-batch",
+        "thread-pool-min", "thread-pool-max", NULL } },
+    { "rng-random", { "filename", NULL } },
+    { "rng-builtin", { NULL } },
+};
+
+typedef struct SyncObjects {
+    unsigned waiting;
+} SyncObjects;
+
+typedef struct SyncObject {
+    SyncObjects *all;
+    unsigned waiting; /* its properties still asked */
+    json_t *args; /* object-add's */
+    const char *prop; /* the one this reply is for */
+} SyncObject;
+
+static void objects_step(SyncObjects *all)
+{
+    if (--all->waiting == 0) {
+        free(all);
+        internal_query("query-memory-devices", NULL, dimms_done, NULL);
+    }
+}
+
+typedef struct SyncProp {
+    SyncObject *o;
+    const char *name;
+} SyncProp;
+
+static void object_prop_done(void *opaque, json_t *rsp)
+{
+    SyncProp *p = opaque;
+    SyncObject *o = p->o;
+    json_t *v = json_object_get(rsp, "return");
+
+    if (v) {
+        json_object_set(o->args, p->name, v);
+    }
+    free(p);
+    if (--o->waiting == 0) {
+        SyncObjects *all = o->all;
+
+        model_do("object-add", o->args);
+        json_decref(o->args);
+        free(o);
+        objects_step(all);
+    }
+}
+
+static void objects_done(void *opaque, json_t *rsp)
+{
+    SyncObjects *all = xzalloc(sizeof(*all));
+    json_t *c;
+    size_t i, k;
+
+    (void)opaque;
+    all->waiting = 1;
+    json_array_foreach (json_object_get(rsp, "return"), i, c) {
+        const char *name = json_string_value(json_object_get(c, "name"));
+        const char *type = json_string_value(json_object_get(c, "type"));
+        size_t tl = type ? strlen(type) : 0;
+        SyncObject *o;
+
+        if (!name || tl < 8 || strncmp(type, "child<", 6) ||
+            object_resolve_path_component(object_get_objects_root(), name)) {
+            continue;
+        }
+        for (k = 0; k < ARRAY_SIZE(caught_objects); k++) {
+            if (strlen(caught_objects[k].type) == tl - 7 &&
+                !strncmp(type + 6, caught_objects[k].type, tl - 7)) {
+                break;
+            }
+        }
+        if (k == ARRAY_SIZE(caught_objects)) {
+            continue;
+        }
+        o = xzalloc(sizeof(*o));
+        o->all = all;
+        o->args = json_pack("{s:s, s:s}", "qom-type", caught_objects[k].type,
+                            "id", name);
+        o->waiting = 1;
+        all->waiting++;
+        for (const char *const *pn = caught_objects[k].props; *pn; pn++) {
+            SyncProp *p = xzalloc(sizeof(*p));
+            json_t *args = json_pack("{s:s+, s:s}", "path", "/objects/", name,
+                                     "property", *pn);
+
+            p->o = o;
+            p->name = *pn;
+            o->waiting++;
+            internal_query("qom-get", args, object_prop_done, p);
+            json_decref(args);
+        }
+        if (--o->waiting == 0) {
+            model_do("object-add", o->args);
+            json_decref(o->args);
+            free(o);
+            all->waiting--;
+        }
+    }
+    objects_step(all);
 }
 
 static void backend_type_done(void *opaque, json_t *rsp)

@@ -325,6 +325,12 @@ def main():
         # Without ids (/machine/peripheral-anon).
         for n in range(3):
             direct.cmd("device_add", driver="virtio-rng-pci")
+        # Other objects: their properties are read back.
+        direct.cmd("object-add", **{"qom-type": "iothread", "id": "earlyio",
+                                    "poll-max-ns": 1234, "aio-max-batch": 3})
+        direct.cmd("object-add", **{"qom-type": "rng-random",
+                                    "id": "earlyrng",
+                                    "filename": "/dev/urandom"})
         direct.s.close()
         time.sleep(0.2)
         asock = os.path.join(tmp, "qm-attach.sock")
@@ -353,6 +359,10 @@ def main():
                 "base": 1 << 30, "maxmem": 8 << 30, "slots": 4,
                 "plugged": 512 << 20},
                 "the model's memory is QEMU's", (r.status, r.data))
+            r = Rest(port=aport).get("/objects/earlyrng")
+            check(r.status == 200 and (r.json or {}).get(
+                "properties", {}).get("filename") == "/dev/urandom",
+                "the model has QEMU's rng-random", (r.status, r.data))
             r = Rest(port=aport).get("/memory-devices")
             check([m["data"]["id"] for m in r.json or []] == early_dimms,
                   "REST lists the DIMM QEMU had", (r.status, r.data))
