@@ -98,8 +98,10 @@ static void machine_props(JsonBuf *b, const MachProp *mp)
         same = !v || (dflt ? json_equal(v, dflt)
                            : json_is_null(v) ||
                                  (json_is_string(v) && !*json_string_value(v)));
-        if (same) {
-            /* nothing to say */
+        if (same || (mp->kind == MP_BOOL) != json_is_boolean(v) ||
+            ((mp->kind == MP_INT || mp->kind == MP_U64) &&
+             !json_is_integer(v))) {
+            /* nothing to say, or nothing the property can hold */
         } else if (json_is_boolean(v)) {
             opt_add(b, mp->name, json_is_true(v) ? "on" : "off");
         } else if (json_is_string(v)) {
@@ -361,7 +363,9 @@ json_t *forward_machine_options(ForwardExecute *exec, Error **errp)
                 opt_add_u64(&b, keys[k], n, "");
             }
         }
-        arg_add(argv, "-smp", &b);
+        if (b.len) {
+            arg_add(argv, "-smp", &b);
+        }
     }
     json_decref(smp);
 

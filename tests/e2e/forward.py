@@ -104,6 +104,39 @@ def script():
     return steps
 
 
+def odd_qemu(path, answer):
+    """A monitor that greets and negotiates like QEMU, then answers every
+    command with answer(request) (a dict, or None to close): what
+    qmachined makes of a QEMU it cannot read.  Serves one connection."""
+    srv = socket.socket(socket.AF_UNIX)
+    srv.bind(path)
+    srv.listen(1)
+
+    def serve():
+        c, _ = srv.accept()
+        f = c.makefile("rwb")
+        f.write(b'{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, '
+                b'"major": 7}, "package": ""}, "capabilities": []}}\r\n')
+        f.flush()
+        for line in f:
+            req = json.loads(line)
+            if req.get("execute") == "qmp_capabilities":
+                rsp = {"return": {}}
+            else:
+                rsp = answer(req)
+                if rsp is None:
+                    break
+            if "id" in req:
+                rsp["id"] = req["id"]
+            f.write(json.dumps(rsp).encode() + b"\r\n")
+            f.flush()
+        c.close()
+        srv.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    return t
+
+
 def main():
     check = Checker()
     tmp = tempfile.mkdtemp()
@@ -367,6 +400,58 @@ def main():
             check([m["data"]["id"] for m in r.json or []] == early_dimms,
                   "REST lists the DIMM QEMU had", (r.status, r.data))
             g.s.close()
+
+        # A QEMU whose machine cannot be read (every command an error, or
+        # odd values), with no machine options: a clear error, exit 1.
+        for n, answer in enumerate((
+                lambda r: {"error": {"class": "GenericError",
+                                     "desc": "no"}},
+                lambda r: {"return": {"x": [1, None]}},
+                lambda r: None)):
+            osock = os.path.join(tmp, "odd%d.sock" % n)
+            odd_qemu(osock, answer)
+            o = subprocess.run([QMACHINED, "--forward", "unix:" + osock,
+                                "-qmp", "unix:%s.qm,server=on,wait=off" %
+                                osock, "--rest", "unix:%s.rest" % osock],
+                               capture_output=True, timeout=30)
+            check(o.returncode == 1 and b"QEMU did not tell its machine "
+                  b"type" in o.stderr, "an unreadable QEMU (%d): error" % n,
+                  (o.returncode, o.stderr[-300:]))
+
+        # One that answers everything with the machine type: string
+        # properties get a value no machine has; qmachined says what it
+        # read and that it cannot model it.
+        osock = os.path.join(tmp, "odd-type.sock")
+        odd_qemu(osock, lambda r: {"return": "pc-i440fx-7.2-machine"})
+        o = subprocess.run([QMACHINED, "--forward", "unix:" + osock,
+                            "-qmp", "unix:%s.qm,server=on,wait=off" % osock,
+                            "--rest", "unix:%s.rest" % osock],
+                           capture_output=True, timeout=30)
+        check(o.returncode == 1 and b"cannot be modelled: -machine "
+              b"pc-i440fx-7.2," in o.stderr and b"usb=" not in o.stderr,
+              "odd answers: the options read, and an error",
+              (o.returncode, o.stderr[-400:]))
+
+        # One that tells its machine type and answers {} to everything
+        # else: the model is that machine with QEMU's defaults, and
+        # catching up survives the answers.
+        osock = os.path.join(tmp, "odd-empty.sock")
+        odd_qemu(osock, lambda r: {"return": "pc-i440fx-7.2-machine"}
+                 if r.get("arguments", {}).get("property") == "type" and
+                 r["arguments"].get("path") == "/machine"
+                 else {"return": {}})
+        o = subprocess.Popen([QMACHINED, "--forward", "unix:" + osock,
+                              "-qmp", "unix:%s.qm,server=on,wait=off" % osock,
+                              "--rest", "unix:%s.rest" % osock],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        procs.append(o)
+        if check(wait_path(osock + ".qm", o), "empty answers: it starts"):
+            g = Qmp(osock + ".qm", timeout=20)
+            r = g.cmd("__org.qmachined_query-forward-drift")
+            check("return" in r, "empty answers: the drift query answers", r)
+            g.s.close()
+            check(o.poll() is None, "empty answers: still running")
 
         # Wrapper mode by hand: QEMU under qmachined, gone with it.
         wsock = os.path.join(tmp, "qm-wrap.sock")
