@@ -116,11 +116,12 @@ START_TEST(test_poll)
 {
     int p[2], count = 0, ticks = 0;
     int64_t t0;
+    LoopWatch *w;
 
     ck_assert(loop_init());
     ck_assert_int_eq(pipe(p), 0);
-    ck_assert_ptr_nonnull(
-        loop_watch_fd(p[0], LOOP_READ, on_read_count, &count));
+    w = loop_watch_fd(p[0], LOOP_READ, on_read_count, &count);
+    ck_assert_ptr_nonnull(w);
     loop_set_poll_ns(2000000000LL); /* 2 s */
     ck_assert_int_eq(write(p[1], "x", 1), 1);
     loop_iterate(100);
@@ -142,6 +143,7 @@ START_TEST(test_poll)
     loop_iterate(-1);
     ck_assert_int_eq(count, 2);
     loop_set_poll_ns(0);
+    loop_watch_remove(w);
     close(p[0]);
     close(p[1]);
     loop_fini();
