@@ -962,6 +962,29 @@ static void server_free(RestServer *srv)
     free(srv);
 }
 
+/* A descriptor handed over: false when it is an IP socket on an address
+ * other than loopback ones (a unix socket is fine). */
+static bool fd_is_local(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        return true; /* socket_listen() reports what is wrong with it */
+    }
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *sin = (void *)&ss;
+
+        return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *sin6 = (void *)&ss;
+
+        return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+    }
+    return true;
+}
+
 bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp)
 {
     const union MHD_DaemonInfo *info;
@@ -970,14 +993,26 @@ bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp)
     int fd;
 
     where = socket_addr_str(addr);
-    if (addr->kind == LISTEN_TCP && !token_file &&
-        !host_is_loopback(addr->host)) {
+    if (!token_file &&
+        ((addr->kind == LISTEN_TCP && !host_is_loopback(addr->host)) ||
+         (addr->kind == LISTEN_FD && !fd_is_local(addr->fd)))) {
         error_setg(errp,
                    "--rest %s: refusing to serve the REST API on a "
                    "non-loopback address without --rest-token-file",
                    where);
         free(where);
         return false;
+    }
+    if (addr->kind == LISTEN_FD) {
+        int on = 0;
+        socklen_t len = sizeof(on);
+
+        if (getsockopt(addr->fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) < 0 ||
+            !on) {
+            error_setg(errp, "--rest %s: not a listening socket", where);
+            free(where);
+            return false;
+        }
     }
     limits_init();
     srv = xzalloc(sizeof(*srv));

@@ -694,8 +694,21 @@ static bool handle_rest(Parser *p)
     MachineOptions *o = p->opts;
     ListenAddr a = { .fd = -1, .server = true };
 
-    if (!parse_socket_addr(p->arg, &a)) {
-        return fail_at(p, "expected tcp:HOST:PORT or unix:PATH");
+    if (!strncmp(p->arg, "fd:", 3)) {
+        /* A listening socket handed over (systemd's socket activation). */
+        char *end;
+        long fd;
+
+        errno = 0;
+        fd = strtol(p->arg + 3, &end, 10);
+        if (p->arg[3] < '0' || p->arg[3] > '9' || *end || errno || fd > 65535) {
+            return fail_at(p, "expected fd:N, a listening socket's "
+                              "descriptor");
+        }
+        a.kind = LISTEN_FD;
+        a.fd = (int)fd;
+    } else if (!parse_socket_addr(p->arg, &a)) {
+        return fail_at(p, "expected tcp:HOST:PORT, unix:PATH or fd:N");
     }
     o->rest = xrealloc(o->rest, (o->n_rest + 1) * sizeof(*o->rest));
     o->rest[o->n_rest++] = a;
@@ -734,27 +747,37 @@ static void print_help(void)
 {
     printf("usage: %s [options]\n"
            "Models a QEMU 7.2 pc machine (pc-i440fx-7.2) behind QMP, "
-           "qtest and REST.\n\n"
+           "qtest and REST.\n"
+           "With no machine option: the default machine (1 GiB, 8 slots, "
+           "maxmem 16 GiB),\n"
+           "QMP on tcp:127.0.0.1:4444 and REST on tcp:127.0.0.1:8080.\n\n"
            "QEMU options (QEMU syntax):\n"
-           "  -machine pc|pc-i440fx-7.2|none[,prop=value...]\n"
+           "  -machine|-M pc|pc-i440fx-7.2|none[,prop=value...]\n"
            "  -m [size=]N[,slots=S,maxmem=M]   -smp [cpus=]N[,...]\n"
-           "  -object TYPE,id=ID,...|JSON      -numa node,...\n"
+           "  -cpu MODEL[,feature...]          -numa node|cpu|dist,...\n"
+           "  -object TYPE,id=ID,...|JSON      -netdev user,id=ID,...|JSON\n"
            "  -device DRIVER[,prop=value...]|JSON\n"
-           "  -qmp unix:PATH,server=on,wait=off | "
+           "  -qmp|-qmp-pretty unix:PATH,server=on,wait=off | "
            "tcp:HOST:PORT,server=on,wait=off\n"
            "  -chardev socket,id=ID,path=P|fd=N,server=on,wait=off\n"
            "  -mon chardev=ID,mode=control\n"
            "  -qtest unix:PATH,server=on,wait=off\n"
-           "  -S -name -uuid -pidfile -daemonize -nodefaults -no-shutdown\n"
-           "  accepted and ignored: -display none, -nographic, "
-           "-no-user-config,\n"
-           "    -accel, -cpu, -rtc, -boot, -overcommit, -audiodev, "
-           "-sandbox, -msg\n\n"
+           "  -S -name -uuid -pidfile -daemonize -nodefaults -no-shutdown "
+           "-no-reboot\n"
+           "  -accel -enable-kvm -no-acpi -usb -rtc -boot\n"
+           "  checked, no effect: -display, -nographic, -no-user-config, "
+           "-overcommit,\n"
+           "    -audiodev, -sandbox, -msg; ignored: -qtest-log, -global, "
+           "-vga, -serial,\n"
+           "    -parallel, -k, -L\n\n"
            "qmachined options:\n"
-           "  --rest tcp:HOST:PORT|unix:PATH   serve the REST API "
+           "  --rest tcp:HOST:PORT|unix:PATH|fd:N\n"
+           "                                   serve the REST API "
            "(repeatable)\n"
            "  --rest-token-file FILE           bearer token for REST\n"
-           "  --guest POLICY                   simulated guest behaviour\n"
+           "  --guest POLICY                   simulated guest: linux, "
+           "passive,\n"
+           "                                   reject or delay:MS\n"
            "  --forward unix:PATH|tcp:HOST:PORT|libvirt:URI#DOMAIN\n"
            "                                   serve a real QEMU's QMP monitor "
            "to many clients\n"
@@ -763,7 +786,12 @@ static void print_help(void)
            "without\n"
            "                                   sleeping for N us after the "
            "last (1000)\n"
-           "  --help, --version\n",
+           "  --wrap=QEMU                      start QEMU with these arguments "
+           "and forward\n"
+           "                                   to it (first argument; also "
+           "as qmachined-wrap)\n"
+           "  -h, --help, --version\n"
+           "See qmachined(1).\n",
            OPTIONS_PROGNAME);
 }
 

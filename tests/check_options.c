@@ -621,8 +621,8 @@ START_TEST(test_chardev_mon)
     options_free(&o);
 
     ck_assert(!run(3, argv2, &o, &err));
-    ck_assert_str_eq(err, "qmachined: --rest x: expected tcp:HOST:PORT or "
-                          "unix:PATH\n");
+    ck_assert_str_eq(err, "qmachined: --rest x: expected tcp:HOST:PORT, "
+                          "unix:PATH or fd:N\n");
     free(err);
     options_free(&o);
     ck_assert(!run(3, argv3, &o, &err));
