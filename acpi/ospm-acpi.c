@@ -47,6 +47,23 @@
 #define MHP_CTRL_EJECT 0x08
 
 /* ACPI PCI hotplug block on PIIX4 (docs/specs/acpi_pci_hotplug.rst). */
+/* The modern CPU hotplug interface (acpi/cpuhp.h), as QEMU's AML uses
+ * it: CSEL dword at +0, CPEN/CINS/CRMV/CEJ0 bits and CCMD bytes at
+ * +4/+5, CDAT dword at +8. */
+#define PORT_CPUHP_BASE 0xaf00
+#define CPUHP_SELECTOR 0x0
+#define CPUHP_FLAGS 0x4
+#define CPUHP_CMD 0x5
+#define CPUHP_DATA 0x8
+#define CPUHP_FLAG_ENABLED 0x01
+#define CPUHP_FLAG_INSERT 0x02
+#define CPUHP_FLAG_REMOVE 0x04
+#define CPUHP_CTRL_EJECT 0x08
+#define CPUHP_CMD_NEXT_EVENT 0
+#define CPUHP_CMD_OST_EVENT 1
+#define CPUHP_CMD_OST_STATUS 2
+#define CPUHP_MAX_NOTIFY 256
+
 #define PORT_PCIHP_BASE 0xae00
 #define PCIHP_UP 0x00
 #define PCIHP_DOWN 0x04
@@ -114,6 +131,10 @@ void ospm_acpi_boot(void)
         io_out(PORT_GPE0_EN + i, 0x00, 1);
         io_out(PORT_GPE0_STS + i, 0xff, 1);
     }
+    /* \_SB.PRES._INI: CSEL = 0, which switches QEMU's legacy CPU hotplug
+     * block to the modern interface (and selects the boot CPU after a
+     * reboot, when it already is the modern one). */
+    io_out(PORT_CPUHP_BASE + CPUHP_SELECTOR, 0, 4);
 
     /* PCI links: all disabled (_DIS) until a driver enables one. */
     for (i = 0; i < 4; i++) {
@@ -189,6 +210,96 @@ static void handle_mem_gpe(bool reject, unsigned mem_slots)
 }
 
 /* acpiphp: enable a slot, assign resources, bind drivers. */
+/* ---- CPU hotplug (_E02: \_SB.CPUS.CSCN, then Linux's notify work) ---- */
+
+static void cpu_select(unsigned uid)
+{
+    io_out(PORT_CPUHP_BASE + CPUHP_SELECTOR, uid, 4);
+}
+
+/* CSTA (a processor's _STA): 0xf when CPEN reads 1. */
+static bool cpu_sta(unsigned uid)
+{
+    cpu_select(uid);
+    return io_in(PORT_CPUHP_BASE + CPUHP_FLAGS, 1) & CPUHP_FLAG_ENABLED;
+}
+
+/* COST (a processor's _OST). */
+static void cpu_ost(unsigned uid, uint32_t event, uint32_t status)
+{
+    cpu_select(uid);
+    io_out(PORT_CPUHP_BASE + CPUHP_CMD, CPUHP_CMD_OST_EVENT, 1);
+    io_out(PORT_CPUHP_BASE + CPUHP_DATA, event, 4);
+    io_out(PORT_CPUHP_BASE + CPUHP_CMD, CPUHP_CMD_OST_STATUS, 1);
+    io_out(PORT_CPUHP_BASE + CPUHP_DATA, status, 4);
+}
+
+/* Linux's device check of a processor: the scan evaluates _STA, the
+ * processor driver binds; then _OST(device check, success). */
+static void cpu_device_check(unsigned uid)
+{
+    (void)cpu_sta(uid);
+    cpu_ost(uid, OST_EV_DEVICE_CHECK, OST_SC_SUCCESS);
+}
+
+/* Linux's eject request: _OST(eject in progress), the CPU offlined,
+ * _EJ0 (CEJ0: CSEL, then the eject bit), _STA to see it gone, _OST(3, 0);
+ * reject: _OST(3, failure) instead of the eject. */
+static void cpu_eject_request(unsigned uid, bool reject)
+{
+    cpu_ost(uid, OST_EV_EJECT_REQUEST, OST_SC_EJECT_IN_PROGRESS);
+    if (reject) {
+        cpu_ost(uid, OST_EV_EJECT_REQUEST, OST_SC_NON_SPECIFIC_FAILURE);
+        return;
+    }
+    cpu_select(uid);
+    io_out(PORT_CPUHP_BASE + CPUHP_FLAGS, CPUHP_CTRL_EJECT, 1);
+    (void)cpu_sta(uid);
+    cpu_ost(uid, OST_EV_EJECT_REQUEST, OST_SC_SUCCESS);
+}
+
+static void handle_cpu_gpe(bool reject, unsigned max_cpus)
+{
+    struct {
+        unsigned uid;
+        bool insert;
+    } notify[CPUHP_MAX_NOTIFY];
+    size_t n = 0, i;
+    unsigned rounds;
+
+    /*
+     * CSCN: while command 0 finds a CPU with an event: insert -> Notify
+     * (device check) and clear it, else remove -> Notify (eject request)
+     * and clear it.  The AML reads the status byte once per test.  The
+     * loop is bounded (the AML's is not) in case the block is not the
+     * modern one.
+     */
+    for (rounds = 0; rounds < 2 * max_cpus + 2 && n < CPUHP_MAX_NOTIFY;
+         rounds++) {
+        io_out(PORT_CPUHP_BASE + CPUHP_CMD, CPUHP_CMD_NEXT_EVENT, 1);
+        if (io_in(PORT_CPUHP_BASE + CPUHP_FLAGS, 1) & CPUHP_FLAG_INSERT) {
+            notify[n].uid = io_in(PORT_CPUHP_BASE + CPUHP_DATA, 4);
+            notify[n++].insert = true;
+            io_out(PORT_CPUHP_BASE + CPUHP_FLAGS, CPUHP_FLAG_INSERT, 1);
+        } else if (io_in(PORT_CPUHP_BASE + CPUHP_FLAGS, 1) &
+                   CPUHP_FLAG_REMOVE) {
+            notify[n].uid = io_in(PORT_CPUHP_BASE + CPUHP_DATA, 4);
+            notify[n++].insert = false;
+            io_out(PORT_CPUHP_BASE + CPUHP_FLAGS, CPUHP_FLAG_REMOVE, 1);
+        } else {
+            break;
+        }
+    }
+    /* The notifications are handled after the GPE method (kacpi_hotplug). */
+    for (i = 0; i < n; i++) {
+        if (notify[i].insert) {
+            cpu_device_check(notify[i].uid);
+        } else {
+            cpu_eject_request(notify[i].uid, reject);
+        }
+    }
+}
+
 static void pci_device_check(unsigned slot)
 {
     int fn;
@@ -256,12 +367,16 @@ uint8_t ospm_acpi_gpe_pending(void)
     return io_in(PORT_GPE0_STS, 1) & io_in(PORT_GPE0_EN, 1);
 }
 
-void ospm_acpi_handle_gpes(uint8_t pending, bool reject, unsigned mem_slots)
+void ospm_acpi_handle_gpes(uint8_t pending, bool reject, unsigned mem_slots,
+                           unsigned max_cpus)
 {
     /* Edge GPEs: ACPICA clears the status, then runs _Exx. */
     io_out(PORT_GPE0_STS, pending, 1);
     if (pending & GPE_BIT_PCI) {
         handle_pci_gpe(reject);
+    }
+    if (pending & GPE_BIT_CPU) {
+        handle_cpu_gpe(reject, max_cpus);
     }
     if (pending & GPE_BIT_MEM) {
         handle_mem_gpe(reject, mem_slots);

@@ -179,7 +179,8 @@ void ospm_firmware_boot(void);
 
 /*
  * Linux's boot up to its drivers: interrupt controllers, ACPI mode, the
- * PM1 and GPE blocks cleared, the PCI interrupt links disabled.
+ * PM1 and GPE blocks cleared, the CPU hotplug block's _INI (switch to the
+ * modern interface), the PCI interrupt links disabled.
  */
 void ospm_acpi_boot(void);
 /* Enables the hotplug GPEs (last at boot: the SCI may rise at once). */
@@ -188,9 +189,11 @@ void ospm_acpi_enable_gpes(void);
 uint8_t ospm_acpi_gpe_pending(void);
 /*
  * Handles the pending GPEs as ACPICA does (clear the status, run _E01
- * for PCI hotplug, _E03 for memory hotplug over mem_slots slots).  With
- * reject, removals are refused (the reject policy).
+ * for PCI hotplug, _E02 for CPU hotplug over max_cpus slots, _E03 for
+ * memory hotplug over mem_slots slots).  With reject, removals are
+ * refused (the reject policy).
  */
-void ospm_acpi_handle_gpes(uint8_t pending, bool reject, unsigned mem_slots);
+void ospm_acpi_handle_gpes(uint8_t pending, bool reject, unsigned mem_slots,
+                           unsigned max_cpus);
 
 #endif

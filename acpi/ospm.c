@@ -33,6 +33,7 @@ static struct {
     bool booted;
     unsigned runs;
     unsigned mem_slots;
+    unsigned max_cpus;
 } ospm;
 
 /* ---- Policies ------------------------------------------------------- */
@@ -187,7 +188,7 @@ static void ospm_run(void *opaque)
     pending = ospm_acpi_gpe_pending();
     if (pending) {
         ospm_acpi_handle_gpes(pending, ospm.policy.kind == OSPM_POLICY_REJECT,
-                              ospm.mem_slots);
+                              ospm.mem_slots, ospm.max_cpus);
     }
     ospm.in_run = false;
     if (ospm.rerun && runstate_is_running() && ospm_acpi_gpe_pending()) {
@@ -247,6 +248,7 @@ bool ospm_init(const MachineOptions *opts, Error **errp)
     memset(&ospm, 0, sizeof(ospm));
     ospm.policy = policy;
     ospm.mem_slots = opts->slots;
+    ospm.max_cpus = opts->smp_maxcpus ? opts->smp_maxcpus : 1;
     ospm_pci_init();
     if (!acpi_sci_add_notifier(ospm_sci, NULL)) {
         error_setg(errp, "too many SCI notifiers");

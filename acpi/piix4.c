@@ -87,7 +87,7 @@ struct PIIX4PMState {
     uint8_t smb_blkdata, smb_auxctl;
 
     AcpiCpuHotplug cpuhp; /* at 0xaf00 (acpi/cpuhp.c) */
-    unsigned ncpus;
+    const PCCpus *cpus; /* the machine's CPU slots */
 
     /* Properties. */
     bool use_acpi_hotplug_bridge;
@@ -102,7 +102,6 @@ struct PIIX4PMState {
 
     AcpiPciHpState *pcihp; /* ACPI PCI hotplug; NULL: disabled */
     MemHotplugState *memhp; /* ACPI memory hotplug (acpi/memhp.c) */
-    unsigned possible_cpus; /* for the _OST list (modern CPU hotplug) */
 };
 
 OBJECT_DECLARE_CASTS(PIIX4PMState, PCIDeviceClass, PIIX4_PM, TYPE_PIIX4_PM)
@@ -339,6 +338,19 @@ static bool set_cpu_hotplug_legacy(Object *obj, bool value, Error **errp)
     return true;
 }
 
+static void piix4_cpuhp_notify(void *opaque)
+{
+    piix4_send_gpe(opaque, PIIX4_GPE_CPU_HOTPLUG);
+}
+
+/* The guest's eject (control bit 3): QEMU's hotplug_handler_unplug and
+ * object_unparent, i.e. qdev_remove. */
+static void piix4_cpuhp_eject(void *opaque, CPUState *cpu)
+{
+    (void)opaque;
+    qdev_remove(DEVICE(cpu), NULL);
+}
+
 /* ---- Device ---- */
 
 static void piix4_pm_powerdown(void *opaque)
@@ -397,11 +409,20 @@ static bool is_dimm(DeviceState *dev)
     return object_dynamic_cast(OBJECT(dev), TYPE_PC_DIMM) != NULL;
 }
 
+static bool is_cpu(DeviceState *dev)
+{
+    return object_dynamic_cast(OBJECT(dev), TYPE_CPU) != NULL;
+}
+
 static bool piix4_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
     (void)errp;
+    if (is_cpu(dev)) {
+        acpi_cpuhp_plug(&s->cpuhp, CPU(dev));
+        return true;
+    }
     if (is_dimm(dev)) {
         PCDIMMDevice *dimm = PC_DIMM(dev);
 
@@ -423,6 +444,9 @@ static bool piix4_device_unplug_request(HotplugHandler *h, DeviceState *dev,
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
+    if (is_cpu(dev)) {
+        return acpi_cpuhp_unplug_request(&s->cpuhp, CPU(dev), errp);
+    }
     if (is_dimm(dev)) {
         return !s->memhp || acpi_memhp_unplug_request(s->memhp, dev,
                                                       PC_DIMM(dev)->slot, errp);
@@ -442,6 +466,9 @@ static bool piix4_device_unplug(HotplugHandler *h, DeviceState *dev,
 {
     PIIX4PMState *s = PIIX4_PM(h);
 
+    if (is_cpu(dev)) {
+        return acpi_cpuhp_unplug(&s->cpuhp, CPU(dev), errp);
+    }
     if (is_dimm(dev)) {
         if (s->memhp) {
             acpi_memhp_unplug(s->memhp, dev, PC_DIMM(dev)->slot, NULL);
@@ -507,8 +534,8 @@ static bool piix4_pm_realize(PCIDevice *d, Error **errp)
     free(owner);
 
     owner = pci_mr_owner(s);
-    acpi_cpuhp_init(&s->cpuhp, owner, io_as, PIIX4_CPU_HOTPLUG_IO_BASE,
-                    s->ncpus);
+    acpi_cpuhp_init(&s->cpuhp, owner, io_as, PIIX4_CPU_HOTPLUG_IO_BASE, s->cpus,
+                    piix4_cpuhp_notify, piix4_cpuhp_eject, s);
     free(owner);
     object_property_add_bool(OBJECT(s), "cpu-hotplug-legacy",
                              get_cpu_hotplug_legacy, set_cpu_hotplug_legacy);
@@ -632,7 +659,7 @@ void piix4_pm_register_types(void)
 
 PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, uint32_t smb_io_base,
                             qemu_irq sci_irq, qemu_irq smi_irq,
-                            bool smm_enabled, unsigned ncpus)
+                            bool smm_enabled, const PCCpus *cpus)
 {
     PCIDevice *d = pci_new(devfn, TYPE_PIIX4_PM);
     PIIX4PMState *s = PIIX4_PM(d);
@@ -641,7 +668,7 @@ PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, uint32_t smb_io_base,
     object_property_set_bool(OBJECT(d), "smm-enabled", smm_enabled, NULL);
     s->irq = sci_irq;
     s->smi_irq = smi_irq;
-    s->ncpus = ncpus;
+    s->cpus = cpus;
     if (!pci_realize_and_unref(d, bus, NULL)) {
         abort();
     }
@@ -764,8 +791,7 @@ static bool piix4_memhp_eject(void *opaque, DeviceState *dev, Error **errp)
     return dimm_eject(PC_DIMM(dev), errp);
 }
 
-MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots,
-                                  unsigned possible_cpus)
+MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots)
 {
     PCIDevice *d = piix4_pm_pci_device(pm);
     char *owner = pci_mr_owner(d);
@@ -774,7 +800,6 @@ MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots,
     pm->memhp = acpi_memhp_new(pci_get_bus(d)->address_space_io, owner, slots,
                                piix4_memhp_notify, piix4_memhp_eject, pm);
     free(owner);
-    pm->possible_cpus = possible_cpus;
     return pm->memhp;
 }
 
@@ -793,11 +818,8 @@ bool piix4_pm_ospm_status(AcpiOstInfoFn *fn, void *opaque, Error **errp)
         fn(opaque, &info);
     }
     /* The modern CPU hotplug interface reports every possible CPU. */
-    if (!acpi_cpuhp_is_legacy(&pm->cpuhp)) {
-        for (i = 0; i < pm->possible_cpus; i++) {
-            info = (AcpiOstInfo){ .slot = i, .slot_type = ACPI_SLOT_TYPE_CPU };
-            fn(opaque, &info);
-        }
+    for (i = 0; acpi_cpuhp_slot_ost(&pm->cpuhp, i, &info); i++) {
+        fn(opaque, &info);
     }
     return true;
 }

@@ -16,6 +16,7 @@
 #include "acpi/core.h"
 #include "acpi/memhp.h"
 #include "src/irq.h"
+#include "src/pc-cpus.h"
 #include "src/pci.h"
 
 #define TYPE_PIIX4_PM "PIIX4_PM"
@@ -45,12 +46,15 @@ typedef struct AcpiPciHpState AcpiPciHpState;
  * power-button hook registered.  smb_io_base: 0xb100 on pc.  sci_irq: the
  * SCI line (GSI 9).  smi_irq: raised on APM commands other than 0xf0/0xf1
  * while config 0x5b bit 1 is set (may be NULL).  smm_enabled: the
- * machine's SMM (true under TCG unless smm=off).  ncpus: CPUs present
- * (bits of the CPU hotplug status bitmap).  The device starts reset.
+ * machine's SMM (true under TCG unless smm=off).  cpus: the machine's
+ * CPU slots (kept; may be NULL: none), for the CPU hotplug interface at
+ * 0xaf00 (acpi/cpuhp.h): the PM's hotplug methods pass vCPU plug, unplug
+ * requests and unplugs to it, its notifications are GPE.2 and the guest's
+ * ejects go through qdev_remove().  The device starts reset.
  */
 PIIX4PMState *piix4_pm_init(PCIBus *bus, int devfn, uint32_t smb_io_base,
                             qemu_irq sci_irq, qemu_irq smi_irq,
-                            bool smm_enabled, unsigned ncpus);
+                            bool smm_enabled, const PCCpus *cpus);
 
 /*
  * Once every board device exists (QEMU's machine-done notifier): fills
@@ -91,13 +95,10 @@ AcpiPciHpState *piix4_pcihp_get(PIIX4PMState *pm);
  * The PM's ACPI memory hotplug block at 0x0a00 in its PCI I/O space
  * (slots may be 0: no region, but query-acpi-ospm-status answers []):
  * notifications as GPE.3, ejects through dimm_eject(); the PM's hotplug
- * methods pass pc-dimm plug, unplug requests and unplugs to it.
- * possible_cpus: the CPU entries piix4_pm_ospm_status lists once the
- * guest switched the CPU hotplug interface to the modern one.  Call once,
- * after piix4_pm_init().
+ * methods pass pc-dimm plug, unplug requests and unplugs to it.  Call
+ * once, after piix4_pm_init().
  */
-MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots,
-                                  unsigned possible_cpus);
+MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots);
 
 /*
  * The machine's _OST records as query-acpi-ospm-status lists them: one

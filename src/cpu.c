@@ -1,8 +1,9 @@
 /*
- * The abstract "cpu" type and the list of realized vCPUs.  A vCPU takes
- * the lowest cpu-index no other vCPU holds when it is realized and gives
- * it back when unrealized, as QEMU's cpu_list_add/cpu_list_remove do, so
- * that a later vCPU hotplug fills the gap.
+ * The abstract "cpu" type and the list of realized vCPUs, in the order
+ * they were realized (QEMU's CPU_FOREACH).  A vCPU keeps the cpu-index
+ * its machine's pre-plug gave it (the pc board: its slot index), else
+ * takes the lowest one no other vCPU holds; unrealized, it leaves the
+ * list and its index is free again.
  */
 #include "cpu.h"
 
@@ -23,6 +24,7 @@ static void cpu_instance_init(Object *obj)
 {
     /* Every vCPU starts out in system memory (QEMU's cpu_common_initfn). */
     CPU(obj)->memory = default_memory ? object_ref(default_memory) : NULL;
+    CPU(obj)->cpu_index = CPU_INDEX_UNASSIGNED;
 }
 
 CPUState *cpu_first(void)
@@ -35,18 +37,32 @@ CPUState *cpu_next(CPUState *cpu)
     return cpu ? cpu->next : NULL;
 }
 
+static bool index_taken(int index)
+{
+    for (CPUState *c = cpu_list; c; c = c->next) {
+        if (c->cpu_index == index) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void cpu_list_add(CPUState *cpu)
 {
     CPUState **link = &cpu_list;
-    int index = 0;
 
-    /* The list is sorted by cpu-index: stop at the first gap. */
-    while (*link && (*link)->cpu_index == index) {
-        link = &(*link)->next;
-        index++;
+    if (cpu->cpu_index < 0) {
+        int index = 0;
+
+        while (index_taken(index)) {
+            index++;
+        }
+        cpu->cpu_index = index;
     }
-    cpu->cpu_index = index;
-    cpu->next = *link;
+    while (*link) {
+        link = &(*link)->next;
+    }
+    cpu->next = NULL;
     *link = cpu;
 }
 
@@ -56,6 +72,7 @@ void cpu_list_remove(CPUState *cpu)
         if (*link == cpu) {
             *link = cpu->next;
             cpu->next = NULL;
+            cpu->cpu_index = CPU_INDEX_UNASSIGNED;
             return;
         }
     }

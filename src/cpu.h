@@ -11,10 +11,11 @@
 #include "qdev.h"
 
 #define TYPE_CPU "cpu"
+#define CPU_INDEX_UNASSIGNED (-1)
 
 typedef struct CPUState {
     DeviceState parent_obj;
-    /* Set while realized: the position in the vCPU list. */
+    /* Set by the machine's pre-plug, else when realized (-1: not yet). */
     int cpu_index;
     bool start_powered_off;
     Object *memory; /* the "memory" link: the system memory region */
@@ -28,8 +29,9 @@ CPUState *cpu_first(void);
 CPUState *cpu_next(CPUState *cpu);
 
 /*
- * Called by a CPU type's realize / unrealize: the vCPU joins the list
- * with the lowest free cpu-index (QEMU's cpu_list_add), or leaves it.
+ * Called by a CPU type's realize / unrealize: the vCPU joins the end of
+ * the list, with the lowest free cpu-index unless it has one (QEMU's
+ * cpu_list_add), or leaves it.
  */
 void cpu_list_add(CPUState *cpu);
 void cpu_list_remove(CPUState *cpu);

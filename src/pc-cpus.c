@@ -22,8 +22,8 @@ static unsigned bits_for(unsigned count)
     return bits;
 }
 
-/* The board's slots, for the machine's pre-plug checks. */
-static const PCCpus *board;
+/* The board's slots, for the machine's pre-plug checks and plug. */
+static PCCpus *board;
 
 bool pc_cpus_init(PCCpus *c, const MachineOptions *opts, const NumaState *ns,
                   Error **errp)
@@ -90,11 +90,13 @@ bool pc_cpus_create(PCCpus *c, unsigned first, unsigned count, Error **errp)
 {
     for (unsigned i = first; i < first + count && i < c->n_slots; i++) {
         PCCpuSlot *s = &c->slots[i];
+        CPUState *cpu;
 
         c->creating = true;
-        s->cpu = x86_cpu_create(c->model, &s->ids, c->system_memory,
-                                c->features, errp);
+        cpu = x86_cpu_create(c->model, &s->ids, c->system_memory, c->features,
+                             errp);
         c->creating = false;
+        s->cpu = cpu;
         if (!s->cpu) {
             return false;
         }
@@ -196,6 +198,65 @@ bool pc_cpus_pre_plug(CPUState *cpu, Error **errp)
                    slot->ids.apic_id);
         return false;
     }
-    error_setg(errp, "vCPU hotplug is not modelled yet");
-    return false;
+    /* The vCPU takes its slot's ids (APIC ID, topology, NUMA node) and
+     * its index as cpu-index (QEMU's x86_cpu_pre_plug). */
+    x86_cpu_set_topo_ids(cpu, &slot->ids);
+    cpu->cpu_index = (int)index;
+    return true;
+}
+
+/* The slot holding cpu (or whose APIC ID it has), or NULL. */
+static PCCpuSlot *slot_of_cpu(CPUState *cpu, unsigned *index)
+{
+    X86CpuTopoIds ids;
+
+    if (!board) {
+        return NULL;
+    }
+    x86_cpu_get_topo_ids(cpu, &ids);
+    for (unsigned i = 0; i < board->n_slots; i++) {
+        if (board->slots[i].cpu == cpu ||
+            board->slots[i].ids.apic_id == ids.apic_id) {
+            if (index) {
+                *index = i;
+            }
+            return &board->slots[i];
+        }
+    }
+    return NULL;
+}
+
+void pc_cpus_plug(CPUState *cpu)
+{
+    PCCpuSlot *slot = slot_of_cpu(cpu, NULL);
+
+    if (slot) {
+        slot->cpu = cpu;
+    }
+}
+
+int pc_cpus_slot_index(CPUState *cpu)
+{
+    unsigned index;
+
+    return slot_of_cpu(cpu, &index) ? (int)index : -1;
+}
+
+void pc_cpus_unplug(CPUState *cpu)
+{
+    PCCpuSlot *slot = slot_of_cpu(cpu, NULL);
+
+    if (slot && slot->cpu == cpu) {
+        slot->cpu = NULL;
+    }
+    /*
+     * QEMU 7.2 under TCG never frees an unplugged vCPU (its thread's
+     * reference stays), so there is no DEVICE_DELETED for the vCPU itself,
+     * only for its lapic.  The same reference is kept here.
+     */
+    if (board) {
+        board->retired = xrealloc(board->retired, (board->n_retired + 1) *
+                                                      sizeof(*board->retired));
+        board->retired[board->n_retired++] = object_ref(OBJECT(cpu));
+    }
 }

@@ -28,6 +28,8 @@ typedef struct PCCpus {
     X86CpuFeatures *features; /* -cpu's, for every vCPU */
     unsigned threads, cores, dies; /* -smp's */
     bool creating; /* pc_cpus_create is realizing a board vCPU */
+    Object **retired; /* unplugged vCPUs, kept as QEMU keeps them */
+    unsigned n_retired;
 } PCCpus;
 
 /*
@@ -42,11 +44,20 @@ bool pc_cpus_create(PCCpus *c, unsigned first, unsigned count, Error **errp);
 
 /*
  * The machine's pre-plug checks for a vCPU being realized, QEMU's
- * pc_cpu_pre_plug in its order (type, topology ids, the slot, a vCPU
- * already there).  The board's own start-up vCPUs pass; any other vCPU
- * fails after the checks, as vCPU hotplug is not modelled yet.
+ * x86_cpu_pre_plug in its order (type, topology ids, the slot, a vCPU
+ * already there); a vCPU that passes takes its slot's ids.  The board's
+ * own start-up vCPUs pass as they are.
  */
 bool pc_cpus_pre_plug(CPUState *cpu, Error **errp);
+/* A plugged vCPU takes its slot (query-hotpluggable-cpus shows it). */
+void pc_cpus_plug(CPUState *cpu);
+/* cpu's slot index (QEMU's x86_find_cpu_slot), or -1. */
+int pc_cpus_slot_index(CPUState *cpu);
+/*
+ * An unplugged vCPU leaves its slot.  Its object is kept referenced, as
+ * QEMU 7.2 under TCG never finalizes it.
+ */
+void pc_cpus_unplug(CPUState *cpu);
 
 /* The current machine's vCPU slots (NULL: none or no vCPUs at all). */
 const PCCpus *pc_machine_cpus(void);

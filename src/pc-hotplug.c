@@ -43,6 +43,11 @@ static bool is_dimm(DeviceState *dev)
     return object_dynamic_cast(OBJECT(dev), TYPE_PC_DIMM) != NULL;
 }
 
+static bool is_cpu(DeviceState *dev)
+{
+    return object_dynamic_cast(OBJECT(dev), TYPE_CPU) != NULL;
+}
+
 /* ---- The parent class's methods (QOM chaining) ---- */
 
 /* The class generic-pc-machine derives from. */
@@ -125,6 +130,14 @@ bool pc_machine_device_pre_plug(HotplugHandler *h, DeviceState *dev,
 
 bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
+    if (is_cpu(dev)) {
+        /* QEMU's x86_cpu_plug: the ACPI device first, then the slot. */
+        if (memhp_of(h)->acpi_dev) {
+            hotplug_handler_plug(memhp_of(h)->acpi_dev, dev, NULL);
+        }
+        pc_cpus_plug(CPU(dev));
+        return true;
+    }
     if (!is_dimm(dev)) {
         return parent_plug(h, dev, errp);
     }
@@ -138,6 +151,18 @@ bool pc_machine_device_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
 bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
                                       Error **errp)
 {
+    if (is_cpu(dev)) {
+        /* QEMU's x86_cpu_unplug_request_cb. */
+        if (!memhp_of(h)->acpi_dev) {
+            error_setg(errp, "CPU hot unplug not supported without ACPI");
+            return false;
+        }
+        if (pc_cpus_slot_index(CPU(dev)) == 0) {
+            error_setg(errp, "Boot CPU is unpluggable");
+            return false;
+        }
+        return hotplug_handler_unplug_request(memhp_of(h)->acpi_dev, dev, errp);
+    }
     if (!is_dimm(dev)) {
         return parent_unplug_request(h, dev, errp);
     }
@@ -152,6 +177,16 @@ bool pc_machine_device_unplug_request(HotplugHandler *h, DeviceState *dev,
 
 bool pc_machine_device_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
+    if (is_cpu(dev)) {
+        /* QEMU's x86_cpu_unplug_cb: the ACPI device, the slot, unrealize. */
+        if (memhp_of(h)->acpi_dev &&
+            !hotplug_handler_unplug(memhp_of(h)->acpi_dev, dev, errp)) {
+            return false;
+        }
+        pc_cpus_unplug(CPU(dev));
+        qdev_unrealize(dev);
+        return true;
+    }
     if (!is_dimm(dev)) {
         return parent_unplug(h, dev, errp);
     }

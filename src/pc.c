@@ -909,12 +909,11 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
     }
     if (acpi) {
         /* -machine acpi=off: QEMU has no PIIX4 PM function at all. */
-        pcm->pm = piix4_pm_init(pcm->pci_bus, PIIX4_PM_DEVFN,
-                                PIIX4_SMB_IO_BASE_DEFAULT,
-                                gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, 1);
+        pcm->pm = piix4_pm_init(
+            pcm->pci_bus, PIIX4_PM_DEVFN, PIIX4_SMB_IO_BASE_DEFAULT,
+            gsi_get_irqs(pcm->gsi)[SCI_GSI], NULL, true, &pcm->cpus);
         /* The PM function's memory hotplug block (acpi/memhp.h). */
-        piix4_memhp_init(pcm->pm, pcm->slots,
-                         opts->smp_maxcpus ? opts->smp_maxcpus : 1);
+        piix4_memhp_init(pcm->pm, pcm->slots);
         /* ACPI PCI hotplug at 0xae00 and the bus's hotplug handler. */
         piix4_pcihp_init(pcm->pm);
         machine_props_board(2);

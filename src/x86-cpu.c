@@ -822,7 +822,14 @@ static bool x86_cpu_realize(DeviceState *dev, Error **errp)
 
 static void x86_cpu_unrealize(DeviceState *dev)
 {
+    X86CPU *cpu = X86_CPU(dev);
+
     cpu_list_remove(CPU(dev));
+    /* As QEMU's x86_cpu_unrealizefn: the local APIC goes with it. */
+    if (cpu->lapic) {
+        object_unparent(OBJECT(cpu->lapic));
+        cpu->lapic = NULL;
+    }
 }
 
 static void x86_cpu_common_class_init(ObjectClass *klass, void *data)
@@ -1122,6 +1129,18 @@ void x86_cpu_get_topo_ids(CPUState *cpu, X86CpuTopoIds *ids)
     ids->thread_id = c->thread_id;
     ids->node_id = c->node_id;
     ids->apic_id = c->apic_id;
+}
+
+void x86_cpu_set_topo_ids(CPUState *cpu, const X86CpuTopoIds *ids)
+{
+    X86CPUConfig *c = &X86_CPU(cpu)->cfg;
+
+    c->socket_id = ids->socket_id;
+    c->die_id = ids->die_id;
+    c->core_id = ids->core_id;
+    c->thread_id = ids->thread_id;
+    c->node_id = ids->node_id;
+    c->apic_id = ids->apic_id;
 }
 
 CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,

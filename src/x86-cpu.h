@@ -73,6 +73,8 @@ typedef struct X86CpuTopoIds {
 
 /* The ids a vCPU was given (its properties; -1 / UINT32_MAX: unset). */
 void x86_cpu_get_topo_ids(CPUState *cpu, X86CpuTopoIds *ids);
+/* Sets them all (the machine's pre-plug fills in its slot's). */
+void x86_cpu_set_topo_ids(CPUState *cpu, const X86CpuTopoIds *ids);
 
 /*
  * The features after -cpu's model name ("+avx2,-pcid,level=13,pmu"), as

@@ -273,6 +273,10 @@ END_TEST
 /* ---- PIIX4 PM on a PCI bus ---- */
 
 static PIIX4PMState *pm;
+/* One CPU slot with a vCPU present (APIC ID 0): bit 0 of 0xaf00. */
+static CPUState one_cpu_state;
+static PCCpuSlot one_cpu_slot = { .cpu = &one_cpu_state };
+static const PCCpus one_cpu = { .n_slots = 1, .slots = &one_cpu_slot };
 
 static void piix4_setup(void)
 {
@@ -291,7 +295,8 @@ static void piix4_setup(void)
     sci_level = -1;
     sci_changes = 0;
     pm = piix4_pm_init(bus, PIIX4_DEVFN, PIIX4_SMB_IO_BASE_DEFAULT,
-                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true, 1);
+                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true,
+                       &one_cpu);
     pci_bus_reset(bus);
     piix4_pm_machine_ready(pm);
 }

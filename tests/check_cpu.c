@@ -21,32 +21,44 @@ static int index_list(int *out, int max)
 
 START_TEST(test_cpu_index_reuse)
 {
-    CPUState a, b, c, d;
-    int idx[4];
+    CPUState a, b, c, d, e;
+    int idx[5];
 
     memset(&a, 0, sizeof(a));
     memset(&b, 0, sizeof(b));
     memset(&c, 0, sizeof(c));
     memset(&d, 0, sizeof(d));
+    memset(&e, 0, sizeof(e));
+    a.cpu_index = b.cpu_index = c.cpu_index = d.cpu_index =
+        CPU_INDEX_UNASSIGNED;
     cpu_list_add(&a);
     cpu_list_add(&b);
     cpu_list_add(&c);
     ck_assert_int_eq(a.cpu_index, 0);
     ck_assert_int_eq(b.cpu_index, 1);
     ck_assert_int_eq(c.cpu_index, 2);
-    /* The gap b leaves is what the next vCPU gets; the list stays sorted. */
+    /* The gap b leaves is what the next vCPU without an index gets; the
+     * list keeps the order of realization (QEMU's CPU_FOREACH). */
     cpu_list_remove(&b);
-    ck_assert_int_eq(index_list(idx, 4), 2);
+    ck_assert_int_eq(b.cpu_index, CPU_INDEX_UNASSIGNED);
+    ck_assert_int_eq(index_list(idx, 5), 2);
     cpu_list_add(&d);
     ck_assert_int_eq(d.cpu_index, 1);
-    ck_assert_int_eq(index_list(idx, 4), 3);
+    ck_assert_int_eq(index_list(idx, 5), 3);
     ck_assert_int_eq(idx[0], 0);
-    ck_assert_int_eq(idx[1], 1);
-    ck_assert_int_eq(idx[2], 2);
-    ck_assert_ptr_eq(cpu_next(&a), &d);
+    ck_assert_int_eq(idx[1], 2);
+    ck_assert_int_eq(idx[2], 1);
+    ck_assert_ptr_eq(cpu_next(&c), &d);
+    /* An index the machine's pre-plug gave (the pc slot) is kept. */
+    e.cpu_index = 4;
+    cpu_list_add(&e);
+    ck_assert_int_eq(e.cpu_index, 4);
+    ck_assert_int_eq(index_list(idx, 5), 4);
+    ck_assert_int_eq(idx[3], 4);
+    cpu_list_remove(&e);
     /* Removing what is not in the list changes nothing. */
     cpu_list_remove(&b);
-    ck_assert_int_eq(index_list(idx, 4), 3);
+    ck_assert_int_eq(index_list(idx, 5), 3);
     cpu_list_remove(&a);
     cpu_list_remove(&c);
     cpu_list_remove(&d);

@@ -26,6 +26,10 @@
 static int sci_level = -1;
 static PCIBus *bus;
 static PIIX4PMState *pm;
+/* One CPU slot with a vCPU present (APIC ID 0): bit 0 of 0xaf00. */
+static CPUState one_cpu_state;
+static PCCpuSlot one_cpu_slot = { .cpu = &one_cpu_state };
+static const PCCpus one_cpu = { .n_slots = 1, .slots = &one_cpu_slot };
 static AcpiPciHpState *hp;
 static json_t *events;
 
@@ -105,7 +109,8 @@ static void setup(void)
     piix3_create(bus, PCI_DEVFN(1, 0), NULL);
     piix3_ide_create(bus, PCI_DEVFN(1, 1));
     pm = piix4_pm_init(bus, PIIX4_DEVFN, PIIX4_SMB_IO_BASE_DEFAULT,
-                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true, 1);
+                       qemu_allocate_irq(sci_handler, NULL, 0), NULL, true,
+                       &one_cpu);
     hp = piix4_pcihp_init(pm);
     ck_assert_ptr_nonnull(hp);
     pci_bus_reset(bus);

@@ -46,7 +46,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="qm-guest-")
     qmp_path, qt_path = tmp + "/qmp.sock", tmp + "/qt.sock"
     argv = [QMACHINED, "-machine", "pc", "-accel", "tcg", "-nodefaults",
-            "-m", "1G,slots=4,maxmem=8G",
+            "-m", "1G,slots=4,maxmem=8G", "-smp", "1,maxcpus=4",
             "-object", "memory-backend-ram,id=m0,size=1G",
             "-numa", "node,memdev=m0",
             "-device", "virtio-rng-pci,id=coldrng",
@@ -124,6 +124,7 @@ def run(qmp, qt):
         skip("memory hotplug block (0x0a00) not in the model yet")
     else:
         dimm_tests(qmp)
+    cpu_tests(qmp, qt)
     if qt.inl(0xae0c) == 0xffffffff:
         skip("PCI hotplug block (0xae00) not in the model yet")
     else:
@@ -216,6 +217,73 @@ def dimm_tests(qmp):
     qmp.cmd("device_del", id="dimm4")
     qmp.wait_events(1, 2, ["DEVICE_DELETED"])
     qmp.cmd("object-del", id="mem4")
+    qmp.take()
+
+
+def cpu_add(qmp, name, core):
+    r = qmp.cmd("device_add", driver="qemu64-x86_64-cpu", id=name,
+                **{"socket-id": 0, "core-id": core, "thread-id": 0})
+    return "return" in r
+
+
+def cpu_paths(qmp):
+    return [c["qom-path"] for c in qmp.cmd("query-cpus-fast")["return"]]
+
+
+def cpu_tests(qmp, qt):
+    # Boot: _INI switched to the modern interface (the status byte of the
+    # boot CPU at +4; the legacy bitmap's byte 4 would read 0), and
+    # query-acpi-ospm-status lists the four CPU slots.
+    qt.q("outl 0xaf00 0")
+    check(qt.inb(0xaf04) == 0x01, "modern CPU hotplug after boot")
+    slots = [i for i in qmp.cmd("query-acpi-ospm-status")["return"]
+             if i["slot-type"] == "CPU"]
+    check(len(slots) == 4, "four CPU slots in query-acpi-ospm-status")
+    qmp.take()
+
+    # linux: CSCN notifies and clears the insert, Linux's _OST(1, 0).
+    check(cpu_add(qmp, "vcpu1", 1), "device_add vcpu1")
+    ev = qmp.wait_events(1, 2, ["ACPI_DEVICE_OST"])
+    check([ost(e) for e in ev] == [("vcpu1", 1, 0)], "vCPU insert _OST(1,0)")
+    qt.q("outl 0xaf00 1")
+    check(qt.inb(0xaf04) == 0x01, "vcpu1 enabled, insert event cleared")
+    check(qt.inb(0xafe0) == 0, "GPE status cleared")
+    qmp.take()
+    check("return" in qmp.cmd("device_del", id="vcpu1"), "device_del vcpu1")
+    ev = qmp.wait_events(3, 2, ["ACPI_DEVICE_OST", "DEVICE_DELETED"])
+    seq = [(e["event"], ost(e) if e["event"] == "ACPI_DEVICE_OST"
+            else e["data"]["path"]) for e in ev]
+    check(seq == [("ACPI_DEVICE_OST", ("vcpu1", 3, 0x84)),
+                  ("DEVICE_DELETED", "/machine/peripheral/vcpu1/lapic"),
+                  ("ACPI_DEVICE_OST", (None, 3, 0))],
+          "vCPU removal sequence: %r" % seq)
+    check(cpu_paths(qmp) == ["/machine/unattached/device[0]"],
+          "vcpu1 gone from query-cpus-fast")
+    qmp.take()
+
+    # reject: _OST(3, 0x84) then _OST(3, 1), the vCPU stays.
+    qmp.cmd("__org.qmachined_set-guest-policy", policy="reject")
+    check(cpu_add(qmp, "vcpu2", 2), "device_add vcpu2")
+    ev = qmp.wait_events(1, 2, ["ACPI_DEVICE_OST"])
+    check([ost(e) for e in ev] == [("vcpu2", 1, 0)], "reject: insert works")
+    qmp.take()
+    qmp.cmd("device_del", id="vcpu2")
+    ev = qmp.wait_events(3, 0.5, ["ACPI_DEVICE_OST", "DEVICE_DELETED"])
+    check([ost(e) if e["event"] == "ACPI_DEVICE_OST" else e["event"]
+           for e in ev] == [("vcpu2", 3, 0x84), ("vcpu2", 3, 1)],
+          "vCPU reject sequence")
+    check("/machine/peripheral/vcpu2" in cpu_paths(qmp), "vcpu2 stays")
+    qmp.take()
+
+    # passive: the remove event waits; linux handles it.
+    qmp.cmd("__org.qmachined_set-guest-policy", policy="passive")
+    qmp.cmd("device_del", id="vcpu2")
+    check(qmp.wait_events(1, 0.3) == [], "passive: no vCPU removal")
+    qmp.cmd("__org.qmachined_set-guest-policy", policy="linux")
+    ev = qmp.wait_events(1, 2, ["DEVICE_DELETED"])
+    check([e["data"]["path"] for e in ev] ==
+          ["/machine/peripheral/vcpu2/lapic"], "vcpu2 removed after linux")
+    check(len(cpu_paths(qmp)) == 1, "one vCPU left")
     qmp.take()
 
 
