@@ -9,7 +9,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "chardev-socket.h"
 #include "util.h"
 
 Object *chardev_root(void)
@@ -96,8 +95,9 @@ static bool file_open(Chardev *chr, json_t *data, Error **errp)
 
 /* A pseudo-terminal pair; the slave's name is the filename.  The master
  * is kept open (and its output discarded: nothing writes to it). */
-static bool pty_open(Chardev *chr, Error **errp)
+static bool pty_open(Chardev *chr, json_t *data, Error **errp)
 {
+    (void)data;
     int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     const char *name;
 
@@ -121,7 +121,7 @@ static const struct {
     { "null", TYPE_CHARDEV_NULL },
     { "file", TYPE_CHARDEV_FILE },
     { "pty", TYPE_CHARDEV_PTY },
-    { "socket", TYPE_CHARDEV_SOCKET },
+    { "socket", "chardev-socket" },
 };
 
 bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp)
@@ -152,15 +152,8 @@ bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp)
     }
     obj = object_new(type);
     chr = CHARDEV(obj);
-    if (!strcmp(kind, "file")) {
-        ok = file_open(chr, data, &err);
-    } else if (!strcmp(kind, "pty")) {
-        ok = pty_open(chr, &err);
-    } else if (!strcmp(kind, "socket")) {
-        ok = chardev_socket_open(CHARDEV_SOCKET(obj), data, &err);
-    } else {
-        ok = true;
-    }
+    ok = !CHARDEV_GET_CLASS(chr)->open ||
+         CHARDEV_GET_CLASS(chr)->open(chr, data, &err);
     if (!ok) {
         error_setg(errp, "Failed to add chardev '%s': %s", id,
                    error_get_pretty(err));
@@ -246,12 +239,14 @@ static void file_class_init(ObjectClass *k, void *data)
 {
     (void)data;
     CHARDEV_CLASS(k)->filename = file_filename;
+    CHARDEV_CLASS(k)->open = file_open;
 }
 
 static void pty_class_init(ObjectClass *k, void *data)
 {
     (void)data;
     CHARDEV_CLASS(k)->filename = pty_filename;
+    CHARDEV_CLASS(k)->open = pty_open;
 }
 
 static const TypeInfo backend_type_infos[] = {

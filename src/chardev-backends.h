@@ -37,6 +37,9 @@ typedef struct ChardevClass {
     ObjectClass parent_class;
     /* query-chardev's filename (new string). */
     char *(*filename)(Chardev *chr);
+    /* chardev-add: opens the backend from its data; NULL: nothing to open.
+     * Errors without the "Failed to add chardev" prefix. */
+    bool (*open)(Chardev *chr, json_t *data, Error **errp);
 } ChardevClass;
 
 OBJECT_DECLARE_CASTS(Chardev, ChardevClass, CHARDEV, TYPE_CHARDEV)

@@ -315,6 +315,11 @@ bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
     return ok;
 }
 
+static bool socket_open(Chardev *chr, json_t *data, Error **errp)
+{
+    return chardev_socket_open(CHARDEV_SOCKET(chr), data, errp);
+}
+
 static char *socket_filename(Chardev *chr)
 {
     return filename_of(CHARDEV_SOCKET(chr));
@@ -356,6 +361,7 @@ static void chardev_socket_class_init(ObjectClass *k, void *data)
 {
     (void)data;
     CHARDEV_CLASS(k)->filename = socket_filename;
+    CHARDEV_CLASS(k)->open = socket_open;
     /* QEMU's registration order. */
     object_class_property_add(k, "addr", "SocketAddress", get_addr, NULL, NULL,
                               NULL);
