@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -124,7 +125,8 @@ static const struct {
     { "socket", "chardev-socket" },
 };
 
-bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp)
+static bool chardev_new(const char *id, json_t *backend, bool cmdline,
+                        json_t **ret, Error **errp)
 {
     const char *kind = json_string_value(json_object_get(backend, "type"));
     json_t *data = json_object_get(backend, "data");
@@ -155,17 +157,39 @@ bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp)
     ok = !CHARDEV_GET_CLASS(chr)->open ||
          CHARDEV_GET_CLASS(chr)->open(chr, data, &err);
     if (!ok) {
-        error_setg(errp, "Failed to add chardev '%s': %s", id,
-                   error_get_pretty(err));
-        error_free(err);
+        if (cmdline) {
+            error_propagate(errp, err);
+        } else {
+            error_setg(errp, "Failed to add chardev '%s': %s", id,
+                       error_get_pretty(err));
+            error_free(err);
+        }
         object_unref(obj);
         return false;
     }
     object_property_add_child(chardev_root(), id, obj);
     object_unref(obj);
+    if (cmdline && chr->pty_name) {
+        fprintf(stderr, "char device redirected to %s (label %s)\n",
+                chr->pty_name, id);
+    }
     *ret = chr->pty_name ? json_pack("{s:s}", "pty", chr->pty_name)
                          : json_object();
     return true;
+}
+
+bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp)
+{
+    return chardev_new(id, backend, false, ret, errp);
+}
+
+bool chardev_add_cmdline(const char *id, json_t *backend, Error **errp)
+{
+    json_t *ret = NULL;
+    bool ok = chardev_new(id, backend, true, &ret, errp);
+
+    json_decref(ret);
+    return ok;
 }
 
 bool chardev_remove(const char *id, Error **errp)

@@ -55,6 +55,11 @@ Chardev *chardev_find(const char *id);
  * "Chardev with id 'ID' already exists", "Failed to add chardev 'ID': ...".
  */
 bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp);
+/*
+ * The same for -chardev: errors without the prefix, and a pty says where
+ * it is on stderr, as QEMU does.
+ */
+bool chardev_add_cmdline(const char *id, json_t *backend, Error **errp);
 /* chardev-remove: "Chardev 'ID' not found", "Chardev 'ID' is busy". */
 bool chardev_remove(const char *id, Error **errp);
 
