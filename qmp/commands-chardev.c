@@ -1,9 +1,14 @@
-/* Character devices: query-chardev and "info chardev". */
+/*
+ * Character devices: chardev-add, chardev-remove, query-chardev and
+ * "info chardev" (src/chardev-backends.c does the work).  chardev-add's
+ * argument is QEMU 7.2's ChardevBackend union with the backends
+ * qmachined models (null, file, socket, pty); its enum lists them all.
+ */
 #include <string.h>
 
 #include "commands.h"
 #include "json-out.h"
-#include "src/chardev-socket.h"
+#include "src/chardev-backends.h"
 #include "src/util.h"
 
 /* clang-format off */
@@ -19,7 +24,151 @@ static const QapiType chardev_info_type = {
     .members = chardev_info_members,
 };
 QAPI_ARRAY_OF(chardev_info_list, chardev_info_type);
+
+#define OBJ(var, mem) \
+    static const QapiType var = { .name = #var, .kind = QAPI_KIND_OBJECT, .members = mem }
+
+static const QapiMember chardev_common_members[] = {
+    { "logfile", &qapi_str, true },
+    { "logappend", &qapi_bool, true },
+    { NULL }
+};
+OBJ(chardev_common, chardev_common_members);
+static const QapiMember chardev_file_members[] = {
+    { "logfile", &qapi_str, true },
+    { "logappend", &qapi_bool, true },
+    { "in", &qapi_str, true },
+    { "out", &qapi_str, false },
+    { "append", &qapi_bool, true },
+    { NULL }
+};
+OBJ(chardev_file, chardev_file_members);
+static const QapiMember inet_members[] = {
+    { "host", &qapi_str, false },
+    { "port", &qapi_str, false },
+    { "numeric", &qapi_bool, true },
+    { "to", &qapi_int, true },
+    { "ipv4", &qapi_bool, true },
+    { "ipv6", &qapi_bool, true },
+    { "keep-alive", &qapi_bool, true },
+    { "mptcp", &qapi_bool, true },
+    { NULL }
+};
+OBJ(inet_addr, inet_members);
+static const QapiMember unix_members[] = {
+    { "path", &qapi_str, false },
+    { "abstract", &qapi_bool, true },
+    { "tight", &qapi_bool, true },
+    { NULL }
+};
+OBJ(unix_addr, unix_members);
+static const QapiMember vsock_members[] = {
+    { "cid", &qapi_str, false },
+    { "port", &qapi_str, false },
+    { NULL }
+};
+OBJ(vsock_addr, vsock_members);
+static const QapiMember string_members[] = {
+    { "str", &qapi_str, false },
+    { NULL }
+};
+OBJ(string_type, string_members);
+static const QapiMember inet_wrap_members[] = { { "data", &inet_addr, false }, { NULL } };
+OBJ(inet_wrap, inet_wrap_members);
+static const QapiMember unix_wrap_members[] = { { "data", &unix_addr, false }, { NULL } };
+OBJ(unix_wrap, unix_wrap_members);
+static const QapiMember vsock_wrap_members[] = { { "data", &vsock_addr, false }, { NULL } };
+OBJ(vsock_wrap, vsock_wrap_members);
+static const QapiMember string_wrap_members[] = { { "data", &string_type, false }, { NULL } };
+OBJ(string_wrap, string_wrap_members);
+static const char *const socket_addr_kinds[] = { "inet", "unix", "vsock", "fd", NULL };
+static const QapiType socket_addr_kind = { .name = "socket_addr_kind", .kind = QAPI_KIND_ENUM, .values = socket_addr_kinds };
+static const QapiMember socket_addr_legacy_members[] = {
+    { "type", &socket_addr_kind, false },
+    { NULL }
+};
+static const QapiVariant socket_addr_legacy_variants[] = {
+    { "inet", &inet_wrap },
+    { "unix", &unix_wrap },
+    { "vsock", &vsock_wrap },
+    { "fd", &string_wrap },
+    { NULL }
+};
+static const QapiType socket_addr_legacy = { .name = "socket_addr_legacy", .kind = QAPI_KIND_OBJECT, .members = socket_addr_legacy_members, .tag = "type", .variants = socket_addr_legacy_variants };
+static const QapiMember chardev_socket_members[] = {
+    { "logfile", &qapi_str, true },
+    { "logappend", &qapi_bool, true },
+    { "addr", &socket_addr_legacy, false },
+    { "tls-creds", &qapi_str, true },
+    { "tls-authz", &qapi_str, true },
+    { "server", &qapi_bool, true },
+    { "wait", &qapi_bool, true },
+    { "nodelay", &qapi_bool, true },
+    { "telnet", &qapi_bool, true },
+    { "tn3270", &qapi_bool, true },
+    { "websocket", &qapi_bool, true },
+    { "reconnect", &qapi_int, true },
+    { NULL }
+};
+OBJ(chardev_socket_type, chardev_socket_members);
+static const QapiMember file_wrap_members[] = { { "data", &chardev_file, false }, { NULL } };
+OBJ(file_wrap, file_wrap_members);
+static const QapiMember socket_wrap_members[] = { { "data", &chardev_socket_type, false }, { NULL } };
+OBJ(socket_wrap, socket_wrap_members);
+static const QapiMember common_wrap_members[] = { { "data", &chardev_common, false }, { NULL } };
+OBJ(common_wrap, common_wrap_members);
+static const char *const backend_kinds[] = {
+    "file", "serial", "parallel", "pipe", "socket", "udp", "pty", "null",
+    "mux", "msmouse", "wctablet", "braille", "testdev", "stdio", "console",
+    "spicevmc", "spiceport", "qemu-vdagent", "dbus", "vc", "ringbuf",
+    "memory", NULL
+};
+static const QapiType backend_kind = { .name = "backend_kind", .kind = QAPI_KIND_ENUM, .values = backend_kinds };
+static const QapiMember backend_members[] = {
+    { "type", &backend_kind, false },
+    { NULL }
+};
+static const QapiVariant backend_variants[] = {
+    { "file", &file_wrap },
+    { "socket", &socket_wrap },
+    { "pty", &common_wrap },
+    { "null", &common_wrap },
+    { NULL }
+};
+static const QapiType chardev_backend = { .name = "chardev_backend", .kind = QAPI_KIND_OBJECT, .members = backend_members, .tag = "type", .variants = backend_variants };
+static const QapiMember chardev_add_members[] = {
+    { "id", &qapi_str, false },
+    { "backend", &chardev_backend, false },
+    { NULL }
+};
+const QapiType chardev_add_args = { .name = "chardev_add_args", .kind = QAPI_KIND_OBJECT, .members = chardev_add_members };
+static const QapiMember chardev_return_members[] = {
+    { "pty", &qapi_str, true },
+    { NULL }
+};
+const QapiType chardev_return_type = { .name = "chardev_return", .kind = QAPI_KIND_OBJECT, .members = chardev_return_members };
+static const QapiMember chardev_remove_members[] = {
+    { "id", &qapi_str, false },
+    { NULL }
+};
+const QapiType chardev_remove_args = { .name = "chardev_remove_args", .kind = QAPI_KIND_OBJECT, .members = chardev_remove_members };
 /* clang-format on */
+
+bool qmp_cmd_chardev_add(QmpSession *s, json_t *args, json_t **ret,
+                         Error **errp)
+{
+    (void)s;
+    return chardev_add(qapi_arg_str(args, "id", ""), qapi_arg(args, "backend"),
+                       ret, errp);
+}
+
+bool qmp_cmd_chardev_remove(QmpSession *s, json_t *args, json_t **ret,
+                            Error **errp)
+{
+    (void)s;
+    (void)ret;
+    return chardev_remove(qapi_arg_str(args, "id", ""), errp);
+}
 
 static void add_info(const char *label, const char *filename,
                      bool frontend_open, void *opaque)

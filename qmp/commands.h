@@ -105,8 +105,10 @@ QmpCommandFunc qmp_cmd_netdev_add, qmp_cmd_netdev_del;
 bool qmp_netdev_add_cmdline(json_t *dict, bool keyval, Error **errp);
 
 /* commands-chardev.c */
-extern const QapiType chardev_info_list;
-QmpCommandFunc qmp_cmd_query_chardev;
+extern const QapiType chardev_info_list, chardev_add_args, chardev_return_type,
+    chardev_remove_args;
+QmpCommandFunc qmp_cmd_query_chardev, qmp_cmd_chardev_add,
+    qmp_cmd_chardev_remove;
 /* "info chardev" text (malloc'd). */
 char *qmp_chardev_info_text(void);
 

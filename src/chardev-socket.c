@@ -1,18 +1,30 @@
 /* See chardev-socket.h. */
 #include "chardev-socket.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
+#include "loop.h"
 #include "util.h"
 
 struct ChardevSocket {
-    Object parent_obj;
+    Chardev parent_obj;
     int listen_fd;
+    /* chardev-add's sockets: this object owns the descriptors and watches
+     * them (the monitor's and qtest's belong to their front ends). */
+    bool owned;
+    bool server;
+    /* A client's address as given (SocketAddress), for "addr" and the
+     * filename while disconnected. */
+    json_t *given;
+    SocketListener listener;
+    LoopWatch *client_watch;
     /* A unix socket's path as given: qmachined binds a temporary name and
      * renames it, so getsockname() does not tell it. */
     char *path;
@@ -20,11 +32,7 @@ struct ChardevSocket {
      * as QEMU names its one client). */
     int *clients;
     size_t n_clients;
-    bool frontend_open;
 };
-
-OBJECT_DECLARE_CASTS(ChardevSocket, ObjectClass, CHARDEV_SOCKET,
-                     TYPE_CHARDEV_SOCKET)
 
 /* Numeric host and port of a socket address; false if not inet. */
 static bool inet_name(const struct sockaddr_storage *ss, socklen_t len,
@@ -38,12 +46,28 @@ static bool inet_name(const struct sockaddr_storage *ss, socklen_t len,
                        NI_NUMERICHOST | NI_NUMERICSERV) == 0;
 }
 
+/* "unix:PATH" or "tcp:HOST:PORT" of a SocketAddress as given. */
+static char *given_str(json_t *addr)
+{
+    json_t *d = json_object_get(addr, "data");
+    const char *type = json_string_value(json_object_get(addr, "type"));
+
+    if (type && !strcmp(type, "unix")) {
+        return xasprintf("unix:%s",
+                         json_string_value(json_object_get(d, "path")));
+    }
+    return xasprintf("tcp:%s:%s", json_string_value(json_object_get(d, "host")),
+                     json_string_value(json_object_get(d, "port")));
+}
+
 static char *filename_of(const ChardevSocket *s)
 {
     struct sockaddr_storage ss, ps;
     socklen_t sl = sizeof(ss), pl = sizeof(ps);
     char h[NI_MAXHOST], p[NI_MAXSERV], ph[NI_MAXHOST], pp[NI_MAXSERV];
 
+    /* An unnamed unix end has no sun_path filled in. */
+    memset(&ss, 0, sizeof(ss));
     if (s->n_clients) {
         /* Connected: the accepted socket's two ends. */
         int fd = s->clients[0];
@@ -53,6 +77,11 @@ static char *filename_of(const ChardevSocket *s)
             return xstrdup("unknown");
         }
         if (ss.ss_family == AF_UNIX) {
+            if (!s->server) {
+                /* The client's own (unnamed) end. */
+                return xasprintf("unix:%s",
+                                 ((struct sockaddr_un *)&ss)->sun_path);
+            }
             return xasprintf("unix:%s,server=on",
                              s->path ? s->path
                                      : ((struct sockaddr_un *)&ss)->sun_path);
@@ -66,8 +95,15 @@ static char *filename_of(const ChardevSocket *s)
             l = "[";
             r = "]";
         }
-        return xasprintf("tcp:%s%s%s:%s,server=on <-> %s%s%s:%s", l, h, r, p, l,
-                         ph, r, pp);
+        return xasprintf("tcp:%s%s%s:%s%s <-> %s%s%s:%s", l, h, r, p,
+                         s->server ? ",server=on" : "", l, ph, r, pp);
+    }
+    if (!s->server) {
+        char *g = given_str(s->given);
+        char *f = xasprintf("disconnected:%s", g);
+
+        free(g);
+        return f;
     }
     /* Listening only: the address it listens on. */
     if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) < 0) {
@@ -93,6 +129,12 @@ static json_t *get_addr(Object *obj, ObjectProperty *prop, Error **errp)
     char h[NI_MAXHOST], p[NI_MAXSERV];
 
     (void)prop;
+    if (!s->server) {
+        json_t *d = json_deep_copy(json_object_get(s->given, "data"));
+
+        json_object_set(d, "type", json_object_get(s->given, "type"));
+        return d;
+    }
     if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) < 0) {
         error_setg(errp, "Unable to query local socket address");
         return NULL;
@@ -133,8 +175,10 @@ ChardevSocket *chardev_socket_new(const char *id, const ListenAddr *addr,
     obj = object_new(TYPE_CHARDEV_SOCKET);
     s = CHARDEV_SOCKET(obj);
     s->listen_fd = listen_fd;
+    s->server = true;
     s->path = addr->kind == LISTEN_UNIX ? xstrdup(addr->path) : NULL;
-    s->frontend_open = true;
+    s->parent_obj.frontend_open = true;
+    s->parent_obj.busy = true;
     object_property_add_child(root, id, obj);
     object_unref(obj);
     return s;
@@ -164,43 +208,160 @@ void chardev_socket_client_removed(ChardevSocket *s, int fd)
     }
 }
 
-typedef struct ForeachCtx {
-    ChardevInfoFunc *fn;
-    void *opaque;
-} ForeachCtx;
+/* ---- chardev-add's sockets ---- */
 
-static int foreach_one(Object *obj, void *opaque)
+static void client_gone(ChardevSocket *s);
+
+/* Nothing reads a chardev without a front end: input is dropped. */
+static void client_readable(void *opaque, int fd, unsigned events)
 {
-    ForeachCtx *ctx = opaque;
-    char *name;
+    ChardevSocket *s = opaque;
+    char buf[4096];
+    ssize_t n;
 
-    if (!object_dynamic_cast(obj, TYPE_CHARDEV_SOCKET)) {
-        return 0;
+    (void)events;
+    n = read(fd, buf, sizeof(buf));
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        client_gone(s);
     }
-    name = filename_of(CHARDEV_SOCKET(obj));
-    ctx->fn(object_get_canonical_path_component(obj), name,
-            CHARDEV_SOCKET(obj)->frontend_open, ctx->opaque);
-    free(name);
-    return 0;
 }
 
-void chardev_foreach(ChardevInfoFunc *fn, void *opaque)
-{
-    ForeachCtx ctx = { fn, opaque };
+static void listener_readable(void *opaque, int fd, unsigned events);
 
-    object_child_foreach(container_get(object_get_root(), "/chardevs"),
-                         foreach_one, &ctx);
+static void client_gone(ChardevSocket *s)
+{
+    int fd = s->clients[0];
+
+    loop_watch_remove(s->client_watch);
+    s->client_watch = NULL;
+    chardev_socket_client_removed(s, fd);
+    close(fd);
+    if (s->server && !s->listener.watch) {
+        /* Listening again for the next client. */
+        s->listener.watch =
+            loop_watch_fd(s->listen_fd, LOOP_READ, listener_readable, s);
+    }
+}
+
+static void listener_readable(void *opaque, int fd, unsigned events)
+{
+    ChardevSocket *s = opaque;
+    int cfd;
+
+    (void)fd;
+    (void)events;
+    cfd = socket_accept_listener(&s->listener);
+    if (cfd < 0) {
+        return;
+    }
+    /* One client at a time, as QEMU: stop listening meanwhile. */
+    socket_listener_cancel_backoff(&s->listener);
+    loop_watch_remove(s->listener.watch);
+    s->listener.watch = NULL;
+    chardev_socket_client_added(s, cfd);
+    s->client_watch = loop_watch_fd(cfd, LOOP_READ, client_readable, s);
+}
+
+bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
+{
+    json_t *addr = json_object_get(data, "addr");
+    json_t *ad = json_object_get(addr, "data");
+    const char *type = json_string_value(json_object_get(addr, "type"));
+    ListenAddr a = { .fd = -1 };
+    bool ok = false;
+    int fd;
+
+    /* QMP's server defaults to on (the command line's to off). */
+    s->server = !json_is_false(json_object_get(data, "server"));
+    if (!s->server && json_object_get(data, "wait")) {
+        error_setg(errp, "'wait' option is incompatible with socket in "
+                         "client connect mode");
+        return false;
+    }
+    if (!strcmp(type, "unix")) {
+        a.kind = LISTEN_UNIX;
+        a.path = xstrdup(json_string_value(json_object_get(ad, "path")));
+    } else if (!strcmp(type, "inet")) {
+        a.kind = LISTEN_TCP;
+        a.host = xstrdup(json_string_value(json_object_get(ad, "host")));
+        a.port = xstrdup(json_string_value(json_object_get(ad, "port")));
+    } else {
+        error_setg(errp, "socket address type '%s' is not modelled", type);
+        return false;
+    }
+    a.server = s->server;
+    s->owned = true;
+    s->given = json_incref(addr);
+    if (s->server) {
+        fd = socket_listen(&a, errp);
+        if (fd >= 0) {
+            s->listen_fd = fd;
+            s->listener.fd = fd;
+            s->path = a.kind == LISTEN_UNIX ? xstrdup(a.path) : NULL;
+            s->listener.watch =
+                loop_watch_fd(fd, LOOP_READ, listener_readable, s);
+            ok = true;
+        }
+    } else {
+        fd = socket_connect(&a, errp);
+        if (fd >= 0) {
+            socket_set_nonblock(fd);
+            chardev_socket_client_added(s, fd);
+            s->client_watch = loop_watch_fd(fd, LOOP_READ, client_readable, s);
+            ok = true;
+        }
+    }
+    listen_addr_clear(&a);
+    return ok;
+}
+
+static bool socket_open(Chardev *chr, json_t *data, Error **errp)
+{
+    return chardev_socket_open(CHARDEV_SOCKET(chr), data, errp);
+}
+
+static char *socket_filename(Chardev *chr)
+{
+    return filename_of(CHARDEV_SOCKET(chr));
+}
+
+static void socket_close(ChardevSocket *s)
+{
+    if (!s->owned) {
+        return;
+    }
+    loop_watch_remove(s->client_watch);
+    s->client_watch = NULL;
+    for (size_t i = 0; i < s->n_clients; i++) {
+        close(s->clients[i]);
+    }
+    s->n_clients = 0;
+    socket_listener_cancel_backoff(&s->listener);
+    loop_watch_remove(s->listener.watch);
+    s->listener.watch = NULL;
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+    }
+}
+
+static void chardev_socket_init(Object *obj)
+{
+    CHARDEV_SOCKET(obj)->listen_fd = -1;
 }
 
 static void chardev_socket_finalize(Object *obj)
 {
+    socket_close(CHARDEV_SOCKET(obj));
     free(CHARDEV_SOCKET(obj)->clients);
     free(CHARDEV_SOCKET(obj)->path);
+    json_decref(CHARDEV_SOCKET(obj)->given);
 }
 
 static void chardev_socket_class_init(ObjectClass *k, void *data)
 {
     (void)data;
+    CHARDEV_CLASS(k)->filename = socket_filename;
+    CHARDEV_CLASS(k)->open = socket_open;
     /* QEMU's registration order. */
     object_class_property_add(k, "addr", "SocketAddress", get_addr, NULL, NULL,
                               NULL);
@@ -211,13 +372,17 @@ static const TypeInfo chardev_types[] = {
     {
         .name = TYPE_CHARDEV,
         .parent = TYPE_OBJECT,
-        .instance_size = sizeof(ChardevSocket),
-        .class_size = sizeof(ObjectClass),
+        .instance_size = sizeof(Chardev),
+        .class_size = sizeof(ChardevClass),
+        .instance_init = chardev_instance_init,
+        .instance_finalize = chardev_instance_finalize,
         .abstract = true,
     },
     {
         .name = TYPE_CHARDEV_SOCKET,
         .parent = TYPE_CHARDEV,
+        .instance_size = sizeof(ChardevSocket),
+        .instance_init = chardev_socket_init,
         .instance_finalize = chardev_socket_finalize,
         .class_init = chardev_socket_class_init,
     },

@@ -10,11 +10,13 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
+#include "chardev-backends.h"
 #include "error.h"
 #include "object.h"
 #include "sockets.h"
 
-#define TYPE_CHARDEV "chardev"
 #define TYPE_CHARDEV_SOCKET "chardev-socket"
 
 typedef struct ChardevSocket ChardevSocket;
@@ -29,10 +31,17 @@ ChardevSocket *chardev_socket_new(const char *id, const ListenAddr *addr,
 void chardev_socket_client_added(ChardevSocket *chr, int fd);
 void chardev_socket_client_removed(ChardevSocket *chr, int fd);
 
-/* For query-chardev: every chardev in /chardevs, in QEMU's order. */
-typedef void ChardevInfoFunc(const char *label, const char *filename,
-                             bool frontend_open, void *opaque);
-void chardev_foreach(ChardevInfoFunc *fn, void *opaque);
+/*
+ * chardev-add's socket backend (data: QEMU's ChardevSocket, checked):
+ * a server listens (never waiting: QMP's wait defaults to off) and
+ * accepts one client at a time in the loop; a client connects now.
+ * Returns false with errp set (QEMU's texts, without the "Failed to add
+ * chardev" prefix).
+ */
+bool chardev_socket_open(ChardevSocket *chr, json_t *data, Error **errp);
+
+OBJECT_DECLARE_CASTS(ChardevSocket, ChardevClass, CHARDEV_SOCKET,
+                     TYPE_CHARDEV_SOCKET)
 
 void chardev_socket_register_types(void);
 

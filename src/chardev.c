@@ -93,6 +93,34 @@ bool chardev_listen_addr(json_t *c, ListenAddr *a, bool *is_socket,
     return true;
 }
 
+json_t *chardev_backend_of(json_t *c, Error **errp)
+{
+    const char *backend = json_string_value(json_object_get(c, "backend"));
+    json_t *data = json_object();
+    const char *v;
+    bool b;
+
+    if (!backend || (strcmp(backend, "null") && strcmp(backend, "pty") &&
+                     strcmp(backend, "file"))) {
+        json_decref(data);
+        return NULL;
+    }
+    if (!strcmp(backend, "file")) {
+        v = json_string_value(json_object_get(c, "path"));
+        if (!v) {
+            error_setg(errp, "chardev: file: no filename given");
+            json_decref(data);
+            return NULL;
+        }
+        json_object_set_new(data, "out", json_string(v));
+        v = json_string_value(json_object_get(c, "append"));
+        if (v && keyval_str_to_bool(v, &b)) {
+            json_object_set_new(data, "append", json_boolean(b));
+        }
+    }
+    return json_pack("{s:s, s:o}", "type", backend, "data", data);
+}
+
 bool chardev_check(json_t *c, Error **errp)
 {
     const char *id = json_string_value(json_object_get(c, "id"));

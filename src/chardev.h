@@ -27,6 +27,14 @@ extern const KeyvalOptDesc chardev_opts[];
 bool chardev_check(json_t *opts, Error **errp);
 
 /*
+ * The ChardevBackend ({"type", "data"}) of -chardev options c for the
+ * backends qmachined creates from the command line (null, file, pty; new
+ * reference); NULL for the others.  Errors (NULL with errp set) as QEMU's
+ * parsing: "chardev: file: no filename given".
+ */
+json_t *chardev_backend_of(json_t *c, Error **errp);
+
+/*
  * The address a socket chardev listens on (or connects to: server off).
  * *is_socket tells whether the backend is "socket"; for others nothing
  * is checked and *a stays empty.  *a is always initialised (release it

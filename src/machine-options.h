@@ -61,6 +61,13 @@ typedef struct MachineOptions {
      */
     json_t *netdevs;
     json_t *netdev_args;
+    /*
+     * Each -chardev null, file or pty as chardev-add's arguments ({"id",
+     * "backend": ChardevBackend}); chardev_args holds the option texts.
+     * Socket chardevs are the monitors' and qtest's (below).
+     */
+    json_t *chardevs;
+    json_t *chardev_args;
     /* QMP monitors: -qmp, and -chardev socket + -mon chardev=ID,mode=control */
     ListenAddr *monitors;
     size_t n_monitors;

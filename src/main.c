@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chardev-backends.h"
 #include "config.h"
 #include "loop.h"
 #include "memory.h"
@@ -131,6 +132,24 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
             json_string_value(json_array_get(opts->object_args, i));
 
         if (!qmp_object_add_cmdline(dict, arg ? arg : "", errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -chardev null/file/pty, in command-line order. */
+static bool create_chardevs(const MachineOptions *opts, Error **errp)
+{
+    json_t *c;
+    size_t i;
+
+    json_array_foreach (opts->chardevs, i, c) {
+        if (!chardev_add_cmdline(json_string_value(json_object_get(c, "id")),
+                                 json_object_get(c, "backend"), errp)) {
+            error_prepend(
+                errp, "-chardev %s: ",
+                json_string_value(json_array_get(opts->chardev_args, i)));
             return false;
         }
     }
@@ -442,7 +461,7 @@ int main(int argc, char **argv)
         json_string_value(json_object_get(opts.machine_props, "accel")));
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
         (pc_machine_set_options(&opts), !create_objects(&opts, &err)) ||
-        !create_netdevs(&opts, &err) ||
+        !create_chardevs(&opts, &err) || !create_netdevs(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);

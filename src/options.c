@@ -1275,10 +1275,23 @@ static bool check_chardevs(Parser *p)
 
     json_array_foreach (p->chardevs, i, entry) {
         Error *err = NULL;
+        json_t *c = json_object_get(entry, "opts"), *backend;
 
         relocate(p, entry);
-        if (!chardev_check(json_object_get(entry, "opts"), &err)) {
+        if (!chardev_check(c, &err)) {
             return fail_here(p, err);
+        }
+        backend = chardev_backend_of(c, &err);
+        if (err) {
+            return fail_here(p, err);
+        }
+        if (backend) {
+            json_array_append_new(p->opts->chardevs,
+                                  json_pack("{s:O, s:o}", "id",
+                                            json_object_get(c, "id"), "backend",
+                                            backend));
+            json_array_append(p->opts->chardev_args,
+                              json_object_get(entry, "loc"));
         }
     }
     return true;
@@ -1564,6 +1577,8 @@ static void options_init(MachineOptions *o)
     o->device_args = json_array();
     o->netdevs = json_array();
     o->netdev_args = json_array();
+    o->chardevs = json_array();
+    o->chardev_args = json_array();
     o->cpu_model = xstrdup("qemu64");
     o->forward_poll_us = 1000;
 }
@@ -1656,6 +1671,8 @@ void options_free(MachineOptions *opts)
     json_decref(opts->device_args);
     json_decref(opts->netdevs);
     json_decref(opts->netdev_args);
+    json_decref(opts->chardevs);
+    json_decref(opts->chardev_args);
     for (i = 0; i < opts->n_monitors; i++) {
         listen_addr_clear(&opts->monitors[i]);
     }
