@@ -10,10 +10,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, Rest, wait_for_paths  # noqa: E402
+from resthttp import (QMACHINED, Checker, Rest, free_port,  # noqa: E402
+                      wait_for_paths)
 
 
 def start(tmp, lsock, extra=()):
@@ -81,6 +83,28 @@ def main():
             out, err = p.communicate(timeout=20)
         check(p.returncode == 1 and b"--rest fd:3" in err,
               "a descriptor that is no socket: an error", (p.returncode, err))
+
+        # systemd's own socket activation, where its tool is installed:
+        # the socket comes as descriptor 3 with LISTEN_FDS set.
+        tool = shutil.which("systemd-socket-activate")
+        if tool:
+            port = free_port()
+            qmp = os.path.join(tmp, "sa.sock")
+            p = subprocess.Popen(
+                [tool, "-l", "127.0.0.1:%d" % port, QMACHINED, "--rest",
+                 "fd:3", "-qmp", "unix:%s,server=on,wait=off" % qmp],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            r = None
+            for _ in range(100):
+                try:
+                    r = Rest(port=port).get("/machine")
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            check(r is not None and r.status == 200,
+                  "under systemd-socket-activate", r and r.status)
+            p.terminate()
+            p.communicate(timeout=20)
 
         for bad in ("fd:", "fd:x", "fd:-1", "fd:99999999"):
             r = subprocess.run([QMACHINED, "--rest", bad],
