@@ -5,7 +5,8 @@
 # libFuzzer (make fuzz-smoke), clang-format (the format check in
 # make check) and libvirt 9.0's daemon and client (the libvirt end-to-end
 # tests start a private libvirtd), with the users and groups libvirt's
-# QEMU driver expects.  With --bench, also wrk and nginx for the REST
+# QEMU driver expects, and debhelper and lintian (make deb-check builds
+# and checks the Debian package).  With --bench, also wrk and nginx for the REST
 # benchmark.
 # Run as root (or it uses sudo).  Safe to run again.
 set -eu
@@ -16,6 +17,7 @@ PACKAGES="
     python3 qemu-system-x86 curl
     clang libclang-rt-14-dev clang-format
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+    debhelper lintian
 "
 # The benchmarks' load generator and reference server: only with --bench.
 BENCH_PACKAGES="wrk nginx"
