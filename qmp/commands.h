@@ -114,8 +114,9 @@ char *qmp_chardev_info_text(void);
 
 /* commands-block.c */
 extern const QapiType blk_block_info_list, blk_named_nodes_args,
-    blk_block_device_info_list;
-QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes;
+    blk_block_device_info_list, blockdev_add_args, blockdev_del_args;
+QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes,
+    qmp_cmd_blockdev_add, qmp_cmd_blockdev_del;
 
 /* commands-migration.c */
 extern const QapiType migration_capability_status_list,
