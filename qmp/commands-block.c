@@ -10,8 +10,13 @@
  * null-aio, null-co, qcow2 and raw; the tag lists every driver (names are
  * internal; the schema masks them).
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
 #include "src/block.h"
+#include "src/keyval.h"
 
 /* clang-format off */
 static const QapiType blk_detect_zeroes_enum;
@@ -471,4 +476,94 @@ bool qmp_cmd_blockdev_del(QmpSession *s, json_t *args, json_t **ret,
     (void)s;
     (void)ret;
     return block_blockdev_del(qapi_arg_str(args, "node-name", ""), errp);
+}
+
+/* The members of type (an object, with the variant its tag selects). */
+static const QapiMember *find_member(const QapiType *type, json_t *dict,
+                                     const char *key)
+{
+    const QapiMember *m;
+    const QapiVariant *v;
+    const char *tag;
+
+    for (m = type->members; m && m->name; m++) {
+        if (!strcmp(m->name, key)) {
+            return m;
+        }
+    }
+    tag =
+        type->tag ? json_string_value(json_object_get(dict, type->tag)) : NULL;
+    for (v = type->variants; tag && v && v->value; v++) {
+        if (!strcmp(v->value, tag)) {
+            return find_member(v->type, dict, key);
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Converts dotted-key strings as QEMU's keyval input visitor does for the
+ * schema type: integers and booleans from their text, nested objects
+ * (an alternate takes its object branch for a dict); members the schema
+ * does not know are left for qapi_check to refuse.
+ */
+static bool keyval_convert(const QapiType *type, json_t *dict, Error **errp)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach (dict, key, v) {
+        const QapiMember *m = find_member(type, dict, key);
+        const QapiType *t = m ? m->type : NULL;
+        const char *str = json_string_value(v);
+
+        if (t && t->kind == QAPI_KIND_ALTERNATE && json_is_object(v)) {
+            const QapiType *const *a;
+
+            for (a = t->alternatives; *a; a++) {
+                if ((*a)->kind == QAPI_KIND_OBJECT) {
+                    t = *a;
+                    break;
+                }
+            }
+        }
+        if (!t) {
+            continue;
+        }
+        if (json_is_object(v) && t->kind == QAPI_KIND_OBJECT) {
+            if (!keyval_convert(t, v, errp)) {
+                return false;
+            }
+        } else if (str && t == &qapi_bool) {
+            bool b;
+
+            if (!keyval_visit_bool(key, str, &b, errp)) {
+                return false;
+            }
+            json_object_set_new(dict, key, json_boolean(b));
+        } else if (str && t == &qapi_int) {
+            char *end;
+            long long n;
+
+            errno = 0;
+            n = strtoll(str, &end, 0);
+            if (errno || end == str || *end) {
+                error_setg(errp, "Parameter '%s' expects integer", key);
+                return false;
+            }
+            json_object_set_new(dict, key, json_integer(n));
+        }
+    }
+    return true;
+}
+
+bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp)
+{
+    json_t *args = json_deep_copy(dict);
+    bool ok = (!keyval || keyval_convert(&blockdev_add_args, args, errp)) &&
+              qapi_check(&blockdev_add_args, args, errp) &&
+              block_blockdev_add(args, errp);
+
+    json_decref(args);
+    return ok;
 }

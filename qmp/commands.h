@@ -103,6 +103,8 @@ QmpCommandFunc qmp_cmd_netdev_add, qmp_cmd_netdev_del;
  * convert); checked as netdev_add's arguments, then created.
  */
 bool qmp_netdev_add_cmdline(json_t *dict, bool keyval, Error **errp);
+/* -blockdev: dict as parsed (keyval: strings converted by the schema). */
+bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp);
 
 /* commands-chardev.c */
 extern const QapiType chardev_info_list, chardev_add_args, chardev_return_type,
