@@ -1,15 +1,22 @@
 /*
- * Block devices: query-block and query-named-block-nodes.  qmachined has
- * no block layer yet (issue 13): a machine has no drives and no nodes, as
- * QEMU's has with -nodefaults and no -drive/-blockdev (libvirt's case).
- * The default machine's empty CD-ROM, floppy and SD drives that QEMU adds
- * without -nodefaults are not modelled.
+ * Block nodes and devices: blockdev-add, blockdev-del, query-block and
+ * query-named-block-nodes (src/block.c does the work).  The default
+ * machine's empty CD-ROM, floppy and SD drives that QEMU adds without
+ * -nodefaults are not modelled.
  *
- * The types are QEMU 7.2's BlockInfo and BlockDeviceInfo, as its
- * query-qmp-schema describes them (names are internal; the schema masks
- * them).
+ * The types are QEMU 7.2's BlockInfo and BlockDeviceInfo, and for
+ * blockdev-add its BlockdevOptions union (taken from its
+ * query-qmp-schema) with the branches of the drivers modelled: file,
+ * null-aio, null-co, qcow2 and raw; the tag lists every driver (names are
+ * internal; the schema masks them).
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
+#include "src/block.h"
+#include "src/keyval.h"
 
 /* clang-format off */
 static const QapiType blk_detect_zeroes_enum;
@@ -282,13 +289,167 @@ const QapiType blk_named_nodes_args = { .name = "blk_named_nodes_args", .kind = 
 const QapiType blk_block_device_info_list = { .name = "blk_block_device_info_list", .kind = QAPI_KIND_ARRAY, .element = &blk_inserted };
 /* clang-format on */
 
+/* clang-format off */
+static const char *const bdo_feat_0[] = { "unstable", NULL };
+static const QapiType bdo_1;
+static const QapiType bdo_2;
+static const QapiType bdo_3;
+static const QapiType bdo_4;
+static const QapiType bdo_6;
+static const QapiType bdo_7;
+static const QapiType bdo_5;
+static const QapiType bdo_8;
+static const QapiType bdo_10;
+static const QapiType bdo_11;
+static const QapiType bdo_14;
+static const QapiType bdo_13;
+static const QapiType bdo_12;
+static const QapiType bdo_16;
+static const QapiType bdo_17;
+static const QapiType bdo_18;
+static const QapiType bdo_15;
+static const QapiType bdo_9;
+static const QapiType bdo_19;
+static const char *const bdo_1_values[] = { "blkdebug", "blklogwrites", "blkreplay", "blkverify", "bochs", "cloop", "compress", "copy-before-write", "copy-on-read", "dmg", "file", "snapshot-access", "ftp", "ftps", "gluster", "host_cdrom", "host_device", "http", "https", "iscsi", "luks", "nbd", "nfs", "null-aio", "null-co", "nvme", "parallels", "preallocate", "qcow", "qcow2", "qed", "quorum", "raw", "rbd", "replication", "ssh", "throttle", "vdi", "vhdx", "vmdk", "vpc", "vvfat", NULL };
+static const QapiType bdo_1 = { .name = "bdo_1", .kind = QAPI_KIND_ENUM, .values = bdo_1_values };
+static const char *const bdo_2_values[] = { "ignore", "unmap", NULL };
+static const QapiType bdo_2 = { .name = "bdo_2", .kind = QAPI_KIND_ENUM, .values = bdo_2_values };
+static const QapiMember bdo_3_members[] = {
+    { "direct", &qapi_bool, true },
+    { "no-flush", &qapi_bool, true },
+    { NULL }
+};
+static const QapiType bdo_3 = { .name = "bdo_3", .kind = QAPI_KIND_OBJECT, .members = bdo_3_members };
+static const char *const bdo_4_values[] = { "off", "on", "unmap", NULL };
+static const QapiType bdo_4 = { .name = "bdo_4", .kind = QAPI_KIND_ENUM, .values = bdo_4_values };
+static const char *const bdo_6_values[] = { "auto", "on", "off", NULL };
+static const QapiType bdo_6 = { .name = "bdo_6", .kind = QAPI_KIND_ENUM, .values = bdo_6_values };
+static const char *const bdo_7_values[] = { "threads", "native", "io_uring", NULL };
+static const QapiType bdo_7 = { .name = "bdo_7", .kind = QAPI_KIND_ENUM, .values = bdo_7_values };
+static const QapiMember bdo_5_members[] = {
+    { "filename", &qapi_str, false },
+    { "pr-manager", &qapi_str, true },
+    { "locking", &bdo_6, true },
+    { "aio", &bdo_7, true },
+    { "aio-max-batch", &qapi_int, true },
+    { "drop-cache", &qapi_bool, true },
+    { "x-check-cache-dropped", &qapi_bool, true, bdo_feat_0 },
+    { NULL }
+};
+static const QapiType bdo_5 = { .name = "bdo_5", .kind = QAPI_KIND_OBJECT, .members = bdo_5_members };
+static const QapiMember bdo_8_members[] = {
+    { "size", &qapi_int, true },
+    { "latency-ns", &qapi_int, true },
+    { "read-zeroes", &qapi_bool, true },
+    { NULL }
+};
+static const QapiType bdo_8 = { .name = "bdo_8", .kind = QAPI_KIND_OBJECT, .members = bdo_8_members };
+static const QapiType *const bdo_10_alts[] = { &blockdev_add_args, &qapi_str, NULL };
+static const QapiType bdo_10 = { .name = "bdo_10", .kind = QAPI_KIND_ALTERNATE, .alternatives = bdo_10_alts };
+static const QapiType *const bdo_11_alts[] = { &blockdev_add_args, &qapi_str, &qapi_null, NULL };
+static const QapiType bdo_11 = { .name = "bdo_11", .kind = QAPI_KIND_ALTERNATE, .alternatives = bdo_11_alts };
+static const char *const bdo_14_values[] = { "none", "constant", "cached", "all", NULL };
+static const QapiType bdo_14 = { .name = "bdo_14", .kind = QAPI_KIND_ENUM, .values = bdo_14_values };
+static const QapiMember bdo_13_members[] = {
+    { "template", &bdo_14, true },
+    { "main-header", &qapi_bool, true },
+    { "active-l1", &qapi_bool, true },
+    { "active-l2", &qapi_bool, true },
+    { "refcount-table", &qapi_bool, true },
+    { "refcount-block", &qapi_bool, true },
+    { "snapshot-table", &qapi_bool, true },
+    { "inactive-l1", &qapi_bool, true },
+    { "inactive-l2", &qapi_bool, true },
+    { "bitmap-directory", &qapi_bool, true },
+    { NULL }
+};
+static const QapiType bdo_13 = { .name = "bdo_13", .kind = QAPI_KIND_OBJECT, .members = bdo_13_members };
+static const QapiType *const bdo_12_alts[] = { &bdo_13, &bdo_14, NULL };
+static const QapiType bdo_12 = { .name = "bdo_12", .kind = QAPI_KIND_ALTERNATE, .alternatives = bdo_12_alts };
+static const char *const bdo_16_values[] = { "aes", "luks", NULL };
+static const QapiType bdo_16 = { .name = "bdo_16", .kind = QAPI_KIND_ENUM, .values = bdo_16_values };
+static const QapiMember bdo_17_members[] = {
+    { "key-secret", &qapi_str, true },
+    { NULL }
+};
+static const QapiType bdo_17 = { .name = "bdo_17", .kind = QAPI_KIND_OBJECT, .members = bdo_17_members };
+static const QapiMember bdo_18_members[] = {
+    { "key-secret", &qapi_str, true },
+    { NULL }
+};
+static const QapiType bdo_18 = { .name = "bdo_18", .kind = QAPI_KIND_OBJECT, .members = bdo_18_members };
+static const QapiMember bdo_15_members[] = {
+    { "format", &bdo_16, false },
+    { NULL }
+};
+static const QapiVariant bdo_15_variants[] = {
+    { "aes", &bdo_17 },
+    { "luks", &bdo_18 },
+    { NULL }
+};
+static const QapiType bdo_15 = { .name = "bdo_15", .kind = QAPI_KIND_OBJECT, .members = bdo_15_members, .tag = "format", .variants = bdo_15_variants };
+static const QapiMember bdo_9_members[] = {
+    { "file", &bdo_10, false },
+    { "backing", &bdo_11, true },
+    { "lazy-refcounts", &qapi_bool, true },
+    { "pass-discard-request", &qapi_bool, true },
+    { "pass-discard-snapshot", &qapi_bool, true },
+    { "pass-discard-other", &qapi_bool, true },
+    { "overlap-check", &bdo_12, true },
+    { "cache-size", &qapi_int, true },
+    { "l2-cache-size", &qapi_int, true },
+    { "l2-cache-entry-size", &qapi_int, true },
+    { "refcount-cache-size", &qapi_int, true },
+    { "cache-clean-interval", &qapi_int, true },
+    { "encrypt", &bdo_15, true },
+    { "data-file", &bdo_10, true },
+    { NULL }
+};
+static const QapiType bdo_9 = { .name = "bdo_9", .kind = QAPI_KIND_OBJECT, .members = bdo_9_members };
+static const QapiMember bdo_19_members[] = {
+    { "file", &bdo_10, false },
+    { "offset", &qapi_int, true },
+    { "size", &qapi_int, true },
+    { NULL }
+};
+static const QapiType bdo_19 = { .name = "bdo_19", .kind = QAPI_KIND_OBJECT, .members = bdo_19_members };
+static const QapiMember blockdev_add_args_members[] = {
+    { "driver", &bdo_1, false },
+    { "node-name", &qapi_str, true },
+    { "discard", &bdo_2, true },
+    { "cache", &bdo_3, true },
+    { "read-only", &qapi_bool, true },
+    { "auto-read-only", &qapi_bool, true },
+    { "force-share", &qapi_bool, true },
+    { "detect-zeroes", &bdo_4, true },
+    { NULL }
+};
+static const QapiVariant blockdev_add_args_variants[] = {
+    { "file", &bdo_5 },
+    { "null-aio", &bdo_8 },
+    { "null-co", &bdo_8 },
+    { "qcow2", &bdo_9 },
+    { "raw", &bdo_19 },
+    { NULL }
+};
+const QapiType blockdev_add_args = { .name = "blockdev_add_args", .kind = QAPI_KIND_OBJECT, .members = blockdev_add_args_members, .tag = "driver", .variants = blockdev_add_args_variants };
+/* clang-format on */
+
+/* clang-format off */
+static const QapiMember blockdev_del_args_members[] = {
+    { "node-name", &qapi_str, false },
+    { NULL }
+};
+const QapiType blockdev_del_args = { .name = "blockdev_del_args", .kind = QAPI_KIND_OBJECT, .members = blockdev_del_args_members };
+/* clang-format on */
+
 bool qmp_cmd_query_block(QmpSession *s, json_t *args, json_t **ret,
                          Error **errp)
 {
     (void)s;
     (void)args;
     (void)errp;
-    *ret = json_array();
+    *ret = block_query_block();
     return true;
 }
 
@@ -296,8 +457,113 @@ bool qmp_cmd_query_named_block_nodes(QmpSession *s, json_t *args, json_t **ret,
                                      Error **errp)
 {
     (void)s;
-    (void)args; /* flat: no node has a child to leave out */
     (void)errp;
-    *ret = json_array();
+    *ret = block_query_named_nodes(qapi_arg_bool(args, "flat", false));
     return true;
+}
+
+bool qmp_cmd_blockdev_add(QmpSession *s, json_t *args, json_t **ret,
+                          Error **errp)
+{
+    (void)s;
+    (void)ret;
+    return block_blockdev_add(args, errp);
+}
+
+bool qmp_cmd_blockdev_del(QmpSession *s, json_t *args, json_t **ret,
+                          Error **errp)
+{
+    (void)s;
+    (void)ret;
+    return block_blockdev_del(qapi_arg_str(args, "node-name", ""), errp);
+}
+
+/* The members of type (an object, with the variant its tag selects). */
+static const QapiMember *find_member(const QapiType *type, json_t *dict,
+                                     const char *key)
+{
+    const QapiMember *m;
+    const QapiVariant *v;
+    const char *tag;
+
+    for (m = type->members; m && m->name; m++) {
+        if (!strcmp(m->name, key)) {
+            return m;
+        }
+    }
+    tag =
+        type->tag ? json_string_value(json_object_get(dict, type->tag)) : NULL;
+    for (v = type->variants; tag && v && v->value; v++) {
+        if (!strcmp(v->value, tag)) {
+            return find_member(v->type, dict, key);
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Converts dotted-key strings as QEMU's keyval input visitor does for the
+ * schema type: integers and booleans from their text, nested objects
+ * (an alternate takes its object branch for a dict); members the schema
+ * does not know are left for qapi_check to refuse.
+ */
+static bool keyval_convert(const QapiType *type, json_t *dict, Error **errp)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach (dict, key, v) {
+        const QapiMember *m = find_member(type, dict, key);
+        const QapiType *t = m ? m->type : NULL;
+        const char *str = json_string_value(v);
+
+        if (t && t->kind == QAPI_KIND_ALTERNATE && json_is_object(v)) {
+            const QapiType *const *a;
+
+            for (a = t->alternatives; *a; a++) {
+                if ((*a)->kind == QAPI_KIND_OBJECT) {
+                    t = *a;
+                    break;
+                }
+            }
+        }
+        if (!t) {
+            continue;
+        }
+        if (json_is_object(v) && t->kind == QAPI_KIND_OBJECT) {
+            if (!keyval_convert(t, v, errp)) {
+                return false;
+            }
+        } else if (str && t == &qapi_bool) {
+            bool b;
+
+            if (!keyval_visit_bool(key, str, &b, errp)) {
+                return false;
+            }
+            json_object_set_new(dict, key, json_boolean(b));
+        } else if (str && t == &qapi_int) {
+            char *end;
+            long long n;
+
+            errno = 0;
+            n = strtoll(str, &end, 0);
+            if (errno || end == str || *end) {
+                error_setg(errp, "Parameter '%s' expects integer", key);
+                return false;
+            }
+            json_object_set_new(dict, key, json_integer(n));
+        }
+    }
+    return true;
+}
+
+bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp)
+{
+    json_t *args = json_deep_copy(dict);
+    bool ok = (!keyval || keyval_convert(&blockdev_add_args, args, errp)) &&
+              qapi_check(&blockdev_add_args, args, errp) &&
+              block_blockdev_add(args, errp);
+
+    json_decref(args);
+    return ok;
 }

@@ -103,6 +103,8 @@ QmpCommandFunc qmp_cmd_netdev_add, qmp_cmd_netdev_del;
  * convert); checked as netdev_add's arguments, then created.
  */
 bool qmp_netdev_add_cmdline(json_t *dict, bool keyval, Error **errp);
+/* -blockdev: dict as parsed (keyval: strings converted by the schema). */
+bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp);
 
 /* commands-chardev.c */
 extern const QapiType chardev_info_list, chardev_add_args, chardev_return_type,
@@ -114,8 +116,9 @@ char *qmp_chardev_info_text(void);
 
 /* commands-block.c */
 extern const QapiType blk_block_info_list, blk_named_nodes_args,
-    blk_block_device_info_list;
-QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes;
+    blk_block_device_info_list, blockdev_add_args, blockdev_del_args;
+QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes,
+    qmp_cmd_blockdev_add, qmp_cmd_blockdev_del;
 
 /* commands-migration.c */
 extern const QapiType migration_capability_status_list,

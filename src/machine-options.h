@@ -62,6 +62,13 @@ typedef struct MachineOptions {
     json_t *netdevs;
     json_t *netdev_args;
     /*
+     * Each -blockdev as a blockdev-add argument dict: JSON values as
+     * given, or (dotted keys: the text does not start with '{') nested
+     * dicts of strings.  blockdev_args holds the option texts.
+     */
+    json_t *blockdevs;
+    json_t *blockdev_args;
+    /*
      * Each -chardev null, file or pty as chardev-add's arguments ({"id",
      * "backend": ChardevBackend}); chardev_args holds the option texts.
      * Socket chardevs are the monitors' and qtest's (below).

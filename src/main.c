@@ -174,6 +174,24 @@ static bool create_netdevs(const MachineOptions *opts, Error **errp)
     return true;
 }
 
+/* -blockdev, in command-line order, before -device (devices name them). */
+static bool create_blockdevs(const MachineOptions *opts, Error **errp)
+{
+    json_t *dict;
+    size_t i;
+
+    json_array_foreach (opts->blockdevs, i, dict) {
+        const char *arg =
+            json_string_value(json_array_get(opts->blockdev_args, i));
+
+        if (!qmp_blockdev_add_cmdline(dict, arg[0] != '{', errp)) {
+            error_prepend(errp, "-blockdev %s: ", arg);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The first string of /proc/PID/cmdline (the sender's argv[0]), or NULL. */
 static char *pid_name(pid_t pid)
 {
@@ -462,6 +480,7 @@ int main(int argc, char **argv)
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
         (pc_machine_set_options(&opts), !create_objects(&opts, &err)) ||
         !create_chardevs(&opts, &err) || !create_netdevs(&opts, &err) ||
+        !create_blockdevs(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);

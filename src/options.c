@@ -45,6 +45,7 @@ typedef enum OptId {
     OPT_NUMA,
     OPT_DEVICE,
     OPT_NETDEV,
+    OPT_BLOCKDEV,
     OPT_QMP,
     OPT_QMP_PRETTY,
     OPT_CHARDEV,
@@ -99,6 +100,7 @@ static const OptDef opt_defs[] = {
     { "numa", OPT_NUMA, true, false },
     { "device", OPT_DEVICE, true, false },
     { "netdev", OPT_NETDEV, true, false },
+    { "blockdev", OPT_BLOCKDEV, true, false },
     { "qmp", OPT_QMP, true, false },
     { "qmp-pretty", OPT_QMP_PRETTY, true, false },
     { "chardev", OPT_CHARDEV, true, false },
@@ -531,6 +533,86 @@ static bool handle_netdev(Parser *p)
 }
 
 /*
+ * Nests dotted keys ("file.driver") into objects as QEMU's keyval does;
+ * false (QEMU's error set) when a key is both a value and an object.
+ */
+static json_t *keyval_nest(json_t *flat, Error **errp)
+{
+    json_t *root = json_object();
+    const char *key;
+    json_t *v;
+
+    json_object_foreach (flat, key, v) {
+        json_t *cur = root;
+        char *path = xstrdup(key), *part = path, *dot;
+
+        while ((dot = strchr(part, '.'))) {
+            json_t *next;
+
+            *dot = '\0';
+            next = json_object_get(cur, part);
+            if (next && !json_is_object(next)) {
+                error_setg(errp, "Parameters '%.*s.*' used inconsistently",
+                           (int)(dot - path), key);
+                free(path);
+                json_decref(root);
+                return NULL;
+            }
+            if (!next) {
+                next = json_object();
+                json_object_set_new(cur, part, next);
+            }
+            cur = next;
+            part = dot + 1;
+        }
+        if (json_is_object(json_object_get(cur, part))) {
+            error_setg(errp, "Parameters '%s.*' used inconsistently", key);
+            free(path);
+            json_decref(root);
+            return NULL;
+        }
+        json_object_set(cur, part, v);
+        free(path);
+    }
+    return root;
+}
+
+/*
+ * -blockdev: JSON, or dotted keys (keyval, "driver" implied first) whose
+ * values stay strings until the schema converts them at creation.
+ */
+static bool handle_blockdev(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    json_t *dict;
+
+    if (p->arg[0] == '{') {
+        dict = parse_json_here(p);
+        if (dict && !json_is_object(dict)) {
+            fail_at(p, "Invalid parameter type, expected: object");
+            json_decref(dict);
+            return false;
+        }
+    } else {
+        Error *err = NULL;
+
+        json_t *flat = keyval_parse(p->arg, "driver", &err);
+
+        dict = flat ? keyval_nest(flat, &err) : NULL;
+        json_decref(flat);
+        if (!dict) {
+            return fail_here(p, err);
+        }
+    }
+    if (!dict) {
+        return false;
+    }
+    json_array_append_new(o->blockdevs, dict);
+    json_array_append_new(o->blockdev_args, json_text(p->arg));
+    return true;
+}
+
+/*
  * -numa: QemuOpts syntax (and a well-formed, unique id) only; QEMU reads
  * the members once the machine and the backends exist (numa.c).
  */
@@ -757,6 +839,7 @@ static void print_help(void)
            "  -cpu MODEL[,feature...]          -numa node|cpu|dist,...\n"
            "  -object TYPE,id=ID,...|JSON      -netdev user,id=ID,...|JSON\n"
            "  -device DRIVER[,prop=value...]|JSON\n"
+           "  -blockdev DRIVER,node-name=NAME,...|JSON\n"
            "  -qmp|-qmp-pretty unix:PATH,server=on,wait=off | "
            "tcp:HOST:PORT,server=on,wait=off\n"
            "  -chardev socket,id=ID,path=P|fd=N,server=on,wait=off | "
@@ -857,6 +940,8 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         return handle_device(p);
     case OPT_NETDEV:
         return handle_netdev(p);
+    case OPT_BLOCKDEV:
+        return handle_blockdev(p);
     case OPT_QMP:
     case OPT_QMP_PRETTY:
         json_array_append_new(p->mons,
@@ -1578,6 +1663,8 @@ static void options_init(MachineOptions *o)
     o->device_args = json_array();
     o->netdevs = json_array();
     o->netdev_args = json_array();
+    o->blockdevs = json_array();
+    o->blockdev_args = json_array();
     o->chardevs = json_array();
     o->chardev_args = json_array();
     o->cpu_model = xstrdup("qemu64");
@@ -1671,6 +1758,8 @@ void options_free(MachineOptions *opts)
     json_decref(opts->devices);
     json_decref(opts->device_args);
     json_decref(opts->netdevs);
+    json_decref(opts->blockdevs);
+    json_decref(opts->blockdev_args);
     json_decref(opts->netdev_args);
     json_decref(opts->chardevs);
     json_decref(opts->chardev_args);

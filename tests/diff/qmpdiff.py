@@ -218,6 +218,19 @@ def parse_script(path):
                                cmd.encode("utf-8") + b"\n"), 1))
         elif head == "ignore-keys":
             steps.append(Step(lineno, text, "ignore-keys", rest.split()))
+        elif head == "file":
+            words = rest.split(None, 2)
+            if len(words) < 2 or "/" in words[0]:
+                fail("file: needs NAME SIZE [BYTES] (NAME without '/')")
+            try:
+                size = int(words[1], 0)
+            except ValueError:
+                fail("file: SIZE must be a number")
+            try:
+                data = decode_raw(words[2]) if len(words) > 2 else b""
+            except ScriptError as e:
+                fail(str(e))
+            steps.append(Step(lineno, text, "file", (words[0], size, data)))
         else:
             fail("unknown step %r" % head)
     if args is None:
@@ -452,6 +465,15 @@ class Side:
         self.greeting = None
         self.log_path = os.path.join(self.dir, "output.log")
 
+    def make_files(self, steps):
+        """Creates the script's files in this side's directory (its cwd)."""
+        for step in steps:
+            if step.kind == "file":
+                name, size, data = step.arg
+                with open(os.path.join(self.dir, name), "wb") as f:
+                    f.write(data)
+                    f.truncate(max(size, len(data)))
+
     def start(self):
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.argv, cwd=self.dir,
@@ -654,7 +676,7 @@ def on_alarm(signum, frame):
 
 
 def counted(steps):
-    return [s for s in steps if s.kind not in ("sleep", "ignore-keys")]
+    return [s for s in steps if s.kind not in ("sleep", "ignore-keys", "file")]
 
 
 def print_mismatch(idx, path, step, sides, records, why):
@@ -688,12 +710,15 @@ def run_script(path, opts):
     signal.alarm(int(opts.timeout))
     try:
         for s in sides:
+            s.make_files(steps)
             s.start()
         deadline = time.monotonic() + SOCKET_TIMEOUT
         for s in sides:
             s.wait_ready(deadline)
         ignore = set()
         for step in steps:
+            if step.kind == "file":
+                continue
             if step.kind == "sleep":
                 time.sleep(step.arg / 1000.0)
                 continue
@@ -782,6 +807,7 @@ def explore_script(path, opts):
     machine_args, steps = parse_script(path)
     side = Side("qemu", opts.qemu, machine_args, opts.reply_timeout)
     try:
+        side.make_files(steps)
         side.start()
         side.wait_ready(time.monotonic() + SOCKET_TIMEOUT)
         print("greeting: %s" % side.greeting.show())
@@ -804,7 +830,7 @@ def explore_script(path, opts):
                     break
             elif step.kind == "sleep":
                 time.sleep(step.arg / 1000.0)
-            elif step.kind != "ignore-keys":
+            elif step.kind not in ("ignore-keys", "file"):
                 for r in side.run_step(step):
                     print("    %s" % r.show())
     finally:
