@@ -319,6 +319,15 @@ def run(d, b, outdir):
         f.write(png)
     print("screenshot: %s (%d bytes)" % (path, len(png)))
 
+    # Names reach the DOM as text: markup in event data stays text (after
+    # the screenshot, which shows real events only).
+    got = b.js("logEvent('X<i>', {data: {device: '<img id=evil src=x>'}});"
+               "var e = document.querySelector('#log li');"
+               "return [e.textContent, !!document.getElementById('evil'),"
+               "        e.querySelectorAll('img, i').length];")
+    check(got[0].find("<img id=evil src=x>") > 0 and "X<i>" in got[0] and
+          not got[1] and got[2] == 0, "event text is escaped", got)
+
 
 def main():
     chromium = find_program(["chromium", "chromium-browser"], "CHROMIUM")
