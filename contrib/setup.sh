@@ -6,8 +6,9 @@
 # make check) and libvirt 9.0's daemon and client (the libvirt end-to-end
 # tests start a private libvirtd), with the users and groups libvirt's
 # QEMU driver expects, and debhelper and lintian (make deb-check builds
-# and checks the Debian package).  With --bench, also wrk and nginx for the REST
-# benchmark.
+# and checks the Debian package), and chromium with chromium-driver
+# (tests/e2e/page_browser.py drives the REST page in headless Chromium).
+# With --bench, also wrk and nginx for the REST benchmark.
 # Run as root (or it uses sudo).  Safe to run again.
 set -eu
 
@@ -18,6 +19,7 @@ PACKAGES="
     clang libclang-rt-14-dev clang-format
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
     debhelper lintian
+    chromium chromium-driver
 "
 # The benchmarks' load generator and reference server: only with --bench.
 BENCH_PACKAGES="wrk nginx"

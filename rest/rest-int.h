@@ -23,6 +23,7 @@ typedef struct RestReply {
     char *location; /* Location header (owned) or NULL */
     char *allow; /* Allow header (owned) or NULL */
     bool event_stream; /* start a Server-Sent Events stream */
+    bool page; /* one of the page's files: its security headers */
 } RestReply;
 
 /*
@@ -37,6 +38,14 @@ typedef struct RestReply {
 const RestRoute *rest_route_match(const char *method, const char *url,
                                   char **param, size_t *param_len,
                                   RestReply *rep);
+/*
+ * The page (GET or HEAD of /, /index.html, /page.css, /page.js): fills
+ * rep with the file, or a 405 for another method, and returns true; false
+ * for any other URL.  Served without the bearer token: the files are the
+ * same for everyone and hold no machine state (the page asks for the
+ * token and sends it with each API request).
+ */
+bool rest_page_match(const char *method, const char *url, RestReply *rep);
 /* True when the route takes a JSON request body. */
 bool rest_route_has_body(const RestRoute *r);
 /* Runs the route; body is the parsed request body (or NULL). */

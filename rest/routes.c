@@ -16,6 +16,11 @@
 
 /* Generated from rest/openapi.json at build time (rest/openapi-data.c). */
 extern const char rest_openapi_json[];
+/* Generated from rest/page/ at build time (rest/page-data.c). */
+extern const char rest_page_index_html[], rest_page_page_css[],
+    rest_page_page_js[];
+extern const size_t rest_page_index_html_len, rest_page_page_css_len,
+    rest_page_page_js_len;
 
 /* param: the decoded path parameter, param_len bytes, U+0000 as C0 80. */
 typedef void RouteFunc(const char *param, size_t param_len, json_t *body,
@@ -703,6 +708,54 @@ static void get_openapi(const char *param, size_t n, json_t *body,
     rep->raw = rest_openapi_json;
     rep->raw_len = strlen(rest_openapi_json);
     rep->content_type = "application/json";
+}
+
+/* ---- The page at / ------------------------------------------------- */
+
+bool rest_page_match(const char *method, const char *url, RestReply *rep)
+{
+    static const struct {
+        const char *url;
+        const char *data;
+        const size_t *len;
+        const char *type;
+    } files[] = {
+        { "/", rest_page_index_html, &rest_page_index_html_len,
+          "text/html; charset=utf-8" },
+        { "/index.html", rest_page_index_html, &rest_page_index_html_len,
+          "text/html; charset=utf-8" },
+        { "/page.css", rest_page_page_css, &rest_page_page_css_len,
+          "text/css; charset=utf-8" },
+        { "/page.js", rest_page_page_js, &rest_page_page_js_len,
+          "text/javascript; charset=utf-8" },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(files); i++) {
+        if (!strcmp(url, files[i].url)) {
+            break;
+        }
+    }
+    if (i == ARRAY_SIZE(files)) {
+        return false;
+    }
+    rest_reply_clear(rep);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        char *desc = xasprintf("Method %s is not allowed here "
+                               "(allowed: GET, HEAD)",
+                               method);
+
+        rest_reply_error(rep, 405, "GenericError", desc);
+        free(desc);
+        rep->allow = xstrdup("GET, HEAD");
+        return true;
+    }
+    rep->status = 200;
+    rep->raw = files[i].data;
+    rep->raw_len = *files[i].len;
+    rep->content_type = files[i].type;
+    rep->page = true;
+    return true;
 }
 
 /* ---- The table ------------------------------------------------------ */

@@ -16,9 +16,10 @@
  * found there is passed on (shutdown(SHUT_RD) makes a new edge, MHD reads
  * the EOF and closes), and a hung-up event stream is ended at once.
  *
- * Requests: bearer-token check (401), route lookup (404/405; 400 for a
- * malformed path), body limit (413), Content-Type (415 unless the body is
- * declared JSON), JSON parse (400), then the route (routes.c).  The URL
+ * Requests: the page's files (/, /page.css, /page.js: no token needed,
+ * they hold no machine state), bearer-token check (401), route lookup (404/405;
+ * 400 for a malformed path), body limit (413), Content-Type (415 unless the
+ * body is declared JSON), JSON parse (400), then the route (routes.c).  The URL
  * reaches routes.c still percent-encoded (an identity unescape callback),
  * so a decoded %00 keeps its place and length.
  *
@@ -357,6 +358,16 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, RestReply *rep)
         r = MHD_create_response_from_buffer(0, (void *)"",
                                             MHD_RESPMEM_PERSISTENT);
     }
+    if (rep->page) {
+        /* Only the page's own files; no inline script or style. */
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; script-src 'self'; "
+                                "style-src 'self'; connect-src 'self'; "
+                                "img-src 'self'; base-uri 'none'; "
+                                "form-action 'none'; frame-ancestors 'none'");
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    }
     if (rep->location) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rep->location);
     }
@@ -479,6 +490,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         /* Headers are in: answer early what needs no body. */
         rc = xzalloc(sizeof(*rc));
         *con_cls = rc;
+        if (rest_page_match(method, url, &rep)) {
+            rc->answered = true;
+            return send_reply(conn, &rep);
+        }
         if (!authorized(srv, conn)) {
             rc->answered = true;
             rest_reply_error(&rep, MHD_HTTP_UNAUTHORIZED, "GenericError",
