@@ -803,6 +803,23 @@ MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots)
     return pm->memhp;
 }
 
+bool piix4_pm_acpi_info(Piix4AcpiInfo *info)
+{
+    Object *obj = object_resolve_path_type("", TYPE_PIIX4_PM, NULL);
+    PIIX4PMState *pm = obj ? PIIX4_PM(obj) : NULL;
+
+    if (!pm) {
+        return false;
+    }
+    info->pm1_sts = pm->ar.evt.sts;
+    info->pm1_en = pm->ar.evt.en;
+    info->pm1_cnt = pm->ar.cnt.cnt;
+    info->gpe0_sts = (uint16_t)(pm->ar.gpe.sts[0] | pm->ar.gpe.sts[1] << 8);
+    info->gpe0_en = (uint16_t)(pm->ar.gpe.en[0] | pm->ar.gpe.en[1] << 8);
+    info->sci = acpi_sci_level(&pm->ar);
+    return true;
+}
+
 bool piix4_pm_ospm_status(AcpiOstInfoFn *fn, void *opaque, Error **errp)
 {
     Object *obj = object_resolve_path_type("", TYPE_PIIX4_PM, NULL);

@@ -107,6 +107,16 @@ MemHotplugState *piix4_memhp_init(PIIX4PMState *pm, unsigned slots);
  * QEMU's message when there is none.
  */
 bool piix4_pm_ospm_status(AcpiOstInfoFn *fn, void *opaque, Error **errp);
+
+/* The ACPI event registers of the machine's PIIX4 PM, as they are (no
+ * read side effects), and the SCI's level. */
+typedef struct Piix4AcpiInfo {
+    uint16_t pm1_sts, pm1_en, pm1_cnt;
+    uint16_t gpe0_sts, gpe0_en; /* GPE0 status and enable, bytes 0 and 1 */
+    bool sci;
+} Piix4AcpiInfo;
+/* false when the machine has no ACPI device (acpi=off, none). */
+bool piix4_pm_acpi_info(Piix4AcpiInfo *info);
 AcpiRegs *piix4_pm_acpi_regs(PIIX4PMState *s);
 /* The current PM I/O base (config 0x40 & 0xffc0). */
 uint32_t piix4_pm_io_base(const PIIX4PMState *s);

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "json-out.h"
+#include "acpi/piix4.h"
 #include "src/i8259.h"
 #include "src/ioapic.h"
 #include "src/util.h"
@@ -134,10 +135,33 @@ static const QapiType gsi_type = {
 };
 static QAPI_ARRAY_OF(gsi_list, gsi_type);
 
+static const QapiMember acpi_members[] = {
+    { "pm1-status", &qapi_uint16, false },
+    { "pm1-enable", &qapi_uint16, false },
+    { "pm1-control", &qapi_uint16, false },
+    { "gpe0-status", &qapi_uint16, false },
+    { "gpe0-enable", &qapi_uint16, false },
+    { "sci", &qapi_bool, false },
+    { NULL }
+};
+static const QapiType acpi_type = {
+    .name = "__org.qmachined_AcpiEventsInfo",
+    .kind = QAPI_KIND_OBJECT,
+    .members = acpi_members,
+};
+static const QapiType *const acpi_or_null_alts[] = { &acpi_type, &qapi_null,
+                                                     NULL };
+static const QapiType acpi_or_null = {
+    .name = "__org.qmachined_AcpiEventsInfoOrNull",
+    .kind = QAPI_KIND_ALTERNATE,
+    .alternatives = acpi_or_null_alts,
+};
+
 static const QapiMember interrupts_members[] = {
     { "pic", &pic_list_or_null, false }, /* null: no 8259 */
     { "ioapic", &ioapic_or_null, false }, /* null: no IOAPIC */
     { "gsi", &gsi_list, false },
+    { "acpi", &acpi_or_null, false }, /* null: no ACPI device */
     { NULL }
 };
 const QapiType interrupts_info_type = {
@@ -241,11 +265,22 @@ bool qmp_cmd_query_interrupts(QmpSession *s, json_t *args, json_t **ret,
     const I8259State *pic = i8259_get_default();
     const IOAPICState *ioapic = ioapic_get_default();
     json_t *o = json_object();
+    Piix4AcpiInfo acpi;
 
     json_object_set_new(o, "pic", pic ? pic_json(pic) : json_null());
     json_object_set_new(o, "ioapic",
                         ioapic ? ioapic_json(ioapic) : json_null());
     json_object_set_new(o, "gsi", gsi_json(pic, ioapic));
+    if (piix4_pm_acpi_info(&acpi)) {
+        json_object_set_new(
+            o, "acpi",
+            json_pack("{s:i, s:i, s:i, s:i, s:i, s:b}", "pm1-status",
+                      acpi.pm1_sts, "pm1-enable", acpi.pm1_en, "pm1-control",
+                      acpi.pm1_cnt, "gpe0-status", acpi.gpe0_sts, "gpe0-enable",
+                      acpi.gpe0_en, "sci", acpi.sci));
+    } else {
+        json_object_set_new(o, "acpi", json_null());
+    }
     *ret = o;
     return true;
 }

@@ -485,6 +485,17 @@ function renderIrqs(s) {
         pin && !pin.masked ? el("br") : null,
         pin && !pin.masked ? pin.trigger + " " + hex(pin.vector, 2) : null);
     }));
+    /* GPE0 bits: 1 PCI hotplug, 2 CPU hotplug, 3 memory hotplug. */
+    const acpi = irqs.acpi;
+    replace("acpi", acpi ? el("span", { className: acpi.sci ? "high" : "low",
+                                        id: "acpi-state" },
+        "SCI " + (acpi.sci ? "raised" : "low") + " · GPE0 status " +
+        hex(acpi["gpe0-status"], 4) + " enable " +
+        hex(acpi["gpe0-enable"], 4) + " · PM1 status " +
+        hex(acpi["pm1-status"], 4) + " enable " +
+        hex(acpi["pm1-enable"], 4) + " control " +
+        hex(acpi["pm1-control"], 4))
+        : el("span", null, "no ACPI device"));
     replace("pic", ...(irqs.pic || []).map((p) => el("span", null,
         "8259 " + p.chip + ": IRR " + hex(p.irr, 2) + " IMR " +
         hex(p.imr, 2) + " ISR " + hex(p.isr, 2) + " ELCR " +

@@ -260,6 +260,14 @@ def run(d, b, outdir):
                 "return r ? r.textContent : ''")
     check("BAR" in bars, "bal0's BARs shown", bars)
     check(b.wait_for(".line.sci", 5) is not None, "the SCI line is marked")
+    # The ACPI event registers, as __org.qmachined_query-interrupts has them.
+    acpi = d.rest.get("/interrupts").json["acpi"]
+    want = "GPE0 status 0x%04x enable 0x%04x" % (acpi["gpe0-status"],
+                                                 acpi["gpe0-enable"])
+    shown = b.wait_js("var e = document.getElementById('acpi-state'); "
+                      "return e && e.textContent.indexOf(arguments[0]) >= 0 "
+                      "? e.textContent : ''", 5, want)
+    check(shown, "GPE0 and SCI shown as REST has them", (want, shown))
 
     # Hot-plug by REST: the slot fills within a second.
     r = d.rest.post("/objects", {"qom-type": "memory-backend-ram",
