@@ -221,6 +221,17 @@ def main():
                                           "memdev": "nosuch"})
         check(r.status >= 400 and "nosuch" in r.data.decode(errors="replace"),
               "QEMU's error through REST", (r.status, r.data))
+        # The page works in front of QEMU: its files, and every GET route
+        # it reads, answered from the model.
+        r = rest.request("GET", "~/")
+        check(r.status == 200 and b"<html" in r.data.lower(),
+              "the page is served in front of QEMU", r.status)
+        for route in ("/machine", "/machine/guest", "/devices", "/objects",
+                      "/memory-devices", "/memory/map", "/pci", "/acpi/ospm",
+                      "/interrupts"):
+            r = rest.get(route)
+            check(r.status == 200, "GET %s in front of QEMU" % route,
+                  (r.status, r.data[:200]))
         r = rest.post("/qmp", {"execute": "query-status", "id": [7]})
         check(r.status == 200 and r.json.get("id") == [7] and
               r.json.get("return", {}).get("status") == "prelaunch",
