@@ -4,7 +4,8 @@ them (contrib/deb-check.sh calls this after dpkg -i): the REST socket of
 qmachined.socket (its ListenStream, on a free port if that one is taken)
 handed over as descriptor 3, the service's ExecStart with its
 RuntimeDirectory made; then QMP on the service's socket answers
-query-status, REST answers GET /api/v1/machine, and SIGTERM ends it.
+query-status, REST answers GET /api/v1/machine, the page is served at
+/, and SIGTERM ends it.
 """
 import json
 import os
@@ -73,6 +74,12 @@ def main():
         print("deb-check: REST on %s:%d: type %s" % (host, port,
                                                      m.get("type")))
         ok &= m.get("type") == "pc-i440fx-7.2"
+        page = urllib.request.urlopen("http://%s:%d/" % (host, port),
+                                      timeout=10)
+        body = page.read()
+        print("deb-check: the page on %s:%d: %d bytes of %s" % (
+            host, port, len(body), page.headers.get("Content-Type")))
+        ok &= b"<html" in body.lower()
     except Exception as e:  # noqa: BLE001 - reported, then failed
         print("deb-check: %s" % e)
         ok = False
