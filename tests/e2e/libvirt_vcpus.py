@@ -15,7 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker  # noqa: E402
+from resthttp import QMACHINED  # noqa: E402
 import libvirtd  # noqa: E402
 
 QEMU = "/usr/bin/qemu-system-x86_64"
@@ -39,18 +39,8 @@ def qmp(d, name, cmd):
 
 
 def main():
-    why = libvirtd.missing()
-    if why:
-        print("SKIP: %s" % why)
-        return 77
-    check = Checker()
-    qmachined = os.path.abspath(QMACHINED)
-    d = libvirtd.Libvirtd()
-    try:
-        run(check, d, qmachined)
-    finally:
-        d.finish(check.failed)
-    return check.finish()
+    return libvirtd.test_main(
+        lambda check, d: run(check, d, os.path.abspath(QMACHINED)))
 
 
 def run(check, d, qmachined):

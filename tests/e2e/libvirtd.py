@@ -200,3 +200,22 @@ class Libvirtd:
             print("libvirtd log kept in", self.tmp)
         else:
             self.cleanup()
+
+
+def test_main(body):
+    """The frame of a libvirt end-to-end test: skipped (77) where a private
+    libvirtd cannot run, else body(check, d) against one (d), stopped at
+    the end with its logs kept if a check failed; the Checker's status."""
+    from resthttp import Checker
+
+    why = missing()
+    if why:
+        print("SKIP: %s" % why)
+        return 77
+    check = Checker()
+    d = Libvirtd()
+    try:
+        body(check, d)
+    finally:
+        d.finish(check.failed)
+    return check.finish()
