@@ -64,7 +64,8 @@ QAPI_ARRAY_OF(fdset_info_list, fdset_info_type);
 
 /* A getfd descriptor of one monitor. */
 struct QmpNamedFd {
-    char *name;
+    char *name; /* the client's string, len bytes */
+    size_t len;
     int fd;
     struct QmpNamedFd *next;
 };
@@ -91,6 +92,20 @@ static int session_take_fd(QmpSession *s)
     return s->take_fd ? s->take_fd(s) : -1;
 }
 
+/* fdname as sent (a JSON string: its length, any bytes). */
+static const char *fdname_arg(json_t *args, size_t *len)
+{
+    json_t *v = qapi_arg(args, "fdname");
+
+    *len = json_string_length(v);
+    return json_string_value(v);
+}
+
+static bool named(const struct QmpNamedFd *n, const char *name, size_t len)
+{
+    return n->len == len && !memcmp(n->name, name, len);
+}
+
 static void fd_not_supplied(Error **errp)
 {
     error_setg(errp, "No file descriptor supplied via SCM_RIGHTS");
@@ -98,7 +113,8 @@ static void fd_not_supplied(Error **errp)
 
 bool qmp_cmd_getfd(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
-    const char *name = qapi_arg_str(args, "fdname", "");
+    size_t len;
+    const char *name = fdname_arg(args, &len);
     struct QmpNamedFd *n;
     int fd = session_take_fd(s);
 
@@ -111,21 +127,24 @@ bool qmp_cmd_getfd(QmpSession *s, json_t *args, json_t **ret, Error **errp)
         fd_not_supplied(errp);
         return false;
     }
-    if (name[0] >= '0' && name[0] <= '9') {
+    if (len && name[0] >= '0' && name[0] <= '9') {
         close(fd);
         error_setg(errp, "Parameter 'fdname' expects a name not starting "
                          "with a digit");
         return false;
     }
     for (n = *s->named_fds; n; n = n->next) {
-        if (!strcmp(n->name, name)) {
+        if (named(n, name, len)) {
             close(n->fd);
             n->fd = fd;
             return true;
         }
     }
     n = xzalloc(sizeof(*n));
-    n->name = xstrdup(name);
+    n->name = xmalloc(len + 1);
+    memcpy(n->name, name, len);
+    n->name[len] = '\0';
+    n->len = len;
     n->fd = fd;
     n->next = *s->named_fds;
     *s->named_fds = n;
@@ -134,14 +153,15 @@ bool qmp_cmd_getfd(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 
 bool qmp_cmd_closefd(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 {
-    const char *name = qapi_arg_str(args, "fdname", "");
+    size_t len;
+    const char *name = fdname_arg(args, &len);
     struct QmpNamedFd **p;
 
     (void)ret;
     for (p = s->named_fds; p && *p; p = &(*p)->next) {
         struct QmpNamedFd *n = *p;
 
-        if (!strcmp(n->name, name)) {
+        if (named(n, name, len)) {
             *p = n->next;
             close(n->fd);
             free(n->name);
