@@ -114,6 +114,12 @@ QmpCommandFunc qmp_cmd_query_chardev, qmp_cmd_chardev_add,
 /* "info chardev" text (malloc'd). */
 char *qmp_chardev_info_text(void);
 
+/* commands-fd.c */
+extern const QapiType getfd_args, closefd_args, add_fd_args, addfd_info_type,
+    remove_fd_args, fdset_info_list;
+QmpCommandFunc qmp_cmd_getfd, qmp_cmd_closefd, qmp_cmd_add_fd,
+    qmp_cmd_remove_fd, qmp_cmd_query_fdsets;
+
 /* commands-block.c */
 extern const QapiType blk_block_info_list, blk_named_nodes_args,
     blk_block_device_info_list, blockdev_add_args, blockdev_del_args;

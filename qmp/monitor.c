@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "json-out.h"
@@ -32,10 +33,17 @@
 /* Events still go to a client that stops reading, up to this much. */
 #define OUTPUT_HARD_LIMIT (16u << 20)
 #define READ_SIZE 65536
+/*
+ * Descriptors one message may carry (QEMU's SOCKET_MAX_FDS); the kernel
+ * closes any beyond.  A client holds at most these unclaimed: the ones
+ * of its newest message that carried any (older ones are closed).
+ */
+#define MONITOR_MAX_FDS 16
 
 typedef struct MonitorServer {
     SocketListener listener;
     ChardevSocket *chr; /* /chardevs/ID */
+    struct QmpNamedFd *named_fds; /* getfd's, for all its clients */
     struct MonitorServer *next;
 } MonitorServer;
 
@@ -51,6 +59,9 @@ typedef struct MonitorClient {
     size_t unfed_len, unfed_pos;
     bool closing;
     bool in_feed;
+    /* received with SCM_RIGHTS, not taken by a command yet */
+    int msgfds[MONITOR_MAX_FDS];
+    unsigned n_msgfds;
     struct MonitorClient *next;
 } MonitorClient;
 
@@ -76,6 +87,81 @@ static void client_update_watch(MonitorClient *c)
     loop_watch_set_events(c->watch, ev);
 }
 
+static void client_drop_msgfds(MonitorClient *c, unsigned from)
+{
+    unsigned i;
+
+    for (i = from; i < c->n_msgfds; i++) {
+        close(c->msgfds[i]);
+    }
+    c->n_msgfds = 0;
+}
+
+/* QEMU's qemu_chr_fe_get_msgfd: the first descriptor; the others go. */
+static int client_take_fd(QmpSession *s)
+{
+    MonitorClient *c = (MonitorClient *)s;
+    int fd;
+
+    if (!c->n_msgfds) {
+        return -1;
+    }
+    fd = c->msgfds[0];
+    client_drop_msgfds(c, 1);
+    return fd;
+}
+
+/*
+ * Reads input and the descriptors sent with it: they replace the ones
+ * still held, as QEMU's socket chardev does.
+ */
+static ssize_t client_recv(MonitorClient *c, void *buf, size_t len)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * MONITOR_MAX_FDS)];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct msghdr msg = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = control.buf,
+        .msg_controllen = sizeof(control.buf),
+    };
+    struct cmsghdr *cmsg;
+    int fds[MONITOR_MAX_FDS];
+    unsigned nfds = 0;
+    ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+
+    if (n < 0) {
+        return n;
+    }
+    for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+        size_t i, count;
+
+        if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (i = 0; i < count; i++) {
+            int fd;
+
+            memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+            if (nfds < MONITOR_MAX_FDS) {
+                fds[nfds++] = fd;
+            } else {
+                close(fd);
+            }
+        }
+    }
+    if (nfds) {
+        client_drop_msgfds(c, 0);
+        memcpy(c->msgfds, fds, nfds * sizeof(int));
+        c->n_msgfds = nfds;
+    }
+    return n;
+}
+
 static void client_free(MonitorClient *c)
 {
     MonitorClient **p;
@@ -88,6 +174,8 @@ static void client_free(MonitorClient *c)
     }
     qmp_event_unsubscribe(client_event, c);
     qmp_session_end(&c->session);
+    client_drop_msgfds(c, 0);
+    qmp_fd_monitor_closed();
     loop_watch_remove(c->watch);
     chardev_socket_client_removed(c->chr, c->fd);
     close(c->fd);
@@ -205,6 +293,7 @@ static void client_io(void *opaque, int fd, unsigned events)
     MonitorClient *c = opaque;
     ssize_t n;
 
+    (void)fd;
     if (events & LOOP_WRITE) {
         client_try_write(c);
         client_feed(c);
@@ -213,7 +302,7 @@ static void client_io(void *opaque, int fd, unsigned events)
         if (!c->unfed) {
             c->unfed = xmalloc(READ_SIZE);
         }
-        n = read(fd, c->unfed, READ_SIZE);
+        n = client_recv(c, c->unfed, READ_SIZE);
         if (n == 0) {
             c->closing = true;
         } else if (n < 0) {
@@ -247,6 +336,8 @@ static void server_accept(void *opaque, int fd, unsigned events)
     c->fd = cfd;
     c->session.oob_offered = true;
     c->session.send = client_send;
+    c->session.take_fd = client_take_fd;
+    c->session.named_fds = &srv->named_fds;
     c->stream = json_stream_new(client_request, c);
     c->watch = loop_watch_fd(cfd, LOOP_READ, client_io, c);
     if (!c->watch) {
@@ -257,6 +348,7 @@ static void server_accept(void *opaque, int fd, unsigned events)
     }
     c->chr = srv->chr;
     chardev_socket_client_added(c->chr, cfd);
+    qmp_fd_monitor_opened();
     c->next = clients;
     clients = c;
     qmp_event_subscribe(client_event, c);
@@ -312,10 +404,12 @@ void monitor_cleanup(void)
     while (clients) {
         client_free(clients);
     }
+    qmp_fdsets_free_all();
     while (servers) {
         MonitorServer *s = servers;
 
         servers = s->next;
+        qmp_named_fds_close(&s->named_fds);
         socket_listener_cancel_backoff(&s->listener);
         loop_watch_remove(s->listener.watch);
         close(s->listener.fd);

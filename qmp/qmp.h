@@ -28,6 +28,17 @@ struct QmpSession {
     void (*send)(QmpSession *s, json_t *msg);
     /* --forward: replies still to come (qmp/forward.c); NULL otherwise. */
     struct ForwardQueue *fwd;
+    /*
+     * The transport's descriptor received with the input being run
+     * (SCM_RIGHTS), taken by the caller (who closes it), or -1; NULL: the
+     * transport receives none.
+     */
+    int (*take_fd)(QmpSession *s);
+    /*
+     * getfd's named descriptors (qmp/commands-fd.c): the monitor's list,
+     * which it keeps across its clients as QEMU does; NULL: none.
+     */
+    struct QmpNamedFd **named_fds;
 };
 
 /* Command flags, as QEMU's command options. */
@@ -79,6 +90,16 @@ bool qmp_request_forwardable(QmpSession *s, json_t *req, Error **errp);
 bool qmp_session_busy(const QmpSession *s);
 /* The transport is dropping s. */
 void qmp_session_end(QmpSession *s);
+
+/*
+ * qmp/commands-fd.c: a monitor connected / went away (QEMU's monitor
+ * count, which decides when descriptor sets are closed); closing a
+ * monitor's getfd descriptors; every set at exit.
+ */
+void qmp_fd_monitor_opened(void);
+void qmp_fd_monitor_closed(void);
+void qmp_named_fds_close(struct QmpNamedFd **list);
+void qmp_fdsets_free_all(void);
 
 /* Builds the error reply {"error": {"class", "desc"}} (new reference). */
 json_t *qmp_error_response(const Error *err);

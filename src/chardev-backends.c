@@ -39,6 +39,74 @@ void chardev_release(Chardev *chr)
     chr->frontend_open = false;
 }
 
+/* ---- the qdev "chardev" property ---- */
+
+static json_t *chr_prop_get(Object *obj, Property *prop, Error **errp)
+{
+    Chardev *chr = *(Chardev **)((char *)obj + prop->offset);
+
+    (void)errp;
+    return json_text(chr ? object_get_canonical_path_component(OBJECT(chr))
+                         : "");
+}
+
+static bool chr_prop_set(Object *obj, Property *prop, json_t *value,
+                         Error **errp)
+{
+    Chardev **ptr = (Chardev **)((char *)obj + prop->offset);
+    const char *id;
+    Chardev *chr;
+
+    if (!json_is_string(value)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: string",
+                   prop->name);
+        return false;
+    }
+    id = json_string_value(value);
+    if (!*id) {
+        return true;
+    }
+    chr = chardev_find(id);
+    if (!chr) {
+        error_setg(errp, "Property '%s.%s' can't find value '%s'",
+                   object_get_typename(obj), prop->name, id);
+        return false;
+    }
+    if (*ptr == chr) {
+        return true;
+    }
+    if (!chardev_claim(chr)) {
+        error_setg(errp,
+                   "Property '%s.%s' can't take value '%s': "
+                   "Device '%s' is in use",
+                   object_get_typename(obj), prop->name, id, id);
+        return false;
+    }
+    if (*ptr) {
+        chardev_release(*ptr);
+    }
+    *ptr = chr;
+    return true;
+}
+
+static void chr_prop_release(Object *obj, Property *prop)
+{
+    Chardev **ptr = (Chardev **)((char *)obj + prop->offset);
+
+    if (*ptr) {
+        chardev_release(*ptr);
+        *ptr = NULL;
+    }
+}
+
+const PropertyInfo qdev_prop_chr = {
+    .name = "str",
+    .description = "ID of a chardev to use as a backend",
+    .get = chr_prop_get,
+    .set = chr_prop_set,
+    .release = chr_prop_release,
+};
+
 /* ---- null, file, pty ---- */
 
 static char *null_filename(Chardev *chr)

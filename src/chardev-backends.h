@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "object.h"
+#include "qdev.h"
 
 #define TYPE_CHARDEV "chardev"
 #define TYPE_CHARDEV_NULL "chardev-null"
@@ -69,6 +70,13 @@ bool chardev_remove(const char *id, Error **errp);
  */
 bool chardev_claim(Chardev *chr);
 void chardev_release(Chardev *chr);
+
+/*
+ * A device's "chardev" property (QEMU's qdev chr property): a Chardev *
+ * field, set by id (claimed; "" for none), released with the device.
+ */
+extern const PropertyInfo qdev_prop_chr;
+#define DEFINE_PROP_CHR(n, S, f) DEFINE_PROP(n, S, f, qdev_prop_chr, Chardev *)
 
 /* For query-chardev: every chardev in /chardevs, in QEMU's order. */
 typedef void ChardevInfoFunc(const char *label, const char *filename,

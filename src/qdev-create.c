@@ -72,6 +72,9 @@ typedef struct BusSearch {
     const char *name;
     const char *type;
     BusState *found;
+    /* type only: every match, in the object tree's order */
+    BusState **matches;
+    size_t n_matches;
 } BusSearch;
 
 static int find_bus(Object *obj, void *opaque)
@@ -79,21 +82,130 @@ static int find_bus(Object *obj, void *opaque)
     BusSearch *s = opaque;
     BusState *bus;
 
-    if (s->found || !object_dynamic_cast(obj, TYPE_BUS)) {
+    if (!object_dynamic_cast(obj, TYPE_BUS)) {
         return 0;
     }
     bus = BUS(obj);
-    if (s->name && bus->name && !strcmp(bus->name, s->name)) {
-        s->found = bus;
+    if (s->name) {
+        if (!s->found && bus->name && !strcmp(bus->name, s->name)) {
+            s->found = bus;
+        }
     } else if (s->type && object_dynamic_cast(obj, s->type)) {
-        s->found = bus;
+        s->matches =
+            xrealloc(s->matches, (s->n_matches + 1) * sizeof(*s->matches));
+        s->matches[s->n_matches++] = bus;
     }
     return 0;
 }
 
+/*
+ * Where a bus lies in QEMU's depth-first walk of the device tree (each
+ * bus's devices newest first): the path from the top, as the buses
+ * passed and, on each, the index of the device taken (higher: newer).
+ * A device on no bus (a backend) continues through its QOM parent.
+ */
+#define BUS_PATH_MAX 32
+typedef struct BusPath {
+    BusState *bus[BUS_PATH_MAX];
+    int index[BUS_PATH_MAX]; /* of the device taken on bus[i] */
+    int depth;
+} BusPath;
+
+static int bus_child_index(BusState *bus, DeviceState *dev)
+{
+    BusChild *kid;
+
+    for (kid = bus->children; kid; kid = kid->next) {
+        if (kid->child == dev) {
+            return kid->index;
+        }
+    }
+    return -1;
+}
+
+static void bus_path(BusState *bus, BusPath *p)
+{
+    BusState *rev_bus[BUS_PATH_MAX];
+    int rev_index[BUS_PATH_MAX];
+    int n = 0, i;
+    BusState *b = bus;
+    int index = -1;
+
+    while (b && n < BUS_PATH_MAX) {
+        Object *o = OBJECT(b->parent);
+
+        rev_bus[n] = b;
+        rev_index[n++] = index;
+        b = NULL;
+        while (o && object_dynamic_cast(o, TYPE_DEVICE)) {
+            DeviceState *d = DEVICE(o);
+
+            if (d->parent_bus) {
+                b = d->parent_bus;
+                index = bus_child_index(b, d);
+                break;
+            }
+            o = o->parent;
+        }
+    }
+    p->depth = n;
+    for (i = 0; i < n; i++) {
+        p->bus[i] = rev_bus[n - 1 - i];
+        p->index[i] = rev_index[n - 1 - i];
+    }
+}
+
+/* Whether a comes before b in QEMU's walk (false when unrelated). */
+static bool bus_walk_before(BusState *a, BusState *b)
+{
+    BusPath pa, pb;
+    int i;
+
+    bus_path(a, &pa);
+    bus_path(b, &pb);
+    for (i = 0; i < pa.depth && i < pb.depth; i++) {
+        if (pa.bus[i] != pb.bus[i]) {
+            return false;
+        }
+        if (i + 1 == pa.depth || i + 1 == pb.depth) {
+            /* one lies under the other: the outer one is met first */
+            return pa.depth < pb.depth;
+        }
+        if (pa.index[i] != pb.index[i]) {
+            return pa.index[i] > pb.index[i];
+        }
+    }
+    return false;
+}
+
+/*
+ * QEMU's pick of a bus by type: the first in its walk that has room, else
+ * the first.  The matches are in the object tree's order; a stable sort
+ * puts them in the walk's order where they are related.
+ */
+static BusState *bus_pick(BusState **m, size_t n)
+{
+    size_t i, j;
+
+    for (i = 1; i < n; i++) {
+        for (j = i; j > 0 && bus_walk_before(m[j], m[j - 1]); j--) {
+            BusState *t = m[j];
+
+            m[j] = m[j - 1];
+            m[j - 1] = t;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (!m[i]->full) {
+            return m[i];
+        }
+    }
+    return n ? m[0] : NULL;
+}
+
 static BusState *bus_lookup(const char *name, const char *type)
 {
-    BusSearch s = { name, type, NULL };
+    BusSearch s = { name, type, NULL, NULL, 0 };
     Object *m = qdev_get_machine();
 
     if (name && name[0] == '/') {
@@ -103,6 +215,10 @@ static BusState *bus_lookup(const char *name, const char *type)
     }
     if (m) {
         object_child_foreach_recursive(m, find_bus, &s);
+    }
+    if (!name) {
+        s.found = bus_pick(s.matches, s.n_matches);
+        free(s.matches);
     }
     return s.found;
 }
