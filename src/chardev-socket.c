@@ -2,6 +2,7 @@
 #include "chardev-socket.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -322,7 +323,22 @@ static bool socket_open(Chardev *chr, json_t *data, Error **errp)
 
 static char *socket_filename(Chardev *chr)
 {
-    return filename_of(CHARDEV_SOCKET(chr));
+    ChardevSocket *s = CHARDEV_SOCKET(chr);
+
+    /*
+     * A peer that has closed is gone, whether or not the loop has read
+     * its end of file yet (say, a client chardev of this process removed
+     * by the command before): the kernel knows, so the name says so.
+     */
+    if (s->client_watch && s->n_clients) {
+        struct pollfd pfd = { .fd = s->clients[0], .events = POLLRDHUP };
+
+        if (poll(&pfd, 1, 0) > 0 &&
+            (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+            client_gone(s);
+        }
+    }
+    return filename_of(s);
 }
 
 static void socket_close(ChardevSocket *s)
