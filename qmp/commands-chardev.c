@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "qapi-common.h"
 #include "json-out.h"
 #include "src/chardev-backends.h"
 #include "src/util.h"
@@ -43,48 +44,16 @@ static const QapiMember chardev_file_members[] = {
     { NULL }
 };
 OBJ(chardev_file, chardev_file_members);
-static const QapiMember inet_members[] = {
-    { "host", &qapi_str, false },
-    { "port", &qapi_str, false },
-    { "numeric", &qapi_bool, true },
-    { "to", &qapi_int, true },
-    { "ipv4", &qapi_bool, true },
-    { "ipv6", &qapi_bool, true },
-    { "keep-alive", &qapi_bool, true },
-    { "mptcp", &qapi_bool, true },
-    { NULL }
-};
-OBJ(inet_addr, inet_members);
-static const QapiMember unix_members[] = {
-    { "path", &qapi_str, false },
-    { "abstract", &qapi_bool, true },
-    { "tight", &qapi_bool, true },
-    { NULL }
-};
-OBJ(unix_addr, unix_members);
-static const QapiMember vsock_members[] = {
-    { "cid", &qapi_str, false },
-    { "port", &qapi_str, false },
-    { NULL }
-};
-OBJ(vsock_addr, vsock_members);
-static const QapiMember string_members[] = {
-    { "str", &qapi_str, false },
-    { NULL }
-};
-OBJ(string_type, string_members);
-static const QapiMember inet_wrap_members[] = { { "data", &inet_addr, false }, { NULL } };
+static const QapiMember inet_wrap_members[] = { { "data", &qapi_inet_socket_address, false }, { NULL } };
 OBJ(inet_wrap, inet_wrap_members);
-static const QapiMember unix_wrap_members[] = { { "data", &unix_addr, false }, { NULL } };
+static const QapiMember unix_wrap_members[] = { { "data", &qapi_unix_socket_address, false }, { NULL } };
 OBJ(unix_wrap, unix_wrap_members);
-static const QapiMember vsock_wrap_members[] = { { "data", &vsock_addr, false }, { NULL } };
+static const QapiMember vsock_wrap_members[] = { { "data", &qapi_vsock_socket_address, false }, { NULL } };
 OBJ(vsock_wrap, vsock_wrap_members);
-static const QapiMember string_wrap_members[] = { { "data", &string_type, false }, { NULL } };
+static const QapiMember string_wrap_members[] = { { "data", &qapi_string, false }, { NULL } };
 OBJ(string_wrap, string_wrap_members);
-static const char *const socket_addr_kinds[] = { "inet", "unix", "vsock", "fd", NULL };
-static const QapiType socket_addr_kind = { .name = "socket_addr_kind", .kind = QAPI_KIND_ENUM, .values = socket_addr_kinds };
 static const QapiMember socket_addr_legacy_members[] = {
-    { "type", &socket_addr_kind, false },
+    { "type", &qapi_socket_address_type, false },
     { NULL }
 };
 static const QapiVariant socket_addr_legacy_variants[] = {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "qapi-common.h"
 #include "src/keyval.h"
 #include "src/net.h"
 
@@ -17,16 +18,11 @@ static const char *const unstable[] = { "unstable", NULL };
 /* clang-format off */
 static const QapiType netdev_1;
 static const QapiType netdev_2;
-static const QapiType netdev_5;
 static const QapiType netdev_4;
 static const QapiType netdev_3;
 static const QapiType netdev_6;
 static const QapiType netdev_7;
 static const QapiType netdev_8;
-static const QapiType netdev_11;
-static const QapiType netdev_12;
-static const QapiType netdev_13;
-static const QapiType netdev_14;
 static const QapiType netdev_10;
 static const QapiType netdev_9;
 static const QapiType netdev_15;
@@ -50,12 +46,7 @@ static const QapiMember netdev_2_members[] = {
     { NULL }
 };
 static const QapiType netdev_2 = { .name = "netdev_2", .kind = QAPI_KIND_OBJECT, .members = netdev_2_members };
-static const QapiMember netdev_5_members[] = {
-    { "str", &qapi_str, false },
-    { NULL }
-};
-static const QapiType netdev_5 = { .name = "netdev_5", .kind = QAPI_KIND_OBJECT, .members = netdev_5_members };
-static const QapiType netdev_4 = { .name = "netdev_4", .kind = QAPI_KIND_ARRAY, .element = &netdev_5 };
+static const QapiType netdev_4 = { .name = "netdev_4", .kind = QAPI_KIND_ARRAY, .element = &qapi_string };
 static const QapiMember netdev_3_members[] = {
     { "hostname", &qapi_str, true },
     { "restrict", &qapi_bool, true },
@@ -129,42 +120,15 @@ static const QapiMember netdev_8_members[] = {
     { NULL }
 };
 static const QapiType netdev_8 = { .name = "netdev_8", .kind = QAPI_KIND_OBJECT, .members = netdev_8_members };
-static const char *const netdev_11_values[] = { "inet", "unix", "vsock", "fd", NULL };
-static const QapiType netdev_11 = { .name = "netdev_11", .kind = QAPI_KIND_ENUM, .values = netdev_11_values };
-static const QapiMember netdev_12_members[] = {
-    { "host", &qapi_str, false },
-    { "port", &qapi_str, false },
-    { "numeric", &qapi_bool, true },
-    { "to", &qapi_int, true },
-    { "ipv4", &qapi_bool, true },
-    { "ipv6", &qapi_bool, true },
-    { "keep-alive", &qapi_bool, true },
-    { "mptcp", &qapi_bool, true },
-    { NULL }
-};
-static const QapiType netdev_12 = { .name = "netdev_12", .kind = QAPI_KIND_OBJECT, .members = netdev_12_members };
-static const QapiMember netdev_13_members[] = {
-    { "path", &qapi_str, false },
-    { "abstract", &qapi_bool, true },
-    { "tight", &qapi_bool, true },
-    { NULL }
-};
-static const QapiType netdev_13 = { .name = "netdev_13", .kind = QAPI_KIND_OBJECT, .members = netdev_13_members };
-static const QapiMember netdev_14_members[] = {
-    { "cid", &qapi_str, false },
-    { "port", &qapi_str, false },
-    { NULL }
-};
-static const QapiType netdev_14 = { .name = "netdev_14", .kind = QAPI_KIND_OBJECT, .members = netdev_14_members };
 static const QapiMember netdev_10_members[] = {
-    { "type", &netdev_11, false },
+    { "type", &qapi_socket_address_type, false },
     { NULL }
 };
 static const QapiVariant netdev_10_variants[] = {
-    { "inet", &netdev_12 },
-    { "unix", &netdev_13 },
-    { "vsock", &netdev_14 },
-    { "fd", &netdev_5 },
+    { "inet", &qapi_inet_socket_address },
+    { "unix", &qapi_unix_socket_address },
+    { "vsock", &qapi_vsock_socket_address },
+    { "fd", &qapi_string },
     { NULL }
 };
 static const QapiType netdev_10 = { .name = "netdev_10", .kind = QAPI_KIND_OBJECT, .members = netdev_10_members, .tag = "type", .variants = netdev_10_variants };
