@@ -153,9 +153,31 @@ static json_t *get_addr(Object *obj, ObjectProperty *prop, Error **errp)
                      p, ss.ss_family == AF_INET6 ? "ipv6" : "ipv4", 1);
 }
 
+static void client_gone(ChardevSocket *s);
+
+/*
+ * A peer that has closed is gone, whether or not the loop has read its
+ * end of file yet (say, a client chardev of this process removed by the
+ * command before): the kernel knows, so what is reported says so.
+ */
+static void notice_hangup(ChardevSocket *s)
+{
+    struct pollfd pfd = { .events = POLLRDHUP };
+
+    if (!s->client_watch || !s->n_clients) {
+        return;
+    }
+    pfd.fd = s->clients[0];
+    if (poll(&pfd, 1, 0) > 0 &&
+        (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+        client_gone(s);
+    }
+}
+
 static bool get_connected(Object *obj, Error **errp)
 {
     (void)errp;
+    notice_hangup(CHARDEV_SOCKET(obj));
     return CHARDEV_SOCKET(obj)->n_clients > 0;
 }
 
@@ -210,8 +232,6 @@ void chardev_socket_client_removed(ChardevSocket *s, int fd)
 }
 
 /* ---- chardev-add's sockets ---- */
-
-static void client_gone(ChardevSocket *s);
 
 /* Nothing reads a chardev without a front end: input is dropped. */
 static void client_readable(void *opaque, int fd, unsigned events)
@@ -325,19 +345,7 @@ static char *socket_filename(Chardev *chr)
 {
     ChardevSocket *s = CHARDEV_SOCKET(chr);
 
-    /*
-     * A peer that has closed is gone, whether or not the loop has read
-     * its end of file yet (say, a client chardev of this process removed
-     * by the command before): the kernel knows, so the name says so.
-     */
-    if (s->client_watch && s->n_clients) {
-        struct pollfd pfd = { .fd = s->clients[0], .events = POLLRDHUP };
-
-        if (poll(&pfd, 1, 0) > 0 &&
-            (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
-            client_gone(s);
-        }
-    }
+    notice_hangup(s);
     return filename_of(s);
 }
 
