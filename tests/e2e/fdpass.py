@@ -24,7 +24,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resthttp import QMACHINED, Checker, wait_for_paths  # noqa: E402
+from resthttp import (QMACHINED, Checker, read_line,  # noqa: E402
+                      wait_for_paths)
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64") or "qemu-system-x86_64"
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
@@ -63,13 +64,7 @@ class Side:
         self.s = None
 
     def read(self):
-        while b"\r\n" not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return json.loads(line)
+        return json.loads(read_line(self))
 
     def marker(self):
         """A new marker file, opened; its index names it."""

@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resthttp import (QMACHINED, Checker, Qmp, Rest, free_port,  # noqa: E402
-                      wait_for_paths)
+                      read_line, wait_for_paths)
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
@@ -61,13 +61,7 @@ class Raw:
         self.greeting = self.read()
 
     def read(self):
-        while b"\r\n" not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return json.loads(line)
+        return json.loads(read_line(self))
 
     def send(self, data):
         self.s.sendall(data if isinstance(data, bytes) else

@@ -191,13 +191,7 @@ def run(check, d, qmachined):
     check("hostnet" not in r.stdout, "netdev removed by libvirt", r.stdout)
 
     # Destroy and undefine: nothing left.
-    for name in names.values():
-        r = d.virsh("destroy", name)
-        check(r.returncode == 0, "destroy %s" % name, r.stderr)
-        r = d.virsh("undefine", name)
-        check(r.returncode == 0, "undefine %s" % name, r.stderr)
-    r = d.virsh("list", "--all", "--name")
-    check(r.stdout.split() == [], "no domain left", r.stdout)
+    d.destroy_all(check, names.values())
 
 
 if __name__ == "__main__":

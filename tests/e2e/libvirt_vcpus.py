@@ -98,13 +98,7 @@ def run(check, d, qmachined):
     cpus = qmp(d, qm, "query-cpus-fast").get("return", [])
     check(len(cpus) == 2, "qmachined's guest ejected the vCPU", cpus)
 
-    for name in names.values():
-        r = d.virsh("destroy", name)
-        check(r.returncode == 0, "destroy %s" % name, r.stderr)
-        r = d.virsh("undefine", name)
-        check(r.returncode == 0, "undefine %s" % name, r.stderr)
-    r = d.virsh("list", "--all", "--name")
-    check(r.stdout.split() == [], "no domain left", r.stdout)
+    d.destroy_all(check, names.values())
 
 
 if __name__ == "__main__":

@@ -193,6 +193,17 @@ class Libvirtd:
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def destroy_all(self, check, names):
+        """Destroys and undefines each domain, checking each step, then
+        that no domain is left."""
+        for name in names:
+            r = self.virsh("destroy", name)
+            check(r.returncode == 0, "destroy %s" % name, r.stderr)
+            r = self.virsh("undefine", name)
+            check(r.returncode == 0, "undefine %s" % name, r.stderr)
+        r = self.virsh("list", "--all", "--name")
+        check(r.stdout.split() == [], "no domain left", r.stdout)
+
     def finish(self, failed):
         """Stops libvirtd; its directory (logs) is kept when a test failed."""
         self.stop()

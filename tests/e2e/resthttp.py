@@ -228,6 +228,19 @@ def wait_for_paths(proc, *paths, tries=400, step=0.025):
     return False
 
 
+def read_line(conn, end=b"\r\n"):
+    """The next line a client reads from its socket conn.s (what it has
+    read past that line stays in conn.buf), without its end: QMP's CRLF
+    unless told otherwise."""
+    while end not in conn.buf:
+        data = conn.s.recv(1 << 16)
+        if not data:
+            raise EOFError
+        conn.buf += data
+    line, conn.buf = conn.buf.split(end, 1)
+    return line
+
+
 class Qmp:
     """A QMP client on a unix socket (path) or on TCP (tcp=(host, port)).
 
@@ -253,13 +266,7 @@ class Qmp:
 
     def line(self):
         """One line as sent, without its CRLF."""
-        while b"\r\n" not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
+        return read_line(self)
 
     def read(self, timeout=None):
         """The next message, waiting timeout seconds (default: the
@@ -351,13 +358,7 @@ class Qtest:
         self.buf = b""
 
     def line(self):
-        while b"\n" not in self.buf:
-            data = self.s.recv(1 << 20)
-            if not data:
-                raise EOFError
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line
+        return read_line(self, b"\n")
 
     def cmd(self, text):
         self.s.sendall(text + b"\n")
