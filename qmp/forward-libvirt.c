@@ -25,7 +25,46 @@
 #include <libvirt/virterror.h>
 
 #include "json-out.h"
+#include "src/dynlib.h"
 #include "src/util.h"
+
+/*
+ * libvirt's functions, looked up when --forward libvirt: is used (a
+ * machine that does not forward to libvirt never loads it).
+ */
+static struct {
+    __typeof__(virConnectDomainQemuMonitorEventRegister) *EventRegister;
+    __typeof__(virConnectOpen) *ConnectOpen;
+    __typeof__(virDomainLookupByName) *LookupByName;
+    __typeof__(virDomainQemuMonitorCommand) *MonitorCommand;
+    __typeof__(virEventRegisterDefaultImpl) *EventRegisterDefaultImpl;
+    __typeof__(virEventRunDefaultImpl) *EventRunDefaultImpl;
+    __typeof__(virGetLastError) *GetLastError;
+    __typeof__(virSetErrorFunc) *SetErrorFunc;
+} lv;
+
+static bool load_libvirt(Error **errp)
+{
+    static const DynSym qemu_syms[] = {
+        { "virConnectDomainQemuMonitorEventRegister",
+          (void **)&lv.EventRegister },
+        { "virDomainQemuMonitorCommand", (void **)&lv.MonitorCommand },
+    };
+    static const DynSym syms[] = {
+        { "virConnectOpen", (void **)&lv.ConnectOpen },
+        { "virDomainLookupByName", (void **)&lv.LookupByName },
+        { "virEventRegisterDefaultImpl",
+          (void **)&lv.EventRegisterDefaultImpl },
+        { "virEventRunDefaultImpl", (void **)&lv.EventRunDefaultImpl },
+        { "virGetLastError", (void **)&lv.GetLastError },
+        { "virSetErrorFunc", (void **)&lv.SetErrorFunc },
+    };
+
+    return dynlib_load("libvirt.so.0", syms, sizeof(syms) / sizeof(syms[0]),
+                       errp) &&
+           dynlib_load("libvirt-qemu.so.0", qemu_syms,
+                       sizeof(qemu_syms) / sizeof(qemu_syms[0]), errp);
+}
 
 static virConnectPtr conn;
 static virDomainPtr dom;
@@ -64,7 +103,7 @@ static void emit(json_t *msg)
 
 static const char *last_error(void)
 {
-    virErrorPtr e = virGetLastError();
+    virErrorPtr e = lv.GetLastError();
 
     return e && e->message ? e->message : "unknown libvirt error";
 }
@@ -82,7 +121,7 @@ static void run_line(const char *line, size_t len)
     id = json_incref(json_object_get(req, "id"));
     json_object_del(req, "id");
     text = json_dumps(req, JSON_COMPACT);
-    if (text && virDomainQemuMonitorCommand(dom, text, &result, 0) == 0 &&
+    if (text && lv.MonitorCommand(dom, text, &result, 0) == 0 &&
         (rsp = json_loads(result, JSON_ALLOW_NUL, &jerr))) {
         json_object_del(rsp, "id");
     } else {
@@ -161,7 +200,7 @@ static void *event_thread(void *opaque)
 {
     (void)opaque;
     for (;;) {
-        if (virEventRunDefaultImpl() < 0) {
+        if (lv.EventRunDefaultImpl() < 0) {
             break;
         }
     }
@@ -187,22 +226,25 @@ bool forward_libvirt_open(const char *spec, int *read_fd, int *write_fd,
         error_setg(errp, "expected libvirt:URI#DOMAIN");
         return false;
     }
+    if (!load_libvirt(errp)) {
+        return false;
+    }
     uri = xstrndup(spec, (size_t)(hash - spec));
-    virSetErrorFunc(NULL, quiet_errors);
-    if (virEventRegisterDefaultImpl() < 0 ||
-        !(conn = virConnectOpen(*uri ? uri : NULL))) {
+    lv.SetErrorFunc(NULL, quiet_errors);
+    if (lv.EventRegisterDefaultImpl() < 0 ||
+        !(conn = lv.ConnectOpen(*uri ? uri : NULL))) {
         error_setg(errp, "cannot connect to libvirt at '%s': %s", uri,
                    last_error());
         free(uri);
         return false;
     }
     free(uri);
-    if (!(dom = virDomainLookupByName(conn, hash + 1))) {
+    if (!(dom = lv.LookupByName(conn, hash + 1))) {
         error_setg(errp, "no domain '%s': %s", hash + 1, last_error());
         return false;
     }
-    if (virDomainQemuMonitorCommand(dom, "{\"execute\":\"query-version\"}",
-                                    &result, 0) < 0 ||
+    if (lv.MonitorCommand(dom, "{\"execute\":\"query-version\"}", &result, 0) <
+            0 ||
         !(ver = json_loads(result, 0, &jerr)) ||
         !json_object_get(ver, "return")) {
         error_setg(errp, "domain '%s' does not answer QMP: %s", hash + 1,
@@ -214,8 +256,7 @@ bool forward_libvirt_open(const char *spec, int *read_fd, int *write_fd,
     *greeting = json_pack("{s:{s:O, s:[]}}", "QMP", "version",
                           json_object_get(ver, "return"), "capabilities");
     json_decref(ver);
-    if (virConnectDomainQemuMonitorEventRegister(conn, dom, NULL, on_event,
-                                                 NULL, NULL, 0) < 0) {
+    if (lv.EventRegister(conn, dom, NULL, on_event, NULL, NULL, 0) < 0) {
         error_setg(errp, "cannot watch domain '%s' for events: %s", hash + 1,
                    last_error());
         return false;

@@ -54,6 +54,7 @@
 #include "qmp/json-stream.h"
 #include "qmp/qmp.h"
 #include "rest/rest-int.h"
+#include "src/dynlib.h"
 #include "src/loop.h"
 #include "src/sockets.h"
 #include "src/util.h"
@@ -121,6 +122,58 @@ typedef struct RestConn {
     bool answered;
 } RestConn;
 
+/*
+ * libmicrohttpd's functions, looked up when the first --rest listener
+ * starts (a machine without REST never loads the library).
+ */
+static struct {
+    __typeof__(MHD_add_connection) *add_connection;
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_create_response_from_callback)
+        *create_response_from_callback;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_get_connection_info) *get_connection_info;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_get_timeout) *get_timeout;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_resume_connection) *resume_connection;
+    __typeof__(MHD_run) *run;
+    __typeof__(MHD_set_connection_option) *set_connection_option;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+    __typeof__(MHD_suspend_connection) *suspend_connection;
+} mhd;
+
+static bool load_mhd(Error **errp)
+{
+    static const DynSym syms[] = {
+        { "MHD_add_connection", (void **)&mhd.add_connection },
+        { "MHD_add_response_header", (void **)&mhd.add_response_header },
+        { "MHD_create_response_from_buffer",
+          (void **)&mhd.create_response_from_buffer },
+        { "MHD_create_response_from_callback",
+          (void **)&mhd.create_response_from_callback },
+        { "MHD_destroy_response", (void **)&mhd.destroy_response },
+        { "MHD_get_connection_info", (void **)&mhd.get_connection_info },
+        { "MHD_get_daemon_info", (void **)&mhd.get_daemon_info },
+        { "MHD_get_timeout", (void **)&mhd.get_timeout },
+        { "MHD_lookup_connection_value",
+          (void **)&mhd.lookup_connection_value },
+        { "MHD_queue_response", (void **)&mhd.queue_response },
+        { "MHD_resume_connection", (void **)&mhd.resume_connection },
+        { "MHD_run", (void **)&mhd.run },
+        { "MHD_set_connection_option", (void **)&mhd.set_connection_option },
+        { "MHD_start_daemon", (void **)&mhd.start_daemon },
+        { "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+        { "MHD_suspend_connection", (void **)&mhd.suspend_connection },
+    };
+
+    return mhd.run || dynlib_load("libmicrohttpd.so.12", syms,
+                                  sizeof(syms) / sizeof(syms[0]), errp);
+}
+
 static RestServer *servers;
 static SseClient *sse_clients;
 static LoopTimer *heartbeat;
@@ -168,7 +221,7 @@ static void server_schedule(RestServer *srv)
     srv->timer = NULL;
     if (srv->kicked) {
         delay = 0;
-    } else if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
+    } else if (mhd.get_timeout(srv->mhd, &ms) == MHD_YES) {
         delay = (int64_t)ms * 1000000;
     } else {
         return;
@@ -180,7 +233,7 @@ static void server_run(RestServer *srv)
 {
     srv->in_run = true;
     srv->kicked = false;
-    MHD_run(srv->mhd);
+    mhd.run(srv->mhd);
     srv->in_run = false;
     server_schedule(srv);
 }
@@ -211,7 +264,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
     }
     if (n == 0) {
         c->buf.len = c->off = 0;
-        MHD_suspend_connection(c->conn);
+        mhd.suspend_connection(c->conn);
         c->suspended = true;
         return 0;
     }
@@ -247,7 +300,7 @@ static void sse_wake(SseClient *c)
 {
     if (c->suspended) {
         c->suspended = false;
-        MHD_resume_connection(c->conn);
+        mhd.resume_connection(c->conn);
         server_kick(c->srv);
     }
 }
@@ -309,7 +362,7 @@ static enum MHD_Result start_stream(RestServer *srv,
 
     c->srv = srv;
     c->conn = conn;
-    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    info = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     if (info && info->socket_context) {
         c->sock = info->socket_context;
         c->sock->sse = c;
@@ -319,17 +372,17 @@ static enum MHD_Result start_stream(RestServer *srv,
     if (timeout < REST_IDLE_TIMEOUT_S) {
         timeout = REST_IDLE_TIMEOUT_S;
     }
-    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout);
+    mhd.set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, timeout);
     json_buf_append(&c->buf, hello, sizeof(hello) - 1);
     c->next = sse_clients;
     sse_clients = c;
-    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c,
+    r = mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c,
                                           sse_free);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             "text/event-stream");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-    MHD_destroy_response(r); /* frees c if it was not queued */
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    ret = mhd.queue_response(conn, MHD_HTTP_OK, r);
+    mhd.destroy_response(r); /* frees c if it was not queued */
     return ret;
 }
 
@@ -345,41 +398,41 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, RestReply *rep)
         char *text = xasprintf("%s\n", json);
 
         free(json);
-        r = MHD_create_response_from_buffer(strlen(text), text,
+        r = mhd.create_response_from_buffer(strlen(text), text,
                                             MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+        mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 "application/json");
     } else if (rep->raw) {
-        r = MHD_create_response_from_buffer(rep->raw_len, (void *)rep->raw,
+        r = mhd.create_response_from_buffer(rep->raw_len, (void *)rep->raw,
                                             MHD_RESPMEM_PERSISTENT);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+        mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 rep->content_type);
     } else {
-        r = MHD_create_response_from_buffer(0, (void *)"",
+        r = mhd.create_response_from_buffer(0, (void *)"",
                                             MHD_RESPMEM_PERSISTENT);
     }
     if (rep->page) {
         /* Only the page's own files; no inline script or style. */
-        MHD_add_response_header(r, "Content-Security-Policy",
+        mhd.add_response_header(r, "Content-Security-Policy",
                                 "default-src 'none'; script-src 'self'; "
                                 "style-src 'self'; connect-src 'self'; "
                                 "img-src 'self'; base-uri 'none'; "
                                 "form-action 'none'; frame-ancestors 'none'");
-        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
+        mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     }
     if (rep->location) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rep->location);
+        mhd.add_response_header(r, MHD_HTTP_HEADER_LOCATION, rep->location);
     }
     if (rep->allow) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rep->allow);
+        mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, rep->allow);
     }
     if (rep->status == MHD_HTTP_UNAUTHORIZED) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+        mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer realm=\"qmachined\"");
     }
-    ret = MHD_queue_response(conn, rep->status, r);
-    MHD_destroy_response(r);
+    ret = mhd.queue_response(conn, rep->status, r);
+    mhd.destroy_response(r);
     rest_reply_clear(rep);
     return ret;
 }
@@ -402,7 +455,7 @@ static bool authorized(RestServer *srv, struct MHD_Connection *conn)
     if (!srv->token) {
         return true;
     }
-    h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+    h = mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
                                     MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h || strncasecmp(h, "Bearer ", 7)) {
         return false;
@@ -507,7 +560,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             rc->answered = true;
             return send_reply(conn, &rep);
         }
-        h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+        h = mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (h && strtoull(h, NULL, 10) > REST_BODY_LIMIT) {
             rc->answered = true;
@@ -535,7 +588,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return too_large(conn, &rep);
     }
     if (rest_route_has_body(rc->route) && rc->body.len) {
-        h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+        h = mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
                                         MHD_HTTP_HEADER_CONTENT_TYPE);
         if (!is_json_type(h)) {
             rest_reply_error(&rep, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
@@ -589,7 +642,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *info =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+            mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         struct epoll_event ev = { .events = EPOLLRDHUP | EPOLLET };
 
         sock = xzalloc(sizeof(*sock));
@@ -845,7 +898,7 @@ static void on_accept(void *opaque, int lfd, unsigned events)
             continue;
         }
         /* MHD closes fd itself when it cannot take it. */
-        if (MHD_add_connection(srv->mhd, fd, (struct sockaddr *)&ss, len) ==
+        if (mhd.add_connection(srv->mhd, fd, (struct sockaddr *)&ss, len) ==
             MHD_YES) {
             server_kick(srv);
         }
@@ -964,7 +1017,7 @@ static void server_free(RestServer *srv)
     loop_watch_remove(srv->watch);
     loop_watch_remove(srv->listen_watch);
     if (srv->mhd) {
-        MHD_stop_daemon(srv->mhd); /* closes its connections */
+        mhd.stop_daemon(srv->mhd); /* closes its connections */
     }
     if (srv->listen_fd >= 0) {
         close(srv->listen_fd);
@@ -1029,6 +1082,11 @@ bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp)
             return false;
         }
     }
+    if (!load_mhd(errp)) {
+        error_prepend(errp, "--rest %s: ", where);
+        free(where);
+        return false;
+    }
     limits_init();
     srv = xzalloc(sizeof(*srv));
     srv->listen_fd = -1;
@@ -1049,7 +1107,7 @@ bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp)
         }
     }
     srv->listen_fd = fd;
-    srv->mhd = MHD_start_daemon(
+    srv->mhd = mhd.start_daemon(
         MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET, 0,
         NULL, NULL, on_request, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
@@ -1062,7 +1120,7 @@ bool rest_listen(const ListenAddr *addr, const char *token_file, Error **errp)
         error_setg(errp, "--rest %s: cannot start the HTTP server", where);
         goto fail;
     }
-    info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+    info = mhd.get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
     if (!info || info->epoll_fd < 0) {
         error_setg(errp, "--rest %s: HTTP server has no epoll descriptor",
                    where);
@@ -1105,7 +1163,7 @@ void rest_cleanup(void)
         sse_wake(c);
     }
     for (srv = servers; srv; srv = srv->next) {
-        MHD_run(srv->mhd);
+        mhd.run(srv->mhd);
     }
     while ((srv = servers)) {
         servers = srv->next;

@@ -8,6 +8,7 @@
  */
 #include "isa.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #define FW_CFG_MAX_ENTRY 0x4000
 #define FW_CFG_MAX_FILES 64
 #define FW_CFG_FILE_NAME_LEN 56
+#define FW_CFG_SLOTS (FW_CFG_FILE_FIRST + FW_CFG_MAX_FILES)
 
 #define FW_CFG_VERSION 0x01
 #define FW_CFG_VERSION_DMA 0x02
@@ -56,7 +58,12 @@ struct FWCfgState {
     uint16_t base, dma_base;
     AddressSpace *dma_as;
     /* Items and registers. */
-    FWCfgEntry entries[2][FW_CFG_MAX_ENTRY];
+    /*
+     * Items by key (generic, then arch-local): only keys below
+     * FW_CFG_SLOTS ever hold data, so larger ones are not stored and read
+     * as empty items.
+     */
+    FWCfgEntry entries[2][FW_CFG_SLOTS];
     FWCfgFile files[FW_CFG_MAX_FILES];
     unsigned nr_files;
     uint16_t cur_entry;
@@ -67,13 +74,22 @@ struct FWCfgState {
 
 OBJECT_DECLARE_CASTS(FWCfgState, DeviceClass, FW_CFG, "fw_cfg")
 
+/* The item with this key, or NULL for one that is always empty. */
+static FWCfgEntry *entry(FWCfgState *s, uint16_t key)
+{
+    unsigned idx = key & FW_CFG_ENTRY_MASK;
+
+    return idx < FW_CFG_SLOTS
+               ? &s->entries[(key & FW_CFG_ARCH_LOCAL) ? 1 : 0][idx]
+               : NULL;
+}
+
 static FWCfgEntry *current(FWCfgState *s)
 {
     if (s->cur_entry == FW_CFG_INVALID) {
         return NULL;
     }
-    return &s->entries[(s->cur_entry & FW_CFG_ARCH_LOCAL) ? 1 : 0]
-                      [s->cur_entry & FW_CFG_ENTRY_MASK];
+    return entry(s, s->cur_entry);
 }
 
 static void fw_cfg_select(FWCfgState *s, uint16_t key)
@@ -244,9 +260,9 @@ static const MemoryRegionOps dma_ops = {
 
 static void set_entry(FWCfgState *s, uint16_t key, uint8_t *data, uint32_t len)
 {
-    FWCfgEntry *e =
-        &s->entries[(key & FW_CFG_ARCH_LOCAL) ? 1 : 0][key & FW_CFG_ENTRY_MASK];
+    FWCfgEntry *e = entry(s, key);
 
+    assert(e); /* the board's keys are all below FW_CFG_SLOTS */
     free(e->data);
     e->data = data;
     e->len = len;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "src/util.h"
 
@@ -32,6 +33,13 @@ struct RamPages {
     uint64_t nr_top;
     uint64_t allocated;
     uint8_t ****top; /* top[t][m][l] is a page or NULL */
+    /*
+     * A file mapped read-only (a ROM image): pages not yet written read
+     * from it, so every machine shares the file's page cache; a write
+     * copies the page first.
+     */
+    const uint8_t *image;
+    uint64_t image_len; /* a multiple of PAGE_SIZE */
 };
 
 static RamPages *ram_pages_new(MemSize size)
@@ -52,6 +60,9 @@ static void ram_pages_free(RamPages *rp)
 
     if (!rp) {
         return;
+    }
+    if (rp->image) {
+        munmap((void *)rp->image, rp->image_len);
     }
     if (rp->top) {
         for (t = 0; t < rp->nr_top; t++) {
@@ -75,38 +86,71 @@ static void ram_pages_free(RamPages *rp)
 }
 
 /* Returns the page holding index pg, allocating it if alloc is set. */
-static uint8_t *ram_page(RamPages *rp, uint64_t pg, bool alloc)
+/* The image's copy of page 'pg', or NULL past its end. */
+static const uint8_t *image_page(const RamPages *rp, uint64_t pg)
+{
+    return rp->image && pg < rp->image_len >> PAGE_BITS
+               ? rp->image + (pg << PAGE_BITS)
+               : NULL;
+}
+
+/*
+ * Page 'pg' to write ('alloc': made private, from the image or zeros) or
+ * to read (NULL reads as zeros).
+ */
+static const uint8_t *ram_page_lookup(RamPages *rp, uint64_t pg, bool alloc)
 {
     uint64_t t = pg >> (2 * RADIX_BITS);
     unsigned m = (pg >> RADIX_BITS) & (RADIX_SIZE - 1);
     unsigned l = pg & (RADIX_SIZE - 1);
+    const uint8_t *from;
 
     if (pg >= rp->nr_pages) {
         return NULL;
     }
     if (!rp->top) {
         if (!alloc) {
-            return NULL;
+            return image_page(rp, pg);
         }
         rp->top = xzalloc(rp->nr_top * sizeof(*rp->top));
     }
     if (!rp->top[t]) {
         if (!alloc) {
-            return NULL;
+            return image_page(rp, pg);
         }
         rp->top[t] = xzalloc(RADIX_SIZE * sizeof(*rp->top[t]));
     }
     if (!rp->top[t][m]) {
         if (!alloc) {
-            return NULL;
+            return image_page(rp, pg);
         }
         rp->top[t][m] = xzalloc(RADIX_SIZE * sizeof(*rp->top[t][m]));
     }
-    if (!rp->top[t][m][l] && alloc) {
-        rp->top[t][m][l] = xzalloc(PAGE_SIZE);
+    if (!rp->top[t][m][l]) {
+        if (!alloc) {
+            return image_page(rp, pg);
+        }
+        from = image_page(rp, pg);
+        if (from) {
+            rp->top[t][m][l] = xmalloc(PAGE_SIZE);
+            memcpy(rp->top[t][m][l], from, PAGE_SIZE);
+        } else {
+            rp->top[t][m][l] = xzalloc(PAGE_SIZE);
+        }
         rp->allocated++;
     }
     return rp->top[t][m][l];
+}
+
+static const uint8_t *ram_page_read(RamPages *rp, uint64_t pg)
+{
+    return ram_page_lookup(rp, pg, false);
+}
+
+static uint8_t *ram_page_write(RamPages *rp, uint64_t pg)
+{
+    /* Pages looked up to write are the private ones, never the image. */
+    return (uint8_t *)ram_page_lookup(rp, pg, true);
 }
 
 /* ------------------------------------------------------------------ */
@@ -354,10 +398,10 @@ void memory_region_ram_read(MemoryRegion *mr, uint64_t offset, void *buf,
     while (len) {
         uint64_t in_page = PAGE_SIZE - (offset & (PAGE_SIZE - 1));
         uint64_t n = len < in_page ? len : in_page;
-        uint8_t *page = NULL;
+        const uint8_t *page = NULL;
 
         if (t && (MemSize)offset < t->size) {
-            page = ram_page(t->pages, offset >> PAGE_BITS, false);
+            page = ram_page_read(t->pages, offset >> PAGE_BITS);
         }
         if (page) {
             memcpy(out, page + (offset & (PAGE_SIZE - 1)), n);
@@ -385,7 +429,7 @@ void memory_region_ram_write(MemoryRegion *mr, uint64_t offset, const void *buf,
         uint8_t *page = NULL;
 
         if ((MemSize)offset < t->size) {
-            page = ram_page(t->pages, offset >> PAGE_BITS, true);
+            page = ram_page_write(t->pages, offset >> PAGE_BITS);
         }
         if (page) {
             memcpy(page + (offset & (PAGE_SIZE - 1)), in, n);
@@ -394,6 +438,24 @@ void memory_region_ram_write(MemoryRegion *mr, uint64_t offset, const void *buf,
         offset += n;
         len -= n;
     }
+}
+
+bool memory_region_ram_map_image(MemoryRegion *mr, int fd, uint64_t len)
+{
+    RamPages *rp = mr->pages;
+    void *p;
+
+    if (!rp || rp->image || rp->top || !len || len % PAGE_SIZE ||
+        len > (uint64_t)mr->size) {
+        return false;
+    }
+    p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+        return false;
+    }
+    rp->image = p;
+    rp->image_len = len;
+    return true;
 }
 
 uint64_t memory_region_ram_pages_allocated(const MemoryRegion *mr)

@@ -146,7 +146,14 @@ void memory_region_ram_read(MemoryRegion *mr, uint64_t offset, void *buf,
                             uint64_t len);
 void memory_region_ram_write(MemoryRegion *mr, uint64_t offset, const void *buf,
                              uint64_t len);
-/* Number of 4 KiB pages allocated so far. */
+/*
+ * Backs a RAM/ROM region not yet written with the first 'len' bytes of
+ * the file 'fd' (mapped read-only and shared: reads come from the page
+ * cache, a write copies the page).  'len' is a multiple of 4 KiB and at
+ * most the region's size.  False (nothing changed) if it cannot be mapped.
+ */
+bool memory_region_ram_map_image(MemoryRegion *mr, int fd, uint64_t len);
+/* Number of 4 KiB pages of its own a region has so far. */
 uint64_t memory_region_ram_pages_allocated(const MemoryRegion *mr);
 
 /* Access a terminating region through its ops, with QEMU's size rules. */

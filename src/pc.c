@@ -174,14 +174,12 @@ static void compute_layout(PCMachine *pcm)
     }
 }
 
-/* Loads the BIOS image into the ROM; zeros when no image is installed. */
-static void load_bios(PCMachine *pcm)
+/* The BIOS image's descriptor and size, or -1 when none is installed. */
+static int open_bios(uint64_t *size)
 {
-    uint64_t size = BIOS_DEFAULT_SIZE;
-    uint8_t *data = NULL;
     size_t i;
 
-    for (i = 0; i < ARRAY_SIZE(bios_paths) && !data; i++) {
+    for (i = 0; i < ARRAY_SIZE(bios_paths); i++) {
         struct stat st;
         int fd = open(bios_paths[i], O_RDONLY | O_CLOEXEC);
 
@@ -190,20 +188,34 @@ static void load_bios(PCMachine *pcm)
         }
         if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size % 65536 == 0 &&
             st.st_size <= 16 * (int64_t)MiB) {
-            size = (uint64_t)st.st_size;
-            data = xmalloc(size);
-            if (read(fd, data, size) != (ssize_t)size) {
-                free(data);
-                data = NULL;
-                size = BIOS_DEFAULT_SIZE;
-            }
+            *size = (uint64_t)st.st_size;
+            return fd;
         }
         close(fd);
     }
+    return -1;
+}
+
+/*
+ * Loads the BIOS image into the ROM (mapped from the file, so machines
+ * share it; read in if it cannot be mapped); zeros when none is installed.
+ */
+static void load_bios(PCMachine *pcm)
+{
+    uint64_t size = BIOS_DEFAULT_SIZE;
+    int fd = open_bios(&size);
+
     memory_region_init_rom(&pcm->bios, NULL, "pc.bios", size);
-    if (data) {
-        memory_region_ram_write(&pcm->bios, 0, data, size);
+    if (fd >= 0 && !memory_region_ram_map_image(&pcm->bios, fd, size)) {
+        uint8_t *data = xmalloc(size);
+
+        if (pread(fd, data, size, 0) == (ssize_t)size) {
+            memory_region_ram_write(&pcm->bios, 0, data, size);
+        }
         free(data);
+    }
+    if (fd >= 0) {
+        close(fd);
     }
     memory_region_init_alias(&pcm->isa_bios, NULL, "isa-bios", &pcm->bios,
                              size - ISA_BIOS_SIZE, ISA_BIOS_SIZE);

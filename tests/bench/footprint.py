@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Start time and memory per machine, qmachined beside QEMU 7.2 (issue 14).
+
+Each side is started the same way (-machine pc -nodefaults -S, QMP on a
+unix socket, as libvirt runs a domain's emulator):
+
+- start: time from exec to the QMP greeting read by a client that
+  connects as soon as the socket exists (median of --runs starts, one at a
+  time);
+- memory: --machines N of them left running side by side, each after
+  qmp_capabilities and one query-status; the mean over the N of
+  /proc/PID/smaps_rollup's Pss and Private_Dirty (kB).  Pss shares the
+  binary's and the libraries' pages among the N, so it falls as N grows;
+  Private_Dirty is what each machine costs on its own.
+
+Prints one table.  Nothing is asserted: figures go to docs/PERFORMANCE.md.
+"""
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+QEMU = "/usr/bin/qemu-system-x86_64"
+
+
+def start(binary, extra, path):
+    """Starts one machine; returns (process, socket file) once the QMP
+    greeting has been read, and the seconds that took."""
+    t0 = time.monotonic()
+    p = subprocess.Popen([binary] + extra + [
+        "-machine", "pc", "-nodefaults", "-S",
+        "-qmp", "unix:%s,server=on,wait=off" % path],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    s = socket.socket(socket.AF_UNIX)
+    while True:
+        try:
+            s.connect(path)
+            break
+        except OSError:
+            if p.poll() is not None:
+                raise SystemExit("%s exited with %d" % (binary, p.returncode))
+            if time.monotonic() - t0 > 30:
+                raise SystemExit("%s: no QMP socket after 30 s" % binary)
+            time.sleep(0.0001)
+    f = s.makefile("rw")
+    if not f.readline().startswith('{"QMP"'):
+        raise SystemExit("%s: no greeting" % binary)
+    return p, s, f, time.monotonic() - t0
+
+
+def command(f, cmd):
+    f.write('{"execute": "%s"}\n' % cmd)
+    f.flush()
+    line = f.readline()
+    if '"return"' not in line:
+        raise SystemExit("%s: %s" % (cmd, line))
+
+
+def rollup(pid):
+    r = {}
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] in ("Pss:", "Private_Dirty:", "Rss:"):
+                r[parts[0][:-1]] = int(parts[1])
+    return r
+
+
+def stop(machines):
+    for p, s, f, _ in machines:
+        s.close()
+        p.terminate()
+    for p, s, f, _ in machines:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def measure(binary, extra, runs, n, tmp):
+    times = []
+    for i in range(runs):
+        m = start(binary, extra, os.path.join(tmp, "s%d" % i))
+        times.append(m[3])
+        stop([m])
+    machines = []
+    try:
+        for i in range(n):
+            m = start(binary, extra, os.path.join(tmp, "m%d" % i))
+            command(m[2], "qmp_capabilities")
+            command(m[2], "query-status")
+            machines.append(m)
+        mem = [rollup(m[0].pid) for m in machines]
+    finally:
+        stop(machines)
+    return {
+        "start_ms": statistics.median(times) * 1000,
+        "pss": statistics.mean(x["Pss"] for x in mem),
+        "dirty": statistics.mean(x["Private_Dirty"] for x in mem),
+        "rss": statistics.mean(x["Rss"] for x in mem),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--qmachined", default="src/qmachined")
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--machines", type=int, default=20)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="qm-footprint-")
+    rows = []
+    try:
+        sides = [("qmachined", os.path.abspath(args.qmachined), [])]
+        if os.path.exists(QEMU):
+            sides.append(("QEMU 7.2", QEMU, ["-accel", "tcg"]))
+        for name, binary, extra in sides:
+            rows.append((name, measure(binary, extra, args.runs,
+                                       args.machines, tmp)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("| side | start to greeting (ms, median of %d) | Pss (kB, mean of "
+          "%d running) | Private_Dirty (kB) | Rss (kB) |"
+          % (args.runs, args.machines))
+    print("| --- | --- | --- | --- | --- |")
+    for name, r in rows:
+        print("| %s | %.2f | %.0f | %.0f | %.0f |"
+              % (name, r["start_ms"], r["pss"], r["dirty"], r["rss"]))
+    if len(rows) == 2:
+        q, e = rows[0][1], rows[1][1]
+        print("\nqmachined / QEMU: start %.3f, Pss %.3f, Private_Dirty %.3f"
+              % (q["start_ms"] / e["start_ms"], q["pss"] / e["pss"],
+                 q["dirty"] / e["dirty"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
