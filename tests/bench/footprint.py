@@ -4,9 +4,9 @@
 Each side is started the same way (-machine pc -nodefaults -S, QMP on a
 unix socket, as libvirt runs a domain's emulator):
 
-- start: time from exec to the QMP greeting read by a client that
-  connects as soon as the socket exists (median of --runs starts, one at a
-  time);
+- start: time from spawn to the QMP greeting, the monitor being a
+  listening unix socket passed as fd 3 and connected to beforehand, as
+  libvirt 9.0 starts QEMU (median of --runs starts, one at a time);
 - memory: --machines N of them left running side by side, each after
   qmp_capabilities and one query-status; the mean over the N of
   /proc/PID/smaps_rollup's Pss and Private_Dirty (kB).  Pss shares the
@@ -18,9 +18,9 @@ Prints one table.  Nothing is asserted: figures go to docs/PERFORMANCE.md.
 import argparse
 import os
 import shutil
+import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,28 +29,29 @@ QEMU = "/usr/bin/qemu-system-x86_64"
 
 
 def start(binary, extra, path):
-    """Starts one machine; returns (process, socket file) once the QMP
-    greeting has been read, and the seconds that took."""
-    t0 = time.monotonic()
-    p = subprocess.Popen([binary] + extra + [
-        "-machine", "pc", "-nodefaults", "-S",
-        "-qmp", "unix:%s,server=on,wait=off" % path],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Starts one machine with its QMP monitor on a listening unix socket
+    passed as fd 3 (as libvirt 9.0 passes QEMU's), connected to before
+    the process starts; returns (pid, socket, file, seconds from spawn to
+    the greeting).  'path' names the socket."""
+    lsn = socket.socket(socket.AF_UNIX)
+    lsn.bind(path)
+    lsn.listen(1)
     s = socket.socket(socket.AF_UNIX)
-    while True:
-        try:
-            s.connect(path)
-            break
-        except OSError:
-            if p.poll() is not None:
-                raise SystemExit("%s exited with %d" % (binary, p.returncode))
-            if time.monotonic() - t0 > 30:
-                raise SystemExit("%s: no QMP socket after 30 s" % binary)
-            time.sleep(0.0001)
+    s.connect(path)
+    os.unlink(path)
+    t0 = time.monotonic()
+    pid = os.posix_spawn(binary, [binary] + extra + [
+        "-machine", "pc", "-nodefaults", "-S",
+        "-chardev", "socket,id=mon,fd=3,server=on,wait=off",
+        "-mon", "chardev=mon,mode=control"], os.environ,
+        file_actions=[(os.POSIX_SPAWN_DUP2, lsn.fileno(), 3),
+                      (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
+    lsn.close()
     f = s.makefile("rw")
     if not f.readline().startswith('{"QMP"'):
         raise SystemExit("%s: no greeting" % binary)
-    return p, s, f, time.monotonic() - t0
+    return pid, s, f, time.monotonic() - t0
 
 
 def command(f, cmd):
@@ -72,15 +73,11 @@ def rollup(pid):
 
 
 def stop(machines):
-    for p, s, f, _ in machines:
+    for pid, s, f, _ in machines:
         s.close()
-        p.terminate()
-    for p, s, f, _ in machines:
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        os.kill(pid, signal.SIGTERM)
+    for pid, s, f, _ in machines:
+        os.waitpid(pid, 0)
 
 
 def measure(binary, extra, runs, n, tmp):
@@ -96,7 +93,7 @@ def measure(binary, extra, runs, n, tmp):
             command(m[2], "qmp_capabilities")
             command(m[2], "query-status")
             machines.append(m)
-        mem = [rollup(m[0].pid) for m in machines]
+        mem = [rollup(m[0]) for m in machines]
     finally:
         stop(machines)
     return {
