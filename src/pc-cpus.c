@@ -62,6 +62,7 @@ bool pc_cpus_init(PCCpus *c, const MachineOptions *opts, const NumaState *ns,
         return false;
     }
     c->features = x86_cpu_features_parse(opts->cpu_features);
+    x86_cpu_set_machine_features(c->model, c->features);
     c->threads = threads;
     c->cores = cores;
     c->dies = dies;

@@ -657,6 +657,43 @@ static void x86_cpu_instance_init(Object *obj)
     }
 }
 
+/*
+ * The machine's -cpu features: QEMU makes the NAME=VALUE ones globals of
+ * the -cpu model's type, applied to every new object of that type (or a
+ * type below it) as it is created, and applies the +flags and -flags to
+ * every x86 vCPU as it is realized, so a vCPU hot-plugged later gets them
+ * as the ones at start did.
+ */
+static const X86CpuFeatures *machine_features;
+static const char *machine_cpu_type;
+
+static bool apply_globals(Object *obj, const X86CpuFeatures *f, Error **errp);
+
+void x86_cpu_set_machine_features(const X86CpuModel *m, const X86CpuFeatures *f)
+{
+    machine_features = f;
+    machine_cpu_type = m ? m->type_name : NULL;
+}
+
+static void x86_cpu_post_init(Object *obj)
+{
+    X86CPU *cpu = X86_CPU(obj);
+    Error *err = NULL;
+
+    if (!machine_features) {
+        return;
+    }
+    cpu->user = machine_features;
+    /*
+     * A global that cannot be applied stopped QEMU at start for the vCPUs
+     * created then (x86_cpu_create reports it); later ones ignore it.
+     */
+    if (object_dynamic_cast(obj, machine_cpu_type) &&
+        !apply_globals(obj, machine_features, &err)) {
+        error_free(err);
+    }
+}
+
 static void x86_cpu_instance_finalize(Object *obj)
 {
     X86CPU *cpu = X86_CPU(obj);
@@ -892,6 +929,7 @@ static const TypeInfo x86_cpu_type_info = {
     .abstract = true,
     .instance_size = sizeof(X86CPU),
     .instance_init = x86_cpu_instance_init,
+    .instance_post_init = x86_cpu_post_init,
     .instance_finalize = x86_cpu_instance_finalize,
     .class_size = sizeof(X86CPUClass),
     .class_init = x86_cpu_common_class_init,
@@ -940,6 +978,11 @@ Object *x86_cpu_expansion_new(const char *model, json_t *props, Error **errp)
                 return NULL;
             }
         }
+    }
+    /* -cpu's flags, as a vCPU realized now would get them (QEMU). */
+    if (!apply_flags(obj, X86_CPU(obj)->user, errp)) {
+        object_unref(obj);
+        return NULL;
     }
     x86_cpu_expand(X86_CPU(obj));
     return obj;

@@ -86,6 +86,13 @@ void x86_cpu_set_topo_ids(CPUState *cpu, const X86CpuTopoIds *ids);
 typedef struct X86CpuFeatures X86CpuFeatures;
 X86CpuFeatures *x86_cpu_features_parse(const char *text);
 void x86_cpu_features_free(X86CpuFeatures *f);
+/*
+ * Makes f the -cpu features of every x86 vCPU created from now on
+ * (model m's type gets the NAME=VALUE ones; all get the flags), as QEMU
+ * does for vCPUs hot-plugged after start.  f must outlive them.
+ */
+void x86_cpu_set_machine_features(const X86CpuModel *m,
+                                  const X86CpuFeatures *f);
 
 /*
  * Creates and realizes a vCPU of model m below /machine/unattached, with
