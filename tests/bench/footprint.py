@@ -24,6 +24,8 @@ import statistics
 import sys
 import tempfile
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchresult  # noqa: E402
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 
@@ -128,6 +130,14 @@ def main():
     for name, r in rows:
         print("| %s | %.2f | %.0f | %.0f | %.0f |"
               % (name, r["start_ms"], r["pss"], r["dirty"], r["rss"]))
+    for name, r in rows:
+        side = "qmachined" if name == "qmachined" else "QEMU 7.2"
+        benchresult.record("footprint", "start to QMP greeting", side,
+                           r["start_ms"], "ms")
+        benchresult.record("footprint", "Pss per machine", side, r["pss"],
+                           "kB")
+        benchresult.record("footprint", "Private_Dirty per machine", side,
+                           r["dirty"], "kB")
     if len(rows) == 2:
         q, e = rows[0][1], rows[1][1]
         print("\nqmachined / QEMU: start %.3f, Pss %.3f, Private_Dirty %.3f"

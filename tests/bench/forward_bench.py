@@ -27,6 +27,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "e2e"))
 from resthttp import wait_for_paths  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchresult  # noqa: E402
 
 QEMU = os.environ.get("QEMU_SYSTEM_X86_64", "qemu-system-x86_64")
 ARGS = ["-machine", "pc", "-nodefaults", "-S", "-display", "none",
@@ -144,6 +146,10 @@ def main():
         for label, (med, mean, tput, n) in rows.items():
             print("%-14s %12.1f %12.1f %9d %12.0f" % (label, med, mean, n,
                                                        tput))
+        benchresult.record("forward_bench", "QMP round trip, forwarded",
+                           "qmachined", rows["via qmachined"][0], "us")
+        benchresult.record("forward_bench", "QMP round trip, forwarded",
+                           "QEMU 7.2", rows["QEMU direct"][0], "us")
         for label in fronts:
             print("round trip %s / direct: %.2f"
                   % (label.strip(), rows[label][0] / rows["QEMU direct"][0]))

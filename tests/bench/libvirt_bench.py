@@ -23,6 +23,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import libvirtd  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchresult  # noqa: E402
 
 STEPS = ("define", "start", "destroy", "undefine")
 
@@ -78,6 +80,11 @@ def main():
             v = times[label][step]
             print("%-10s %-9s %10.1f %10.1f" % (
                 label, step, statistics.median(v), statistics.mean(v)))
+    for k in emus:
+        benchresult.record("libvirt_bench", "libvirt define+start+destroy+"
+                           "undefine (median)",
+                           "qmachined" if k == "qmachined" else "QEMU 7.2",
+                           statistics.median(times[k]["cycle"]), "ms")
     q, m = (statistics.median(times[k]["cycle"]) for k in emus)
     print("cycle median: qmachined/qemu = %.2f" % (m / q))
     return 0

@@ -25,6 +25,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import libvirtd  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchresult  # noqa: E402
 
 STEPS = ("define", "start", "attach-dimm", "destroy", "undefine")
 DIMM = """<memory model='dimm'>
@@ -100,6 +102,9 @@ def main():
         print("| %s | %.1f | %.1f |" % (step, statistics.median(v),
                                         v[min(len(v) - 1,
                                               int(len(v) * 0.99))]))
+    benchresult.record("libvirt_scale", "%d libvirt domains through "
+                       "define/start/DIMM/destroy/undefine" % a.domains,
+                       "QEMU 7.2" if a.qemu else "qmachined", total, "s")
     print("\nall %d domains through their cycle: %.1f s (%.1f domains/s)"
           % (a.domains, total, a.domains / total))
     return 0

@@ -25,6 +25,8 @@ import signal
 import socket
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchresult  # noqa: E402
 
 
 def meminfo(key):
@@ -146,6 +148,10 @@ def main():
         m.sock.close()
     t_down = time.monotonic() - t1
 
+    for metric, value, unit in (
+            ("%d machines: all up" % args.machines, t_up, "s"),
+            ("%d machines: total Pss" % args.machines, pss / 1024, "MiB")):
+        benchresult.record("scale", metric, "qmachined", value, unit)
     print("| machines | all up (s) | total Pss (MiB) | Pss per machine (kB) "
           "| Private_Dirty per machine (kB) | MemAvailable fell by (MiB) "
           "| all stopped (s) |")

@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchresult  # noqa: E402
 
 
 def free_port():
@@ -134,6 +136,9 @@ def main():
         proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     times.sort()
+    benchresult.record("sse_fanout", "one event to %d REST subscribers "
+                       "(median)" % n, "qmachined",
+                       statistics.median(times) * 1000, "ms")
     print("| subscribers | events | time to all, median (ms) | p99 (ms) "
           "| deliveries/s |")
     print("| ---: | ---: | ---: | ---: | ---: |")
