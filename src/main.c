@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "chardev-backends.h"
+#include "chardev-socket.h"
 #include "config.h"
 #include "loop.h"
 #include "memory.h"
@@ -138,15 +139,21 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
     return true;
 }
 
-/* -chardev null/file/pty, in command-line order. */
+/* -chardev and the monitors', in QEMU's order; a monitor's is only
+ * reserved until it listens. */
 static bool create_chardevs(const MachineOptions *opts, Error **errp)
 {
     json_t *c;
     size_t i;
 
     json_array_foreach (opts->chardevs, i, c) {
-        if (!chardev_add_cmdline(json_string_value(json_object_get(c, "id")),
-                                 json_object_get(c, "backend"), errp)) {
+        const char *id = json_string_value(json_object_get(c, "id"));
+
+        if (json_is_true(json_object_get(c, "front-end"))) {
+            chardev_socket_reserve(id);
+            continue;
+        }
+        if (!chardev_add_cmdline(id, json_object_get(c, "backend"), errp)) {
             error_prepend(
                 errp, "-chardev %s: ",
                 json_string_value(json_array_get(opts->chardev_args, i)));
