@@ -123,12 +123,19 @@ static const QapiMember chardev_remove_members[] = {
 const QapiType chardev_remove_args = { .name = "chardev_remove_args", .kind = QAPI_KIND_OBJECT, .members = chardev_remove_members };
 /* clang-format on */
 
+/* An fd socket address names one of the session's getfd descriptors. */
+static int take_named_fd(void *opaque, const char *name, Error **errp)
+{
+    return qmp_session_take_named_fd(opaque, name, errp);
+}
+
 bool qmp_cmd_chardev_add(QmpSession *s, json_t *args, json_t **ret,
                          Error **errp)
 {
-    (void)s;
+    ChardevFdSource fds = { take_named_fd, s };
+
     return chardev_add(qapi_arg_str(args, "id", ""), qapi_arg(args, "backend"),
-                       ret, errp);
+                       &fds, ret, errp);
 }
 
 bool qmp_cmd_chardev_remove(QmpSession *s, json_t *args, json_t **ret,

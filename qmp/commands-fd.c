@@ -173,6 +173,27 @@ bool qmp_cmd_closefd(QmpSession *s, json_t *args, json_t **ret, Error **errp)
     return false;
 }
 
+int qmp_session_take_named_fd(QmpSession *s, const char *name, Error **errp)
+{
+    struct QmpNamedFd **p;
+    size_t len = strlen(name);
+
+    for (p = s->named_fds; p && *p; p = &(*p)->next) {
+        struct QmpNamedFd *n = *p;
+
+        if (named(n, name, len)) {
+            int fd = n->fd;
+
+            *p = n->next;
+            free(n->name);
+            free(n);
+            return fd;
+        }
+    }
+    error_setg(errp, "File descriptor named '%s' has not been found", name);
+    return -1;
+}
+
 void qmp_named_fds_close(struct QmpNamedFd **list)
 {
     while (*list) {

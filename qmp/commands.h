@@ -119,6 +119,12 @@ extern const QapiType getfd_args, closefd_args, add_fd_args, addfd_info_type,
     remove_fd_args, fdset_info_list;
 QmpCommandFunc qmp_cmd_getfd, qmp_cmd_closefd, qmp_cmd_add_fd,
     qmp_cmd_remove_fd, qmp_cmd_query_fdsets;
+/*
+ * QEMU's monitor_get_fd: takes the session's getfd descriptor of that
+ * name out of its monitor's list (the caller now owns it), or -1 with
+ * errp set.
+ */
+int qmp_session_take_named_fd(QmpSession *s, const char *name, Error **errp);
 
 /* commands-block.c */
 extern const QapiType blk_block_info_list, blk_named_nodes_args,

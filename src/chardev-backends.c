@@ -139,13 +139,16 @@ static void fds_close(Chardev *chr)
 
 /* The file backend opens as QEMU does: out created (appended to or
  * truncated), then in read-only. */
-static bool file_open(Chardev *chr, json_t *data, Error **errp)
+static bool file_open(Chardev *chr, json_t *data, const ChardevFdSource *fds,
+                      Error **errp)
 {
     const char *out = json_string_value(json_object_get(data, "out"));
     const char *in = json_string_value(json_object_get(data, "in"));
     int flags =
         O_WRONLY | O_CREAT | O_CLOEXEC |
         (json_is_true(json_object_get(data, "append")) ? O_APPEND : O_TRUNC);
+
+    (void)fds;
 
     chr->fd_out = open(out, flags, 0666);
     if (chr->fd_out < 0) {
@@ -164,9 +167,11 @@ static bool file_open(Chardev *chr, json_t *data, Error **errp)
 
 /* A pseudo-terminal pair; the slave's name is the filename.  The master
  * is kept open (and its output discarded: nothing writes to it). */
-static bool pty_open(Chardev *chr, json_t *data, Error **errp)
+static bool pty_open(Chardev *chr, json_t *data, const ChardevFdSource *fds,
+                     Error **errp)
 {
     (void)data;
+    (void)fds;
     int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     const char *name;
 
@@ -193,8 +198,9 @@ static const struct {
     { "socket", "chardev-socket" },
 };
 
-static bool chardev_new(const char *id, json_t *backend, bool cmdline,
-                        json_t **ret, Error **errp)
+static bool chardev_new(const char *id, json_t *backend,
+                        const ChardevFdSource *fds, bool cmdline, json_t **ret,
+                        Error **errp)
 {
     const char *kind = json_string_value(json_object_get(backend, "type"));
     json_t *data = json_object_get(backend, "data");
@@ -223,7 +229,7 @@ static bool chardev_new(const char *id, json_t *backend, bool cmdline,
     obj = object_new(type);
     chr = CHARDEV(obj);
     ok = !CHARDEV_GET_CLASS(chr)->open ||
-         CHARDEV_GET_CLASS(chr)->open(chr, data, &err);
+         CHARDEV_GET_CLASS(chr)->open(chr, data, fds, &err);
     if (!ok) {
         if (cmdline) {
             error_propagate(errp, err);
@@ -246,15 +252,16 @@ static bool chardev_new(const char *id, json_t *backend, bool cmdline,
     return true;
 }
 
-bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp)
+bool chardev_add(const char *id, json_t *backend, const ChardevFdSource *fds,
+                 json_t **ret, Error **errp)
 {
-    return chardev_new(id, backend, false, ret, errp);
+    return chardev_new(id, backend, fds, false, ret, errp);
 }
 
 bool chardev_add_cmdline(const char *id, json_t *backend, Error **errp)
 {
     json_t *ret = NULL;
-    bool ok = chardev_new(id, backend, true, &ret, errp);
+    bool ok = chardev_new(id, backend, NULL, true, &ret, errp);
 
     json_decref(ret);
     return ok;

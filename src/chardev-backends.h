@@ -34,13 +34,26 @@ typedef struct Chardev {
     char *pty_name;
 } Chardev;
 
+/*
+ * Where the descriptor of a socket address of type "fd" comes from, as
+ * QEMU's socket_get_fd: on QMP the monitor's getfd descriptor of that
+ * name, which take() removes from the monitor and hands over (-1 and
+ * errp set when there is none); on the command line (NULL) the number
+ * itself.
+ */
+typedef struct ChardevFdSource {
+    int (*take)(void *opaque, const char *name, Error **errp);
+    void *opaque;
+} ChardevFdSource;
+
 typedef struct ChardevClass {
     ObjectClass parent_class;
     /* query-chardev's filename (new string). */
     char *(*filename)(Chardev *chr);
     /* chardev-add: opens the backend from its data; NULL: nothing to open.
      * Errors without the "Failed to add chardev" prefix. */
-    bool (*open)(Chardev *chr, json_t *data, Error **errp);
+    bool (*open)(Chardev *chr, json_t *data, const ChardevFdSource *fds,
+                 Error **errp);
 } ChardevClass;
 
 OBJECT_DECLARE_CASTS(Chardev, ChardevClass, CHARDEV, TYPE_CHARDEV)
@@ -51,14 +64,16 @@ Object *chardev_root(void);
 Chardev *chardev_find(const char *id);
 
 /*
- * chardev-add: creates /chardevs/ID from a ChardevBackend.  *ret gets the
- * command's return ({} or {"pty": NAME}; new reference).  Errors as QEMU:
+ * chardev-add: creates /chardevs/ID from a ChardevBackend, descriptors
+ * named by fd socket addresses taken from fds.  *ret gets the command's
+ * return ({} or {"pty": NAME}; new reference).  Errors as QEMU:
  * "Chardev with id 'ID' already exists", "Failed to add chardev 'ID': ...".
  */
-bool chardev_add(const char *id, json_t *backend, json_t **ret, Error **errp);
+bool chardev_add(const char *id, json_t *backend, const ChardevFdSource *fds,
+                 json_t **ret, Error **errp);
 /*
- * The same for -chardev: errors without the prefix, and a pty says where
- * it is on stderr, as QEMU does.
+ * The same for -chardev: errors without the prefix, fd addresses are
+ * descriptor numbers, and a pty says where it is on stderr, as QEMU does.
  */
 bool chardev_add_cmdline(const char *id, json_t *backend, Error **errp);
 /* chardev-remove: "Chardev 'ID' not found", "Chardev 'ID' is busy". */

@@ -2,15 +2,20 @@
 #include "chardev-socket.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "keyval.h"
 #include "loop.h"
 #include "util.h"
 
@@ -20,6 +25,8 @@ struct ChardevSocket {
     /* chardev-add's sockets: this object owns the descriptors and watches
      * them (the monitor's and qtest's belong to their front ends). */
     bool owned;
+    /* Reserved for a front end not listening yet. */
+    bool reserved;
     bool server;
     /* A client's address as given (SocketAddress), for "addr" and the
      * filename while disconnected. */
@@ -47,7 +54,8 @@ static bool inet_name(const struct sockaddr_storage *ss, socklen_t len,
                        NI_NUMERICHOST | NI_NUMERICSERV) == 0;
 }
 
-/* "unix:PATH" or "tcp:HOST:PORT" of a SocketAddress as given. */
+/* "unix:PATH", "fd:NAME" or "tcp:HOST:PORT" of a SocketAddress as
+ * given. */
 static char *given_str(json_t *addr)
 {
     json_t *d = json_object_get(addr, "data");
@@ -56,6 +64,9 @@ static char *given_str(json_t *addr)
     if (type && !strcmp(type, "unix")) {
         return xasprintf("unix:%s",
                          json_string_value(json_object_get(d, "path")));
+    }
+    if (type && !strcmp(type, "fd")) {
+        return xasprintf("fd:%s", json_string_value(json_object_get(d, "str")));
     }
     return xasprintf("tcp:%s:%s", json_string_value(json_object_get(d, "host")),
                      json_string_value(json_object_get(d, "port")));
@@ -106,6 +117,14 @@ static char *filename_of(const ChardevSocket *s)
         free(g);
         return f;
     }
+    if (s->listen_fd < 0 && s->given) {
+        /* A server listening on nothing: its address as given. */
+        char *g = given_str(s->given);
+        char *f = xasprintf("disconnected:%s,server=on", g);
+
+        free(g);
+        return f;
+    }
     /* Listening only: the address it listens on. */
     if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) < 0) {
         return xstrdup("disconnected:unknown");
@@ -130,7 +149,7 @@ static json_t *get_addr(Object *obj, ObjectProperty *prop, Error **errp)
     char h[NI_MAXHOST], p[NI_MAXSERV];
 
     (void)prop;
-    if (!s->server) {
+    if (!s->server || (s->listen_fd < 0 && s->given)) {
         json_t *d = json_deep_copy(json_object_get(s->given, "data"));
 
         json_object_set(d, "type", json_object_get(s->given, "type"));
@@ -181,29 +200,48 @@ static bool get_connected(Object *obj, Error **errp)
     return CHARDEV_SOCKET(obj)->n_clients > 0;
 }
 
+/* A front end's chardev: listening, open, not removable. */
+static ChardevSocket *front_end_new(const char *id)
+{
+    Object *obj = object_new(TYPE_CHARDEV_SOCKET);
+    ChardevSocket *s = CHARDEV_SOCKET(obj);
+
+    s->server = true;
+    s->parent_obj.frontend_open = true;
+    s->parent_obj.busy = true;
+    object_property_add_child(chardev_root(), id, obj);
+    object_unref(obj);
+    return s;
+}
+
+void chardev_socket_reserve(const char *id)
+{
+    if (!object_resolve_path_component(chardev_root(), id)) {
+        front_end_new(id)->reserved = true;
+    }
+}
+
 ChardevSocket *chardev_socket_new(const char *id, const ListenAddr *addr,
                                   int listen_fd, Error **errp)
 {
-    Object *root = container_get(object_get_root(), "/chardevs");
-    Object *obj;
+    Object *obj = object_resolve_path_component(chardev_root(), id);
     ChardevSocket *s;
 
-    if (object_resolve_path_component(root, id)) {
+    if (obj && object_dynamic_cast(obj, TYPE_CHARDEV_SOCKET) &&
+        CHARDEV_SOCKET(obj)->reserved) {
+        s = CHARDEV_SOCKET(obj);
+        s->reserved = false;
+    } else if (obj) {
         error_setg(errp,
                    "attempt to add duplicate property '%s' to object "
                    "(type 'container')",
                    id);
         return NULL;
+    } else {
+        s = front_end_new(id);
     }
-    obj = object_new(TYPE_CHARDEV_SOCKET);
-    s = CHARDEV_SOCKET(obj);
     s->listen_fd = listen_fd;
-    s->server = true;
     s->path = addr->kind == LISTEN_UNIX ? xstrdup(addr->path) : NULL;
-    s->parent_obj.frontend_open = true;
-    s->parent_obj.busy = true;
-    object_property_add_child(root, id, obj);
-    object_unref(obj);
     return s;
 }
 
@@ -283,7 +321,58 @@ static void listener_readable(void *opaque, int fd, unsigned events)
     s->client_watch = loop_watch_fd(cfd, LOOP_READ, client_readable, s);
 }
 
-bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
+/*
+ * The descriptor an "fd" address names, as QEMU's socket_get_fd: the
+ * monitor's (fds) or the number itself, which must be a socket.
+ */
+static int fd_address(const char *name, const ChardevFdSource *fds,
+                      Error **errp)
+{
+    struct stat st;
+    int64_t n;
+    int fd;
+
+    if (fds) {
+        fd = fds->take ? fds->take(fds->opaque, name, errp) : -1;
+        if (fd < 0) {
+            return -1;
+        }
+    } else {
+        if (keyval_strtoi64(name, 10, &n) || n < 0 || n > INT32_MAX) {
+            error_setg(errp, "Unable to parse FD number %s", name);
+            return -1;
+        }
+        fd = (int)n;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+        error_setg(errp, "File descriptor '%s' is not a socket", name);
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
+/* A server on a given socket listens on it (which may already listen), as
+ * QEMU does with a backlog of one. */
+static int listen_fd(const char *name, const ChardevFdSource *fds, Error **errp)
+{
+    int fd = fd_address(name, fds, errp);
+
+    if (fd < 0) {
+        return -1;
+    }
+    if (listen(fd, 1) < 0) {
+        error_setg(errp, "Failed to listen on fd socket: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    socket_set_nonblock(fd);
+    return fd;
+}
+
+bool chardev_socket_open(ChardevSocket *s, json_t *data,
+                         const ChardevFdSource *fds, Error **errp)
 {
     json_t *addr = json_object_get(data, "addr");
     json_t *ad = json_object_get(addr, "data");
@@ -306,6 +395,8 @@ bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
         a.kind = LISTEN_TCP;
         a.host = xstrdup(json_string_value(json_object_get(ad, "host")));
         a.port = xstrdup(json_string_value(json_object_get(ad, "port")));
+    } else if (!strcmp(type, "fd")) {
+        a.kind = LISTEN_FD;
     } else {
         error_setg(errp, "socket address type '%s' is not modelled", type);
         return false;
@@ -313,8 +404,15 @@ bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
     a.server = s->server;
     s->owned = true;
     s->given = json_incref(addr);
-    if (s->server) {
-        fd = socket_listen(&a, errp);
+    if (s->server && a.kind == LISTEN_FD &&
+        !*json_string_value(json_object_get(ad, "str"))) {
+        /* As QEMU: a server given no descriptor listens on nothing. */
+        ok = true;
+    } else if (s->server) {
+        fd = a.kind == LISTEN_FD
+                 ? listen_fd(json_string_value(json_object_get(ad, "str")), fds,
+                             errp)
+                 : socket_listen(&a, errp);
         if (fd >= 0) {
             s->listen_fd = fd;
             s->listener.fd = fd;
@@ -324,7 +422,12 @@ bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
             ok = true;
         }
     } else {
-        fd = socket_connect(&a, errp);
+        /* A given socket is the connection, whatever its state: one that
+         * is not connected is seen to hang up at once. */
+        fd = a.kind == LISTEN_FD
+                 ? fd_address(json_string_value(json_object_get(ad, "str")),
+                              fds, errp)
+                 : socket_connect(&a, errp);
         if (fd >= 0) {
             socket_set_nonblock(fd);
             chardev_socket_client_added(s, fd);
@@ -336,9 +439,10 @@ bool chardev_socket_open(ChardevSocket *s, json_t *data, Error **errp)
     return ok;
 }
 
-static bool socket_open(Chardev *chr, json_t *data, Error **errp)
+static bool socket_open(Chardev *chr, json_t *data, const ChardevFdSource *fds,
+                        Error **errp)
 {
-    return chardev_socket_open(CHARDEV_SOCKET(chr), data, errp);
+    return chardev_socket_open(CHARDEV_SOCKET(chr), data, fds, errp);
 }
 
 static char *socket_filename(Chardev *chr)
@@ -347,6 +451,36 @@ static char *socket_filename(Chardev *chr)
 
     notice_hangup(s);
     return filename_of(s);
+}
+
+/*
+ * As QEMU closing a listening socket: a unix one's path is removed
+ * (passed descriptors' too), if a socket is still there.
+ */
+static void unlink_listening(ChardevSocket *s)
+{
+    /* Room for a terminating NUL after a full sun_path. */
+    union {
+        struct sockaddr_un un;
+        char bytes[sizeof(struct sockaddr_un) + 1];
+    } sa;
+    socklen_t len = sizeof(sa.un);
+    const char *path = s->path;
+    struct stat st;
+
+    memset(&sa, 0, sizeof(sa));
+    if (!path) {
+        if (getsockname(s->listen_fd, (struct sockaddr *)&sa.un, &len) < 0 ||
+            sa.un.sun_family != AF_UNIX ||
+            len <= offsetof(struct sockaddr_un, sun_path) ||
+            !sa.un.sun_path[0]) {
+            return;
+        }
+        path = sa.un.sun_path;
+    }
+    if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+        unlink(path);
+    }
 }
 
 static void socket_close(ChardevSocket *s)
@@ -364,6 +498,7 @@ static void socket_close(ChardevSocket *s)
     loop_watch_remove(s->listener.watch);
     s->listener.watch = NULL;
     if (s->listen_fd >= 0) {
+        unlink_listening(s);
         close(s->listen_fd);
     }
 }

@@ -75,6 +75,9 @@ bool chardev_listen_addr(json_t *c, ListenAddr *a, bool *is_socket,
         a->kind = LISTEN_TCP;
         a->host = xstrdup(host);
         a->port = xstrdup(port);
+    } else if (a->server && (!fd || !*fd)) {
+        /* QEMU's server without a socket: it listens on nothing. */
+        a->kind = LISTEN_FD;
     } else {
         int64_t n;
         struct stat st;
@@ -93,18 +96,61 @@ bool chardev_listen_addr(json_t *c, ListenAddr *a, bool *is_socket,
     return true;
 }
 
+/* A QemuOpts boolean of c given as QMP's member name (if given). */
+static void copy_bool(json_t *c, const char *key, json_t *data)
+{
+    const char *v = json_string_value(json_object_get(c, key));
+    bool b;
+
+    if (v && keyval_str_to_bool(v, &b)) {
+        json_object_set_new(data, key, json_boolean(b));
+    }
+}
+
+/*
+ * A socket's ChardevSocket as QEMU's -chardev parsing builds it (the
+ * address checked already by chardev_listen_addr): server off unless
+ * given, wait only when given.
+ */
+static json_t *socket_backend_of(json_t *c)
+{
+    const char *path = json_string_value(json_object_get(c, "path"));
+    const char *host = json_string_value(json_object_get(c, "host"));
+    const char *fd = json_string_value(json_object_get(c, "fd"));
+    const char *server = json_string_value(json_object_get(c, "server"));
+    json_t *data, *addr;
+    bool b;
+
+    if (path) {
+        addr =
+            json_pack("{s:s, s:{s:s}}", "type", "unix", "data", "path", path);
+    } else if (host) {
+        addr = json_pack("{s:s, s:{s:s, s:O}}", "type", "inet", "data", "host",
+                         host, "port", json_object_get(c, "port"));
+    } else {
+        addr = json_pack("{s:s, s:{s:s}}", "type", "fd", "data", "str",
+                         fd ? fd : "");
+    }
+    data = json_pack("{s:o, s:b}", "addr", addr, "server",
+                     server && keyval_str_to_bool(server, &b) && b);
+    copy_bool(c, "wait", data);
+    return json_pack("{s:s, s:o}", "type", "socket", "data", data);
+}
+
 json_t *chardev_backend_of(json_t *c, Error **errp)
 {
     const char *backend = json_string_value(json_object_get(c, "backend"));
-    json_t *data = json_object();
+    json_t *data;
     const char *v;
-    bool b;
 
+    if (backend && !strcmp(backend, "socket")) {
+        return socket_backend_of(c);
+    }
     if (!backend || (strcmp(backend, "null") && strcmp(backend, "pty") &&
                      strcmp(backend, "file"))) {
-        json_decref(data);
         return NULL;
     }
+    data = json_object();
     if (!strcmp(backend, "file")) {
         v = json_string_value(json_object_get(c, "path"));
         if (!v) {
@@ -113,10 +159,7 @@ json_t *chardev_backend_of(json_t *c, Error **errp)
             return NULL;
         }
         json_object_set_new(data, "out", json_string(v));
-        v = json_string_value(json_object_get(c, "append"));
-        if (v && keyval_str_to_bool(v, &b)) {
-            json_object_set_new(data, "append", json_boolean(b));
-        }
+        copy_bool(c, "append", data);
     }
     return json_pack("{s:s, s:o}", "type", backend, "data", data);
 }

@@ -28,8 +28,9 @@ bool chardev_check(json_t *opts, Error **errp);
 
 /*
  * The ChardevBackend ({"type", "data"}) of -chardev options c for the
- * backends qmachined creates from the command line (null, file, pty; new
- * reference); NULL for the others.  Errors (NULL with errp set) as QEMU's
+ * backends qmachined creates from the command line (null, file, pty and
+ * socket, whose fd address is the descriptor's number; new reference);
+ * NULL for the others.  Errors (NULL with errp set) as QEMU's
  * parsing: "chardev: file: no filename given".
  */
 json_t *chardev_backend_of(json_t *c, Error **errp);
@@ -38,9 +39,10 @@ json_t *chardev_backend_of(json_t *c, Error **errp);
  * The address a socket chardev listens on (or connects to: server off).
  * *is_socket tells whether the backend is "socket"; for others nothing
  * is checked and *a stays empty.  *a is always initialised (release it
- * with listen_addr_clear).  Returns false with errp set: "None or one of
- * 'path', 'fd' or 'host' option required.", no port, a bad or non-socket
- * fd.
+ * with listen_addr_clear).  A server given no address (or an empty fd)
+ * is LISTEN_FD with fd -1: QEMU listens on nothing then.  Returns false
+ * with errp set: "None or one of 'path', 'fd' or 'host' option
+ * required.", no port, a bad or non-socket fd.
  */
 bool chardev_listen_addr(json_t *opts, ListenAddr *a, bool *is_socket,
                          Error **errp);

@@ -69,9 +69,12 @@ typedef struct MachineOptions {
     json_t *blockdevs;
     json_t *blockdev_args;
     /*
-     * Each -chardev null, file or pty as chardev-add's arguments ({"id",
-     * "backend": ChardevBackend}); chardev_args holds the option texts.
-     * Socket chardevs are the monitors' and qtest's (below).
+     * The chardevs to create, in QEMU's order (the command line's, -qmp's
+     * own included): each -chardev null, file, pty or socket as
+     * chardev-add's arguments ({"id", "backend": ChardevBackend}), or
+     * {"id", "front-end": true} for the sockets the monitors and qtest
+     * serve on (below), which are only reserved; chardev_args holds the
+     * option texts.
      */
     json_t *chardevs;
     json_t *chardev_args;

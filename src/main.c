@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "chardev-backends.h"
+#include "chardev-socket.h"
 #include "config.h"
 #include "loop.h"
 #include "memory.h"
@@ -138,15 +139,30 @@ static bool create_objects(const MachineOptions *opts, Error **errp)
     return true;
 }
 
-/* -chardev null/file/pty, in command-line order. */
-static bool create_chardevs(const MachineOptions *opts, Error **errp)
+/*
+ * -chardev and the monitors', in QEMU's order; a monitor's is only
+ * reserved until it listens.  Wrapping, the sockets are the wrapped
+ * QEMU's (their descriptors and paths go to it), not the model's.
+ */
+static bool create_chardevs(const MachineOptions *opts, bool wrapping,
+                            Error **errp)
 {
     json_t *c;
     size_t i;
 
     json_array_foreach (opts->chardevs, i, c) {
-        if (!chardev_add_cmdline(json_string_value(json_object_get(c, "id")),
-                                 json_object_get(c, "backend"), errp)) {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *kind = json_string_value(
+            json_object_get(json_object_get(c, "backend"), "type"));
+
+        if (json_is_true(json_object_get(c, "front-end"))) {
+            chardev_socket_reserve(id);
+            continue;
+        }
+        if (wrapping && kind && !strcmp(kind, "socket")) {
+            continue;
+        }
+        if (!chardev_add_cmdline(id, json_object_get(c, "backend"), errp)) {
             error_prepend(
                 errp, "-chardev %s: ",
                 json_string_value(json_array_get(opts->chardev_args, i)));
@@ -479,8 +495,8 @@ int main(int argc, char **argv)
         json_string_value(json_object_get(opts.machine_props, "accel")));
     if (!qdev_machine_init("pc-i440fx-7.2-machine", &err) ||
         (pc_machine_set_options(&opts), !create_objects(&opts, &err)) ||
-        !create_chardevs(&opts, &err) || !create_netdevs(&opts, &err) ||
-        !create_blockdevs(&opts, &err) ||
+        !create_chardevs(&opts, wrapping, &err) ||
+        !create_netdevs(&opts, &err) || !create_blockdevs(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
         error_free(err);

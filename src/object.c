@@ -241,7 +241,12 @@ static void ht_insert(struct PropTable *t, void *val)
     }
 }
 
-static void *ht_remove(struct PropTable *t, const char *key)
+/*
+ * Removes key's entry, leaving a tombstone.  resize: then shrinks or
+ * cleans up as GLib's g_hash_table_remove() does; without it, as its
+ * g_hash_table_iter_remove(), which never resizes.
+ */
+static void *ht_remove(struct PropTable *t, const char *key, bool resize)
 {
     uint32_t hash;
     unsigned idx = ht_lookup(t, key, &hash);
@@ -254,7 +259,9 @@ static void *ht_remove(struct PropTable *t, const char *key)
     t->hashes[idx] = HT_TOMBSTONE;
     t->vals[idx] = NULL;
     t->nnodes--;
-    ht_maybe_resize(t);
+    if (resize) {
+        ht_maybe_resize(t);
+    }
     return val;
 }
 
@@ -855,7 +862,7 @@ void object_property_set_default(ObjectProperty *prop, json_t *value)
     }
 }
 
-void object_property_del(Object *obj, const char *name)
+static void property_del(Object *obj, const char *name, bool resize)
 {
     ObjectProperty *p;
 
@@ -869,8 +876,13 @@ void object_property_del(Object *obj, const char *name)
     if (p->release) {
         p->release(obj, p);
     }
-    ht_remove(obj->properties, name);
+    ht_remove(obj->properties, name, resize);
     prop_free(p);
+}
+
+void object_property_del(Object *obj, const char *name)
+{
+    property_del(obj, name, true);
 }
 
 void object_property_iter_init(ObjectPropertyIterator *it, Object *obj)
@@ -1369,7 +1381,7 @@ static void object_del_all_props(Object *obj)
 
         again = false;
         while ((p = ht_next(obj->properties, &pos))) {
-            ht_remove(obj->properties, p->name);
+            ht_remove(obj->properties, p->name, true);
             if (p->release) {
                 p->release(obj, p);
             }
@@ -1750,7 +1762,10 @@ void object_unparent(Object *obj)
     object_property_iter_init(&it, parent);
     while ((p = object_property_iter_next(&it))) {
         if (prop_is_child(p) && p->opaque == obj) {
-            object_property_del(parent, p->name);
+            /* QEMU finds the child property by walking the table and
+             * removes it through the iterator: the table never shrinks
+             * then, so the children left keep their order. */
+            property_del(parent, p->name, false);
             return;
         }
     }

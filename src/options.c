@@ -208,6 +208,9 @@ typedef struct Parser {
     const char *arg;
     bool machine_defining;
     unsigned compat_monitors;
+    /* The chardevs the options create, numbered in command-line order
+     * (-chardev, and -qmp's own), the order QEMU creates them in. */
+    unsigned chardev_seq;
 } Parser;
 
 /* Reports err at the current option and frees it; returns false. */
@@ -945,8 +948,9 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
     case OPT_QMP:
     case OPT_QMP_PRETTY:
         json_array_append_new(p->mons,
-                              json_pack("{s:s, s:b}", "qmp", p->arg, "pretty",
-                                        id == OPT_QMP_PRETTY));
+                              json_pack("{s:s, s:b, s:i}", "qmp", p->arg,
+                                        "pretty", id == OPT_QMP_PRETTY, "seq",
+                                        (int)p->chardev_seq++));
         return true;
     case OPT_CHARDEV:
         dict = parse_qemuopts(p, "backend", chardev_opts, true);
@@ -972,8 +976,9 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
             }
         }
         json_array_append_new(p->chardevs,
-                              json_pack("{s:s, s:s, s:o}", "opt", p->opt, "loc",
-                                        p->arg, "opts", dict));
+                              json_pack("{s:s, s:s, s:o, s:i}", "opt", p->opt,
+                                        "loc", p->arg, "opts", dict, "seq",
+                                        (int)p->chardev_seq++));
         return true;
     case OPT_MON:
         dict = parse_qemuopts(p, "chardev", mon_params, true);
@@ -1373,9 +1378,10 @@ static bool check_chardevs(Parser *p)
         }
         if (backend) {
             json_array_append_new(p->opts->chardevs,
-                                  json_pack("{s:O, s:o}", "id",
+                                  json_pack("{s:O, s:o, s:O}", "id",
                                             json_object_get(c, "id"), "backend",
-                                            backend));
+                                            backend, "seq",
+                                            json_object_get(entry, "seq")));
             json_array_append(p->opts->chardev_args,
                               json_object_get(entry, "loc"));
         }
@@ -1391,6 +1397,15 @@ static bool chardev_to_addr(Parser *p, json_t *c, ListenAddr *a,
 
     if (!chardev_listen_addr(c, a, is_socket, &err)) {
         return fail_here(p, err);
+    }
+    if (*is_socket && a->kind == LISTEN_FD && a->fd < 0) {
+        /* QEMU accepts a server without a socket; a front end here needs
+         * one. */
+        return fail_at(p,
+                       "chardev \"%s\" has no socket; %s serves only "
+                       "sockets",
+                       json_string_value(json_object_get(c, "id")),
+                       OPTIONS_PROGNAME);
     }
     return true;
 }
@@ -1475,6 +1490,12 @@ static bool setup_monitors(Parser *p)
             if (!a.chardev_id) {
                 a.chardev_id =
                     xasprintf("compat_monitor%u", p->compat_monitors++);
+                /* Its chardev comes where the option is. */
+                json_array_append_new(o->chardevs,
+                                      json_pack("{s:s, s:O}", "id",
+                                                a.chardev_id, "seq",
+                                                json_object_get(entry, "seq")));
+                json_array_append_new(o->chardev_args, json_string(qmp));
             }
             a.pretty = json_is_true(json_object_get(entry, "pretty"));
             add_monitor(o, &a);
@@ -1548,6 +1569,60 @@ static bool setup_qtest(Parser *p)
     return true;
 }
 
+/* Whether id is the chardev a monitor or qtest serves on. */
+static bool front_end_chardev(const MachineOptions *o, const char *id)
+{
+    for (size_t i = 0; i < o->n_monitors; i++) {
+        if (o->monitors[i].chardev_id &&
+            !strcmp(o->monitors[i].chardev_id, id)) {
+            return true;
+        }
+    }
+    return o->qtest && o->qtest->chardev_id &&
+           !strcmp(o->qtest->chardev_id, id);
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(
+        json_object_get(json_array_get(*(json_t *const *)a, 0), "seq"));
+    json_int_t y = json_integer_value(
+        json_object_get(json_array_get(*(json_t *const *)b, 0), "seq"));
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * The chardevs in the order QEMU creates them: a monitor's or qtest's is
+ * only reserved there (its front end opens it), the other sockets are
+ * created as chardev-add's.
+ */
+static void order_chardevs(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    size_t n = json_array_size(o->chardevs), i;
+    json_t **pairs = xmalloc((n ? n : 1) * sizeof(*pairs));
+
+    for (i = 0; i < n; i++) {
+        json_t *c = json_array_get(o->chardevs, i);
+
+        if (front_end_chardev(o, json_string_value(json_object_get(c, "id")))) {
+            json_object_del(c, "backend");
+            json_object_set_new(c, "front-end", json_true());
+        }
+        pairs[i] = json_pack("[O, O]", c, json_array_get(o->chardev_args, i));
+    }
+    qsort(pairs, n, sizeof(*pairs), by_seq);
+    json_array_clear(o->chardevs);
+    json_array_clear(o->chardev_args);
+    for (i = 0; i < n; i++) {
+        json_array_append(o->chardevs, json_array_get(pairs[i], 0));
+        json_array_append(o->chardev_args, json_array_get(pairs[i], 1));
+        json_decref(pairs[i]);
+    }
+    free(pairs);
+}
+
 static bool check_cpu(Parser *p)
 {
     size_t len;
@@ -1616,6 +1691,7 @@ static bool finish(Parser *p)
         !setup_monitors(p)) {
         return false;
     }
+    order_chardevs(p);
     o->defaults_used = !p->machine_defining;
     return true;
 }

@@ -296,21 +296,22 @@ static void bus_finalize(Object *obj)
     free(BUS(obj)->name);
 }
 
-/* "hotplug-handler" is an instance property in QEMU (its place in
- * qom-list follows from that). */
+/* "hotplug-handler" and "realized" are instance properties in QEMU 7.2,
+ * added in this order (their places in qom-list among the children's
+ * links follow from that). */
 static void bus_instance_init(Object *obj)
 {
     object_property_add_link(obj, "hotplug-handler", TYPE_HOTPLUG_HANDLER,
                              (Object **)&BUS(obj)->hotplug_handler,
                              object_property_allow_set_link,
                              OBJ_PROP_LINK_STRONG);
+    object_property_add_bool(obj, "realized", bus_get_realized,
+                             bus_set_realized);
 }
 
 static void bus_class_init(ObjectClass *k, void *data)
 {
     k->unparent = bus_unparent;
-    object_class_property_add_bool(k, "realized", bus_get_realized,
-                                   bus_set_realized);
 }
 
 /* ---- Static properties ---- */

@@ -633,6 +633,81 @@ START_TEST(test_chardev_mon)
 END_TEST
 
 /*
+ * The chardevs come in the order QEMU creates them, the command line's:
+ * -qmp's own where -qmp is, a monitor's -chardev only reserved for it
+ * (no backend), the other sockets with chardev-add's backend (a
+ * descriptor's number as the fd address, the command line's server
+ * default off).  A front end needs a socket, which QEMU does not.
+ */
+START_TEST(test_chardev_order)
+{
+    MachineOptions o;
+    char *argv[] = { "qmachined",
+                     "-chardev",
+                     "null,id=n0",
+                     "-qmp",
+                     "unix:/tmp/q.sock,server=on,wait=off",
+                     "-chardev",
+                     "socket,id=charmonitor,path=/tmp/m.sock,server=on,"
+                     "wait=off",
+                     "-mon",
+                     "chardev=charmonitor,id=monitor,mode=control",
+                     "-chardev",
+                     "socket,id=ch0,path=/tmp/c.sock,server=on,wait=off",
+                     "-chardev",
+                     "socket,id=ch1,host=127.0.0.1,port=0",
+                     NULL };
+    char *argv2[] = { "qmachined",
+                      "-chardev",
+                      "socket,id=s,server=on",
+                      "-mon",
+                      "chardev=s,mode=control",
+                      NULL };
+    static const char *const ids[] = { "n0", "compat_monitor0", "charmonitor",
+                                       "ch0", "ch1" };
+    json_t *c, *data;
+    char *err;
+    size_t i;
+
+    ck_assert(run(13, argv, &o, &err));
+    ck_assert_str_eq(err, "");
+    ck_assert_uint_eq(json_array_size(o.chardevs), 5);
+    ck_assert_uint_eq(json_array_size(o.chardev_args), 5);
+    for (i = 0; i < 5; i++) {
+        c = json_array_get(o.chardevs, i);
+        ck_assert_str_eq(json_string_value(json_object_get(c, "id")), ids[i]);
+        ck_assert(json_is_true(json_object_get(c, "front-end")) ==
+                  (i == 1 || i == 2));
+        ck_assert((json_object_get(c, "backend") != NULL) ==
+                  (i != 1 && i != 2));
+    }
+    ck_assert_str_eq(json_string_value(json_array_get(o.chardev_args, 1)),
+                     "unix:/tmp/q.sock,server=on,wait=off");
+    data = json_object_get(
+        json_object_get(json_array_get(o.chardevs, 3), "backend"), "data");
+    ck_assert(json_is_true(json_object_get(data, "server")));
+    ck_assert(json_is_false(json_object_get(data, "wait")));
+    ck_assert_str_eq(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(data, "addr"), "data"), "path")),
+        "/tmp/c.sock");
+    data = json_object_get(
+        json_object_get(json_array_get(o.chardevs, 4), "backend"), "data");
+    ck_assert(json_is_false(json_object_get(data, "server")));
+    ck_assert_ptr_null(json_object_get(data, "wait"));
+    free(err);
+    options_free(&o);
+
+    ck_assert(!run(5, argv2, &o, &err));
+    ck_assert_str_eq(err, "qmachined: -mon chardev=s,mode=control: chardev "
+                          "\"s\" has no socket; qmachined serves only "
+                          "sockets\n");
+    free(err);
+    options_free(&o);
+}
+END_TEST
+
+/*
  * Command lines that fail after earlier options allocated something:
  * a failed parse must free it all (found by tests/fuzz/fuzz_cmdline).
  * Counted with mallinfo2(), so it fails without a leak checker too
@@ -693,6 +768,7 @@ static Suite *options_suite(void)
     tcase_add_loop_test(tc, test_unmodelled_machine, 0, 4);
     tcase_add_test(tc, test_memory_and_smp);
     tcase_add_test(tc, test_chardev_mon);
+    tcase_add_test(tc, test_chardev_order);
     suite_add_tcase(s, tc);
     return s;
 }
