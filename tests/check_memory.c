@@ -618,6 +618,113 @@ START_TEST(test_memslots)
 }
 END_TEST
 
+/*
+ * Slot ids against a model of the rule (the lowest free id; a removed
+ * section frees its own slot; nothing when the table is full): RAM pages
+ * at random addresses (so that they collide in the slot hash), none next
+ * to another, toggled at random, alone and several in one commit (whose
+ * diff removes first, then adds by address).
+ */
+START_TEST(test_memslots_random)
+{
+    enum { N = 200, MAX = 150 };
+    MemoryRegion *regs = xzalloc(N * sizeof(*regs));
+    int model_id[N]; /* -1: no slot */
+    bool on[N], id_used[MAX];
+    uint64_t addr[N];
+    unsigned seed = 99, step, i, k;
+    MemSlots *ms;
+
+    memory_init();
+    ms = memslots_new(&address_space_memory, MAX);
+    memset(id_used, 0, sizeof(id_used));
+    /* Distinct even page numbers, ascending: the regions never touch. */
+    for (i = 0; i < N; i++) {
+        do {
+            seed = seed * 1103515245u + 12345u;
+            addr[i] = (uint64_t)((seed >> 4) % (1u << 19)) * 2 * 0x1000;
+            for (k = 0; k < i && addr[k] != addr[i]; k++) {
+            }
+        } while (k < i);
+        for (k = i; k > 0 && addr[k - 1] > addr[k]; k--) {
+            uint64_t t = addr[k];
+
+            addr[k] = addr[k - 1];
+            addr[k - 1] = t;
+        }
+    }
+    for (i = 0; i < N; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "ram%u", i);
+        memory_region_init_ram(&regs[i], NULL, name, 0x1000);
+        memory_region_set_enabled(&regs[i], false);
+        memory_region_add_subregion(get_system_memory(), addr[i], &regs[i]);
+        model_id[i] = -1;
+        on[i] = false;
+    }
+    for (step = 0; step < 3000; step++) {
+        bool want[N];
+        unsigned n = (seed = seed * 1103515245u + 12345u) >> 16 & 3 ? 1 : 5;
+
+        memcpy(want, on, sizeof(want));
+        memory_region_transaction_begin();
+        while (n--) {
+            unsigned r = ((seed = seed * 1103515245u + 12345u) >> 8) % N;
+
+            want[r] = !want[r];
+            memory_region_set_enabled(&regs[r], want[r]);
+        }
+        memory_region_transaction_commit();
+        for (i = 0; i < N; i++) {
+            if (on[i] && !want[i] && model_id[i] >= 0) {
+                id_used[model_id[i]] = false;
+                model_id[i] = -1;
+            }
+        }
+        for (i = 0; i < N; i++) {
+            if (!on[i] && want[i]) {
+                unsigned id;
+
+                for (id = 0; id < MAX && id_used[id]; id++) {
+                }
+                if (id < MAX) {
+                    id_used[id] = true;
+                    model_id[i] = (int)id;
+                }
+            }
+            on[i] = want[i];
+        }
+        for (i = 0; i < N; i++) {
+            const MemSlot *m = model_id[i] >= 0
+                                   ? memslots_get(ms, (unsigned)model_id[i])
+                                   : NULL;
+
+            if (model_id[i] >= 0) {
+                ck_assert_msg(
+                    m && m->mr == &regs[i] && m->guest_phys_addr == addr[i],
+                    "step %u: ram%u should hold slot %d", step, i, model_id[i]);
+            }
+        }
+        for (i = 0, n = 0; i < MAX; i++) {
+            n += id_used[i];
+        }
+        ck_assert_uint_eq(memslots_used(ms), n);
+    }
+    memslots_free(ms);
+    memory_region_transaction_begin();
+    for (i = 0; i < N; i++) {
+        memory_region_del_subregion(get_system_memory(), &regs[i]);
+    }
+    memory_region_transaction_commit();
+    for (i = 0; i < N; i++) {
+        memory_region_finalize(&regs[i]);
+    }
+    memory_cleanup();
+    free(regs);
+}
+END_TEST
+
 static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
@@ -631,6 +738,7 @@ static Suite *memory_suite(void)
     tcase_add_test(tc, test_sparse_ram);
     tcase_add_test(tc, test_mtree_text);
     tcase_add_test(tc, test_memslots);
+    tcase_add_test(tc, test_memslots_random);
     suite_add_tcase(s, tc);
     return s;
 }
