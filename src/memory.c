@@ -4,6 +4,7 @@
  * memory.h for the rules.
  */
 #include "src/memory.h"
+#include "src/memory_priv.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -165,23 +166,63 @@ typedef struct FlatRange {
     bool romd_mode;
 } FlatRange;
 
+/* Index ranges [lo, hi) of a view's range array. */
+typedef struct IndexSpan {
+    unsigned lo, hi;
+} IndexSpan;
+
+/*
+ * Where a view spliced from an older one differs from it: old ranges
+ * [old_lo, old_hi) became new ranges [new_lo, new_hi); between two spans
+ * (and before the first, after the last) both hold the same ranges.
+ */
+typedef struct DiffSpan {
+    unsigned old_lo, old_hi, new_lo, new_hi;
+} DiffSpan;
+
 struct FlatView {
     unsigned refcount;
     MemoryRegion *root;
     FlatRange *ranges;
     unsigned nr;
     unsigned nr_allocated;
+    /*
+     * Set when a newer view spliced from this one took over the region
+     * references of every range outside owned[]: this view only drops
+     * those of the ranges in owned[] when it goes.
+     */
+    bool refs_moved;
+    IndexSpan *owned;
+    unsigned nr_owned;
+    /* During the commit that made it by splicing: its source and diff. */
+    const FlatView *spliced_from;
+    DiffSpan *diff;
+    unsigned nr_diff;
 };
 
-/* Views of the current generation, keyed by their flatview root. */
+/* An address interval [lo, hi) of a view that a change may have touched. */
+typedef struct DirtySpan {
+    I128 lo, hi;
+} DirtySpan;
+
+/*
+ * Views of the current generation, keyed by their flatview root, with
+ * what the topology changes since they were rendered may have touched
+ * (or full: render again from scratch).
+ */
 typedef struct ViewEntry {
     MemoryRegion *root;
     FlatView *view;
+    DirtySpan *dirty;
+    unsigned nr_dirty;
+    unsigned dirty_allocated;
+    bool full;
 } ViewEntry;
 
 static unsigned transaction_depth;
 static bool update_pending;
 static uint64_t render_count;
+static bool incremental_disabled; /* memory_priv.h: tests compare */
 
 static AddressSpace *address_spaces; /* creation order */
 static MemoryListener **listeners; /* ascending priority */
@@ -189,6 +230,8 @@ static unsigned nr_listeners;
 static ViewEntry *view_table;
 static unsigned nr_view_table;
 static FlatView *empty_view;
+
+static void region_dirty(MemoryRegion *mr);
 
 static uint64_t next_ram_base = 0x7f0000000000ULL;
 
@@ -275,6 +318,11 @@ void memory_region_init_alias(MemoryRegion *mr, const char *owner,
     mr->alias = orig;
     mr->alias_offset = offset;
     orig->alias_count++;
+    mr->alias_user_next = orig->alias_users;
+    if (orig->alias_users) {
+        orig->alias_users->alias_user_prev = mr;
+    }
+    orig->alias_users = mr;
 }
 
 void memory_region_finalize(MemoryRegion *mr)
@@ -284,6 +332,7 @@ void memory_region_finalize(MemoryRegion *mr)
     }
     assert(!mr->container);
     assert(mr->alias_count == 0);
+    region_dirty(mr); /* in case it is a view's root */
     mr->enabled = false;
     memory_region_transaction_begin();
     while (mr->sub_first) {
@@ -293,6 +342,14 @@ void memory_region_finalize(MemoryRegion *mr)
     assert(mr->refcount == 0);
     if (mr->alias) {
         mr->alias->alias_count--;
+        if (mr->alias_user_prev) {
+            mr->alias_user_prev->alias_user_next = mr->alias_user_next;
+        } else {
+            mr->alias->alias_users = mr->alias_user_next;
+        }
+        if (mr->alias_user_next) {
+            mr->alias_user_next->alias_user_prev = mr->alias_user_prev;
+        }
     }
     ram_pages_free(mr->pages);
     free(mr->name);
@@ -510,6 +567,7 @@ static void add_subregion_common(MemoryRegion *mr, uint64_t offset,
     sub->container = mr;
     sub->addr = offset;
     link_subregion(mr, sub);
+    region_dirty(sub);
     update_pending |= mr->enabled && sub->enabled;
     memory_region_transaction_commit();
 }
@@ -532,6 +590,7 @@ void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion)
 {
     memory_region_transaction_begin();
     assert(subregion->container == mr);
+    region_dirty(subregion);
     subregion->container = NULL;
     unlink_subregion(mr, subregion);
     update_pending |= mr->enabled && subregion->enabled;
@@ -544,7 +603,9 @@ void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
         return;
     }
     memory_region_transaction_begin();
+    region_dirty(mr);
     mr->enabled = enabled;
+    region_dirty(mr);
     update_pending = true;
     memory_region_transaction_commit();
 }
@@ -556,7 +617,9 @@ void memory_region_set_address(MemoryRegion *mr, uint64_t addr)
     if (addr == mr->addr) {
         return;
     }
+    region_dirty(mr);
     mr->addr = addr;
+    region_dirty(mr);
     if (container) {
         /* Re-added: it becomes the newest among equal priorities. */
         memory_region_transaction_begin();
@@ -574,7 +637,9 @@ void memory_region_set_alias_offset(MemoryRegion *mr, uint64_t offset)
         return;
     }
     memory_region_transaction_begin();
+    region_dirty(mr);
     mr->alias_offset = offset;
+    region_dirty(mr);
     update_pending |= mr->enabled;
     memory_region_transaction_commit();
 }
@@ -587,7 +652,9 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
         return;
     }
     memory_region_transaction_begin();
+    region_dirty(mr);
     mr->size = s;
+    region_dirty(mr);
     update_pending = true;
     memory_region_transaction_commit();
 }
@@ -598,6 +665,7 @@ void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
         return;
     }
     memory_region_transaction_begin();
+    region_dirty(mr);
     mr->readonly = readonly;
     update_pending |= mr->enabled;
     memory_region_transaction_commit();
@@ -609,6 +677,7 @@ void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode)
         return;
     }
     memory_region_transaction_begin();
+    region_dirty(mr);
     mr->romd_mode = romd_mode;
     update_pending |= mr->enabled;
     memory_region_transaction_commit();
@@ -616,6 +685,10 @@ void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode)
 
 /* ------------------------------------------------------------------ */
 /* FlatView rendering.                                                 */
+
+/* Scratch buffers of the renderer, kept between renders. */
+static FlatRange *spare_ranges; /* a dead view's array, for the next one */
+static unsigned spare_allocated;
 
 static FlatView *flatview_new(MemoryRegion *root)
 {
@@ -627,23 +700,73 @@ static FlatView *flatview_new(MemoryRegion *root)
     return view;
 }
 
+/* Gives a new view the spare array if it can hold n ranges. */
+static void flatview_take_spare(FlatView *view, unsigned n)
+{
+    if (!view->nr_allocated && spare_ranges && spare_allocated >= n) {
+        view->ranges = spare_ranges;
+        view->nr_allocated = spare_allocated;
+        spare_ranges = NULL;
+        spare_allocated = 0;
+    }
+}
+
+static void flatview_reserve(FlatView *view, unsigned n)
+{
+    if (n <= view->nr_allocated) {
+        return;
+    }
+    if (n < 2 * view->nr_allocated) {
+        n = 2 * view->nr_allocated;
+    }
+    if (n < 16) {
+        n = 16;
+    }
+    view->ranges = xrealloc(view->ranges, n * sizeof(*view->ranges));
+    view->nr_allocated = n;
+}
+
 static void flatview_ref(FlatView *view)
 {
     view->refcount++;
 }
 
+static void flatview_clear_diff(FlatView *view)
+{
+    free(view->diff);
+    view->diff = NULL;
+    view->nr_diff = 0;
+    view->spliced_from = NULL;
+}
+
 static void flatview_unref(FlatView *view)
 {
-    unsigned i;
+    unsigned i, k;
 
     if (!view || --view->refcount) {
         return;
     }
-    for (i = 0; i < view->nr; i++) {
-        memory_region_unref(view->ranges[i].mr);
+    if (view->refs_moved) {
+        for (k = 0; k < view->nr_owned; k++) {
+            for (i = view->owned[k].lo; i < view->owned[k].hi; i++) {
+                memory_region_unref(view->ranges[i].mr);
+            }
+        }
+    } else {
+        for (i = 0; i < view->nr; i++) {
+            memory_region_unref(view->ranges[i].mr);
+        }
     }
     memory_region_unref(view->root);
-    free(view->ranges);
+    if (view->nr_allocated > spare_allocated) {
+        free(spare_ranges);
+        spare_ranges = view->ranges;
+        spare_allocated = view->nr_allocated;
+    } else {
+        free(view->ranges);
+    }
+    free(view->owned);
+    flatview_clear_diff(view);
     free(view);
 }
 
@@ -657,6 +780,23 @@ static unsigned flatview_first_ending_after(const FlatView *view, I128 addr)
         const FlatRange *fr = &view->ranges[mid];
 
         if (fr->start + fr->size <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* First range starting at or above addr. */
+static unsigned flatview_first_starting_from(const FlatView *view, I128 addr)
+{
+    unsigned lo = 0, hi = view->nr;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (view->ranges[mid].start < addr) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -683,7 +823,8 @@ static I128 i128_max(I128 a, I128 b)
  * covers it.  The pieces are collected first, then one sweep over their
  * sorted ends with a heap of the pieces open at that point (earliest
  * first) writes the view in address order: O(n log n) in the number of
- * regions.
+ * regions.  The same walk clipped to an address interval renders just
+ * that part of a view (see flatview_splice).
  */
 typedef struct Piece {
     MemoryRegion *mr;
@@ -696,6 +837,8 @@ typedef struct PieceList {
     Piece *piece;
     size_t nr, allocated;
 } PieceList;
+
+static PieceList scratch_pieces;
 
 static void collect_pieces(PieceList *pl, MemoryRegion *mr, I128 base,
                            I128 clip_start, I128 clip_size, bool readonly)
@@ -727,6 +870,13 @@ static void collect_pieces(PieceList *pl, MemoryRegion *mr, I128 base,
     }
 
     for (sub = mr->sub_first; sub; sub = sub->sub_next) {
+        I128 sub_start = base + sub->addr;
+
+        /* The same test as the callee's, without the call. */
+        if (!sub->enabled || sub_start >= end ||
+            sub_start + (I128)sub->size <= start) {
+            continue;
+        }
         collect_pieces(pl, sub, base, clip_start, clip_size, readonly);
     }
 
@@ -753,8 +903,10 @@ static bool can_merge(const FlatRange *a, const FlatRange *b)
            a->readonly == b->readonly && a->romd_mode == b->romd_mode;
 }
 
-/* Appends [start, end) of piece p, merged into the last range if it
- * continues it. */
+/*
+ * Appends [start, end) of piece p, merged into the last range if it
+ * continues it.  Takes no region reference.
+ */
 static void flatview_append(FlatView *view, const Piece *p, I128 start,
                             I128 end)
 {
@@ -771,13 +923,8 @@ static void flatview_append(FlatView *view, const Piece *p, I128 start,
         view->ranges[view->nr - 1].size += fr.size;
         return;
     }
-    if (view->nr == view->nr_allocated) {
-        view->nr_allocated = view->nr_allocated ? 2 * view->nr_allocated : 16;
-        view->ranges =
-            xrealloc(view->ranges, view->nr_allocated * sizeof(*view->ranges));
-    }
+    flatview_reserve(view, view->nr + 1);
     view->ranges[view->nr++] = fr;
-    memory_region_ref(fr.mr);
 }
 
 /* A piece's start or its end. */
@@ -786,6 +933,11 @@ typedef struct PieceEdge {
     size_t piece;
     bool is_end;
 } PieceEdge;
+
+static PieceEdge *scratch_edge;
+static size_t *scratch_heap;
+static bool *scratch_open;
+static size_t scratch_edge_allocated; /* pieces the three have room for */
 
 static int edge_cmp(const void *a, const void *b)
 {
@@ -830,6 +982,7 @@ static void heap_pop(size_t *heap, size_t *nr)
     }
 }
 
+/* Appends the ranges the pieces give to view (no references taken). */
 static void render_pieces(FlatView *view, const PieceList *pl)
 {
     size_t n = pl->nr, nedges = 2 * n, nheap = 0, e = 0, i;
@@ -840,9 +993,19 @@ static void render_pieces(FlatView *view, const PieceList *pl)
     if (!n) {
         return;
     }
-    edge = xmalloc(nedges * sizeof(*edge));
-    heap = xmalloc(n * sizeof(*heap));
-    open = xzalloc(n * sizeof(*open));
+    if (n > scratch_edge_allocated) {
+        free(scratch_edge);
+        free(scratch_heap);
+        free(scratch_open);
+        scratch_edge = xmalloc(2 * n * sizeof(*scratch_edge));
+        scratch_heap = xmalloc(n * sizeof(*scratch_heap));
+        scratch_open = xmalloc(n * sizeof(*scratch_open));
+        scratch_edge_allocated = n;
+    }
+    edge = scratch_edge;
+    heap = scratch_heap;
+    open = scratch_open;
+    memset(open, 0, n * sizeof(*open));
     for (i = 0; i < n; i++) {
         edge[2 * i] = (PieceEdge){ pl->piece[i].start, i, false };
         edge[2 * i + 1] = (PieceEdge){ pl->piece[i].end, i, true };
@@ -866,9 +1029,6 @@ static void render_pieces(FlatView *view, const PieceList *pl)
             flatview_append(view, &pl->piece[heap[0]], at, edge[e].at);
         }
     }
-    free(open);
-    free(heap);
-    free(edge);
 }
 
 /* The region a view really starts at (lets address spaces share views). */
@@ -912,14 +1072,296 @@ static MemoryRegion *flatview_root(MemoryRegion *mr)
 static FlatView *generate_view(MemoryRegion *root)
 {
     FlatView *view = flatview_new(root);
-    PieceList pl = { 0 };
+    unsigned i;
 
     if (root) {
-        collect_pieces(&pl, root, 0, 0, I128_2_64, false);
+        scratch_pieces.nr = 0;
+        collect_pieces(&scratch_pieces, root, 0, 0, I128_2_64, false);
+        /* n pieces make at most 2n - 1 ranges. */
+        flatview_take_spare(view, 2 * (unsigned)scratch_pieces.nr);
+        render_pieces(view, &scratch_pieces);
     }
-    render_pieces(view, &pl);
-    free(pl.piece);
+    for (i = 0; i < view->nr; i++) {
+        memory_region_ref(view->ranges[i].mr);
+    }
     return view;
+}
+
+/*
+ * Partial re-render.  A topology change can only alter a view where the
+ * changed region showed before or shows after it, so each change records
+ * those extents (region_dirty, following the region's containers and the
+ * aliases pointing at it up to every view root), and the commit renders
+ * just those address intervals again and splices them into a copy of the
+ * old view.  The result is the view a full render gives: every interval
+ * is first widened to whole old ranges, so the cut never splits one, and
+ * the first and last new ranges are merged with their old neighbours
+ * where the full render would have merged them.  Unchanged ranges are
+ * copied, and when the old view is about to go (no one else holds it)
+ * their region references move over with them instead of being taken
+ * again; the spans where the two differ are kept for the listener diff.
+ */
+#define DIRTY_STEPS_MAX 4096u /* region visits per change, then full */
+#define DIRTY_SPANS_MAX 64u /* per view, then full */
+
+static unsigned dirty_steps;
+static bool dirty_overflow; /* every view renders in full */
+static DirtySpan *scratch_windows;
+static unsigned scratch_windows_allocated;
+static FlatView scratch_window_view; /* one window's ranges, no refs */
+
+static void view_entry_dirty(ViewEntry *e, I128 lo, I128 hi)
+{
+    if (e->full) {
+        return;
+    }
+    if (e->nr_dirty == DIRTY_SPANS_MAX) {
+        e->full = true;
+        free(e->dirty);
+        e->dirty = NULL;
+        e->nr_dirty = e->dirty_allocated = 0;
+        return;
+    }
+    if (e->nr_dirty == e->dirty_allocated) {
+        e->dirty_allocated = e->dirty_allocated ? 2 * e->dirty_allocated : 4;
+        e->dirty = xrealloc(e->dirty, e->dirty_allocated * sizeof(*e->dirty));
+    }
+    e->dirty[e->nr_dirty++] = (DirtySpan){ lo, hi };
+}
+
+/* [lo, hi) of mr (offsets in mr) may have changed in every view it shows. */
+static void propagate_dirty(MemoryRegion *mr, I128 lo, I128 hi)
+{
+    MemoryRegion *user;
+    unsigned i;
+
+    if (dirty_overflow) {
+        return;
+    }
+    if (++dirty_steps > DIRTY_STEPS_MAX) {
+        dirty_overflow = true;
+        return;
+    }
+    if (!mr->enabled) {
+        return; /* nothing of it shows anywhere */
+    }
+    lo = i128_max(lo, 0);
+    hi = i128_min(hi, (I128)mr->size);
+    if (hi <= lo) {
+        return;
+    }
+    for (i = 0; i < nr_view_table; i++) {
+        if (view_table[i].root == mr) {
+            /* A root is rendered at its own address. */
+            I128 a = i128_max(lo + mr->addr, 0);
+            I128 b = i128_min(hi + mr->addr, I128_2_64);
+
+            if (a < b) {
+                view_entry_dirty(&view_table[i], a, b);
+            }
+        }
+    }
+    if (mr->container) {
+        propagate_dirty(mr->container, lo + mr->addr, hi + mr->addr);
+    }
+    for (user = mr->alias_users; user; user = user->alias_user_next) {
+        propagate_dirty(user, lo - (I128)user->alias_offset,
+                        hi - (I128)user->alias_offset);
+    }
+}
+
+/* Records where mr shows now; called before and after changing it. */
+static void region_dirty(MemoryRegion *mr)
+{
+    dirty_steps = 0;
+    propagate_dirty(mr, 0, (I128)mr->size);
+}
+
+static int dirty_cmp(const void *a, const void *b)
+{
+    const DirtySpan *x = a, *y = b;
+
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * The intervals to render again: sorted, each widened to the old ranges
+ * it overlaps, and merged where they overlap or touch.
+ */
+static unsigned splice_windows(const FlatView *old, const DirtySpan *dirty,
+                               unsigned nr_dirty)
+{
+    unsigned i, n = 0;
+
+    if (nr_dirty > scratch_windows_allocated) {
+        free(scratch_windows);
+        scratch_windows = xmalloc(nr_dirty * sizeof(*scratch_windows));
+        scratch_windows_allocated = nr_dirty;
+    }
+    memcpy(scratch_windows, dirty, nr_dirty * sizeof(*dirty));
+    qsort(scratch_windows, nr_dirty, sizeof(*scratch_windows), dirty_cmp);
+    for (i = 0; i < nr_dirty; i++) {
+        DirtySpan w = scratch_windows[i];
+        unsigned a = flatview_first_ending_after(old, w.lo);
+        unsigned b = flatview_first_starting_from(old, w.hi);
+
+        if (a < b) {
+            w.lo = i128_min(w.lo, old->ranges[a].start);
+            w.hi = i128_max(w.hi,
+                            old->ranges[b - 1].start + old->ranges[b - 1].size);
+        }
+        if (n && w.lo <= scratch_windows[n - 1].hi) {
+            scratch_windows[n - 1].hi =
+                i128_max(scratch_windows[n - 1].hi, w.hi);
+        } else {
+            scratch_windows[n++] = w;
+        }
+    }
+    return n;
+}
+
+/* Whether old goes at the end of this commit (only the table and the
+ * address spaces showing it hold it), so its references can move. */
+static bool flatview_can_steal(const FlatView *old)
+{
+    const AddressSpace *as;
+    unsigned users = 1; /* the old table */
+
+    if (old->refs_moved) {
+        return false;
+    }
+    for (as = address_spaces; as; as = as->next) {
+        users += as->current_map == old;
+    }
+    return old->refcount == users;
+}
+
+static void flatview_copy_ranges(FlatView *view, const FlatView *old,
+                                 unsigned from, unsigned to, bool take_refs)
+{
+    unsigned i;
+
+    flatview_reserve(view, view->nr + (to - from));
+    memcpy(view->ranges + view->nr, old->ranges + from,
+           (to - from) * sizeof(*view->ranges));
+    if (take_refs) {
+        for (i = from; i < to; i++) {
+            memory_region_ref(old->ranges[i].mr);
+        }
+    }
+    view->nr += to - from;
+}
+
+static void flatview_push_diff(FlatView *view, const DiffSpan *d)
+{
+    view->diff =
+        xrealloc(view->diff, (view->nr_diff + 1) * sizeof(*view->diff));
+    view->diff[view->nr_diff++] = *d;
+}
+
+static FlatView *flatview_splice(FlatView *old, const DirtySpan *dirty,
+                                 unsigned nr_dirty)
+{
+    FlatView *view = flatview_new(old->root);
+    FlatView *win = &scratch_window_view;
+    bool steal = flatview_can_steal(old);
+    unsigned nw = splice_windows(old, dirty, nr_dirty);
+    unsigned i = 0, w, j; /* i: the next old range to copy */
+    DiffSpan cur = { 0 };
+    bool open = false; /* cur is being extended */
+
+    flatview_take_spare(view, old->nr + 8);
+    flatview_reserve(view, old->nr + 8);
+    if (steal) {
+        old->owned = xmalloc(nw * sizeof(*old->owned));
+        old->refs_moved = true;
+    }
+    for (w = 0; w < nw; w++) {
+        I128 lo = scratch_windows[w].lo, hi = scratch_windows[w].hi;
+        unsigned a = flatview_first_ending_after(old, lo);
+        unsigned b = flatview_first_starting_from(old, hi);
+        bool fresh;
+
+        assert(a >= i && b >= a);
+        if (i < a) {
+            if (open) {
+                flatview_push_diff(view, &cur);
+                open = false;
+            }
+            flatview_copy_ranges(view, old, i, a, !steal);
+            i = a;
+        }
+        if (steal && a < b) {
+            old->owned[old->nr_owned++] = (IndexSpan){ a, b };
+        }
+        fresh = !open;
+        if (!open) {
+            cur = (DiffSpan){ a, a, view->nr, view->nr };
+            open = true;
+        }
+
+        win->nr = 0;
+        scratch_pieces.nr = 0;
+        collect_pieces(&scratch_pieces, old->root, 0, lo, hi - lo, false);
+        render_pieces(win, &scratch_pieces);
+
+        j = 0;
+        if (win->nr && view->nr &&
+            can_merge(&view->ranges[view->nr - 1], &win->ranges[0])) {
+            /* Continues the range before: the full render merges them. */
+            view->ranges[view->nr - 1].size += win->ranges[0].size;
+            j = 1;
+            if (fresh) {
+                /* That range was a copy of old[a - 1]: now it differs. */
+                cur.old_lo = a - 1;
+                cur.new_lo = view->nr - 1;
+            }
+        }
+        flatview_reserve(view, view->nr + (win->nr - j));
+        for (; j < win->nr; j++) {
+            view->ranges[view->nr++] = win->ranges[j];
+            memory_region_ref(win->ranges[j].mr);
+        }
+        i = b;
+        if (i < old->nr && view->nr > cur.new_lo &&
+            can_merge(&view->ranges[view->nr - 1], &old->ranges[i])) {
+            /* The old range after continues the last new one. */
+            view->ranges[view->nr - 1].size += old->ranges[i].size;
+            if (steal) {
+                memory_region_unref(old->ranges[i].mr); /* moved, unused */
+            }
+            i++;
+        }
+        cur.old_hi = i;
+        cur.new_hi = view->nr;
+    }
+    if (open) {
+        flatview_push_diff(view, &cur);
+    }
+    flatview_copy_ranges(view, old, i, old->nr, !steal);
+    view->spliced_from = old;
+    return view;
+}
+
+static void render_scratch_free(void)
+{
+    free(spare_ranges);
+    spare_ranges = NULL;
+    spare_allocated = 0;
+    free(scratch_pieces.piece);
+    scratch_pieces = (PieceList){ 0 };
+    free(scratch_edge);
+    free(scratch_heap);
+    free(scratch_open);
+    scratch_edge = NULL;
+    scratch_heap = NULL;
+    scratch_open = NULL;
+    scratch_edge_allocated = 0;
+    free(scratch_windows);
+    scratch_windows = NULL;
+    scratch_windows_allocated = 0;
+    free(scratch_window_view.ranges);
+    scratch_window_view = (FlatView){ 0 };
 }
 
 static FlatView *view_table_lookup(MemoryRegion *root)
@@ -938,19 +1380,24 @@ static void view_table_add(MemoryRegion *root, FlatView *view)
 {
     view_table =
         xrealloc(view_table, (nr_view_table + 1) * sizeof(*view_table));
-    view_table[nr_view_table].root = root;
-    view_table[nr_view_table].view = view;
+    view_table[nr_view_table] = (ViewEntry){ .root = root, .view = view };
     nr_view_table++;
+}
+
+static void view_entries_free(ViewEntry *table, unsigned nr)
+{
+    unsigned i;
+
+    for (i = 0; i < nr; i++) {
+        flatview_unref(table[i].view);
+        free(table[i].dirty);
+    }
+    free(table);
 }
 
 static void view_table_clear(void)
 {
-    unsigned i;
-
-    for (i = 0; i < nr_view_table; i++) {
-        flatview_unref(view_table[i].view);
-    }
-    free(view_table);
+    view_entries_free(view_table, nr_view_table);
     view_table = NULL;
     nr_view_table = 0;
 }
@@ -978,6 +1425,49 @@ static FlatView *view_for(AddressSpace *as)
         view_table_add(root, view);
     }
     return view;
+}
+
+/*
+ * The next generation of views: one per flatview root in use, each the
+ * old view of that root when nothing touched it, the old view with the
+ * touched intervals rendered again, or a full render.
+ */
+static void views_update(void)
+{
+    ViewEntry *old = view_table;
+    unsigned nr_old = nr_view_table, i;
+    bool full = dirty_overflow || incremental_disabled;
+    AddressSpace *as;
+
+    view_table = NULL;
+    nr_view_table = 0;
+    dirty_overflow = false;
+    view_table_init();
+    for (as = address_spaces; as; as = as->next) {
+        MemoryRegion *root = as->root ? flatview_root(as->root) : NULL;
+        const ViewEntry *e = NULL;
+        FlatView *view;
+
+        if (view_table_lookup(root)) {
+            continue;
+        }
+        for (i = 0; i < nr_old; i++) {
+            if (old[i].root == root) {
+                e = &old[i];
+                break;
+            }
+        }
+        if (!e || e->full || full) {
+            view = generate_view(root);
+        } else if (!e->nr_dirty) {
+            view = e->view;
+            flatview_ref(view);
+        } else {
+            view = flatview_splice(e->view, e->dirty, e->nr_dirty);
+        }
+        view_table_add(root, view);
+    }
+    view_entries_free(old, nr_old);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1024,16 +1514,27 @@ static void call_as_listeners(AddressSpace *as, const FlatRange *fr, int which,
     }
 }
 
-static void topology_pass(AddressSpace *as, const FlatView *old_view,
-                          const FlatView *new_view, bool adding)
+static bool as_has_nop(const AddressSpace *as)
+{
+    unsigned k;
+
+    for (k = 0; k < as->nr_listeners; k++) {
+        if (as->listeners[k]->region_nop) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The diff of two sorted range arrays: dels, or adds and nops. */
+static void topology_walk(AddressSpace *as, const FlatRange *old, unsigned nold,
+                          const FlatRange *new, unsigned nnew, bool adding)
 {
     unsigned iold = 0, inew = 0;
 
-    while (iold < old_view->nr || inew < new_view->nr) {
-        const FlatRange *frold =
-            iold < old_view->nr ? &old_view->ranges[iold] : NULL;
-        const FlatRange *frnew =
-            inew < new_view->nr ? &new_view->ranges[inew] : NULL;
+    while (iold < nold || inew < nnew) {
+        const FlatRange *frold = iold < nold ? &old[iold] : NULL;
+        const FlatRange *frnew = inew < nnew ? &new[inew] : NULL;
 
         if (frold && (!frnew || frold->start < frnew->start ||
                       (frold->start == frnew->start &&
@@ -1058,24 +1559,222 @@ static void topology_pass(AddressSpace *as, const FlatView *old_view,
     }
 }
 
+static void call_nops(AddressSpace *as, const FlatView *view, unsigned from,
+                      unsigned to)
+{
+    for (; from < to; from++) {
+        call_as_listeners(as, &view->ranges[from], CB_NOP, false);
+    }
+}
+
+/*
+ * The same calls as topology_walk over the whole views, when new was
+ * spliced from old: outside the diff spans both hold the same ranges at
+ * the same places, which the walk would pass as nops.
+ */
+static void topology_pass_spliced(AddressSpace *as, const FlatView *old_view,
+                                  const FlatView *new_view, bool adding)
+{
+    bool nops = adding && as_has_nop(as);
+    unsigned inew = 0, k;
+
+    for (k = 0; k < new_view->nr_diff; k++) {
+        const DiffSpan *d = &new_view->diff[k];
+
+        if (nops) {
+            call_nops(as, new_view, inew, d->new_lo);
+        }
+        topology_walk(as, old_view->ranges + d->old_lo, d->old_hi - d->old_lo,
+                      new_view->ranges + d->new_lo, d->new_hi - d->new_lo,
+                      adding);
+        inew = d->new_hi;
+    }
+    if (nops) {
+        call_nops(as, new_view, inew, new_view->nr);
+    }
+}
+
 static void address_space_set_flatview(AddressSpace *as)
 {
     FlatView *old_view = as->current_map;
     FlatView *new_view = view_for(as);
 
     if (old_view == new_view) {
+        /* Re-rendered unchanged: the diff finds nothing but nops. */
+        if (as->nr_listeners && as_has_nop(as)) {
+            call_nops(as, new_view, 0, new_view->nr);
+        }
         return;
     }
     flatview_ref(new_view);
     if (as->nr_listeners) {
-        FlatView none = { .nr = 0 };
-        const FlatView *old2 = old_view ? old_view : &none;
-
-        topology_pass(as, old2, new_view, false);
-        topology_pass(as, old2, new_view, true);
+        if (old_view && new_view->spliced_from == old_view) {
+            topology_pass_spliced(as, old_view, new_view, false);
+            topology_pass_spliced(as, old_view, new_view, true);
+        } else if (old_view) {
+            topology_walk(as, old_view->ranges, old_view->nr, new_view->ranges,
+                          new_view->nr, false);
+            topology_walk(as, old_view->ranges, old_view->nr, new_view->ranges,
+                          new_view->nr, true);
+        } else {
+            topology_walk(as, NULL, 0, new_view->ranges, new_view->nr, true);
+        }
     }
     as->current_map = new_view;
     flatview_unref(old_view);
+}
+
+/* ------------------------------------------------------------------ */
+/* Test hooks (memory_priv.h).                                         */
+
+static FlatView **held_views;
+static unsigned nr_held_views;
+
+void memory_set_incremental(bool on)
+{
+    incremental_disabled = !on;
+}
+
+static void live_add(const FlatView ***live, unsigned *nr, const FlatView *v)
+{
+    unsigned k;
+
+    for (k = 0; k < *nr && (*live)[k] != v; k++) {
+    }
+    if (v && k == *nr) {
+        *live = xrealloc(*live, (*nr + 1) * sizeof(**live));
+        (*live)[(*nr)++] = v;
+    }
+}
+
+/* The references to mr that view holds. */
+static unsigned view_refs_of(const FlatView *v, const MemoryRegion *mr)
+{
+    unsigned n = v->root == mr, r, k;
+
+    if (!v->refs_moved) {
+        for (r = 0; r < v->nr; r++) {
+            n += v->ranges[r].mr == mr;
+        }
+        return n;
+    }
+    for (k = 0; k < v->nr_owned; k++) {
+        for (r = v->owned[k].lo; r < v->owned[k].hi; r++) {
+            n += v->ranges[r].mr == mr;
+        }
+    }
+    return n;
+}
+
+static char *view_mismatch(const AddressSpace *as, const FlatView *got,
+                           const FlatView *want)
+{
+    unsigned i;
+
+    if (got->nr != want->nr) {
+        return xasprintf("AS %s: %u ranges, a full render has %u", as->name,
+                         got->nr, want->nr);
+    }
+    for (i = 0; i < got->nr; i++) {
+        const FlatRange *g = &got->ranges[i], *w = &want->ranges[i];
+
+        if (!flatrange_equal(g, w)) {
+            return xasprintf(
+                "AS %s: range %u is %s@%" PRIx64 "+%" PRIx64 " off %" PRIx64
+                " ro %d, a full render has "
+                "%s@%" PRIx64 "+%" PRIx64 " off %" PRIx64 " ro %d",
+                as->name, i, memory_region_name(g->mr), (uint64_t)g->start,
+                (uint64_t)g->size, g->offset_in_region, g->readonly,
+                memory_region_name(w->mr), (uint64_t)w->start,
+                (uint64_t)w->size, w->offset_in_region, w->readonly);
+        }
+    }
+    return NULL;
+}
+
+char *memory_check_views(MemoryRegion *const *mrs, unsigned n)
+{
+    const FlatView **live = NULL;
+    unsigned nr_live = 0, i, k;
+    AddressSpace *as;
+    char *err = NULL;
+
+    for (as = address_spaces; as && !err; as = as->next) {
+        MemoryRegion *root = as->root ? flatview_root(as->root) : NULL;
+        FlatView *want;
+
+        if (as->current_map != view_table_lookup(root)) {
+            err = xasprintf("AS %s does not show its root's view", as->name);
+            break;
+        }
+        want = generate_view(root);
+        err = view_mismatch(as, as->current_map, want);
+        flatview_unref(want);
+    }
+    /* The distinct live views: the table's, the spaces' and the held. */
+    live_add(&live, &nr_live, empty_view);
+    for (i = 0; i < nr_view_table; i++) {
+        live_add(&live, &nr_live, view_table[i].view);
+    }
+    for (as = address_spaces; as; as = as->next) {
+        live_add(&live, &nr_live, as->current_map);
+    }
+    for (i = 0; i < nr_held_views; i++) {
+        live_add(&live, &nr_live, held_views[i]);
+    }
+    for (k = 0; k < nr_live && !err; k++) {
+        if (live[k]->refs_moved) {
+            /* Only a view that goes with its commit may lend them. */
+            err = xasprintf("a live view of %s gave its references away",
+                            live[k]->root ? memory_region_name(live[k]->root)
+                                          : "(none)");
+        }
+    }
+    for (i = 0; i < n && !err; i++) {
+        unsigned want = 0;
+
+        for (k = 0; k < nr_live; k++) {
+            want += view_refs_of(live[k], mrs[i]);
+        }
+        for (as = address_spaces; as; as = as->next) {
+            want += as->root == mrs[i];
+        }
+        if (mrs[i]->refcount != want) {
+            err = xasprintf("region %s holds %u references, the views "
+                            "account for %u",
+                            memory_region_name(mrs[i]), mrs[i]->refcount, want);
+        }
+    }
+    free(live);
+    return err;
+}
+
+FlatView *memory_view_hold(AddressSpace *as)
+{
+    FlatView *view = as->current_map;
+
+    flatview_ref(view);
+    held_views =
+        xrealloc(held_views, (nr_held_views + 1) * sizeof(*held_views));
+    held_views[nr_held_views++] = view;
+    return view;
+}
+
+void memory_view_release(FlatView *view)
+{
+    unsigned i;
+
+    for (i = 0; i < nr_held_views; i++) {
+        if (held_views[i] == view) {
+            held_views[i] = held_views[--nr_held_views];
+            break;
+        }
+    }
+    if (!nr_held_views) {
+        free(held_views);
+        held_views = NULL;
+    }
+    flatview_unref(view);
 }
 
 static void call_global(bool commit)
@@ -1100,20 +1799,20 @@ void memory_region_transaction_begin(void)
 void memory_region_transaction_commit(void)
 {
     AddressSpace *as;
+    unsigned i;
 
     assert(transaction_depth);
     if (--transaction_depth || !update_pending) {
         return;
     }
     render_count++;
-    view_table_clear();
-    view_table_init();
-    for (as = address_spaces; as; as = as->next) {
-        view_for(as);
-    }
+    views_update();
     call_global(false);
     for (as = address_spaces; as; as = as->next) {
         address_space_set_flatview(as);
+    }
+    for (i = 0; i < nr_view_table; i++) {
+        flatview_clear_diff(view_table[i].view);
     }
     update_pending = false;
     call_global(true);
@@ -1608,6 +2307,7 @@ void memory_cleanup(void)
         view_table_clear();
         flatview_unref(empty_view);
         empty_view = NULL;
+        render_scratch_free();
     }
 }
 

@@ -56,11 +56,14 @@ typedef struct FlatView FlatView;
 typedef struct RamPages RamPages;
 
 struct MemoryRegion {
-    /* All fields are private to memory.c; use the accessors. */
-    char *name;
-    char *owner;
+    /*
+     * All fields are private to memory.c; use the accessors.  The ones a
+     * render reads for every subregion it passes come first, so that they
+     * share a cache line.
+     */
     MemSize size;
     uint64_t addr; /* offset in the container */
+    MemoryRegion *sub_next;
     int32_t priority;
     bool enabled;
     bool terminates; /* leaf: RAM, ROM or I/O */
@@ -69,16 +72,21 @@ struct MemoryRegion {
     bool rom_device;
     bool romd_mode;
     bool may_overlap;
+    /* Subregions, highest priority first, newest first among equals. */
+    MemoryRegion *sub_first;
+    MemoryRegion *alias;
+    char *name;
+    char *owner;
     const MemoryRegionOps *ops;
     void *opaque;
     MemoryRegion *container;
-    MemoryRegion *alias;
     uint64_t alias_offset;
     unsigned alias_count; /* aliases pointing here */
     unsigned refcount; /* FlatView references */
-    /* Subregions, highest priority first, newest first among equals. */
-    MemoryRegion *sub_first;
-    MemoryRegion *sub_next;
+    /* The aliases pointing here, newest first (partial re-renders). */
+    MemoryRegion *alias_users;
+    MemoryRegion *alias_user_next;
+    MemoryRegion *alias_user_prev;
     MemoryRegion *sub_prev;
     RamPages *pages; /* RAM/ROM backing, allocated lazily */
     uint64_t ram_base; /* synthetic host address of byte 0 */
@@ -275,7 +283,10 @@ MemoryRegion *get_system_io(void);
 char *memory_info_mtree(bool flatview);
 char *memory_info_mtree_full(bool flatview, bool disabled, bool owner);
 
-/* Statistics (tests, benchmarks): number of FlatView re-renders so far. */
+/*
+ * Statistics (tests, benchmarks): number of commits so far that updated
+ * the FlatViews (each re-rendering, in full or only where it changed).
+ */
 uint64_t memory_render_count(void);
 
 #endif

@@ -1,5 +1,6 @@
 /* Unit tests: the memory API (rendering, transactions, listeners, access). */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "check-main.h"
 #include "qmp/commands.h"
 #include "src/memory.h"
+#include "src/memory_priv.h"
 #include "src/memslots.h"
 #include "src/util.h"
 
@@ -618,6 +620,729 @@ START_TEST(test_memslots)
 }
 END_TEST
 
+/* ---- partial re-renders against full renders (randomized) ---------- */
+
+/*
+ * A random world of containers, I/O, RAM, ROM, ROM devices and aliases
+ * (levels keep it acyclic: a container or alias of level L only holds or
+ * targets regions of a deeper level) under four address spaces: the
+ * system one, a container of its own, an alias of that container (which
+ * shares its view) and a container whose one child becomes its flatview
+ * root; RAM lies under the first two, so uncovered pieces merge with
+ * their neighbours.  A seeded sequence of topology changes, single and in
+ * nested transactions, is played twice: with every commit rendering from
+ * scratch (the reference) and with partial re-renders.  After every step the
+ * two must have produced the same listener calls and the same "info mtree -f",
+ * and the partial run's views must equal full renders of their roots with every
+ * region's references accounted for.
+ */
+#define RND_POOL 40
+#define RND_ALL (RND_POOL + 5)
+
+enum { RND_CONTAINER, RND_IO, RND_RAM, RND_ROM, RND_ROMDEV, RND_ALIAS };
+
+typedef struct RndListener {
+    MemoryListener l;
+    struct RndWorld *w;
+} RndListener;
+
+typedef struct RndWorld {
+    MemoryRegion pool[RND_POOL];
+    int kind[RND_POOL];
+    unsigned level[RND_POOL];
+    MemoryRegion root_b, wrap, root_c; /* root_c: an alias of root_b */
+    MemoryRegion bg_sys, bg_b; /* RAM under everything: ranges merge */
+    AddressSpace as_b, as_c, as_d, as_e;
+    bool as_e_live;
+    RndListener lis[4];
+    FlatView *held[4];
+    unsigned seed;
+    char *log;
+    size_t log_len, log_cap;
+} RndWorld;
+
+static const MemoryRegionOps rnd_ops = { 0 };
+
+static unsigned rnd(RndWorld *w, unsigned n)
+{
+    w->seed = w->seed * 1103515245u + 12345u;
+    return ((w->seed >> 8) & 0xffffff) % n;
+}
+
+static void rnd_logf(RndWorld *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void rnd_logf(RndWorld *w, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    for (;;) {
+        size_t room = w->log_cap - w->log_len;
+
+        va_start(ap, fmt);
+        n = vsnprintf(w->log ? w->log + w->log_len : NULL, room, fmt, ap);
+        va_end(ap);
+        if ((size_t)n < room) {
+            w->log_len += (size_t)n;
+            return;
+        }
+        w->log_cap = (w->log_cap + (size_t)n + 1) * 2;
+        w->log = xrealloc(w->log, w->log_cap);
+    }
+}
+
+static void rnd_section(MemoryListener *l, const char *what,
+                        MemoryRegionSection *s)
+{
+    RndWorld *w = ((RndListener *)l)->w;
+
+    rnd_logf(w, "%s:%s %s@%llx+%llx off %llx%s;", l->name, what,
+             memory_region_name(s->mr),
+             (unsigned long long)s->offset_within_address_space,
+             (unsigned long long)s->size,
+             (unsigned long long)s->offset_within_region,
+             s->readonly ? " ro" : "");
+}
+
+static void rnd_begin(MemoryListener *l)
+{
+    rnd_logf(((RndListener *)l)->w, "%s:begin;", l->name);
+}
+
+static void rnd_commit(MemoryListener *l)
+{
+    rnd_logf(((RndListener *)l)->w, "%s:commit;", l->name);
+}
+
+static void rnd_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    rnd_section(l, "add", s);
+}
+
+static void rnd_del(MemoryListener *l, MemoryRegionSection *s)
+{
+    rnd_section(l, "del", s);
+}
+
+static void rnd_nop(MemoryListener *l, MemoryRegionSection *s)
+{
+    rnd_section(l, "nop", s);
+}
+
+static uint64_t rnd_size(RndWorld *w, bool huge_ok)
+{
+    static const uint64_t sizes[] = { 0x100,  0x800,  0x1000,
+                                      0x3000, 0x8000, 0x10000 };
+
+    if (huge_ok && !rnd(w, 12)) {
+        return UINT64_MAX;
+    }
+    return sizes[rnd(w, ARRAY_SIZE(sizes))];
+}
+
+static uint64_t rnd_offset(RndWorld *w)
+{
+    if (!rnd(w, 20)) {
+        return UINT64_MAX - 0xfff - 0x100 * rnd(w, 8); /* clipped at 2^64 */
+    }
+    return 0x100 * (uint64_t)rnd(w, 0x100);
+}
+
+static void rnd_world_init(RndWorld *w, unsigned seed)
+{
+    static const char *const lnames[] = { "sys", "b", "c", "d" };
+    unsigned i, lvl, n = 0;
+
+    memset(w, 0, sizeof(*w));
+    w->seed = seed;
+    memory_init();
+    /* Deepest level first, so aliases find their targets. */
+    for (lvl = 3; lvl >= 1; lvl--) {
+        for (i = 0; i < RND_POOL / 3 + (lvl == 1 ? RND_POOL % 3 : 0); i++) {
+            MemoryRegion *mr = &w->pool[n];
+            int kind = (int)rnd(w, 6);
+            char name[16];
+            unsigned t, tries;
+
+            snprintf(name, sizeof(name), "r%u", n);
+            w->level[n] = lvl;
+            if (kind == RND_ALIAS) {
+                /* A target of a deeper level, if there is one. */
+                for (tries = 0, t = RND_POOL; tries < 20; tries++) {
+                    t = rnd(w, n ? n : 1);
+                    if (n && w->level[t] > lvl) {
+                        break;
+                    }
+                    t = RND_POOL;
+                }
+                if (t == RND_POOL) {
+                    kind = RND_RAM;
+                } else {
+                    memory_region_init_alias(mr, NULL, name, &w->pool[t],
+                                             0x100 * (uint64_t)rnd(w, 0x80),
+                                             rnd_size(w, false));
+                }
+            }
+            w->kind[n] = kind;
+            switch (kind) {
+            case RND_CONTAINER:
+                memory_region_init(mr, NULL, name, rnd_size(w, true));
+                break;
+            case RND_IO:
+                memory_region_init_io(mr, NULL, &rnd_ops, NULL, name,
+                                      rnd_size(w, false));
+                break;
+            case RND_RAM:
+                memory_region_init_ram(mr, NULL, name, rnd_size(w, false));
+                break;
+            case RND_ROM:
+                memory_region_init_rom(mr, NULL, name, rnd_size(w, false));
+                break;
+            case RND_ROMDEV:
+                memory_region_init_rom_device(mr, NULL, &rnd_ops, NULL, name,
+                                              rnd_size(w, false));
+                break;
+            default:
+                break;
+            }
+            n++;
+        }
+    }
+    ck_assert_uint_eq(n, RND_POOL);
+    memory_region_init(&w->root_b, NULL, "root-b", 0x10000);
+    memory_region_init(&w->wrap, NULL, "wrap", 0x20000);
+    memory_region_init_alias(&w->root_c, NULL, "root-c", &w->root_b, 0,
+                             0x10000);
+    memory_region_init_ram(&w->bg_sys, NULL, "bg-sys", 0x20000);
+    memory_region_init_ram(&w->bg_b, NULL, "bg-b", 0x10000);
+    memory_region_add_subregion_overlap(get_system_memory(), 0, &w->bg_sys, -1);
+    memory_region_add_subregion_overlap(&w->root_b, 0, &w->bg_b, -1);
+    address_space_init(&w->as_b, &w->root_b, "rnd-b");
+    address_space_init(&w->as_c, &w->root_c, "rnd-c");
+    address_space_init(&w->as_d, &w->wrap, "rnd-d");
+    for (i = 0; i < 4; i++) {
+        MemoryListener *l = &w->lis[i].l;
+        AddressSpace *as = i == 0   ? &address_space_memory
+                           : i == 1 ? &w->as_b
+                           : i == 2 ? &w->as_c
+                                    : &w->as_d;
+
+        w->lis[i].w = w;
+        l->begin = rnd_begin;
+        l->commit = rnd_commit;
+        l->region_add = rnd_add;
+        l->region_del = rnd_del;
+        /* b and d listen without nops, so their diffs skip the rest. */
+        l->region_nop = i == 1 || i == 3 ? NULL : rnd_nop;
+        l->priority = (int)i;
+        l->name = lnames[i];
+        memory_listener_register(l, as);
+    }
+}
+
+/* A container that may hold pool region r (its level is shallower). */
+static MemoryRegion *rnd_container_for(RndWorld *w, unsigned r)
+{
+    unsigned tries, c;
+
+    for (tries = 0; tries < 10; tries++) {
+        unsigned pick = rnd(w, RND_POOL + 3);
+
+        if (pick == RND_POOL) {
+            return get_system_memory();
+        }
+        if (pick == RND_POOL + 1) {
+            return &w->root_b;
+        }
+        if (pick == RND_POOL + 2) {
+            return &w->wrap;
+        }
+        c = pick;
+        if (w->kind[c] == RND_CONTAINER && w->level[c] < w->level[r]) {
+            return &w->pool[c];
+        }
+    }
+    return get_system_memory();
+}
+
+static void rnd_step(RndWorld *w, unsigned depth);
+
+static void rnd_one(RndWorld *w, unsigned depth)
+{
+    unsigned r = rnd(w, RND_POOL);
+    MemoryRegion *mr = &w->pool[r];
+    unsigned op = rnd(w, depth < 3 ? 15 : 13), i;
+
+    switch (op) {
+    case 0:
+    case 1:
+    case 2:
+        if (!memory_region_is_mapped(mr)) {
+            MemoryRegion *c = rnd_container_for(w, r);
+
+            if (rnd(w, 2)) {
+                memory_region_add_subregion(c, rnd_offset(w), mr);
+            } else {
+                memory_region_add_subregion_overlap(c, rnd_offset(w), mr,
+                                                    (int)rnd(w, 6) - 2);
+            }
+        }
+        break;
+    case 3:
+        if (memory_region_is_mapped(mr)) {
+            memory_region_del_subregion(memory_region_get_container(mr), mr);
+        }
+        break;
+    case 4:
+        memory_region_set_address(mr, rnd_offset(w));
+        break;
+    case 5:
+    case 6: {
+        /* Now and then a root. */
+        unsigned pick = rnd(w, 12);
+        MemoryRegion *t = pick == 0   ? &w->root_b
+                          : pick == 1 ? &w->wrap
+                          : pick == 2 ? &w->root_c
+                                      : mr;
+
+        memory_region_set_enabled(t, !memory_region_is_enabled(t));
+        break;
+    }
+    case 7:
+        if (!rnd(w, 8)) {
+            memory_region_set_size(rnd(w, 2) ? &w->root_b : &w->root_c,
+                                   rnd(w, 2) ? 0x10000 : 0x8000);
+        } else {
+            memory_region_set_size(mr,
+                                   rnd_size(w, w->kind[r] == RND_CONTAINER));
+        }
+        break;
+    case 8:
+        if (w->kind[r] == RND_ALIAS) {
+            memory_region_set_alias_offset(mr, 0x100 * (uint64_t)rnd(w, 0x80));
+        }
+        break;
+    case 9:
+        memory_region_set_readonly(mr, rnd(w, 2));
+        break;
+    case 10:
+        if (w->kind[r] == RND_ROMDEV) {
+            memory_region_rom_device_set_romd(mr, !memory_region_is_romd(mr));
+        }
+        break;
+    case 11:
+        /* Hold or release a view: its references may not move then. */
+        i = rnd(w, 4);
+        if (w->held[i]) {
+            memory_view_release(w->held[i]);
+            w->held[i] = NULL;
+        } else {
+            w->held[i] = memory_view_hold(i == 0   ? &address_space_memory
+                                          : i == 1 ? &w->as_b
+                                          : i == 2 ? &w->as_c
+                                                   : &w->as_d);
+        }
+        break;
+    case 12:
+        /* A space that comes and goes, rooted at a pool container. */
+        if (w->as_e_live) {
+            address_space_destroy(&w->as_e);
+            w->as_e_live = false;
+        } else if (w->kind[r] == RND_CONTAINER) {
+            address_space_init(&w->as_e, mr, "rnd-e");
+            w->as_e_live = true;
+        }
+        break;
+    default:
+        /* A transaction, now and then one with too many changes. */
+        memory_region_transaction_begin();
+        for (i = rnd(w, 20) ? 2 + rnd(w, 6) : 80; i > 0; i--) {
+            rnd_step(w, depth + 1);
+        }
+        memory_region_transaction_commit();
+        break;
+    }
+}
+
+static void rnd_step(RndWorld *w, unsigned depth)
+{
+    rnd_one(w, depth);
+}
+
+static void rnd_world_free(RndWorld *w)
+{
+    unsigned i, lvl;
+
+    memory_region_transaction_begin();
+    for (i = 0; i < RND_POOL; i++) {
+        if (memory_region_is_mapped(&w->pool[i])) {
+            memory_region_del_subregion(
+                memory_region_get_container(&w->pool[i]), &w->pool[i]);
+        }
+    }
+    memory_region_del_subregion(get_system_memory(), &w->bg_sys);
+    memory_region_del_subregion(&w->root_b, &w->bg_b);
+    memory_region_transaction_commit();
+    for (i = 0; i < 4; i++) {
+        if (w->held[i]) {
+            memory_view_release(w->held[i]);
+        }
+        memory_listener_unregister(&w->lis[i].l);
+    }
+    if (w->as_e_live) {
+        address_space_destroy(&w->as_e);
+    }
+    address_space_destroy(&w->as_d);
+    address_space_destroy(&w->as_c);
+    address_space_destroy(&w->as_b);
+    memory_region_finalize(&w->root_c);
+    /* Aliases before their targets (which are deeper). */
+    for (lvl = 1; lvl <= 3; lvl++) {
+        for (i = 0; i < RND_POOL; i++) {
+            if (w->kind[i] == RND_ALIAS && w->level[i] == lvl) {
+                memory_region_finalize(&w->pool[i]);
+            }
+        }
+    }
+    for (i = 0; i < RND_POOL; i++) {
+        if (w->kind[i] != RND_ALIAS) {
+            memory_region_finalize(&w->pool[i]);
+        }
+    }
+    memory_region_finalize(&w->wrap);
+    memory_region_finalize(&w->root_b);
+    memory_region_finalize(&w->bg_sys);
+    memory_region_finalize(&w->bg_b);
+    memory_cleanup();
+}
+
+/* What one step showed: the listener calls, then "info mtree -f". */
+static char *rnd_snapshot(RndWorld *w)
+{
+    char *flat = memory_info_mtree(true);
+    char *s = xasprintf("%s\n--\n%s", w->log ? w->log : "", flat);
+
+    free(flat);
+    w->log_len = 0;
+    if (w->log) {
+        w->log[0] = 0;
+    }
+    return s;
+}
+
+#define RND_STEPS 1500
+
+static char **rnd_play(unsigned seed, bool incremental)
+{
+    RndWorld *w = xzalloc(sizeof(*w));
+    char **snap = xzalloc((RND_STEPS + 2) * sizeof(*snap));
+    MemoryRegion *check[RND_ALL];
+    unsigned i;
+
+    memory_set_incremental(incremental);
+    rnd_world_init(w, seed);
+    for (i = 0; i < RND_POOL; i++) {
+        check[i] = &w->pool[i];
+    }
+    check[RND_POOL] = &w->root_b;
+    check[RND_POOL + 1] = &w->wrap;
+    check[RND_POOL + 2] = &w->root_c;
+    check[RND_POOL + 3] = &w->bg_sys;
+    check[RND_POOL + 4] = &w->bg_b;
+    snap[0] = rnd_snapshot(w);
+    for (i = 1; i <= RND_STEPS; i++) {
+        char *err;
+
+        rnd_step(w, 0);
+        snap[i] = rnd_snapshot(w);
+        err = memory_check_views(check, RND_ALL);
+        if (err) {
+            ck_abort_msg("seed %u step %u (%s): %s", seed, i,
+                         incremental ? "partial" : "full", err);
+        }
+    }
+    rnd_world_free(w);
+    snap[RND_STEPS + 1] = xstrdup(w->log ? w->log : "");
+    free(w->log);
+    free(w);
+    memory_set_incremental(true);
+    return snap;
+}
+
+START_TEST(test_partial_render_random)
+{
+    static const unsigned seeds[] = { 1, 7, 2024, 31337 };
+    unsigned s, i;
+
+    for (s = 0; s < ARRAY_SIZE(seeds); s++) {
+        char **full = rnd_play(seeds[s], false);
+        char **part = rnd_play(seeds[s], true);
+
+        for (i = 0; i <= RND_STEPS + 1; i++) {
+            if (strcmp(full[i], part[i]) != 0) {
+                ck_abort_msg("seed %u step %u differs:\nfull:\n%s\n"
+                             "partial:\n%s",
+                             seeds[s], i, full[i], part[i]);
+            }
+        }
+        for (i = 0; i <= RND_STEPS + 1; i++) {
+            free(full[i]);
+            free(part[i]);
+        }
+        free(full);
+        free(part);
+    }
+}
+END_TEST
+
+/*
+ * Two windows of one commit, the second continuing the range the first
+ * merged: RAM under y and z, both disabled at once, is one range again.
+ */
+START_TEST(test_partial_render_windows)
+{
+    /* _i == 0: full renders (the reference), 1: partial ones. */
+    MemoryRegion ram, y, z, v;
+    Recorder r = { 0 };
+    MemoryRegion *check[] = { &ram, &y, &z, &v };
+    static const char *const split[] = {
+        "  0000000000000000-0000000000000fff (prio 0, ram): ram",
+        "  0000000000001000-0000000000001fff (prio 1, i/o): y",
+        "  0000000000002000-0000000000002fff (prio 0, ram): ram "
+        "@0000000000002000",
+        "  0000000000003000-0000000000003fff (prio 1, i/o): z",
+        "  0000000000004000-0000000000004fff (prio 0, ram): ram "
+        "@0000000000004000",
+        "  0000000000005000-0000000000005fff (prio 1, i/o): v",
+    };
+    static const char *const whole[] = {
+        "  0000000000000000-0000000000004fff (prio 0, ram): ram",
+        "  0000000000005000-0000000000005fff (prio 1, i/o): v",
+    };
+    static const MemoryRegionOps nops = { 0 };
+    char *err;
+
+    memory_set_incremental(_i);
+    memory_init();
+    memory_region_init_ram(&ram, NULL, "ram", 0x5000);
+    memory_region_init_io(&y, NULL, &nops, NULL, "y", 0x1000);
+    memory_region_init_io(&z, NULL, &nops, NULL, "z", 0x1000);
+    memory_region_init_io(&v, NULL, &nops, NULL, "v", 0x1000);
+    memory_region_add_subregion(get_system_memory(), 0, &ram);
+    memory_region_add_subregion_overlap(get_system_memory(), 0x1000, &y, 1);
+    memory_region_add_subregion_overlap(get_system_memory(), 0x3000, &z, 1);
+    memory_region_add_subregion_overlap(get_system_memory(), 0x5000, &v, 1);
+    assert_memory_view(split, ARRAY_SIZE(split));
+    r.l = (MemoryListener){ NULL, NULL, l_add, l_del, NULL, 0, "l", NULL };
+    memory_listener_register(&r.l, &address_space_memory);
+
+    r.log[0] = 0;
+    memory_region_transaction_begin();
+    memory_region_set_enabled(&z, false);
+    memory_region_set_enabled(&y, false);
+    memory_region_transaction_commit();
+    assert_memory_view(whole, ARRAY_SIZE(whole));
+    ck_assert_str_eq(r.log, "l:del ram@0+1000;l:del y@1000+1000;"
+                            "l:del ram@2000+1000;l:del z@3000+1000;"
+                            "l:del ram@4000+1000;l:add ram@0+5000;");
+    err = memory_check_views(check, ARRAY_SIZE(check));
+    ck_assert_msg(!err, "%s", err);
+
+    /* And back, with v moved next to them in the same commit. */
+    r.log[0] = 0;
+    memory_region_transaction_begin();
+    memory_region_set_enabled(&y, true);
+    memory_region_set_address(&v, 0x4000);
+    memory_region_set_enabled(&z, true);
+    memory_region_transaction_commit();
+    ck_assert_str_eq(r.log, "l:del ram@0+5000;l:del v@5000+1000;"
+                            "l:add ram@0+1000;l:add y@1000+1000;"
+                            "l:add ram@2000+1000;l:add z@3000+1000;"
+                            "l:add v@4000+1000;");
+    err = memory_check_views(check, ARRAY_SIZE(check));
+    ck_assert_msg(!err, "%s", err);
+
+    memory_listener_unregister(&r.l);
+    memory_region_del_subregion(get_system_memory(), &ram);
+    memory_region_del_subregion(get_system_memory(), &y);
+    memory_region_del_subregion(get_system_memory(), &z);
+    memory_region_del_subregion(get_system_memory(), &v);
+    memory_region_finalize(&ram);
+    memory_region_finalize(&y);
+    memory_region_finalize(&z);
+    memory_region_finalize(&v);
+    memory_cleanup();
+    memory_set_incremental(true);
+}
+END_TEST
+
+/* The benchmark's shape: one region toggled among many, one listener. */
+START_TEST(test_partial_render_many)
+{
+    enum { N = 300 };
+    MemoryRegion *regs = xzalloc(N * sizeof(*regs));
+    MemoryRegion *check[N + 2];
+    MemoryRegion ram, below;
+    MemSlots *ms;
+    uint64_t renders;
+    unsigned i;
+    char *err;
+
+    memory_init();
+    memory_region_init_ram(&ram, NULL, "pc.ram", 1ULL << 32);
+    memory_region_init_alias(&below, NULL, "ram-below-4g", &ram, 0, 1ULL << 32);
+    memory_region_add_subregion(get_system_memory(), 0, &below);
+    ms = memslots_new(&address_space_memory, 0);
+    memory_region_transaction_begin();
+    for (i = 0; i < N; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "dev%u", i);
+        memory_region_init_io(&regs[i], NULL, &rnd_ops, NULL, name, 0x1000);
+        memory_region_add_subregion_overlap(get_system_memory(),
+                                            (uint64_t)i * 0x2000, &regs[i], 1);
+        check[i] = &regs[i];
+    }
+    memory_region_transaction_commit();
+    check[N] = &ram;
+    check[N + 1] = &below;
+    ck_assert_uint_eq(memslots_used(ms), N);
+    renders = memory_render_count();
+    for (i = 0; i < 3 * N; i++) {
+        MemoryRegion *r = &regs[(i * 7) % N];
+
+        memory_region_set_enabled(r, !memory_region_is_enabled(r));
+        err = memory_check_views(check, N + 2);
+        ck_assert_msg(!err, "commit %u: %s", i, err);
+    }
+    ck_assert_uint_eq(memory_render_count(), renders + 3 * N);
+    /* 3N toggles of N/gcd regions: every region ends disabled. */
+    ck_assert_uint_eq(memslots_used(ms), 1);
+    memslots_free(ms);
+    memory_region_transaction_begin();
+    for (i = 0; i < N; i++) {
+        memory_region_del_subregion(get_system_memory(), &regs[i]);
+    }
+    memory_region_del_subregion(get_system_memory(), &below);
+    memory_region_transaction_commit();
+    for (i = 0; i < N; i++) {
+        memory_region_finalize(&regs[i]);
+    }
+    memory_region_finalize(&below);
+    memory_region_finalize(&ram);
+    memory_cleanup();
+    free(regs);
+}
+END_TEST
+
+/*
+ * Slot ids against a model of the rule (the lowest free id; a removed
+ * section frees its own slot; nothing when the table is full): RAM pages
+ * at random addresses (so that they collide in the slot hash), none next
+ * to another, toggled at random, alone and several in one commit (whose
+ * diff removes first, then adds by address).
+ */
+START_TEST(test_memslots_random)
+{
+    enum { N = 200, MAX = 150 };
+    MemoryRegion *regs = xzalloc(N * sizeof(*regs));
+    int model_id[N]; /* -1: no slot */
+    bool on[N], id_used[MAX];
+    uint64_t addr[N];
+    unsigned seed = 99, step, i, k;
+    MemSlots *ms;
+
+    memory_init();
+    ms = memslots_new(&address_space_memory, MAX);
+    memset(id_used, 0, sizeof(id_used));
+    /* Distinct even page numbers, ascending: the regions never touch. */
+    for (i = 0; i < N; i++) {
+        do {
+            seed = seed * 1103515245u + 12345u;
+            addr[i] = (uint64_t)((seed >> 4) % (1u << 19)) * 2 * 0x1000;
+            for (k = 0; k < i && addr[k] != addr[i]; k++) {
+            }
+        } while (k < i);
+        for (k = i; k > 0 && addr[k - 1] > addr[k]; k--) {
+            uint64_t t = addr[k];
+
+            addr[k] = addr[k - 1];
+            addr[k - 1] = t;
+        }
+    }
+    for (i = 0; i < N; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "ram%u", i);
+        memory_region_init_ram(&regs[i], NULL, name, 0x1000);
+        memory_region_set_enabled(&regs[i], false);
+        memory_region_add_subregion(get_system_memory(), addr[i], &regs[i]);
+        model_id[i] = -1;
+        on[i] = false;
+    }
+    for (step = 0; step < 3000; step++) {
+        bool want[N];
+        unsigned n = (seed = seed * 1103515245u + 12345u) >> 16 & 3 ? 1 : 5;
+
+        memcpy(want, on, sizeof(want));
+        memory_region_transaction_begin();
+        while (n--) {
+            unsigned r = ((seed = seed * 1103515245u + 12345u) >> 8) % N;
+
+            want[r] = !want[r];
+            memory_region_set_enabled(&regs[r], want[r]);
+        }
+        memory_region_transaction_commit();
+        for (i = 0; i < N; i++) {
+            if (on[i] && !want[i] && model_id[i] >= 0) {
+                id_used[model_id[i]] = false;
+                model_id[i] = -1;
+            }
+        }
+        for (i = 0; i < N; i++) {
+            if (!on[i] && want[i]) {
+                unsigned id;
+
+                for (id = 0; id < MAX && id_used[id]; id++) {
+                }
+                if (id < MAX) {
+                    id_used[id] = true;
+                    model_id[i] = (int)id;
+                }
+            }
+            on[i] = want[i];
+        }
+        for (i = 0; i < N; i++) {
+            const MemSlot *m = model_id[i] >= 0
+                                   ? memslots_get(ms, (unsigned)model_id[i])
+                                   : NULL;
+
+            if (model_id[i] >= 0) {
+                ck_assert_msg(
+                    m && m->mr == &regs[i] && m->guest_phys_addr == addr[i],
+                    "step %u: ram%u should hold slot %d", step, i, model_id[i]);
+            }
+        }
+        for (i = 0, n = 0; i < MAX; i++) {
+            n += id_used[i];
+        }
+        ck_assert_uint_eq(memslots_used(ms), n);
+    }
+    memslots_free(ms);
+    memory_region_transaction_begin();
+    for (i = 0; i < N; i++) {
+        memory_region_del_subregion(get_system_memory(), &regs[i]);
+    }
+    memory_region_transaction_commit();
+    for (i = 0; i < N; i++) {
+        memory_region_finalize(&regs[i]);
+    }
+    memory_cleanup();
+    free(regs);
+}
+END_TEST
+
 static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
@@ -631,6 +1356,11 @@ static Suite *memory_suite(void)
     tcase_add_test(tc, test_sparse_ram);
     tcase_add_test(tc, test_mtree_text);
     tcase_add_test(tc, test_memslots);
+    tcase_add_test(tc, test_memslots_random);
+    tcase_add_test(tc, test_partial_render_random);
+    tcase_add_loop_test(tc, test_partial_render_windows, 0, 2);
+    tcase_add_test(tc, test_partial_render_many);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }

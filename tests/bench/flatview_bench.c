@@ -1,7 +1,8 @@
 /*
  * FlatView benchmark: time of one outermost commit (re-render of every
  * view plus the listener diff, with a memslot table listening) and of a
- * dispatch lookup, for 16, 256 and 4096 regions.  Prints a table.
+ * dispatch lookup, for 16, 256, 1024, 4096 and 16384 regions (or the
+ * counts given as arguments).  Prints a table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ static void run(unsigned n)
     MemoryRegion ram, below;
     MemSlots *ms;
     double t0, build_us, commit_us, lookup_ns;
-    unsigned i, iters = n >= 4096 ? 20 : 200;
+    unsigned i, iters = n >= 4096 ? 100 : 1000;
     volatile uint64_t sink = 0;
     unsigned lookups = 1000000;
 
@@ -101,14 +102,27 @@ static void run(unsigned n)
     (void)sink;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    static const unsigned sizes[] = { 16, 256, 4096 };
-    unsigned i;
+    static const unsigned sizes[] = { 16, 256, 1024, 4096, 16384 };
+    int i;
 
     printf("%8s %10s %14s %14s %12s\n", "regions", "memslots", "build_us",
            "commit_us", "lookup_ns");
-    for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+    if (argc > 1) {
+        for (i = 1; i < argc; i++) {
+            unsigned long n = strtoul(argv[i], NULL, 0);
+
+            if (n < 1 || n > 1000000) {
+                fprintf(stderr, "%s: region count out of range: %s\n", argv[0],
+                        argv[i]);
+                return 1;
+            }
+            run((unsigned)n);
+        }
+        return 0;
+    }
+    for (i = 0; i < (int)ARRAY_SIZE(sizes); i++) {
         run(sizes[i]);
     }
     return 0;
