@@ -360,9 +360,9 @@ static void file_apply_locks(BlockNode *bs)
 }
 
 /*
- * Checks bs for the new permissions of its parents, then its child for
- * what bs will take on it, in QEMU's order: conflicts between parents,
- * a read-only node asked to write, the image locks.
+ * Checks bs for the new permissions of its parents and works out what bs
+ * will take on its child, in QEMU's order: conflicts between parents, a
+ * read-only node asked to write, the image locks.
  */
 static bool node_refresh_perm(BlockNode *bs, Error **errp)
 {
@@ -377,7 +377,8 @@ static bool node_refresh_perm(BlockNode *bs, Error **errp)
         }
     }
     cumulative_perm(bs, &perm, &shared);
-    if ((perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) && bs->read_only) {
+    if ((perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) &&
+        bs->read_only) {
         error_setg(errp, "Block node is read-only");
         return false;
     }
@@ -390,7 +391,6 @@ static bool node_refresh_perm(BlockNode *bs, Error **errp)
         if (bs->file->bs->force_share) {
             bs->file->new_shared = BLK_PERM_ALL;
         }
-        return node_refresh_perm(bs->file->bs, errp);
     }
     return true;
 }
@@ -406,26 +406,62 @@ static void edge_settle(BdrvChild *c, bool commit)
     }
 }
 
+/* Puts bs and what lies below it into order (parents first), once. */
+static void topological_add(BlockNode **order, size_t *n, BlockNode *bs)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++) {
+        if (order[i] == bs) {
+            return;
+        }
+    }
+    if (bs->file) {
+        topological_add(order, n, bs->file->bs);
+    }
+    memmove(order + 1, order, *n * sizeof(*order));
+    order[0] = bs;
+    (*n)++;
+}
+
 /*
- * Checks the update prepared on the edges into bs (and the graph below)
+ * Checks the update prepared on the edges into the nodes of list (and
+ * the graph below them), parents before children as QEMU orders them,
  * and puts it in force, or undoes it.  Every edge is in its node's
  * parents, and every node with parents in the node list.
  */
-static bool perm_update(BlockNode *bs, Error **errp)
+static bool perm_update(BlockNode *const *list, size_t count, Error **errp)
 {
-    bool ok = node_refresh_perm(bs, errp);
-    BlockNode *n;
+    size_t n_nodes = count, n = 0, i;
+    BlockNode **order, *bs;
     BdrvChild *c;
+    bool ok = true;
 
-    for (n = nodes; n; n = n->next) {
-        for (c = n->parents; c; c = c->next_parent) {
+    for (bs = nodes; bs; bs = bs->next) {
+        n_nodes++;
+    }
+    order = xmalloc(n_nodes * sizeof(*order));
+    for (i = 0; i < count; i++) {
+        topological_add(order, &n, list[i]);
+    }
+    for (i = 0; ok && i < n; i++) {
+        ok = node_refresh_perm(order[i], errp);
+    }
+    for (bs = nodes; bs; bs = bs->next) {
+        for (c = bs->parents; c; c = c->next_parent) {
             edge_settle(c, ok);
         }
     }
-    for (n = bs; ok && n; n = n->file ? n->file->bs : NULL) {
-        file_apply_locks(n);
+    for (i = 0; ok && i < n; i++) {
+        file_apply_locks(order[i]);
     }
+    free(order);
     return ok;
+}
+
+static bool perm_update_one(BlockNode *bs, Error **errp)
+{
+    return perm_update(&bs, 1, errp);
 }
 
 static void parents_remove(BdrvChild *c)
@@ -447,7 +483,7 @@ static bool edge_attach(BdrvChild *c, Error **errp)
     c->shared = BLK_PERM_ALL;
     c->next_parent = c->bs->parents;
     c->bs->parents = c;
-    if (!perm_update(c->bs, errp)) {
+    if (!perm_update_one(c->bs, errp)) {
         parents_remove(c);
         return false;
     }
@@ -490,7 +526,7 @@ static void edge_detach(BdrvChild *c)
     parents_remove(c);
     free(c);
     /* Taking less cannot fail. */
-    perm_update(bs, NULL);
+    perm_update_one(bs, NULL);
     node_release_if_unused(bs);
 }
 
@@ -542,28 +578,33 @@ bool block_child_set_perm(BdrvChild *c, uint64_t perm, uint64_t shared,
 {
     c->new_perm = perm;
     c->new_shared = shared;
-    return perm_update(c->bs, errp);
+    return perm_update_one(c->bs, errp);
 }
 
 bool block_child_replace(BdrvChild *c, BlockNode *bs, Error **errp)
 {
     BlockNode *old = c->bs;
+    BlockNode *list[2] = { bs, old };
+    BdrvChild **p;
 
     if (bs == old) {
         return true;
     }
-    parents_remove(c);
+    /* The edge keeps its place among the old node's parents if the move
+     * is undone. */
+    for (p = &old->parents; *p != c; p = &(*p)->next_parent) {
+    }
+    *p = c->next_parent;
     c->bs = bs;
     c->next_parent = bs->parents;
     bs->parents = c;
-    if (!perm_update(bs, errp)) {
-        parents_remove(c);
+    if (!perm_update(list, 2, errp)) {
+        bs->parents = c->next_parent;
         c->bs = old;
-        c->next_parent = old->parents;
-        old->parents = c;
+        c->next_parent = *p;
+        *p = c;
         return false;
     }
-    perm_update(old, NULL);
     node_release_if_unused(old);
     return true;
 }

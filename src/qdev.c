@@ -649,7 +649,8 @@ static bool static_set(Object *obj, ObjectProperty *op, json_t *v, Error **errp)
 {
     Property *prop = op->opaque;
 
-    if (!qdev_prop_allow_set(obj, op->name, errp)) {
+    if (!prop->info->realized_set_allowed &&
+        !qdev_prop_allow_set(obj, op->name, errp)) {
         return false;
     }
     return prop->info->set(obj, prop, v, errp);

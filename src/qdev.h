@@ -73,6 +73,8 @@ typedef struct PropertyInfo {
     char *(*print)(Object *obj, Property *prop);
     /* set() accepts option text as a JSON string (ObjectProperty). */
     bool parses_string;
+    /* set() may run on a realized device (QEMU's realized_set_allowed). */
+    bool realized_set_allowed;
 } PropertyInfo;
 
 /*
