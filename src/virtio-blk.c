@@ -348,6 +348,12 @@ static bool blk_realize(VirtIOPCIProxy *p, Error **errp)
     for (i = 0; i < be->num_queues; i++) {
         virtio_add_queue(&p->vdev, be->queue_size);
     }
+    /* The data plane in an iothread takes requests from ioeventfds. */
+    if (be->iothread && !(p->flags & (1u << VIRTIO_PCI_FLAG_USE_IOEVENTFD))) {
+        error_setg(errp, "ioeventfd is required for iothread");
+        virtio_cleanup(&p->vdev);
+        return false;
+    }
     blk_iostatus_enable(conf->blk);
     return true;
 }
