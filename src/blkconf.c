@@ -236,10 +236,9 @@ static bool size32_set(Object *obj, Property *prop, json_t *v, Error **errp)
         return false;
     }
     if (value > UINT32_MAX) {
-        error_setg(errp,
-                   "Property %s.%s doesn't take value %" PRIu64
-                   " (maximum: %u)",
-                   object_get_typename(obj), prop->name, value, UINT32_MAX);
+        error_setg(
+            errp, "Property %s.%s doesn't take value %" PRIu64 " (maximum: %u)",
+            object_get_typename(obj), prop->name, value, UINT32_MAX);
         return false;
     }
     *(uint32_t *)field_ptr(obj, prop) = (uint32_t)value;
@@ -276,9 +275,8 @@ static bool on_error_set(Object *obj, Property *prop, json_t *value,
                    prop->name);
         return false;
     }
-    if (!keyval_visit_enum(prop->name, json_string_value(value),
-                           on_error_names, ARRAY_SIZE(on_error_names), &i,
-                           errp)) {
+    if (!keyval_visit_enum(prop->name, json_string_value(value), on_error_names,
+                           ARRAY_SIZE(on_error_names), &i, errp)) {
         return false;
     }
     *(int32_t *)field_ptr(obj, prop) = i;
@@ -345,8 +343,7 @@ static uint32_t le32(const uint8_t *p)
  * QEMU's guess_disk_lchs: the geometry an MBR partition ending on a
  * cylinder boundary implies; false without one.
  */
-static bool guess_disk_lchs(BlockBackend *blk, int *cyls, int *heads,
-                            int *secs)
+static bool guess_disk_lchs(BlockBackend *blk, int *cyls, int *heads, int *secs)
 {
     uint64_t nb_sectors = (uint64_t)blk_getlength(blk) / SECTOR;
     uint8_t buf[SECTOR];

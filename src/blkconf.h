@@ -77,21 +77,23 @@ extern const PropertyInfo blkconf_prop_drive, blkconf_prop_drive_iothread,
                     .set_default = true, .defval.i = ON_OFF_AUTO_AUTO),        \
         DEFINE_PROP_BOOL("share-rw", S, c.share_rw, false),                    \
         DEFINE_PROP("account-invalid", S, c.account_invalid, on_off_auto_prop, \
-                    int32_t, .set_default = true, .defval.i = ON_OFF_AUTO_AUTO), \
+                    int32_t, .set_default = true,                              \
+                    .defval.i = ON_OFF_AUTO_AUTO),                             \
         DEFINE_PROP("account-failed", S, c.account_failed, on_off_auto_prop,   \
-                    int32_t, .set_default = true, .defval.i = ON_OFF_AUTO_AUTO)
+                    int32_t, .set_default = true,                              \
+                    .defval.i = ON_OFF_AUTO_AUTO)
 
-#define DEFINE_BLOCK_ERROR_PROPERTIES(S, c)                                 \
-    DEFINE_PROP("rerror", S, c.rerror, blkconf_prop_on_error, int32_t,      \
-                .set_default = true, .defval.i = BLOCKDEV_ON_ERROR_AUTO),   \
-        DEFINE_PROP("werror", S, c.werror, blkconf_prop_on_error, int32_t,  \
+#define DEFINE_BLOCK_ERROR_PROPERTIES(S, c)                                \
+    DEFINE_PROP("rerror", S, c.rerror, blkconf_prop_on_error, int32_t,     \
+                .set_default = true, .defval.i = BLOCKDEV_ON_ERROR_AUTO),  \
+        DEFINE_PROP("werror", S, c.werror, blkconf_prop_on_error, int32_t, \
                     .set_default = true, .defval.i = BLOCKDEV_ON_ERROR_AUTO)
 
-#define DEFINE_BLOCK_CHS_PROPERTIES(S, c)            \
-    DEFINE_PROP_UINT32("cyls", S, c.cyls, 0),        \
-        DEFINE_PROP_UINT32("heads", S, c.heads, 0),  \
-        DEFINE_PROP_UINT32("secs", S, c.secs, 0),    \
-        DEFINE_PROP_UINT32("lcyls", S, c.lcyls, 0),  \
+#define DEFINE_BLOCK_CHS_PROPERTIES(S, c)             \
+    DEFINE_PROP_UINT32("cyls", S, c.cyls, 0),         \
+        DEFINE_PROP_UINT32("heads", S, c.heads, 0),   \
+        DEFINE_PROP_UINT32("secs", S, c.secs, 0),     \
+        DEFINE_PROP_UINT32("lcyls", S, c.lcyls, 0),   \
         DEFINE_PROP_UINT32("lheads", S, c.lheads, 0), \
         DEFINE_PROP_UINT32("lsecs", S, c.lsecs, 0)
 

@@ -16,6 +16,7 @@ struct BlockBackend {
     bool iostatus_enabled;
     bool read_only_empty; /* an empty drive's read-only setting */
     BlockInterfaceType legacy_if;
+    int legacy_bus, legacy_unit;
     bool auto_del;
     BlockBackend *next; /* creation order */
 };
@@ -97,14 +98,27 @@ bool blk_is_inserted(const BlockBackend *blk)
     return blk->root != NULL;
 }
 
-void blk_monitor_add(BlockBackend *blk, const char *name)
+bool blk_monitor_add(BlockBackend *blk, const char *name, Error **errp)
 {
+    if (blk_by_name(name)) {
+        error_setg(errp, "Device with id '%s' already exists", name);
+        return false;
+    }
+    if (block_node_find(name)) {
+        error_setg(errp,
+                   "Device name '%s' conflicts with an existing node name",
+                   name);
+        return false;
+    }
     blk->name = xstrdup(name);
+    block_device_name_reserve(name, true);
     blk_ref(blk);
+    return true;
 }
 
 void blk_monitor_remove(BlockBackend *blk)
 {
+    block_device_name_reserve(blk->name, false);
     free(blk->name);
     blk->name = NULL;
     blk_unref(blk);
@@ -127,9 +141,25 @@ const char *blk_name(const BlockBackend *blk)
     return blk->name ? blk->name : "";
 }
 
-void blk_set_legacy_if(BlockBackend *blk, BlockInterfaceType type)
+void blk_set_legacy_dinfo(BlockBackend *blk, BlockInterfaceType type, int bus,
+                          int unit)
 {
     blk->legacy_if = type;
+    blk->legacy_bus = bus;
+    blk->legacy_unit = unit;
+}
+
+BlockBackend *blk_legacy_find(BlockInterfaceType type, int bus, int unit)
+{
+    BlockBackend *blk;
+
+    for (blk = backends; blk; blk = blk->next) {
+        if (blk->legacy_if == type && blk->legacy_bus == bus &&
+            blk->legacy_unit == unit) {
+            return blk;
+        }
+    }
+    return NULL;
 }
 
 BlockInterfaceType blk_legacy_if(const BlockBackend *blk)

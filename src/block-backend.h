@@ -48,18 +48,24 @@ bool blk_is_inserted(const BlockBackend *blk);
 
 /*
  * The monitor takes blk under name (a -drive id) with a reference of its
- * own; blk_monitor_remove drops both.
+ * own (QEMU's checks: no other BlockBackend and no node has the name);
+ * blk_monitor_remove drops both.
  */
-void blk_monitor_add(BlockBackend *blk, const char *name);
+bool blk_monitor_add(BlockBackend *blk, const char *name, Error **errp);
 void blk_monitor_remove(BlockBackend *blk);
 BlockBackend *blk_by_name(const char *name);
 /* "" for an anonymous BlockBackend. */
 const char *blk_name(const BlockBackend *blk);
 
-/* -drive's interface (IF_COUNT: none); its device deletes the drive when
- * it goes (auto_del). */
-void blk_set_legacy_if(BlockBackend *blk, BlockInterfaceType type);
+/*
+ * -drive's DriveInfo: its interface (IF_COUNT: not a -drive), bus and
+ * unit; a device that used the drive deletes it when it goes (auto_del).
+ */
+void blk_set_legacy_dinfo(BlockBackend *blk, BlockInterfaceType type, int bus,
+                          int unit);
 BlockInterfaceType blk_legacy_if(const BlockBackend *blk);
+/* The -drive at type, bus, unit, or NULL (QEMU's drive_get). */
+BlockBackend *blk_legacy_find(BlockInterfaceType type, int bus, int unit);
 void blk_mark_auto_del(BlockBackend *blk);
 void blk_auto_del(BlockBackend *blk);
 

@@ -108,6 +108,21 @@ static bool opt_bool(json_t *v, bool dflt)
 
 static uint64_t auto_name_counter;
 
+/* The BlockBackend names in use. */
+static json_t *device_names;
+
+void block_device_name_reserve(const char *name, bool reserve)
+{
+    if (!device_names) {
+        device_names = json_object();
+    }
+    if (reserve) {
+        json_object_set_new(device_names, name, json_true());
+    } else {
+        json_object_del(device_names, name);
+    }
+}
+
 BlockNode *block_node_find(const char *node_name)
 {
     BlockNode *bs;
@@ -170,6 +185,10 @@ static bool assign_node_name(BlockNode *bs, const char *name, Error **errp)
     }
     if (!id_wellformed(name)) {
         error_setg(errp, "Invalid node-name: '%s'", name);
+        return false;
+    }
+    if (device_names && json_object_get(device_names, name)) {
+        error_setg(errp, "node-name=%s is conflicting with a device id", name);
         return false;
     }
     if (block_node_find(name)) {
@@ -322,6 +341,9 @@ static bool file_check_locks(const BlockNode *bs, uint64_t perm,
         if ((perm & (1u << i)) &&
             lock_byte_taken(bs->fd, LOCK_SHARED_BASE + i)) {
             error_setg(errp, "Failed to get \"%s\" lock", perm_names[i]);
+            error_append_hint(errp,
+                              "Is another process using the image [%s]?\n",
+                              bs->exact_filename);
             return false;
         }
     }
@@ -329,6 +351,9 @@ static bool file_check_locks(const BlockNode *bs, uint64_t perm,
         if (!(shared & (1u << i)) &&
             lock_byte_taken(bs->fd, LOCK_PERM_BASE + i)) {
             error_setg(errp, "Failed to get shared \"%s\" lock", perm_names[i]);
+            error_append_hint(errp,
+                              "Is another process using the image [%s]?\n",
+                              bs->exact_filename);
             return false;
         }
     }
@@ -377,8 +402,7 @@ static bool node_refresh_perm(BlockNode *bs, Error **errp)
         }
     }
     cumulative_perm(bs, &perm, &shared);
-    if ((perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) &&
-        bs->read_only) {
+    if ((perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) && bs->read_only) {
         error_setg(errp, "Block node is read-only");
         return false;
     }
@@ -895,6 +919,8 @@ static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
     const char *drv = json_string_value(json_object_get(args, "driver"));
     const char *name = json_string_value(json_object_get(args, "node-name"));
     json_t *cache = json_object_get(args, "cache");
+    static const char *const detect_zeroes_names[] = { "off", "on", "unmap" };
+    const char *dz;
     BlockNode *bs, *child = NULL;
     size_t i;
     bool ok;
@@ -921,10 +947,13 @@ static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
     bs->force_share = opt_bool(json_object_get(args, "force-share"), false);
     bs->direct = opt_bool(json_object_get(cache, "direct"), false);
     bs->no_flush = opt_bool(json_object_get(cache, "no-flush"), false);
-    bs->detect_zeroes =
-        json_string_value(json_object_get(args, "detect-zeroes"));
-    if (!bs->detect_zeroes) {
-        bs->detect_zeroes = "off";
+    /* A static copy of the (checked) value: args are the caller's. */
+    dz = json_string_value(json_object_get(args, "detect-zeroes"));
+    bs->detect_zeroes = "off";
+    for (i = 0; dz && i < ARRAY_SIZE(detect_zeroes_names); i++) {
+        if (!strcmp(dz, detect_zeroes_names[i])) {
+            bs->detect_zeroes = detect_zeroes_names[i];
+        }
     }
     /* raw: a filter of its file unless it has a window (QEMU reads the
      * options before it takes the child). */

@@ -49,6 +49,12 @@ bool block_blockdev_del(const char *node_name, Error **errp);
  */
 BlockNode *block_node_open_unowned(json_t *args, Error **errp);
 
+/*
+ * BlockBackend names (-drive ids) share the namespace: a node may not
+ * take one ("node-name=X is conflicting with a device id").
+ */
+void block_device_name_reserve(const char *name, bool reserve);
+
 /* The node named node_name, or NULL. */
 BlockNode *block_node_find(const char *node_name);
 const char *block_node_name(const BlockNode *bs);

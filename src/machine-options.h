@@ -69,6 +69,16 @@ typedef struct MachineOptions {
     json_t *blockdevs;
     json_t *blockdev_args;
     /*
+     * Each -drive as a dict of its QemuOpts strings; drive_args holds the
+     * option texts.  drive_devices are the devices if=virtio drives add
+     * (device_add dicts, created after every -device), drive_device_args
+     * the texts of their -drive options.
+     */
+    json_t *drives;
+    json_t *drive_args;
+    json_t *drive_devices;
+    json_t *drive_device_args;
+    /*
      * Each -chardev null, file or pty as chardev-add's arguments ({"id",
      * "backend": ChardevBackend}); chardev_args holds the option texts.
      * Socket chardevs are the monitors' and qtest's (below).

@@ -130,8 +130,7 @@ static void blk_get_config(VirtIODevice *vdev, uint8_t *config)
     cfg[BLK_CFG_HEADS] = (uint8_t)conf->heads;
     /* A capacity that is no whole number of logical blocks per track
      * has the sectors rounded to the block size. */
-    if (length > 0 &&
-        (uint64_t)length / conf->heads / conf->secs % blk_size) {
+    if (length > 0 && (uint64_t)length / conf->heads / conf->secs % blk_size) {
         cfg[BLK_CFG_SECTORS] = (uint8_t)(conf->secs & ~b->sector_mask);
     } else {
         cfg[BLK_CFG_SECTORS] = (uint8_t)conf->secs;
@@ -280,7 +279,8 @@ static bool blk_realize(VirtIOPCIProxy *p, Error **errp)
         unsigned n = machine_smp_cpus();
 
         n = n < MSIX_QSIZE ? n : MSIX_QSIZE;
-        be->num_queues = (uint16_t)(n < VIRTIO_QUEUE_MAX ? n : VIRTIO_QUEUE_MAX);
+        be->num_queues =
+            (uint16_t)(n < VIRTIO_QUEUE_MAX ? n : VIRTIO_QUEUE_MAX);
     }
     if (p->nvectors == DEV_NVECTORS_UNSPECIFIED) {
         p->nvectors = be->num_queues + 1u;
@@ -309,8 +309,8 @@ static bool blk_realize(VirtIOPCIProxy *p, Error **errp)
                    be->queue_size, VIRTQUEUE_MAX_SIZE);
         return false;
     }
-    if (!blkconf_apply_backend_options(conf, !blk_supports_write_perm(conf->blk),
-                                       true, errp)) {
+    if (!blkconf_apply_backend_options(
+            conf, !blk_supports_write_perm(conf->blk), true, errp)) {
         return false;
     }
     b->original_wce = blk_enable_write_cache(conf->blk);
@@ -492,9 +492,8 @@ static const TypeInfo virtio_blk_pci_info = {
 
 void virtio_blk_register_types(void)
 {
-    virtio_backend_type_register(TYPE_VIRTIO_BLK_DEVICE,
-                                 sizeof(VirtIOBlkBackend),
-                                 blk_device_class_init,
-                                 blk_device_instance_init);
+    virtio_backend_type_register(
+        TYPE_VIRTIO_BLK_DEVICE, sizeof(VirtIOBlkBackend), blk_device_class_init,
+        blk_device_instance_init);
     virtio_pci_types_register(&virtio_blk_pci_info);
 }
