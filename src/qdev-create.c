@@ -196,7 +196,7 @@ static BusState *bus_pick(BusState **m, size_t n)
         }
     }
     for (i = 0; i < n; i++) {
-        if (!m[i]->full) {
+        if (!qbus_is_full(m[i])) {
             return m[i];
         }
     }
@@ -313,13 +313,13 @@ bool qdev_device_add(json_t *args, Error **errp)
         }
     } else if (dc->bus_type) {
         bus = bus_lookup(NULL, dc->bus_type);
-        if (!bus) {
+        if (!bus || qbus_is_full(bus)) {
             error_setg(errp, "No '%s' bus found for device '%s'", dc->bus_type,
                        driver);
             goto out;
         }
     }
-    if (bus && bus->full) {
+    if (bus && qbus_is_full(bus)) {
         error_setg(errp, "Bus '%s' is full", bus->name);
         goto out;
     }

@@ -148,6 +148,13 @@ static void bus_remove_child(BusState *bus, DeviceState *dev)
     }
 }
 
+bool qbus_is_full(BusState *bus)
+{
+    BusClass *k = BUS_GET_CLASS(bus);
+
+    return bus->full || (k->max_dev && bus->num_children >= k->max_dev);
+}
+
 static void bus_add_child(BusState *bus, DeviceState *dev)
 {
     BusChild *kid = xzalloc(sizeof(*kid));

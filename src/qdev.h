@@ -339,6 +339,9 @@ struct BusState {
 
 OBJECT_DECLARE_CASTS(BusState, BusClass, BUS, TYPE_BUS)
 
+/* No room for another device (its class's max_dev reached). */
+bool qbus_is_full(BusState *bus);
+
 /*
  * Creates a bus of type typename as child "name" of parent (NULL name:
  * QEMU's automatic "<type-lower>.N" naming).  The bus is owned by parent.

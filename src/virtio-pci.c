@@ -1119,6 +1119,14 @@ static void virtio_device_class_init(ObjectClass *klass, void *data)
 {
     (void)data;
     device_class_set_props(DEVICE_CLASS(klass), virtio_device_props);
+    DEVICE_CLASS(klass)->bus_type = TYPE_VIRTIO_BUS;
+}
+
+/* A proxy's bus holds its one backend. */
+static void virtio_pci_bus_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    BUS_CLASS(klass)->max_dev = 1;
 }
 
 void virtio_backend_type_register(const char *name, size_t instance_size,
@@ -1152,7 +1160,9 @@ void virtio_pci_register_types(void)
           .parent = TYPE_BUS,
           .instance_size = sizeof(BusState),
           .abstract = true },
-        { .name = TYPE_VIRTIO_PCI_BUS, .parent = TYPE_VIRTIO_BUS },
+        { .name = TYPE_VIRTIO_PCI_BUS,
+          .parent = TYPE_VIRTIO_BUS,
+          .class_init = virtio_pci_bus_class_init },
     };
 
     type_register_static_array(bus_infos, ARRAY_SIZE(bus_infos));
