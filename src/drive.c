@@ -300,8 +300,7 @@ static const char *take(json_t *opts, json_t *out, const char *key)
 
 /* QEMU's blockdev_init: the BlockBackend and its nodes. */
 static BlockBackend *blockdev_init(const char *id, const char *file,
-                                   json_t *bs_opts, const char *arg,
-                                   Error **errp)
+                                   json_t *bs_opts, Error **errp)
 {
     static const char *const aio_modes[] = { "threads", "native", "io_uring" };
     static const char *const dz_modes[] = { "off", "on", "unmap" };
@@ -454,7 +453,6 @@ static BlockBackend *blockdev_init(const char *id, const char *file,
             goto out;
         }
     }
-    (void)arg;
     blk_set_enable_write_cache(blk, wb);
     if (!blk_monitor_add(blk, id, errp)) {
         blk_unref(blk);
@@ -603,7 +601,7 @@ bool drive_new(json_t *opts_in, const char *arg, json_t **devopts, Error **errp)
     if (json_object_get(legacy, "rerror")) {
         json_object_set(opts, "rerror", json_object_get(legacy, "rerror"));
     }
-    blk = blockdev_init(id, file, opts, arg, errp);
+    blk = blockdev_init(id, file, opts, errp);
     if (!blk) {
         goto out;
     }
