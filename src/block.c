@@ -876,13 +876,42 @@ static bool open_qcow2(BlockNode *bs, Error **errp)
 static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
                             Error **errp);
 
-/* The "file" child: a node name, or options of a node made inline. */
-static BlockNode *open_child(json_t *ref, bool parent_ro, Error **errp)
+/*
+ * The "file" child: a node name, or options of a node made inline, which
+ * take the parent's cache mode and auto-read-only where they have none
+ * (read-only comes as parent_ro), as QEMU's inherited options.
+ */
+static BlockNode *open_child(json_t *ref, json_t *parent, bool parent_ro,
+                             Error **errp)
 {
     BlockNode *c;
 
     if (!json_is_string(ref)) {
-        return node_open(ref, false, parent_ro, errp);
+        static const char *const cache_keys[] = { "direct", "no-flush" };
+        json_t *args = json_deep_copy(ref);
+        json_t *pcache = json_object_get(parent, "cache");
+        json_t *cache = json_object_get(args, "cache");
+        size_t i;
+
+        for (i = 0; json_is_object(pcache) && i < ARRAY_SIZE(cache_keys); i++) {
+            json_t *v = json_object_get(pcache, cache_keys[i]);
+
+            if (v && !json_object_get(cache, cache_keys[i])) {
+                if (!cache) {
+                    cache = json_object();
+                    json_object_set_new(args, "cache", cache);
+                }
+                json_object_set(cache, cache_keys[i], v);
+            }
+        }
+        if (json_object_get(parent, "auto-read-only") &&
+            !json_object_get(args, "auto-read-only")) {
+            json_object_set(args, "auto-read-only",
+                            json_object_get(parent, "auto-read-only"));
+        }
+        c = node_open(args, false, parent_ro, errp);
+        json_decref(args);
+        return c;
     }
     c = block_node_find(json_string_value(ref));
     if (!c) {
@@ -966,8 +995,9 @@ static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
      * node's own options are checked, it gets its name and takes the
      * child (permissions checked), and its driver opens it.
      */
-    ok = bs->drv < DRV_RAW || (child = open_child(json_object_get(args, "file"),
-                                                  bs->read_only, errp)) != NULL;
+    ok = bs->drv < DRV_RAW ||
+         (child = open_child(json_object_get(args, "file"), args, bs->read_only,
+                             errp)) != NULL;
     if (ok && bs->force_share && !bs->read_only) {
         error_setg(errp,
                    "force-share=on can only be used with read-only images");
