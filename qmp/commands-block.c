@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "src/block-backend.h"
 #include "src/block.h"
 #include "src/keyval.h"
 
@@ -449,7 +450,7 @@ bool qmp_cmd_query_block(QmpSession *s, json_t *args, json_t **ret,
     (void)s;
     (void)args;
     (void)errp;
-    *ret = block_query_block();
+    *ret = blk_query_block();
     return true;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Block nodes (see block.h), after QEMU 7.2's block.c, block/file-posix.c,
  * block/null.c, block/raw-format.c and block/qcow2.c as far as opening,
- * naming, deleting and describing nodes goes.
+ * naming, permissions, image locks, deleting and describing nodes goes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,17 @@
 #define NODE_NAME_MAX 32 /* QEMU's buffer, with the NUL */
 #define NULL_DEFAULT_SIZE (1LL << 30)
 
+/* file-posix's lock bytes: one per permission held, one per permission
+ * not shared. */
+#define LOCK_PERM_BASE 100
+#define LOCK_SHARED_BASE 200
+#define PERM_COUNT 4
+
+/* qcow2 L1/L2 entries. */
+#define QCOW2_OFFSET_MASK 0x00fffffffffffe00ULL
+#define QCOW2_COMPRESSED (1ULL << 62)
+#define QCOW2_ZERO 1ULL
+
 typedef enum BlockDrv {
     DRV_FILE,
     DRV_NULL_CO,
@@ -30,16 +41,38 @@ typedef enum BlockDrv {
 static const char *const drv_names[] = { "file", "null-co", "null-aio", "raw",
                                          "qcow2" };
 
+static const char *const perm_names[PERM_COUNT] = { "consistent read", "write",
+                                                    "write unchanged",
+                                                    "resize" };
+
+/*
+ * An edge from a parent to the node bs: a node's "file" child (parent
+ * set) or a root child (desc set).  perm/shared are in force; new_perm/
+ * new_shared hold an update being checked and equal them otherwise.
+ */
+struct BdrvChild {
+    BlockNode *bs;
+    const char *name;
+    BlockNode *parent;
+    char *(*desc)(void *opaque);
+    void *opaque;
+    uint64_t perm, shared;
+    uint64_t new_perm, new_shared;
+    BdrvChild *next_parent; /* bs->parents, newest first */
+};
+
 struct BlockNode {
     char *node_name;
     BlockDrv drv;
     bool monitor_owned; /* a blockdev-add root */
     bool read_only;
+    bool force_share;
     int fd; /* file */
+    bool use_lock; /* file: locking=auto/on */
+    uint64_t locked_perm, locked_shared; /* file: the lock bytes held */
     int64_t size; /* bytes, rounded up to a sector */
-    BlockNode *file; /* raw, qcow2: the "file" child */
-    unsigned parents; /* nodes having it as child */
-    char *device; /* the qdev path of the device holding it, or NULL */
+    BdrvChild *file; /* raw, qcow2: the "file" child */
+    BdrvChild *parents;
     /* The options that make the node what it is (QEMU's full open
      * options): the driver, its own options and the child's. */
     json_t *full_opts;
@@ -49,12 +82,15 @@ struct BlockNode {
     const char *detect_zeroes;
     /* raw */
     int64_t offset;
+    bool filtered; /* neither offset nor size: a filter of its file */
     /* qcow2 */
     uint32_t version;
-    int cluster_size;
+    int cluster_bits;
     int refcount_bits;
     bool lazy_refcounts, corrupt, extended_l2;
     int compression_type;
+    uint64_t l1_offset;
+    uint32_t l1_size;
     BlockNode *next; /* newest first */
 };
 
@@ -69,7 +105,23 @@ static bool opt_bool(json_t *v, bool dflt)
 {
     return json_is_boolean(v) ? json_is_true(v) : dflt;
 }
+
 static uint64_t auto_name_counter;
+
+/* The BlockBackend names in use. */
+static json_t *device_names;
+
+void block_device_name_reserve(const char *name, bool reserve)
+{
+    if (!device_names) {
+        device_names = json_object();
+    }
+    if (reserve) {
+        json_object_set_new(device_names, name, json_true());
+    } else {
+        json_object_del(device_names, name);
+    }
+}
 
 BlockNode *block_node_find(const char *node_name)
 {
@@ -96,6 +148,11 @@ int64_t block_node_size(const BlockNode *bs)
 bool block_node_read_only(const BlockNode *bs)
 {
     return bs->read_only;
+}
+
+BlockNode *block_child_node(const BdrvChild *c)
+{
+    return c->bs;
 }
 
 /* QEMU's id_wellformed: a letter, then letters, digits, '-', '.', '_'. */
@@ -130,6 +187,10 @@ static bool assign_node_name(BlockNode *bs, const char *name, Error **errp)
         error_setg(errp, "Invalid node-name: '%s'", name);
         return false;
     }
+    if (device_names && json_object_get(device_names, name)) {
+        error_setg(errp, "node-name=%s is conflicting with a device id", name);
+        return false;
+    }
     if (block_node_find(name)) {
         error_setg(errp, "Duplicate nodes with node-name='%s'", name);
         return false;
@@ -142,6 +203,319 @@ static bool assign_node_name(BlockNode *bs, const char *name, Error **errp)
     return true;
 }
 
+/* ---- Permissions ---- */
+
+/* "write, resize": QEMU's bdrv_perm_names (new string). */
+static char *perm_list(uint64_t perm)
+{
+    char *out = xstrdup("");
+    int i;
+
+    for (i = 0; i < PERM_COUNT; i++) {
+        if (perm & (1u << i)) {
+            char *s = xasprintf("%s%s%s", out, *out ? ", " : "", perm_names[i]);
+
+            free(out);
+            out = s;
+        }
+    }
+    return out;
+}
+
+/* "node 'r0'" or the root parent's own words (new string). */
+static char *child_user_desc(const BdrvChild *c)
+{
+    if (c->parent) {
+        return xasprintf("node '%s'", c->parent->node_name);
+    }
+    return c->desc(c->opaque);
+}
+
+/* What the node's parents take and share, with the update being checked. */
+static void cumulative_perm(const BlockNode *bs, uint64_t *perm,
+                            uint64_t *shared)
+{
+    const BdrvChild *c;
+
+    *perm = 0;
+    *shared = BLK_PERM_ALL;
+    for (c = bs->parents; c; c = c->next_parent) {
+        *perm |= c->new_perm;
+        *shared &= c->new_shared;
+    }
+}
+
+/* Whether parent a lets parent b have what b takes (QEMU's order). */
+static bool parent_allows(const BdrvChild *a, const BdrvChild *b, Error **errp)
+{
+    char *perms, *a_user, *b_user;
+
+    if ((b->new_perm & a->new_shared) == b->new_perm) {
+        return true;
+    }
+    perms = perm_list(b->new_perm & ~a->new_shared);
+    a_user = child_user_desc(a);
+    b_user = child_user_desc(b);
+    error_setg(errp,
+               "Permission conflict on node '%s': permissions '%s' are both "
+               "required by %s (uses node '%s' as '%s' child) and unshared "
+               "by %s (uses node '%s' as '%s' child).",
+               b->bs->node_name, perms, b_user, b->bs->node_name, b->name,
+               a_user, a->bs->node_name, a->name);
+    free(perms);
+    free(a_user);
+    free(b_user);
+    return false;
+}
+
+/*
+ * What a node takes on its "file" child for what its parents take and
+ * share: raw without a window passes everything through (a filter); with
+ * one, and qcow2, the child holds the node's data (qcow2 its metadata
+ * too), as QEMU's bdrv_default_perms and raw_child_perm decide.
+ */
+static void file_child_perm(const BlockNode *bs, uint64_t perm, uint64_t shared,
+                            uint64_t *nperm, uint64_t *nshared)
+{
+    uint64_t p = perm, s = shared;
+
+    if (!(bs->drv == DRV_RAW && bs->filtered)) {
+        if (bs->drv == DRV_QCOW2) {
+            if (!bs->read_only) {
+                p |= BLK_PERM_WRITE | BLK_PERM_RESIZE;
+            }
+            p |= BLK_PERM_CONSISTENT_READ;
+            s &= ~(uint64_t)(BLK_PERM_WRITE | BLK_PERM_RESIZE);
+        }
+        s &= ~(uint64_t)BLK_PERM_RESIZE;
+        if (p & BLK_PERM_WRITE_UNCHANGED) {
+            p |= BLK_PERM_WRITE;
+        }
+        if (p & BLK_PERM_WRITE) {
+            p |= BLK_PERM_RESIZE;
+        }
+    }
+    if (bs->drv == DRV_RAW) {
+        p &= ~(uint64_t)(BLK_PERM_WRITE | BLK_PERM_RESIZE);
+        p |= perm & (BLK_PERM_WRITE | BLK_PERM_RESIZE);
+    }
+    *nperm = p;
+    *nshared = s;
+}
+
+/* Whether another open file description holds a read lock on byte off. */
+static bool lock_byte_taken(int fd, int off)
+{
+    struct flock fl = { .l_whence = SEEK_SET, .l_start = off, .l_len = 1 };
+
+    fl.l_type = F_WRLCK;
+    if (fcntl(fd, F_OFD_GETLK, &fl) < 0) {
+        return false;
+    }
+    return fl.l_type != F_UNLCK;
+}
+
+static void lock_byte_set(int fd, int off, bool lock)
+{
+    struct flock fl = { .l_whence = SEEK_SET, .l_start = off, .l_len = 1 };
+
+    fl.l_type = lock ? F_RDLCK : F_UNLCK;
+    (void)fcntl(fd, F_OFD_SETLK, &fl);
+}
+
+/*
+ * file-posix's check of new permissions against the locks other users
+ * of the file hold: a permission nobody else denies, and none denied
+ * that somebody else holds.
+ */
+static bool file_check_locks(const BlockNode *bs, uint64_t perm,
+                             uint64_t shared, Error **errp)
+{
+    int i;
+
+    if (!bs->use_lock || ((bs->locked_perm | perm) == bs->locked_perm &&
+                          (bs->locked_shared & shared) == bs->locked_shared)) {
+        return true;
+    }
+    for (i = 0; i < PERM_COUNT; i++) {
+        if ((perm & (1u << i)) &&
+            lock_byte_taken(bs->fd, LOCK_SHARED_BASE + i)) {
+            error_setg(errp, "Failed to get \"%s\" lock", perm_names[i]);
+            error_append_hint(errp,
+                              "Is another process using the image [%s]?\n",
+                              bs->exact_filename);
+            return false;
+        }
+    }
+    for (i = 0; i < PERM_COUNT; i++) {
+        if (!(shared & (1u << i)) &&
+            lock_byte_taken(bs->fd, LOCK_PERM_BASE + i)) {
+            error_setg(errp, "Failed to get shared \"%s\" lock", perm_names[i]);
+            error_append_hint(errp,
+                              "Is another process using the image [%s]?\n",
+                              bs->exact_filename);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The lock bytes for the permissions now in force. */
+static void file_apply_locks(BlockNode *bs)
+{
+    uint64_t perm, shared;
+    int i;
+
+    if (!bs->use_lock || bs->fd < 0) {
+        return;
+    }
+    cumulative_perm(bs, &perm, &shared);
+    for (i = 0; i < PERM_COUNT; i++) {
+        uint64_t bit = 1u << i;
+
+        if ((perm & bit) != (bs->locked_perm & bit)) {
+            lock_byte_set(bs->fd, LOCK_PERM_BASE + i, perm & bit);
+        }
+        if ((shared & bit) != (bs->locked_shared & bit)) {
+            lock_byte_set(bs->fd, LOCK_SHARED_BASE + i, !(shared & bit));
+        }
+    }
+    bs->locked_perm = perm;
+    bs->locked_shared = shared;
+}
+
+/*
+ * Checks bs for the new permissions of its parents and works out what bs
+ * will take on its child, in QEMU's order: conflicts between parents, a
+ * read-only node asked to write, the image locks.
+ */
+static bool node_refresh_perm(BlockNode *bs, Error **errp)
+{
+    const BdrvChild *a, *b;
+    uint64_t perm, shared;
+
+    for (a = bs->parents; a; a = a->next_parent) {
+        for (b = bs->parents; b; b = b->next_parent) {
+            if (a != b && !parent_allows(a, b, errp)) {
+                return false;
+            }
+        }
+    }
+    cumulative_perm(bs, &perm, &shared);
+    if ((perm & (BLK_PERM_WRITE | BLK_PERM_WRITE_UNCHANGED)) && bs->read_only) {
+        error_setg(errp, "Block node is read-only");
+        return false;
+    }
+    if (bs->drv == DRV_FILE && !file_check_locks(bs, perm, shared, errp)) {
+        return false;
+    }
+    if (bs->file) {
+        file_child_perm(bs, perm, shared, &bs->file->new_perm,
+                        &bs->file->new_shared);
+        if (bs->file->bs->force_share) {
+            bs->file->new_shared = BLK_PERM_ALL;
+        }
+    }
+    return true;
+}
+
+static void edge_settle(BdrvChild *c, bool commit)
+{
+    if (commit) {
+        c->perm = c->new_perm;
+        c->shared = c->new_shared;
+    } else {
+        c->new_perm = c->perm;
+        c->new_shared = c->shared;
+    }
+}
+
+/* Puts bs and what lies below it into order (parents first), once. */
+static void topological_add(BlockNode **order, size_t *n, BlockNode *bs)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++) {
+        if (order[i] == bs) {
+            return;
+        }
+    }
+    if (bs->file) {
+        topological_add(order, n, bs->file->bs);
+    }
+    memmove(order + 1, order, *n * sizeof(*order));
+    order[0] = bs;
+    (*n)++;
+}
+
+/*
+ * Checks the update prepared on the edges into the nodes of list (and
+ * the graph below them), parents before children as QEMU orders them,
+ * and puts it in force, or undoes it.  Every edge is in its node's
+ * parents, and every node with parents in the node list.
+ */
+static bool perm_update(BlockNode *const *list, size_t count, Error **errp)
+{
+    size_t n_nodes = count, n = 0, i;
+    BlockNode **order, *bs;
+    BdrvChild *c;
+    bool ok = true;
+
+    for (bs = nodes; bs; bs = bs->next) {
+        n_nodes++;
+    }
+    order = xmalloc(n_nodes * sizeof(*order));
+    for (i = 0; i < count; i++) {
+        topological_add(order, &n, list[i]);
+    }
+    for (i = 0; ok && i < n; i++) {
+        ok = node_refresh_perm(order[i], errp);
+    }
+    for (bs = nodes; bs; bs = bs->next) {
+        for (c = bs->parents; c; c = c->next_parent) {
+            edge_settle(c, ok);
+        }
+    }
+    for (i = 0; ok && i < n; i++) {
+        file_apply_locks(order[i]);
+    }
+    free(order);
+    return ok;
+}
+
+static bool perm_update_one(BlockNode *bs, Error **errp)
+{
+    return perm_update(&bs, 1, errp);
+}
+
+static void parents_remove(BdrvChild *c)
+{
+    BdrvChild **p;
+
+    for (p = &c->bs->parents; *p; p = &(*p)->next_parent) {
+        if (*p == c) {
+            *p = c->next_parent;
+            return;
+        }
+    }
+}
+
+/* Adds edge c (its new_perm/new_shared set) as the node's newest parent. */
+static bool edge_attach(BdrvChild *c, Error **errp)
+{
+    c->perm = 0;
+    c->shared = BLK_PERM_ALL;
+    c->next_parent = c->bs->parents;
+    c->bs->parents = c;
+    if (!perm_update_one(c->bs, errp)) {
+        parents_remove(c);
+        return false;
+    }
+    return true;
+}
+
+/* ---- Lifetime ---- */
+
 static void node_free(BlockNode *bs)
 {
     if (bs->fd >= 0) {
@@ -149,7 +523,6 @@ static void node_free(BlockNode *bs)
     }
     free(bs->node_name);
     free(bs->exact_filename);
-    free(bs->device);
     json_decref(bs->full_opts);
     free(bs);
 }
@@ -166,39 +539,101 @@ static void node_unlink(BlockNode *bs)
     }
 }
 
-/* Drops a reference a parent held on bs: a node no longer used and not
- * the monitor's goes with its own children. */
-static void node_unref(BlockNode *bs)
+static void node_release_if_unused(BlockNode *bs);
+
+/* Drops edge c: what it took is given back, and its node goes when no
+ * one else holds it. */
+static void edge_detach(BdrvChild *c)
 {
-    bs->parents--;
-    if (!bs->parents && !bs->monitor_owned && !bs->device) {
-        BlockNode *child = bs->file;
+    BlockNode *bs = c->bs;
+
+    parents_remove(c);
+    free(c);
+    /* Taking less cannot fail. */
+    perm_update_one(bs, NULL);
+    node_release_if_unused(bs);
+}
+
+/* A node no parent uses and the monitor does not own goes, with its own
+ * child. */
+static void node_release_if_unused(BlockNode *bs)
+{
+    if (!bs->parents && !bs->monitor_owned) {
+        BdrvChild *file = bs->file;
 
         node_unlink(bs);
-        node_free(bs);
-        if (child) {
-            node_unref(child);
+        bs->file = NULL;
+        if (file) {
+            edge_detach(file);
         }
+        node_free(bs);
     }
 }
 
-/* Reads len bytes at offset of bs's data (zeros past the end and on the
- * null drivers); false with errno on a host error. */
-static bool node_pread(BlockNode *bs, void *buf, size_t len, int64_t offset)
+BdrvChild *block_root_attach(BlockNode *bs, const char *name, uint64_t perm,
+                             uint64_t shared, char *(*desc)(void *opaque),
+                             void *opaque, Error **errp)
 {
-    memset(buf, 0, len);
-    switch (bs->drv) {
-    case DRV_FILE: {
-        ssize_t n = pread(bs->fd, buf, len, offset);
+    BdrvChild *c = xzalloc(sizeof(*c));
 
-        return n >= 0;
+    c->bs = bs;
+    c->name = name;
+    c->desc = desc;
+    c->opaque = opaque;
+    c->new_perm = perm;
+    c->new_shared = shared;
+    if (!edge_attach(c, errp)) {
+        free(c);
+        node_release_if_unused(bs);
+        return NULL;
     }
-    case DRV_RAW:
-        return node_pread(bs->file, buf, len, offset + bs->offset);
-    default:
+    return c;
+}
+
+void block_root_detach(BdrvChild *c)
+{
+    if (c) {
+        edge_detach(c);
+    }
+}
+
+bool block_child_set_perm(BdrvChild *c, uint64_t perm, uint64_t shared,
+                          Error **errp)
+{
+    c->new_perm = perm;
+    c->new_shared = shared;
+    return perm_update_one(c->bs, errp);
+}
+
+bool block_child_replace(BdrvChild *c, BlockNode *bs, Error **errp)
+{
+    BlockNode *old = c->bs;
+    BlockNode *list[2] = { bs, old };
+    BdrvChild **p;
+
+    if (bs == old) {
         return true;
     }
+    /* The edge keeps its place among the old node's parents if the move
+     * is undone. */
+    for (p = &old->parents; *p != c; p = &(*p)->next_parent) {
+    }
+    *p = c->next_parent;
+    c->bs = bs;
+    c->next_parent = bs->parents;
+    bs->parents = c;
+    if (!perm_update(list, 2, errp)) {
+        bs->parents = c->next_parent;
+        c->bs = old;
+        c->next_parent = *p;
+        *p = c;
+        return false;
+    }
+    node_release_if_unused(old);
+    return true;
 }
+
+/* ---- Data ---- */
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -211,9 +646,89 @@ static uint64_t be64(const uint8_t *p)
     return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
+static bool node_pread(BlockNode *bs, void *buf, size_t len, int64_t offset);
+
+/* qcow2: len bytes (within one cluster) at guest offset, through the L1
+ * and L2 tables; unallocated and zero clusters read as zeros. */
+static bool qcow2_pread(BlockNode *bs, void *buf, size_t len, int64_t offset)
+{
+    int l2_bits = bs->cluster_bits - (bs->extended_l2 ? 4 : 3);
+    uint64_t cluster = (uint64_t)offset >> bs->cluster_bits;
+    uint64_t l1_index = cluster >> l2_bits;
+    uint64_t l2_index = cluster & ((1ULL << l2_bits) - 1);
+    uint8_t e[8];
+    uint64_t l2_offset, entry;
+
+    if (l1_index >= bs->l1_size) {
+        return true;
+    }
+    if (!node_pread(bs->file->bs, e, 8,
+                    (int64_t)(bs->l1_offset + 8 * l1_index))) {
+        return false;
+    }
+    l2_offset = be64(e) & QCOW2_OFFSET_MASK;
+    if (!l2_offset) {
+        return true;
+    }
+    if (!node_pread(
+            bs->file->bs, e, 8,
+            (int64_t)(l2_offset + (bs->extended_l2 ? 16 : 8) * l2_index))) {
+        return false;
+    }
+    entry = be64(e);
+    if (entry & QCOW2_COMPRESSED) {
+        return false;
+    }
+    if ((entry & QCOW2_OFFSET_MASK) == 0 ||
+        (!bs->extended_l2 && (entry & QCOW2_ZERO))) {
+        return true;
+    }
+    return node_pread(
+        bs->file->bs, buf, len,
+        (int64_t)((entry & QCOW2_OFFSET_MASK) +
+                  ((uint64_t)offset & ((1ULL << bs->cluster_bits) - 1))));
+}
+
+/* Reads len bytes at offset of bs's data (zeros past the end and on the
+ * null drivers); false where they cannot be read. */
+static bool node_pread(BlockNode *bs, void *buf, size_t len, int64_t offset)
+{
+    memset(buf, 0, len);
+    switch (bs->drv) {
+    case DRV_FILE: {
+        ssize_t n = pread(bs->fd, buf, len, offset);
+
+        return n >= 0;
+    }
+    case DRV_RAW:
+        return node_pread(bs->file->bs, buf, len, offset + bs->offset);
+    case DRV_QCOW2:
+        return qcow2_pread(bs, buf, len, offset);
+    default:
+        return true;
+    }
+}
+
+bool block_node_pread(BlockNode *bs, int64_t offset, void *buf, size_t len)
+{
+    if (offset < 0 || offset >= bs->size) {
+        memset(buf, 0, len);
+        return offset >= 0;
+    }
+    if (bs->drv == DRV_QCOW2 &&
+        (((uint64_t)offset & ((1ULL << bs->cluster_bits) - 1)) + len) >
+            (1ULL << bs->cluster_bits)) {
+        return false;
+    }
+    return node_pread(bs, buf, len, offset);
+}
+
+/* ---- Drivers ---- */
+
 static bool open_file(BlockNode *bs, json_t *args, bool auto_ro, Error **errp)
 {
     const char *filename = json_string_value(json_object_get(args, "filename"));
+    const char *locking;
     struct stat st;
 
     bs->fd = open(filename, (bs->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
@@ -231,6 +746,9 @@ static bool open_file(BlockNode *bs, json_t *args, bool auto_ro, Error **errp)
         return false;
     }
     bs->size = st.st_size;
+    locking = json_string_value(json_object_get(args, "locking"));
+    bs->use_lock = !locking || strcmp(locking, "off") != 0;
+    bs->locked_shared = BLK_PERM_ALL;
     bs->exact_filename = xstrdup(filename);
     json_object_set_new(bs->full_opts, "filename", json_string(filename));
     return true;
@@ -261,7 +779,7 @@ static bool open_null(BlockNode *bs, json_t *args, Error **errp)
 
 static bool open_raw(BlockNode *bs, json_t *args, Error **errp)
 {
-    int64_t real_size = bs->file->size;
+    int64_t real_size = bs->file->bs->size;
     json_t *off = json_object_get(args, "offset");
     json_t *size = json_object_get(args, "size");
     uint64_t o = off ? (uint64_t)json_integer_value(off) : 0;
@@ -295,8 +813,8 @@ static bool open_raw(BlockNode *bs, json_t *args, Error **errp)
     if (size) {
         json_object_set(bs->full_opts, "size", size);
     }
-    if (!off && !size && bs->file->exact_filename) {
-        bs->exact_filename = xstrdup(bs->file->exact_filename);
+    if (!off && !size && bs->file->bs->exact_filename) {
+        bs->exact_filename = xstrdup(bs->file->bs->exact_filename);
     }
     return true;
 }
@@ -307,7 +825,7 @@ static bool open_qcow2(BlockNode *bs, Error **errp)
     uint32_t cluster_bits, header_length;
     uint64_t incompat, compat;
 
-    if (!node_pread(bs->file, h, sizeof(h), 0)) {
+    if (!node_pread(bs->file->bs, h, sizeof(h), 0)) {
         error_setg(errp, "Could not read qcow2 header: %s", strerror(errno));
         return false;
     }
@@ -325,8 +843,10 @@ static bool open_qcow2(BlockNode *bs, Error **errp)
         error_setg(errp, "Unsupported cluster size: 2^%u", cluster_bits);
         return false;
     }
-    bs->cluster_size = 1 << cluster_bits;
+    bs->cluster_bits = (int)cluster_bits;
     bs->size = (int64_t)be64(h + 24);
+    bs->l1_size = be32(h + 36);
+    bs->l1_offset = be64(h + 40);
     bs->refcount_bits = 16;
     if (bs->version == 3) {
         header_length = be32(h + 100);
@@ -347,8 +867,8 @@ static bool open_qcow2(BlockNode *bs, Error **errp)
         bs->lazy_refcounts = compat & 1;
         bs->compression_type = header_length > 104 ? h[104] : 0;
     }
-    if (bs->file->exact_filename) {
-        bs->exact_filename = xstrdup(bs->file->exact_filename);
+    if (bs->file->bs->exact_filename) {
+        bs->exact_filename = xstrdup(bs->file->bs->exact_filename);
     }
     return true;
 }
@@ -356,26 +876,69 @@ static bool open_qcow2(BlockNode *bs, Error **errp)
 static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
                             Error **errp);
 
-/* The "file" child: a node name, or options of a node made inline. */
-static bool open_child(BlockNode *bs, json_t *ref, Error **errp)
+/*
+ * The "file" child: a node name, or options of a node made inline, which
+ * take the parent's cache mode and auto-read-only where they have none
+ * (read-only comes as parent_ro), as QEMU's inherited options.
+ */
+static BlockNode *open_child(json_t *ref, json_t *parent, bool parent_ro,
+                             Error **errp)
 {
-    if (json_is_string(ref)) {
-        BlockNode *c = block_node_find(json_string_value(ref));
+    BlockNode *c;
 
-        if (!c) {
-            error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
-                       json_string_value(ref), json_string_value(ref));
-            return false;
+    if (!json_is_string(ref)) {
+        static const char *const cache_keys[] = { "direct", "no-flush" };
+        json_t *args = json_deep_copy(ref);
+        json_t *pcache = json_object_get(parent, "cache");
+        json_t *cache = json_object_get(args, "cache");
+        size_t i;
+
+        for (i = 0; json_is_object(pcache) && i < ARRAY_SIZE(cache_keys); i++) {
+            json_t *v = json_object_get(pcache, cache_keys[i]);
+
+            if (v && !json_object_get(cache, cache_keys[i])) {
+                if (!cache) {
+                    cache = json_object();
+                    json_object_set_new(args, "cache", cache);
+                }
+                json_object_set(cache, cache_keys[i], v);
+            }
         }
-        bs->file = c;
-    } else {
-        bs->file = node_open(ref, false, bs->read_only, errp);
-        if (!bs->file) {
-            return false;
+        if (json_object_get(parent, "auto-read-only") &&
+            !json_object_get(args, "auto-read-only")) {
+            json_object_set(args, "auto-read-only",
+                            json_object_get(parent, "auto-read-only"));
         }
+        c = node_open(args, false, parent_ro, errp);
+        json_decref(args);
+        return c;
     }
-    bs->file->parents++;
-    json_object_set(bs->full_opts, "file", bs->file->full_opts);
+    c = block_node_find(json_string_value(ref));
+    if (!c) {
+        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                   json_string_value(ref), json_string_value(ref));
+    }
+    return c;
+}
+
+/* bs takes child as its "file" child, with what it needs idle. */
+static bool attach_file_child(BlockNode *bs, BlockNode *child, Error **errp)
+{
+    BdrvChild *c = xzalloc(sizeof(*c));
+
+    c->bs = child;
+    c->name = "file";
+    c->parent = bs;
+    file_child_perm(bs, 0, BLK_PERM_ALL, &c->new_perm, &c->new_shared);
+    if (child->force_share) {
+        c->new_shared = BLK_PERM_ALL;
+    }
+    if (!edge_attach(c, errp)) {
+        free(c);
+        return false;
+    }
+    bs->file = c;
+    json_object_set(bs->full_opts, "file", child->full_opts);
     return true;
 }
 
@@ -385,7 +948,9 @@ static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
     const char *drv = json_string_value(json_object_get(args, "driver"));
     const char *name = json_string_value(json_object_get(args, "node-name"));
     json_t *cache = json_object_get(args, "cache");
-    BlockNode *bs;
+    static const char *const detect_zeroes_names[] = { "off", "on", "unmap" };
+    const char *dz;
+    BlockNode *bs, *child = NULL;
     size_t i;
     bool ok;
 
@@ -408,19 +973,38 @@ static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
     bs->fd = -1;
     bs->drv = (BlockDrv)i;
     bs->read_only = opt_bool(json_object_get(args, "read-only"), parent_ro);
+    bs->force_share = opt_bool(json_object_get(args, "force-share"), false);
     bs->direct = opt_bool(json_object_get(cache, "direct"), false);
     bs->no_flush = opt_bool(json_object_get(cache, "no-flush"), false);
-    bs->detect_zeroes =
-        json_string_value(json_object_get(args, "detect-zeroes"));
-    if (!bs->detect_zeroes) {
-        bs->detect_zeroes = "off";
+    /* A static copy of the (checked) value: args are the caller's. */
+    dz = json_string_value(json_object_get(args, "detect-zeroes"));
+    bs->detect_zeroes = "off";
+    for (i = 0; dz && i < ARRAY_SIZE(detect_zeroes_names); i++) {
+        if (!strcmp(dz, detect_zeroes_names[i])) {
+            bs->detect_zeroes = detect_zeroes_names[i];
+        }
     }
+    /* raw: a filter of its file unless it has a window (QEMU reads the
+     * options before it takes the child). */
+    bs->filtered = opt_int(json_object_get(args, "offset"), 0) == 0 &&
+                   !json_object_get(args, "size");
     bs->full_opts = json_object();
     json_object_set_new(bs->full_opts, "driver", json_string(drv));
-    /* A format's "file" child is opened before the node gets its name. */
+    /*
+     * A format's "file" child is opened before the node is, then the
+     * node's own options are checked, it gets its name and takes the
+     * child (permissions checked), and its driver opens it.
+     */
     ok = bs->drv < DRV_RAW ||
-         open_child(bs, json_object_get(args, "file"), errp);
+         (child = open_child(json_object_get(args, "file"), args, bs->read_only,
+                             errp)) != NULL;
+    if (ok && bs->force_share && !bs->read_only) {
+        error_setg(errp,
+                   "force-share=on can only be used with read-only images");
+        ok = false;
+    }
     ok = ok && assign_node_name(bs, name, errp);
+    ok = ok && (!child || attach_file_child(bs, child, errp));
     if (ok) {
         switch (bs->drv) {
         case DRV_FILE:
@@ -441,12 +1025,15 @@ static BlockNode *node_open(json_t *args, bool root, bool parent_ro,
         }
     }
     if (!ok) {
-        BlockNode *child = bs->file;
+        BdrvChild *file = bs->file;
 
-        node_free(bs);
-        if (child) {
-            node_unref(child);
+        bs->file = NULL;
+        if (file) {
+            edge_detach(file);
+        } else if (child) {
+            node_release_if_unused(child);
         }
+        node_free(bs);
         return NULL;
     }
     /* QEMU counts in sectors: lengths are rounded up. */
@@ -467,6 +1054,23 @@ bool block_blockdev_add(json_t *args, Error **errp)
     return true;
 }
 
+BlockNode *block_node_open_unowned(json_t *args, Error **errp)
+{
+    return node_open(args, false, false, errp);
+}
+
+static bool node_has_root_parent(const BlockNode *bs)
+{
+    const BdrvChild *c;
+
+    for (c = bs->parents; c; c = c->next_parent) {
+        if (!c->parent) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool block_blockdev_del(const char *node_name, Error **errp)
 {
     BlockNode *bs = block_node_find(node_name);
@@ -475,10 +1079,8 @@ bool block_blockdev_del(const char *node_name, Error **errp)
         error_setg(errp, "Failed to find node with node-name='%s'", node_name);
         return false;
     }
-    if (bs->device) {
-        error_setg(errp,
-                   "Node '%s' is busy: node is used as backing hd of '%s'",
-                   node_name, bs->device);
+    if (node_has_root_parent(bs)) {
+        error_setg(errp, "Node %s is in use", node_name);
         return false;
     }
     if (!bs->monitor_owned) {
@@ -489,25 +1091,9 @@ bool block_blockdev_del(const char *node_name, Error **errp)
         error_setg(errp, "Block device %s is in use", node_name);
         return false;
     }
-    bs->parents = 1;
     bs->monitor_owned = false;
-    node_unref(bs);
+    node_release_if_unused(bs);
     return true;
-}
-
-bool block_node_attach(BlockNode *bs, const char *qdev_path, Error **errp)
-{
-    (void)errp;
-    bs->device = xstrdup(qdev_path);
-    return true;
-}
-
-void block_node_detach(BlockNode *bs)
-{
-    free(bs->device);
-    bs->device = NULL;
-    bs->parents++;
-    node_unref(bs);
 }
 
 /* ---- Description ---- */
@@ -569,7 +1155,7 @@ static char *node_filename(BlockNode *bs)
 static BlockNode *node_protocol(BlockNode *bs)
 {
     while (bs->file) {
-        bs = bs->file;
+        bs = bs->file->bs;
     }
     return bs->drv == DRV_FILE ? bs : NULL;
 }
@@ -596,7 +1182,7 @@ static json_t *node_image_info(BlockNode *bs, const char *filename)
         json_t *data = json_object();
 
         json_object_set_new(img, "cluster-size",
-                            json_integer(bs->cluster_size));
+                            json_integer(1 << bs->cluster_bits));
         json_object_set_new(data, "compat",
                             json_string(bs->version == 2 ? "0.10" : "1.1"));
         json_object_set_new(
@@ -618,8 +1204,7 @@ static json_t *node_image_info(BlockNode *bs, const char *filename)
     return img;
 }
 
-/* BlockDeviceInfo. */
-static json_t *node_info(BlockNode *bs)
+json_t *block_node_info(BlockNode *bs, bool writeback)
 {
     char *filename = node_filename(bs);
     json_t *info = json_object();
@@ -645,7 +1230,8 @@ static json_t *node_info(BlockNode *bs)
     json_object_set_new(info, "encrypted", json_false());
     json_object_set_new(info, "cache",
                         json_pack("{s:b,s:b,s:b}", "no-flush", bs->no_flush,
-                                  "direct", bs->direct, "writeback", 1));
+                                  "direct", bs->direct, "writeback",
+                                  writeback));
     json_object_set_new(info, "file", json_string(filename));
     free(filename);
     return info;
@@ -658,28 +1244,7 @@ json_t *block_query_named_nodes(bool flat)
 
     (void)flat; /* no node has a backing image to leave out */
     for (bs = nodes; bs; bs = bs->next) {
-        json_array_append_new(list, node_info(bs));
-    }
-    return list;
-}
-
-json_t *block_query_block(void)
-{
-    json_t *list = json_array();
-    BlockNode *bs;
-
-    for (bs = nodes; bs; bs = bs->next) {
-        if (bs->device) {
-            json_t *info = json_object();
-
-            json_object_set_new(info, "device", json_string(""));
-            json_object_set_new(info, "qdev", json_string(bs->device));
-            json_object_set_new(info, "type", json_string("unknown"));
-            json_object_set_new(info, "removable", json_false());
-            json_object_set_new(info, "locked", json_false());
-            json_object_set_new(info, "inserted", node_info(bs));
-            json_array_append_new(list, info);
-        }
+        json_array_append_new(list, block_node_info(bs, true));
     }
     return list;
 }

@@ -24,6 +24,7 @@ static void error_vset_kind(Error **errp, ErrorClass cls, ErrorKind kind,
     err->cls = cls;
     err->kind = kind;
     err->desc = xvasprintf(fmt, ap);
+    err->hint = NULL;
     *errp = err;
 }
 
@@ -69,6 +70,28 @@ void error_propagate(Error **dst, Error *src)
     } else {
         error_free(src);
     }
+}
+
+void error_append_hint(Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+    char *text, *hint;
+
+    if (!errp || !*errp) {
+        return;
+    }
+    va_start(ap, fmt);
+    text = xvasprintf(fmt, ap);
+    va_end(ap);
+    hint = xasprintf("%s%s", (*errp)->hint ? (*errp)->hint : "", text);
+    free(text);
+    free((*errp)->hint);
+    (*errp)->hint = hint;
+}
+
+const char *error_get_hint(const Error *err)
+{
+    return err->hint;
 }
 
 void error_prepend(Error **errp, const char *fmt, ...)
@@ -148,6 +171,7 @@ void error_free(Error *err)
 {
     if (err) {
         free(err->desc);
+        free(err->hint);
         free(err);
     }
 }

@@ -33,6 +33,7 @@ typedef struct Error {
     ErrorClass cls;
     ErrorKind kind;
     char *desc;
+    char *hint; /* printed after desc on the command line, never on QMP */
 } Error;
 
 /*
@@ -54,6 +55,14 @@ void error_propagate(Error **dst, Error *src);
 /* Prepends text to an existing error's description. */
 void error_prepend(Error **errp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * Adds text to the error's hint, which QEMU prints below the message for
+ * errors at start-up (QMP leaves hints out).
+ */
+void error_append_hint(Error **errp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The hint, or NULL. */
+const char *error_get_hint(const Error *err);
 const char *error_class_name(ErrorClass cls);
 /* The class named name (QMP's "class"); GenericError if none is. */
 ErrorClass error_class_from_name(const char *name);

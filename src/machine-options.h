@@ -69,6 +69,16 @@ typedef struct MachineOptions {
     json_t *blockdevs;
     json_t *blockdev_args;
     /*
+     * Each -drive as a dict of its QemuOpts strings; drive_args holds the
+     * option texts.  drive_devices are the devices if=virtio drives add
+     * (device_add dicts, created after every -device), drive_device_args
+     * the texts of their -drive options.
+     */
+    json_t *drives;
+    json_t *drive_args;
+    json_t *drive_devices;
+    json_t *drive_device_args;
+    /*
      * The chardevs to create, in QEMU's order (the command line's, -qmp's
      * own included): each -chardev null, file, pty or socket as
      * chardev-add's arguments ({"id", "backend": ChardevBackend}), or

@@ -17,6 +17,7 @@
 #include "chardev-backends.h"
 #include "chardev-socket.h"
 #include "config.h"
+#include "drive.h"
 #include "loop.h"
 #include "memory.h"
 #include "net.h"
@@ -203,6 +204,29 @@ static bool create_blockdevs(const MachineOptions *opts, Error **errp)
         if (!qmp_blockdev_add_cmdline(dict, arg[0] != '{', errp)) {
             error_prepend(errp, "-blockdev %s: ", arg);
             return false;
+        }
+    }
+    return true;
+}
+
+/* -drive, in command-line order after every -blockdev, as QEMU opens them. */
+static bool create_drives(MachineOptions *opts, Error **errp)
+{
+    json_t *dict;
+    size_t i;
+
+    json_array_foreach (opts->drives, i, dict) {
+        const char *arg =
+            json_string_value(json_array_get(opts->drive_args, i));
+        json_t *dev;
+
+        if (!drive_new(dict, arg, &dev, errp)) {
+            error_prepend(errp, "-drive %s: ", arg);
+            return false;
+        }
+        if (dev) {
+            json_array_append_new(opts->drive_devices, dev);
+            json_array_append_new(opts->drive_device_args, json_text(arg));
         }
     }
     return true;
@@ -497,8 +521,12 @@ int main(int argc, char **argv)
         (pc_machine_set_options(&opts), !create_objects(&opts, &err)) ||
         !create_chardevs(&opts, wrapping, &err) ||
         !create_netdevs(&opts, &err) || !create_blockdevs(&opts, &err) ||
+        !create_drives(&opts, &err) ||
         !(machine = pc_machine_create(&opts, &err))) {
         fprintf(stderr, "qmachined: %s\n", error_get_pretty(err));
+        if (error_get_hint(err)) {
+            fputs(error_get_hint(err), stderr);
+        }
         error_free(err);
         goto out;
     }

@@ -46,6 +46,7 @@ typedef enum OptId {
     OPT_DEVICE,
     OPT_NETDEV,
     OPT_BLOCKDEV,
+    OPT_DRIVE,
     OPT_QMP,
     OPT_QMP_PRETTY,
     OPT_CHARDEV,
@@ -101,6 +102,7 @@ static const OptDef opt_defs[] = {
     { "device", OPT_DEVICE, true, false },
     { "netdev", OPT_NETDEV, true, false },
     { "blockdev", OPT_BLOCKDEV, true, false },
+    { "drive", OPT_DRIVE, true, false },
     { "qmp", OPT_QMP, true, false },
     { "qmp-pretty", OPT_QMP_PRETTY, true, false },
     { "chardev", OPT_CHARDEV, true, false },
@@ -199,6 +201,7 @@ typedef struct Parser {
     json_t *chardevs; /* [{"loc": ARG, "opts": {...}}] */
     json_t *mons; /* [{"loc": ARG, "opts": {...}} or {"qmp": ARG}] */
     json_t *device_ids; /* ids of keyval -device, for duplicates */
+    json_t *drive_ids; /* ids of -drive, for duplicates */
     json_t *netdev_ids; /* ids of QemuOpts -netdev, for duplicates */
     json_t *numa_ids; /* ids of -numa, for duplicates */
     bool have_mem, have_smp, have_boot; /* -m, -smp, -boot given */
@@ -616,6 +619,29 @@ static bool handle_blockdev(Parser *p)
 }
 
 /*
+ * -drive: QemuOpts text (no implied key) with a well-formed id unique
+ * among -drive options; QEMU reads the rest when it opens the drives
+ * (drive.c).
+ */
+static bool handle_drive(Parser *p)
+{
+    MachineOptions *o = p->opts;
+    json_t *dict = parse_qemuopts(p, NULL, NULL, true), *id;
+
+    if (!dict) {
+        return false;
+    }
+    id = json_object_get(dict, "id");
+    if (id && !claim_id(p, p->drive_ids, json_string_value(id), "drive")) {
+        json_decref(dict);
+        return false;
+    }
+    json_array_append_new(o->drives, dict);
+    json_array_append_new(o->drive_args, json_text(p->arg));
+    return true;
+}
+
+/*
  * -numa: QemuOpts syntax (and a well-formed, unique id) only; QEMU reads
  * the members once the machine and the backends exist (numa.c).
  */
@@ -830,56 +856,58 @@ static bool handle_forward(Parser *p)
 
 static void print_help(void)
 {
-    printf("usage: %s [options]\n"
-           "Models a QEMU 7.2 pc machine (pc-i440fx-7.2) behind QMP, "
-           "qtest and REST.\n"
-           "With no machine option: the default machine (1 GiB, 8 slots, "
-           "maxmem 16 GiB),\n"
-           "QMP on tcp:127.0.0.1:4444 and REST on tcp:127.0.0.1:8080.\n\n"
-           "QEMU options (QEMU syntax):\n"
-           "  -machine|-M pc|pc-i440fx-7.2|none[,prop=value...]\n"
-           "  -m [size=]N[,slots=S,maxmem=M]   -smp [cpus=]N[,...]\n"
-           "  -cpu MODEL[,feature...]          -numa node|cpu|dist,...\n"
-           "  -object TYPE,id=ID,...|JSON      -netdev user,id=ID,...|JSON\n"
-           "  -device DRIVER[,prop=value...]|JSON\n"
-           "  -blockdev DRIVER,node-name=NAME,...|JSON\n"
-           "  -qmp|-qmp-pretty unix:PATH,server=on,wait=off | "
-           "tcp:HOST:PORT,server=on,wait=off\n"
-           "  -chardev socket,id=ID,path=P|fd=N,server=on,wait=off | "
-           "null|file|pty,id=ID\n"
-           "  -mon chardev=ID,mode=control\n"
-           "  -qtest unix:PATH,server=on,wait=off\n"
-           "  -S -name -uuid -pidfile -daemonize -nodefaults -no-shutdown "
-           "-no-reboot\n"
-           "  -accel -enable-kvm -no-acpi -usb -rtc -boot\n"
-           "  checked, no effect: -display, -nographic, -no-user-config, "
-           "-overcommit,\n"
-           "    -audiodev, -sandbox, -msg; ignored: -qtest-log, -global, "
-           "-vga, -serial,\n"
-           "    -parallel, -k, -L\n\n"
-           "qmachined options:\n"
-           "  --rest tcp:HOST:PORT|unix:PATH|fd:N\n"
-           "                                   serve the REST API "
-           "(repeatable)\n"
-           "  --rest-token-file FILE           bearer token for REST\n"
-           "  --guest POLICY                   simulated guest: linux, "
-           "passive,\n"
-           "                                   reject or delay:MS\n"
-           "  --forward unix:PATH|tcp:HOST:PORT|libvirt:URI#DOMAIN\n"
-           "                                   serve a real QEMU's QMP monitor "
-           "to many clients\n"
-           "  --forward-read-only              (with libvirt:) refuse changes\n"
-           "  --forward-poll-us N              forwarding: look for input "
-           "without\n"
-           "                                   sleeping for N us after the "
-           "last (1000)\n"
-           "  --wrap=QEMU                      start QEMU with these arguments "
-           "and forward\n"
-           "                                   to it (first argument; also "
-           "as qmachined-wrap)\n"
-           "  -h, --help, --version\n"
-           "See qmachined(1).\n",
-           OPTIONS_PROGNAME);
+    printf(
+        "usage: %s [options]\n"
+        "Models a QEMU 7.2 pc machine (pc-i440fx-7.2) behind QMP, "
+        "qtest and REST.\n"
+        "With no machine option: the default machine (1 GiB, 8 slots, "
+        "maxmem 16 GiB),\n"
+        "QMP on tcp:127.0.0.1:4444 and REST on tcp:127.0.0.1:8080.\n\n"
+        "QEMU options (QEMU syntax):\n"
+        "  -machine|-M pc|pc-i440fx-7.2|none[,prop=value...]\n"
+        "  -m [size=]N[,slots=S,maxmem=M]   -smp [cpus=]N[,...]\n"
+        "  -cpu MODEL[,feature...]          -numa node|cpu|dist,...\n"
+        "  -object TYPE,id=ID,...|JSON      -netdev user,id=ID,...|JSON\n"
+        "  -device DRIVER[,prop=value...]|JSON\n"
+        "  -blockdev DRIVER,node-name=NAME,...|JSON\n"
+        "  -drive if=none|virtio,file=FILE[,id=ID][,format=raw|qcow2][,...]\n"
+        "  -qmp|-qmp-pretty unix:PATH,server=on,wait=off | "
+        "tcp:HOST:PORT,server=on,wait=off\n"
+        "  -chardev socket,id=ID,path=P|fd=N,server=on,wait=off | "
+        "null|file|pty,id=ID\n"
+        "  -mon chardev=ID,mode=control\n"
+        "  -qtest unix:PATH,server=on,wait=off\n"
+        "  -S -name -uuid -pidfile -daemonize -nodefaults -no-shutdown "
+        "-no-reboot\n"
+        "  -accel -enable-kvm -no-acpi -usb -rtc -boot\n"
+        "  checked, no effect: -display, -nographic, -no-user-config, "
+        "-overcommit,\n"
+        "    -audiodev, -sandbox, -msg; ignored: -qtest-log, -global, "
+        "-vga, -serial,\n"
+        "    -parallel, -k, -L\n\n"
+        "qmachined options:\n"
+        "  --rest tcp:HOST:PORT|unix:PATH|fd:N\n"
+        "                                   serve the REST API "
+        "(repeatable)\n"
+        "  --rest-token-file FILE           bearer token for REST\n"
+        "  --guest POLICY                   simulated guest: linux, "
+        "passive,\n"
+        "                                   reject or delay:MS\n"
+        "  --forward unix:PATH|tcp:HOST:PORT|libvirt:URI#DOMAIN\n"
+        "                                   serve a real QEMU's QMP monitor "
+        "to many clients\n"
+        "  --forward-read-only              (with libvirt:) refuse changes\n"
+        "  --forward-poll-us N              forwarding: look for input "
+        "without\n"
+        "                                   sleeping for N us after the "
+        "last (1000)\n"
+        "  --wrap=QEMU                      start QEMU with these arguments "
+        "and forward\n"
+        "                                   to it (first argument; also "
+        "as qmachined-wrap)\n"
+        "  -h, --help, --version\n"
+        "See qmachined(1).\n",
+        OPTIONS_PROGNAME);
 }
 
 static void print_machines(void)
@@ -945,6 +973,8 @@ static bool handle_option(Parser *p, OptId id, bool *exit_now)
         return handle_netdev(p);
     case OPT_BLOCKDEV:
         return handle_blockdev(p);
+    case OPT_DRIVE:
+        return handle_drive(p);
     case OPT_QMP:
     case OPT_QMP_PRETTY:
         json_array_append_new(p->mons,
@@ -1741,6 +1771,10 @@ static void options_init(MachineOptions *o)
     o->netdev_args = json_array();
     o->blockdevs = json_array();
     o->blockdev_args = json_array();
+    o->drives = json_array();
+    o->drive_args = json_array();
+    o->drive_devices = json_array();
+    o->drive_device_args = json_array();
     o->chardevs = json_array();
     o->chardev_args = json_array();
     o->cpu_model = xstrdup("qemu64");
@@ -1759,6 +1793,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now)
         .chardevs = json_array(),
         .mons = json_array(),
         .device_ids = json_object(),
+        .drive_ids = json_object(),
         .netdev_ids = json_object(),
         .numa_ids = json_object(),
     };
@@ -1813,6 +1848,7 @@ bool options_parse(MachineOptions *opts, int argc, char **argv, bool *exit_now)
     json_decref(p.chardevs);
     json_decref(p.mons);
     json_decref(p.device_ids);
+    json_decref(p.drive_ids);
     json_decref(p.netdev_ids);
     json_decref(p.numa_ids);
     return ok;
@@ -1836,6 +1872,10 @@ void options_free(MachineOptions *opts)
     json_decref(opts->netdevs);
     json_decref(opts->blockdevs);
     json_decref(opts->blockdev_args);
+    json_decref(opts->drives);
+    json_decref(opts->drive_args);
+    json_decref(opts->drive_devices);
+    json_decref(opts->drive_device_args);
     json_decref(opts->netdev_args);
     json_decref(opts->chardevs);
     json_decref(opts->chardev_args);

@@ -268,6 +268,13 @@ bool pc_create_devices(const MachineOptions *opts, Error **errp)
             return false;
         }
     }
+    /* The devices of if=virtio drives come last, as in QEMU. */
+    json_array_foreach (opts->drive_devices, i, dict) {
+        if (!qdev_device_add(dict, errp)) {
+            prefix_option(errp, "-drive", opts->drive_device_args, i);
+            return false;
+        }
+    }
     qdev_set_hotplug_phase(true);
     return true;
 }

@@ -196,7 +196,7 @@ static BusState *bus_pick(BusState **m, size_t n)
         }
     }
     for (i = 0; i < n; i++) {
-        if (!m[i]->full) {
+        if (!qbus_is_full(m[i])) {
             return m[i];
         }
     }
@@ -221,6 +221,37 @@ static BusState *bus_lookup(const char *name, const char *type)
         free(s.matches);
     }
     return s.found;
+}
+
+/* ---- aliases ---- */
+
+/*
+ * QEMU 7.2's qdev_alias_table as far as it names modelled types (on
+ * x86 the virtio names mean the -pci devices): a driver name that is no
+ * type is looked up here.
+ */
+static const struct {
+    const char *typename;
+    const char *alias;
+} qdev_aliases[] = {
+    { "e1000", "e1000-82540em" },
+    { "virtio-balloon-pci", "virtio-balloon" },
+    { "virtio-blk-pci", "virtio-blk" },
+    { "virtio-net-pci", "virtio-net" },
+    { "virtio-rng-pci", "virtio-rng" },
+    { "virtio-serial-pci", "virtio-serial" },
+};
+
+static const char *typename_by_alias(const char *alias)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(qdev_aliases); i++) {
+        if (!strcmp(qdev_aliases[i].alias, alias)) {
+            return qdev_aliases[i].typename;
+        }
+    }
+    return NULL;
 }
 
 /* ---- device_add ---- */
@@ -248,6 +279,13 @@ bool qdev_device_add(json_t *args, Error **errp)
         goto out;
     }
     k = object_class_by_name(driver);
+    if (!k && typename_by_alias(driver)) {
+        char *type = xstrdup(typename_by_alias(driver));
+
+        free(driver);
+        driver = type;
+        k = object_class_by_name(driver);
+    }
     if (!k || !object_class_dynamic_cast(k, TYPE_DEVICE)) {
         error_setg(errp, "'%s' is not a valid device model name", driver);
         goto out;
@@ -275,13 +313,13 @@ bool qdev_device_add(json_t *args, Error **errp)
         }
     } else if (dc->bus_type) {
         bus = bus_lookup(NULL, dc->bus_type);
-        if (!bus) {
+        if (!bus || qbus_is_full(bus)) {
             error_setg(errp, "No '%s' bus found for device '%s'", dc->bus_type,
                        driver);
             goto out;
         }
     }
-    if (bus && bus->full) {
+    if (bus && qbus_is_full(bus)) {
         error_setg(errp, "Bus '%s' is full", bus->name);
         goto out;
     }

@@ -148,6 +148,13 @@ static void bus_remove_child(BusState *bus, DeviceState *dev)
     }
 }
 
+bool qbus_is_full(BusState *bus)
+{
+    BusClass *k = BUS_GET_CLASS(bus);
+
+    return bus->full || (k->max_dev && bus->num_children >= k->max_dev);
+}
+
 static void bus_add_child(BusState *bus, DeviceState *dev)
 {
     BusChild *kid = xzalloc(sizeof(*kid));
@@ -650,7 +657,8 @@ static bool static_set(Object *obj, ObjectProperty *op, json_t *v, Error **errp)
 {
     Property *prop = op->opaque;
 
-    if (!qdev_prop_allow_set(obj, op->name, errp)) {
+    if (!prop->info->realized_set_allowed &&
+        !qdev_prop_allow_set(obj, op->name, errp)) {
         return false;
     }
     return prop->info->set(obj, prop, v, errp);

@@ -73,6 +73,8 @@ typedef struct PropertyInfo {
     char *(*print)(Object *obj, Property *prop);
     /* set() accepts option text as a JSON string (ObjectProperty). */
     bool parses_string;
+    /* set() may run on a realized device (QEMU's realized_set_allowed). */
+    bool realized_set_allowed;
 } PropertyInfo;
 
 /*
@@ -336,6 +338,9 @@ struct BusState {
 };
 
 OBJECT_DECLARE_CASTS(BusState, BusClass, BUS, TYPE_BUS)
+
+/* No room for another device (its class's max_dev reached). */
+bool qbus_is_full(BusState *bus);
 
 /*
  * Creates a bus of type typename as child "name" of parent (NULL name:

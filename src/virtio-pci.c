@@ -805,6 +805,7 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     uint8_t *config = d->config;
     char *owner, *path;
     uint64_t size;
+    bool ok;
 
     /* On pc's conventional root bus "auto" keeps the legacy interface. */
     if (p->disable_legacy == ON_OFF_AUTO_AUTO) {
@@ -827,10 +828,21 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
         p->vqs = NULL;
         return false;
     }
-    if (p->legacy && virtio_has_feature(p->backend->host_features,
-                                        VIRTIO_F_IOMMU_PLATFORM)) {
+    /* The device's features, then the transport's checks (QEMU's
+     * get_features, then virtio_pci_device_plugged). */
+    p->vdev.host_features |= p->backend->host_features;
+    if (p->modern) {
+        virtio_add_feature(&p->vdev.host_features, VIRTIO_F_VERSION_1);
+    }
+    ok = !k->get_features || k->get_features(p, &p->vdev.host_features, errp);
+    if (ok && p->legacy &&
+        virtio_has_feature(p->backend->host_features,
+                           VIRTIO_F_IOMMU_PLATFORM)) {
         error_setg(errp, "VIRTIO_F_IOMMU_PLATFORM was supported by neither "
                          "legacy nor transitional device");
+        ok = false;
+    }
+    if (!ok) {
         if (k->device_unrealize) {
             k->device_unrealize(p);
         }
@@ -843,10 +855,6 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
     p->vdev.transport = &virtio_pci_transport;
     p->vdev.transport_opaque = p;
     p->vdev.dma_as = &d->bus_master_as;
-    p->vdev.host_features |= p->backend->host_features;
-    if (p->modern) {
-        virtio_add_feature(&p->vdev.host_features, VIRTIO_F_VERSION_1);
-    }
     virtio_add_feature(&p->vdev.host_features, VIRTIO_F_BAD_FEATURE);
 
     if (p->class_code) {
@@ -1111,6 +1119,14 @@ static void virtio_device_class_init(ObjectClass *klass, void *data)
 {
     (void)data;
     device_class_set_props(DEVICE_CLASS(klass), virtio_device_props);
+    DEVICE_CLASS(klass)->bus_type = TYPE_VIRTIO_BUS;
+}
+
+/* A proxy's bus holds its one backend. */
+static void virtio_pci_bus_class_init(ObjectClass *klass, void *data)
+{
+    (void)data;
+    BUS_CLASS(klass)->max_dev = 1;
 }
 
 void virtio_backend_type_register(const char *name, size_t instance_size,
@@ -1144,7 +1160,9 @@ void virtio_pci_register_types(void)
           .parent = TYPE_BUS,
           .instance_size = sizeof(BusState),
           .abstract = true },
-        { .name = TYPE_VIRTIO_PCI_BUS, .parent = TYPE_VIRTIO_BUS },
+        { .name = TYPE_VIRTIO_PCI_BUS,
+          .parent = TYPE_VIRTIO_BUS,
+          .class_init = virtio_pci_bus_class_init },
     };
 
     type_register_static_array(bus_infos, ARRAY_SIZE(bus_infos));

@@ -132,6 +132,11 @@ typedef struct VirtIOPCIClass {
     /* Creates the virtio device in proxy->vdev (virtio_init, queues,
      * host features, default vectors). */
     bool (*device_realize)(VirtIOPCIProxy *proxy, Error **errp);
+    /* The features offered, given the transport's and the common ones
+     * (*features); may refuse them (QEMU's get_features; may be NULL).
+     * On failure device_unrealize undoes device_realize. */
+    bool (*get_features)(VirtIOPCIProxy *proxy, uint64_t *features,
+                         Error **errp);
     void (*device_unrealize)(VirtIOPCIProxy *proxy);
     /* After the transport is set up (may be NULL): the last checks, such
      * as the option ROM's; on failure the whole device is undone. */
@@ -181,6 +186,7 @@ void virtio_balloon_register_types(void);
 void virtio_rng_register_types(void);
 void virtio_net_register_types(void);
 void virtio_serial_register_types(void);
+void virtio_blk_register_types(void);
 void e1000_register_types(void);
 
 #endif

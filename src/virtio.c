@@ -137,6 +137,9 @@ void virtio_set_status(VirtIODevice *vdev, uint8_t val)
         (val & VIRTIO_CONFIG_S_DRIVER_OK)) {
         virtio_set_started(vdev, (val & VIRTIO_CONFIG_S_DRIVER_OK) != 0);
     }
+    if (vdev->ops && vdev->ops->set_status) {
+        vdev->ops->set_status(vdev, val);
+    }
     vdev->status = val;
 }
 

@@ -92,6 +92,8 @@ typedef struct VirtIODeviceOps {
     void (*set_config)(VirtIODevice *vdev, const uint8_t *config);
     /* Device part of a reset (may be NULL). */
     void (*reset)(VirtIODevice *vdev);
+    /* The driver writes status val, before it takes effect (may be NULL). */
+    void (*set_status)(VirtIODevice *vdev, uint8_t val);
     /* The driver kicked queue n (may be NULL). */
     void (*handle_notify)(VirtIODevice *vdev, unsigned n);
     /* Device feature names (terminated by { -1, NULL }). */

@@ -8,7 +8,8 @@ found by running it.
 Both get `-machine pc -display none -accel tcg -S -nodefaults -qmp
 unix:DIR/qmp.sock,server=on,wait=off` before the case's arguments, each in
 its own temporary directory (cases that choose an accelerator themselves
-get no -accel tcg).  An input is "accepted" when QMP answers
+get no -accel tcg), with a 1 MiB disk.img of zeros there for -drive.
+An input is "accepted" when QMP answers
 qmp_capabilities (QEMU's main loop runs only once the machine is built;
 its greeting alone comes earlier, from the monitor thread) or when it is
 still running after ACCEPT_WAIT seconds; both sides are then killed and
@@ -454,6 +455,54 @@ CASES = [
     ["-usb", "-machine", "usb=off"],
     ["-machine", "usb=off", "-usb"],
     ["-device", "pci-uhci-usb"],
+    # ---- -drive (disk.img: 1 MiB of zeros in each directory) ----
+    ["-drive", "if=none,id=d0,file=disk.img"],
+    ["-drive", "if=none,id=d0,file=disk.img,readonly=on"],
+    ["-drive", "if=none,file=disk.img,format=raw"],
+    ["-drive", "if=none,id=d0,file=nope.img"],
+    ["-drive", "if=foo,file=disk.img"],
+    ["-drive", "id=d0,file=disk.img,if=none,foo=1"],
+    ["-drive", "id=d0,file=disk.img,if=none,format=raw,foo=1"],
+    ["-drive", "id=d0,file=disk.img,if=none,format=raw,file.foo=1"],
+    ["-drive", "id=d0,if=none,cache=bogus"],
+    ["-drive", "id=d0,if=none,werror=x"],
+    ["-drive", "id=d0,if=none,rerror=enospc"],
+    ["-drive", "id=d0,if=none,format=nope,file=disk.img"],
+    ["-drive", "id=0d,if=none"],
+    ["-drive", "id=d0,if=none,media=tape"],
+    ["-drive", "id=d0,if=none,index=1,unit=0"],
+    ["-drive", "id=d0,if=none,aio=bad"],
+    ["-drive", "id=d0,if=none,detect-zeroes=bad"],
+    ["-drive", "id=d0,if=none,format=raw"],
+    ["-drive", "id=d0,if=none,file=disk.img,format=raw,aio=native"],
+    ["-drive", "id=d0,if=none,file=disk.img,format=raw,aio=native,"
+     "cache=none"],
+    ["-drive", "id=d0,if=none,file=disk.img,format=qcow2"],
+    ["-drive", "id=x,if=none,file=disk.img,format=raw,node-name=x"],
+    ["-drive", "id=x,if=none,file=disk.img,format=raw,copy-on-read=on,"
+     "readonly=on"],
+    ["-drive", "id=x,if=none,readonly=on,read-only=on"],
+    ["-drive", "id=x,if=none,readonly=maybe"],
+    ["-drive", "id=x,if=none,index=x"],
+    ["-drive", "if=none,id=d0,file=disk.img,format=raw",
+     "-drive", "if=none,id=d0,file=disk.img,format=raw"],
+    ["-blockdev", "null-co,node-name=d0",
+     "-drive", "if=none,id=d0,file=disk.img,format=raw"],
+    ["-drive", "if=virtio,file=disk.img,format=raw",
+     "-device", "virtio-blk-pci,drive=virtio0"],
+    ["-drive", "if=virtio,file=disk.img,format=raw,index=2",
+     "-drive", "if=virtio,file=disk.img,format=raw,index=2,"
+     "file.locking=off"],
+    ["-drive", "if=none,id=d0", "-device", "virtio-blk-pci,drive=d0"],
+    ["-drive", "id=x,file=disk.img,format=raw,if=none",
+     "-device", "virtio-blk-pci,drive=x", "-device", "virtio-blk-pci,drive=x"],
+    ["-drive", "id=x,file=disk.img,format=raw,if=none",
+     "-drive", "id=y,file=disk.img,format=raw,if=none",
+     "-device", "virtio-blk-pci,drive=x", "-device", "virtio-blk-pci,drive=y"],
+    ["-drive", "if=virtio,file=disk.img,format=raw,cache=writethrough",
+     "-device", "virtio-blk-pci,drive=nope"],
+    ["-device", "virtio-blk-pci,drive=nope"],
+    ["-device", "virtio-blk-pci"],
     # ---- bytes that are not UTF-8 (\udcXX: the raw byte XX) ----
     ["-object", "memory-backend-ram,id=m\udcff,size=1M"],
     ["-object", "memory-backend-ram\udcc0\udc80,id=m,size=1M"],
@@ -585,6 +634,9 @@ def run_case(qemu, qmachined, args):
     for prog in (qemu, qmachined):
         tmpdir = tempfile.mkdtemp(prefix="cmdline-")
         try:
+            # The image -drive cases open.
+            with open(os.path.join(tmpdir, "disk.img"), "wb") as img:
+                img.truncate(1 << 20)
             out.append(run_one(prog, args, tmpdir))
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)

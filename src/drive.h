@@ -1,0 +1,32 @@
+/*
+ * -drive, as QEMU 7.2's drive_new and blockdev_init read it for the pc
+ * machine: the legacy options (if, bus, unit, index, media, file,
+ * readonly, cache, rerror/werror, copy-on-read), the common ones
+ * (format or probing, aio, detect-zeroes, cache.writeback, stats-*), the
+ * rest passed to the format node and to its "file" child (file.*).  A
+ * drive is a BlockBackend named by its id (made up as "virtio0" ... when
+ * none is given) on a format node over a file node, both with made-up
+ * node names unless node-name= is given, or an empty BlockBackend when no
+ * file is.  if=virtio adds a virtio-blk device for the drive, created
+ * after every -device.
+ *
+ * Not modelled: if=ide, scsi, floppy, pflash, mtd, sd, xen (and the
+ * default if=ide), snapshot=on, throttling; they are refused.
+ */
+#ifndef QMACHINED_DRIVE_H
+#define QMACHINED_DRIVE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "src/error.h"
+
+/*
+ * Creates the drive described by opts (the -drive option's keys and
+ * string values, borrowed; arg is its text for warnings).  For if=virtio
+ * *devopts becomes the device_add arguments of its device (new
+ * reference), else NULL.
+ */
+bool drive_new(json_t *opts, const char *arg, json_t **devopts, Error **errp);
+
+#endif
