@@ -286,38 +286,83 @@ struct IfaceList {
 };
 
 struct TypeImpl {
-    char *name;
-    char *parent_name;
-    struct TypeImpl *parent_type;
-    TypeInfo info;
-    size_t class_size;
-    size_t instance_size;
-    ObjectClass *klass;
+    const char *name; /* static, or part of the copy type_register made */
+    const TypeInfo *info; /* static, or that copy */
+    void *class_data;
+    struct TypeImpl *parent_type; /* resolved when first needed */
+    ObjectClass *klass; /* built when first needed */
+    uint32_t hash; /* of name, as the type table places it */
+    uint32_t class_size; /* set with klass */
+    uint32_t instance_size; /* set with klass */
     bool abstract;
-    char **ifaces;
-    size_t n_ifaces;
 };
 
 /*
- * QEMU 7.2's qemu-system-x86_64 registers 753 types, so its type table has
- * 1024 buckets; ours is kept that large so our types come out of
- * qom-list-types in the same relative order.
+ * The types, in registration order, in blocks that never move (a Type is
+ * a pointer into one).
  */
-#define TYPE_TABLE_SHIFT 10
+#define TYPE_BLOCK_SHIFT 6
+#define TYPE_BLOCK_SIZE (1u << TYPE_BLOCK_SHIFT)
+static struct TypeImpl **type_blocks;
+static unsigned n_types;
 
-static struct PropTable *type_table;
-
-static const char *type_key(const void *v)
+static struct TypeImpl *type_at(unsigned i)
 {
-    return ((const struct TypeImpl *)v)->name;
+    return &type_blocks[i >> TYPE_BLOCK_SHIFT][i & (TYPE_BLOCK_SIZE - 1)];
 }
 
-static struct PropTable *types(void)
+static struct TypeImpl *type_alloc(void)
 {
-    if (!type_table) {
-        type_table = ht_new(type_key, TYPE_TABLE_SHIFT);
+    unsigned i = n_types;
+
+    if (!(i & (TYPE_BLOCK_SIZE - 1))) {
+        type_blocks = xrealloc(type_blocks, ((i >> TYPE_BLOCK_SHIFT) + 1) *
+                                                sizeof(*type_blocks));
+        type_blocks[i >> TYPE_BLOCK_SHIFT] =
+            xzalloc(TYPE_BLOCK_SIZE * sizeof(struct TypeImpl));
     }
-    return type_table;
+    n_types++;
+    return type_at(i);
+}
+
+/*
+ * The type table: where GLib's hash table (g_str_hash) would put each
+ * type name, so walking it gives qom-list-types' order.  QEMU 7.2's
+ * qemu-system-x86_64 registers 753 types, so its table has 1024 buckets;
+ * ours is kept that large so our types come out in the same relative
+ * order.  Types are never removed, so the table holds no tombstones; a
+ * bucket holds 1 + the type's registration index, 0 when empty.
+ */
+#define TYPE_TABLE_SHIFT 10
+#define TYPE_TABLE_SIZE (1u << TYPE_TABLE_SHIFT)
+/* GLib grows a table whose used buckets reach size / (1 + 1/16). */
+#define TYPE_TABLE_MAX (TYPE_TABLE_SIZE * 16 / 17)
+
+static uint16_t type_table[TYPE_TABLE_SIZE];
+
+/* The bucket holding name, or the empty one where it would go. */
+static unsigned type_table_lookup(const char *name, uint32_t hash)
+{
+    unsigned idx = (hash * 11u) % ht_primes[TYPE_TABLE_SHIFT];
+    unsigned step = 0;
+
+    while (type_table[idx]) {
+        const struct TypeImpl *t = type_at(type_table[idx] - 1u);
+
+        if (t->hash == hash && !strcmp(t->name, name)) {
+            break;
+        }
+        step++;
+        idx = (idx + step) & (TYPE_TABLE_SIZE - 1);
+    }
+    return idx;
+}
+
+static uint32_t type_hash(const char *name)
+{
+    uint32_t h = ht_str_hash(name);
+
+    return HT_IS_REAL(h) ? h : 2;
 }
 
 /*
@@ -335,6 +380,7 @@ static struct {
 static Type type_get_by_name(const char *name)
 {
     size_t h;
+    unsigned idx;
     Type t;
 
     if (!name) {
@@ -344,38 +390,72 @@ static Type type_get_by_name(const char *name)
     if (type_cache[h].key == name && !strcmp(type_cache[h].type->name, name)) {
         return type_cache[h].type;
     }
-    t = ht_get(types(), name);
-    if (t) {
-        type_cache[h].key = name;
-        type_cache[h].type = t;
+    idx = type_table_lookup(name, type_hash(name));
+    if (!type_table[idx]) {
+        return NULL;
     }
+    t = type_at(type_table[idx] - 1u);
+    type_cache[h].key = name;
+    type_cache[h].type = t;
     return t;
+}
+
+static Type type_add(const TypeInfo *info, const char *name, void *class_data)
+{
+    uint32_t hash;
+    unsigned idx;
+    struct TypeImpl *ti;
+
+    assert(name);
+    hash = type_hash(name);
+    idx = type_table_lookup(name, hash);
+    if (type_table[idx]) {
+        fprintf(stderr, "qmachined: type '%s' registered twice\n", name);
+        abort();
+    }
+    if (n_types + 1 >= TYPE_TABLE_MAX) {
+        /* GLib would grow the table here, and reorder it. */
+        fprintf(stderr, "qmachined: more than %u types\n", TYPE_TABLE_MAX - 2);
+        abort();
+    }
+    ti = type_alloc();
+    ti->name = name;
+    ti->info = info;
+    ti->class_data = class_data;
+    ti->hash = hash;
+    /* Interfaces are abstract, as in QEMU (qom-list-types hides them). */
+    ti->abstract = info->abstract ||
+                   (info->parent && !strcmp(info->parent, TYPE_INTERFACE));
+    type_table[idx] = (uint16_t)n_types;
+    return ti;
 }
 
 Type type_register_static(const TypeInfo *info)
 {
-    struct TypeImpl *ti;
-    size_t i;
+    return type_add(info, info->name, info->class_data);
+}
 
-    assert(info->name);
-    if (type_get_by_name(info->name)) {
-        fprintf(stderr, "qmachined: type '%s' registered twice\n", info->name);
-        abort();
+Type type_register_static_as(const TypeInfo *info, const char *name,
+                             void *class_data)
+{
+    return type_add(info, name, class_data);
+}
+
+Type type_register(const TypeInfo *info)
+{
+    size_t nlen = strlen(info->name) + 1;
+    size_t plen = info->parent ? strlen(info->parent) + 1 : 0;
+    TypeInfo *copy = xmalloc(sizeof(*copy) + nlen + plen);
+    char *name = (char *)(copy + 1);
+
+    *copy = *info;
+    memcpy(name, info->name, nlen);
+    copy->name = name;
+    if (info->parent) {
+        memcpy(name + nlen, info->parent, plen);
+        copy->parent = name + nlen;
     }
-    ti = xzalloc(sizeof(*ti));
-    ti->name = xstrdup(info->name);
-    ti->parent_name = info->parent ? xstrdup(info->parent) : NULL;
-    ti->info = *info;
-    /* Interfaces are abstract, as in QEMU (qom-list-types hides them). */
-    ti->abstract = info->abstract ||
-                   (info->parent && !strcmp(info->parent, TYPE_INTERFACE));
-    for (i = 0; info->interfaces && info->interfaces[i].type; i++) {
-        ti->ifaces = xrealloc(ti->ifaces, (i + 1) * sizeof(char *));
-        ti->ifaces[i] = xstrdup(info->interfaces[i].type);
-        ti->n_ifaces = i + 1;
-    }
-    ht_insert(types(), ti);
-    return ti;
+    return type_add(copy, copy->name, copy->class_data);
 }
 
 void type_register_static_array(const TypeInfo *infos, size_t n)
@@ -394,11 +474,11 @@ const char *type_name(Type t)
 
 static Type type_parent(Type t)
 {
-    if (!t->parent_type && t->parent_name) {
-        t->parent_type = type_get_by_name(t->parent_name);
+    if (!t->parent_type && t->info->parent) {
+        t->parent_type = type_get_by_name(t->info->parent);
         if (!t->parent_type) {
             fprintf(stderr, "qmachined: type '%s': unknown parent '%s'\n",
-                    t->name, t->parent_name);
+                    t->name, t->info->parent);
             abort();
         }
     }
@@ -418,8 +498,8 @@ static bool type_is_ancestor(Type t, Type ancestor)
 
 static size_t type_class_size(Type t)
 {
-    if (t->info.class_size) {
-        return t->info.class_size;
+    if (t->info->class_size) {
+        return t->info->class_size;
     }
     return type_parent(t) ? type_class_size(type_parent(t))
                           : sizeof(ObjectClass);
@@ -427,8 +507,8 @@ static size_t type_class_size(Type t)
 
 static size_t type_instance_size(Type t)
 {
-    if (t->info.instance_size) {
-        return t->info.instance_size;
+    if (t->info->instance_size) {
+        return t->info->instance_size;
     }
     return type_parent(t) ? type_instance_size(type_parent(t)) : 0;
 }
@@ -496,12 +576,12 @@ static void type_initialize(Type t)
     k->type = t;
     k->properties = ht_new(NULL, 0);
     t->klass = k;
-    for (i = 0; i < t->n_ifaces; i++) {
-        Type it = type_get_by_name(t->ifaces[i]);
+    for (i = 0; t->info->interfaces && t->info->interfaces[i].type; i++) {
+        Type it = type_get_by_name(t->info->interfaces[i].type);
 
         if (!it) {
             fprintf(stderr, "qmachined: type '%s': unknown interface '%s'\n",
-                    t->name, t->ifaces[i]);
+                    t->name, t->info->interfaces[i].type);
             abort();
         }
         type_initialize(it);
@@ -510,12 +590,12 @@ static void type_initialize(Type t)
         }
     }
     for (p = parent; p; p = type_parent(p)) {
-        if (p->info.class_base_init) {
-            p->info.class_base_init(k, t->info.class_data);
+        if (p->info->class_base_init) {
+            p->info->class_base_init(k, t->class_data);
         }
     }
-    if (t->info.class_init) {
-        t->info.class_init(k, t->info.class_data);
+    if (t->info->class_init) {
+        t->info->class_init(k, t->class_data);
     }
 }
 
@@ -630,40 +710,36 @@ Object *object_dynamic_cast_assert(Object *obj, const char *typename,
     return obj;
 }
 
-typedef struct ForeachData {
-    void (*fn)(ObjectClass *klass, void *opaque);
-    Type implements;
-    bool include_abstract;
-    void *opaque;
-} ForeachData;
-
 void object_class_foreach(void (*fn)(ObjectClass *klass, void *opaque),
                           const char *implements_type, bool include_abstract,
                           void *opaque)
 {
-    struct PropTable *t = types();
-    size_t pos = 0;
-    Type ti;
     Type want = implements_type ? type_get_by_name(implements_type) : NULL;
+    unsigned i;
 
     if (implements_type && !want) {
         return;
     }
     /* Initialize every class first (class_init may not add types). */
-    while ((ti = ht_next(t, &pos))) {
-        type_initialize(ti);
+    for (i = 0; i < TYPE_TABLE_SIZE; i++) {
+        if (type_table[i]) {
+            type_initialize(type_at(type_table[i] - 1u));
+        }
     }
-    pos = 0;
-    while ((ti = ht_next(t, &pos))) {
-        ObjectClass *k = ti->klass;
+    for (i = 0; i < TYPE_TABLE_SIZE; i++) {
+        Type ti;
 
+        if (!type_table[i]) {
+            continue;
+        }
+        ti = type_at(type_table[i] - 1u);
         if (ti->abstract && !include_abstract) {
             continue;
         }
-        if (want && !object_class_dynamic_cast(k, implements_type)) {
+        if (want && !object_class_dynamic_cast(ti->klass, implements_type)) {
             continue;
         }
-        fn(k, opaque);
+        fn(ti->klass, opaque);
     }
 }
 
@@ -1280,8 +1356,8 @@ static void object_init_type(Object *obj, Type t)
     if (parent) {
         object_init_type(obj, parent);
     }
-    if (t->info.instance_init) {
-        t->info.instance_init(obj);
+    if (t->info->instance_init) {
+        t->info->instance_init(obj);
     }
 }
 
@@ -1289,8 +1365,8 @@ static void object_post_init_type(Object *obj, Type t)
 {
     Type parent = type_parent(t);
 
-    if (t->info.instance_post_init) {
-        t->info.instance_post_init(obj);
+    if (t->info->instance_post_init) {
+        t->info->instance_post_init(obj);
     }
     if (parent) {
         object_post_init_type(obj, parent);
@@ -1410,8 +1486,8 @@ static void object_finalize(Object *obj)
     assert(!obj->parent);
     object_del_all_props(obj);
     for (t = obj->klass->type; t; t = type_parent(t)) {
-        if (t->info.instance_finalize) {
-            t->info.instance_finalize(obj);
+        if (t->info->instance_finalize) {
+            t->info->instance_finalize(obj);
         }
     }
     ht_free(obj->properties);

@@ -120,8 +120,19 @@ typedef struct TypeInfo {
  * types has a `void MODULE_register_types(void)` listed in
  * src/type-modules.h; object_register_all_types() runs them once (the
  * first object_class_by_name() does too).
+ *
+ * type_register_static keeps info itself: info, its strings and its
+ * interface list must last as long as the process (static storage).
+ * type_register_static_as registers a type that is info in everything but
+ * its name and class data (a family of types made from one template,
+ * such as the CPU models); name must be static too.  type_register copies
+ * info and its name and parent, for types made at run time (their
+ * interface list must still be static).
  */
 Type type_register_static(const TypeInfo *info);
+Type type_register_static_as(const TypeInfo *info, const char *name,
+                             void *class_data);
+Type type_register(const TypeInfo *info);
 void type_register_static_array(const TypeInfo *infos, size_t n);
 void object_register_all_types(void);
 

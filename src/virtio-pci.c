@@ -1072,20 +1072,20 @@ void virtio_pci_types_register(const TypeInfo *info)
     t.abstract = true;
     assert(!t.instance_init);
     t.instance_init = virtio_pci_base_instance_init;
-    type_register_static(&t);
+    type_register(&t);
     t = (TypeInfo){ .name = info->name,
                     .parent = base,
                     .class_init = virtio_pci_generic_class_init };
-    type_register_static(&t);
+    type_register(&t);
     t = (TypeInfo){ .name = trans,
                     .parent = base,
                     .instance_init = virtio_pci_transitional_init,
                     .interfaces = virtio_pci_conventional };
-    type_register_static(&t);
+    type_register(&t);
     t = (TypeInfo){ .name = non_trans,
                     .parent = base,
                     .instance_init = virtio_pci_non_transitional_init };
-    type_register_static(&t);
+    type_register(&t);
     free(non_trans);
     free(trans);
     free(base);
@@ -1141,7 +1141,7 @@ void virtio_backend_type_register(const char *name, size_t instance_size,
         .instance_init = instance_init,
     };
 
-    type_register_static(&t);
+    type_register(&t);
 }
 
 void virtio_pci_register_types(void)

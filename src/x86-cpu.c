@@ -935,24 +935,30 @@ static const TypeInfo x86_cpu_type_info = {
     .class_init = x86_cpu_common_class_init,
 };
 
+/* The models' types: one template for each kind, the model as class data. */
+static const TypeInfo x86_cpu_model_info = {
+    .parent = TYPE_X86_CPU,
+    .class_init = x86_cpu_model_class_init,
+};
+static const TypeInfo x86_cpu_max_info = {
+    .parent = TYPE_X86_CPU,
+    .class_init = x86_cpu_max_class_init,
+};
+static const TypeInfo x86_cpu_host_info = {
+    .parent = "max" X86_CPU_TYPE_SUFFIX,
+    .class_init = x86_cpu_model_class_init,
+};
+
 void x86_cpu_register_types(void)
 {
-    static TypeInfo infos[ARRAY_SIZE(x86_cpu_models)];
-
     type_register_static(&x86_cpu_type_info);
     for (size_t i = 0; i < ARRAY_SIZE(x86_cpu_models); i++) {
         const X86CpuModel *m = &x86_cpu_models[i];
-        bool max = !strcmp(m->name, "max");
+        const TypeInfo *info = !strcmp(m->name, "max")    ? &x86_cpu_max_info
+                               : !strcmp(m->name, "host") ? &x86_cpu_host_info
+                                                          : &x86_cpu_model_info;
 
-        infos[i] = (TypeInfo){
-            .name = m->type_name,
-            .parent = !strcmp(m->name, "host") ? "max" X86_CPU_TYPE_SUFFIX
-                                               : TYPE_X86_CPU,
-            .class_init =
-                max ? x86_cpu_max_class_init : x86_cpu_model_class_init,
-            .class_data = (void *)m,
-        };
-        type_register_static(&infos[i]);
+        type_register_static_as(info, m->type_name, (void *)m);
     }
 }
 
