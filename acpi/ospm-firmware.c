@@ -71,7 +71,7 @@ static void seabios_assign(void)
         refs[j] = key;
     }
     for (i = 0; i < n; i++) {
-        OspmRegion *r = &ospm_pci_fn(refs[i].devfn)->regions[refs[i].idx];
+        const OspmRegion *r = &ospm_pci_fn(refs[i].devfn)->regions[refs[i].idx];
         int k = r->prefetch ? 1 : 0;
 
         if (r->kind == REG_IO) {
@@ -85,7 +85,7 @@ static void seabios_assign(void)
     next[0] = (SEABIOS_MEM_END - sum[0]) & ~(align[0] - 1);
     next[1] = (next[0] - sum[1]) & ~(align[1] - 1);
     for (i = 0; i < n; i++) {
-        OspmRegion *r = &ospm_pci_fn(refs[i].devfn)->regions[refs[i].idx];
+        OspmRegion *r = &ospm_pci_fn_known(refs[i].devfn)->regions[refs[i].idx];
 
         if (r->kind == REG_IO) {
             r->addr = io_next;
@@ -114,7 +114,7 @@ void ospm_firmware_boot(void)
     /* Enumerate and size every function on bus 0. */
     ospm_pci_forget_all();
     for (d = 0; d < 256; d++) {
-        OspmFunction *f = ospm_pci_fn(d);
+        OspmFunction *f;
 
         if ((d & 7) &&
             !(cfg_read(d & ~7, CFG_HEADER_TYPE, 1) & HEADER_MULTIFUNCTION)) {
@@ -123,6 +123,7 @@ void ospm_firmware_boot(void)
         if (!fn_present(d)) {
             continue;
         }
+        f = ospm_pci_fn_new(d);
         f->ids = cfg_read(d, CFG_VENDOR, 4);
         if (!f->ids) {
             f->ids = 0xffff0000u; /* keep it marked */

@@ -139,7 +139,11 @@ typedef struct OspmFunction {
  */
 void ospm_pci_init(void);
 /* The function at devfn (ids 0 while the guest has not configured it). */
-OspmFunction *ospm_pci_fn(uint8_t devfn);
+const OspmFunction *ospm_pci_fn(uint8_t devfn);
+/* The function at devfn, made anew (all zero) for the guest to fill in. */
+OspmFunction *ospm_pci_fn_new(uint8_t devfn);
+/* The function at devfn if the guest configured it, else NULL. */
+OspmFunction *ospm_pci_fn_known(uint8_t devfn);
 /* Forgets every function (a reset, or firmware starting over). */
 void ospm_pci_forget_all(void);
 /*

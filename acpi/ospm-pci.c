@@ -8,10 +8,12 @@
  * MSI-X, then the driver's probe; only virtio has a driver).  Everything
  * goes through configuration space (acpi/ospm-int.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "acpi/ospm-int.h"
 #include "src/pc.h"
+#include "src/util.h"
 
 #define CFG_ROM 0x30
 #define BAR_MEM_TYPE_64 0x04
@@ -27,16 +29,19 @@
 #define GIB (1ull << 30)
 #define HOLE64_SIZE (1ull << 40)
 
+/* The functions the guest configured, allocated as it finds them. */
 static struct {
     uint64_t hole32_start, hole64_start;
-    OspmFunction fns[256];
+    OspmFunction *fns[256];
 } pci;
+
+static const OspmFunction no_function;
 
 void ospm_pci_init(void)
 {
     PCMachine *pcm = pc_current_machine();
 
-    memset(&pci, 0, sizeof(pci));
+    ospm_pci_forget_all();
     if (pcm) {
         uint64_t dm_size = pc_device_memory_size(pcm);
         uint64_t end = dm_size ? pc_device_memory_base(pcm) + dm_size
@@ -50,14 +55,36 @@ void ospm_pci_init(void)
     }
 }
 
-OspmFunction *ospm_pci_fn(uint8_t devfn)
+const OspmFunction *ospm_pci_fn(uint8_t devfn)
 {
-    return &pci.fns[devfn];
+    return pci.fns[devfn] ? pci.fns[devfn] : &no_function;
+}
+
+OspmFunction *ospm_pci_fn_new(uint8_t devfn)
+{
+    if (pci.fns[devfn]) {
+        memset(pci.fns[devfn], 0, sizeof(*pci.fns[devfn]));
+    } else {
+        pci.fns[devfn] = xzalloc(sizeof(*pci.fns[devfn]));
+    }
+    return pci.fns[devfn];
+}
+
+OspmFunction *ospm_pci_fn_known(uint8_t devfn)
+{
+    return pci.fns[devfn];
 }
 
 void ospm_pci_forget_all(void)
 {
-    memset(pci.fns, 0, sizeof(pci.fns));
+    int d;
+
+    for (d = 0; d < 256; d++) {
+        if (pci.fns[d]) {
+            free(pci.fns[d]);
+            pci.fns[d] = NULL;
+        }
+    }
 }
 
 /* ---- BARs: sizing and programming ------------------------------------ */
@@ -144,11 +171,11 @@ static bool overlaps_known(OspmRegionKind kind, uint64_t addr, uint64_t size)
     int d, i;
 
     for (d = 0; d < 256; d++) {
-        if (!pci.fns[d].ids) {
+        if (!ospm_pci_fn(d)->ids) {
             continue;
         }
         for (i = 0; i < NREGIONS; i++) {
-            const OspmRegion *r = &pci.fns[d].regions[i];
+            const OspmRegion *r = &pci.fns[d]->regions[i];
 
             if (r->kind == REG_NONE || !r->size || (r->kind == REG_IO) != io) {
                 continue;
@@ -252,7 +279,7 @@ static bool has_msix(uint8_t devfn)
 /* A driver binds: Linux enables the PCI link, bus mastering, the driver. */
 static void bind_driver(uint8_t devfn, bool hotplugged)
 {
-    uint32_t ids = pci.fns[devfn].ids;
+    uint32_t ids = ospm_pci_fn(devfn)->ids;
     uint8_t pin = cfg_read(devfn, CFG_INT_PIN, 1);
     uint16_t cmd;
 
@@ -285,7 +312,7 @@ void ospm_pci_bind_all(void)
     int d;
 
     for (d = 0; d < 256; d++) {
-        if (pci.fns[d].ids) {
+        if (ospm_pci_fn(d)->ids) {
             bind_driver(d, false);
         }
     }
@@ -293,9 +320,8 @@ void ospm_pci_bind_all(void)
 
 void ospm_pci_add_function(uint8_t devfn, uint32_t ids)
 {
-    OspmFunction *f = &pci.fns[devfn];
+    OspmFunction *f = ospm_pci_fn_new(devfn);
 
-    memset(f, 0, sizeof(*f));
     ospm_pci_size_regions(devfn, f->regions);
     assign_regions(devfn, f);
     f->ids = ids;
@@ -304,9 +330,9 @@ void ospm_pci_add_function(uint8_t devfn, uint32_t ids)
 
 void ospm_pci_remove_function(uint8_t devfn)
 {
-    OspmFunction *f = &pci.fns[devfn];
+    OspmFunction *f = pci.fns[devfn];
 
-    if (!f->ids) {
+    if (!f || !f->ids) {
         return;
     }
     if (ospm_virtio_match(f->ids)) {
@@ -314,5 +340,6 @@ void ospm_pci_remove_function(uint8_t devfn)
         cfg_write(devfn, CFG_COMMAND,
                   cfg_read(devfn, CFG_COMMAND, 2) & ~CMD_MASTER, 2);
     }
-    memset(f, 0, sizeof(*f));
+    free(f);
+    pci.fns[devfn] = NULL;
 }
