@@ -28,6 +28,30 @@ char *xvasprintf(const char *fmt, va_list ap)
  */
 json_t *json_text(const char *s);
 
+/*
+ * Text that needs no copy.  str_is_static: whether s lies in a read-only
+ * segment of the program itself (a string literal or a const table's
+ * text), which never changes or goes away; with ASan or in a shared
+ * library it may answer false, which only costs a copy.
+ * str_keep: s itself when static, else a malloc'd copy; str_release frees
+ * what str_keep copied (NULL is fine).
+ */
+bool str_is_static(const char *s);
+const char *str_keep(const char *s);
+void str_release(const char *s);
+
+/*
+ * Memory that lives as long as the process (types, classes and what
+ * they hold), carved from large blocks without a per-allocation header.
+ * Never freed.  perm_zalloc returns zeroed memory aligned for any
+ * pointer or 64-bit integer; perm_strdup returns s itself when static.
+ * str_intern returns one permanent copy of each distinct text (for texts
+ * made at run time that many holders share, such as "child<TYPE>").
+ */
+void *perm_zalloc(size_t size);
+const char *perm_strdup(const char *s);
+const char *str_intern(const char *s);
+
 /* Whether s equals one of the n strings in list. */
 bool str_in_list(const char *s, const char *const *list, size_t n);
 
