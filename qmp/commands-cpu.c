@@ -350,7 +350,8 @@ bool qmp_cmd_query_cpu_model_expansion(QmpSession *s, json_t *args,
          */
         object_property_iter_init(&it, obj);
         while ((p = object_property_iter_next(&it))) {
-            if (p->get && p->set && strcmp(p->name, "hotplugged") != 0) {
+            if (object_property_can_get(p) && object_property_can_set(p) &&
+                strcmp(p->name, "hotplugged") != 0) {
                 expand_prop(obj, p->name, props);
             }
         }

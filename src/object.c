@@ -18,24 +18,12 @@
 /* ---- GLib-order hash table ---- */
 
 #define HT_MIN_SHIFT 3
-#define HT_UNUSED 0u
-#define HT_TOMBSTONE 1u
-#define HT_IS_REAL(h) ((h) >= 2)
-
-typedef const char *HtKeyFn(const void *val);
-
-struct PropTable {
-    unsigned shift;
-    unsigned size;
-    unsigned mod;
-    unsigned mask;
-    unsigned nnodes;
-    unsigned noccupied;
-    unsigned min_shift;
-    uint32_t *hashes;
-    void **vals;
-    HtKeyFn *key;
-};
+/* A slot whose property was removed (GLib's tombstone). */
+static ObjectProperty ht_tombstone;
+#define HT_TOMBSTONE (&ht_tombstone)
+#define HT_IS_REAL(p) ((p) != NULL && (p) != HT_TOMBSTONE)
+/* g_str_hash's values 0 and 1 mark empty and removed slots in GLib. */
+#define HASH_IS_REAL(h) ((h) >= 2)
 
 static const unsigned ht_primes[] = {
     1,     2,      3,      7,      13,      31,      61,      127,
@@ -51,41 +39,23 @@ static uint32_t ht_str_hash(const char *s)
     for (p = (const signed char *)s; *p; p++) {
         h = (h << 5) + h + (uint32_t)(int32_t)*p;
     }
-    return h;
+    return HASH_IS_REAL(h) ? h : 2;
 }
 
-static void ht_set_shift(struct PropTable *t, unsigned shift)
+static unsigned ht_size(const PropTable *t)
 {
-    t->shift = shift;
-    t->size = 1u << shift;
-    t->mod = ht_primes[shift];
-    t->mask = t->size - 1;
+    return t->slots ? 1u << t->shift : 0;
 }
 
-static struct PropTable *ht_new(HtKeyFn *key, unsigned min_shift)
+static unsigned ht_index(unsigned shift, uint32_t hash)
 {
-    struct PropTable *t = xzalloc(sizeof(*t));
-
-    t->key = key;
-    t->min_shift = min_shift < HT_MIN_SHIFT ? HT_MIN_SHIFT : min_shift;
-    ht_set_shift(t, t->min_shift);
-    t->hashes = xzalloc(t->size * sizeof(*t->hashes));
-    t->vals = xzalloc(t->size * sizeof(*t->vals));
-    return t;
+    return (unsigned)((hash * 11u) % ht_primes[shift]);
 }
 
-static void ht_free(struct PropTable *t)
+static void ht_free(PropTable *t)
 {
-    if (t) {
-        free(t->hashes);
-        free(t->vals);
-        free(t);
-    }
-}
-
-static unsigned ht_index(const struct PropTable *t, uint32_t hash)
-{
-    return (unsigned)((hash * 11u) % t->mod);
+    free(t->slots);
+    memset(t, 0, sizeof(*t));
 }
 
 static bool bit_get(const uint32_t *bm, unsigned i)
@@ -99,143 +69,128 @@ static void bit_set(uint32_t *bm, unsigned i)
 }
 
 /* Grows or shrinks in place, moving entries as GLib's resize does. */
-static void ht_resize(struct PropTable *t)
+static void ht_resize(PropTable *t)
 {
-    unsigned old_size = t->size;
+    unsigned old_size = ht_size(t);
     unsigned n = (unsigned)(t->nnodes * 1.333);
-    unsigned shift = 0;
-    unsigned i;
+    unsigned shift = 0, size, mask, i;
     uint32_t *done;
 
     while (n) {
         shift++;
         n >>= 1;
     }
-    if (shift < t->min_shift) {
-        shift = t->min_shift;
+    if (shift < HT_MIN_SHIFT) {
+        shift = HT_MIN_SHIFT;
     }
-    ht_set_shift(t, shift);
-    if (t->size > old_size) {
-        t->hashes = xrealloc(t->hashes, t->size * sizeof(*t->hashes));
-        t->vals = xrealloc(t->vals, t->size * sizeof(*t->vals));
-        memset(t->hashes + old_size, 0,
-               (t->size - old_size) * sizeof(*t->hashes));
-        memset(t->vals + old_size, 0, (t->size - old_size) * sizeof(*t->vals));
-        done = xzalloc(((t->size + 31) / 32) * sizeof(uint32_t));
+    t->shift = (uint8_t)shift;
+    size = 1u << shift;
+    mask = size - 1;
+    if (size > old_size) {
+        t->slots = xrealloc(t->slots, size * sizeof(*t->slots));
+        memset(t->slots + old_size, 0, (size - old_size) * sizeof(*t->slots));
+        done = xzalloc(((size + 31) / 32) * sizeof(uint32_t));
     } else {
         done = xzalloc(((old_size + 31) / 32) * sizeof(uint32_t));
     }
     for (i = 0; i < old_size; i++) {
-        uint32_t h = t->hashes[i];
-        void *val;
+        ObjectProperty *val = t->slots[i];
 
-        if (!HT_IS_REAL(h)) {
-            t->hashes[i] = HT_UNUSED;
+        if (!HT_IS_REAL(val)) {
+            t->slots[i] = NULL;
             continue;
         }
         if (bit_get(done, i)) {
             continue;
         }
-        t->hashes[i] = HT_UNUSED;
-        val = t->vals[i];
-        t->vals[i] = NULL;
+        t->slots[i] = NULL;
         for (;;) {
-            unsigned idx = ht_index(t, h);
+            unsigned idx = ht_index(shift, val->hash);
             unsigned step = 0;
-            uint32_t replaced;
+            ObjectProperty *replaced;
 
             while (bit_get(done, idx)) {
                 step++;
-                idx = (idx + step) & t->mask;
+                idx = (idx + step) & mask;
             }
             bit_set(done, idx);
-            replaced = t->hashes[idx];
-            t->hashes[idx] = h;
+            replaced = t->slots[idx];
+            t->slots[idx] = val;
             if (!HT_IS_REAL(replaced)) {
-                t->vals[idx] = val;
                 break;
             }
-            h = replaced;
-            {
-                void *tmp = t->vals[idx];
-
-                t->vals[idx] = val;
-                val = tmp;
-            }
+            val = replaced;
         }
     }
     free(done);
-    if (t->size < old_size) {
-        t->hashes = xrealloc(t->hashes, t->size * sizeof(*t->hashes));
-        t->vals = xrealloc(t->vals, t->size * sizeof(*t->vals));
+    if (size < old_size) {
+        t->slots = xrealloc(t->slots, size * sizeof(*t->slots));
     }
     t->noccupied = t->nnodes;
 }
 
-static void ht_maybe_resize(struct PropTable *t)
+static void ht_maybe_resize(PropTable *t)
 {
     unsigned occ = t->noccupied;
+    unsigned size = ht_size(t);
 
-    if ((t->size > t->nnodes * 4 && t->size > (1u << t->min_shift)) ||
-        t->size <= occ + occ / 16) {
+    if ((size > t->nnodes * 4 && size > (1u << HT_MIN_SHIFT)) ||
+        size <= occ + occ / 16) {
         ht_resize(t);
     }
 }
 
 /* Returns the slot holding key, or the slot where it would go. */
-static unsigned ht_lookup(const struct PropTable *t, const char *key,
-                          uint32_t *hash_out)
+static unsigned ht_lookup(const PropTable *t, const char *key, uint32_t hash)
 {
-    uint32_t hash = ht_str_hash(key);
-    unsigned idx, step = 0, tomb = 0;
+    unsigned idx = ht_index(t->shift, hash), step = 0, tomb = 0;
+    unsigned mask = ht_size(t) - 1;
     bool have_tomb = false;
 
-    if (!HT_IS_REAL(hash)) {
-        hash = 2;
-    }
-    *hash_out = hash;
-    idx = ht_index(t, hash);
-    while (t->hashes[idx] != HT_UNUSED) {
-        uint32_t h = t->hashes[idx];
+    while (t->slots[idx]) {
+        const ObjectProperty *p = t->slots[idx];
 
-        if (h == hash) {
-            if (strcmp(t->key(t->vals[idx]), key) == 0) {
-                return idx;
+        if (p == HT_TOMBSTONE) {
+            if (!have_tomb) {
+                tomb = idx;
+                have_tomb = true;
             }
-        } else if (h == HT_TOMBSTONE && !have_tomb) {
-            tomb = idx;
-            have_tomb = true;
+        } else if (p->hash == hash && strcmp(p->name, key) == 0) {
+            return idx;
         }
         step++;
-        idx = (idx + step) & t->mask;
+        idx = (idx + step) & mask;
     }
     return have_tomb ? tomb : idx;
 }
 
-static void *ht_get(const struct PropTable *t, const char *key)
+static ObjectProperty *ht_get(const PropTable *t, const char *key)
 {
-    uint32_t hash;
     unsigned idx;
 
-    if (!t) {
+    if (!t->slots) {
         return NULL;
     }
-    idx = ht_lookup(t, key, &hash);
-    return HT_IS_REAL(t->hashes[idx]) ? t->vals[idx] : NULL;
+    idx = ht_lookup(t, key, ht_str_hash(key));
+    return HT_IS_REAL(t->slots[idx]) ? t->slots[idx] : NULL;
 }
 
-/* Inserts val (whose key must not be present). */
-static void ht_insert(struct PropTable *t, void *val)
+/* Inserts p (whose name must not be present). */
+static void ht_insert(PropTable *t, ObjectProperty *p)
 {
-    uint32_t hash;
-    unsigned idx = ht_lookup(t, t->key(val), &hash);
-    uint32_t old = t->hashes[idx];
+    unsigned idx;
+    ObjectProperty *old;
 
+    if (!t->slots) {
+        t->shift = HT_MIN_SHIFT;
+        t->slots = xzalloc((1u << HT_MIN_SHIFT) * sizeof(*t->slots));
+    }
+    idx = ht_lookup(t, p->name, p->hash);
+    old = t->slots[idx];
     assert(!HT_IS_REAL(old));
-    t->hashes[idx] = hash;
-    t->vals[idx] = val;
+    t->slots[idx] = p;
     t->nnodes++;
-    if (old == HT_UNUSED) {
+    if (!old) {
         t->noccupied++;
         ht_maybe_resize(t);
     }
@@ -246,33 +201,35 @@ static void ht_insert(struct PropTable *t, void *val)
  * cleans up as GLib's g_hash_table_remove() does; without it, as its
  * g_hash_table_iter_remove(), which never resizes.
  */
-static void *ht_remove(struct PropTable *t, const char *key, bool resize)
+static ObjectProperty *ht_remove(PropTable *t, const char *key, bool resize)
 {
-    uint32_t hash;
-    unsigned idx = ht_lookup(t, key, &hash);
-    void *val;
+    unsigned idx;
+    ObjectProperty *p;
 
-    if (!HT_IS_REAL(t->hashes[idx])) {
+    if (!t->slots) {
         return NULL;
     }
-    val = t->vals[idx];
-    t->hashes[idx] = HT_TOMBSTONE;
-    t->vals[idx] = NULL;
+    idx = ht_lookup(t, key, ht_str_hash(key));
+    p = t->slots[idx];
+    if (!HT_IS_REAL(p)) {
+        return NULL;
+    }
+    t->slots[idx] = HT_TOMBSTONE;
     t->nnodes--;
     if (resize) {
         ht_maybe_resize(t);
     }
-    return val;
+    return p;
 }
 
 /* Next value at or after *pos (iteration order), or NULL. */
-static void *ht_next(const struct PropTable *t, size_t *pos)
+static ObjectProperty *ht_next(const PropTable *t, size_t *pos)
 {
-    while (t && *pos < t->size) {
+    while (t && *pos < ht_size(t)) {
         size_t i = (*pos)++;
 
-        if (HT_IS_REAL(t->hashes[i])) {
-            return t->vals[i];
+        if (HT_IS_REAL(t->slots[i])) {
+            return t->slots[i];
         }
     }
     return NULL;
@@ -360,9 +317,7 @@ static unsigned type_table_lookup(const char *name, uint32_t hash)
 
 static uint32_t type_hash(const char *name)
 {
-    uint32_t h = ht_str_hash(name);
-
-    return HT_IS_REAL(h) ? h : 2;
+    return ht_str_hash(name);
 }
 
 /*
@@ -540,7 +495,8 @@ static void class_add_iface(ObjectClass *k, const InterfaceClass *from,
         memcpy(ic, iface_type->klass, size);
     }
     ic->parent_class.type = iface_type;
-    ic->parent_class.properties = NULL;
+    memset(&ic->parent_class.properties, 0,
+           sizeof(ic->parent_class.properties));
     ic->parent_class.interfaces = NULL;
     ic->concrete_class = k;
     ic->interface_type = iface_type;
@@ -574,7 +530,7 @@ static void type_initialize(Type t)
         }
     }
     k->type = t;
-    k->properties = ht_new(NULL, 0);
+    memset(&k->properties, 0, sizeof(k->properties));
     t->klass = k;
     for (i = 0; t->info->interfaces && t->info->interfaces[i].type; i++) {
         Type it = type_get_by_name(t->info->interfaces[i].type);
@@ -745,26 +701,53 @@ void object_class_foreach(void (*fn)(ObjectClass *klass, void *opaque),
 
 /* ---- Properties ---- */
 
-static const char *prop_key(const void *v)
-{
-    return ((const ObjectProperty *)v)->name;
-}
+/*
+ * The distinct combinations of callbacks, each kept once: a few dozen for
+ * all the properties there are.
+ */
+static const ObjectPropertyAccess **accesses;
+static size_t n_accesses;
 
-static struct PropTable *prop_table(struct PropTable **tp)
+static const ObjectPropertyAccess *access_intern(const ObjectPropertyAccess *a)
 {
-    if (!*tp) {
-        *tp = ht_new(prop_key, 0);
-    } else if (!(*tp)->key) {
-        (*tp)->key = prop_key;
+    ObjectPropertyAccess *copy;
+    size_t i;
+
+    for (i = 0; i < n_accesses; i++) {
+        if (!memcmp(accesses[i], a, sizeof(*a))) {
+            return accesses[i];
+        }
     }
-    return *tp;
+    if (!(n_accesses & (n_accesses - 1))) {
+        accesses = xrealloc(accesses, (n_accesses ? n_accesses * 2 : 16) *
+                                          sizeof(*accesses));
+    }
+    copy = perm_zalloc(sizeof(*copy));
+    *copy = *a;
+    accesses[n_accesses++] = copy;
+    return copy;
 }
 
+static void prop_set_resolve(ObjectProperty *p, ObjectPropertyResolve *resolve)
+{
+    ObjectPropertyAccess a = *p->access;
+
+    a.resolve = resolve;
+    p->access = access_intern(&a);
+}
+
+void object_property_set_init(ObjectProperty *p, ObjectPropertyInit *init)
+{
+    ObjectPropertyAccess a = *p->access;
+
+    a.init = init;
+    p->access = access_intern(&a);
+}
+
+/* Instance properties only (class properties are never freed). */
 static void prop_free(ObjectProperty *p)
 {
-    free(p->name);
-    free(p->type);
-    free(p->description);
+    str_release(p->description);
     json_decref(p->defval);
     free(p);
 }
@@ -772,7 +755,7 @@ static void prop_free(ObjectProperty *p)
 ObjectProperty *object_class_property_find(ObjectClass *klass, const char *name)
 {
     for (; klass; klass = object_class_get_parent(klass)) {
-        ObjectProperty *p = ht_get(prop_table(&klass->properties), name);
+        ObjectProperty *p = ht_get(&klass->properties, name);
 
         if (p) {
             return p;
@@ -788,7 +771,7 @@ ObjectProperty *object_property_find(Object *obj, const char *name)
     if (p) {
         return p;
     }
-    return ht_get(obj->properties, name);
+    return ht_get(&obj->properties, name);
 }
 
 ObjectProperty *object_property_find_err(Object *obj, const char *name,
@@ -803,18 +786,36 @@ ObjectProperty *object_property_find_err(Object *obj, const char *name,
     return p;
 }
 
+static void prop_fill(ObjectProperty *p, ObjectPropertyGet *get,
+                      ObjectPropertySet *set, ObjectPropertyRelease *release,
+                      void *opaque)
+{
+    ObjectPropertyAccess a = { .get = get, .set = set, .release = release };
+
+    p->access = access_intern(&a);
+    p->opaque = opaque;
+    p->hash = ht_str_hash(p->name);
+}
+
+/*
+ * An instance property: one allocation with its name (unless static);
+ * a type made at run time ("child<T>") is interned.
+ */
 static ObjectProperty *prop_new(const char *name, const char *type,
                                 ObjectPropertyGet *get, ObjectPropertySet *set,
                                 ObjectPropertyRelease *release, void *opaque)
 {
-    ObjectProperty *p = xzalloc(sizeof(*p));
+    size_t n = str_is_static(name) ? 0 : strlen(name) + 1;
+    ObjectProperty *p = xzalloc(sizeof(*p) + n);
 
-    p->name = xstrdup(name);
-    p->type = xstrdup(type);
-    p->get = get;
-    p->set = set;
-    p->release = release;
-    p->opaque = opaque;
+    if (n) {
+        memcpy(p + 1, name, n);
+        p->name = (const char *)(p + 1);
+    } else {
+        p->name = name;
+    }
+    p->type = str_is_static(type) ? type : str_intern(type);
+    prop_fill(p, get, set, release, opaque);
     return p;
 }
 
@@ -857,7 +858,7 @@ ObjectProperty *object_property_try_add(Object *obj, const char *name,
         return NULL;
     }
     p = prop_new(name, type, get, set, release, opaque);
-    ht_insert(prop_table(&obj->properties), p);
+    ht_insert(&obj->properties, p);
     return p;
 }
 
@@ -878,6 +879,7 @@ ObjectProperty *object_property_add(Object *obj, const char *name,
     return p;
 }
 
+/* Class properties live as long as their class: permanent memory. */
 ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
                                           const char *type,
                                           ObjectPropertyGet *get,
@@ -892,37 +894,39 @@ ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
                 name, klass->type->name);
         abort();
     }
-    p = prop_new(name, type, get, set, release, opaque);
-    ht_insert(prop_table(&klass->properties), p);
+    p = perm_zalloc(sizeof(*p));
+    p->name = perm_strdup(name);
+    p->type = str_is_static(type) ? type : str_intern(type);
+    prop_fill(p, get, set, release, opaque);
+    ht_insert(&klass->properties, p);
     return p;
 }
 
 void object_property_set_description(Object *obj, const char *name,
                                      const char *description)
 {
-    ObjectProperty *p = object_property_find(obj, name);
+    ObjectProperty *p = ht_get(&obj->properties, name);
 
     assert(p);
-    free(p->description);
-    p->description = description ? xstrdup(description) : NULL;
+    str_release(p->description);
+    p->description = description ? str_keep(description) : NULL;
 }
 
 void object_class_property_set_description(ObjectClass *klass, const char *name,
                                            const char *description)
 {
-    ObjectProperty *p = ht_get(prop_table(&klass->properties), name);
+    ObjectProperty *p = ht_get(&klass->properties, name);
 
     assert(p);
-    free(p->description);
-    p->description = description ? xstrdup(description) : NULL;
+    p->description = description ? perm_strdup(description) : NULL;
 }
 
 static void prop_init_defval(Object *obj, ObjectProperty *prop)
 {
     Error *err = NULL;
 
-    if (prop->set && prop->defval &&
-        !prop->set(obj, prop, prop->defval, &err)) {
+    if (prop->access->set && prop->defval &&
+        !prop->access->set(obj, prop, prop->defval, &err)) {
         fprintf(stderr, "qmachined: default of %s: %s\n", prop->name,
                 error_get_pretty(err));
         abort();
@@ -933,26 +937,22 @@ void object_property_set_default(ObjectProperty *prop, json_t *value)
 {
     json_decref(prop->defval);
     prop->defval = value;
-    if (!prop->init) {
-        prop->init = prop_init_defval;
+    if (!prop->access->init) {
+        object_property_set_init(prop, prop_init_defval);
     }
 }
 
 static void property_del(Object *obj, const char *name, bool resize)
 {
-    ObjectProperty *p;
+    ObjectProperty *p = ht_get(&obj->properties, name);
 
-    if (!obj->properties) {
-        return;
-    }
-    p = ht_get(obj->properties, name);
     if (!p) {
         return;
     }
-    if (p->release) {
-        p->release(obj, p);
+    if (p->access->release) {
+        p->access->release(obj, p);
     }
-    ht_remove(obj->properties, name, resize);
+    ht_remove(&obj->properties, name, resize);
     prop_free(p);
 }
 
@@ -963,7 +963,7 @@ void object_property_del(Object *obj, const char *name)
 
 void object_property_iter_init(ObjectPropertyIterator *it, Object *obj)
 {
-    it->table = obj->properties;
+    it->table = &obj->properties;
     it->pos = 0;
     it->next_class = obj->klass;
 }
@@ -987,7 +987,7 @@ ObjectProperty *object_property_iter_next(ObjectPropertyIterator *it)
         if (!it->next_class) {
             return NULL;
         }
-        it->table = prop_table(&it->next_class->properties);
+        it->table = &it->next_class->properties;
         it->pos = 0;
         it->next_class = object_class_get_parent(it->next_class);
     }
@@ -1000,12 +1000,12 @@ json_t *object_property_get(Object *obj, const char *name, Error **errp)
     if (!p) {
         return NULL;
     }
-    if (!p->get) {
+    if (!p->access->get) {
         error_setg(errp, "Property '%s.%s' is not readable",
                    object_get_typename(obj), name);
         return NULL;
     }
-    return p->get(obj, p, errp);
+    return p->access->get(obj, p, errp);
 }
 
 bool object_property_set(Object *obj, const char *name, json_t *value,
@@ -1016,12 +1016,12 @@ bool object_property_set(Object *obj, const char *name, json_t *value,
     if (!p) {
         return false;
     }
-    if (!p->set) {
+    if (!p->access->set) {
         error_setg(errp, "Property '%s.%s' is not writable",
                    object_get_typename(obj), name);
         return false;
     }
-    return p->set(obj, p, value, errp);
+    return p->access->set(obj, p, value, errp);
 }
 
 static bool set_stolen(Object *obj, const char *name, json_t *v, Error **errp)
@@ -1380,8 +1380,8 @@ static void class_props_init(Object *obj)
 
     object_class_property_iter_init(&it, obj->klass);
     while ((p = object_property_iter_next(&it))) {
-        if (p->init) {
-            p->init(obj, p);
+        if (p->access->init) {
+            p->access->init(obj, p);
         }
     }
 }
@@ -1393,7 +1393,6 @@ static void object_initialize_with_type(Object *obj, Type t)
     assert(t->instance_size >= sizeof(Object));
     obj->klass = t->klass;
     obj->ref = 1;
-    obj->properties = ht_new(prop_key, 0);
     class_props_init(obj);
     object_init_type(obj, t);
     object_post_init_type(obj, t);
@@ -1456,10 +1455,10 @@ static void object_del_all_props(Object *obj)
         ObjectProperty *p;
 
         again = false;
-        while ((p = ht_next(obj->properties, &pos))) {
-            ht_remove(obj->properties, p->name, true);
-            if (p->release) {
-                p->release(obj, p);
+        while ((p = ht_next(&obj->properties, &pos))) {
+            ht_remove(&obj->properties, p->name, true);
+            if (p->access->release) {
+                p->access->release(obj, p);
             }
             prop_free(p);
             again = true;
@@ -1471,9 +1470,9 @@ static void object_del_all_props(Object *obj)
         size_t pos = 0;
         ObjectProperty *p;
 
-        while ((p = ht_next(k->properties, &pos))) {
-            if (p->release) {
-                p->release(obj, p);
+        while ((p = ht_next(&k->properties, &pos))) {
+            if (p->access->release) {
+                p->access->release(obj, p);
             }
         }
     }
@@ -1490,7 +1489,7 @@ static void object_finalize(Object *obj)
             t->info->instance_finalize(obj);
         }
     }
-    ht_free(obj->properties);
+    ht_free(&obj->properties);
     if (obj->free) {
         obj->free(obj);
     }
@@ -1556,7 +1555,7 @@ ObjectProperty *object_property_try_add_child(Object *obj, const char *name,
     if (!p) {
         return NULL;
     }
-    p->resolve = child_resolve;
+    prop_set_resolve(p, child_resolve);
     object_ref(child);
     child->parent = obj;
     return p;
@@ -1689,7 +1688,7 @@ static ObjectProperty *add_link(Object *obj, ObjectClass *klass,
         p = object_property_add(obj, name, full, link_get,
                                 check ? link_set : NULL, link_release, l);
     }
-    p->resolve = link_resolve;
+    prop_set_resolve(p, link_resolve);
     free(full);
     return p;
 }
@@ -1738,7 +1737,8 @@ static Object *alias_resolve(Object *obj, ObjectProperty *prop,
     ObjectProperty *t = object_property_find(a->target, a->target_name);
 
     (void)obj;
-    return t && t->resolve ? t->resolve(a->target, t, part) : NULL;
+    return t && t->access->resolve ? t->access->resolve(a->target, t, part)
+                                   : NULL;
 }
 
 static void alias_release(Object *obj, ObjectProperty *prop)
@@ -1771,13 +1771,13 @@ ObjectProperty *object_property_add_alias(Object *obj, const char *name,
     p = object_property_add(obj, name, type, alias_get, alias_set,
                             alias_release, a);
     free(type);
-    p->resolve = alias_resolve;
+    prop_set_resolve(p, alias_resolve);
     p->parses_string = t->parses_string;
     if (t->defval) {
         p->defval = json_incref(t->defval);
     }
     if (t->description) {
-        p->description = xstrdup(t->description);
+        p->description = str_keep(t->description);
     }
     return p;
 }
@@ -1853,7 +1853,7 @@ int object_child_foreach(Object *obj, int (*fn)(Object *child, void *opaque),
     size_t pos = 0;
     ObjectProperty *p;
 
-    while ((p = ht_next(obj->properties, &pos))) {
+    while ((p = ht_next(&obj->properties, &pos))) {
         if (prop_is_child(p)) {
             int r = fn(p->opaque, opaque);
 
@@ -1916,10 +1916,10 @@ Object *object_resolve_path_component(Object *parent, const char *part)
 {
     ObjectProperty *p = object_property_find(parent, part);
 
-    if (!p || !p->resolve) {
+    if (!p || !p->access->resolve) {
         return NULL;
     }
-    return p->resolve(parent, p, part);
+    return p->access->resolve(parent, p, part);
 }
 
 Object *container_get(Object *root, const char *path)
@@ -1975,7 +1975,7 @@ static Object *resolve_partial(Object *parent, char **parts,
     size_t pos = 0;
     ObjectProperty *p;
 
-    while ((p = ht_next(parent->properties, &pos))) {
+    while ((p = ht_next(&parent->properties, &pos))) {
         Object *found;
 
         if (!prop_is_child(p)) {

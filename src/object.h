@@ -44,17 +44,30 @@ typedef void ObjectPropertyRelease(Object *obj, ObjectProperty *prop);
 /* Class properties: run for every new instance (e.g. to set defaults). */
 typedef void ObjectPropertyInit(Object *obj, ObjectProperty *prop);
 
-struct ObjectProperty {
-    char *name;
-    char *type; /* "str", "bool", "uint32", "child<T>", ... */
-    char *description; /* may be NULL */
+/*
+ * What a property does, shared by every property with the same callbacks
+ * (object.c keeps one copy of each combination).
+ */
+typedef struct ObjectPropertyAccess {
     ObjectPropertyGet *get; /* NULL: not readable */
     ObjectPropertySet *set; /* NULL: not writable */
     ObjectPropertyResolve *resolve;
     ObjectPropertyRelease *release;
     ObjectPropertyInit *init;
+} ObjectPropertyAccess;
+
+/*
+ * The texts are kept as given when they are static (string literals and
+ * const tables) and copied otherwise; see str_keep in src/util.h.
+ */
+struct ObjectProperty {
+    const char *name;
+    const char *type; /* "str", "bool", "uint32", "child<T>", ... */
+    const char *description; /* may be NULL */
+    const ObjectPropertyAccess *access;
     void *opaque;
     json_t *defval; /* default value shown by *-list-properties */
+    uint32_t hash; /* of name, as the property tables place it */
     /*
      * The setter takes the text of a -device/device_add option as a JSON
      * string and parses it itself (QEMU's properties that try a string
@@ -63,6 +76,31 @@ struct ObjectProperty {
     bool parses_string;
 };
 
+/*
+ * Whether the property can be read (has a getter) / written (a setter).
+ */
+static inline bool object_property_can_get(const ObjectProperty *p)
+{
+    return p->access->get != NULL;
+}
+static inline bool object_property_can_set(const ObjectProperty *p)
+{
+    return p->access->set != NULL;
+}
+
+/*
+ * A property table: an open-addressing hash table that places and grows
+ * exactly as GLib 2.74's GHashTable does with g_str_hash, so that walking
+ * it gives the order QEMU's qom-list and qom-list-properties show.  Its
+ * slots are allocated with the first property.  Private to object.c.
+ */
+typedef struct PropTable {
+    ObjectProperty **slots; /* NULL: empty, never used */
+    uint32_t nnodes;
+    uint32_t noccupied; /* nodes and tombstones */
+    uint8_t shift;
+} PropTable;
+
 /* ---- Classes and instances ---- */
 
 typedef void ObjectUnparent(Object *obj);
@@ -70,7 +108,7 @@ typedef void ObjectUnparent(Object *obj);
 struct ObjectClass {
     Type type;
     /* private */
-    struct PropTable *properties;
+    PropTable properties;
     struct IfaceList *interfaces;
     ObjectUnparent *unparent; /* runs before the object leaves its
                                  parent (devices: unrealize) */
@@ -79,7 +117,7 @@ struct ObjectClass {
 struct Object {
     ObjectClass *klass;
     /* private */
-    struct PropTable *properties;
+    PropTable properties;
     unsigned ref;
     Object *parent;
     /* Frees the storage after finalize; NULL: embedded in another struct. */
@@ -245,6 +283,8 @@ void object_class_property_set_description(ObjectClass *klass, const char *name,
                                            const char *description);
 /* Sets prop->defval (stolen) and makes new instances start with it. */
 void object_property_set_default(ObjectProperty *prop, json_t *value);
+/* Runs init for every new instance (a class property's own default). */
+void object_property_set_init(ObjectProperty *prop, ObjectPropertyInit *init);
 void object_property_del(Object *obj, const char *name);
 
 /* Instance first, then the class chain. NULL if absent. */
@@ -258,7 +298,7 @@ ObjectProperty *object_class_property_find(ObjectClass *klass,
 /* Iteration in QEMU's order: instance table, then class, parent class... */
 typedef struct ObjectPropertyIterator {
     ObjectClass *next_class;
-    struct PropTable *table;
+    const PropTable *table;
     size_t pos;
 } ObjectPropertyIterator;
 void object_property_iter_init(ObjectPropertyIterator *it, Object *obj);

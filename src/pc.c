@@ -675,8 +675,7 @@ static void machine_props_init(const MachineOptions *opts, PCMachine *pcm)
         ObjectProperty *p = object_property_add_child(m, "qtest", qt);
 
         object_unref(qt);
-        free(p->type);
-        p->type = xstrdup("child<qtest>");
+        p->type = "child<qtest>";
     }
     pcm->props_ready = true;
 }

@@ -717,6 +717,7 @@ void device_class_add_prop(DeviceClass *dc, Property *prop)
     if (info->print || !info->get) {
         char *lname = xasprintf("legacy-%s", prop->name);
 
+        /* (the class keeps its own copy of the name) */
         object_class_property_add(
             k, lname, "str", info->print ? legacy_get : NULL, NULL, NULL, prop);
         free(lname);
@@ -732,13 +733,14 @@ void device_class_add_prop(DeviceClass *dc, Property *prop)
             info->release ? static_release : NULL, prop);
         if (prop->set_default && info->defval) {
             op->defval = info->defval(prop);
-            op->init = static_init;
+            object_property_set_init(op, static_init);
         }
         op->parses_string = info->parses_string;
     }
     if (prop->description || info->description) {
-        op->description =
-            xstrdup(prop->description ? prop->description : info->description);
+        object_class_property_set_description(
+            k, op->name,
+            prop->description ? prop->description : info->description);
     }
 }
 

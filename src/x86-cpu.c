@@ -612,7 +612,7 @@ static void add_alias(Object *obj, const char *alias, const char *target)
         p->defval = json_incref(t->defval);
     }
     if (t->description) {
-        p->description = xstrdup(t->description);
+        object_property_set_description(obj, alias, t->description);
     }
 }
 
