@@ -571,7 +571,7 @@ static void piix4_pm_exit(PCIDevice *d)
     s->memhp = NULL;
 }
 
-static Property piix4_pm_properties[] = {
+static const Property piix4_pm_properties[] = {
     DEFINE_PROP_UINT32("smb_io_base", PIIX4PMState, smb_io_base, 0),
     DEFINE_PROP_UINT8("disable_s3", PIIX4PMState, disable_s3, 0),
     DEFINE_PROP_UINT8("disable_s4", PIIX4PMState, disable_s4, 0),

@@ -19,7 +19,7 @@ struct APICState {
 
 OBJECT_DECLARE_CASTS(APICState, DeviceClass, APIC_COMMON, TYPE_APIC_COMMON)
 
-static Property apic_common_props[] = {
+static const Property apic_common_props[] = {
     DEFINE_PROP_UINT8("version", APICState, version, 0x14),
     DEFINE_PROP("vapic", APICState, vapic, qdev_prop_bool, bool,
                 .set_default = true, .defval.u = true, .description = "on/off"),

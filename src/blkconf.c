@@ -28,7 +28,7 @@ static void *field_ptr(Object *obj, const Property *prop)
 
 /* ---- "drive" ---- */
 
-static json_t *drive_get(Object *obj, Property *prop, Error **errp)
+static json_t *drive_get(Object *obj, const Property *prop, Error **errp)
 {
     BlockBackend *blk = *(BlockBackend **)field_ptr(obj, prop);
     const char *value = "";
@@ -48,7 +48,7 @@ static json_t *drive_get(Object *obj, Property *prop, Error **errp)
  * iothread variant allows it); "" leaves the drive unset; else a -drive
  * id, or a node name (a new BlockBackend on it), and the device attaches.
  */
-static bool drive_set_helper(Object *obj, Property *prop, json_t *value,
+static bool drive_set_helper(Object *obj, const Property *prop, json_t *value,
                              bool iothread, Error **errp)
 {
     BlockBackend **ptr = field_ptr(obj, prop);
@@ -120,12 +120,13 @@ out:
     return ok;
 }
 
-static bool drive_set(Object *obj, Property *prop, json_t *value, Error **errp)
+static bool drive_set(Object *obj, const Property *prop, json_t *value,
+                      Error **errp)
 {
     return drive_set_helper(obj, prop, value, false, errp);
 }
 
-static bool drive_set_iothread(Object *obj, Property *prop, json_t *value,
+static bool drive_set_iothread(Object *obj, const Property *prop, json_t *value,
                                Error **errp)
 {
     return drive_set_helper(obj, prop, value, true, errp);
@@ -133,7 +134,7 @@ static bool drive_set_iothread(Object *obj, Property *prop, json_t *value,
 
 /* With the device: a -drive its unrealize marked goes, then the device
  * lets go of the BlockBackend. */
-static void drive_release(Object *obj, Property *prop)
+static void drive_release(Object *obj, const Property *prop)
 {
     BlockBackend **ptr = field_ptr(obj, prop);
 
@@ -180,7 +181,7 @@ static bool want_size(json_t *v, const Property *prop, uint64_t *out,
     return false;
 }
 
-static json_t *get_u32(Object *obj, Property *prop, Error **errp)
+static json_t *get_u32(Object *obj, const Property *prop, Error **errp)
 {
     (void)errp;
     return json_integer(*(uint32_t *)field_ptr(obj, prop));
@@ -192,7 +193,8 @@ static json_t *defval_u32(const Property *prop)
 }
 
 /* QEMU names the device by its id here ("" for none). */
-static bool blocksize_set(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool blocksize_set(Object *obj, const Property *prop, json_t *v,
+                          Error **errp)
 {
     const char *id = DEVICE(obj)->id ? DEVICE(obj)->id : "";
     uint64_t value;
@@ -228,7 +230,8 @@ const PropertyInfo blkconf_prop_blocksize = {
     .defval = defval_u32,
 };
 
-static bool size32_set(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool size32_set(Object *obj, const Property *prop, json_t *v,
+                       Error **errp)
 {
     uint64_t value;
 
@@ -257,7 +260,7 @@ const PropertyInfo blkconf_prop_size32 = {
 static const char *const on_error_names[] = { "report", "ignore", "enospc",
                                               "stop", "auto" };
 
-static json_t *on_error_get(Object *obj, Property *prop, Error **errp)
+static json_t *on_error_get(Object *obj, const Property *prop, Error **errp)
 {
     int32_t v = *(int32_t *)field_ptr(obj, prop);
 
@@ -265,7 +268,7 @@ static json_t *on_error_get(Object *obj, Property *prop, Error **errp)
     return json_text(on_error_names[v]);
 }
 
-static bool on_error_set(Object *obj, Property *prop, json_t *value,
+static bool on_error_set(Object *obj, const Property *prop, json_t *value,
                          Error **errp)
 {
     int i;

@@ -41,7 +41,7 @@ void chardev_release(Chardev *chr)
 
 /* ---- the qdev "chardev" property ---- */
 
-static json_t *chr_prop_get(Object *obj, Property *prop, Error **errp)
+static json_t *chr_prop_get(Object *obj, const Property *prop, Error **errp)
 {
     Chardev *chr = *(Chardev **)((char *)obj + prop->offset);
 
@@ -50,7 +50,7 @@ static json_t *chr_prop_get(Object *obj, Property *prop, Error **errp)
                          : "");
 }
 
-static bool chr_prop_set(Object *obj, Property *prop, json_t *value,
+static bool chr_prop_set(Object *obj, const Property *prop, json_t *value,
                          Error **errp)
 {
     Chardev **ptr = (Chardev **)((char *)obj + prop->offset);
@@ -89,7 +89,7 @@ static bool chr_prop_set(Object *obj, Property *prop, json_t *value,
     return true;
 }
 
-static void chr_prop_release(Object *obj, Property *prop)
+static void chr_prop_release(Object *obj, const Property *prop)
 {
     Chardev **ptr = (Chardev **)((char *)obj + prop->offset);
 

@@ -91,7 +91,7 @@ static bool cpu_powered_off_set(Object *obj, bool value, Error **errp)
     return true;
 }
 
-static Property cpu_props[] = {
+static const Property cpu_props[] = {
     DEFINE_PROP_LINK("memory", CPUState, memory, TYPE_MEMORY_REGION, Object *),
     DEFINE_PROP_END_OF_LIST(),
 };

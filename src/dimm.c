@@ -355,7 +355,7 @@ static void dimm_instance_init(Object *obj)
     object_property_add(obj, "size", "uint64", dimm_get_size, NULL, NULL, NULL);
 }
 
-static Property dimm_props[] = {
+static const Property dimm_props[] = {
     DEFINE_PROP_UINT64("addr", PCDIMMDevice, addr, 0),
     DEFINE_PROP_UINT32("node", PCDIMMDevice, node, 0),
     DEFINE_PROP_INT32("slot", PCDIMMDevice, slot, DIMM_UNASSIGNED_SLOT),

@@ -206,7 +206,7 @@ static json_t *hole_end_get(Object *obj, ObjectProperty *prop, Error **errp)
     return json_integer(IO_APIC_DEFAULT_ADDRESS);
 }
 
-static Property i440fx_host_props[] = {
+static const Property i440fx_host_props[] = {
     DEFINE_PROP_SIZE("pci-hole64-size", I440FXHost, pci_hole64_size,
                      1ULL << 31),
     DEFINE_PROP_SIZE("below-4g-mem-size", I440FXHost, below_4g_mem_size, 0),

@@ -48,7 +48,7 @@ void net_macaddr_release(const uint8_t mac[6])
     }
 }
 
-static json_t *mac_get(Object *obj, Property *prop, Error **errp)
+static json_t *mac_get(Object *obj, const Property *prop, Error **errp)
 {
     const uint8_t *m = (const uint8_t *)obj + prop->offset;
     char buf[18];
@@ -73,7 +73,8 @@ static int hexval(char c)
     return -1;
 }
 
-static bool mac_set(Object *obj, Property *prop, json_t *value, Error **errp)
+static bool mac_set(Object *obj, const Property *prop, json_t *value,
+                    Error **errp)
 {
     uint8_t *m = (uint8_t *)obj + prop->offset;
     uint8_t tmp[6];

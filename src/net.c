@@ -691,7 +691,7 @@ char *net_prop_owner(Object *obj)
     return xstrdup(object_get_typename(obj));
 }
 
-static json_t *netdev_get(Object *obj, Property *prop, Error **errp)
+static json_t *netdev_get(Object *obj, const Property *prop, Error **errp)
 {
     NetClient *nc = *(NetClient **)((char *)obj + prop->offset);
 
@@ -699,7 +699,8 @@ static json_t *netdev_get(Object *obj, Property *prop, Error **errp)
     return json_text(nc ? nc->name : "");
 }
 
-static bool netdev_set(Object *obj, Property *prop, json_t *value, Error **errp)
+static bool netdev_set(Object *obj, const Property *prop, json_t *value,
+                       Error **errp)
 {
     NetClient **ptr = (NetClient **)((char *)obj + prop->offset);
     const char *id;

@@ -29,14 +29,15 @@ bool on_off_auto_parse(const char *name, const char *value, OnOffAuto *result,
     return true;
 }
 
-static json_t *prop_get(Object *obj, Property *prop, Error **errp)
+static json_t *prop_get(Object *obj, const Property *prop, Error **errp)
 {
     int32_t v = *(int32_t *)((char *)obj + prop->offset);
 
     return json_text(on_off_auto_str(v));
 }
 
-static bool prop_set(Object *obj, Property *prop, json_t *value, Error **errp)
+static bool prop_set(Object *obj, const Property *prop, json_t *value,
+                     Error **errp)
 {
     int32_t *p = (int32_t *)((char *)obj + prop->offset);
     OnOffAuto v;

@@ -1004,13 +1004,14 @@ static void pci_qdev_unrealize(DeviceState *qdev)
 }
 
 /* "addr": an int32 that also takes "slot[.fn]" strings (hex). */
-static json_t *devfn_get(Object *obj, Property *prop, Error **errp)
+static json_t *devfn_get(Object *obj, const Property *prop, Error **errp)
 {
     (void)errp;
     return json_integer(*(int32_t *)((char *)obj + prop->offset));
 }
 
-static bool devfn_set(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool devfn_set(Object *obj, const Property *prop, json_t *v,
+                      Error **errp)
 {
     int32_t *ptr = (int32_t *)((char *)obj + prop->offset);
     unsigned long slot, fn = 0;
@@ -1067,7 +1068,7 @@ static json_t *devfn_defval(const Property *prop)
     return json_integer(prop->defval.i);
 }
 
-static char *devfn_print(Object *obj, Property *prop)
+static char *devfn_print(Object *obj, const Property *prop)
 {
     int32_t v = *(int32_t *)((char *)obj + prop->offset);
 
@@ -1087,7 +1088,7 @@ static const PropertyInfo pci_prop_devfn = {
     .parses_string = true,
 };
 
-static Property pci_props[] = {
+static const Property pci_props[] = {
     DEFINE_PROP("addr", PCIDevice, devfn, pci_prop_devfn, int32_t,
                 .set_default = true, .defval.i = -1),
     DEFINE_PROP_STRING("romfile", PCIDevice, romfile),

@@ -366,7 +366,7 @@ static bool want_int(json_t *v, const char *name, const char *type,
     return true;
 }
 
-static json_t *get_bool(Object *obj, Property *prop, Error **errp)
+static json_t *get_bool(Object *obj, const Property *prop, Error **errp)
 {
     return json_boolean(*(bool *)field_ptr(obj, prop));
 }
@@ -382,7 +382,7 @@ static bool want_bool(json_t *v, const Property *prop, Error **errp)
     return true;
 }
 
-static bool set_bool(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_bool(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     if (!want_bool(v, prop, errp)) {
         return false;
@@ -391,14 +391,14 @@ static bool set_bool(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
-static json_t *get_bit(Object *obj, Property *prop, Error **errp)
+static json_t *get_bit(Object *obj, const Property *prop, Error **errp)
 {
     uint32_t *f = field_ptr(obj, prop);
 
     return json_boolean((*f >> prop->bitnr) & 1);
 }
 
-static bool set_bit(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_bit(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     uint32_t *f = field_ptr(obj, prop);
 
@@ -413,14 +413,15 @@ static bool set_bit(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
-static json_t *get_bit64(Object *obj, Property *prop, Error **errp)
+static json_t *get_bit64(Object *obj, const Property *prop, Error **errp)
 {
     uint64_t *f = field_ptr(obj, prop);
 
     return json_boolean((*f >> prop->bitnr) & 1);
 }
 
-static bool set_bit64(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_bit64(Object *obj, const Property *prop, json_t *v,
+                      Error **errp)
 {
     uint64_t *f = field_ptr(obj, prop);
 
@@ -451,11 +452,12 @@ static json_t *defval_int(const Property *prop)
 }
 
 #define UINT_PROP(bits, tname)                                                \
-    static json_t *get_u##bits(Object *obj, Property *prop, Error **errp)     \
+    static json_t *get_u##bits(Object *obj, const Property *prop,             \
+                               Error **errp)                                  \
     {                                                                         \
         return json_uint64(*(uint##bits##_t *)field_ptr(obj, prop));          \
     }                                                                         \
-    static bool set_u##bits(Object *obj, Property *prop, json_t *v,           \
+    static bool set_u##bits(Object *obj, const Property *prop, json_t *v,     \
                             Error **errp)                                     \
     {                                                                         \
         json_int_t i;                                                         \
@@ -479,12 +481,12 @@ UINT_PROP(16, "uint16")
 UINT_PROP(32, "uint32")
 
 /* uint64: QEMU's QMP input also takes negative integers (wrapped). */
-static json_t *get_u64(Object *obj, Property *prop, Error **errp)
+static json_t *get_u64(Object *obj, const Property *prop, Error **errp)
 {
     return json_uint64(*(uint64_t *)field_ptr(obj, prop));
 }
 
-static bool set_u64(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_u64(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     uint64_t u;
 
@@ -500,7 +502,7 @@ static bool set_u64(Object *obj, Property *prop, json_t *v, Error **errp)
     return false;
 }
 
-static bool set_size(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_size(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     if (!json_is_integer(v)) {
         error_setg(errp, "Parameter '%s' expects %s", prop->name, "size");
@@ -510,12 +512,12 @@ static bool set_size(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
-static json_t *get_i32(Object *obj, Property *prop, Error **errp)
+static json_t *get_i32(Object *obj, const Property *prop, Error **errp)
 {
     return json_integer(*(int32_t *)field_ptr(obj, prop));
 }
 
-static bool set_i32(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_i32(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     json_int_t i;
 
@@ -531,12 +533,12 @@ static bool set_i32(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
-static json_t *get_i64(Object *obj, Property *prop, Error **errp)
+static json_t *get_i64(Object *obj, const Property *prop, Error **errp)
 {
     return json_integer(*(int64_t *)field_ptr(obj, prop));
 }
 
-static bool set_i64(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_i64(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     if (!want_int(v, prop->name, NULL, errp)) {
         return false;
@@ -545,14 +547,14 @@ static bool set_i64(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
-static json_t *get_str(Object *obj, Property *prop, Error **errp)
+static json_t *get_str(Object *obj, const Property *prop, Error **errp)
 {
     char *s = *(char **)field_ptr(obj, prop);
 
     return json_text(s ? s : "");
 }
 
-static bool set_str(Object *obj, Property *prop, json_t *v, Error **errp)
+static bool set_str(Object *obj, const Property *prop, json_t *v, Error **errp)
 {
     char **p = field_ptr(obj, prop);
 
@@ -566,7 +568,7 @@ static bool set_str(Object *obj, Property *prop, json_t *v, Error **errp)
     return true;
 }
 
-static void release_str(Object *obj, Property *prop)
+static void release_str(Object *obj, const Property *prop)
 {
     char **p = field_ptr(obj, prop);
 
@@ -648,14 +650,14 @@ const PropertyInfo qdev_prop_link = {
 
 static json_t *static_get(Object *obj, ObjectProperty *op, Error **errp)
 {
-    Property *prop = op->opaque;
+    const Property *prop = op->opaque;
 
     return prop->info->get(obj, prop, errp);
 }
 
 static bool static_set(Object *obj, ObjectProperty *op, json_t *v, Error **errp)
 {
-    Property *prop = op->opaque;
+    const Property *prop = op->opaque;
 
     if (!prop->info->realized_set_allowed &&
         !qdev_prop_allow_set(obj, op->name, errp)) {
@@ -666,7 +668,7 @@ static bool static_set(Object *obj, ObjectProperty *op, json_t *v, Error **errp)
 
 static void static_release(Object *obj, ObjectProperty *op)
 {
-    Property *prop = op->opaque;
+    const Property *prop = op->opaque;
 
     prop->info->release(obj, prop);
 }
@@ -674,7 +676,7 @@ static void static_release(Object *obj, ObjectProperty *op)
 /* Instances start with the default, set directly (not through checks). */
 static void static_init(Object *obj, ObjectProperty *op)
 {
-    Property *prop = op->opaque;
+    const Property *prop = op->opaque;
 
     if (op->defval && prop->info->set &&
         !prop->info->set(obj, prop, op->defval, NULL)) {
@@ -684,7 +686,7 @@ static void static_init(Object *obj, ObjectProperty *op)
 
 static json_t *legacy_get(Object *obj, ObjectProperty *op, Error **errp)
 {
-    Property *prop = op->opaque;
+    const Property *prop = op->opaque;
     char *s = prop->info->print(obj, prop);
     json_t *v = json_text(s);
 
@@ -708,7 +710,7 @@ static bool link_before_realize(const Object *obj, const char *name,
     return true;
 }
 
-void device_class_add_prop(DeviceClass *dc, Property *prop)
+void device_class_add_prop(DeviceClass *dc, const Property *prop)
 {
     ObjectClass *k = OBJECT_CLASS(dc);
     const PropertyInfo *info = prop->info;
@@ -718,8 +720,9 @@ void device_class_add_prop(DeviceClass *dc, Property *prop)
         char *lname = xasprintf("legacy-%s", prop->name);
 
         /* (the class keeps its own copy of the name) */
-        object_class_property_add(
-            k, lname, "str", info->print ? legacy_get : NULL, NULL, NULL, prop);
+        object_class_property_add(k, lname, "str",
+                                  info->print ? legacy_get : NULL, NULL, NULL,
+                                  (void *)prop);
         free(lname);
     }
     if (info == &qdev_prop_link) {
@@ -730,7 +733,7 @@ void device_class_add_prop(DeviceClass *dc, Property *prop)
         op = object_class_property_add(
             k, prop->name, info->name, info->get ? static_get : NULL,
             info->set ? static_set : NULL,
-            info->release ? static_release : NULL, prop);
+            info->release ? static_release : NULL, (void *)prop);
         if (prop->set_default && info->defval) {
             op->defval = info->defval(prop);
             object_property_set_init(op, static_init);
@@ -744,10 +747,10 @@ void device_class_add_prop(DeviceClass *dc, Property *prop)
     }
 }
 
-void device_class_set_props(DeviceClass *dc, Property *props)
+void device_class_set_props(DeviceClass *dc, const Property *props)
 {
     dc->props_ = props;
-    for (Property *prop = props; prop->name; prop++) {
+    for (const Property *prop = props; prop->name; prop++) {
         device_class_add_prop(dc, prop);
     }
 }

@@ -60,17 +60,17 @@ typedef struct Property Property;
 typedef struct PropertyInfo {
     const char *name; /* type shown by qom-list: "uint32", "str" */
     const char *description; /* default description, may be NULL */
-    json_t *(*get)(Object *obj, Property *prop, Error **errp);
-    bool (*set)(Object *obj, Property *prop, json_t *value, Error **errp);
+    json_t *(*get)(Object *obj, const Property *prop, Error **errp);
+    bool (*set)(Object *obj, const Property *prop, json_t *value, Error **errp);
     /* Default value as JSON (new reference) or NULL: none shown. */
     json_t *(*defval)(const Property *prop);
-    void (*release)(Object *obj, Property *prop);
+    void (*release)(Object *obj, const Property *prop);
     /*
      * Text form for the read-only "legacy-NAME" string property (e.g. a
      * PCI devfn as "01.0").  Infos with print, or without get (links),
      * get a "legacy-NAME" property as in QEMU.
      */
-    char *(*print)(Object *obj, Property *prop);
+    char *(*print)(Object *obj, const Property *prop);
     /* set() accepts option text as a JSON string (ObjectProperty). */
     bool parses_string;
     /* set() may run on a realized device (QEMU's realized_set_allowed). */
@@ -160,9 +160,9 @@ struct Property {
  * properties; instances start with the defaults.  Setting one on a
  * realized device fails as in QEMU.
  */
-void device_class_set_props(DeviceClass *dc, Property *props);
+void device_class_set_props(DeviceClass *dc, const Property *props);
 /* One property, as device_class_set_props adds each (prop must outlive dc). */
-void device_class_add_prop(DeviceClass *dc, Property *prop);
+void device_class_add_prop(DeviceClass *dc, const Property *prop);
 
 /* ---- Devices ---- */
 
@@ -189,7 +189,7 @@ struct DeviceClass {
     unsigned long categories; /* bit mask of 1ul << DeviceCategory */
     const char *fw_name;
     const char *desc;
-    Property *props_; /* private: set by device_class_set_props */
+    const Property *props_; /* private: set by device_class_set_props */
     bool user_creatable; /* -device / device_add allowed */
     bool hotpluggable; /* default true */
     DeviceReset *reset;

@@ -280,7 +280,7 @@ static void uhci_exit(PCIDevice *d)
     memory_region_finalize(&s->io_bar);
 }
 
-static Property uhci_props[] = {
+static const Property uhci_props[] = {
     DEFINE_PROP_UINT32("bandwidth", UHCIState, bandwidth,
                        UHCI_BANDWIDTH_DEFAULT),
     DEFINE_PROP_UINT32("maxframes", UHCIState, maxframes,

@@ -256,7 +256,7 @@ bool virtio_balloon_query(uint64_t *actual, Error **errp)
  * polling are not modelled: "guest-stats" reads as QEMU's before the
  * guest reported anything, the polling interval is only stored.
  */
-static Property balloon_device_props[] = {
+static const Property balloon_device_props[] = {
     DEFINE_PROP_BIT("deflate-on-oom", VirtIOBalloonBackend, host_features,
                     VIRTIO_BALLOON_F_DEFLATE_ON_OOM, false),
     DEFINE_PROP_BIT("free-page-hint", VirtIOBalloonBackend, host_features,

@@ -400,7 +400,7 @@ static void blk_unrealize(VirtIOPCIProxy *p)
     blk_mark_auto_del(blk_backend(VIRTIO_BLK_PCI(p))->conf.blk);
 }
 
-static Property blk_pci_props[] = {
+static const Property blk_pci_props[] = {
     DEFINE_PROP_UINT32("class", VirtIOPCIProxy, class_code, 0),
     DEFINE_VIRTIO_PCI_IOEVENTFD(),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
@@ -417,7 +417,7 @@ static Property blk_pci_props[] = {
  * iothread, rerror/werror, the accounting switches and the logical CHS
  * values are only stored.
  */
-static Property blk_device_props[] = {
+static const Property blk_device_props[] = {
     DEFINE_PROP_DRIVE_IOTHREAD("drive", VirtIOBlkBackend, conf.blk),
     DEFINE_BLOCK_PROPERTIES_BASE(VirtIOBlkBackend, conf),
     DEFINE_BLOCK_ERROR_PROPERTIES(VirtIOBlkBackend, conf),

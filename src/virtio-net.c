@@ -405,7 +405,7 @@ static void net_unrealize(VirtIOPCIProxy *p)
     }
 }
 
-static Property net_pci_props[] = {
+static const Property net_pci_props[] = {
     DEFINE_VIRTIO_PCI_IOEVENTFD(),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
@@ -424,7 +424,7 @@ static Property net_pci_props[] = {
  * Transmission is not modelled, so rsc_interval, x-txtimer, x-txburst,
  * tx and x-mtu-bypass-backend are only stored.
  */
-static Property net_device_props[] = {
+static const Property net_device_props[] = {
     NET_BIT("csum", CSUM, true),
     NET_BIT("guest_csum", GUEST_CSUM, true),
     NET_BIT("gso", GSO, true),

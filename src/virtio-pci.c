@@ -923,7 +923,7 @@ static void virtio_pci_exit(PCIDevice *d)
  * PCIe ones (x-disable-pcie, ats, x-ats-page-aligned, x-pcie-*, aer),
  * the migration ones and x-ignore-backend-features (vhost) are stored.
  */
-static Property virtio_pci_props[] = {
+static const Property virtio_pci_props[] = {
     DEFINE_PROP_BIT("virtio-pci-bus-master-bug-migration", VirtIOPCIProxy,
                     flags, VIRTIO_PCI_FLAG_BUS_MASTER_BUG_MIGRATION, false),
     DEFINE_PROP_BIT("migrate-extra", VirtIOPCIProxy, flags,
@@ -990,7 +990,7 @@ static const TypeInfo virtio_pci_info = {
     .interfaces = virtio_pci_interfaces,
 };
 
-static Property virtio_pci_generic_props[] = {
+static const Property virtio_pci_generic_props[] = {
     DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,
                 on_off_auto_prop, int32_t, .set_default = true,
                 .defval.i = ON_OFF_AUTO_AUTO),
@@ -1034,7 +1034,7 @@ static void virtio_pci_base_instance_init(Object *obj)
     VirtIOPCIProxy *p = VIRTIO_PCI(obj);
     VirtIOPCIClass *k = VIRTIO_PCI_GET_CLASS(p);
     ObjectClass *klass;
-    Property *prop;
+    const Property *prop;
     Object *be;
     const char *const *name;
 
@@ -1092,7 +1092,7 @@ void virtio_pci_types_register(const TypeInfo *info)
 }
 
 /* QEMU 7.2's virtio-device properties, which every backend has. */
-Property virtio_device_props[] = {
+const Property virtio_device_props[] = {
     DEFINE_PROP_BIT64("indirect_desc", VirtIOBackend, host_features,
                       VIRTIO_RING_F_INDIRECT_DESC, true),
     DEFINE_PROP_BIT64("event_idx", VirtIOBackend, host_features,

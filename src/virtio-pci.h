@@ -55,7 +55,7 @@ OBJECT_DECLARE_CASTS(VirtIOBackend, DeviceClass, VIRTIO_BACKEND,
                      TYPE_VIRTIO_DEVICE)
 
 /* The properties every backend has (virtio-device's), in QEMU's order. */
-extern Property virtio_device_props[];
+extern const Property virtio_device_props[];
 
 /* Proxy flag bits (the "flags" word of the bit properties). */
 enum {

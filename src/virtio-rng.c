@@ -80,7 +80,7 @@ static void rng_backend_added(VirtIOPCIProxy *p, DeviceState *backend)
     }
 }
 
-static Property rng_pci_props[] = {
+static const Property rng_pci_props[] = {
     DEFINE_VIRTIO_PCI_IOEVENTFD(),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
@@ -88,7 +88,7 @@ static Property rng_pci_props[] = {
 };
 
 /* No entropy is delivered, so max-bytes and period are checked only. */
-static Property rng_device_props[] = {
+static const Property rng_device_props[] = {
     DEFINE_PROP_UINT64("max-bytes", VirtIORngBackend, max_bytes, INT64_MAX),
     DEFINE_PROP_UINT32("period", VirtIORngBackend, period_ms, 1 << 16),
     DEFINE_PROP_LINK("rng", VirtIORngBackend, rng, TYPE_RNG_BACKEND, Object *),

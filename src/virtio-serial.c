@@ -326,13 +326,13 @@ static void serial_backend_added(VirtIOPCIProxy *p, DeviceState *backend)
     free(name);
 }
 
-static Property port_props[] = {
+static const Property port_props[] = {
     DEFINE_PROP_UINT32("nr", VirtIOSerialPort, id, VIRTIO_CONSOLE_BAD_ID),
     DEFINE_PROP_STRING("name", VirtIOSerialPort, name),
     DEFINE_PROP_END_OF_LIST(),
 };
 
-static Property serialport_props[] = {
+static const Property serialport_props[] = {
     DEFINE_PROP_CHR("chardev", VirtIOSerialPort, chr),
     DEFINE_PROP_END_OF_LIST(),
 };
@@ -366,14 +366,14 @@ static void serial_device_finalize(Object *obj)
     free(VIRTIO_SERIAL_DEVICE(obj)->ports_map);
 }
 
-static Property serial_pci_props[] = {
+static const Property serial_pci_props[] = {
     DEFINE_VIRTIO_PCI_IOEVENTFD(),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors, 2),
     DEFINE_PROP_UINT32("class", VirtIOPCIProxy, class_code, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
-static Property serial_device_props[] = {
+static const Property serial_device_props[] = {
     DEFINE_PROP_UINT32("max_ports", VirtIOSerialBackend, max_ports, 31),
     DEFINE_PROP_BIT64("emergency-write", VirtIOSerialBackend, host_features,
                       VIRTIO_CONSOLE_F_EMERG_WRITE, true),

@@ -322,7 +322,7 @@ OBJECT_DECLARE_CASTS(X86CPU, X86CPUClass, X86_CPU, TYPE_X86_CPU)
 #define X86_QDEV(kind, name, field, def, desc) \
     X86_QDEV_##kind(name, field, def, desc)
 
-static Property x86_cpu_qdev_props[] = {
+static const Property x86_cpu_qdev_props[] = {
     X86_CPU_CLASS_PROPS(X86_QDEV) DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -895,7 +895,7 @@ static void x86_cpu_common_class_init(ObjectClass *klass, void *data)
                 NULL, (void *)(intptr_t)arg);
             break;
         default:
-            for (Property *p = x86_cpu_qdev_props; p->name; p++) {
+            for (const Property *p = x86_cpu_qdev_props; p->name; p++) {
                 if (!strcmp(p->name, name)) {
                     device_class_add_prop(dc, p);
                     break;
@@ -911,7 +911,7 @@ static void x86_cpu_model_class_init(ObjectClass *klass, void *data)
     ((X86CPUClass *)klass)->model = data;
 }
 
-static Property max_cpu_props[] = {
+static const Property max_cpu_props[] = {
     DEFINE_PROP_BOOL("migratable", X86CPU, migratable, true),
     DEFINE_PROP_BOOL("host-cache-info", X86CPU, host_cache_info, false),
     DEFINE_PROP_END_OF_LIST(),

@@ -86,7 +86,7 @@ static bool td_realize(DeviceState *dev, Error **errp)
     return true;
 }
 
-static Property td_props[] = {
+static const Property td_props[] = {
     DEFINE_PROP_UINT32("node", TestDev, node, 0),
     DEFINE_PROP_INT32("slot", TestDev, slot, -1),
     DEFINE_PROP_BOOL("flag", TestDev, flag, true),
