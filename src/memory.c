@@ -253,8 +253,8 @@ void memory_region_init(MemoryRegion *mr, const char *owner, const char *name,
                         uint64_t size)
 {
     memset(mr, 0, sizeof(*mr));
-    mr->name = name ? xstrdup(name) : NULL;
-    mr->owner = owner ? xstrdup(owner) : NULL;
+    mr->name = name ? str_keep(name) : NULL;
+    mr->owner = owner ? str_keep(owner) : NULL;
     mr->size = size_from_u64(size);
     mr->enabled = true;
     mr->romd_mode = true;
@@ -352,8 +352,8 @@ void memory_region_finalize(MemoryRegion *mr)
         }
     }
     ram_pages_free(mr->pages);
-    free(mr->name);
-    free(mr->owner);
+    str_release(mr->name);
+    str_release(mr->owner);
     memset(mr, 0, sizeof(*mr));
 }
 

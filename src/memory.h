@@ -75,8 +75,8 @@ struct MemoryRegion {
     /* Subregions, highest priority first, newest first among equals. */
     MemoryRegion *sub_first;
     MemoryRegion *alias;
-    char *name;
-    char *owner;
+    const char *name; /* str_keep'd (src/util.h) */
+    const char *owner;
     const MemoryRegionOps *ops;
     void *opaque;
     MemoryRegion *container;
@@ -92,7 +92,7 @@ struct MemoryRegion {
     uint64_t ram_base; /* synthetic host address of byte 0 */
 };
 
-/* Creation. owner may be NULL; name is copied. */
+/* Creation. owner may be NULL; name and owner are copied unless static. */
 void memory_region_init(MemoryRegion *mr, const char *owner, const char *name,
                         uint64_t size);
 void memory_region_init_io(MemoryRegion *mr, const char *owner,
