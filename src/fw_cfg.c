@@ -42,8 +42,9 @@
 static const uint8_t dma_signature[FW_CFG_DMA_SIZE] = "QEMU CFG";
 
 typedef struct FWCfgEntry {
-    uint8_t *data;
+    uint16_t key;
     uint32_t len;
+    uint8_t *data;
 } FWCfgEntry;
 
 typedef struct FWCfgFile {
@@ -59,12 +60,14 @@ struct FWCfgState {
     AddressSpace *dma_as;
     /* Items and registers. */
     /*
-     * Items by key (generic, then arch-local): only keys below
-     * FW_CFG_SLOTS ever hold data, so larger ones are not stored and read
-     * as empty items.
+     * The items that hold data, in the order added (a few dozen): only
+     * keys below FW_CFG_SLOTS (generic or arch-local) ever do, any other
+     * reads as an empty item.
      */
-    FWCfgEntry entries[2][FW_CFG_SLOTS];
-    FWCfgFile files[FW_CFG_MAX_FILES];
+    FWCfgEntry *items;
+    unsigned nr_items;
+    /* The files, sorted by name: file i is item FW_CFG_FILE_FIRST + i. */
+    FWCfgFile *files;
     unsigned nr_files;
     uint16_t cur_entry;
     uint32_t cur_offset;
@@ -74,14 +77,18 @@ struct FWCfgState {
 
 OBJECT_DECLARE_CASTS(FWCfgState, DeviceClass, FW_CFG, "fw_cfg")
 
-/* The item with this key, or NULL for one that is always empty. */
+/* The item with this key, or NULL for one that is empty. */
 static FWCfgEntry *entry(FWCfgState *s, uint16_t key)
 {
-    unsigned idx = key & FW_CFG_ENTRY_MASK;
+    unsigned i;
 
-    return idx < FW_CFG_SLOTS
-               ? &s->entries[(key & FW_CFG_ARCH_LOCAL) ? 1 : 0][idx]
-               : NULL;
+    key &= FW_CFG_ARCH_LOCAL | FW_CFG_ENTRY_MASK;
+    for (i = 0; i < s->nr_items; i++) {
+        if (s->items[i].key == key) {
+            return &s->items[i];
+        }
+    }
+    return NULL;
 }
 
 static FWCfgEntry *current(FWCfgState *s)
@@ -262,8 +269,15 @@ static void set_entry(FWCfgState *s, uint16_t key, uint8_t *data, uint32_t len)
 {
     FWCfgEntry *e = entry(s, key);
 
-    assert(e); /* the board's keys are all below FW_CFG_SLOTS */
-    free(e->data);
+    /* the board's keys are all below FW_CFG_SLOTS */
+    assert((key & FW_CFG_ENTRY_MASK) < FW_CFG_SLOTS);
+    if (!e) {
+        s->items = xrealloc(s->items, (s->nr_items + 1) * sizeof(*s->items));
+        e = &s->items[s->nr_items++];
+        e->key = key;
+    } else {
+        free(e->data);
+    }
     e->data = data;
     e->len = len;
 }
@@ -316,9 +330,9 @@ static void rebuild_file_dir(FWCfgState *s)
     put_be32(dir, s->nr_files);
     for (i = 0; i < s->nr_files; i++) {
         uint8_t *f = dir + 4 + i * 64;
-        FWCfgEntry *e = &s->entries[0][s->files[i].select];
+        FWCfgEntry *e = entry(s, s->files[i].select);
 
-        put_be32(f, e->len);
+        put_be32(f, e ? e->len : 0);
         f[4] = (uint8_t)(s->files[i].select >> 8);
         f[5] = (uint8_t)s->files[i].select;
         memcpy(f + 8, s->files[i].name, FW_CFG_FILE_NAME_LEN);
@@ -330,7 +344,6 @@ void fw_cfg_add_file(FWCfgState *s, const char *name, const void *data,
                      uint32_t len)
 {
     unsigned i, pos;
-    FWCfgEntry saved[FW_CFG_MAX_FILES];
 
     if (s->nr_files >= FW_CFG_MAX_FILES) {
         return;
@@ -341,27 +354,23 @@ void fw_cfg_add_file(FWCfgState *s, const char *name, const void *data,
             break;
         }
     }
-    for (i = 0; i < s->nr_files; i++) {
-        saved[i] = s->entries[0][FW_CFG_FILE_FIRST + i];
-        s->entries[0][FW_CFG_FILE_FIRST + i].data = NULL;
+    /* The files after it move up one selector, their items with them. */
+    for (i = 0; i < s->nr_items; i++) {
+        uint16_t key = s->items[i].key;
+
+        if (key >= FW_CFG_FILE_FIRST + pos &&
+            key < FW_CFG_FILE_FIRST + s->nr_files) {
+            s->items[i].key = key + 1;
+        }
     }
+    s->files = xrealloc(s->files, (s->nr_files + 1) * sizeof(*s->files));
     memmove(&s->files[pos + 1], &s->files[pos],
             (s->nr_files - pos) * sizeof(s->files[0]));
     memset(&s->files[pos], 0, sizeof(s->files[pos]));
     snprintf(s->files[pos].name, sizeof(s->files[pos].name), "%s", name);
     s->nr_files++;
     for (i = 0; i < s->nr_files; i++) {
-        FWCfgEntry *e = &s->entries[0][FW_CFG_FILE_FIRST + i];
-
         s->files[i].select = (uint16_t)(FW_CFG_FILE_FIRST + i);
-        if (i < pos) {
-            *e = saved[i];
-        } else if (i > pos) {
-            *e = saved[i - 1];
-        } else {
-            e->data = NULL;
-            e->len = 0;
-        }
     }
     fw_cfg_add_bytes(s, (uint16_t)(FW_CFG_FILE_FIRST + pos), data, len);
     rebuild_file_dir(s);
