@@ -42,6 +42,12 @@ static uint32_t ht_str_hash(const char *s)
     return HASH_IS_REAL(h) ? h : 2;
 }
 
+/* A static property (object_class_property_add_static) keeps no hash. */
+static uint32_t prop_hash(const ObjectProperty *p)
+{
+    return p->hash ? p->hash : ht_str_hash(p->name);
+}
+
 static unsigned ht_size(const PropTable *t)
 {
     return t->slots ? 1u << t->shift : 0;
@@ -105,7 +111,7 @@ static void ht_resize(PropTable *t)
         }
         t->slots[i] = NULL;
         for (;;) {
-            unsigned idx = ht_index(shift, val->hash);
+            unsigned idx = ht_index(shift, prop_hash(val));
             unsigned step = 0;
             ObjectProperty *replaced;
 
@@ -155,7 +161,7 @@ static unsigned ht_lookup(const PropTable *t, const char *key, uint32_t hash)
                 tomb = idx;
                 have_tomb = true;
             }
-        } else if (p->hash == hash && strcmp(p->name, key) == 0) {
+        } else if (prop_hash(p) == hash && strcmp(p->name, key) == 0) {
             return idx;
         }
         step++;
@@ -185,7 +191,7 @@ static void ht_insert(PropTable *t, ObjectProperty *p)
         t->shift = HT_MIN_SHIFT;
         t->slots = xzalloc((1u << HT_MIN_SHIFT) * sizeof(*t->slots));
     }
-    idx = ht_lookup(t, p->name, p->hash);
+    idx = ht_lookup(t, p->name, prop_hash(p));
     old = t->slots[idx];
     assert(!HT_IS_REAL(old));
     t->slots[idx] = p;
@@ -900,6 +906,17 @@ ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
     prop_fill(p, get, set, release, opaque);
     ht_insert(&klass->properties, p);
     return p;
+}
+
+void object_class_property_add_static(ObjectClass *klass,
+                                      const ObjectProperty *prop)
+{
+    if (object_class_property_find(klass, prop->name)) {
+        fprintf(stderr, "qmachined: duplicate class property '%s' in '%s'\n",
+                prop->name, klass->type->name);
+        abort();
+    }
+    ht_insert(&klass->properties, (ObjectProperty *)prop);
 }
 
 void object_property_set_description(Object *obj, const char *name,

@@ -67,7 +67,8 @@ struct ObjectProperty {
     const ObjectPropertyAccess *access;
     void *opaque;
     json_t *defval; /* default value shown by *-list-properties */
-    uint32_t hash; /* of name, as the property tables place it */
+    uint32_t hash; /* of name, as the property tables place it; 0: not
+                      kept (a static property) */
     /*
      * The setter takes the text of a -device/device_add option as a JSON
      * string and parses it itself (QEMU's properties that try a string
@@ -277,6 +278,14 @@ ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
                                           ObjectPropertySet *set,
                                           ObjectPropertyRelease *release,
                                           void *opaque);
+/*
+ * Adds a class property defined at compile time: prop (static, usually
+ * const) is used as it is and never changed, so its hash may be 0 (then
+ * computed when needed), its access a static ObjectPropertyAccess, and
+ * it takes no description, default or init later.
+ */
+void object_class_property_add_static(ObjectClass *klass,
+                                      const ObjectProperty *prop);
 void object_property_set_description(Object *obj, const char *name,
                                      const char *description);
 void object_class_property_set_description(ObjectClass *klass, const char *name,

@@ -341,7 +341,7 @@ static const Property x86_cpu_qdev_props[] = {
 #define X86_INIT_STR_ND(name, field, def) cpu->cfg.field = NULL;
 #define X86_INIT(kind, name, field, def, desc) X86_INIT_##kind(name, field, def)
 
-/* The class table's entries in order: which kind and which one. */
+/* The class table's entries in order, and their kinds. */
 enum { ENTRY_FEATURE, ENTRY_SPECIAL, ENTRY_STATIC };
 #define X86_ENTRY_KIND_FEATURE ENTRY_FEATURE
 #define X86_ENTRY_KIND_SPECIAL ENTRY_SPECIAL
@@ -355,25 +355,11 @@ enum { ENTRY_FEATURE, ENTRY_SPECIAL, ENTRY_STATIC };
 #define X86_ENTRY_KIND_U64_ND ENTRY_STATIC
 #define X86_ENTRY_KIND_STR_ND ENTRY_STATIC
 #define X86_ENTRY_KIND_ONOFFAUTO ENTRY_STATIC
-#define X86_ENTRY_ARG_FEATURE(f) (f)
-#define X86_ENTRY_ARG_SPECIAL(f) (f)
-#define X86_ENTRY(kind, name, field, def, desc) \
-    { X86_ENTRY_KIND_##kind, name, X86_ENTRY_ARG_##kind(field) },
-#define X86_ENTRY_ARG_BOOL(f) (-1)
-#define X86_ENTRY_ARG_BOOL_ND(f) (-1)
-#define X86_ENTRY_ARG_U8(f) (-1)
-#define X86_ENTRY_ARG_U16(f) (-1)
-#define X86_ENTRY_ARG_U32(f) (-1)
-#define X86_ENTRY_ARG_I32(f) (-1)
-#define X86_ENTRY_ARG_U64(f) (-1)
-#define X86_ENTRY_ARG_U64_ND(f) (-1)
-#define X86_ENTRY_ARG_STR_ND(f) (-1)
-#define X86_ENTRY_ARG_ONOFFAUTO(f) (-1)
+#define X86_ENTRY(kind, name, field, def, desc) { X86_ENTRY_KIND_##kind, name },
 
 static const struct {
     int kind;
     const char *name;
-    int arg;
 } x86_class_entries[] = { X86_CPU_CLASS_PROPS(X86_ENTRY) };
 
 /* ---- Feature and special property accessors ---- */
@@ -546,17 +532,6 @@ static bool special_set(Object *obj, ObjectProperty *prop, json_t *value,
         return false;
     }
 }
-
-static const char *const special_types[] = {
-    [X86_PROP_FAMILY] = "int",
-    [X86_PROP_MODEL] = "int",
-    [X86_PROP_STEPPING] = "int",
-    [X86_PROP_VENDOR] = "string",
-    [X86_PROP_MODEL_ID] = "string",
-    [X86_PROP_TSC_FREQ] = "int",
-    [X86_PROP_UNAVAILABLE] = "strList",
-    [X86_PROP_CRASH_INFO] = "GuestPanicInformation",
-};
 
 /* feature-words / filtered-features: the CPUID words, last word first. */
 static json_t *words_get(Object *obj, ObjectProperty *prop, Error **errp)
@@ -869,30 +844,80 @@ static void x86_cpu_unrealize(DeviceState *dev)
     }
 }
 
+/*
+ * The feature flags and the special properties, defined at compile time
+ * (object_class_property_add_static): in the order of the class table's
+ * FEATURE and SPECIAL entries, shared by every process and machine.
+ */
+static const ObjectPropertyAccess feature_access = {
+    .get = feature_get,
+    .set = feature_set,
+};
+static const ObjectPropertyAccess special_access = {
+    .get = special_get,
+    .set = special_set,
+};
+static const ObjectPropertyAccess special_ro_access = { .get = special_get };
+
+#define X86_SPECIAL_TYPE_X86_PROP_FAMILY "int"
+#define X86_SPECIAL_TYPE_X86_PROP_MODEL "int"
+#define X86_SPECIAL_TYPE_X86_PROP_STEPPING "int"
+#define X86_SPECIAL_TYPE_X86_PROP_VENDOR "string"
+#define X86_SPECIAL_TYPE_X86_PROP_MODEL_ID "string"
+#define X86_SPECIAL_TYPE_X86_PROP_TSC_FREQ "int"
+#define X86_SPECIAL_TYPE_X86_PROP_UNAVAILABLE "strList"
+#define X86_SPECIAL_TYPE_X86_PROP_CRASH_INFO "GuestPanicInformation"
+#define X86_SPECIAL_ACCESS_X86_PROP_FAMILY special_access
+#define X86_SPECIAL_ACCESS_X86_PROP_MODEL special_access
+#define X86_SPECIAL_ACCESS_X86_PROP_STEPPING special_access
+#define X86_SPECIAL_ACCESS_X86_PROP_VENDOR special_access
+#define X86_SPECIAL_ACCESS_X86_PROP_MODEL_ID special_access
+#define X86_SPECIAL_ACCESS_X86_PROP_TSC_FREQ special_access
+#define X86_SPECIAL_ACCESS_X86_PROP_UNAVAILABLE special_ro_access
+#define X86_SPECIAL_ACCESS_X86_PROP_CRASH_INFO special_ro_access
+#define X86_STATIC_FEATURE(n, f) \
+    { .name = n,                 \
+      .type = "bool",            \
+      .access = &feature_access, \
+      .opaque = (void *)&x86_features[f] },
+#define X86_STATIC_SPECIAL(n, f)         \
+    { .name = n,                         \
+      .type = X86_SPECIAL_TYPE_##f,      \
+      .access = &X86_SPECIAL_ACCESS_##f, \
+      .opaque = (void *)(intptr_t)f },
+#define X86_STATIC_BOOL(n, f)
+#define X86_STATIC_BOOL_ND(n, f)
+#define X86_STATIC_U8(n, f)
+#define X86_STATIC_U16(n, f)
+#define X86_STATIC_U32(n, f)
+#define X86_STATIC_I32(n, f)
+#define X86_STATIC_U64(n, f)
+#define X86_STATIC_U64_ND(n, f)
+#define X86_STATIC_STR_ND(n, f)
+#define X86_STATIC_ONOFFAUTO(n, f)
+#define X86_STATIC(kind, name, field, def, desc) X86_STATIC_##kind(name, field)
+
+static const ObjectProperty x86_static_props[] = { X86_CPU_CLASS_PROPS(
+    X86_STATIC) };
+
 static void x86_cpu_common_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
+    size_t next_static = 0;
 
     (void)data;
     dc->realize = x86_cpu_realize;
     dc->unrealize = x86_cpu_unrealize;
     for (size_t i = 0; i < ARRAY_SIZE(x86_class_entries); i++) {
         const char *name = x86_class_entries[i].name;
-        int arg = x86_class_entries[i].arg;
 
         switch (x86_class_entries[i].kind) {
         case ENTRY_FEATURE:
-            object_class_property_add(klass, name, "bool", feature_get,
-                                      feature_set, NULL,
-                                      (void *)&x86_features[arg]);
-            break;
         case ENTRY_SPECIAL:
-            object_class_property_add(
-                klass, name, special_types[arg], special_get,
-                arg == X86_PROP_UNAVAILABLE || arg == X86_PROP_CRASH_INFO
-                    ? NULL
-                    : special_set,
-                NULL, (void *)(intptr_t)arg);
+            assert(next_static < ARRAY_SIZE(x86_static_props) &&
+                   !strcmp(x86_static_props[next_static].name, name));
+            object_class_property_add_static(klass,
+                                             &x86_static_props[next_static++]);
             break;
         default:
             for (const Property *p = x86_cpu_qdev_props; p->name; p++) {
