@@ -258,6 +258,8 @@ struct TypeImpl {
     uint32_t class_size; /* set with klass */
     uint32_t instance_size; /* set with klass */
     bool abstract;
+    bool family_member; /* made on demand from a TypeFamily */
+    uint16_t index; /* in registration order */
 };
 
 /*
@@ -338,6 +340,63 @@ static struct {
     Type type;
 } type_cache[TYPE_CACHE_SIZE];
 
+/*
+ * Families of types made on demand (the CPU models): a member gets its
+ * type when it is first looked up, all of them when the types are first
+ * walked.  pos is the number of other types registered before the family:
+ * where its members stand in registration order.
+ */
+#define MAX_TYPE_FAMILIES 4
+static struct {
+    const TypeFamily *family;
+    unsigned pos;
+    unsigned made; /* members with a type so far */
+} type_families[MAX_TYPE_FAMILIES];
+static unsigned n_type_families;
+static unsigned n_family_members; /* of all families, made or not */
+/* Whether the table's order may differ from registration order. */
+static bool type_table_reordered;
+
+static Type type_add(const TypeInfo *info, const char *name, void *class_data,
+                     bool family_member);
+
+static Type family_make(unsigned f, size_t i)
+{
+    const char *name;
+    void *class_data;
+    const TypeInfo *info =
+        type_families[f].family->member(i, &name, &class_data);
+
+    type_families[f].made++;
+    type_table_reordered = true;
+    return type_add(info, name, class_data, true);
+}
+
+/* The member of a family called name, made now; NULL if none is. */
+static Type family_find(const char *name)
+{
+    unsigned f;
+
+    for (f = 0; f < n_type_families; f++) {
+        const TypeFamily *fam = type_families[f].family;
+        size_t i;
+
+        if (type_families[f].made == fam->count) {
+            continue;
+        }
+        for (i = 0; i < fam->count; i++) {
+            const char *member;
+            void *class_data;
+
+            fam->member(i, &member, &class_data);
+            if (!strcmp(member, name)) {
+                return family_make(f, i);
+            }
+        }
+    }
+    return NULL;
+}
+
 static Type type_get_by_name(const char *name)
 {
     size_t h;
@@ -352,16 +411,21 @@ static Type type_get_by_name(const char *name)
         return type_cache[h].type;
     }
     idx = type_table_lookup(name, type_hash(name));
-    if (!type_table[idx]) {
-        return NULL;
+    t = type_table[idx] ? type_at(type_table[idx] - 1u) : family_find(name);
+    if (t) {
+        type_cache[h].key = name;
+        type_cache[h].type = t;
     }
-    t = type_at(type_table[idx] - 1u);
-    type_cache[h].key = name;
-    type_cache[h].type = t;
     return t;
 }
 
-static Type type_add(const TypeInfo *info, const char *name, void *class_data)
+static void type_table_insert(Type t)
+{
+    type_table[type_table_lookup(t->name, t->hash)] = t->index + 1u;
+}
+
+static Type type_add(const TypeInfo *info, const char *name, void *class_data,
+                     bool family_member)
 {
     uint32_t hash;
     unsigned idx;
@@ -374,7 +438,8 @@ static Type type_add(const TypeInfo *info, const char *name, void *class_data)
         fprintf(stderr, "qmachined: type '%s' registered twice\n", name);
         abort();
     }
-    if (n_types + 1 >= TYPE_TABLE_MAX) {
+    if (n_types + 1 + (family_member ? 0 : n_family_members) >=
+        TYPE_TABLE_MAX) {
         /* GLib would grow the table here, and reorder it. */
         fprintf(stderr, "qmachined: more than %u types\n", TYPE_TABLE_MAX - 2);
         abort();
@@ -387,19 +452,91 @@ static Type type_add(const TypeInfo *info, const char *name, void *class_data)
     /* Interfaces are abstract, as in QEMU (qom-list-types hides them). */
     ti->abstract = info->abstract ||
                    (info->parent && !strcmp(info->parent, TYPE_INTERFACE));
+    ti->family_member = family_member;
+    ti->index = (uint16_t)(n_types - 1);
     type_table[idx] = (uint16_t)n_types;
     return ti;
 }
 
-Type type_register_static(const TypeInfo *info)
+void type_register_family(const TypeFamily *family)
 {
-    return type_add(info, info->name, info->class_data);
+    unsigned i, others = 0;
+
+    assert(n_type_families < MAX_TYPE_FAMILIES);
+    for (i = 0; i < n_types; i++) {
+        others += !type_at(i)->family_member;
+    }
+    type_families[n_type_families].family = family;
+    type_families[n_type_families].pos = others;
+    n_type_families++;
+    n_family_members += family->count;
 }
 
-Type type_register_static_as(const TypeInfo *info, const char *name,
-                             void *class_data)
+/*
+ * Makes every family member's type and, if any was made out of order,
+ * puts the table back in the order registering them all at their place
+ * would have given (the order qom-list-types shows).
+ */
+static void type_families_complete(void)
 {
-    return type_add(info, name, class_data);
+    Type *members[MAX_TYPE_FAMILIES];
+    unsigned f, i, others = 0;
+
+    for (f = 0; f < n_type_families; f++) {
+        const TypeFamily *fam = type_families[f].family;
+        size_t m;
+
+        members[f] = NULL;
+        if (type_families[f].made == fam->count && !type_table_reordered) {
+            continue;
+        }
+        members[f] = xmalloc(fam->count * sizeof(Type));
+        for (m = 0; m < fam->count; m++) {
+            const char *name;
+            void *class_data;
+            unsigned idx;
+
+            fam->member(m, &name, &class_data);
+            idx = type_table_lookup(name, type_hash(name));
+            members[f][m] = type_table[idx] ? type_at(type_table[idx] - 1u)
+                                            : family_make(f, m);
+        }
+    }
+    if (!type_table_reordered) {
+        return;
+    }
+    memset(type_table, 0, sizeof(type_table));
+    for (i = 0;; i++) {
+        Type t = i < n_types ? type_at(i) : NULL;
+
+        if (t && t->family_member) {
+            continue;
+        }
+        for (f = 0; f < n_type_families; f++) {
+            size_t m;
+
+            if (type_families[f].pos != others) {
+                continue;
+            }
+            for (m = 0; m < type_families[f].family->count; m++) {
+                type_table_insert(members[f][m]);
+            }
+        }
+        if (!t) {
+            break;
+        }
+        type_table_insert(t);
+        others++;
+    }
+    for (f = 0; f < n_type_families; f++) {
+        free(members[f]);
+    }
+    type_table_reordered = false;
+}
+
+Type type_register_static(const TypeInfo *info)
+{
+    return type_add(info, info->name, info->class_data, false);
 }
 
 Type type_register(const TypeInfo *info)
@@ -416,7 +553,7 @@ Type type_register(const TypeInfo *info)
         memcpy(name + nlen, info->parent, plen);
         copy->parent = name + nlen;
     }
-    return type_add(copy, copy->name, copy->class_data);
+    return type_add(copy, copy->name, copy->class_data, false);
 }
 
 void type_register_static_array(const TypeInfo *infos, size_t n)
@@ -682,6 +819,7 @@ void object_class_foreach(void (*fn)(ObjectClass *klass, void *opaque),
     if (implements_type && !want) {
         return;
     }
+    type_families_complete();
     /* Initialize every class first (class_init may not add types). */
     for (i = 0; i < TYPE_TABLE_SIZE; i++) {
         if (type_table[i]) {

@@ -162,16 +162,27 @@ typedef struct TypeInfo {
  *
  * type_register_static keeps info itself: info, its strings and its
  * interface list must last as long as the process (static storage).
- * type_register_static_as registers a type that is info in everything but
- * its name and class data (a family of types made from one template,
- * such as the CPU models); name must be static too.  type_register copies
+ * type_register copies
  * info and its name and parent, for types made at run time (their
  * interface list must still be static).
  */
 Type type_register_static(const TypeInfo *info);
-Type type_register_static_as(const TypeInfo *info, const char *name,
-                             void *class_data);
 Type type_register(const TypeInfo *info);
+
+/*
+ * A family of types that share a template and are only made when needed
+ * (the CPU models: over a hundred types, one or two of them used): member
+ * i's type is info (returned) in everything but its name and class data,
+ * which must be static.  A member's type is made when its name is first
+ * looked up, every member's when the types are first walked
+ * (object_class_foreach); either way the type table keeps the order that
+ * registering them all here, in member order, would have given.
+ */
+typedef struct TypeFamily {
+    size_t count;
+    const TypeInfo *(*member)(size_t i, const char **name, void **class_data);
+} TypeFamily;
+void type_register_family(const TypeFamily *family);
 void type_register_static_array(const TypeInfo *infos, size_t n);
 void object_register_all_types(void);
 

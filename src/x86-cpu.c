@@ -974,17 +974,27 @@ static const TypeInfo x86_cpu_host_info = {
     .class_init = x86_cpu_model_class_init,
 };
 
+static const TypeInfo *x86_cpu_model_member(size_t i, const char **name,
+                                            void **class_data)
+{
+    const X86CpuModel *m = &x86_cpu_models[i];
+
+    *name = m->type_name;
+    *class_data = (void *)m;
+    return !strcmp(m->name, "max")    ? &x86_cpu_max_info
+           : !strcmp(m->name, "host") ? &x86_cpu_host_info
+                                      : &x86_cpu_model_info;
+}
+
+static const TypeFamily x86_cpu_model_types = {
+    .count = ARRAY_SIZE(x86_cpu_models),
+    .member = x86_cpu_model_member,
+};
+
 void x86_cpu_register_types(void)
 {
     type_register_static(&x86_cpu_type_info);
-    for (size_t i = 0; i < ARRAY_SIZE(x86_cpu_models); i++) {
-        const X86CpuModel *m = &x86_cpu_models[i];
-        const TypeInfo *info = !strcmp(m->name, "max")    ? &x86_cpu_max_info
-                               : !strcmp(m->name, "host") ? &x86_cpu_host_info
-                                                          : &x86_cpu_model_info;
-
-        type_register_static_as(info, m->type_name, (void *)m);
-    }
+    type_register_family(&x86_cpu_model_types);
 }
 
 /* ---- Model expansion ---- */
