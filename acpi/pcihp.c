@@ -33,8 +33,28 @@ struct AcpiPciHpState {
     uint32_t acpi_index;
     AcpiPciHpEventFn *send_event;
     void *opaque;
-    PciHpBusStatus status[ACPI_PCIHP_MAX_HOTPLUG_BUS];
+    /*
+     * The registers of the one bus that can exist (the root, bsel 0; no
+     * bridges).  Every other bsel up to ACPI_PCIHP_MAX_HOTPLUG_BUS has
+     * no bus, so its registers never change from what reset leaves:
+     * nothing up or down, every slot removable (absent_bus).
+     */
+    PciHpBusStatus root_status;
 };
+
+static const PciHpBusStatus absent_bus = { 0, 0, ~0u };
+
+/* The registers of bsel (which must be below ACPI_PCIHP_MAX_HOTPLUG_BUS). */
+static const PciHpBusStatus *bus_status(const AcpiPciHpState *s, int bsel)
+{
+    return bsel == ACPI_PCIHP_BSEL_DEFAULT ? &s->root_status : &absent_bus;
+}
+
+/* The registers of bsel to change: only the root's can. */
+static PciHpBusStatus *bus_status_rw(AcpiPciHpState *s, int bsel)
+{
+    return bsel == ACPI_PCIHP_BSEL_DEFAULT ? &s->root_status : NULL;
+}
 
 /* ---- Deferred release of ejected devices ---- */
 
@@ -162,8 +182,8 @@ static bool eject_slot(AcpiPciHpState *s, int bsel, uint64_t slots)
     if (!bus || slot >= PCIHP_SLOT_NONE) {
         return false;
     }
-    s->status[bsel].down &= ~(1u << slot);
-    s->status[bsel].up &= ~(1u << slot);
+    bus_status_rw(s, bsel)->down &= ~(1u << slot);
+    bus_status_rw(s, bsel)->up &= ~(1u << slot);
 
     n = bus_devices_newest_first(bus, devs, PCI_DEVFN_MAX);
     for (i = 0; i < n; i++) {
@@ -176,7 +196,7 @@ static bool eject_slot(AcpiPciHpState *s, int bsel, uint64_t slots)
 
 static void update_hotplug_bus(AcpiPciHpState *s, int bsel)
 {
-    PciHpBusStatus *st = &s->status[bsel];
+    PciHpBusStatus *st = bus_status_rw(s, bsel);
     PCIBus *bus = hotplug_bus(s, bsel);
     BusChild *kid;
 
@@ -201,11 +221,8 @@ static void update_hotplug_bus(AcpiPciHpState *s, int bsel)
 
 void acpi_pcihp_reset(AcpiPciHpState *s)
 {
-    int i;
-
-    for (i = 0; i < ACPI_PCIHP_MAX_HOTPLUG_BUS; i++) {
-        update_hotplug_bus(s, i);
-    }
+    /* (every other bsel is an absent bus: nothing to update) */
+    update_hotplug_bus(s, ACPI_PCIHP_BSEL_DEFAULT);
 }
 
 /* ---- Registers ---- */
@@ -214,19 +231,19 @@ static uint64_t pcihp_read(void *opaque, uint64_t addr, unsigned size)
 {
     AcpiPciHpState *s = opaque;
     int bsel = s->hotplug_select;
-    PciHpBusStatus *st;
+    const PciHpBusStatus *st;
     uint32_t val = 0;
 
     (void)size;
     if (bsel < 0 || bsel >= ACPI_PCIHP_MAX_HOTPLUG_BUS) {
         return 0;
     }
-    st = &s->status[bsel];
+    st = bus_status(s, bsel);
     switch (addr) {
     case ACPI_PCIHP_UP:
         val = st->up;
-        if (!s->legacy_piix) {
-            st->up = 0;
+        if (!s->legacy_piix && bus_status_rw(s, bsel)) {
+            bus_status_rw(s, bsel)->up = 0;
         }
         break;
     case ACPI_PCIHP_DOWN:
@@ -349,7 +366,7 @@ void acpi_pcihp_device_plug(AcpiPciHpState *s, DeviceState *dev)
     if (bsel < 0) {
         return;
     }
-    s->status[bsel].up |= 1u << PCI_SLOT(d->devfn);
+    bus_status_rw(s, bsel)->up |= 1u << PCI_SLOT(d->devfn);
     s->send_event(s->opaque);
 }
 
@@ -377,7 +394,7 @@ bool acpi_pcihp_device_unplug_request(AcpiPciHpState *s, DeviceState *dev,
     }
     dev->pending_deleted_event = true;
     dev->pending_deleted_expires_ms = now;
-    s->status[bsel].down |= 1u << PCI_SLOT(d->devfn);
+    bus_status_rw(s, bsel)->down |= 1u << PCI_SLOT(d->devfn);
     s->send_event(s->opaque);
     return true;
 }
@@ -437,19 +454,21 @@ void acpi_pcihp_free(AcpiPciHpState *s)
 
 uint32_t acpi_pcihp_get_up(const AcpiPciHpState *s, int bsel)
 {
-    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS ? s->status[bsel].up
-                                                          : 0;
+    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS
+               ? bus_status(s, bsel)->up
+               : 0;
 }
 
 uint32_t acpi_pcihp_get_down(const AcpiPciHpState *s, int bsel)
 {
-    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS ? s->status[bsel].down
-                                                          : 0;
+    return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS
+               ? bus_status(s, bsel)->down
+               : 0;
 }
 
 uint32_t acpi_pcihp_get_rmv(const AcpiPciHpState *s, int bsel)
 {
     return bsel >= 0 && bsel < ACPI_PCIHP_MAX_HOTPLUG_BUS
-               ? s->status[bsel].hotplug_enable
+               ? bus_status(s, bsel)->hotplug_enable
                : 0;
 }
