@@ -3,8 +3,11 @@
  * devices with hotplug handlers, DEVICE_DELETED.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check-main.h"
 #include "qmp/qmp.h"
@@ -453,6 +456,171 @@ START_TEST(test_realize_failure_unattached)
 }
 END_TEST
 
+/* ---- Type families ---- */
+
+#define FAM_N 200
+static char fam_names[FAM_N][16];
+static TypeInfo fam_infos[FAM_N];
+static const TypeInfo fam_template = { .parent = TYPE_CONTAINER };
+static const TypeInfo fam_after[] = {
+    { .name = "fam-after-a", .parent = TYPE_CONTAINER },
+    { .name = "fam-after-b", .parent = TYPE_CONTAINER },
+    { .name = "fam-after-c", .parent = TYPE_CONTAINER },
+};
+
+static const TypeInfo *fam_member(size_t i, const char **name,
+                                  void **class_data)
+{
+    *name = fam_names[i];
+    *class_data = NULL;
+    return &fam_template;
+}
+
+static const TypeFamily fam = { FAM_N, fam_member };
+
+static void collect_name(ObjectClass *k, void *opaque)
+{
+    char **s = opaque;
+    char *t = xasprintf("%s%s,", *s, object_class_get_name(k));
+
+    free(*s);
+    *s = t;
+}
+
+/* Every type's name, in object_class_foreach's order. */
+static char *type_order(void)
+{
+    char *s = xstrdup("");
+
+    object_class_foreach(collect_name, NULL, true, &s);
+    return s;
+}
+
+START_TEST(test_type_family_order)
+{
+    int fds[2];
+    pid_t pid;
+    char *lazy, *eager;
+    size_t len, got = 0;
+    int status;
+
+    setup();
+    for (int i = 0; i < FAM_N; i++) {
+        snprintf(fam_names[i], sizeof(fam_names[i]), "fam-%d", i);
+    }
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* The same types registered at once, in the family's order. */
+        char *order;
+
+        for (int i = 0; i < FAM_N; i++) {
+            fam_infos[i] = fam_template;
+            fam_infos[i].name = fam_names[i];
+        }
+        type_register_static_array(fam_infos, FAM_N);
+        type_register_static_array(fam_after, ARRAY_SIZE(fam_after));
+        order = type_order();
+        len = strlen(order);
+        if (write(fds[1], order, len) != (ssize_t)len) {
+            _exit(1);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    type_register_family(&fam);
+    type_register_static_array(fam_after, ARRAY_SIZE(fam_after));
+    /* Made out of order: looked up before the types are walked. */
+    ck_assert_ptr_nonnull(object_class_by_name("fam-150"));
+    ck_assert_ptr_nonnull(object_class_by_name("fam-3"));
+    ck_assert_ptr_null(object_class_by_name("fam-200"));
+    ck_assert_str_eq(object_class_get_name(object_class_get_parent(
+                         object_class_by_name("fam-7"))),
+                     TYPE_CONTAINER);
+    lazy = type_order();
+    eager = xzalloc(strlen(lazy) + 2);
+    for (;;) {
+        ssize_t n = read(fds[0], eager + got, strlen(lazy) + 1 - got);
+
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    close(fds[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_str_eq(lazy, eager);
+    ck_assert_ptr_nonnull(strstr(lazy, ",fam-199,"));
+    /* Walking again changes nothing. */
+    free(eager);
+    eager = type_order();
+    ck_assert_str_eq(lazy, eager);
+    free(eager);
+    free(lazy);
+}
+END_TEST
+
+/* ---- Static class properties ---- */
+
+static json_t *answer_get(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    return json_integer((json_int_t)(intptr_t)prop->opaque);
+}
+
+static const ObjectPropertyAccess answer_access = { .get = answer_get };
+static const ObjectProperty answer_props[] = {
+    { .name = "answer",
+      .type = "int",
+      .access = &answer_access,
+      .opaque = (void *)(intptr_t)42 },
+    { .name = "question",
+      .type = "int",
+      .access = &answer_access,
+      .opaque = (void *)(intptr_t)6 },
+};
+
+static void answer_class_init(ObjectClass *k, void *data)
+{
+    object_class_property_add_static(k, &answer_props[0]);
+    object_class_property_add_str(k, "dynamic", NULL, NULL);
+    object_class_property_add_static(k, &answer_props[1]);
+}
+
+static const TypeInfo answer_type = {
+    .name = "test-answer",
+    .parent = TYPE_CONTAINER,
+    .class_init = answer_class_init,
+};
+
+START_TEST(test_static_class_props)
+{
+    ObjectPropertyIterator it;
+    Object *obj;
+    char *names;
+    json_t *v;
+
+    setup();
+    type_register_static(&answer_type);
+    obj = object_new("test-answer");
+    ck_assert_ptr_eq(object_property_find(obj, "answer"), &answer_props[0]);
+    v = object_property_get(obj, "question", NULL);
+    ck_assert_int_eq(json_integer_value(v), 6);
+    json_decref(v);
+    ck_assert_str_eq(object_property_get_type(obj, "answer", NULL), "int");
+    ck_assert(!object_property_set_int(obj, "answer", 1, NULL));
+    object_class_property_iter_init(&it, object_get_class(obj));
+    names = iter_names(&it);
+    /* GLib's places for the three names, then container's "type". */
+    ck_assert_ptr_nonnull(strstr(names, "answer"));
+    ck_assert_ptr_nonnull(strstr(names, "question"));
+    ck_assert_ptr_nonnull(strstr(names, "dynamic"));
+    free(names);
+    object_unref(obj);
+}
+END_TEST
+
 static Suite *object_suite(void)
 {
     Suite *s = suite_create("object");
@@ -466,6 +634,8 @@ static Suite *object_suite(void)
     tcase_add_test(tc, test_bits_and_aliases);
     tcase_add_test(tc, test_realize_and_unplug);
     tcase_add_test(tc, test_realize_failure_unattached);
+    tcase_add_test(tc, test_type_family_order);
+    tcase_add_test(tc, test_static_class_props);
     suite_add_tcase(s, tc);
     return s;
 }
