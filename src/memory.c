@@ -1241,6 +1241,9 @@ static void flatview_copy_ranges(FlatView *view, const FlatView *old,
 {
     unsigned i;
 
+    if (from == to) {
+        return; /* (old->ranges may be NULL: an empty view's) */
+    }
     flatview_reserve(view, view->nr + (to - from));
     memcpy(view->ranges + view->nr, old->ranges + from,
            (to - from) * sizeof(*view->ranges));
