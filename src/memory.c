@@ -1367,6 +1367,29 @@ static void render_scratch_free(void)
     scratch_window_view = (FlatView){ 0 };
 }
 
+/*
+ * Between commits the scratch buffers are kept only when they are large
+ * (a machine of thousands of regions, where allocating them again for
+ * every commit would show in its time); a small machine's, a few KiB
+ * that take no time to allocate, go back to malloc so that an idle
+ * machine holds none.
+ */
+#define RENDER_SCRATCH_KEEP (64 * 1024)
+
+static void render_scratch_trim(void)
+{
+    size_t bytes = spare_allocated * sizeof(FlatRange) +
+                   scratch_pieces.allocated * sizeof(Piece) +
+                   scratch_edge_allocated *
+                       (2 * sizeof(PieceEdge) + sizeof(size_t) + sizeof(bool)) +
+                   scratch_windows_allocated * sizeof(DirtySpan) +
+                   scratch_window_view.nr_allocated * sizeof(FlatRange);
+
+    if (bytes < RENDER_SCRATCH_KEEP) {
+        render_scratch_free();
+    }
+}
+
 static FlatView *view_table_lookup(MemoryRegion *root)
 {
     unsigned i;
@@ -1819,6 +1842,7 @@ void memory_region_transaction_commit(void)
     }
     update_pending = false;
     call_global(true);
+    render_scratch_trim();
 }
 
 uint64_t memory_render_count(void)
