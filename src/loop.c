@@ -260,6 +260,11 @@ void loop_set_poll_ns(int64_t ns)
 void loop_run(void)
 {
     quit_requested = false;
+#ifdef HAVE_MALLOC_TRIM
+    /* Start-up is a burst too: what it freed (the renderer's scratch
+     * buffers, option parsing) goes back before the first wait. */
+    malloc_trim(0);
+#endif
     while (!quit_requested) {
         loop_iterate(-1);
     }
