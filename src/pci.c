@@ -228,18 +228,6 @@ static void pci_bus_class_init(ObjectClass *klass, void *data)
 
 /* ---- Masks and registration ---- */
 
-static void pci_init_cmask(PCIDevice *d)
-{
-    pci_set_word(d->cmask + PCI_VENDOR_ID, 0xffff);
-    pci_set_word(d->cmask + PCI_DEVICE_ID, 0xffff);
-    d->cmask[PCI_STATUS] = PCI_STATUS_CAP_LIST;
-    d->cmask[PCI_REVISION_ID] = 0xff;
-    d->cmask[PCI_CLASS_PROG] = 0xff;
-    pci_set_word(d->cmask + PCI_CLASS_DEVICE, 0xffff);
-    d->cmask[PCI_HEADER_TYPE] = 0xff;
-    d->cmask[PCI_CAPABILITY_LIST] = 0xff;
-}
-
 static void pci_init_wmask(PCIDevice *d)
 {
     d->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
@@ -353,7 +341,6 @@ static bool pci_register_device(PCIDevice *d, Error **errp)
     snprintf(d->name, sizeof(d->name), "%s", name);
     d->irq_state = 0;
     memset(d->config, 0, sizeof(d->config));
-    memset(d->cmask, 0, sizeof(d->cmask));
     memset(d->wmask, 0, sizeof(d->wmask));
     memset(d->w1cmask, 0, sizeof(d->w1cmask));
     memset(d->used, 0, sizeof(d->used));
@@ -374,7 +361,6 @@ static bool pci_register_device(PCIDevice *d, Error **errp)
             pci_set_word(d->config + PCI_SUBSYSTEM_ID, PCI_DEFAULT_SUBSYS_ID);
         }
     }
-    pci_init_cmask(d);
     pci_init_wmask(d);
     pci_init_w1cmask(d);
     if (!pci_check_multifunction(bus, d, errp)) {
@@ -428,10 +414,8 @@ void pci_register_bar(PCIDevice *d, int region_num, uint8_t type,
     if (!(type & PCI_BASE_ADDRESS_SPACE_IO) &&
         (type & PCI_BASE_ADDRESS_MEM_TYPE_64)) {
         pci_set_quad(d->wmask + addr, wmask);
-        pci_set_quad(d->cmask + addr, ~0ULL);
     } else {
         pci_set_long(d->wmask + addr, (uint32_t)wmask);
-        pci_set_long(d->cmask + addr, 0xffffffffu);
     }
 }
 
@@ -612,7 +596,6 @@ int pci_add_capability(PCIDevice *d, uint8_t cap_id, uint8_t offset,
         d->used[i] = 0xff;
     }
     memset(d->wmask + offset, 0, size);
-    memset(d->cmask + offset, 0xff, size);
     return offset;
 }
 
@@ -628,7 +611,6 @@ void pci_del_capability(PCIDevice *d, uint8_t cap_id, uint8_t size)
     d->config[prev] = d->config[offset + PCI_CAP_LIST_NEXT];
     memset(d->wmask + offset, 0xff, size);
     memset(d->w1cmask + offset, 0, size);
-    memset(d->cmask + offset, 0, size);
     for (i = offset;
          i < offset + ((size + 3) & ~3) && i < PCI_CONFIG_SPACE_SIZE; i++) {
         d->used[i] = 0;

@@ -228,8 +228,8 @@ struct PCIDevice {
     DeviceState qdev;
 
     uint8_t config[PCI_CONFIG_SPACE_SIZE];
-    /* Bits compared on migration (read-only identity): unused here. */
-    uint8_t cmask[PCI_CONFIG_SPACE_SIZE];
+    /* (QEMU's cmask, the bits compared on migration, is not kept: there
+     * is no migration here.) */
     /* Writable bits. */
     uint8_t wmask[PCI_CONFIG_SPACE_SIZE];
     /* Write-1-to-clear bits (disjoint from wmask). */
