@@ -300,7 +300,8 @@ static struct TypeImpl *type_alloc(void)
  */
 #define TYPE_TABLE_SHIFT 10
 #define TYPE_TABLE_SIZE (1u << TYPE_TABLE_SHIFT)
-/* GLib grows a table whose used buckets reach size / (1 + 1/16). */
+/* The most types the table holds before GLib would grow it (it grows
+ * once used + used / 16 reaches the size). */
 #define TYPE_TABLE_MAX (TYPE_TABLE_SIZE * 16 / 17)
 
 static uint16_t type_table[TYPE_TABLE_SIZE];
@@ -353,7 +354,7 @@ static struct {
     unsigned made; /* members with a type so far */
 } type_families[MAX_TYPE_FAMILIES];
 static unsigned n_type_families;
-static unsigned n_family_members; /* of all families, made or not */
+static unsigned n_family_unmade; /* members of all families not made yet */
 /* Whether the table's order may differ from registration order. */
 static bool type_table_reordered;
 
@@ -369,6 +370,7 @@ static Type family_make(unsigned f, size_t i)
 
     type_families[f].made++;
     type_table_reordered = true;
+    n_family_unmade--;
     return type_add(info, name, class_data, true);
 }
 
@@ -438,10 +440,10 @@ static Type type_add(const TypeInfo *info, const char *name, void *class_data,
         fprintf(stderr, "qmachined: type '%s' registered twice\n", name);
         abort();
     }
-    if (n_types + 1 + (family_member ? 0 : n_family_members) >=
-        TYPE_TABLE_MAX) {
+    /* (counting the members to come, which the table will hold too) */
+    if (n_types + 1 + n_family_unmade > TYPE_TABLE_MAX) {
         /* GLib would grow the table here, and reorder it. */
-        fprintf(stderr, "qmachined: more than %u types\n", TYPE_TABLE_MAX - 2);
+        fprintf(stderr, "qmachined: more than %u types\n", TYPE_TABLE_MAX);
         abort();
     }
     ti = type_alloc();
@@ -469,7 +471,7 @@ void type_register_family(const TypeFamily *family)
     type_families[n_type_families].family = family;
     type_families[n_type_families].pos = others;
     n_type_families++;
-    n_family_members += family->count;
+    n_family_unmade += family->count;
 }
 
 /*
