@@ -162,9 +162,8 @@ typedef struct TypeInfo {
  *
  * type_register_static keeps info itself: info, its strings and its
  * interface list must last as long as the process (static storage).
- * type_register copies
- * info and its name and parent, for types made at run time (their
- * interface list must still be static).
+ * type_register copies info and its name and parent, for types made at
+ * run time (their interface list must still be static).
  */
 Type type_register_static(const TypeInfo *info);
 Type type_register(const TypeInfo *info);
