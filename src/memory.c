@@ -317,7 +317,6 @@ void memory_region_init_alias(MemoryRegion *mr, const char *owner,
     memory_region_init(mr, owner, name, size);
     mr->alias = orig;
     mr->alias_offset = offset;
-    orig->alias_count++;
     mr->alias_user_next = orig->alias_users;
     if (orig->alias_users) {
         orig->alias_users->alias_user_prev = mr;
@@ -331,7 +330,7 @@ void memory_region_finalize(MemoryRegion *mr)
         return;
     }
     assert(!mr->container);
-    assert(mr->alias_count == 0);
+    assert(!mr->alias_users); /* no alias points here any more */
     region_dirty(mr); /* in case it is a view's root */
     mr->enabled = false;
     memory_region_transaction_begin();
@@ -341,7 +340,6 @@ void memory_region_finalize(MemoryRegion *mr)
     memory_region_transaction_commit();
     assert(mr->refcount == 0);
     if (mr->alias) {
-        mr->alias->alias_count--;
         if (mr->alias_user_prev) {
             mr->alias_user_prev->alias_user_next = mr->alias_user_next;
         } else {

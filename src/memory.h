@@ -72,6 +72,7 @@ struct MemoryRegion {
     bool rom_device;
     bool romd_mode;
     bool may_overlap;
+    unsigned refcount; /* FlatView references */
     /* Subregions, highest priority first, newest first among equals. */
     MemoryRegion *sub_first;
     MemoryRegion *alias;
@@ -81,8 +82,6 @@ struct MemoryRegion {
     void *opaque;
     MemoryRegion *container;
     uint64_t alias_offset;
-    unsigned alias_count; /* aliases pointing here */
-    unsigned refcount; /* FlatView references */
     /* The aliases pointing here, newest first (partial re-renders). */
     MemoryRegion *alias_users;
     MemoryRegion *alias_user_next;
