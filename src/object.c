@@ -161,7 +161,10 @@ static unsigned ht_lookup(const PropTable *t, const char *key, uint32_t hash)
                 tomb = idx;
                 have_tomb = true;
             }
-        } else if (prop_hash(p) == hash && strcmp(p->name, key) == 0) {
+        } else if ((!p->hash || p->hash == hash) && strcmp(p->name, key) == 0) {
+            /* A property without its hash kept (a static one) is told
+             * apart by its name: hashing it again at every probe would
+             * cost more than the comparison. */
             return idx;
         }
         step++;
@@ -170,19 +173,29 @@ static unsigned ht_lookup(const PropTable *t, const char *key, uint32_t hash)
     return have_tomb ? tomb : idx;
 }
 
-static ObjectProperty *ht_get(const PropTable *t, const char *key)
+/* The entry named key, whose hash the caller has computed. */
+static ObjectProperty *ht_get_hashed(const PropTable *t, const char *key,
+                                     uint32_t hash)
 {
     unsigned idx;
 
     if (!t->slots) {
         return NULL;
     }
-    idx = ht_lookup(t, key, ht_str_hash(key));
+    idx = ht_lookup(t, key, hash);
     return HT_IS_REAL(t->slots[idx]) ? t->slots[idx] : NULL;
 }
 
-/* Inserts p (whose name must not be present). */
-static void ht_insert(PropTable *t, ObjectProperty *p)
+static ObjectProperty *ht_get(const PropTable *t, const char *key)
+{
+    return t->slots ? ht_get_hashed(t, key, ht_str_hash(key)) : NULL;
+}
+
+/*
+ * Inserts p, whose name hashes to hash, unless an entry of that name is
+ * there already (then false, nothing changed): one probe for both.
+ */
+static bool ht_try_insert(PropTable *t, ObjectProperty *p, uint32_t hash)
 {
     unsigned idx;
     ObjectProperty *old;
@@ -191,15 +204,27 @@ static void ht_insert(PropTable *t, ObjectProperty *p)
         t->shift = HT_MIN_SHIFT;
         t->slots = xzalloc((1u << HT_MIN_SHIFT) * sizeof(*t->slots));
     }
-    idx = ht_lookup(t, p->name, prop_hash(p));
+    idx = ht_lookup(t, p->name, hash);
     old = t->slots[idx];
-    assert(!HT_IS_REAL(old));
+    if (HT_IS_REAL(old)) {
+        return false;
+    }
     t->slots[idx] = p;
     t->nnodes++;
     if (!old) {
         t->noccupied++;
         ht_maybe_resize(t);
     }
+    return true;
+}
+
+/* Inserts p (whose name must not be present). */
+static void ht_insert(PropTable *t, ObjectProperty *p)
+{
+    bool fresh = ht_try_insert(t, p, prop_hash(p));
+
+    assert(fresh);
+    (void)fresh;
 }
 
 /*
@@ -898,10 +923,12 @@ static void prop_free(ObjectProperty *p)
     free(p);
 }
 
-ObjectProperty *object_class_property_find(ObjectClass *klass, const char *name)
+/* The class property named name (whose hash is given) here or above. */
+static ObjectProperty *
+class_property_find_hashed(ObjectClass *klass, const char *name, uint32_t hash)
 {
     for (; klass; klass = object_class_get_parent(klass)) {
-        ObjectProperty *p = ht_get(&klass->properties, name);
+        ObjectProperty *p = ht_get_hashed(&klass->properties, name, hash);
 
         if (p) {
             return p;
@@ -910,14 +937,20 @@ ObjectProperty *object_class_property_find(ObjectClass *klass, const char *name)
     return NULL;
 }
 
+ObjectProperty *object_class_property_find(ObjectClass *klass, const char *name)
+{
+    return class_property_find_hashed(klass, name, ht_str_hash(name));
+}
+
 ObjectProperty *object_property_find(Object *obj, const char *name)
 {
-    ObjectProperty *p = object_class_property_find(obj->klass, name);
+    uint32_t hash = ht_str_hash(name);
+    ObjectProperty *p = class_property_find_hashed(obj->klass, name, hash);
 
     if (p) {
         return p;
     }
-    return ht_get(&obj->properties, name);
+    return ht_get_hashed(&obj->properties, name, hash);
 }
 
 ObjectProperty *object_property_find_err(Object *obj, const char *name,
@@ -1026,6 +1059,21 @@ ObjectProperty *object_property_add(Object *obj, const char *name,
 }
 
 /* Class properties live as long as their class: permanent memory. */
+static void duplicate_class_property(ObjectClass *klass, const char *name)
+{
+    fprintf(stderr, "qmachined: duplicate class property '%s' in '%s'\n", name,
+            klass->type->name);
+    abort();
+}
+
+/* A class property may be added only under a name not yet taken. */
+static void class_property_check_new(ObjectClass *klass, const char *name)
+{
+    if (object_class_property_find(klass, name)) {
+        duplicate_class_property(klass, name);
+    }
+}
+
 ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
                                           const char *type,
                                           ObjectPropertyGet *get,
@@ -1035,11 +1083,7 @@ ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
 {
     ObjectProperty *p;
 
-    if (object_class_property_find(klass, name)) {
-        fprintf(stderr, "qmachined: duplicate class property '%s' in '%s'\n",
-                name, klass->type->name);
-        abort();
-    }
+    class_property_check_new(klass, name);
     p = perm_zalloc(sizeof(*p));
     p->name = perm_strdup(name);
     p->type = str_is_static(type) ? type : str_intern(type);
@@ -1051,12 +1095,15 @@ ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
 void object_class_property_add_static(ObjectClass *klass,
                                       const ObjectProperty *prop)
 {
-    if (object_class_property_find(klass, prop->name)) {
-        fprintf(stderr, "qmachined: duplicate class property '%s' in '%s'\n",
-                prop->name, klass->type->name);
-        abort();
+    uint32_t hash = ht_str_hash(prop->name);
+    ObjectClass *parent = object_class_get_parent(klass);
+
+    /* The parents' tables, then the class's own in the same probe as
+     * the insertion. */
+    if ((parent && class_property_find_hashed(parent, prop->name, hash)) ||
+        !ht_try_insert(&klass->properties, (ObjectProperty *)prop, hash)) {
+        duplicate_class_property(klass, prop->name);
     }
-    ht_insert(&klass->properties, (ObjectProperty *)prop);
 }
 
 void object_property_set_description(Object *obj, const char *name,
@@ -1947,15 +1994,18 @@ bool object_property_allow_set_link(const Object *obj, const char *name,
 
 const char *object_get_canonical_path_component(const Object *obj)
 {
-    ObjectPropertyIterator it;
     ObjectProperty *p;
+
+    const PropTable *t;
 
     if (!obj->parent) {
         return NULL;
     }
-    object_property_iter_init(&it, obj->parent);
-    while ((p = object_property_iter_next(&it))) {
-        if (prop_is_child(p) && p->opaque == obj) {
+    /* child<> properties are always the parent's own, never its class's. */
+    t = &obj->parent->properties;
+    for (unsigned i = 0; t->slots && i < ht_size(t); i++) {
+        p = t->slots[i];
+        if (HT_IS_REAL(p) && p->opaque == obj && prop_is_child(p)) {
             return p->name;
         }
     }
@@ -1965,22 +2015,46 @@ const char *object_get_canonical_path_component(const Object *obj)
 char *object_get_canonical_path(const Object *obj)
 {
     Object *root = object_get_root();
+    const char *small[32], **comp = small;
+    size_t n = 0, cap = ARRAY_SIZE(small), len = 0, at;
+    const Object *o;
     char *path = NULL;
 
-    while (obj != root) {
-        const char *comp = object_get_canonical_path_component(obj);
-        char *tmp;
+    /* The components from obj up, then one string of them. */
+    for (o = obj; o != root; o = o->parent) {
+        const char *c = object_get_canonical_path_component(o);
 
-        if (!comp) {
-            free(path);
-            return NULL;
+        if (!c) {
+            goto out;
         }
-        tmp = xasprintf("/%s%s", comp, path ? path : "");
-        free(path);
-        path = tmp;
-        obj = obj->parent;
+        if (n == cap) {
+            cap *= 2;
+            comp = comp == small ? memcpy(xmalloc(cap * sizeof(*comp)), small,
+                                          sizeof(small))
+                                 : xrealloc(comp, cap * sizeof(*comp));
+        }
+        comp[n++] = c;
+        len += 1 + strlen(c);
     }
-    return path ? path : xstrdup("/");
+    if (!n) {
+        path = xstrdup("/");
+        goto out;
+    }
+    path = xmalloc(len + 1);
+    at = 0;
+    while (n--) {
+        size_t l = strlen(comp[n]);
+
+        path[at++] = '/';
+        memcpy(path + at, comp[n], l);
+        at += l;
+    }
+    path[at] = '\0';
+out:
+    if (comp != small) {
+        free(comp);
+    }
+    return path;
 }
 
 void object_unparent(Object *obj)
