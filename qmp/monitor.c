@@ -2,6 +2,11 @@
  * QMP over sockets.  Any number of clients per listening socket (QEMU
  * serves one); each client has its own negotiation state and output
  * buffer.  Replies and events are written as one line ending "\r\n".
+ * What a client is sent during one round of the event loop is written
+ * at the round's end (a loop round hook), in one write: a reply and the
+ * events that follow it in the same round (the simulated guest's _OST,
+ * DEVICE_DELETED) reach the client together, in the same order and with
+ * the same bytes as when each was written on its own, for one wake-up.
  * A client that stops reading has its input paused once its output
  * backlog grows past a limit, as QEMU suspends a monitor.
  */
@@ -30,6 +35,8 @@
  * waits (bounded by one read) until the client has taken its replies.
  */
 #define FEED_PIECE 512
+/* Output collected past this much is written at once, not at round end. */
+#define FLUSH_NOW (64u << 10)
 /* Events still go to a client that stops reading, up to this much. */
 #define OUTPUT_HARD_LIMIT (16u << 20)
 #define READ_SIZE 65536
@@ -59,6 +66,8 @@ typedef struct MonitorClient {
     size_t unfed_len, unfed_pos;
     bool closing;
     bool in_feed;
+    bool dirty; /* sent to this round, not written yet: on dirty_clients */
+    struct MonitorClient *next_dirty;
     /* received with SCM_RIGHTS, not taken by a command yet */
     int msgfds[MONITOR_MAX_FDS];
     unsigned n_msgfds;
@@ -69,6 +78,7 @@ static void client_event(void *opaque, const char *name, json_t *msg);
 
 static MonitorServer *servers;
 static MonitorClient *clients;
+static MonitorClient *dirty_clients;
 
 static void client_update_watch(MonitorClient *c)
 {
@@ -77,6 +87,9 @@ static void client_update_watch(MonitorClient *c)
     /* Input waits while the session has its most commands in flight. */
     bool unfed = c->unfed_pos < c->unfed_len && !qmp_session_busy(&c->session);
 
+    if (c->dirty) {
+        return; /* the round's end writes the output, then comes here */
+    }
     if (pending < OUTPUT_BACKLOG_LIMIT && c->unfed_pos >= c->unfed_len) {
         ev |= LOOP_READ;
     }
@@ -172,6 +185,12 @@ static void client_free(MonitorClient *c)
             break;
         }
     }
+    for (p = &dirty_clients; c->dirty && *p; p = &(*p)->next_dirty) {
+        if (*p == c) {
+            *p = c->next_dirty;
+            break;
+        }
+    }
     qmp_event_unsubscribe(client_event, c);
     qmp_session_end(&c->session);
     client_drop_msgfds(c, 0);
@@ -212,16 +231,9 @@ static void client_try_write(MonitorClient *c)
     }
 }
 
-static void client_send(QmpSession *s, json_t *msg)
+/* After a write: a client whose backlog passed the hard limit goes. */
+static void client_check_backlog(MonitorClient *c)
 {
-    MonitorClient *c = (MonitorClient *)s;
-
-    if (c->closing) {
-        return;
-    }
-    json_out_append(&c->out, msg);
-    json_buf_append(&c->out, "\r\n", 2);
-    client_try_write(c);
     if (c->out.len - c->out_pos > OUTPUT_HARD_LIMIT) {
         static bool said;
 
@@ -234,13 +246,48 @@ static void client_send(QmpSession *s, json_t *msg)
         }
         c->closing = true;
     }
-    if (c->closing) {
-        if (!c->in_feed) {
-            client_free(c);
+}
+
+/* The round's end: writes what each client was sent during the round. */
+static void flush_dirty(void *opaque)
+{
+    (void)opaque;
+    while (dirty_clients) {
+        MonitorClient *c = dirty_clients;
+
+        dirty_clients = c->next_dirty;
+        c->dirty = false;
+        if (!c->closing) {
+            client_try_write(c);
+            client_check_backlog(c);
         }
+        if (c->closing) {
+            client_free(c);
+            continue;
+        }
+        client_update_watch(c);
+    }
+}
+
+static void client_send(QmpSession *s, json_t *msg)
+{
+    MonitorClient *c = (MonitorClient *)s;
+
+    if (c->closing) {
         return;
     }
-    client_update_watch(c);
+    json_out_append(&c->out, msg);
+    json_buf_append(&c->out, "\r\n", 2);
+    if (!c->dirty) {
+        c->dirty = true;
+        c->next_dirty = dirty_clients;
+        dirty_clients = c;
+    }
+    /* A big backlog goes now; a client gone is freed at the round's end. */
+    if (c->out.len - c->out_pos >= FLUSH_NOW) {
+        client_try_write(c);
+        client_check_backlog(c);
+    }
 }
 
 static void client_event(void *opaque, const char *name, json_t *msg)
@@ -353,15 +400,21 @@ static void server_accept(void *opaque, int fd, unsigned events)
     clients = c;
     qmp_event_subscribe(client_event, c);
     greeting = qmp_greeting(&c->session);
-    client_send(&c->session, greeting); /* frees c if the write fails */
+    client_send(&c->session, greeting); /* written at the round's end */
     json_decref(greeting);
 }
 
 bool monitor_listen(const ListenAddr *addr, Error **errp)
 {
+    static bool hooked;
     MonitorServer *srv;
-    int fd = socket_listen(addr, errp);
+    int fd;
 
+    if (!hooked && !(hooked = loop_add_round_hook(flush_dirty, NULL))) {
+        error_setg(errp, "too many event loop hooks");
+        return false;
+    }
+    fd = socket_listen(addr, errp);
     if (fd < 0) {
         return false;
     }
