@@ -28,6 +28,23 @@ static void buf_puts(JsonBuf *b, const char *s)
     json_buf_append(b, s, strlen(s));
 }
 
+/* v in decimal, as "%" PRId64 writes it. */
+static void append_int64(JsonBuf *b, int64_t v)
+{
+    char digits[24];
+    size_t i = sizeof(digits);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        digits[--i] = '-';
+    }
+    json_buf_append(b, digits + i, sizeof(digits) - i);
+}
+
 void json_buf_free(JsonBuf *b)
 {
     free(b->data);
@@ -167,9 +184,7 @@ void json_out_append(JsonBuf *b, json_t *v)
         buf_puts(b, "false");
         break;
     case JSON_INTEGER:
-        snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-                 json_integer_value(v));
-        buf_puts(b, num);
+        append_int64(b, (int64_t)json_integer_value(v));
         break;
     case JSON_REAL: {
         uint64_t exact = 0;
@@ -206,7 +221,11 @@ void json_out_append(JsonBuf *b, json_t *v)
         buf_puts(b, "]");
         break;
     case JSON_OBJECT: {
-        const char **keys = json_qdict_order(v, &n);
+        const char *small[16], **keys;
+
+        n = json_object_size(v);
+        keys = n <= 16 ? small : xmalloc(n * sizeof(*keys));
+        json_qdict_order_into(v, keys);
 
         buf_puts(b, "{");
         for (i = 0; i < n; i++) {
@@ -219,7 +238,9 @@ void json_out_append(JsonBuf *b, json_t *v)
                 b, json_object_iter_value(json_object_key_to_iter(keys[i])));
         }
         buf_puts(b, "}");
-        free(keys);
+        if (keys != small) {
+            free(keys);
+        }
         break;
     }
     }

@@ -46,5 +46,7 @@ JsonRealKind json_real_kind(json_t *v, uint64_t *exact);
  * writes them.  Returns a malloc'd array of *n borrowed keys.
  */
 const char **json_qdict_order(json_t *obj, size_t *n);
+/* The same into keys[], which has room for json_object_size(obj). */
+void json_qdict_order_into(json_t *obj, const char **keys);
 
 #endif
