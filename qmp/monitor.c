@@ -62,7 +62,9 @@ typedef struct MonitorClient {
     JsonStream *stream;
     JsonBuf out;
     size_t out_pos;
-    char *unfed; /* read but not parsed yet (at most READ_SIZE) */
+    /* read but not parsed yet (at most READ_SIZE): read_buf while the
+     * read is parsed, then a copy of what is left, if anything */
+    char *unfed;
     size_t unfed_len, unfed_pos;
     bool closing;
     bool in_feed;
@@ -79,6 +81,11 @@ static void client_event(void *opaque, const char *name, json_t *msg);
 static MonitorServer *servers;
 static MonitorClient *clients;
 static MonitorClient *dirty_clients;
+/*
+ * Every read goes here first (one loop: one read parsed at a time); only
+ * what a client leaves unparsed is copied into a buffer of its own.
+ */
+static char read_buf[READ_SIZE];
 
 static void client_update_watch(MonitorClient *c)
 {
@@ -200,7 +207,9 @@ static void client_free(MonitorClient *c)
     close(c->fd);
     json_stream_free(c->stream);
     json_buf_free(&c->out);
-    free(c->unfed);
+    if (c->unfed != read_buf) {
+        free(c->unfed);
+    }
     free(c);
 }
 
@@ -330,8 +339,16 @@ static void client_feed(MonitorClient *c)
     c->in_feed = false;
     if (c->unfed_pos == c->unfed_len) {
         c->unfed_pos = c->unfed_len = 0;
-        free(c->unfed);
+        if (c->unfed != read_buf) {
+            free(c->unfed);
+        }
         c->unfed = NULL;
+    } else if (c->unfed == read_buf) {
+        /* Left for later: the shared buffer takes the next read. */
+        c->unfed_len -= c->unfed_pos;
+        c->unfed = xmalloc(c->unfed_len);
+        memcpy(c->unfed, read_buf + c->unfed_pos, c->unfed_len);
+        c->unfed_pos = 0;
     }
 }
 
@@ -346,10 +363,7 @@ static void client_io(void *opaque, int fd, unsigned events)
         client_feed(c);
     }
     if (!c->closing && (events & LOOP_READ) && !c->unfed_len) {
-        if (!c->unfed) {
-            c->unfed = xmalloc(READ_SIZE);
-        }
-        n = client_recv(c, c->unfed, READ_SIZE);
+        n = client_recv(c, read_buf, READ_SIZE);
         if (n == 0) {
             c->closing = true;
         } else if (n < 0) {
@@ -357,6 +371,7 @@ static void client_io(void *opaque, int fd, unsigned events)
                 c->closing = true;
             }
         } else {
+            c->unfed = read_buf;
             c->unfed_len = (size_t)n;
             c->unfed_pos = 0;
             client_feed(c);
