@@ -1054,6 +1054,58 @@ void json_stream_feed(JsonStream *s, const char *buf, size_t len)
     size_t i = 0, run;
 
     while (i < len) {
+        if (s->state == LX_START) {
+            /* fast path for what the machine does in one step here */
+            char c = (char)p[i];
+            TokenType tok;
+
+            switch (c) {
+            case ' ':
+            case '\t':
+            case '\r':
+            case '\n':
+                i++;
+                continue;
+            case '"':
+                buf_putc(&s->tok, c);
+                s->state = LX_DQ;
+                i++;
+                continue;
+            case '{':
+                tok = TOK_LCURLY;
+                break;
+            case '}':
+                tok = TOK_RCURLY;
+                break;
+            case '[':
+                tok = TOK_LSQUARE;
+                break;
+            case ']':
+                tok = TOK_RSQUARE;
+                break;
+            case ',':
+                tok = TOK_COMMA;
+                break;
+            case ':':
+                tok = TOK_COLON;
+                break;
+            default:
+                lex_byte(s, p[i++], false);
+                continue;
+            }
+            i++;
+            streamer_token(s, tok, &c, 1);
+            continue;
+        }
+        if (s->state == LX_DQ && p[i] == '"') {
+            /* the string's closing quote */
+            buf_putc(&s->tok, '"');
+            i++;
+            streamer_token(s, TOK_STRING, s->tok.data, s->tok.len);
+            s->tok.len = 0;
+            s->state = LX_START;
+            continue;
+        }
         if (s->state == LX_DQ || s->state == LX_SQ) {
             /* fast path; stop where the size limit check must fire */
             run = string_run(p + i, len - i, s->state == LX_DQ ? '"' : '\'');
