@@ -22,17 +22,25 @@
  * process; a cycle waits for four round trips.
  *
  *   hotplug_cycles [--qmachined PATH] [--qemu PATH] [--cycles N]
- *                  [--rounds R] [--no-qemu] [--wrap 'CMD ARGS']
+ *                  [--rounds R] [--no-qemu] [--no-pin] [--wrap 'CMD ARGS']
  *                  [--cycles-only]
  *
  * --wrap runs the cycling daemon under a tool (words split at spaces):
  * --wrap 'strace -c -f -o FILE', --wrap 'valgrind --tool=callgrind'.
  * --cycles-only measures the cycles alone (no round trips, floor, pairs).
  *
+ * Every figure of the cycles is taken twice: with the client and the
+ * daemon placed as the scheduler likes, then both pinned to the CPU the
+ * client runs on (--no-pin: the first only).  On two cores with nothing
+ * else running they sit on different CPUs, and each message wakes a
+ * sleeping CPU (tens of microseconds in a VM: see the ping-pong floor);
+ * on one CPU a message costs a context switch.
+ *
  * Figures go to make bench's table through QM_BENCH_RESULTS
  * (tests/bench/benchresult.py's format), as tests/bench/qmp_rtt.c does.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -584,16 +592,75 @@ static void record(const char *metric, const char *side, double v,
     fclose(f);
 }
 
+/* Both placements: as the scheduler likes (0), on this one CPU (1). */
+static const char *const placement[2] = { "",
+                                          ", client and daemon on one CPU" };
+
+/* Pins this process (and what it starts from now on) to one CPU, or back. */
+static bool pin(bool one_cpu, const cpu_set_t *all)
+{
+    cpu_set_t set;
+    int cpu = sched_getcpu();
+
+    if (!one_cpu) {
+        return sched_setaffinity(0, sizeof(*all), all) == 0;
+    }
+    CPU_ZERO(&set);
+    CPU_SET(cpu < 0 ? 0 : cpu, &set);
+    return sched_setaffinity(0, sizeof(set), &set) == 0;
+}
+
+static void print_cycles(const CycleStats *st, double floor_us, unsigned cycles,
+                         int rounds, int where)
+{
+    printf("full DIMM cycles, qmachined --guest linux%s, %u cycles per "
+           "round, median of %d rounds:\n",
+           placement[where], cycles, rounds);
+    printf("  %.0f cycles/s (%.1f us/cycle), best round %.0f cycles/s\n",
+           st->rate, 1e6 / st->rate, st->best);
+    printf("  per cycle: daemon CPU %.1f us, client CPU %.1f us, daemon "
+           "context switches %.2f voluntary + %.2f involuntary\n",
+           st->daemon_cpu_us, st->client_cpu_us, st->vol_switches,
+           st->invol_switches);
+    if (floor_us < 0) {
+        return;
+    }
+    printf("  query-status round trip on the same daemon: %.2f us "
+           "(4 per cycle: %.1f us, at most %.0f cycles/s)\n",
+           st->rtt_us, 4 * st->rtt_us, 1e6 / (4 * st->rtt_us));
+    printf("  unix socket ping-pong floor: %.2f us (4 per cycle: at most "
+           "%.0f cycles/s)\n",
+           floor_us, 1e6 / (4 * floor_us));
+}
+
+static void record_cycles(const CycleStats *st, double floor_us, int where)
+{
+    char metric[160];
+
+    snprintf(metric, sizeof(metric), "full DIMM cycles/s (simulated guest)%s",
+             placement[where]);
+    record(metric, "qmachined", st->rate, "1/s");
+    snprintf(metric, sizeof(metric), "full DIMM cycle: daemon CPU time%s",
+             placement[where]);
+    record(metric, "qmachined", st->daemon_cpu_us, "us");
+    snprintf(metric, sizeof(metric),
+             "query-status round trip on the cycling daemon%s",
+             placement[where]);
+    record(metric, "qmachined", st->rtt_us, "us");
+    record(metric, "unix socket ping-pong floor", floor_us, "us");
+}
+
 int main(int argc, char **argv)
 {
     const char *qmachined = "src/qmachined", *qemu = "qemu-system-x86_64";
     unsigned cycles = 10000, slots = 200;
-    int rounds = 5, i;
+    int rounds = 5, i, where, places = 2;
     bool with_qemu = true;
     char dir[] = "/tmp/hotplug_cycles.XXXXXX";
-    double floor_us, pairs_qm = 0, dels_qm = 0;
-    CycleStats st;
+    double floor_us[2] = { -1, -1 }, pairs_qm = 0, dels_qm = 0;
     double pairs_qemu = 0, dels_qemu = 0;
+    CycleStats st[2];
+    cpu_set_t all;
 
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--qmachined") && i + 1 < argc) {
@@ -608,40 +675,40 @@ int main(int argc, char **argv)
             wrap = argv[++i];
         } else if (!strcmp(argv[i], "--cycles-only")) {
             cycles_only = true;
+        } else if (!strcmp(argv[i], "--no-pin")) {
+            places = 1;
         } else if (!strcmp(argv[i], "--no-qemu")) {
             with_qemu = false;
         } else {
             fprintf(stderr,
                     "usage: %s [--qmachined PATH] [--qemu PATH] "
-                    "[--cycles N] [--rounds R] [--no-qemu] "
+                    "[--cycles N] [--rounds R] [--no-qemu] [--no-pin] "
                     "[--wrap 'CMD ARGS'] [--cycles-only]\n",
                     argv[0]);
             return 2;
         }
     }
     if (cycles < 1 || cycles > 100000000 || rounds < 1 || rounds > MAX_ROUNDS ||
-        !mkdtemp(dir)) {
+        sched_getaffinity(0, sizeof(all), &all) < 0 || !mkdtemp(dir)) {
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    if (!bench_cycles(qmachined, dir, cycles, rounds, &st)) {
-        rmdir(dir);
-        return 1;
+    for (where = 0; where < places; where++) {
+        if (!pin(where == 1, &all) ||
+            !bench_cycles(qmachined, dir, cycles, rounds, &st[where])) {
+            rmdir(dir);
+            return 1;
+        }
+        if (!cycles_only) {
+            floor_us[where] = bench_floor(cycles * 4);
+        }
+        print_cycles(&st[where], floor_us[where], cycles, rounds, where);
     }
-    printf("full DIMM cycles, qmachined --guest linux, %u cycles per round, "
-           "median of %d rounds:\n",
-           cycles, rounds);
-    printf("  %.0f cycles/s (%.1f us/cycle), best round %.0f cycles/s\n",
-           st.rate, 1e6 / st.rate, st.best);
-    printf("  per cycle: daemon CPU %.1f us, client CPU %.1f us, daemon "
-           "context switches %.2f voluntary + %.2f involuntary\n",
-           st.daemon_cpu_us, st.client_cpu_us, st.vol_switches,
-           st.invol_switches);
+    pin(false, &all);
     if (cycles_only) {
         rmdir(dir);
         return 0;
     }
-    floor_us = bench_floor(cycles * 4);
     if (!bench_pairs(qmachined, dir, slots, &pairs_qm, &dels_qm) ||
         (with_qemu &&
          !bench_pairs(qemu, dir, slots, &pairs_qemu, &dels_qemu))) {
@@ -649,26 +716,15 @@ int main(int argc, char **argv)
         return 1;
     }
     rmdir(dir);
-
-    record("full DIMM cycles/s (simulated guest)", "qmachined", st.rate, "1/s");
-    record("full DIMM cycle: daemon CPU time", "qmachined", st.daemon_cpu_us,
-           "us");
-    record("query-status round trip on the cycling daemon", "qmachined",
-           st.rtt_us, "us");
-    record("query-status round trip on the cycling daemon",
-           "unix socket ping-pong floor", floor_us, "us");
+    for (where = 0; where < places; where++) {
+        record_cycles(&st[where], floor_us[where], where);
+    }
     record("DIMM object-add+device_add pairs/s (C client)", "qmachined",
            pairs_qm, "1/s");
     if (with_qemu) {
         record("DIMM object-add+device_add pairs/s (C client)", "QEMU 7.2",
                pairs_qemu, "1/s");
     }
-    printf("  query-status round trip on the same daemon: %.2f us "
-           "(4 per cycle: %.1f us, at most %.0f cycles/s)\n",
-           st.rtt_us, 4 * st.rtt_us, 1e6 / (4 * st.rtt_us));
-    printf("  unix socket ping-pong floor: %.2f us (4 per cycle: at most "
-           "%.0f cycles/s)\n",
-           floor_us, 1e6 / (4 * floor_us));
     printf("object-add+device_add pairs into %u free slots (-S):\n", slots);
     printf("  qmachined: %.0f pairs/s, then device_del requests %.0f/s\n",
            pairs_qm, dels_qm);
