@@ -1,5 +1,6 @@
 #include "json-out.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,81 @@ void json_out_append(JsonBuf *b, json_t *v)
         break;
     }
     }
+}
+
+void json_out_members(JsonBuf *b, const JsonOutMember *m, size_t n)
+{
+    struct {
+        unsigned bucket;
+        size_t pos;
+    } order[JSON_OUT_MAX_MEMBERS], k;
+    size_t i, j;
+
+    assert(n <= JSON_OUT_MAX_MEMBERS);
+    /* QDict order, as json_qdict_order(): bucket, newest first in one. */
+    for (i = 0; i < n; i++) {
+        k.bucket = json_qdict_bucket(m[i].key, strlen(m[i].key));
+        k.pos = i;
+        for (j = i; j > 0 && (order[j - 1].bucket > k.bucket ||
+                              (order[j - 1].bucket == k.bucket &&
+                               order[j - 1].pos < k.pos));
+             j--) {
+            order[j] = order[j - 1];
+        }
+        order[j] = k;
+    }
+    json_buf_append(b, "{", 1);
+    for (i = 0; i < n; i++) {
+        const JsonOutMember *e = &m[order[i].pos];
+
+        if (i) {
+            json_buf_append(b, ", ", 2);
+        }
+        append_string(b, e->key, strlen(e->key));
+        json_buf_append(b, ": ", 2);
+        switch (e->kind) {
+        case JSON_OUT_STR:
+            append_string(b, e->str, e->len);
+            break;
+        case JSON_OUT_INT:
+            append_int64(b, e->num);
+            break;
+        case JSON_OUT_BOOL:
+            buf_puts(b, e->num ? "true" : "false");
+            break;
+        case JSON_OUT_OBJECT:
+            json_out_members(b, e->sub, e->nsub);
+            break;
+        }
+    }
+    json_buf_append(b, "}", 1);
+}
+
+json_t *json_out_members_json(const JsonOutMember *m, size_t n)
+{
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_t *v = NULL;
+
+        switch (m[i].kind) {
+        case JSON_OUT_STR:
+            v = json_stringn_nocheck(m[i].str, m[i].len);
+            break;
+        case JSON_OUT_INT:
+            v = json_integer((json_int_t)m[i].num);
+            break;
+        case JSON_OUT_BOOL:
+            v = json_boolean(m[i].num);
+            break;
+        case JSON_OUT_OBJECT:
+            v = json_out_members_json(m[i].sub, m[i].nsub);
+            break;
+        }
+        json_object_set_new_nocheck(o, m[i].key, v);
+    }
+    return o;
 }
 
 char *json_out_dumps(json_t *v)

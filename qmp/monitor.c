@@ -76,7 +76,7 @@ typedef struct MonitorClient {
     struct MonitorClient *next;
 } MonitorClient;
 
-static void client_event(void *opaque, const char *name, json_t *msg);
+static void client_event(void *opaque, const char *name, QmpEventMsg *ev);
 
 static MonitorServer *servers;
 static MonitorClient *clients;
@@ -278,14 +278,9 @@ static void flush_dirty(void *opaque)
     }
 }
 
-static void client_send(QmpSession *s, json_t *msg)
+/* A message was added to c->out (without its line end). */
+static void client_queued(MonitorClient *c)
 {
-    MonitorClient *c = (MonitorClient *)s;
-
-    if (c->closing) {
-        return;
-    }
-    json_out_append(&c->out, msg);
     json_buf_append(&c->out, "\r\n", 2);
     if (!c->dirty) {
         c->dirty = true;
@@ -299,12 +294,28 @@ static void client_send(QmpSession *s, json_t *msg)
     }
 }
 
-static void client_event(void *opaque, const char *name, json_t *msg)
+static void client_send(QmpSession *s, json_t *msg)
+{
+    MonitorClient *c = (MonitorClient *)s;
+
+    if (c->closing) {
+        return;
+    }
+    json_out_append(&c->out, msg);
+    client_queued(c);
+}
+
+static void client_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
     MonitorClient *c = opaque;
+    const char *text;
+    size_t len;
 
-    if (c->session.negotiated) {
-        client_send(&c->session, msg);
+    (void)name;
+    if (c->session.negotiated && !c->closing) {
+        text = qmp_event_text(ev, &len);
+        json_buf_append(&c->out, text, len);
+        client_queued(c);
     }
 }
 

@@ -181,10 +181,8 @@ static size_t key_len(const char *key)
     return json_object_iter_key_len(json_object_key_to_iter(key));
 }
 
-/* The bucket QEMU's QDict puts a key in (the TDB string hash). */
-static unsigned qdict_bucket(const char *key)
+unsigned json_qdict_bucket(const char *key, size_t len)
 {
-    size_t len = key_len(key);
     uint32_t v = 0x238F13AFu * (uint32_t)len;
     size_t i;
 
@@ -192,6 +190,11 @@ static unsigned qdict_bucket(const char *key)
         v += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
     }
     return (1103515243u * v + 12345u) % QDICT_BUCKETS;
+}
+
+static unsigned qdict_bucket(const char *key)
+{
+    return json_qdict_bucket(key, key_len(key));
 }
 
 typedef struct KeyPos {

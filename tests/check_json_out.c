@@ -104,6 +104,40 @@ START_TEST(test_member_order_sizes)
 }
 END_TEST
 
+/* Members written directly come out as their JSON object does. */
+START_TEST(test_members)
+{
+    JsonOutMember sub[2] = {
+        { .key = "seconds", .kind = JSON_OUT_INT, .num = 1 },
+        { .key = "microseconds", .kind = JSON_OUT_INT, .num = -2 },
+    };
+    /* running, singlestep and status share a QDict bucket. */
+    JsonOutMember m[6] = {
+        { .key = "running", .kind = JSON_OUT_BOOL, .num = 0 },
+        { .key = "singlestep", .kind = JSON_OUT_BOOL, .num = 1 },
+        { .key = "status",
+          .kind = JSON_OUT_STR,
+          .str = "pre\"l\x01",
+          .len = 6 },
+        { .key = "timestamp", .kind = JSON_OUT_OBJECT, .sub = sub, .nsub = 2 },
+        { .key = "event", .kind = JSON_OUT_STR, .str = "a\xc0\x80", .len = 3 },
+        { .key = "empty", .kind = JSON_OUT_OBJECT, .sub = NULL, .nsub = 0 },
+    };
+    JsonBuf b = { 0 };
+    json_t *o = json_out_members_json(m, 6);
+    char *want = json_out_dumps(o);
+
+    json_out_members(&b, m, 6);
+    ck_assert_str_eq(b.data, want);
+    ck_assert_ptr_nonnull(strstr(want, "\"status\": \"pre\\\"l\\u0001\", "
+                                       "\"singlestep\": true, \"running\": "
+                                       "false"));
+    json_buf_free(&b);
+    free(want);
+    json_decref(o);
+}
+END_TEST
+
 START_TEST(test_arrays)
 {
     expect(json_pack("[i, [], {}, s]", 1, "x"), "[1, [], {}, \"x\"]");
@@ -120,6 +154,7 @@ static Suite *json_out_suite(void)
     tcase_add_test(tc, test_invalid_utf8);
     tcase_add_test(tc, test_member_order);
     tcase_add_test(tc, test_member_order_sizes);
+    tcase_add_test(tc, test_members);
     tcase_add_test(tc, test_arrays);
     suite_add_tcase(s, tc);
     return s;

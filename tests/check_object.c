@@ -142,8 +142,10 @@ static const TypeInfo test_types[] = {
 
 static json_t *events;
 
-static void on_event(void *opaque, const char *name, json_t *msg)
+static void on_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
+    json_t *msg = qmp_event_json(ev);
+
     json_array_append(events, msg);
 }
 
