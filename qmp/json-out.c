@@ -8,7 +8,7 @@
 
 #include "src/util.h"
 
-void json_buf_append(JsonBuf *b, const char *s, size_t n)
+void json_buf_reserve(JsonBuf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
@@ -19,9 +19,6 @@ void json_buf_append(JsonBuf *b, const char *s, size_t n)
         b->data = xrealloc(b->data, cap);
         b->cap = cap;
     }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
 }
 
 static void buf_puts(JsonBuf *b, const char *s)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "src/json-value.h"
 
@@ -19,7 +20,19 @@ typedef struct JsonBuf {
     size_t len, cap;
 } JsonBuf;
 
-void json_buf_append(JsonBuf *b, const char *s, size_t n);
+/* Makes room for n more bytes and the NUL after them. */
+void json_buf_reserve(JsonBuf *b, size_t n);
+
+/* Appends n bytes (kept NUL-terminated). */
+static inline void json_buf_append(JsonBuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        json_buf_reserve(b, n);
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 void json_buf_free(JsonBuf *b);
 
 /* Appends the QEMU rendering of v to b. */
