@@ -98,6 +98,16 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, long *cp)
     return len;
 }
 
+/* Whether byte c is written as it is: printable ASCII but '"' and '\\'. */
+static inline bool plain_ascii(unsigned char c)
+{
+    /* One bit per byte 0x00..0x7f: 0x20..0x7e, less 0x22 and 0x5c. */
+    static const uint64_t plain[2] = { 0xfffffffb00000000ull,
+                                       0x7fffffffefffffffull };
+
+    return c < 0x80 && (plain[c >> 6] >> (c & 63) & 1);
+}
+
 static void append_string(JsonBuf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -111,8 +121,7 @@ static void append_string(JsonBuf *b, const char *str, size_t n)
 
         /* Printable ASCII other than '"' and '\\' goes out as it is, a
          * whole run at a time. */
-        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' &&
-               s[run] != '\\') {
+        while (run < n && plain_ascii(s[run])) {
             run++;
         }
         if (run > i) {

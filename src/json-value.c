@@ -184,10 +184,15 @@ static size_t key_len(const char *key)
 unsigned json_qdict_bucket(const char *key, size_t len)
 {
     uint32_t v = 0x238F13AFu * (uint32_t)len;
+    unsigned shift = 0; /* i * 5 % 24 */
     size_t i;
 
     for (i = 0; i < len; i++) {
-        v += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
+        v += (uint32_t)(unsigned char)key[i] << shift;
+        shift += 5;
+        if (shift >= 24) {
+            shift -= 24;
+        }
     }
     return (1103515243u * v + 12345u) % QDICT_BUCKETS;
 }
