@@ -74,11 +74,12 @@ static const char *check_members(json_t *req, bool allow_oob, bool *oob,
                                  Error **errp)
 {
     const char *exec_key = NULL;
-    const char **keys;
-    size_t i, n;
+    const char *small[8], **keys;
+    size_t i, n = json_object_size(req);
     bool ok = true;
 
-    keys = json_qdict_order(req, &n);
+    keys = n <= 8 ? small : xmalloc(n * sizeof(*keys));
+    json_qdict_order_into(req, keys);
     for (i = 0; i < n && ok; i++) {
         const char *k = keys[i];
         json_t *v = json_object_get(req, k);
@@ -105,7 +106,9 @@ static const char *check_members(json_t *req, bool allow_oob, bool *oob,
             ok = false;
         }
     }
-    free(keys);
+    if (keys != small) {
+        free(keys);
+    }
     if (!ok) {
         return NULL;
     }
