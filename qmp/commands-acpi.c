@@ -3,6 +3,7 @@
  * guest-policy commands, over the C API of acpi/memhp.c and acpi/ospm.c.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "acpi/memhp.h"
@@ -31,21 +32,48 @@ const QapiType acpi_ost_info_type = { .name = "ACPIOSTInfo",
 QAPI_ARRAY_OF(acpi_ost_info_list, acpi_ost_info_type);
 /* clang-format on */
 
+size_t qmp_acpi_ost_members(const AcpiOstInfo *info, JsonOutMember *m,
+                            char *slot)
+{
+    size_t n = 0;
+    char digits[12];
+    unsigned v = info->slot, i = sizeof(digits);
+
+    do {
+        digits[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(slot, digits + i, sizeof(digits) - i);
+    slot[sizeof(digits) - i] = '\0';
+    if (info->device) { /* json_text(NULL) added nothing either */
+        m[n++] = (JsonOutMember){ .key = "device",
+                                  .kind = JSON_OUT_STR,
+                                  .str = info->device,
+                                  .len = strlen(info->device) };
+    }
+    m[n++] = (JsonOutMember){
+        .key = "slot", .kind = JSON_OUT_STR, .str = slot, .len = strlen(slot)
+    };
+    m[n++] = (JsonOutMember){ .key = "slot-type",
+                              .kind = JSON_OUT_STR,
+                              .str = acpi_slot_type_values[info->slot_type],
+                              .len = strlen(
+                                  acpi_slot_type_values[info->slot_type]) };
+    m[n++] = (JsonOutMember){ .key = "source",
+                              .kind = JSON_OUT_INT,
+                              .num = info->source };
+    m[n++] = (JsonOutMember){ .key = "status",
+                              .kind = JSON_OUT_INT,
+                              .num = info->status };
+    return n;
+}
+
 json_t *qmp_acpi_ost_info(const AcpiOstInfo *info)
 {
-    json_t *o = json_object();
-    char slot[16];
+    JsonOutMember m[QMP_ACPI_OST_MEMBERS];
+    char slot[QMP_ACPI_OST_SLOT_LEN];
 
-    snprintf(slot, sizeof(slot), "%u", info->slot);
-    if (info->device) {
-        json_object_set_new(o, "device", json_text(info->device));
-    }
-    json_object_set_new(o, "slot", json_text(slot));
-    json_object_set_new(o, "slot-type",
-                        json_text(acpi_slot_type_values[info->slot_type]));
-    json_object_set_new(o, "source", json_integer(info->source));
-    json_object_set_new(o, "status", json_integer(info->status));
-    return o;
+    return json_out_members_json(m, qmp_acpi_ost_members(info, m, slot));
 }
 
 /* ---- query-acpi-ospm-status ---- */

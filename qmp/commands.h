@@ -5,6 +5,7 @@
 #ifndef QMACHINED_COMMANDS_H
 #define QMACHINED_COMMANDS_H
 
+#include "json-out.h"
 #include "qmp.h"
 #include "src/events.h"
 
@@ -145,6 +146,15 @@ QmpCommandFunc qmp_cmd_query_acpi_ospm_status, qmp_cmd_ospm_set_guest_policy,
     qmp_cmd_ospm_query_guest_policy;
 /* One ACPIOSTInfo, members in schema order (new reference). */
 json_t *qmp_acpi_ost_info(const AcpiOstInfo *info);
+/*
+ * The same as members (for json_out_members()): fills m (room for
+ * QMP_ACPI_OST_MEMBERS) and slot (QMP_ACPI_OST_SLOT_LEN bytes, which
+ * m points into); returns how many.
+ */
+#define QMP_ACPI_OST_MEMBERS 5
+#define QMP_ACPI_OST_SLOT_LEN 12
+size_t qmp_acpi_ost_members(const AcpiOstInfo *info, JsonOutMember *m,
+                            char *slot);
 /* Appends one ACPIOSTInfo per slot of ms (may be NULL) to list. */
 typedef struct MemHotplugState MemHotplugState;
 void acpi_memhp_ospm_status(const MemHotplugState *ms, json_t *list);

@@ -24,16 +24,49 @@ json_t *qmp_error_response(const Error *err)
     return rsp;
 }
 
+/* The command table by name, for a binary search (made on first use). */
+static const QmpCommand **by_name;
+static size_t n_by_name;
+
+static int cmd_cmp(const void *a, const void *b)
+{
+    const QmpCommand *x = *(const QmpCommand *const *)a;
+    const QmpCommand *y = *(const QmpCommand *const *)b;
+    int r = strcmp(x->name, y->name);
+
+    /* The first of equal names wins, as in a walk of the table. */
+    return r ? r : (x < y ? -1 : x > y);
+}
+
 const QmpCommand *qmp_find_command(const char *name)
 {
-    const QmpCommand *c;
+    size_t lo = 0, hi;
 
-    for (c = qmp_commands; c->name; c++) {
-        if (!strcmp(c->name, name)) {
-            return c;
+    if (!by_name) {
+        const QmpCommand *c;
+
+        for (c = qmp_commands; c->name; c++) {
+            n_by_name++;
+        }
+        by_name = xmalloc((n_by_name ? n_by_name : 1) * sizeof(*by_name));
+        for (hi = 0; hi < n_by_name; hi++) {
+            by_name[hi] = &qmp_commands[hi];
+        }
+        qsort(by_name, n_by_name, sizeof(*by_name), cmd_cmp);
+    }
+    /* The first entry not below name. */
+    hi = n_by_name;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (strcmp(by_name[mid]->name, name) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    return NULL;
+    return lo < n_by_name && !strcmp(by_name[lo]->name, name) ? by_name[lo]
+                                                              : NULL;
 }
 
 /* Checks the request's members; returns the command name or NULL. */
@@ -41,11 +74,12 @@ static const char *check_members(json_t *req, bool allow_oob, bool *oob,
                                  Error **errp)
 {
     const char *exec_key = NULL;
-    const char **keys;
-    size_t i, n;
+    const char *small[8], **keys;
+    size_t i, n = json_object_size(req);
     bool ok = true;
 
-    keys = json_qdict_order(req, &n);
+    keys = n <= 8 ? small : xmalloc(n * sizeof(*keys));
+    json_qdict_order_into(req, keys);
     for (i = 0; i < n && ok; i++) {
         const char *k = keys[i];
         json_t *v = json_object_get(req, k);
@@ -72,7 +106,9 @@ static const char *check_members(json_t *req, bool allow_oob, bool *oob,
             ok = false;
         }
     }
-    free(keys);
+    if (keys != small) {
+        free(keys);
+    }
     if (!ok) {
         return NULL;
     }

@@ -5,6 +5,7 @@
  * The only place events become JSON.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "forward.h"
@@ -130,88 +131,144 @@ static const char *const event_names[MACHINE_EVENT__MAX] = {
     [MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR] = "DEVICE_UNPLUG_GUEST_ERROR",
 };
 
-/* The event's "data" member, members in schema order (NULL: none). */
-static json_t *event_data(const MachineEvent *ev)
+/*
+ * The event's "data" members into m (room for JSON_OUT_MAX_MEMBERS), in
+ * schema order; sub and slot hold what members point to.  Returns how
+ * many, or -1 when the event has no "data".
+ */
+/* A string member, left out when str is NULL (as jansson leaves out a
+ * NULL value). */
+static void add_str(JsonOutMember *m, int *n, const char *key, const char *str)
 {
-    json_t *d;
+    if (str) {
+        m[(*n)++] = (JsonOutMember){
+            .key = key, .kind = JSON_OUT_STR, .str = str, .len = strlen(str)
+        };
+    }
+}
+
+static int event_data(const MachineEvent *ev, JsonOutMember *m,
+                      JsonOutMember *sub, char *slot)
+{
+    int n = 0;
 
     switch (ev->kind) {
     case MACHINE_EVENT_SHUTDOWN:
     case MACHINE_EVENT_RESET:
-        d = json_object();
-        json_object_set_new(d, "guest", json_boolean(ev->u.shutdown.guest));
-        json_object_set_new(
-            d, "reason",
-            json_text(shutdown_cause_names[ev->u.shutdown.reason]));
-        return d;
+        m[n++] = (JsonOutMember){ .key = "guest",
+                                  .kind = JSON_OUT_BOOL,
+                                  .num = ev->u.shutdown.guest };
+        add_str(m, &n, "reason", shutdown_cause_names[ev->u.shutdown.reason]);
+        return n;
     case MACHINE_EVENT_BALLOON_CHANGE:
-        d = json_object();
-        json_object_set_new(
-            d, "actual", json_integer((json_int_t)ev->u.balloon_change.actual));
-        return d;
+        m[n++] = (JsonOutMember){ .key = "actual",
+                                  .kind = JSON_OUT_INT,
+                                  .num = (int64_t)ev->u.balloon_change.actual };
+        return n;
     case MACHINE_EVENT_DEVICE_DELETED:
     case MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR:
-        d = json_object();
-        if (ev->u.device.device) {
-            json_object_set_new(d, "device", json_text(ev->u.device.device));
-        }
-        json_object_set_new(d, "path", json_text(ev->u.device.path));
-        return d;
+        add_str(m, &n, "device", ev->u.device.device);
+        add_str(m, &n, "path", ev->u.device.path);
+        return n;
     case MACHINE_EVENT_ACPI_DEVICE_OST:
-        d = json_object();
-        json_object_set_new(d, "info",
-                            qmp_acpi_ost_info(&ev->u.acpi_device_ost));
-        return d;
+        m[n++] = (JsonOutMember){ .key = "info",
+                                  .kind = JSON_OUT_OBJECT,
+                                  .sub = sub,
+                                  .nsub = qmp_acpi_ost_members(
+                                      &ev->u.acpi_device_ost, sub, slot) };
+        return n;
     case MACHINE_EVENT_MEM_UNPLUG_ERROR:
-        d = json_object();
-        json_object_set_new(d, "device",
-                            json_text(ev->u.mem_unplug_error.device));
-        json_object_set_new(d, "msg", json_text(ev->u.mem_unplug_error.msg));
-        return d;
+        add_str(m, &n, "device", ev->u.mem_unplug_error.device);
+        add_str(m, &n, "msg", ev->u.mem_unplug_error.msg);
+        return n;
     default:
-        return NULL;
+        return -1;
     }
 }
 
-static void broadcast(const char *name, json_t *msg)
+/* An event on its way to the sinks (qmp.h). */
+struct QmpEventMsg {
+    const char *name;
+    JsonBuf text; /* the message as QEMU writes it, no line end */
+    json_t *json; /* made on first use from members, or given */
+    const JsonOutMember *members;
+    size_t n_members;
+};
+
+const char *qmp_event_text(QmpEventMsg *ev, size_t *len)
+{
+    *len = ev->text.len;
+    return ev->text.data;
+}
+
+json_t *qmp_event_json(QmpEventMsg *ev)
+{
+    if (!ev->json) {
+        ev->json = json_out_members_json(ev->members, ev->n_members);
+    }
+    return ev->json;
+}
+
+static void broadcast(QmpEventMsg *ev)
 {
     size_t i;
 
     /* A sink may unsubscribe itself while we iterate: walk backwards. */
     for (i = sinks.n; i-- > 0;) {
         if (i < sinks.n) {
-            ((QmpEventSink *)sinks.v[i].fn)(sinks.v[i].opaque, name, msg);
+            ((QmpEventSink *)sinks.v[i].fn)(sinks.v[i].opaque, ev->name, ev);
         }
     }
 }
 
+/*
+ * The message {"event", "data", "timestamp"} (members added in that
+ * order) is written once, straight from the event, for every sink.
+ */
 static void on_machine_event(void *opaque, const MachineEvent *ev)
 {
-    const char *name = event_names[ev->kind];
-    json_t *msg, *ts, *data;
+    JsonOutMember msg[3], ts[2], data[JSON_OUT_MAX_MEMBERS];
+    JsonOutMember sub[JSON_OUT_MAX_MEMBERS];
+    char slot[QMP_ACPI_OST_SLOT_LEN];
+    QmpEventMsg out = { .name = event_names[ev->kind], .members = msg };
+    int nd;
 
     (void)opaque;
     /* Forwarding: clients see QEMU's events, not the local model's. */
     if (!sinks.n || forward_active()) {
         return;
     }
-    msg = json_object();
-    ts = json_object();
-    data = event_data(ev);
-    json_object_set_new(msg, "event", json_text(name));
-    if (data) {
-        json_object_set_new(msg, "data", data);
+    nd = event_data(ev, data, sub, slot);
+    msg[out.n_members++] = (JsonOutMember){ .key = "event",
+                                            .kind = JSON_OUT_STR,
+                                            .str = out.name,
+                                            .len = strlen(out.name) };
+    if (nd >= 0) {
+        msg[out.n_members++] = (JsonOutMember){ .key = "data",
+                                                .kind = JSON_OUT_OBJECT,
+                                                .sub = data,
+                                                .nsub = (size_t)nd };
     }
-    json_object_set_new(ts, "seconds",
-                        json_integer(ev->timestamp_us / 1000000));
-    json_object_set_new(ts, "microseconds",
-                        json_integer(ev->timestamp_us % 1000000));
-    json_object_set_new(msg, "timestamp", ts);
-    broadcast(name, msg);
-    json_decref(msg);
+    ts[0] = (JsonOutMember){ .key = "seconds",
+                             .kind = JSON_OUT_INT,
+                             .num = ev->timestamp_us / 1000000 };
+    ts[1] = (JsonOutMember){ .key = "microseconds",
+                             .kind = JSON_OUT_INT,
+                             .num = ev->timestamp_us % 1000000 };
+    msg[out.n_members++] = (JsonOutMember){
+        .key = "timestamp", .kind = JSON_OUT_OBJECT, .sub = ts, .nsub = 2
+    };
+    json_out_members(&out.text, msg, out.n_members);
+    broadcast(&out);
+    json_buf_free(&out.text);
+    json_decref(out.json);
 }
 
 void qmp_event_broadcast(const char *name, json_t *msg)
 {
-    broadcast(name, msg);
+    QmpEventMsg out = { .name = name, .json = msg };
+
+    json_out_append(&out.text, msg);
+    broadcast(&out);
+    json_buf_free(&out.text);
 }

@@ -1,5 +1,6 @@
 #include "json-out.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 
 #include "src/util.h"
 
-void json_buf_append(JsonBuf *b, const char *s, size_t n)
+void json_buf_reserve(JsonBuf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
@@ -18,14 +19,28 @@ void json_buf_append(JsonBuf *b, const char *s, size_t n)
         b->data = xrealloc(b->data, cap);
         b->cap = cap;
     }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
 }
 
 static void buf_puts(JsonBuf *b, const char *s)
 {
     json_buf_append(b, s, strlen(s));
+}
+
+/* v in decimal, as "%" PRId64 writes it. */
+static void append_int64(JsonBuf *b, int64_t v)
+{
+    char digits[24];
+    size_t i = sizeof(digits);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        digits[--i] = '-';
+    }
+    json_buf_append(b, digits + i, sizeof(digits) - i);
 }
 
 void json_buf_free(JsonBuf *b)
@@ -83,6 +98,16 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, long *cp)
     return len;
 }
 
+/* Whether byte c is written as it is: printable ASCII but '"' and '\\'. */
+static inline bool plain_ascii(unsigned char c)
+{
+    /* One bit per byte 0x00..0x7f: 0x20..0x7e, less 0x22 and 0x5c. */
+    static const uint64_t plain[2] = { 0xfffffffb00000000ull,
+                                       0x7fffffffefffffffull };
+
+    return c < 0x80 && (plain[c >> 6] >> (c & 63) & 1);
+}
+
 static void append_string(JsonBuf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -96,8 +121,7 @@ static void append_string(JsonBuf *b, const char *str, size_t n)
 
         /* Printable ASCII other than '"' and '\\' goes out as it is, a
          * whole run at a time. */
-        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' &&
-               s[run] != '\\') {
+        while (run < n && plain_ascii(s[run])) {
             run++;
         }
         if (run > i) {
@@ -167,9 +191,7 @@ void json_out_append(JsonBuf *b, json_t *v)
         buf_puts(b, "false");
         break;
     case JSON_INTEGER:
-        snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-                 json_integer_value(v));
-        buf_puts(b, num);
+        append_int64(b, (int64_t)json_integer_value(v));
         break;
     case JSON_REAL: {
         uint64_t exact = 0;
@@ -206,7 +228,11 @@ void json_out_append(JsonBuf *b, json_t *v)
         buf_puts(b, "]");
         break;
     case JSON_OBJECT: {
-        const char **keys = json_qdict_order(v, &n);
+        const char *small[16], **keys;
+
+        n = json_object_size(v);
+        keys = n <= 16 ? small : xmalloc(n * sizeof(*keys));
+        json_qdict_order_into(v, keys);
 
         buf_puts(b, "{");
         for (i = 0; i < n; i++) {
@@ -219,10 +245,87 @@ void json_out_append(JsonBuf *b, json_t *v)
                 b, json_object_iter_value(json_object_key_to_iter(keys[i])));
         }
         buf_puts(b, "}");
-        free(keys);
+        if (keys != small) {
+            free(keys);
+        }
         break;
     }
     }
+}
+
+void json_out_members(JsonBuf *b, const JsonOutMember *m, size_t n)
+{
+    struct {
+        unsigned bucket;
+        size_t pos;
+    } order[JSON_OUT_MAX_MEMBERS], k;
+    size_t i, j;
+
+    assert(n <= JSON_OUT_MAX_MEMBERS);
+    /* QDict order, as json_qdict_order(): bucket, newest first in one. */
+    for (i = 0; i < n; i++) {
+        k.bucket = json_qdict_bucket(m[i].key, strlen(m[i].key));
+        k.pos = i;
+        for (j = i; j > 0 && (order[j - 1].bucket > k.bucket ||
+                              (order[j - 1].bucket == k.bucket &&
+                               order[j - 1].pos < k.pos));
+             j--) {
+            order[j] = order[j - 1];
+        }
+        order[j] = k;
+    }
+    json_buf_append(b, "{", 1);
+    for (i = 0; i < n; i++) {
+        const JsonOutMember *e = &m[order[i].pos];
+
+        if (i) {
+            json_buf_append(b, ", ", 2);
+        }
+        append_string(b, e->key, strlen(e->key));
+        json_buf_append(b, ": ", 2);
+        switch (e->kind) {
+        case JSON_OUT_STR:
+            append_string(b, e->str, e->len);
+            break;
+        case JSON_OUT_INT:
+            append_int64(b, e->num);
+            break;
+        case JSON_OUT_BOOL:
+            buf_puts(b, e->num ? "true" : "false");
+            break;
+        case JSON_OUT_OBJECT:
+            json_out_members(b, e->sub, e->nsub);
+            break;
+        }
+    }
+    json_buf_append(b, "}", 1);
+}
+
+json_t *json_out_members_json(const JsonOutMember *m, size_t n)
+{
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_t *v = NULL;
+
+        switch (m[i].kind) {
+        case JSON_OUT_STR:
+            v = json_stringn_nocheck(m[i].str, m[i].len);
+            break;
+        case JSON_OUT_INT:
+            v = json_integer((json_int_t)m[i].num);
+            break;
+        case JSON_OUT_BOOL:
+            v = json_boolean(m[i].num);
+            break;
+        case JSON_OUT_OBJECT:
+            v = json_out_members_json(m[i].sub, m[i].nsub);
+            break;
+        }
+        json_object_set_new_nocheck(o, m[i].key, v);
+    }
+    return o;
 }
 
 char *json_out_dumps(json_t *v)

@@ -150,6 +150,9 @@ struct JsonStream {
     size_t tokens_cap;
     Buf text;
     size_t token_size;
+
+    /* parser: strings are decoded here before they become values */
+    Buf scratch;
     long brace_count;
     long bracket_count;
 };
@@ -323,6 +326,7 @@ typedef struct Parser {
     const JsonStream *s;
     size_t pos;
     Error *err;
+    Buf *scratch; /* the stream's, reused for each string */
 } Parser;
 
 static void parse_error(Parser *p, const char *fmt, ...)
@@ -379,17 +383,18 @@ static int hex4(const char *s)
     return v;
 }
 
-static json_t *parse_string(Parser *p, const Token *t)
+/* Decodes string token t into p->scratch (from its start); false: error. */
+static bool decode_string(Parser *p, const Token *t)
 {
     const char *str = token_text(p, t);
     const char *end_of_token = str + t->len;
     const char *ptr = str;
     const char *esc;
     char quote = *ptr++;
-    Buf out = { NULL, 0, 0 };
-    json_t *result;
+    Buf *out = p->scratch;
     long cp, low;
 
+    out->len = 0;
     while (*ptr != quote) {
         if ((unsigned char)*ptr < 0x80 && *ptr != '\\') {
             /* plain ASCII run: copy at once */
@@ -399,7 +404,7 @@ static json_t *parse_string(Parser *p, const Token *t)
                    *ptr != quote && *ptr) {
                 ptr++;
             }
-            buf_append(&out, run, ptr - run);
+            buf_append(out, run, ptr - run);
             continue;
         }
         if (*ptr != '\\') {
@@ -411,38 +416,38 @@ static json_t *parse_string(Parser *p, const Token *t)
                 goto fail;
             }
             /* C0 80 (U+0000) is kept as it is, like any other sequence */
-            buf_append(&out, ptr, (const char *)next - ptr);
+            buf_append(out, ptr, (const char *)next - ptr);
             ptr = (const char *)next;
             continue;
         }
         esc = ptr++;
         switch (*ptr++) {
         case '"':
-            buf_putc(&out, '"');
+            buf_putc(out, '"');
             break;
         case '\'':
-            buf_putc(&out, '\'');
+            buf_putc(out, '\'');
             break;
         case '\\':
-            buf_putc(&out, '\\');
+            buf_putc(out, '\\');
             break;
         case '/':
-            buf_putc(&out, '/');
+            buf_putc(out, '/');
             break;
         case 'b':
-            buf_putc(&out, '\b');
+            buf_putc(out, '\b');
             break;
         case 'f':
-            buf_putc(&out, '\f');
+            buf_putc(out, '\f');
             break;
         case 'n':
-            buf_putc(&out, '\n');
+            buf_putc(out, '\n');
             break;
         case 'r':
-            buf_putc(&out, '\r');
+            buf_putc(out, '\r');
             break;
         case 't':
-            buf_putc(&out, '\t');
+            buf_putc(out, '\t');
             break;
         case 'u':
             cp = hex4(ptr);
@@ -467,7 +472,7 @@ static json_t *parse_string(Parser *p, const Token *t)
                             (int)(ptr - esc), esc);
                 goto fail;
             }
-            utf8_append(&out, cp);
+            utf8_append(out, cp);
             break;
         default:
             parse_error(p, "invalid escape sequence in string");
@@ -475,13 +480,19 @@ static json_t *parse_string(Parser *p, const Token *t)
         }
     }
 
-    result = json_stringn_nocheck(out.data ? out.data : "", out.len);
-    free(out.data);
-    return result;
+    return true;
 
 fail:
-    free(out.data);
-    return NULL;
+    return false;
+}
+
+static json_t *parse_string(Parser *p, const Token *t)
+{
+    if (!decode_string(p, t)) {
+        return NULL;
+    }
+    return json_stringn_nocheck(p->scratch->data ? p->scratch->data : "",
+                                p->scratch->len);
 }
 
 static json_t *parse_number(Parser *p, const Token *t)
@@ -528,19 +539,37 @@ static json_t *parse_keyword(Parser *p, const Token *t)
 
 static json_t *parse_value(Parser *p);
 
+/* Keys up to this long are kept on the stack while the value is parsed. */
+#define KEY_ON_STACK 64
+
 static bool parse_member(Parser *p, json_t *obj)
 {
-    const Token *t;
-    json_t *key, *value;
+    const Token *t = peek_token(p);
+    char key_small[KEY_ON_STACK];
+    char *key = NULL;
+    size_t key_len = 0;
+    json_t *value;
 
-    if (!peek_token(p)) {
+    if (!t) {
         parse_error(p, "premature EOI");
         return false;
     }
-    key = parse_value(p);
-    if (!json_is_string(key)) {
+    if (t->type == TOK_STRING) {
+        /* The key's bytes, without making it a string value. */
+        if (!decode_string(p, next_token(p))) {
+            parse_error(p, "key is not a string in object");
+            return false;
+        }
+        key_len = p->scratch->len;
+        key = key_len < sizeof(key_small) ? key_small : xmalloc(key_len + 1);
+        if (key_len) {
+            memcpy(key, p->scratch->data, key_len);
+        }
+        key[key_len] = '\0';
+    } else {
+        json_decref(parse_value(p));
         parse_error(p, "key is not a string in object");
-        goto fail;
+        return false;
     }
     t = next_token(p);
     if (!t) {
@@ -556,19 +585,21 @@ static bool parse_member(Parser *p, json_t *obj)
         parse_error(p, "Missing value in dict");
         goto fail;
     }
-    if (json_object_getn(obj, json_string_value(key),
-                         json_string_length(key))) {
+    if (json_object_getn(obj, key, key_len)) {
         parse_error(p, "duplicate key");
         json_decref(value);
         goto fail;
     }
-    json_object_setn_new_nocheck(obj, json_string_value(key),
-                                 json_string_length(key), value);
-    json_decref(key);
+    json_object_setn_new_nocheck(obj, key, key_len, value);
+    if (key != key_small) {
+        free(key);
+    }
     return true;
 
 fail:
-    json_decref(key);
+    if (key != key_small) {
+        free(key);
+    }
     return false;
 }
 
@@ -703,9 +734,10 @@ static void streamer_finish(JsonStream *s, Error *err)
     json_t *value = NULL;
 
     if (!err) {
-        Parser p = { s, 0, NULL };
+        Parser p = { s, 0, NULL, &s->scratch };
 
         value = parse_value(&p);
+        buf_clear(&s->scratch);
         if (p.err) {
             json_decref(value);
             value = NULL;
@@ -1022,6 +1054,58 @@ void json_stream_feed(JsonStream *s, const char *buf, size_t len)
     size_t i = 0, run;
 
     while (i < len) {
+        if (s->state == LX_START) {
+            /* fast path for what the machine does in one step here */
+            char c = (char)p[i];
+            TokenType tok;
+
+            switch (c) {
+            case ' ':
+            case '\t':
+            case '\r':
+            case '\n':
+                i++;
+                continue;
+            case '"':
+                buf_putc(&s->tok, c);
+                s->state = LX_DQ;
+                i++;
+                continue;
+            case '{':
+                tok = TOK_LCURLY;
+                break;
+            case '}':
+                tok = TOK_RCURLY;
+                break;
+            case '[':
+                tok = TOK_LSQUARE;
+                break;
+            case ']':
+                tok = TOK_RSQUARE;
+                break;
+            case ',':
+                tok = TOK_COMMA;
+                break;
+            case ':':
+                tok = TOK_COLON;
+                break;
+            default:
+                lex_byte(s, p[i++], false);
+                continue;
+            }
+            i++;
+            streamer_token(s, tok, &c, 1);
+            continue;
+        }
+        if (s->state == LX_DQ && p[i] == '"') {
+            /* the string's closing quote */
+            buf_putc(&s->tok, '"');
+            i++;
+            streamer_token(s, TOK_STRING, s->tok.data, s->tok.len);
+            s->tok.len = 0;
+            s->state = LX_START;
+            continue;
+        }
         if (s->state == LX_DQ || s->state == LX_SQ) {
             /* fast path; stop where the size limit check must fire */
             run = string_run(p + i, len - i, s->state == LX_DQ ? '"' : '\'');
@@ -1063,5 +1147,6 @@ void json_stream_free(JsonStream *s)
     free(s->tok.data);
     free(s->tokens);
     free(s->text.data);
+    free(s->scratch.data);
     free(s);
 }

@@ -2,6 +2,11 @@
  * QMP over sockets.  Any number of clients per listening socket (QEMU
  * serves one); each client has its own negotiation state and output
  * buffer.  Replies and events are written as one line ending "\r\n".
+ * What a client is sent during one round of the event loop is written
+ * at the round's end (a loop round hook), in one write: a reply and the
+ * events that follow it in the same round (the simulated guest's _OST,
+ * DEVICE_DELETED) reach the client together, in the same order and with
+ * the same bytes as when each was written on its own, for one wake-up.
  * A client that stops reading has its input paused once its output
  * backlog grows past a limit, as QEMU suspends a monitor.
  */
@@ -30,6 +35,8 @@
  * waits (bounded by one read) until the client has taken its replies.
  */
 #define FEED_PIECE 512
+/* Output collected past this much is written at once, not at round end. */
+#define FLUSH_NOW (64u << 10)
 /* Events still go to a client that stops reading, up to this much. */
 #define OUTPUT_HARD_LIMIT (16u << 20)
 #define READ_SIZE 65536
@@ -55,20 +62,30 @@ typedef struct MonitorClient {
     JsonStream *stream;
     JsonBuf out;
     size_t out_pos;
-    char *unfed; /* read but not parsed yet (at most READ_SIZE) */
+    /* read but not parsed yet (at most READ_SIZE): read_buf while the
+     * read is parsed, then a copy of what is left, if anything */
+    char *unfed;
     size_t unfed_len, unfed_pos;
     bool closing;
     bool in_feed;
+    bool dirty; /* sent to this round, not written yet: on dirty_clients */
+    struct MonitorClient *next_dirty;
     /* received with SCM_RIGHTS, not taken by a command yet */
     int msgfds[MONITOR_MAX_FDS];
     unsigned n_msgfds;
     struct MonitorClient *next;
 } MonitorClient;
 
-static void client_event(void *opaque, const char *name, json_t *msg);
+static void client_event(void *opaque, const char *name, QmpEventMsg *ev);
 
 static MonitorServer *servers;
 static MonitorClient *clients;
+static MonitorClient *dirty_clients;
+/*
+ * Every read goes here first (one loop: one read parsed at a time); only
+ * what a client leaves unparsed is copied into a buffer of its own.
+ */
+static char read_buf[READ_SIZE];
 
 static void client_update_watch(MonitorClient *c)
 {
@@ -77,6 +94,9 @@ static void client_update_watch(MonitorClient *c)
     /* Input waits while the session has its most commands in flight. */
     bool unfed = c->unfed_pos < c->unfed_len && !qmp_session_busy(&c->session);
 
+    if (c->dirty) {
+        return; /* the round's end writes the output, then comes here */
+    }
     if (pending < OUTPUT_BACKLOG_LIMIT && c->unfed_pos >= c->unfed_len) {
         ev |= LOOP_READ;
     }
@@ -172,6 +192,12 @@ static void client_free(MonitorClient *c)
             break;
         }
     }
+    for (p = &dirty_clients; c->dirty && *p; p = &(*p)->next_dirty) {
+        if (*p == c) {
+            *p = c->next_dirty;
+            break;
+        }
+    }
     qmp_event_unsubscribe(client_event, c);
     qmp_session_end(&c->session);
     client_drop_msgfds(c, 0);
@@ -181,7 +207,9 @@ static void client_free(MonitorClient *c)
     close(c->fd);
     json_stream_free(c->stream);
     json_buf_free(&c->out);
-    free(c->unfed);
+    if (c->unfed != read_buf) {
+        free(c->unfed);
+    }
     free(c);
 }
 
@@ -212,16 +240,9 @@ static void client_try_write(MonitorClient *c)
     }
 }
 
-static void client_send(QmpSession *s, json_t *msg)
+/* After a write: a client whose backlog passed the hard limit goes. */
+static void client_check_backlog(MonitorClient *c)
 {
-    MonitorClient *c = (MonitorClient *)s;
-
-    if (c->closing) {
-        return;
-    }
-    json_out_append(&c->out, msg);
-    json_buf_append(&c->out, "\r\n", 2);
-    client_try_write(c);
     if (c->out.len - c->out_pos > OUTPUT_HARD_LIMIT) {
         static bool said;
 
@@ -234,21 +255,67 @@ static void client_send(QmpSession *s, json_t *msg)
         }
         c->closing = true;
     }
-    if (c->closing) {
-        if (!c->in_feed) {
-            client_free(c);
-        }
-        return;
-    }
-    client_update_watch(c);
 }
 
-static void client_event(void *opaque, const char *name, json_t *msg)
+/* The round's end: writes what each client was sent during the round. */
+static void flush_dirty(void *opaque)
+{
+    (void)opaque;
+    while (dirty_clients) {
+        MonitorClient *c = dirty_clients;
+
+        dirty_clients = c->next_dirty;
+        c->dirty = false;
+        if (!c->closing) {
+            client_try_write(c);
+            client_check_backlog(c);
+        }
+        if (c->closing) {
+            client_free(c);
+            continue;
+        }
+        client_update_watch(c);
+    }
+}
+
+/* A message was added to c->out (without its line end). */
+static void client_queued(MonitorClient *c)
+{
+    json_buf_append(&c->out, "\r\n", 2);
+    if (!c->dirty) {
+        c->dirty = true;
+        c->next_dirty = dirty_clients;
+        dirty_clients = c;
+    }
+    /* A big backlog goes now; a client gone is freed at the round's end. */
+    if (c->out.len - c->out_pos >= FLUSH_NOW) {
+        client_try_write(c);
+        client_check_backlog(c);
+    }
+}
+
+static void client_send(QmpSession *s, json_t *msg)
+{
+    MonitorClient *c = (MonitorClient *)s;
+
+    if (c->closing) {
+        return;
+    }
+    json_out_append(&c->out, msg);
+    client_queued(c);
+}
+
+static void client_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
     MonitorClient *c = opaque;
+    const char *text;
+    size_t len;
 
-    if (c->session.negotiated) {
-        client_send(&c->session, msg);
+    (void)name;
+    if (c->session.negotiated && !c->closing) {
+        text = qmp_event_text(ev, &len);
+        json_buf_append(&c->out, text, len);
+        client_queued(c);
     }
 }
 
@@ -283,8 +350,16 @@ static void client_feed(MonitorClient *c)
     c->in_feed = false;
     if (c->unfed_pos == c->unfed_len) {
         c->unfed_pos = c->unfed_len = 0;
-        free(c->unfed);
+        if (c->unfed != read_buf) {
+            free(c->unfed);
+        }
         c->unfed = NULL;
+    } else if (c->unfed == read_buf) {
+        /* Left for later: the shared buffer takes the next read. */
+        c->unfed_len -= c->unfed_pos;
+        c->unfed = xmalloc(c->unfed_len);
+        memcpy(c->unfed, read_buf + c->unfed_pos, c->unfed_len);
+        c->unfed_pos = 0;
     }
 }
 
@@ -299,10 +374,7 @@ static void client_io(void *opaque, int fd, unsigned events)
         client_feed(c);
     }
     if (!c->closing && (events & LOOP_READ) && !c->unfed_len) {
-        if (!c->unfed) {
-            c->unfed = xmalloc(READ_SIZE);
-        }
-        n = client_recv(c, c->unfed, READ_SIZE);
+        n = client_recv(c, read_buf, READ_SIZE);
         if (n == 0) {
             c->closing = true;
         } else if (n < 0) {
@@ -310,6 +382,7 @@ static void client_io(void *opaque, int fd, unsigned events)
                 c->closing = true;
             }
         } else {
+            c->unfed = read_buf;
             c->unfed_len = (size_t)n;
             c->unfed_pos = 0;
             client_feed(c);
@@ -353,15 +426,21 @@ static void server_accept(void *opaque, int fd, unsigned events)
     clients = c;
     qmp_event_subscribe(client_event, c);
     greeting = qmp_greeting(&c->session);
-    client_send(&c->session, greeting); /* frees c if the write fails */
+    client_send(&c->session, greeting); /* written at the round's end */
     json_decref(greeting);
 }
 
 bool monitor_listen(const ListenAddr *addr, Error **errp)
 {
+    static bool hooked;
     MonitorServer *srv;
-    int fd = socket_listen(addr, errp);
+    int fd;
 
+    if (!hooked && !(hooked = loop_add_round_hook(flush_dirty, NULL))) {
+        error_setg(errp, "too many event loop hooks");
+        return false;
+    }
+    fd = socket_listen(addr, errp);
     if (fd < 0) {
         return false;
     }

@@ -110,10 +110,15 @@ json_t *qmp_version_info(void);
 
 /*
  * Events (qmp/events.c): the machine's event bus (src/events.h) as QMP
- * messages.  Each sink receives every event as {"event", "data",
- * "timestamp"} (msg borrowed for the call).
+ * messages.  Each sink receives every event, the message {"event",
+ * "data", "timestamp"}, for the call: as QEMU writes it
+ * (qmp_event_text(), written once for all sinks, no line end) and, on
+ * demand, as JSON (qmp_event_json(), borrowed, made on first use).
  */
-typedef void QmpEventSink(void *opaque, const char *name, json_t *msg);
+typedef struct QmpEventMsg QmpEventMsg;
+typedef void QmpEventSink(void *opaque, const char *name, QmpEventMsg *ev);
+const char *qmp_event_text(QmpEventMsg *ev, size_t *len);
+json_t *qmp_event_json(QmpEventMsg *ev);
 void qmp_event_subscribe(QmpEventSink *fn, void *opaque);
 /* Gives every sink an event that did not come from the model (msg
  * borrowed): QEMU's, when forwarding. */

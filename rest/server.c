@@ -328,18 +328,19 @@ static void sse_push(const char *text, size_t len)
     }
 }
 
-static void on_event(void *opaque, const char *name, json_t *msg)
+static void on_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
-    char *json, *text;
+    const char *json;
+    char *text;
+    size_t len;
 
     if (!sse_clients) {
         return;
     }
-    json = json_out_dumps(msg);
-    text = xasprintf("event: %s\ndata: %s\n\n", name, json);
+    json = qmp_event_text(ev, &len);
+    text = xasprintf("event: %s\ndata: %.*s\n\n", name, (int)len, json);
     sse_push(text, strlen(text));
     free(text);
-    free(json);
 }
 
 static void on_heartbeat(void *opaque)

@@ -135,23 +135,51 @@ bool dimm_choose_addr(const DimmLayout *l, const DimmRange *ranges, size_t n,
 
 /* ---- Realized DIMMs ---- */
 
-typedef struct DimmVec {
-    PCDIMMDevice **v;
-    size_t n, cap;
-} DimmVec;
+/*
+ * Every pc-dimm that exists, from instance_init to finalize, so the
+ * realized ones are found without walking the composition tree (a
+ * hotplug looks them up several times: slot, address, the ACPI block).
+ */
+static PCDIMMDevice **all_dimms;
+static size_t n_all_dimms, cap_all_dimms;
 
-static int collect(Object *obj, void *opaque)
+static void dimm_register(PCDIMMDevice *dimm)
 {
-    DimmVec *vec = opaque;
-
-    if (object_dynamic_cast(obj, TYPE_PC_DIMM) && DEVICE(obj)->realized) {
-        if (vec->n == vec->cap) {
-            vec->cap = vec->cap ? vec->cap * 2 : 8;
-            vec->v = xrealloc(vec->v, vec->cap * sizeof(*vec->v));
-        }
-        vec->v[vec->n++] = PC_DIMM(obj);
+    if (n_all_dimms == cap_all_dimms) {
+        cap_all_dimms = cap_all_dimms ? cap_all_dimms * 2 : 8;
+        all_dimms = xrealloc(all_dimms, cap_all_dimms * sizeof(*all_dimms));
     }
-    return 0;
+    all_dimms[n_all_dimms++] = dimm;
+}
+
+static void dimm_unregister(PCDIMMDevice *dimm)
+{
+    size_t i;
+
+    for (i = 0; i < n_all_dimms; i++) {
+        if (all_dimms[i] == dimm) {
+            memmove(&all_dimms[i], &all_dimms[i + 1],
+                    (n_all_dimms - i - 1) * sizeof(*all_dimms));
+            n_all_dimms--;
+            break;
+        }
+    }
+    if (!n_all_dimms) {
+        free(all_dimms);
+        all_dimms = NULL;
+        cap_all_dimms = 0;
+    }
+}
+
+/* Whether obj is in the composition tree below m. */
+static bool below(Object *obj, Object *m)
+{
+    for (obj = obj->parent; obj; obj = obj->parent) {
+        if (obj == m) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int by_addr(const void *a, const void *b)
@@ -164,17 +192,29 @@ static int by_addr(const void *a, const void *b)
 
 PCDIMMDevice **dimm_list(size_t *n)
 {
-    DimmVec vec = { NULL, 0, 0 };
     Object *m = qdev_get_machine();
+    PCDIMMDevice **v = NULL;
+    size_t i, count = 0;
 
-    if (m) {
-        object_child_foreach_recursive(m, collect, &vec);
+    /* The realized DIMMs in the machine's tree, as a walk would find. */
+    if (m && n_all_dimms) {
+        v = xmalloc(n_all_dimms * sizeof(*v));
+        for (i = 0; i < n_all_dimms; i++) {
+            if (DEVICE(all_dimms[i])->realized &&
+                below(OBJECT(all_dimms[i]), m)) {
+                v[count++] = all_dimms[i];
+            }
+        }
     }
-    if (vec.n > 1) {
-        qsort(vec.v, vec.n, sizeof(*vec.v), by_addr);
+    if (count > 1) {
+        qsort(v, count, sizeof(*v), by_addr);
     }
-    *n = vec.n;
-    return vec.v;
+    if (!count) {
+        free(v);
+        v = NULL;
+    }
+    *n = count;
+    return v;
 }
 
 PCDIMMDevice *dimm_by_slot(int slot)
@@ -353,6 +393,12 @@ static json_t *dimm_get_size(Object *obj, ObjectProperty *prop, Error **errp)
 static void dimm_instance_init(Object *obj)
 {
     object_property_add(obj, "size", "uint64", dimm_get_size, NULL, NULL, NULL);
+    dimm_register(PC_DIMM(obj));
+}
+
+static void dimm_instance_finalize(Object *obj)
+{
+    dimm_unregister(PC_DIMM(obj));
 }
 
 static const Property dimm_props[] = {
@@ -388,6 +434,7 @@ static const TypeInfo dimm_types[] = {
         .parent = TYPE_DEVICE,
         .instance_size = sizeof(PCDIMMDevice),
         .instance_init = dimm_instance_init,
+        .instance_finalize = dimm_instance_finalize,
         .class_init = dimm_class_init,
         .interfaces =
             (const InterfaceInfo[]){ { TYPE_MEMORY_DEVICE }, { NULL } },

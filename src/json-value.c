@@ -181,17 +181,25 @@ static size_t key_len(const char *key)
     return json_object_iter_key_len(json_object_key_to_iter(key));
 }
 
-/* The bucket QEMU's QDict puts a key in (the TDB string hash). */
-static unsigned qdict_bucket(const char *key)
+unsigned json_qdict_bucket(const char *key, size_t len)
 {
-    size_t len = key_len(key);
     uint32_t v = 0x238F13AFu * (uint32_t)len;
+    unsigned shift = 0; /* i * 5 % 24 */
     size_t i;
 
     for (i = 0; i < len; i++) {
-        v += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
+        v += (uint32_t)(unsigned char)key[i] << shift;
+        shift += 5;
+        if (shift >= 24) {
+            shift -= 24;
+        }
     }
     return (1103515243u * v + 12345u) % QDICT_BUCKETS;
+}
+
+static unsigned qdict_bucket(const char *key)
+{
+    return json_qdict_bucket(key, key_len(key));
 }
 
 typedef struct KeyPos {
@@ -211,24 +219,51 @@ static int keypos_cmp(const void *a, const void *b)
     return x->pos < y->pos ? 1 : (x->pos > y->pos ? -1 : 0);
 }
 
-const char **json_qdict_order(json_t *obj, size_t *n)
+/* Objects up to this size are ordered without allocating. */
+#define QDICT_ORDER_SMALL 16
+
+void json_qdict_order_into(json_t *obj, const char **keys)
 {
-    size_t count = json_object_size(obj), i = 0;
-    KeyPos *kp = xmalloc(sizeof(*kp) * (count ? count : 1));
-    const char **keys = xmalloc(sizeof(*keys) * (count ? count : 1));
+    size_t count = json_object_size(obj), i = 0, j;
+    KeyPos small[QDICT_ORDER_SMALL];
+    KeyPos *kp =
+        count <= QDICT_ORDER_SMALL ? small : xmalloc(sizeof(*kp) * count);
     void *it;
 
-    for (it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+    for (it = json_object_iter(obj); it && i < count;
+         it = json_object_iter_next(obj, it)) {
         kp[i].key = json_object_iter_key(it);
         kp[i].bucket = qdict_bucket(kp[i].key);
         kp[i].pos = i;
         i++;
     }
-    qsort(kp, count, sizeof(*kp), keypos_cmp);
+    if (count <= QDICT_ORDER_SMALL) {
+        /* Insertion sort: the order is total (positions differ). */
+        for (i = 1; i < count; i++) {
+            KeyPos k = kp[i];
+
+            for (j = i; j > 0 && keypos_cmp(&kp[j - 1], &k) > 0; j--) {
+                kp[j] = kp[j - 1];
+            }
+            kp[j] = k;
+        }
+    } else {
+        qsort(kp, count, sizeof(*kp), keypos_cmp);
+    }
     for (i = 0; i < count; i++) {
         keys[i] = kp[i].key;
     }
-    free(kp);
+    if (kp != small) {
+        free(kp);
+    }
+}
+
+const char **json_qdict_order(json_t *obj, size_t *n)
+{
+    size_t count = json_object_size(obj);
+    const char **keys = xmalloc(sizeof(*keys) * (count ? count : 1));
+
+    json_qdict_order_into(obj, keys);
     *n = count;
     return keys;
 }

@@ -46,5 +46,9 @@ JsonRealKind json_real_kind(json_t *v, uint64_t *exact);
  * writes them.  Returns a malloc'd array of *n borrowed keys.
  */
 const char **json_qdict_order(json_t *obj, size_t *n);
+/* The same into keys[], which has room for json_object_size(obj). */
+void json_qdict_order_into(json_t *obj, const char **keys);
+/* The bucket QEMU's QDict puts a key of len bytes in (the TDB hash). */
+unsigned json_qdict_bucket(const char *key, size_t len);
 
 #endif

@@ -45,6 +45,11 @@ static int64_t last_active; /* last round with a ready descriptor */
 static LoopWatch *dead_watches;
 static LoopTimer *timers; /* sorted by deadline, earliest first */
 static int64_t poll_ns; /* loop_set_poll_ns() */
+static struct {
+    LoopHookFunc *fn;
+    void *opaque;
+} round_hooks[LOOP_MAX_ROUND_HOOKS];
+static unsigned n_round_hooks;
 
 bool loop_init(void)
 {
@@ -182,6 +187,17 @@ static void run_timers(void)
     }
 }
 
+bool loop_add_round_hook(LoopHookFunc *fn, void *opaque)
+{
+    if (n_round_hooks == LOOP_MAX_ROUND_HOOKS) {
+        return false;
+    }
+    round_hooks[n_round_hooks].fn = fn;
+    round_hooks[n_round_hooks].opaque = opaque;
+    n_round_hooks++;
+    return true;
+}
+
 void loop_iterate(int timeout_ms)
 {
     struct epoll_event evs[64];
@@ -249,6 +265,9 @@ void loop_iterate(int timeout_ms)
         w->fn(w->opaque, w->fd, ready & (w->events | LOOP_READ));
     }
     run_timers();
+    for (i = 0; i < (int)n_round_hooks; i++) {
+        round_hooks[i].fn(round_hooks[i].opaque);
+    }
     free_dead();
 }
 

@@ -32,6 +32,16 @@ void loop_watch_remove(LoopWatch *w);
 LoopTimer *loop_timer_add(int64_t delay_ns, LoopTimerFunc *fn, void *opaque);
 void loop_timer_cancel(LoopTimer *t); /* NULL ok; not after it fired */
 
+/*
+ * fn(opaque) runs at the end of every round, after its descriptors and
+ * timers and before the loop waits again: a front end that collects its
+ * output during a round writes it there, in one go (hooks run in the
+ * order they were added; at most LOOP_MAX_ROUND_HOOKS).
+ */
+#define LOOP_MAX_ROUND_HOOKS 8
+typedef void LoopHookFunc(void *opaque);
+bool loop_add_round_hook(LoopHookFunc *fn, void *opaque);
+
 /* Runs until loop_quit(); returns after the current dispatch round. */
 void loop_run(void);
 void loop_quit(void);

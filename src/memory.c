@@ -186,6 +186,9 @@ struct FlatView {
     FlatRange *ranges;
     unsigned nr;
     unsigned nr_allocated;
+    /* The range the last access went to: the next often goes there too
+     * (a guest driver works one register block).  Only a hint. */
+    unsigned last_hit;
     /*
      * Set when a newer view spliced from this one took over the region
      * references of every range outside owned[]: this view only drops
@@ -2054,11 +2057,17 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, uint64_t addr,
     return MEMTX_OK;
 }
 
-static const FlatRange *flatview_lookup(const FlatView *view, uint64_t addr)
+static const FlatRange *flatview_lookup(FlatView *view, uint64_t addr)
 {
-    unsigned i = flatview_first_ending_after(view, (I128)addr);
+    unsigned i = view->last_hit;
 
+    if (i < view->nr && view->ranges[i].start <= (I128)addr &&
+        (I128)addr < view->ranges[i].start + view->ranges[i].size) {
+        return &view->ranges[i];
+    }
+    i = flatview_first_ending_after(view, (I128)addr);
     if (i < view->nr && view->ranges[i].start <= (I128)addr) {
+        view->last_hit = i;
         return &view->ranges[i];
     }
     return NULL;

@@ -1871,6 +1871,41 @@ static void link_release(Object *obj, ObjectProperty *prop)
     }
 }
 
+/*
+ * The names of the class properties that resolve (class links; every
+ * other class property has no resolve): a partial path whose first
+ * component is none of them can only continue at an object through an
+ * instance property, so the walk looks there alone (resolve_partial).
+ */
+static char **class_link_names;
+static size_t n_class_link_names;
+
+static void note_class_link_name(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n_class_link_names; i++) {
+        if (!strcmp(class_link_names[i], name)) {
+            return;
+        }
+    }
+    class_link_names =
+        xrealloc(class_link_names, (n_class_link_names + 1) * sizeof(char *));
+    class_link_names[n_class_link_names++] = xstrdup(name);
+}
+
+static bool is_class_link_name(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n_class_link_names; i++) {
+        if (!strcmp(class_link_names[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static ObjectProperty *add_link(Object *obj, ObjectClass *klass,
                                 const char *name, const char *type,
                                 Object **targetp, ptrdiff_t offset,
@@ -1888,6 +1923,7 @@ static ObjectProperty *add_link(Object *obj, ObjectClass *klass,
     if (klass) {
         p = object_class_property_add(klass, name, full, link_get,
                                       check ? link_set : NULL, link_release, l);
+        note_class_link_name(name);
     } else {
         p = object_property_add(obj, name, full, link_get,
                                 check ? link_set : NULL, link_release, l);
@@ -2199,20 +2235,32 @@ static Object *resolve_abs(Object *parent, char **parts, const char *typename)
     return resolve_abs(child, parts + 1, typename);
 }
 
+/*
+ * first: the first non-empty part when no class property of that name
+ * resolves (see class_link_names), else NULL.  Then an object without an
+ * instance property of that name cannot continue the path (a class
+ * property of the name would not resolve), and resolve_abs's look-up
+ * through the class chain is skipped: the result is the same.
+ */
 static Object *resolve_partial(Object *parent, char **parts,
-                               const char *typename, bool *ambiguous)
+                               const char *typename, const char *first,
+                               bool *ambiguous)
 {
-    Object *obj = resolve_abs(parent, parts, typename);
+    Object *obj = first && !ht_get(parent->properties, first)
+                      ? NULL
+                      : resolve_abs(parent, parts, typename);
     size_t pos = 0;
     ObjectProperty *p;
 
     while ((p = ht_next(&parent->properties, &pos))) {
         Object *found;
 
-        if (!prop_is_child(p)) {
+        /* Children resolve through child_resolve: most others are
+         * passed over without comparing their type. */
+        if (p->resolve != child_resolve || !prop_is_child(p)) {
             continue;
         }
-        found = resolve_partial(p->opaque, parts, typename, ambiguous);
+        found = resolve_partial(p->opaque, parts, typename, first, ambiguous);
         if (found) {
             if (obj) {
                 *ambiguous = true;
@@ -2273,7 +2321,18 @@ Object *object_resolve_path_type(const char *path, const char *typename,
     Object *obj;
 
     if (!parts[0] || *parts[0]) {
-        obj = resolve_partial(object_get_root(), parts, typename, &amb);
+        const char *first = NULL;
+        size_t i;
+
+        for (i = 0; parts[i] && !first; i++) {
+            if (*parts[i]) {
+                first = parts[i];
+            }
+        }
+        if (first && is_class_link_name(first)) {
+            first = NULL;
+        }
+        obj = resolve_partial(object_get_root(), parts, typename, first, &amb);
     } else {
         obj = resolve_abs(object_get_root(), parts + 1, typename);
     }

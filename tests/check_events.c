@@ -9,6 +9,7 @@
 
 #include "check-main.h"
 
+#include "qmp/json-out.h"
 #include "qmp/qmp.h"
 #include "src/events.h"
 #include "src/loop.h"
@@ -130,9 +131,20 @@ END_TEST
 
 static json_t *qmp_seen;
 
-static void on_qmp_event(void *opaque, const char *name, json_t *msg)
+static void on_qmp_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
+    json_t *msg = qmp_event_json(ev);
+    const char *text;
+    char *want;
+    size_t len;
+
     (void)opaque;
+    /* The text all sinks get is the rendering of the JSON. */
+    text = qmp_event_text(ev, &len);
+    want = json_out_dumps(msg);
+    ck_assert_uint_eq(len, strlen(want));
+    ck_assert(!memcmp(text, want, len));
+    free(want);
     ck_assert_str_eq(name, json_string_value(json_object_get(msg, "event")));
     json_array_append(qmp_seen, msg);
 }
@@ -154,10 +166,32 @@ START_TEST(test_qmp_messages)
     ev.u.acpi_device_ost.status = 1;
     machine_event_emit(&ev);
     machine_event_emit_simple(MACHINE_EVENT_POWERDOWN);
+    /* Every kind's text is its JSON's rendering (checked in the sink). */
+    ev = (MachineEvent){ .kind = MACHINE_EVENT_ACPI_DEVICE_OST };
+    ev.u.acpi_device_ost.device = "d\"1";
+    ev.u.acpi_device_ost.slot = 12345;
+    ev.u.acpi_device_ost.slot_type = ACPI_SLOT_TYPE_CPU;
+    machine_event_emit(&ev);
+    ev = (MachineEvent){ .kind = MACHINE_EVENT_DEVICE_DELETED };
+    ev.u.device.device = "bd0";
+    ev.u.device.path = "/machine/peripheral/bd0";
+    machine_event_emit(&ev);
+    ev.u.device.device = NULL;
+    machine_event_emit(&ev);
+    ev.kind = MACHINE_EVENT_DEVICE_UNPLUG_GUEST_ERROR;
+    machine_event_emit(&ev);
+    ev = (MachineEvent){ .kind = MACHINE_EVENT_MEM_UNPLUG_ERROR };
+    ev.u.mem_unplug_error.device = "bd0";
+    ev.u.mem_unplug_error.msg = "no";
+    machine_event_emit(&ev);
+    ev = (MachineEvent){ .kind = MACHINE_EVENT_RESET };
+    machine_event_emit(&ev);
+    machine_event_emit_simple(MACHINE_EVENT_STOP);
+    machine_event_emit_simple(MACHINE_EVENT_RESUME);
     qmp_event_unsubscribe(on_qmp_event, NULL);
     machine_event_emit_simple(MACHINE_EVENT_STOP);
 
-    ck_assert_uint_eq(json_array_size(qmp_seen), 3);
+    ck_assert_uint_eq(json_array_size(qmp_seen), 11);
     msg = json_array_get(qmp_seen, 0);
     want = json_pack("{s:b, s:s}", "guest", 1, "reason", "guest-shutdown");
     ck_assert(json_equal(json_object_get(msg, "data"), want));

@@ -1,10 +1,13 @@
 /* Unit tests: JSON output in QEMU's format and member order. */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check-main.h"
 #include "qmp/json-out.h"
+#include "src/json-value.h"
 
 static void expect(json_t *v, const char *want)
 {
@@ -20,6 +23,10 @@ START_TEST(test_scalars)
     expect(json_null(), "null");
     expect(json_true(), "true");
     expect(json_integer(-42), "-42");
+    expect(json_integer(0), "0");
+    expect(json_integer(1000000), "1000000");
+    expect(json_integer(INT64_MAX), "9223372036854775807");
+    expect(json_integer(INT64_MIN), "-9223372036854775808");
     expect(json_real(1.5), "1.5");
     expect(json_real(1.0), "1");
     expect(json_string("a/b"), "\"a/b\"");
@@ -66,6 +73,71 @@ START_TEST(test_member_order)
 }
 END_TEST
 
+/* Small objects are ordered by insertion sort, big ones by qsort: the
+ * same order either way. */
+START_TEST(test_member_order_sizes)
+{
+    json_t *o = json_object();
+    const char **small, **big;
+    size_t n16, n17, i, j = 0;
+    char key[8];
+
+    for (i = 0; i < 16; i++) {
+        snprintf(key, sizeof(key), "k%zu", i * 7);
+        json_object_set_new(o, key, json_integer((json_int_t)i));
+    }
+    small = json_qdict_order(o, &n16);
+    json_object_set_new(o, "extra", json_null());
+    big = json_qdict_order(o, &n17);
+    ck_assert_uint_eq(n16, 16);
+    ck_assert_uint_eq(n17, 17);
+    for (i = 0; i < n17; i++) {
+        if (strcmp(big[i], "extra")) {
+            ck_assert_str_eq(big[i], small[j]);
+            j++;
+        }
+    }
+    ck_assert_uint_eq(j, 16);
+    free(small);
+    free(big);
+    json_decref(o);
+}
+END_TEST
+
+/* Members written directly come out as their JSON object does. */
+START_TEST(test_members)
+{
+    JsonOutMember sub[2] = {
+        { .key = "seconds", .kind = JSON_OUT_INT, .num = 1 },
+        { .key = "microseconds", .kind = JSON_OUT_INT, .num = -2 },
+    };
+    /* running, singlestep and status share a QDict bucket. */
+    JsonOutMember m[6] = {
+        { .key = "running", .kind = JSON_OUT_BOOL, .num = 0 },
+        { .key = "singlestep", .kind = JSON_OUT_BOOL, .num = 1 },
+        { .key = "status",
+          .kind = JSON_OUT_STR,
+          .str = "pre\"l\x01",
+          .len = 6 },
+        { .key = "timestamp", .kind = JSON_OUT_OBJECT, .sub = sub, .nsub = 2 },
+        { .key = "event", .kind = JSON_OUT_STR, .str = "a\xc0\x80", .len = 3 },
+        { .key = "empty", .kind = JSON_OUT_OBJECT, .sub = NULL, .nsub = 0 },
+    };
+    JsonBuf b = { 0 };
+    json_t *o = json_out_members_json(m, 6);
+    char *want = json_out_dumps(o);
+
+    json_out_members(&b, m, 6);
+    ck_assert_str_eq(b.data, want);
+    ck_assert_ptr_nonnull(strstr(want, "\"status\": \"pre\\\"l\\u0001\", "
+                                       "\"singlestep\": true, \"running\": "
+                                       "false"));
+    json_buf_free(&b);
+    free(want);
+    json_decref(o);
+}
+END_TEST
+
 START_TEST(test_arrays)
 {
     expect(json_pack("[i, [], {}, s]", 1, "x"), "[1, [], {}, \"x\"]");
@@ -81,6 +153,8 @@ static Suite *json_out_suite(void)
     tcase_add_test(tc, test_escapes);
     tcase_add_test(tc, test_invalid_utf8);
     tcase_add_test(tc, test_member_order);
+    tcase_add_test(tc, test_member_order_sizes);
+    tcase_add_test(tc, test_members);
     tcase_add_test(tc, test_arrays);
     suite_add_tcase(s, tc);
     return s;

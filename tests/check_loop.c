@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,71 @@ static void on_read_count(void *opaque, int fd, unsigned ev)
  * handled without sleeping; the window neither outlasts the timeout
  * asked for nor delays a timer; without input the loop sleeps again.
  */
+/* A round's hook runs after the round's descriptors and timers. */
+static int round_log[8], n_round_log;
+
+static void log_event(int what)
+{
+    if (n_round_log < 8) {
+        round_log[n_round_log++] = what;
+    }
+}
+
+static void on_round_read(void *opaque, int fd, unsigned ev)
+{
+    char buf[8];
+
+    (void)opaque;
+    (void)ev;
+    if (read(fd, buf, sizeof(buf)) > 0) {
+        log_event(1);
+    }
+}
+
+static void on_round_timer(void *opaque)
+{
+    (void)opaque;
+    log_event(2);
+}
+
+static void on_round_end(void *opaque)
+{
+    (void)opaque;
+    log_event(3);
+}
+
+START_TEST(test_round_hook)
+{
+    static bool added;
+    LoopWatch *w;
+    int p[2];
+
+    ck_assert(loop_init());
+    ck_assert_int_eq(pipe(p), 0);
+    if (!added) {
+        ck_assert(loop_add_round_hook(on_round_end, NULL));
+        added = true;
+    }
+    w = loop_watch_fd(p[0], LOOP_READ, on_round_read, NULL);
+    ck_assert_int_eq(write(p[1], "x", 1), 1);
+    loop_timer_add(0, on_round_timer, NULL);
+    n_round_log = 0;
+    loop_iterate(100);
+    ck_assert_int_eq(n_round_log, 3);
+    ck_assert_int_eq(round_log[0], 1);
+    ck_assert_int_eq(round_log[1], 2);
+    ck_assert_int_eq(round_log[2], 3);
+    /* An empty round (timeout) runs the hook too. */
+    loop_iterate(0);
+    ck_assert_int_eq(n_round_log, 4);
+    ck_assert_int_eq(round_log[3], 3);
+    loop_watch_remove(w);
+    close(p[0]);
+    close(p[1]);
+    loop_fini();
+}
+END_TEST
+
 START_TEST(test_poll)
 {
     int p[2], count = 0, ticks = 0;
@@ -211,6 +277,7 @@ static Suite *loop_suite(void)
     tcase_add_test(tc, test_remove_in_handler);
     tcase_add_test(tc, test_idle_trim);
     tcase_add_test(tc, test_poll);
+    tcase_add_test(tc, test_round_hook);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -59,8 +59,10 @@ static bool on_eject(void *opaque, DeviceState *dev, Error **errp)
     return acpi_memhp_unplug(ms, dev, dev == &dev_a ? 0 : 2, errp);
 }
 
-static void on_event(void *opaque, const char *name, json_t *msg)
+static void on_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
+    json_t *msg = qmp_event_json(ev);
+
     (void)opaque;
     (void)name;
     json_array_append(events, msg);

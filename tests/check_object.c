@@ -11,6 +11,7 @@
 
 #include "check-main.h"
 #include "qmp/qmp.h"
+#include "src/dimm.h"
 #include "src/qdev.h"
 #include "src/util.h"
 
@@ -144,8 +145,10 @@ static const TypeInfo test_types[] = {
 
 static json_t *events;
 
-static void on_event(void *opaque, const char *name, json_t *msg)
+static void on_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
+    json_t *msg = qmp_event_json(ev);
+
     json_array_append(events, msg);
 }
 
@@ -227,6 +230,46 @@ START_TEST(test_paths)
     ck_assert_str_eq(path, "/");
     free(path);
     ck_assert_ptr_eq(object_resolve_path("/", NULL), object_get_root());
+}
+END_TEST
+
+/* Partial paths: through children, instance links and class links. */
+START_TEST(test_partial_links)
+{
+    Object *holder, *target, *dimm, *ptr;
+    bool amb = true;
+
+    setup();
+    holder = object_new(TYPE_CONTAINER);
+    object_property_add_child(object_get_root(), "tholder", holder);
+    object_unref(holder);
+    target = object_new(TYPE_CONTAINER);
+    object_property_add_child(holder, "ttarget", target);
+    object_unref(target);
+    ptr = target;
+    object_property_add_link(holder, "tinslink", TYPE_CONTAINER, &ptr, NULL, 0);
+    ck_assert_ptr_eq(object_resolve_path("ttarget", &amb), target);
+    ck_assert(!amb);
+    ck_assert_ptr_eq(object_resolve_path("tinslink", &amb), target);
+    ck_assert(!amb);
+    ck_assert_ptr_eq(object_resolve_path("tholder/tinslink", &amb), target);
+    ck_assert_ptr_null(object_resolve_path("tinslink/nosuch", &amb));
+    ck_assert(!amb);
+    /* "memdev" is a class link of pc-dimm: found at the DIMM. */
+    dimm = object_new(TYPE_PC_DIMM);
+    object_property_add_child(holder, "tdimm", dimm);
+    object_unref(dimm);
+    ck_assert_ptr_null(object_resolve_path("memdev", &amb));
+    ck_assert(!amb);
+    PC_DIMM(dimm)->hostmem = target;
+    ck_assert_ptr_eq(object_resolve_path("memdev", &amb), target);
+    ck_assert(!amb);
+    ck_assert_ptr_eq(object_resolve_path("tdimm/memdev", &amb), target);
+    ck_assert_ptr_null(object_resolve_path_type("memdev", TYPE_PC_DIMM, &amb));
+    ck_assert(!amb);
+    PC_DIMM(dimm)->hostmem = NULL;
+    object_unparent(holder);
+    ck_assert_ptr_null(object_resolve_path("ttarget", &amb));
 }
 END_TEST
 
@@ -628,6 +671,7 @@ static Suite *object_suite(void)
 
     tcase_add_test(tc, test_glib_order);
     tcase_add_test(tc, test_paths);
+    tcase_add_test(tc, test_partial_links);
     tcase_add_test(tc, test_property_errors);
     tcase_add_test(tc, test_casts_and_classes);
     tcase_add_test(tc, test_static_props);

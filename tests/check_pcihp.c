@@ -40,8 +40,10 @@ static void sci_handler(void *opaque, int n, int level)
     sci_level = level;
 }
 
-static void on_event(void *opaque, const char *name, json_t *msg)
+static void on_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
+    json_t *msg = qmp_event_json(ev);
+
     (void)opaque;
     (void)name;
     json_array_append(events, msg);

@@ -51,7 +51,10 @@ def steps(a, build):
          (["--iterations", "2000", "--rounds", "1"] if quick else [])),
         ("flatview_bench", [os.path.join(build, "tests", "bench",
                                          "flatview_bench")]),
-        ("hotplug_bench", [py, b("hotplug_bench"), "--qmachined", q] +
+        ("hotplug_bench", [py, b("hotplug_bench"), "--qmachined", q,
+                           "--cycles-client",
+                           os.path.join(build, "tests", "bench",
+                                        "hotplug_cycles")] +
          (["--cycles", "200"] if quick else [])),
         ("rest_bench", [py, b("rest_bench"), "--qmachined", q] +
          (["--duration", "2"] if quick else [])),

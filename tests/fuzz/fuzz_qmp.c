@@ -33,12 +33,19 @@ static void fuzz_send(QmpSession *s, json_t *msg)
     c->out.len = 0;
 }
 
-static void fuzz_event(void *opaque, const char *name, json_t *msg)
+static void fuzz_event(void *opaque, const char *name, QmpEventMsg *ev)
 {
     FuzzClient *c = opaque;
+    const char *text;
+    size_t len;
 
     if (c->session.negotiated) {
-        fuzz_send(&c->session, msg);
+        /* As the monitor writes it: the text, and its JSON made too. */
+        text = qmp_event_text(ev, &len);
+        json_buf_append(&c->out, text, len);
+        json_buf_append(&c->out, "\r\n", 2);
+        c->out.len = 0;
+        (void)qmp_event_json(ev);
     }
 }
 
