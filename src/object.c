@@ -2246,7 +2246,7 @@ static Object *resolve_partial(Object *parent, char **parts,
                                const char *typename, const char *first,
                                bool *ambiguous)
 {
-    Object *obj = first && !ht_get(parent->properties, first)
+    Object *obj = first && !ht_get(&parent->properties, first)
                       ? NULL
                       : resolve_abs(parent, parts, typename);
     size_t pos = 0;
@@ -2257,7 +2257,7 @@ static Object *resolve_partial(Object *parent, char **parts,
 
         /* Children resolve through child_resolve: most others are
          * passed over without comparing their type. */
-        if (p->resolve != child_resolve || !prop_is_child(p)) {
+        if (p->access->resolve != child_resolve || !prop_is_child(p)) {
             continue;
         }
         found = resolve_partial(p->opaque, parts, typename, first, ambiguous);
