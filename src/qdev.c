@@ -868,6 +868,12 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
     bool set_bus = false;
 
     if (bus && dev->parent_bus != bus) {
+        BusClass *bc = BUS_GET_CLASS(bus);
+
+        /* QEMU checks the device's address on the bus before it joins. */
+        if (bc->check_address && !bc->check_address(bus, dev, errp)) {
+            return false;
+        }
         qdev_set_parent_bus(dev, bus);
         set_bus = true;
     }
