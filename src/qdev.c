@@ -10,6 +10,7 @@
 
 #include "src/events.h"
 #include "src/json-value.h"
+#include "src/loop.h"
 #include "src/qdev.h"
 #include "src/util.h"
 
@@ -965,6 +966,45 @@ DeviceState *qdev_find_recursive(BusState *bus, const char *id)
         }
     }
     return NULL;
+}
+
+static Object **deferred;
+static size_t deferred_len, deferred_cap;
+static bool deferred_scheduled;
+
+void qdev_release_deferred(void)
+{
+    /* An unref may queue more: work on a private copy. */
+    Object **list = deferred;
+    size_t i, n = deferred_len;
+
+    deferred = NULL;
+    deferred_len = 0;
+    deferred_cap = 0;
+    deferred_scheduled = false;
+    for (i = 0; i < n; i++) {
+        object_unref(list[i]);
+    }
+    free(list);
+}
+
+static void deferred_timer(void *opaque)
+{
+    (void)opaque;
+    qdev_release_deferred();
+}
+
+void qdev_unref_later(Object *obj)
+{
+    if (deferred_len == deferred_cap) {
+        deferred_cap = deferred_cap ? deferred_cap * 2 : 8;
+        deferred = xrealloc(deferred, deferred_cap * sizeof(*deferred));
+    }
+    deferred[deferred_len++] = obj;
+    if (!deferred_scheduled) {
+        deferred_scheduled = true;
+        loop_timer_add(0, deferred_timer, NULL);
+    }
 }
 
 bool qdev_unplug(DeviceState *dev, Error **errp)

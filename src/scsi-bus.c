@@ -189,6 +189,20 @@ static bool scsi_bus_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
     return true;
 }
 
+static ObjectUnparent *device_parent_unparent;
+
+/*
+ * QEMU's bus lets go of a removed device after an RCU grace period: it is
+ * freed, and DEVICE_DELETED sent, from the event loop (after the reply of
+ * the command that removed it, and before its HBA when both go).
+ */
+static void scsi_device_unparent(Object *obj)
+{
+    object_ref(obj);
+    device_parent_unparent(obj);
+    qdev_unref_later(obj);
+}
+
 SCSIBus *scsi_bus_new(DeviceState *host, const char *name,
                       const SCSIBusInfo *info)
 {
@@ -217,6 +231,8 @@ static void scsi_device_class_init(ObjectClass *klass, void *data)
     dc->bus_type = TYPE_SCSI_BUS;
     dc->realize = scsi_qdev_realize;
     dc->unrealize = scsi_qdev_unrealize;
+    device_parent_unparent = klass->unparent;
+    klass->unparent = scsi_device_unparent;
     device_class_set_props(dc, scsi_props);
 }
 

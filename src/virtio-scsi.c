@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "src/iothread.h"
-#include "src/loop.h"
 #include "src/scsi-bus.h"
 #include "src/util.h"
 #include "src/virtio-pci.h"
@@ -271,23 +270,13 @@ static bool scsi_bus_pre_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
     return true;
 }
 
-static void device_last_unref(void *opaque)
-{
-    object_unref(opaque);
-}
-
-/*
- * A device leaves the bus at once; as in QEMU, where the bus drops its
- * reference after an RCU grace period, it is freed (and DEVICE_DELETED
- * sent) after the device_del reply.
- */
+/* A device leaves the bus at once (freed from the event loop, as
+ * scsi-bus.c does with every device leaving it). */
 static bool scsi_bus_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 {
     (void)h;
     (void)errp;
-    object_ref(OBJECT(dev));
     object_unparent(OBJECT(dev));
-    loop_timer_add(0, device_last_unref, dev);
     return true;
 }
 
