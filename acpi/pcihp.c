@@ -58,43 +58,9 @@ static PciHpBusStatus *bus_status_rw(AcpiPciHpState *s, int bsel)
 
 /* ---- Deferred release of ejected devices ---- */
 
-static Object **ejected;
-static size_t ejected_len, ejected_cap;
-static bool release_scheduled;
-
 void acpi_pcihp_release_ejected(void)
 {
-    /* Unreffing may eject nothing more, but work on a private copy. */
-    Object **list = ejected;
-    size_t i, n = ejected_len;
-
-    ejected = NULL;
-    ejected_len = 0;
-    ejected_cap = 0;
-    release_scheduled = false;
-    for (i = 0; i < n; i++) {
-        object_unref(list[i]);
-    }
-    free(list);
-}
-
-static void release_timer(void *opaque)
-{
-    (void)opaque;
-    acpi_pcihp_release_ejected();
-}
-
-static void hold_until_loop(Object *obj)
-{
-    if (ejected_len == ejected_cap) {
-        ejected_cap = ejected_cap ? ejected_cap * 2 : 8;
-        ejected = xrealloc(ejected, ejected_cap * sizeof(*ejected));
-    }
-    ejected[ejected_len++] = object_ref(obj);
-    if (!release_scheduled) {
-        release_scheduled = true;
-        loop_timer_add(0, release_timer, NULL);
-    }
+    qdev_release_deferred();
 }
 
 /* ---- Buses and slots ---- */
@@ -165,10 +131,13 @@ static void eject_device(PCIDevice *d)
     Object *obj = OBJECT(dev);
     Error *err = NULL;
 
-    hold_until_loop(obj);
+    /* Held past the removal; let go after what the removal let go of
+     * (the devices on its buses), as QEMU's call_rcu orders them. */
+    object_ref(obj);
     if (!qdev_remove(dev, &err)) {
         error_free(err);
     }
+    qdev_unref_later(obj);
 }
 
 /* Returns false when nothing could be done (no such bus or slot). */

@@ -15,6 +15,7 @@ struct BlockBackend {
     bool enable_write_cache;
     bool iostatus_enabled;
     bool read_only_empty; /* an empty drive's read-only setting */
+    bool dev_removable; /* the device's media is removable, with a tray */
     BlockInterfaceType legacy_if;
     int legacy_bus, legacy_unit;
     bool auto_del;
@@ -195,6 +196,7 @@ bool blk_attach_dev(BlockBackend *blk, DeviceState *dev)
 void blk_detach_dev(BlockBackend *blk)
 {
     blk->dev = NULL;
+    blk->dev_removable = false;
     /* Taking nothing cannot fail. */
     blk_set_perm(blk, 0, BLK_PERM_ALL, NULL);
     blk_unref(blk);
@@ -203,6 +205,11 @@ void blk_detach_dev(BlockBackend *blk)
 DeviceState *blk_get_attached_dev(const BlockBackend *blk)
 {
     return blk->dev;
+}
+
+void blk_set_dev_removable(BlockBackend *blk, bool removable)
+{
+    blk->dev_removable = removable;
 }
 
 bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
@@ -305,9 +312,14 @@ json_t *blk_query_block(void)
         }
         free(qdev);
         json_object_set_new(info, "type", json_string("unknown"));
-        /* No modelled device has removable media. */
-        json_object_set_new(info, "removable", json_boolean(!blk->dev));
+        /* Removable media (scsi-cd's) come with a tray, never locked
+         * (no guest locks it). */
+        json_object_set_new(info, "removable",
+                            json_boolean(!blk->dev || blk->dev_removable));
         json_object_set_new(info, "locked", json_false());
+        if (blk->dev_removable) {
+            json_object_set_new(info, "tray_open", json_false());
+        }
         if (blk->iostatus_enabled) {
             json_object_set_new(info, "io-status", json_string("ok"));
         }

@@ -74,6 +74,9 @@ bool blk_attach_dev(BlockBackend *blk, DeviceState *dev);
 /* The device lets go: permissions dropped, its reference too. */
 void blk_detach_dev(BlockBackend *blk);
 DeviceState *blk_get_attached_dev(const BlockBackend *blk);
+/* The attached device's media is removable and it has a tray (QEMU's
+ * device ops with change_media_cb and is_tray_open); detaching ends it. */
+void blk_set_dev_removable(BlockBackend *blk, bool removable);
 
 bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
                   Error **errp);

@@ -21,6 +21,20 @@ static const char *const if_names[IF_COUNT] = { "none",   "ide",    "scsi",
 /* Units per bus (0: one bus of any number). */
 static const int if_max_devs[IF_COUNT] = { [IF_IDE] = 2, [IF_SCSI] = 7 };
 
+/*
+ * Drives a board device would have to claim (if=scsi: on pc no onboard
+ * controller does), with their option text, until the board is built.
+ */
+typedef struct Unclaimed {
+    BlockBackend *blk;
+    char *arg;
+    BlockInterfaceType type;
+    int bus, unit;
+} Unclaimed;
+
+static Unclaimed *unclaimed;
+static size_t n_unclaimed;
+
 /* The options blockdev_init keeps for itself (QEMU's common drive opts). */
 static const char *const common_opts[] = {
     "snapshot",
@@ -554,7 +568,7 @@ bool drive_new(json_t *opts_in, const char *arg, json_t **devopts, Error **errp)
             goto out;
         }
     }
-    if (type != IF_NONE && type != IF_VIRTIO) {
+    if (type != IF_NONE && type != IF_VIRTIO && type != IF_SCSI) {
         error_setg(errp, "if=%s is not supported by %s", if_names[type],
                    OPTIONS_PROGNAME);
         goto out;
@@ -591,8 +605,15 @@ bool drive_new(json_t *opts_in, const char *arg, json_t **devopts, Error **errp)
         goto out;
     }
     if (!id) {
-        id = max_devs ? xasprintf("%s%lld%lld", if_names[type], bus, unit)
-                      : xasprintf("%s%lld", if_names[type], unit);
+        /* IDE and SCSI ids say the medium: "scsi0-hd0", "scsi0-cd1". */
+        const char *medium = "";
+
+        if (type == IF_IDE || type == IF_SCSI) {
+            medium = media && !strcmp(media, "cdrom") ? "-cd" : "-hd";
+        }
+        id = max_devs
+                 ? xasprintf("%s%lld%s%lld", if_names[type], bus, medium, unit)
+                 : xasprintf("%s%s%lld", if_names[type], medium, unit);
     }
     file = json_string_value(json_object_get(legacy, "file"));
     if (json_object_get(legacy, "werror")) {
@@ -606,6 +627,11 @@ bool drive_new(json_t *opts_in, const char *arg, json_t **devopts, Error **errp)
         goto out;
     }
     blk_set_legacy_dinfo(blk, type, (int)bus, (int)unit);
+    if (type == IF_SCSI) {
+        unclaimed = xrealloc(unclaimed, (n_unclaimed + 1) * sizeof(*unclaimed));
+        unclaimed[n_unclaimed++] =
+            (Unclaimed){ blk, xstrdup(arg), type, (int)bus, (int)unit };
+    }
     if (type == IF_VIRTIO) {
         *devopts = json_pack("{s:s, s:s}", "driver", "virtio-blk", "drive", id);
     }
@@ -614,5 +640,39 @@ out:
     free(id);
     json_decref(legacy);
     json_decref(opts);
+    return ok;
+}
+
+bool drive_check_orphaned(Error **errp)
+{
+    size_t i, last = n_unclaimed;
+    bool ok = true;
+
+    for (i = 0; i < n_unclaimed; i++) {
+        if (!blk_get_attached_dev(unclaimed[i].blk)) {
+            last = i;
+        }
+    }
+    for (i = 0; i < n_unclaimed; i++) {
+        Unclaimed *u = &unclaimed[i];
+
+        if (!blk_get_attached_dev(u->blk)) {
+            char *msg =
+                xasprintf("machine type does not support if=%s,bus=%d,unit=%d",
+                          if_names[u->type], u->bus, u->unit);
+
+            if (i == last) {
+                error_setg(errp, "-drive %s: %s", u->arg, msg);
+                ok = false;
+            } else {
+                options_report("-drive", u->arg, msg);
+            }
+            free(msg);
+        }
+        free(u->arg);
+    }
+    free(unclaimed);
+    unclaimed = NULL;
+    n_unclaimed = 0;
     return ok;
 }

@@ -10,8 +10,12 @@
  * file is.  if=virtio adds a virtio-blk device for the drive, created
  * after every -device.
  *
- * Not modelled: if=ide, scsi, floppy, pflash, mtd, sd, xen (and the
- * default if=ide), snapshot=on, throttling; they are refused.
+ * if=scsi drives are made, but as in QEMU 7.2 no pc board device claims
+ * them (QEMU creates no SCSI controller for them): drive_check_orphaned
+ * refuses them once the board is built.
+ *
+ * Not modelled: if=ide, floppy, pflash, mtd, sd, xen (and the default
+ * if=ide), snapshot=on, throttling; they are refused.
  */
 #ifndef QMACHINED_DRIVE_H
 #define QMACHINED_DRIVE_H
@@ -28,5 +32,13 @@
  * reference), else NULL.
  */
 bool drive_new(json_t *opts, const char *arg, json_t **devopts, Error **errp);
+
+/*
+ * After the board (before -device, as QEMU 7.2's drive_check_orphaned):
+ * each drive of an interface no board device took is reported, "-drive
+ * ARG: machine type does not support if=scsi,bus=B,unit=U"; all but the
+ * last are printed, the last is the error.
+ */
+bool drive_check_orphaned(Error **errp);
 
 #endif

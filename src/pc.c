@@ -29,6 +29,7 @@
 #include "acpi/memhp.h"
 #include "acpi/pcihp.h"
 #include "acpi/piix4.h"
+#include "drive.h"
 #include "gsi.h"
 #include "hpet.h"
 #include "i440fx.h"
@@ -950,7 +951,7 @@ PCMachine *pc_machine_create(const MachineOptions *opts, Error **errp)
                            pcm->devmem_size ? &pcm->device_memory : NULL, acpi);
     /* The machine passes memory devices on to it (x86ms->acpi_dev). */
     pcm->memhp.acpi_dev = pcm->pm ? OBJECT(pcm->pm) : NULL;
-    if (!pc_create_devices(opts, errp)) {
+    if (!drive_check_orphaned(errp) || !pc_create_devices(opts, errp)) {
         return NULL;
     }
     /*

@@ -239,6 +239,7 @@ static const struct {
     { "virtio-blk-pci", "virtio-blk" },
     { "virtio-net-pci", "virtio-net" },
     { "virtio-rng-pci", "virtio-rng" },
+    { "virtio-scsi-pci", "virtio-scsi" },
     { "virtio-serial-pci", "virtio-serial" },
 };
 

@@ -10,6 +10,7 @@
 
 #include "src/events.h"
 #include "src/json-value.h"
+#include "src/loop.h"
 #include "src/qdev.h"
 #include "src/util.h"
 
@@ -873,6 +874,12 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
     bool set_bus = false;
 
     if (bus && dev->parent_bus != bus) {
+        BusClass *bc = BUS_GET_CLASS(bus);
+
+        /* QEMU checks the device's address on the bus before it joins. */
+        if (bc->check_address && !bc->check_address(bus, dev, errp)) {
+            return false;
+        }
         qdev_set_parent_bus(dev, bus);
         set_bus = true;
     }
@@ -964,6 +971,45 @@ DeviceState *qdev_find_recursive(BusState *bus, const char *id)
         }
     }
     return NULL;
+}
+
+static Object **deferred;
+static size_t deferred_len, deferred_cap;
+static bool deferred_scheduled;
+
+void qdev_release_deferred(void)
+{
+    /* An unref may queue more: work on a private copy. */
+    Object **list = deferred;
+    size_t i, n = deferred_len;
+
+    deferred = NULL;
+    deferred_len = 0;
+    deferred_cap = 0;
+    deferred_scheduled = false;
+    for (i = 0; i < n; i++) {
+        object_unref(list[i]);
+    }
+    free(list);
+}
+
+static void deferred_timer(void *opaque)
+{
+    (void)opaque;
+    qdev_release_deferred();
+}
+
+void qdev_unref_later(Object *obj)
+{
+    if (deferred_len == deferred_cap) {
+        deferred_cap = deferred_cap ? deferred_cap * 2 : 8;
+        deferred = xrealloc(deferred, deferred_cap * sizeof(*deferred));
+    }
+    deferred[deferred_len++] = obj;
+    if (!deferred_scheduled) {
+        deferred_scheduled = true;
+        loop_timer_add(0, deferred_timer, NULL);
+    }
 }
 
 bool qdev_unplug(DeviceState *dev, Error **errp)

@@ -296,6 +296,15 @@ bool qdev_unplug(DeviceState *dev, Error **errp);
  */
 bool qdev_remove(DeviceState *dev, Error **errp);
 
+/*
+ * QEMU drops a removed device's last references after an RCU grace
+ * period, in the order they were given up (call_rcu): this takes obj's
+ * reference (one the caller holds) and drops it from the event loop, in
+ * that order.  qdev_release_deferred drops every queued one now.
+ */
+void qdev_unref_later(Object *obj);
+void qdev_release_deferred(void);
+
 /* Find by id in the tree under bus (recursive). */
 DeviceState *qdev_find_recursive(BusState *bus, const char *id);
 /* /machine/peripheral/ID, or NULL. */

@@ -899,8 +899,10 @@ static bool virtio_pci_realize(PCIDevice *d, Error **errp)
         char *full = xasprintf("%s/virtio-backend", path);
         BusState *bus = qdev_last_child_bus(DEVICE(p->backend));
 
-        /* The device's own bus (virtio-serial's) hangs on the backend. */
-        virtio_register_device(&p->vdev, full, bus ? bus->name : "");
+        /* The device's own bus (virtio-serial's) hangs on the backend;
+         * QEMU names it to the device only when the proxy has an id. */
+        virtio_register_device(&p->vdev, full,
+                               bus && DEVICE(p)->id ? bus->name : "");
         p->registered = true;
         free(full);
         free(path);
@@ -1051,6 +1053,14 @@ static void virtio_pci_base_instance_init(Object *obj)
     for (klass = object_get_class(be);
          klass != object_class_by_name(TYPE_DEVICE);
          klass = object_class_get_parent(klass)) {
+        Property *inherited =
+            DEVICE_CLASS(object_class_get_parent(klass))->props_;
+
+        /* A class without a table of its own (virtio-scsi-common) has
+         * its parent's. */
+        if (DEVICE_CLASS(klass)->props_ == inherited) {
+            continue;
+        }
         for (prop = DEVICE_CLASS(klass)->props_; prop && prop->name; prop++) {
             object_property_add_alias(obj, prop->name, be, prop->name);
         }

@@ -187,6 +187,7 @@ void virtio_rng_register_types(void);
 void virtio_net_register_types(void);
 void virtio_serial_register_types(void);
 void virtio_blk_register_types(void);
+void virtio_scsi_register_types(void);
 void e1000_register_types(void);
 
 #endif

@@ -494,6 +494,31 @@ CASES = [
      "-drive", "if=virtio,file=disk.img,format=raw,index=2,"
      "file.locking=off"],
     ["-drive", "if=none,id=d0", "-device", "virtio-blk-pci,drive=d0"],
+    # if=scsi: made, then refused once the board is built (no pc board
+    # device takes it; QEMU 7.2 makes no SCSI controller for it)
+    ["-drive", "if=scsi,file=disk.img,format=raw"],
+    ["-drive", "if=scsi,file=disk.img,format=raw",
+     "-drive", "if=scsi,file=disk.img,format=raw,readonly=on,index=9,"
+     "media=cdrom"],
+    ["-drive", "if=scsi,file=disk.img,format=raw",
+     "-device", "virtio-scsi-pci", "-device", "scsi-hd,drive=scsi0-hd0"],
+    ["-drive", "if=scsi,file=disk.img,format=raw,id=foo", "-device", "nope"],
+    ["-drive", "if=scsi,file=disk.img,format=raw,unit=7"],
+    ["-drive", "if=scsi,file=disk.img,format=raw",
+     "-drive", "if=none,id=scsi0-hd0"],
+    ["-drive", "if=scsi,media=cdrom", "-drive", "if=none,id=scsi0-cd0"],
+    ["-drive", "if=scsi,file=nope.img"],
+    # scsi-hd and scsi-cd on virtio-scsi-pci from the command line
+    ["-drive", "if=none,id=d0,file=disk.img,format=raw",
+     "-device", "virtio-scsi-pci,id=scsi0",
+     "-device", "scsi-hd,drive=d0,bus=scsi0.0,scsi-id=3,lun=1"],
+    ["-device", "virtio-scsi-pci,id=scsi0", "-device", "scsi-cd,bus=scsi0.0",
+     "-device", "scsi-cd,bus=scsi0.0,scsi-id=0,lun=0"],
+    ["-device", "scsi-hd,drive=x"],
+    ["-drive", "if=none,id=d0", "-device", "virtio-scsi-pci",
+     "-device", "scsi-hd,drive=d0"],
+    ["-device", "virtio-scsi-pci,num_queues=0"],
+    ["-device", "virtio-scsi-pci,id=s", "-device", "scsi-hd,bus=s.0,lun=99999"],
     ["-drive", "id=x,file=disk.img,format=raw,if=none",
      "-device", "virtio-blk-pci,drive=x", "-device", "virtio-blk-pci,drive=x"],
     ["-drive", "id=x,file=disk.img,format=raw,if=none",
