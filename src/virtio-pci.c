@@ -1053,7 +1053,7 @@ static void virtio_pci_base_instance_init(Object *obj)
     for (klass = object_get_class(be);
          klass != object_class_by_name(TYPE_DEVICE);
          klass = object_class_get_parent(klass)) {
-        Property *inherited =
+        const Property *inherited =
             DEVICE_CLASS(object_class_get_parent(klass))->props_;
 
         /* A class without a table of its own (virtio-scsi-common) has
