@@ -1,6 +1,7 @@
 /*
- * Block nodes and devices: blockdev-add, blockdev-del, query-block and
- * query-named-block-nodes (src/block.c does the work).  The default
+ * Block nodes and devices: blockdev-add, blockdev-del, query-block,
+ * query-named-block-nodes (src/block.c does the work) and
+ * block_set_io_throttle (src/block-backend.c's limits).  The default
  * machine's empty CD-ROM, floppy and SD drives that QEMU adds without
  * -nodefaults are not modelled.
  *
@@ -444,6 +445,36 @@ static const QapiMember blockdev_del_args_members[] = {
 const QapiType blockdev_del_args = { .name = "blockdev_del_args", .kind = QAPI_KIND_OBJECT, .members = blockdev_del_args_members };
 /* clang-format on */
 
+/* clang-format off */
+static const char *const bsit_deprecated[] = { "deprecated", NULL };
+static const QapiMember block_set_io_throttle_members[] = {
+    { "device", &qapi_str, true, bsit_deprecated },
+    { "id", &qapi_str, true },
+    { "bps", &qapi_int, false },
+    { "bps_rd", &qapi_int, false },
+    { "bps_wr", &qapi_int, false },
+    { "iops", &qapi_int, false },
+    { "iops_rd", &qapi_int, false },
+    { "iops_wr", &qapi_int, false },
+    { "bps_max", &qapi_int, true },
+    { "bps_rd_max", &qapi_int, true },
+    { "bps_wr_max", &qapi_int, true },
+    { "iops_max", &qapi_int, true },
+    { "iops_rd_max", &qapi_int, true },
+    { "iops_wr_max", &qapi_int, true },
+    { "bps_max_length", &qapi_int, true },
+    { "bps_rd_max_length", &qapi_int, true },
+    { "bps_wr_max_length", &qapi_int, true },
+    { "iops_max_length", &qapi_int, true },
+    { "iops_rd_max_length", &qapi_int, true },
+    { "iops_wr_max_length", &qapi_int, true },
+    { "iops_size", &qapi_int, true },
+    { "group", &qapi_str, true },
+    { NULL }
+};
+const QapiType block_set_io_throttle_args = { .name = "BlockIOThrottle", .kind = QAPI_KIND_OBJECT, .members = block_set_io_throttle_members };
+/* clang-format on */
+
 bool qmp_cmd_query_block(QmpSession *s, json_t *args, json_t **ret,
                          Error **errp)
 {
@@ -567,4 +598,66 @@ bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp)
 
     json_decref(args);
     return ok;
+}
+
+/*
+ * block_set_io_throttle (QEMU's qmp_block_set_io_throttle): the
+ * BlockBackend by -drive id ("device") or by its device ("id", a QOM
+ * path or a qdev id), the limits given (QAPI ints, taken as C converts
+ * them to unsigned), then blk_set_io_throttle.
+ */
+bool qmp_cmd_block_set_io_throttle(QmpSession *s, json_t *args, json_t **ret,
+                                   Error **errp)
+{
+    static const char *const avg[] = { "bps",  "bps_rd",  "bps_wr",
+                                       "iops", "iops_rd", "iops_wr" };
+    static const char *const max[] = {
+        "bps_max",  "bps_rd_max",  "bps_wr_max",
+        "iops_max", "iops_rd_max", "iops_wr_max"
+    };
+    static const char *const length[] = {
+        "bps_max_length",  "bps_rd_max_length",  "bps_wr_max_length",
+        "iops_max_length", "iops_rd_max_length", "iops_wr_max_length"
+    };
+    const char *device = json_string_value(qapi_arg(args, "device"));
+    const char *id = json_string_value(qapi_arg(args, "id"));
+    const char *group = json_string_value(qapi_arg(args, "group"));
+    BlockBackend *blk;
+    ThrottleConfig cfg;
+    int i;
+
+    (void)s;
+    (void)ret;
+    if (!device == !id) {
+        error_setg(errp, "Need exactly one of 'device' and 'id'");
+        return false;
+    }
+    if (id) {
+        DeviceState *dev = qmp_find_device(id, errp);
+
+        if (!dev) {
+            return false;
+        }
+        blk = blk_by_dev(dev);
+        if (!blk) {
+            error_setg(errp, "Device does not have a block device backend");
+            return false;
+        }
+    } else {
+        blk = blk_by_name(device);
+        if (!blk) {
+            error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                      "Device '%s' not found", device);
+            return false;
+        }
+    }
+    throttle_config_init(&cfg);
+    for (i = 0; i < THROTTLE_BUCKETS; i++) {
+        cfg.buckets[i].avg = (uint64_t)qapi_arg_int(args, avg[i], 0);
+        cfg.buckets[i].max = (uint64_t)qapi_arg_int(args, max[i], 0);
+        cfg.buckets[i].burst_length =
+            (uint64_t)qapi_arg_int(args, length[i], 1);
+    }
+    cfg.op_size = (uint64_t)qapi_arg_int(args, "iops_size", 0);
+    return blk_set_io_throttle(blk, &cfg, group, device ? device : id, errp);
 }

@@ -73,6 +73,8 @@ const QmpCommand qmp_commands[] = {
       &blk_block_device_info_list, qmp_cmd_query_named_block_nodes, 0, NULL },
     { "blockdev-add", &blockdev_add_args, NULL, qmp_cmd_blockdev_add, 0, NULL },
     { "blockdev-del", &blockdev_del_args, NULL, qmp_cmd_blockdev_del, 0, NULL },
+    { "block_set_io_throttle", &block_set_io_throttle_args, NULL,
+      qmp_cmd_block_set_io_throttle, 0, NULL },
     { "query-pci", NULL, &pci_info_list, qmp_cmd_query_pci, 0, NULL },
     { "stop", NULL, NULL, qmp_cmd_stop, 0, NULL },
     { "cont", NULL, NULL, qmp_cmd_cont, 0, NULL },

@@ -16,6 +16,7 @@
 
 #include "src/block.h"
 #include "src/error.h"
+#include "src/throttle.h"
 
 typedef struct BlockBackend BlockBackend;
 typedef struct DeviceState DeviceState;
@@ -74,6 +75,18 @@ bool blk_attach_dev(BlockBackend *blk, DeviceState *dev);
 /* The device lets go: permissions dropped, its reference too. */
 void blk_detach_dev(BlockBackend *blk);
 DeviceState *blk_get_attached_dev(const BlockBackend *blk);
+/* The BlockBackend device dev is attached to, or NULL. */
+BlockBackend *blk_by_dev(const DeviceState *dev);
+
+/*
+ * block_set_io_throttle's work on blk (QEMU's order and messages): it
+ * needs a medium and a valid cfg; a cfg without rates turns the limits
+ * off; else they go on in group (default_group when NULL, for limits
+ * that were off), or blk moves to group, and the group takes cfg.
+ */
+bool blk_set_io_throttle(BlockBackend *blk, const ThrottleConfig *cfg,
+                         const char *group, const char *default_group,
+                         Error **errp);
 
 bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
                   Error **errp);

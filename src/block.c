@@ -1204,35 +1204,57 @@ static json_t *node_image_info(BlockNode *bs, const char *filename)
     return img;
 }
 
-json_t *block_node_info(BlockNode *bs, bool writeback)
+json_t *block_node_info(BlockNode *bs, bool writeback, json_t *limits)
 {
     char *filename = node_filename(bs);
     json_t *info = json_object();
-    static const char *const zero[] = { "iops_rd",
-                                        "iops_wr",
-                                        "iops",
-                                        "bps_wr",
-                                        "write_threshold",
-                                        "bps",
-                                        "bps_rd",
-                                        "backing_file_depth",
-                                        NULL };
+    /* BlockDeviceInfo's members from "bps" on: the rates, then after
+     * "image" the optional limits. */
+    static const char *const rates[] = { "bps",     "bps_rd",  "bps_wr", "iops",
+                                         "iops_rd", "iops_wr", NULL };
+    static const char *const optional[] = { "bps_max",
+                                            "bps_rd_max",
+                                            "bps_wr_max",
+                                            "iops_max",
+                                            "iops_rd_max",
+                                            "iops_wr_max",
+                                            "bps_max_length",
+                                            "bps_rd_max_length",
+                                            "bps_wr_max_length",
+                                            "iops_max_length",
+                                            "iops_rd_max_length",
+                                            "iops_wr_max_length",
+                                            "iops_size",
+                                            "group",
+                                            NULL };
     const char *const *k;
 
-    for (k = zero; *k; k++) {
-        json_object_set_new(info, *k, json_integer(0));
-    }
-    json_object_set_new(info, "detect_zeroes", json_string(bs->detect_zeroes));
-    json_object_set_new(info, "image", node_image_info(bs, filename));
-    json_object_set_new(info, "ro", json_boolean(bs->read_only));
+    /* Built in QAPI's member order, as QEMU's output visitor does. */
+    json_object_set_new(info, "file", json_string(filename));
     json_object_set_new(info, "node-name", json_string(bs->node_name));
+    json_object_set_new(info, "ro", json_boolean(bs->read_only));
     json_object_set_new(info, "drv", json_string(drv_names[bs->drv]));
+    json_object_set_new(info, "backing_file_depth", json_integer(0));
     json_object_set_new(info, "encrypted", json_false());
+    json_object_set_new(info, "detect_zeroes", json_string(bs->detect_zeroes));
+    for (k = rates; *k; k++) {
+        json_t *v = limits ? json_object_get(limits, *k) : NULL;
+
+        json_object_set_new(info, *k, v ? json_incref(v) : json_integer(0));
+    }
+    json_object_set_new(info, "image", node_image_info(bs, filename));
+    for (k = optional; limits && *k; k++) {
+        json_t *v = json_object_get(limits, *k);
+
+        if (v) {
+            json_object_set(info, *k, v);
+        }
+    }
     json_object_set_new(info, "cache",
                         json_pack("{s:b,s:b,s:b}", "no-flush", bs->no_flush,
                                   "direct", bs->direct, "writeback",
                                   writeback));
-    json_object_set_new(info, "file", json_string(filename));
+    json_object_set_new(info, "write_threshold", json_integer(0));
     free(filename);
     return info;
 }
@@ -1244,7 +1266,7 @@ json_t *block_query_named_nodes(bool flat)
 
     (void)flat; /* no node has a backing image to leave out */
     for (bs = nodes; bs; bs = bs->next) {
-        json_array_append_new(list, block_node_info(bs, true));
+        json_array_append_new(list, block_node_info(bs, true, NULL));
     }
     return list;
 }
