@@ -71,6 +71,8 @@ const QmpCommand qmp_commands[] = {
     { "query-block", NULL, &blk_block_info_list, qmp_cmd_query_block, 0, NULL },
     { "query-named-block-nodes", &blk_named_nodes_args,
       &blk_block_device_info_list, qmp_cmd_query_named_block_nodes, 0, NULL },
+    { "query-blockstats", &query_blockstats_args, &blk_stats_list,
+      qmp_cmd_query_blockstats, 0, NULL },
     { "blockdev-add", &blockdev_add_args, NULL, qmp_cmd_blockdev_add, 0, NULL },
     { "blockdev-del", &blockdev_del_args, NULL, qmp_cmd_blockdev_del, 0, NULL },
     { "block_set_io_throttle", &block_set_io_throttle_args, NULL,

@@ -135,9 +135,10 @@ int qmp_session_take_named_fd(QmpSession *s, const char *name, Error **errp);
 /* commands-block.c */
 extern const QapiType blk_block_info_list, blk_named_nodes_args,
     blk_block_device_info_list, blockdev_add_args, blockdev_del_args,
-    block_set_io_throttle_args;
+    block_set_io_throttle_args, query_blockstats_args, blk_stats_list;
 QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes,
-    qmp_cmd_blockdev_add, qmp_cmd_blockdev_del, qmp_cmd_block_set_io_throttle;
+    qmp_cmd_query_blockstats, qmp_cmd_blockdev_add, qmp_cmd_blockdev_del,
+    qmp_cmd_block_set_io_throttle;
 
 /* commands-migration.c */
 extern const QapiType migration_capability_status_list,

@@ -20,6 +20,7 @@ struct BlockBackend {
     int legacy_bus, legacy_unit;
     bool auto_del;
     ThrottleGroup *throttle; /* I/O limits on: the group; else NULL */
+    bool account_invalid, account_failed; /* what I/O statistics count */
     BlockBackend *next; /* creation order */
 };
 
@@ -33,6 +34,7 @@ BlockBackend *blk_new(uint64_t perm, uint64_t shared)
     blk->perm = perm;
     blk->shared = shared;
     blk->enable_write_cache = true;
+    blk->account_invalid = blk->account_failed = true;
     blk->legacy_if = IF_COUNT;
     for (p = &backends; *p; p = &(*p)->next) {
     }
@@ -344,6 +346,12 @@ void blk_set_enable_write_cache(BlockBackend *blk, bool wce)
     blk->enable_write_cache = wce;
 }
 
+void blk_set_account(BlockBackend *blk, bool invalid, bool failed)
+{
+    blk->account_invalid = invalid;
+    blk->account_failed = failed;
+}
+
 void blk_iostatus_enable(BlockBackend *blk)
 {
     blk->iostatus_enabled = true;
@@ -414,6 +422,40 @@ json_t *blk_query_block(void)
             json_decref(limits);
         }
         json_array_append_new(list, info);
+    }
+    return list;
+}
+
+json_t *blk_query_blockstats(void)
+{
+    json_t *list = json_array();
+    BlockBackend *blk;
+
+    for (blk = backends; blk; blk = blk->next) {
+        json_t *s, *stats;
+        char *qdev;
+
+        if (!blk->name && !blk->dev) {
+            continue;
+        }
+        s = json_object();
+        json_object_set_new(s, "device", json_text(blk_name(blk)));
+        qdev = attached_dev_id(blk);
+        if (*qdev) {
+            json_object_set_new(s, "qdev", json_text(qdev));
+        }
+        free(qdev);
+        stats = block_device_stats(blk->account_invalid, blk->account_failed);
+        if (blk->root) {
+            /* The root node's BlockStats with the BlockBackend's stats. */
+            json_t *node = block_node_stats(blk_node(blk), stats);
+
+            json_object_update(s, node);
+            json_decref(node);
+        } else {
+            json_object_set_new(s, "stats", stats);
+        }
+        json_array_append_new(list, s);
     }
     return list;
 }

@@ -101,6 +101,9 @@ bool blk_is_writable(const BlockBackend *blk);
 bool blk_enable_write_cache(const BlockBackend *blk);
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
 void blk_iostatus_enable(BlockBackend *blk);
+/* Whether invalid and failed requests count in the I/O statistics
+ * (-drive stats-account-invalid/-failed; both by default). */
+void blk_set_account(BlockBackend *blk, bool invalid, bool failed);
 
 /* The node's size in bytes (0 when empty). */
 int64_t blk_getlength(const BlockBackend *blk);
@@ -108,5 +111,8 @@ bool blk_pread(BlockBackend *blk, int64_t offset, void *buf, size_t len);
 
 /* query-block (new array). */
 json_t *blk_query_block(void);
+/* query-blockstats without query-nodes (new array), query-block's
+ * BlockBackends in its order. */
+json_t *blk_query_blockstats(void);
 
 #endif

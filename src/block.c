@@ -1270,3 +1270,79 @@ json_t *block_query_named_nodes(bool flat)
     }
     return list;
 }
+
+json_t *block_device_stats(bool account_invalid, bool account_failed)
+{
+    /* BlockDeviceStats in QAPI member order: no I/O ever happens, so
+     * every count and time is 0 and there is no idle time. */
+    static const char *const counts[] = { "rd_bytes",
+                                          "wr_bytes",
+                                          "unmap_bytes",
+                                          "rd_operations",
+                                          "wr_operations",
+                                          "flush_operations",
+                                          "unmap_operations",
+                                          "rd_total_time_ns",
+                                          "wr_total_time_ns",
+                                          "flush_total_time_ns",
+                                          "unmap_total_time_ns",
+                                          "wr_highest_offset",
+                                          "rd_merged",
+                                          "wr_merged",
+                                          "unmap_merged",
+                                          "failed_rd_operations",
+                                          "failed_wr_operations",
+                                          "failed_flush_operations",
+                                          "failed_unmap_operations",
+                                          "invalid_rd_operations",
+                                          "invalid_wr_operations",
+                                          "invalid_flush_operations",
+                                          "invalid_unmap_operations",
+                                          NULL };
+    json_t *stats = json_object();
+    const char *const *k;
+
+    for (k = counts; *k; k++) {
+        json_object_set_new(stats, *k, json_integer(0));
+    }
+    json_object_set_new(stats, "account_invalid",
+                        json_boolean(account_invalid));
+    json_object_set_new(stats, "account_failed", json_boolean(account_failed));
+    json_object_set_new(stats, "timed_stats", json_array());
+    return stats;
+}
+
+json_t *block_node_stats(BlockNode *bs, json_t *stats)
+{
+    json_t *s = json_object();
+
+    if (bs->node_name && *bs->node_name) {
+        json_object_set_new(s, "node-name", json_string(bs->node_name));
+    }
+    json_object_set_new(s, "stats",
+                        stats ? stats : block_device_stats(false, false));
+    if (bs->drv == DRV_FILE) {
+        json_object_set_new(s, "driver-specific",
+                            json_pack("{s:s,s:i,s:i,s:i}", "driver",
+                                      drv_names[bs->drv], "discard-nb-ok", 0,
+                                      "discard-nb-failed", 0,
+                                      "discard-bytes-ok", 0));
+    }
+    /* The one data child: raw's and qcow2's file. */
+    if (bs->file) {
+        json_object_set_new(s, "parent", block_node_stats(bs->file->bs, NULL));
+    }
+    return s;
+}
+
+json_t *block_query_node_stats(void)
+{
+    json_t *list = json_array();
+    BlockNode *bs;
+
+    /* Oldest first (the list keeps the newest first). */
+    for (bs = nodes; bs; bs = bs->next) {
+        json_array_insert_new(list, 0, block_node_stats(bs, NULL));
+    }
+    return list;
+}

@@ -97,4 +97,15 @@ json_t *block_node_info(BlockNode *bs, bool writeback, json_t *limits);
 /* query-named-block-nodes (new array). */
 json_t *block_query_named_nodes(bool flat);
 
+/* BlockDeviceStats (new object): all counts 0, QEMU's account flags. */
+json_t *block_device_stats(bool account_invalid, bool account_failed);
+/*
+ * BlockStats of node bs (new object): its name, stats (stolen; NULL for
+ * a node's own, nothing accounted), the file driver's discard counts,
+ * and its data child's BlockStats as "parent".
+ */
+json_t *block_node_stats(BlockNode *bs, json_t *stats);
+/* query-blockstats with query-nodes: every node, oldest first. */
+json_t *block_query_node_stats(void);
+
 #endif
