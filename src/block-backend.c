@@ -296,7 +296,7 @@ static json_t *io_limits_info(const BlockBackend *blk)
                             json_integer((json_int_t)cfg->op_size));
     }
     json_object_set_new(info, "group",
-                        json_string(throttle_group_name(blk->throttle)));
+                        json_text(throttle_group_name(blk->throttle)));
     return info;
 }
 
