@@ -1,6 +1,7 @@
 /*
- * Block nodes and devices: blockdev-add, blockdev-del, query-block and
- * query-named-block-nodes (src/block.c does the work).  The default
+ * Block nodes and devices: blockdev-add, blockdev-del, query-block,
+ * query-named-block-nodes, query-blockstats (src/block.c does the work) and
+ * block_set_io_throttle (src/block-backend.c's limits).  The default
  * machine's empty CD-ROM, floppy and SD drives that QEMU adds without
  * -nodefaults are not modelled.
  *
@@ -444,6 +445,134 @@ static const QapiMember blockdev_del_args_members[] = {
 const QapiType blockdev_del_args = { .name = "blockdev_del_args", .kind = QAPI_KIND_OBJECT, .members = blockdev_del_args_members };
 /* clang-format on */
 
+/* clang-format off */
+static const char *const bsit_deprecated[] = { "deprecated", NULL };
+static const QapiMember block_set_io_throttle_members[] = {
+    { "device", &qapi_str, true, bsit_deprecated },
+    { "id", &qapi_str, true },
+    { "bps", &qapi_int, false },
+    { "bps_rd", &qapi_int, false },
+    { "bps_wr", &qapi_int, false },
+    { "iops", &qapi_int, false },
+    { "iops_rd", &qapi_int, false },
+    { "iops_wr", &qapi_int, false },
+    { "bps_max", &qapi_int, true },
+    { "bps_rd_max", &qapi_int, true },
+    { "bps_wr_max", &qapi_int, true },
+    { "iops_max", &qapi_int, true },
+    { "iops_rd_max", &qapi_int, true },
+    { "iops_wr_max", &qapi_int, true },
+    { "bps_max_length", &qapi_int, true },
+    { "bps_rd_max_length", &qapi_int, true },
+    { "bps_wr_max_length", &qapi_int, true },
+    { "iops_max_length", &qapi_int, true },
+    { "iops_rd_max_length", &qapi_int, true },
+    { "iops_wr_max_length", &qapi_int, true },
+    { "iops_size", &qapi_int, true },
+    { "group", &qapi_str, true },
+    { NULL }
+};
+const QapiType block_set_io_throttle_args = { .name = "BlockIOThrottle", .kind = QAPI_KIND_OBJECT, .members = block_set_io_throttle_members };
+/* clang-format on */
+
+/* clang-format off */
+/* query-blockstats: QEMU 7.2's BlockStats (the driver-specific union with
+ * the file drivers' branch). */
+static const QapiType bst_stats;
+static const QapiMember bst_args_members[] = {
+    { "query-nodes", &qapi_bool, true },
+    { NULL }
+};
+const QapiType query_blockstats_args = { .name = "q_obj_query-blockstats-arg", .kind = QAPI_KIND_OBJECT, .members = bst_args_members };
+static const QapiMember bst_timed_members[] = {
+    { "interval_length", &qapi_int, false },
+    { "min_rd_latency_ns", &qapi_int, false },
+    { "max_rd_latency_ns", &qapi_int, false },
+    { "avg_rd_latency_ns", &qapi_int, false },
+    { "min_wr_latency_ns", &qapi_int, false },
+    { "max_wr_latency_ns", &qapi_int, false },
+    { "avg_wr_latency_ns", &qapi_int, false },
+    { "min_flush_latency_ns", &qapi_int, false },
+    { "max_flush_latency_ns", &qapi_int, false },
+    { "avg_flush_latency_ns", &qapi_int, false },
+    { "avg_rd_queue_depth", &qapi_number, false },
+    { "avg_wr_queue_depth", &qapi_number, false },
+    { NULL }
+};
+static const QapiType bst_timed = { .name = "BlockDeviceTimedStats", .kind = QAPI_KIND_OBJECT, .members = bst_timed_members };
+static QAPI_ARRAY_OF(bst_timed_list, bst_timed);
+static QAPI_ARRAY_OF(bst_uint64_list, qapi_uint64);
+static const QapiMember bst_histogram_members[] = {
+    { "boundaries", &bst_uint64_list, false },
+    { "bins", &bst_uint64_list, false },
+    { NULL }
+};
+static const QapiType bst_histogram = { .name = "BlockLatencyHistogramInfo", .kind = QAPI_KIND_OBJECT, .members = bst_histogram_members };
+static const QapiMember bst_device_stats_members[] = {
+    { "rd_bytes", &qapi_int, false },
+    { "wr_bytes", &qapi_int, false },
+    { "unmap_bytes", &qapi_int, false },
+    { "rd_operations", &qapi_int, false },
+    { "wr_operations", &qapi_int, false },
+    { "flush_operations", &qapi_int, false },
+    { "unmap_operations", &qapi_int, false },
+    { "rd_total_time_ns", &qapi_int, false },
+    { "wr_total_time_ns", &qapi_int, false },
+    { "flush_total_time_ns", &qapi_int, false },
+    { "unmap_total_time_ns", &qapi_int, false },
+    { "wr_highest_offset", &qapi_int, false },
+    { "rd_merged", &qapi_int, false },
+    { "wr_merged", &qapi_int, false },
+    { "unmap_merged", &qapi_int, false },
+    { "idle_time_ns", &qapi_int, true },
+    { "failed_rd_operations", &qapi_int, false },
+    { "failed_wr_operations", &qapi_int, false },
+    { "failed_flush_operations", &qapi_int, false },
+    { "failed_unmap_operations", &qapi_int, false },
+    { "invalid_rd_operations", &qapi_int, false },
+    { "invalid_wr_operations", &qapi_int, false },
+    { "invalid_flush_operations", &qapi_int, false },
+    { "invalid_unmap_operations", &qapi_int, false },
+    { "account_invalid", &qapi_bool, false },
+    { "account_failed", &qapi_bool, false },
+    { "timed_stats", &bst_timed_list, false },
+    { "rd_latency_histogram", &bst_histogram, true },
+    { "wr_latency_histogram", &bst_histogram, true },
+    { "flush_latency_histogram", &bst_histogram, true },
+    { NULL }
+};
+static const QapiType bst_device_stats = { .name = "BlockDeviceStats", .kind = QAPI_KIND_OBJECT, .members = bst_device_stats_members };
+static const QapiMember bst_file_members[] = {
+    { "discard-nb-ok", &qapi_int, false },
+    { "discard-nb-failed", &qapi_int, false },
+    { "discard-bytes-ok", &qapi_int, false },
+    { NULL }
+};
+static const QapiType bst_file = { .name = "BlockStatsSpecificFile", .kind = QAPI_KIND_OBJECT, .members = bst_file_members };
+static const QapiMember bst_specific_members[] = {
+    { "driver", &bdo_1, false },
+    { NULL }
+};
+static const QapiVariant bst_specific_variants[] = {
+    { "file", &bst_file },
+    { "host_device", &bst_file },
+    { NULL }
+};
+static const QapiType bst_specific = { .name = "BlockStatsSpecific", .kind = QAPI_KIND_OBJECT, .members = bst_specific_members, .tag = "driver", .variants = bst_specific_variants };
+static const QapiMember bst_stats_members[] = {
+    { "device", &qapi_str, true },
+    { "qdev", &qapi_str, true },
+    { "node-name", &qapi_str, true },
+    { "stats", &bst_device_stats, false },
+    { "driver-specific", &bst_specific, true },
+    { "parent", &bst_stats, true },
+    { "backing", &bst_stats, true },
+    { NULL }
+};
+static const QapiType bst_stats = { .name = "BlockStats", .kind = QAPI_KIND_OBJECT, .members = bst_stats_members };
+QAPI_ARRAY_OF(blk_stats_list, bst_stats);
+/* clang-format on */
+
 bool qmp_cmd_query_block(QmpSession *s, json_t *args, json_t **ret,
                          Error **errp)
 {
@@ -460,6 +589,16 @@ bool qmp_cmd_query_named_block_nodes(QmpSession *s, json_t *args, json_t **ret,
     (void)s;
     (void)errp;
     *ret = block_query_named_nodes(qapi_arg_bool(args, "flat", false));
+    return true;
+}
+
+bool qmp_cmd_query_blockstats(QmpSession *s, json_t *args, json_t **ret,
+                              Error **errp)
+{
+    (void)s;
+    (void)errp;
+    *ret = qapi_arg_bool(args, "query-nodes", false) ? block_query_node_stats()
+                                                     : blk_query_blockstats();
     return true;
 }
 
@@ -567,4 +706,66 @@ bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp)
 
     json_decref(args);
     return ok;
+}
+
+/*
+ * block_set_io_throttle (QEMU's qmp_block_set_io_throttle): the
+ * BlockBackend by -drive id ("device") or by its device ("id", a QOM
+ * path or a qdev id), the limits given (QAPI ints, taken as C converts
+ * them to unsigned), then blk_set_io_throttle.
+ */
+bool qmp_cmd_block_set_io_throttle(QmpSession *s, json_t *args, json_t **ret,
+                                   Error **errp)
+{
+    static const char *const avg[] = { "bps",  "bps_rd",  "bps_wr",
+                                       "iops", "iops_rd", "iops_wr" };
+    static const char *const max[] = {
+        "bps_max",  "bps_rd_max",  "bps_wr_max",
+        "iops_max", "iops_rd_max", "iops_wr_max"
+    };
+    static const char *const length[] = {
+        "bps_max_length",  "bps_rd_max_length",  "bps_wr_max_length",
+        "iops_max_length", "iops_rd_max_length", "iops_wr_max_length"
+    };
+    const char *device = json_string_value(qapi_arg(args, "device"));
+    const char *id = json_string_value(qapi_arg(args, "id"));
+    const char *group = json_string_value(qapi_arg(args, "group"));
+    BlockBackend *blk;
+    ThrottleConfig cfg;
+    int i;
+
+    (void)s;
+    (void)ret;
+    if (!device == !id) {
+        error_setg(errp, "Need exactly one of 'device' and 'id'");
+        return false;
+    }
+    if (id) {
+        DeviceState *dev = qmp_find_device(id, errp);
+
+        if (!dev) {
+            return false;
+        }
+        blk = blk_by_dev(dev);
+        if (!blk) {
+            error_setg(errp, "Device does not have a block device backend");
+            return false;
+        }
+    } else {
+        blk = blk_by_name(device);
+        if (!blk) {
+            error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                      "Device '%s' not found", device);
+            return false;
+        }
+    }
+    throttle_config_init(&cfg);
+    for (i = 0; i < THROTTLE_BUCKETS; i++) {
+        cfg.buckets[i].avg = (uint64_t)qapi_arg_int(args, avg[i], 0);
+        cfg.buckets[i].max = (uint64_t)qapi_arg_int(args, max[i], 0);
+        cfg.buckets[i].burst_length =
+            (uint64_t)qapi_arg_int(args, length[i], 1);
+    }
+    cfg.op_size = (uint64_t)qapi_arg_int(args, "iops_size", 0);
+    return blk_set_io_throttle(blk, &cfg, group, device ? device : id, errp);
 }

@@ -31,28 +31,31 @@ bool qmp_cmd_device_add(QmpSession *s, json_t *args, json_t **ret, Error **errp)
 
 /* ---- device_del ---- */
 
-bool qmp_device_del_id(const char *id, Error **errp)
+DeviceState *qmp_find_device(const char *id, Error **errp)
 {
-    Object *obj;
+    Object *obj =
+        qdev_get_machine()
+            ? object_resolve_path_at(
+                  container_get(qdev_get_machine(), "/peripheral"), id)
+            : NULL;
 
-    if (id[0] == '/') {
-        obj = object_resolve_path(id, NULL);
-    } else {
-        obj = qdev_get_machine()
-                  ? object_resolve_path_component(
-                        container_get(qdev_get_machine(), "/peripheral"), id)
-                  : NULL;
-    }
     if (!obj) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
                   id);
-        return false;
+        return NULL;
     }
     if (!object_dynamic_cast(obj, TYPE_DEVICE)) {
         error_setg(errp, "%s is not a hotpluggable device", id);
-        return false;
+        return NULL;
     }
-    return qdev_unplug(DEVICE(obj), errp);
+    return DEVICE(obj);
+}
+
+bool qmp_device_del_id(const char *id, Error **errp)
+{
+    DeviceState *dev = qmp_find_device(id, errp);
+
+    return dev && qdev_unplug(dev, errp);
 }
 
 bool qmp_cmd_device_del(QmpSession *s, json_t *args, json_t **ret, Error **errp)

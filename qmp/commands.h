@@ -83,6 +83,12 @@ extern const QapiType device_add_args, device_del_args;
 QmpCommandFunc qmp_cmd_device_add, qmp_cmd_device_del;
 /* device_del / HMP device_del: id, or a QOM path. */
 bool qmp_device_del_id(const char *id, Error **errp);
+typedef struct DeviceState DeviceState;
+/*
+ * The device id names, as device_del finds it (QEMU's find_device_state):
+ * a QOM path, or an id in /machine/peripheral; NULL with QEMU's errors.
+ */
+DeviceState *qmp_find_device(const char *id, Error **errp);
 
 /* commands-memory.c */
 extern const QapiType memory_device_info_list, memory_size_summary_type;
@@ -129,9 +135,11 @@ int qmp_session_take_named_fd(QmpSession *s, const char *name, Error **errp);
 
 /* commands-block.c */
 extern const QapiType blk_block_info_list, blk_named_nodes_args,
-    blk_block_device_info_list, blockdev_add_args, blockdev_del_args;
+    blk_block_device_info_list, blockdev_add_args, blockdev_del_args,
+    block_set_io_throttle_args, query_blockstats_args, blk_stats_list;
 QmpCommandFunc qmp_cmd_query_block, qmp_cmd_query_named_block_nodes,
-    qmp_cmd_blockdev_add, qmp_cmd_blockdev_del;
+    qmp_cmd_query_blockstats, qmp_cmd_blockdev_add, qmp_cmd_blockdev_del,
+    qmp_cmd_block_set_io_throttle;
 
 /* commands-migration.c */
 extern const QapiType migration_capability_status_list,

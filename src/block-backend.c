@@ -4,6 +4,7 @@
 
 #include "block-backend.h"
 #include "qdev.h"
+#include "throttle.h"
 #include "util.h"
 
 struct BlockBackend {
@@ -19,6 +20,8 @@ struct BlockBackend {
     BlockInterfaceType legacy_if;
     int legacy_bus, legacy_unit;
     bool auto_del;
+    ThrottleGroup *throttle; /* I/O limits on: the group; else NULL */
+    bool account_invalid, account_failed; /* what I/O statistics count */
     BlockBackend *next; /* creation order */
 };
 
@@ -32,6 +35,7 @@ BlockBackend *blk_new(uint64_t perm, uint64_t shared)
     blk->perm = perm;
     blk->shared = shared;
     blk->enable_write_cache = true;
+    blk->account_invalid = blk->account_failed = true;
     blk->legacy_if = IF_COUNT;
     for (p = &backends; *p; p = &(*p)->next) {
     }
@@ -57,6 +61,7 @@ void blk_unref(BlockBackend *blk)
             break;
         }
     }
+    throttle_group_unref(blk->throttle);
     block_root_detach(blk->root);
     free(blk->name);
     free(blk);
@@ -212,6 +217,96 @@ void blk_set_dev_removable(BlockBackend *blk, bool removable)
     blk->dev_removable = removable;
 }
 
+BlockBackend *blk_by_dev(const DeviceState *dev)
+{
+    BlockBackend *blk;
+
+    for (blk = backends; blk; blk = blk->next) {
+        if (blk->dev == dev) {
+            return blk;
+        }
+    }
+    return NULL;
+}
+
+bool blk_set_io_throttle(BlockBackend *blk, const ThrottleConfig *cfg,
+                         const char *group, const char *default_group,
+                         Error **errp)
+{
+    if (!blk->root) {
+        error_setg(errp, "Device has no medium");
+        return false;
+    }
+    if (!throttle_is_valid(cfg, errp)) {
+        return false;
+    }
+    if (!throttle_enabled(cfg)) {
+        /* Every rate 0: limits off. */
+        throttle_group_unref(blk->throttle);
+        blk->throttle = NULL;
+        return true;
+    }
+    if (!blk->throttle) {
+        blk->throttle = throttle_group_ref(group ? group : default_group);
+    } else if (group && strcmp(throttle_group_name(blk->throttle), group)) {
+        /* Another group: leave this one, join that one. */
+        throttle_group_unref(blk->throttle);
+        blk->throttle = throttle_group_ref(group);
+    }
+    throttle_group_set_config(blk->throttle, cfg);
+    return true;
+}
+
+/* query-block's view of the limits blk's group sets (new object), as
+ * block_node_info takes them; NULL without limits. */
+static json_t *io_limits_info(const BlockBackend *blk)
+{
+    static const char *const avg[] = { "bps",  "bps_rd",  "bps_wr",
+                                       "iops", "iops_rd", "iops_wr" };
+    static const char *const max[] = {
+        "bps_max",  "bps_rd_max",  "bps_wr_max",
+        "iops_max", "iops_rd_max", "iops_wr_max"
+    };
+    static const char *const length[] = {
+        "bps_max_length",  "bps_rd_max_length",  "bps_wr_max_length",
+        "iops_max_length", "iops_rd_max_length", "iops_wr_max_length"
+    };
+    const ThrottleConfig *cfg;
+    json_t *info;
+    int i;
+
+    if (!blk->throttle) {
+        return NULL;
+    }
+    cfg = throttle_group_config(blk->throttle);
+    info = json_object();
+    for (i = 0; i < THROTTLE_BUCKETS; i++) {
+        json_object_set_new(info, avg[i],
+                            json_integer((json_int_t)cfg->buckets[i].avg));
+    }
+    /* A burst rate and its length only where the rate is set. */
+    for (i = 0; i < THROTTLE_BUCKETS; i++) {
+        if (cfg->buckets[i].max) {
+            json_object_set_new(info, max[i],
+                                json_integer((json_int_t)cfg->buckets[i].max));
+        }
+    }
+    for (i = 0; i < THROTTLE_BUCKETS; i++) {
+        if (cfg->buckets[i].max) {
+            json_object_set_new(
+                info, length[i],
+                json_integer((json_int_t)cfg->buckets[i].burst_length));
+        }
+    }
+    if (cfg->op_size) {
+        json_object_set_new(info, "iops_size",
+                            json_integer((json_int_t)cfg->op_size));
+    }
+    json_object_set_new(info, "group",
+                        json_text(throttle_group_name(blk->throttle)));
+    return info;
+}
+
 bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
                   Error **errp)
 {
@@ -256,6 +351,12 @@ bool blk_enable_write_cache(const BlockBackend *blk)
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce)
 {
     blk->enable_write_cache = wce;
+}
+
+void blk_set_account(BlockBackend *blk, bool invalid, bool failed)
+{
+    blk->account_invalid = invalid;
+    blk->account_failed = failed;
 }
 
 void blk_iostatus_enable(BlockBackend *blk)
@@ -324,11 +425,49 @@ json_t *blk_query_block(void)
             json_object_set_new(info, "io-status", json_string("ok"));
         }
         if (blk->root) {
-            json_object_set_new(
-                info, "inserted",
-                block_node_info(blk_node(blk), blk->enable_write_cache));
+            json_t *limits = io_limits_info(blk);
+
+            json_object_set_new(info, "inserted",
+                                block_node_info(blk_node(blk),
+                                                blk->enable_write_cache,
+                                                limits));
+            json_decref(limits);
         }
         json_array_append_new(list, info);
+    }
+    return list;
+}
+
+json_t *blk_query_blockstats(void)
+{
+    json_t *list = json_array();
+    BlockBackend *blk;
+
+    for (blk = backends; blk; blk = blk->next) {
+        json_t *s, *stats;
+        char *qdev;
+
+        if (!blk->name && !blk->dev) {
+            continue;
+        }
+        s = json_object();
+        json_object_set_new(s, "device", json_text(blk_name(blk)));
+        qdev = attached_dev_id(blk);
+        if (*qdev) {
+            json_object_set_new(s, "qdev", json_text(qdev));
+        }
+        free(qdev);
+        stats = block_device_stats(blk->account_invalid, blk->account_failed);
+        if (blk->root) {
+            /* The root node's BlockStats with the BlockBackend's stats. */
+            json_t *node = block_node_stats(blk_node(blk), stats);
+
+            json_object_update(s, node);
+            json_decref(node);
+        } else {
+            json_object_set_new(s, "stats", stats);
+        }
+        json_array_append_new(list, s);
     }
     return list;
 }

@@ -16,6 +16,7 @@
 
 #include "src/block.h"
 #include "src/error.h"
+#include "src/throttle.h"
 
 typedef struct BlockBackend BlockBackend;
 typedef struct DeviceState DeviceState;
@@ -78,6 +79,19 @@ DeviceState *blk_get_attached_dev(const BlockBackend *blk);
  * device ops with change_media_cb and is_tray_open); detaching ends it. */
 void blk_set_dev_removable(BlockBackend *blk, bool removable);
 
+/* The BlockBackend device dev is attached to, or NULL. */
+BlockBackend *blk_by_dev(const DeviceState *dev);
+
+/*
+ * block_set_io_throttle's work on blk (QEMU's order and messages): it
+ * needs a medium and a valid cfg; a cfg without rates turns the limits
+ * off; else they go on in group (default_group when NULL, for limits
+ * that were off), or blk moves to group, and the group takes cfg.
+ */
+bool blk_set_io_throttle(BlockBackend *blk, const ThrottleConfig *cfg,
+                         const char *group, const char *default_group,
+                         Error **errp);
+
 bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
                   Error **errp);
 /* The root child moves to bs (qom-set of a realized device's drive). */
@@ -91,6 +105,9 @@ bool blk_is_writable(const BlockBackend *blk);
 bool blk_enable_write_cache(const BlockBackend *blk);
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
 void blk_iostatus_enable(BlockBackend *blk);
+/* Whether invalid and failed requests count in the I/O statistics
+ * (-drive stats-account-invalid/-failed; both by default). */
+void blk_set_account(BlockBackend *blk, bool invalid, bool failed);
 
 /* The node's size in bytes (0 when empty). */
 int64_t blk_getlength(const BlockBackend *blk);
@@ -98,5 +115,8 @@ bool blk_pread(BlockBackend *blk, int64_t offset, void *buf, size_t len);
 
 /* query-block (new array). */
 json_t *blk_query_block(void);
+/* query-blockstats without query-nodes (new array), query-block's
+ * BlockBackends in its order. */
+json_t *blk_query_blockstats(void);
 
 #endif

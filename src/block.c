@@ -1204,35 +1204,57 @@ static json_t *node_image_info(BlockNode *bs, const char *filename)
     return img;
 }
 
-json_t *block_node_info(BlockNode *bs, bool writeback)
+json_t *block_node_info(BlockNode *bs, bool writeback, json_t *limits)
 {
     char *filename = node_filename(bs);
     json_t *info = json_object();
-    static const char *const zero[] = { "iops_rd",
-                                        "iops_wr",
-                                        "iops",
-                                        "bps_wr",
-                                        "write_threshold",
-                                        "bps",
-                                        "bps_rd",
-                                        "backing_file_depth",
-                                        NULL };
+    /* BlockDeviceInfo's members from "bps" on: the rates, then after
+     * "image" the optional limits. */
+    static const char *const rates[] = { "bps",     "bps_rd",  "bps_wr", "iops",
+                                         "iops_rd", "iops_wr", NULL };
+    static const char *const optional[] = { "bps_max",
+                                            "bps_rd_max",
+                                            "bps_wr_max",
+                                            "iops_max",
+                                            "iops_rd_max",
+                                            "iops_wr_max",
+                                            "bps_max_length",
+                                            "bps_rd_max_length",
+                                            "bps_wr_max_length",
+                                            "iops_max_length",
+                                            "iops_rd_max_length",
+                                            "iops_wr_max_length",
+                                            "iops_size",
+                                            "group",
+                                            NULL };
     const char *const *k;
 
-    for (k = zero; *k; k++) {
-        json_object_set_new(info, *k, json_integer(0));
-    }
-    json_object_set_new(info, "detect_zeroes", json_string(bs->detect_zeroes));
-    json_object_set_new(info, "image", node_image_info(bs, filename));
-    json_object_set_new(info, "ro", json_boolean(bs->read_only));
+    /* Built in QAPI's member order, as QEMU's output visitor does. */
+    json_object_set_new(info, "file", json_string(filename));
     json_object_set_new(info, "node-name", json_string(bs->node_name));
+    json_object_set_new(info, "ro", json_boolean(bs->read_only));
     json_object_set_new(info, "drv", json_string(drv_names[bs->drv]));
+    json_object_set_new(info, "backing_file_depth", json_integer(0));
     json_object_set_new(info, "encrypted", json_false());
+    json_object_set_new(info, "detect_zeroes", json_string(bs->detect_zeroes));
+    for (k = rates; *k; k++) {
+        json_t *v = limits ? json_object_get(limits, *k) : NULL;
+
+        json_object_set_new(info, *k, v ? json_incref(v) : json_integer(0));
+    }
+    json_object_set_new(info, "image", node_image_info(bs, filename));
+    for (k = optional; limits && *k; k++) {
+        json_t *v = json_object_get(limits, *k);
+
+        if (v) {
+            json_object_set(info, *k, v);
+        }
+    }
     json_object_set_new(info, "cache",
                         json_pack("{s:b,s:b,s:b}", "no-flush", bs->no_flush,
                                   "direct", bs->direct, "writeback",
                                   writeback));
-    json_object_set_new(info, "file", json_string(filename));
+    json_object_set_new(info, "write_threshold", json_integer(0));
     free(filename);
     return info;
 }
@@ -1244,7 +1266,83 @@ json_t *block_query_named_nodes(bool flat)
 
     (void)flat; /* no node has a backing image to leave out */
     for (bs = nodes; bs; bs = bs->next) {
-        json_array_append_new(list, block_node_info(bs, true));
+        json_array_append_new(list, block_node_info(bs, true, NULL));
+    }
+    return list;
+}
+
+json_t *block_device_stats(bool account_invalid, bool account_failed)
+{
+    /* BlockDeviceStats in QAPI member order: no I/O ever happens, so
+     * every count and time is 0 and there is no idle time. */
+    static const char *const counts[] = { "rd_bytes",
+                                          "wr_bytes",
+                                          "unmap_bytes",
+                                          "rd_operations",
+                                          "wr_operations",
+                                          "flush_operations",
+                                          "unmap_operations",
+                                          "rd_total_time_ns",
+                                          "wr_total_time_ns",
+                                          "flush_total_time_ns",
+                                          "unmap_total_time_ns",
+                                          "wr_highest_offset",
+                                          "rd_merged",
+                                          "wr_merged",
+                                          "unmap_merged",
+                                          "failed_rd_operations",
+                                          "failed_wr_operations",
+                                          "failed_flush_operations",
+                                          "failed_unmap_operations",
+                                          "invalid_rd_operations",
+                                          "invalid_wr_operations",
+                                          "invalid_flush_operations",
+                                          "invalid_unmap_operations",
+                                          NULL };
+    json_t *stats = json_object();
+    const char *const *k;
+
+    for (k = counts; *k; k++) {
+        json_object_set_new(stats, *k, json_integer(0));
+    }
+    json_object_set_new(stats, "account_invalid",
+                        json_boolean(account_invalid));
+    json_object_set_new(stats, "account_failed", json_boolean(account_failed));
+    json_object_set_new(stats, "timed_stats", json_array());
+    return stats;
+}
+
+json_t *block_node_stats(BlockNode *bs, json_t *stats)
+{
+    json_t *s = json_object();
+
+    if (bs->node_name && *bs->node_name) {
+        json_object_set_new(s, "node-name", json_string(bs->node_name));
+    }
+    json_object_set_new(s, "stats",
+                        stats ? stats : block_device_stats(false, false));
+    if (bs->drv == DRV_FILE) {
+        json_object_set_new(s, "driver-specific",
+                            json_pack("{s:s,s:i,s:i,s:i}", "driver",
+                                      drv_names[bs->drv], "discard-nb-ok", 0,
+                                      "discard-nb-failed", 0,
+                                      "discard-bytes-ok", 0));
+    }
+    /* The one data child: raw's and qcow2's file. */
+    if (bs->file) {
+        json_object_set_new(s, "parent", block_node_stats(bs->file->bs, NULL));
+    }
+    return s;
+}
+
+json_t *block_query_node_stats(void)
+{
+    json_t *list = json_array();
+    BlockNode *bs;
+
+    /* Oldest first (the list keeps the newest first). */
+    for (bs = nodes; bs; bs = bs->next) {
+        json_array_insert_new(list, 0, block_node_stats(bs, NULL));
     }
     return list;
 }

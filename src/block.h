@@ -88,10 +88,24 @@ bool block_child_replace(BdrvChild *c, BlockNode *bs, Error **errp);
 
 /*
  * BlockDeviceInfo of bs (new object); writeback is the cache mode of the
- * BlockBackend it is described for (true for a bare node).
+ * BlockBackend it is described for (true for a bare node), limits its
+ * I/O limits (borrowed; NULL for none): the members "bps" to "iops_wr"
+ * (0 where missing) and any of "bps_max" to "group", taken in QAPI's
+ * member order.
  */
-json_t *block_node_info(BlockNode *bs, bool writeback);
+json_t *block_node_info(BlockNode *bs, bool writeback, json_t *limits);
 /* query-named-block-nodes (new array). */
 json_t *block_query_named_nodes(bool flat);
+
+/* BlockDeviceStats (new object): all counts 0, QEMU's account flags. */
+json_t *block_device_stats(bool account_invalid, bool account_failed);
+/*
+ * BlockStats of node bs (new object): its name, stats (stolen; NULL for
+ * a node's own, nothing accounted), the file driver's discard counts,
+ * and its data child's BlockStats as "parent".
+ */
+json_t *block_node_stats(BlockNode *bs, json_t *stats);
+/* query-blockstats with query-nodes: every node, oldest first. */
+json_t *block_query_node_stats(void);
 
 #endif

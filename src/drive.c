@@ -321,7 +321,8 @@ static BlockBackend *blockdev_init(const char *id, const char *file,
     json_t *common = json_object(), *args = NULL;
     const char *format, *aio, *dz;
     char *unknown = NULL;
-    bool b, wb, snapshot, read_only, probed = false;
+    bool wb, snapshot, read_only, probed = false;
+    bool account_invalid, account_failed;
     BlockBackend *blk = NULL;
     BlockNode *bs;
     const char *key;
@@ -332,8 +333,10 @@ static BlockBackend *blockdev_init(const char *id, const char *file,
         take(bs_opts, common, common_opts[i]);
     }
     if (!opt_bool(common, "snapshot", false, &snapshot, errp) ||
-        !opt_bool(common, "stats-account-invalid", false, &b, errp) ||
-        !opt_bool(common, "stats-account-failed", false, &b, errp) ||
+        !opt_bool(common, "stats-account-invalid", true, &account_invalid,
+                  errp) ||
+        !opt_bool(common, "stats-account-failed", true, &account_failed,
+                  errp) ||
         !opt_bool(common, "cache.writeback", true, &wb, errp)) {
         goto out;
     }
@@ -468,6 +471,7 @@ static BlockBackend *blockdev_init(const char *id, const char *file,
         }
     }
     blk_set_enable_write_cache(blk, wb);
+    blk_set_account(blk, account_invalid, account_failed);
     if (!blk_monitor_add(blk, id, errp)) {
         blk_unref(blk);
         blk = NULL;

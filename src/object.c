@@ -2343,6 +2343,16 @@ Object *object_resolve_path_type(const char *path, const char *typename,
     return obj;
 }
 
+Object *object_resolve_path_at(Object *parent, const char *path)
+{
+    char **parts = split_path(path);
+    Object *obj = resolve_abs(path[0] == '/' ? object_get_root() : parent,
+                              parts, TYPE_OBJECT);
+
+    free_parts(parts);
+    return obj;
+}
+
 Object *object_resolve_path(const char *path, bool *ambiguous)
 {
     return object_resolve_path_type(path, TYPE_OBJECT, ambiguous);

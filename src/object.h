@@ -447,6 +447,9 @@ Object *object_resolve_path(const char *path, bool *ambiguous);
 Object *object_resolve_path_type(const char *path, const char *typename,
                                  bool *ambiguous);
 Object *object_resolve_path_component(Object *parent, const char *part);
+/* path from parent (from the root when absolute), every component
+ * followed exactly (empty ones skipped): QEMU's object_resolve_path_at. */
+Object *object_resolve_path_at(Object *parent, const char *path);
 
 /* Calls fn for each child (child<> properties), in table order; stops
  * on nonzero and returns it. */
