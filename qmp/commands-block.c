@@ -717,16 +717,9 @@ bool qmp_blockdev_add_cmdline(json_t *dict, bool keyval, Error **errp)
 bool qmp_cmd_block_set_io_throttle(QmpSession *s, json_t *args, json_t **ret,
                                    Error **errp)
 {
-    static const char *const avg[] = { "bps",  "bps_rd",  "bps_wr",
-                                       "iops", "iops_rd", "iops_wr" };
-    static const char *const max[] = {
-        "bps_max",  "bps_rd_max",  "bps_wr_max",
-        "iops_max", "iops_rd_max", "iops_wr_max"
-    };
-    static const char *const length[] = {
-        "bps_max_length",  "bps_rd_max_length",  "bps_wr_max_length",
-        "iops_max_length", "iops_rd_max_length", "iops_wr_max_length"
-    };
+    const char *const *avg = throttle_avg_names;
+    const char *const *max = throttle_max_names;
+    const char *const *length = throttle_length_names;
     const char *device = json_string_value(qapi_arg(args, "device"));
     const char *id = json_string_value(qapi_arg(args, "id"));
     const char *group = json_string_value(qapi_arg(args, "group"));

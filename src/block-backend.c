@@ -261,16 +261,9 @@ bool blk_set_io_throttle(BlockBackend *blk, const ThrottleConfig *cfg,
  * block_node_info takes them; NULL without limits. */
 static json_t *io_limits_info(const BlockBackend *blk)
 {
-    static const char *const avg[] = { "bps",  "bps_rd",  "bps_wr",
-                                       "iops", "iops_rd", "iops_wr" };
-    static const char *const max[] = {
-        "bps_max",  "bps_rd_max",  "bps_wr_max",
-        "iops_max", "iops_rd_max", "iops_wr_max"
-    };
-    static const char *const length[] = {
-        "bps_max_length",  "bps_rd_max_length",  "bps_wr_max_length",
-        "iops_max_length", "iops_rd_max_length", "iops_wr_max_length"
-    };
+    const char *const *avg = throttle_avg_names;
+    const char *const *max = throttle_max_names;
+    const char *const *length = throttle_length_names;
     const ThrottleConfig *cfg;
     json_t *info;
     int i;

@@ -5,6 +5,18 @@
 #include "throttle.h"
 #include "util.h"
 
+const char *const throttle_avg_names[THROTTLE_BUCKETS] = {
+    "bps", "bps_rd", "bps_wr", "iops", "iops_rd", "iops_wr"
+};
+const char *const throttle_max_names[THROTTLE_BUCKETS] = {
+    "bps_max",  "bps_rd_max",  "bps_wr_max",
+    "iops_max", "iops_rd_max", "iops_wr_max"
+};
+const char *const throttle_length_names[THROTTLE_BUCKETS] = {
+    "bps_max_length",  "bps_rd_max_length",  "bps_wr_max_length",
+    "iops_max_length", "iops_rd_max_length", "iops_wr_max_length"
+};
+
 struct ThrottleGroup {
     char *name;
     int refcnt;

@@ -40,6 +40,15 @@ typedef struct ThrottleConfig {
     uint64_t op_size; /* bytes counted as one operation; 0: any */
 } ThrottleConfig;
 
+/*
+ * QMP's names for each bucket's rate, burst rate and burst length
+ * (block_set_io_throttle's arguments, query-block's BlockDeviceInfo
+ * members), in ThrottleBucketType order.
+ */
+extern const char *const throttle_avg_names[THROTTLE_BUCKETS];
+extern const char *const throttle_max_names[THROTTLE_BUCKETS];
+extern const char *const throttle_length_names[THROTTLE_BUCKETS];
+
 /* No limits: every rate 0, every burst length 1. */
 void throttle_config_init(ThrottleConfig *cfg);
 /* QEMU's checks, in its order, with its messages. */
