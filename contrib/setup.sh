@@ -7,14 +7,15 @@
 # tests start a private libvirtd), with the users and groups libvirt's
 # QEMU driver expects, and debhelper and lintian (make deb-check builds
 # and checks the Debian package), and chromium with chromium-driver
-# (tests/e2e/page_browser.py drives the REST page in headless Chromium).
+# (tests/e2e/page_browser.py drives the REST page in headless Chromium),
+# and libtirpc-dev (make check-sanitize links it: see Makefile.am).
 # With --bench, also wrk and nginx for the REST benchmark.
 # Run as root (or it uses sudo).  Safe to run again.
 set -eu
 
 PACKAGES="
     autoconf automake make gcc libc6-dev pkg-config
-    libjansson-dev libmicrohttpd-dev libvirt-dev check
+    libjansson-dev libmicrohttpd-dev libvirt-dev libtirpc-dev check
     python3 qemu-system-x86 curl
     clang libclang-rt-14-dev clang-format
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
