@@ -11,23 +11,7 @@
 #include "src/memory.h"
 #include "src/memslots.h"
 #include "src/util.h"
-
-/* One figure for make bench (tests/bench/benchresult.py's format). */
-static void record(unsigned regions, double us)
-{
-    const char *path = getenv("QM_BENCH_RESULTS");
-    FILE *f;
-
-    if (!path || !(f = fopen(path, "a"))) {
-        return;
-    }
-    fprintf(f,
-            "{\"bench\": \"flatview_bench\", \"metric\": \"FlatView "
-            "commit, %u regions\", \"side\": \"qmachined\", \"value\": "
-            "%.3f, \"unit\": \"us\"}\n",
-            regions, us);
-    fclose(f);
-}
+#include "tests/bench/benchlib.h"
 
 static double now_us(void)
 {
@@ -60,6 +44,7 @@ static void run(unsigned n)
     unsigned i, iters = n >= 4096 ? 100 : 1000;
     volatile uint64_t sink = 0;
     unsigned lookups = 1000000;
+    char metric[64];
 
     memory_init();
     memory_region_init_ram(&ram, NULL, "pc.ram", 1ULL << 32);
@@ -99,7 +84,8 @@ static void run(unsigned n)
     }
     lookup_ns = (now_us() - t0) * 1000.0 / lookups;
 
-    record(n, commit_us);
+    snprintf(metric, sizeof(metric), "FlatView commit, %u regions", n);
+    bench_record("flatview_bench", metric, "qmachined", commit_us, "us");
     printf("%8u %10u %14.1f %14.1f %12.1f\n", n, memslots_used(ms), build_us,
            commit_us, lookup_ns);
 

@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/bench/benchlib.h"
+
 #define SIZE_128M "134217728"
 #define MAX_ROUNDS 32
 
@@ -181,23 +183,6 @@ static pid_t spawn(char *const argv[])
     return pid;
 }
 
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int i, fd;
-
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-    for (i = 0; i < 600; i++) {
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-            return fd;
-        }
-        close(fd);
-        usleep(50000);
-    }
-    return -1;
-}
-
 /* CPU time (ns) the process pid has run, or -1. */
 static double proc_cpu_ns(pid_t pid)
 {
@@ -308,7 +293,7 @@ static bool server_start(Server *s, const char *prog, const char *dir,
     if (s->pid < 0 || !s->conn) {
         return false;
     }
-    s->conn->fd = connect_unix(sock);
+    s->conn->fd = bench_connect_unix(sock, 600);
     unlink(sock);
     if (s->conn->fd < 0 || !next_line(s->conn) ||
         !command(s->conn, caps, sizeof(caps) - 1)) {
@@ -576,22 +561,6 @@ static double bench_floor(unsigned iterations)
     return t;
 }
 
-static void record(const char *metric, const char *side, double v,
-                   const char *unit)
-{
-    const char *path = getenv("QM_BENCH_RESULTS");
-    FILE *f;
-
-    if (!path || !(f = fopen(path, "a"))) {
-        return;
-    }
-    fprintf(f,
-            "{\"bench\": \"hotplug_cycles\", \"metric\": \"%s\", "
-            "\"side\": \"%s\", \"value\": %.3f, \"unit\": \"%s\"}\n",
-            metric, side, v, unit);
-    fclose(f);
-}
-
 /* Both placements: as the scheduler likes (0), on this one CPU (1). */
 static const char *const placement[2] = { "",
                                           ", client and daemon on one CPU" };
@@ -639,15 +608,17 @@ static void record_cycles(const CycleStats *st, double floor_us, int where)
 
     snprintf(metric, sizeof(metric), "full DIMM cycles/s (simulated guest)%s",
              placement[where]);
-    record(metric, "qmachined", st->rate, "1/s");
+    bench_record("hotplug_cycles", metric, "qmachined", st->rate, "1/s");
     snprintf(metric, sizeof(metric), "full DIMM cycle: daemon CPU time%s",
              placement[where]);
-    record(metric, "qmachined", st->daemon_cpu_us, "us");
+    bench_record("hotplug_cycles", metric, "qmachined", st->daemon_cpu_us,
+                 "us");
     snprintf(metric, sizeof(metric),
              "query-status round trip on the cycling daemon%s",
              placement[where]);
-    record(metric, "qmachined", st->rtt_us, "us");
-    record(metric, "unix socket ping-pong floor", floor_us, "us");
+    bench_record("hotplug_cycles", metric, "qmachined", st->rtt_us, "us");
+    bench_record("hotplug_cycles", metric, "unix socket ping-pong floor",
+                 floor_us, "us");
 }
 
 int main(int argc, char **argv)
@@ -719,11 +690,13 @@ int main(int argc, char **argv)
     for (where = 0; where < places; where++) {
         record_cycles(&st[where], floor_us[where], where);
     }
-    record("DIMM object-add+device_add pairs/s (C client)", "qmachined",
-           pairs_qm, "1/s");
+    bench_record("hotplug_cycles",
+                 "DIMM object-add+device_add pairs/s (C client)", "qmachined",
+                 pairs_qm, "1/s");
     if (with_qemu) {
-        record("DIMM object-add+device_add pairs/s (C client)", "QEMU 7.2",
-               pairs_qemu, "1/s");
+        bench_record("hotplug_cycles",
+                     "DIMM object-add+device_add pairs/s (C client)",
+                     "QEMU 7.2", pairs_qemu, "1/s");
     }
     printf("object-add+device_add pairs into %u free slots (-S):\n", slots);
     printf("  qmachined: %.0f pairs/s, then device_del requests %.0f/s\n",

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/bench/benchlib.h"
+
 static const char request[] = "{\"execute\":\"query-status\"}\n";
 
 static double now_us(void)
@@ -66,23 +68,6 @@ static pid_t spawn(const char *prog, const char *sock)
     return pid;
 }
 
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int i, fd;
-
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-    for (i = 0; i < 200; i++) {
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-            return fd;
-        }
-        close(fd);
-        usleep(50000);
-    }
-    return -1;
-}
-
 static double measure(int fd, int iterations)
 {
     char buf[4096];
@@ -111,7 +96,7 @@ static double bench_server(const char *prog, const char *dir, int iterations,
     snprintf(sock, sizeof(sock), "%s/%d.sock", dir, (int)getpid());
     unlink(sock);
     pid = spawn(prog, sock);
-    fd = connect_unix(sock);
+    fd = bench_connect_unix(sock, 200);
     if (fd < 0 || read_line(fd, buf, sizeof(buf)) < 0) {
         fprintf(stderr, "qmp_rtt: cannot talk to %s\n", prog);
         kill(pid, SIGKILL);
@@ -187,22 +172,6 @@ static double bench_floor(size_t reply_len, int iterations, int rounds)
     return best;
 }
 
-/* One figure for make bench (tests/bench/benchresult.py's format). */
-static void record(const char *metric, const char *side, double us)
-{
-    const char *path = getenv("QM_BENCH_RESULTS");
-    FILE *f;
-
-    if (!path || !(f = fopen(path, "a"))) {
-        return;
-    }
-    fprintf(f,
-            "{\"bench\": \"qmp_rtt\", \"metric\": \"%s\", "
-            "\"side\": \"%s\", \"value\": %.3f, \"unit\": \"us\"}\n",
-            metric, side, us);
-    fclose(f);
-}
-
 int main(int argc, char **argv)
 {
     const char *qmachined = "src/qmachined", *qemu = "qemu-system-x86_64";
@@ -238,9 +207,10 @@ int main(int argc, char **argv)
     if (t_qm < 0 || t_qemu < 0) {
         return 1;
     }
-    record("QMP round trip", "qmachined", t_qm);
-    record("QMP round trip", "QEMU 7.2", t_qemu);
-    record("QMP round trip", "unix socket ping-pong floor", t_floor);
+    bench_record("qmp_rtt", "QMP round trip", "qmachined", t_qm, "us");
+    bench_record("qmp_rtt", "QMP round trip", "QEMU 7.2", t_qemu, "us");
+    bench_record("qmp_rtt", "QMP round trip", "unix socket ping-pong floor",
+                 t_floor, "us");
     printf("query-status round trip over a unix socket, %d iterations, "
            "median of %d rounds\n",
            iterations, rounds);
