@@ -17,39 +17,21 @@ Prints one table.  Nothing is asserted: figures go to docs/PERFORMANCE.md.
 """
 import argparse
 import os
-import shutil
 import signal
-import socket
 import statistics
 import sys
-import tempfile
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 import benchresult  # noqa: E402
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 
 
-def start(binary, extra, path):
-    """Starts one machine with its QMP monitor on a listening unix socket
-    passed as fd 3 (as libvirt 9.0 passes QEMU's), connected to before
-    the process starts; returns (pid, socket, file, seconds from spawn to
-    the greeting).  'path' names the socket."""
-    lsn = socket.socket(socket.AF_UNIX)
-    lsn.bind(path)
-    lsn.listen(1)
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(path)
-    os.unlink(path)
-    t0 = time.monotonic()
-    pid = os.posix_spawn(binary, [binary] + extra + [
-        "-machine", "pc", "-nodefaults", "-S",
-        "-chardev", "socket,id=mon,fd=3,server=on,wait=off",
-        "-mon", "chardev=mon,mode=control"], os.environ,
-        file_actions=[(os.POSIX_SPAWN_DUP2, lsn.fileno(), 3),
-                      (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
-    lsn.close()
+def start(binary, extra):
+    """Starts one machine (benchlib.spawn_machine); returns (pid, socket,
+    file, seconds from spawn to the greeting)."""
+    pid, s, t0 = benchlib.spawn_machine(binary, extra)
     f = s.makefile("rw")
     if not f.readline().startswith('{"QMP"'):
         raise SystemExit("%s: no greeting" % binary)
@@ -64,16 +46,6 @@ def command(f, cmd):
         raise SystemExit("%s: %s" % (cmd, line))
 
 
-def rollup(pid):
-    r = {}
-    with open("/proc/%d/smaps_rollup" % pid) as f:
-        for line in f:
-            parts = line.split()
-            if parts and parts[0] in ("Pss:", "Private_Dirty:", "Rss:"):
-                r[parts[0][:-1]] = int(parts[1])
-    return r
-
-
 def stop(machines):
     for pid, s, f, _ in machines:
         s.close()
@@ -82,20 +54,20 @@ def stop(machines):
         os.waitpid(pid, 0)
 
 
-def measure(binary, extra, runs, n, tmp):
+def measure(binary, extra, runs, n):
     times = []
     for i in range(runs):
-        m = start(binary, extra, os.path.join(tmp, "s%d" % i))
+        m = start(binary, extra)
         times.append(m[3])
         stop([m])
     machines = []
     try:
         for i in range(n):
-            m = start(binary, extra, os.path.join(tmp, "m%d" % i))
+            m = start(binary, extra)
             command(m[2], "qmp_capabilities")
             command(m[2], "query-status")
             machines.append(m)
-        mem = [rollup(m[0]) for m in machines]
+        mem = [benchlib.smaps_rollup(m[0]) for m in machines]
     finally:
         stop(machines)
     return {
@@ -112,17 +84,12 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--machines", type=int, default=20)
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="qm-footprint-")
     rows = []
-    try:
-        sides = [("qmachined", os.path.abspath(args.qmachined), [])]
-        if os.path.exists(QEMU):
-            sides.append(("QEMU 7.2", QEMU, ["-accel", "tcg"]))
-        for name, binary, extra in sides:
-            rows.append((name, measure(binary, extra, args.runs,
-                                       args.machines, tmp)))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    sides = [("qmachined", os.path.abspath(args.qmachined), [])]
+    if os.path.exists(QEMU):
+        sides.append(("QEMU 7.2", QEMU, ["-accel", "tcg"]))
+    for name, binary, extra in sides:
+        rows.append((name, measure(binary, extra, args.runs, args.machines)))
     print("| side | start to greeting (ms, median of %d) | Pss (kB, mean of "
           "%d running) | Private_Dirty (kB) | Rss (kB) |"
           % (args.runs, args.machines))

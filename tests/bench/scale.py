@@ -22,10 +22,10 @@ import os
 import resource
 import selectors
 import signal
-import socket
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 import benchresult  # noqa: E402
 
 
@@ -37,19 +37,6 @@ def meminfo(key):
     return 0
 
 
-def rollup(pid):
-    r = {}
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as f:
-            for line in f:
-                parts = line.split()
-                if parts and parts[0] in ("Pss:", "Private_Dirty:"):
-                    r[parts[0][:-1]] = int(parts[1])
-    except OSError:
-        pass
-    return r
-
-
 class Machine:
     def __init__(self, pid, sock):
         self.pid = pid
@@ -59,18 +46,7 @@ class Machine:
 
 
 def spawn(binary, extra):
-    lsn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lsn.bind("")  # autobind: an abstract address, nothing to clean up
-    lsn.listen(1)
-    cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    cli.connect(lsn.getsockname())
-    fa = [(os.POSIX_SPAWN_DUP2, lsn.fileno(), 3),
-          (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-    pid = os.posix_spawn(binary, [binary] + extra + [
-        "-machine", "pc", "-nodefaults", "-S",
-        "-chardev", "socket,id=mon,fd=3,server=on,wait=off",
-        "-mon", "chardev=mon,mode=control"], os.environ, file_actions=fa)
-    lsn.close()
+    pid, cli, _ = benchlib.spawn_machine(binary, extra)
     cli.setblocking(False)
     return Machine(pid, cli)
 
@@ -136,7 +112,7 @@ def main():
     t_up = time.monotonic() - t0
     time.sleep(1)
     avail1 = meminfo("MemAvailable")
-    mem = [rollup(m.pid) for m in up]
+    mem = [benchlib.smaps_rollup(m.pid) for m in up]
     pss = sum(r.get("Pss", 0) for r in mem)
     dirty = sum(r.get("Private_Dirty", 0) for r in mem) / len(mem)
 
