@@ -20,9 +20,9 @@ typedef struct DynSym {
 } DynSym;
 
 /*
- * Opens the library 'soname' (once; later calls return the same handle)
- * and fills every slot of 'syms'.  On failure nothing is bound, the
- * library is closed again and errp says which library or symbol failed.
+ * Opens the library 'soname' (dlopen counts the references, so opening it
+ * again is cheap) and fills every slot of 'syms'.  On failure nothing is bound,
+ * the library is closed again and errp says which library or symbol failed.
  */
 bool dynlib_load(const char *soname, const DynSym *syms, size_t n,
                  Error **errp);

@@ -641,6 +641,8 @@ static void x86_cpu_instance_init(Object *obj)
  */
 static const X86CpuFeatures *machine_features;
 static const char *machine_cpu_type;
+/* x86_cpu_create is making a vCPU: it applies the globals itself. */
+static bool creating_with_globals;
 
 static bool apply_globals(Object *obj, const X86CpuFeatures *f, Error **errp);
 
@@ -663,7 +665,7 @@ static void x86_cpu_post_init(Object *obj)
      * A global that cannot be applied stopped QEMU at start for the vCPUs
      * created then (x86_cpu_create reports it); later ones ignore it.
      */
-    if (object_dynamic_cast(obj, machine_cpu_type) &&
+    if (!creating_with_globals && object_dynamic_cast(obj, machine_cpu_type) &&
         !apply_globals(obj, machine_features, &err)) {
         error_free(err);
     }
@@ -1231,9 +1233,13 @@ CPUState *x86_cpu_create(const X86CpuModel *m, const X86CpuTopoIds *ids,
                          Object *memory, const X86CpuFeatures *features,
                          Error **errp)
 {
-    DeviceState *dev = qdev_new(m->type_name);
-    X86CPU *cpu = X86_CPU(dev);
+    DeviceState *dev;
+    X86CPU *cpu;
 
+    creating_with_globals = true;
+    dev = qdev_new(m->type_name);
+    creating_with_globals = false;
+    cpu = X86_CPU(dev);
     if (!apply_globals(OBJECT(dev), features, errp)) {
         object_unref(OBJECT(dev));
         return NULL;
